@@ -1,0 +1,62 @@
+package io.pushflow.admin.api;
+
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The error responses operations share, documented once with the {@link ApiError} shape. */
+public final class ApiResponses {
+
+    private ApiResponses() {
+    }
+
+    /** Any call with credentials: 401 without them. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public @interface Authenticated {
+    }
+
+    /** A paged list. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @Authenticated
+    @ApiResponse(responseCode = "400", description = "Bad paging parameters", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public @interface Read {
+    }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public @interface ReadOne {
+    }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+    @ApiResponse(responseCode = "400", description = "Invalid input; errors[] names each field at fault", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "The role may not change configuration", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "Conflicts with the current state (name taken, in use, wrong status)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public @interface Write {
+    }
+
+    /** {@link Write} on one item: also 404 for an unknown id. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @Write
+    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public @interface WriteOne {
+    }
+}

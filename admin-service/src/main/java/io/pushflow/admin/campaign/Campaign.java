@@ -1,0 +1,50 @@
+package io.pushflow.admin.campaign;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.GeneratedValue;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.Version;
+import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SplitType;
+
+import java.time.Instant;
+
+/** A campaign row; its variants live in {@code campaign_variants}. Durations are whole seconds. */
+@MappedEntity("campaigns")
+public record Campaign(
+        @Id @GeneratedValue @Nullable Long id,
+        String name,
+        String app,
+        long cohortId,
+        CampaignStatus status,
+        SplitType splitType,
+        Metric metric,
+        @Nullable Double testShare,
+        @Nullable Long testDurationSeconds,
+        @Nullable Double minShare,
+        @Nullable Integer burnIn,
+        double holdoutShare,
+        @Nullable Instant startAt,
+        long durationSeconds,
+        @Nullable Integer sendRateLimit,
+        @Nullable String quietStart,
+        @Nullable String quietEnd,
+        @Nullable Integer frequencyCapCount,
+        @Nullable Long frequencyCapPeriodSeconds,
+        String provider,
+        @Nullable Instant launchedAt,
+        @Nullable Instant endedAt,
+        @Version @Nullable Long version,
+        Instant createdAt,
+        String createdBy,
+        Instant updatedAt,
+        String updatedBy) {
+
+    Campaign withStatus(CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
+        return new Campaign(id, name, app, cohortId, next, splitType, metric, testShare, testDurationSeconds, minShare, burnIn,
+                holdoutShare, startAt, durationSeconds, sendRateLimit, quietStart, quietEnd, frequencyCapCount,
+                frequencyCapPeriodSeconds, provider, launched, ended, version, createdAt, createdBy, now, actor);
+    }
+}

@@ -1,0 +1,76 @@
+package io.pushflow.admin.campaign;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SplitType;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+import java.time.Instant;
+import java.util.List;
+
+@Serdeable
+@Schema(name = "CampaignRequest", description = "A campaign: a cohort, 2..10 variants, a split test, a send window and limits")
+public record CampaignRequest(
+        @NotBlank @Size(max = 200) @Schema(example = "Wind alert PT, November") String name,
+        @NotBlank @Size(max = 100) @Pattern(regexp = "[a-z0-9][a-z0-9._-]*", message = "lower-case letters, digits, '.', '_' or '-'")
+        @Schema(example = "windy-ios") String app,
+        @NotNull @Schema(example = "7") Long cohortId,
+        @NotNull @Size(min = 2, max = 10) @Valid List<@NotNull @Valid Variant> variants,
+        @NotNull @Valid Split split,
+        @Nullable @DecimalMin("0.0") @DecimalMax("0.5")
+        @Schema(description = "Share of the audience kept as a control group (no push), 0 to 0.5", example = "0.05") Double holdoutShare,
+        @Nullable @Schema(description = "When sending starts (UTC); empty: at launch", example = "2026-11-25T08:00:00Z") Instant startAt,
+        @NotBlank @Schema(description = "Send window, ISO 8601 duration from 5 minutes (PT5M) to 30 days (P30D)", example = "PT2H") String duration,
+        @Nullable @Min(1) @Max(1_000_000) @Schema(description = "Pushes per second at most; empty: no limit but the window", example = "2000")
+        Integer sendRateLimit,
+        @Nullable @Valid @Schema(description = "No pushes in these hours of the user's own time zone") QuietHours quietHours,
+        @Nullable @Valid @Schema(description = "At most count campaign pushes per user in period, over all campaigns") FrequencyCap frequencyCap,
+        @Nullable @Schema(description = "Push provider", example = "ONESIGNAL") Provider provider) {
+
+    public enum Provider { ONESIGNAL }
+
+    @Serdeable
+    @Schema(name = "CampaignVariantRequest")
+    public record Variant(
+            @NotNull @Schema(example = "3") Long pushId,
+            @Nullable @Positive @Schema(description = "AB_FIXED only: relative weight (default 1)", example = "1") Double weight) {
+    }
+
+    @Serdeable
+    @Schema(name = "Split", description = "AB_FIXED: fixed weights. AB_WINNER: testShare of the audience split evenly for "
+            + "testDuration, then the rest to the winner by metric. BANDIT: Thompson sampling on metric per delivered push, "
+            + "with minShare per variant and burnIn deliveries per variant before sampling starts.")
+    public record Split(
+            @NotNull @Schema(example = "BANDIT") SplitType type,
+            @Nullable @Schema(description = "CLICKS (default) or OPENS", example = "CLICKS") Metric metric,
+            @Nullable @Schema(description = "AB_WINNER: share of the audience in the test, 0.01 to 0.9", example = "0.2") Double testShare,
+            @Nullable @Schema(description = "AB_WINNER: ISO 8601 duration of the test, shorter than the window", example = "PT30M") String testDuration,
+            @Nullable @Schema(description = "BANDIT: minimum share of each wave per variant (default 0.05)", example = "0.05") Double minShare,
+            @Nullable @Schema(description = "BANDIT: deliveries per variant split evenly before sampling (default 100)", example = "100") Integer burnIn) {
+    }
+
+    @Serdeable
+    @Schema(name = "QuietHours")
+    public record QuietHours(
+            @NotNull @Pattern(regexp = "([01]\\d|2[0-3]):[0-5]\\d", message = "expected HH:MM") @Schema(example = "22:00") String start,
+            @NotNull @Pattern(regexp = "([01]\\d|2[0-3]):[0-5]\\d", message = "expected HH:MM") @Schema(example = "08:00") String end) {
+    }
+
+    @Serdeable
+    @Schema(name = "FrequencyCap")
+    public record FrequencyCap(
+            @Min(1) @Max(100) @Schema(example = "2") int count,
+            @NotBlank @Schema(description = "ISO 8601 duration, 1 hour to 30 days", example = "P1D") String period) {
+    }
+}

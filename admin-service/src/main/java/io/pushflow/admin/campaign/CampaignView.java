@@ -1,0 +1,41 @@
+package io.pushflow.admin.campaign;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pushflow.core.campaign.CampaignStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+
+@Serdeable
+@Schema(name = "Campaign")
+public record CampaignView(
+        @Schema(example = "12") long id,
+        String name,
+        String app,
+        @Schema(example = "RUNNING") CampaignStatus status,
+        long cohortId,
+        List<VariantView> variants,
+        @Schema(description = "The split test with defaults filled in") CampaignRequest.Split split,
+        double holdoutShare,
+        @Nullable Instant startAt,
+        @Schema(example = "PT2H") String duration,
+        @Nullable @Schema(description = "When the send window closes, once it is known") Instant endAt,
+        @Nullable Integer sendRateLimit,
+        @Nullable CampaignRequest.QuietHours quietHours,
+        @Nullable CampaignRequest.FrequencyCap frequencyCap,
+        String provider,
+        @Nullable Instant launchedAt,
+        @Nullable Instant endedAt,
+        long version,
+        Instant createdAt,
+        String createdBy,
+        Instant updatedAt,
+        String updatedBy) {
+
+    @Serdeable
+    @Schema(name = "CampaignVariant")
+    public record VariantView(@Schema(example = "A") String key, @Schema(example = "3") long pushId, @Schema(example = "1") double weight) {
+    }
+}

@@ -1,0 +1,244 @@
+package io.pushflow.admin;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.pushflow.admin.support.Api;
+import io.pushflow.admin.support.ApiTestBase;
+import io.pushflow.admin.support.CommandQueue;
+import io.pushflow.admin.support.TestClock;
+import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.SplitType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest
+class CampaignApiTest extends ApiTestBase {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    TestClock clock;
+
+    private CommandQueue commands;
+    private long cohort;
+    private long pushA;
+    private long pushB;
+    private long pushC;
+
+    @BeforeAll
+    void fixtures() throws Exception {
+        commands = new CommandQueue(env.queues());
+        cohort = marketer().post("/api/v1/cohorts", cohort("campaign cohort")).id();
+        pushA = marketer().post("/api/v1/pushes", push("variant A")).id();
+        pushB = marketer().post("/api/v1/pushes", push("variant B")).id();
+        pushC = marketer().post("/api/v1/pushes", push("variant C")).id();
+    }
+
+    @AfterAll
+    void closeQueue() throws Exception {
+        commands.close();
+    }
+
+    private Api marketer() {
+        return as("marketer");
+    }
+
+    private Map<String, Object> bandit(String name) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("name", name);
+        c.put("app", "windy-ios");
+        c.put("cohortId", cohort);
+        c.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", pushB), Map.of("pushId", pushC)));
+        c.put("split", Map.of("type", "BANDIT"));
+        c.put("holdoutShare", 0.05);
+        c.put("duration", "PT2H");
+        c.put("sendRateLimit", 2000);
+        c.put("quietHours", Map.of("start", "22:00", "end", "08:00"));
+        c.put("frequencyCap", Map.of("count", 2, "period", "P1D"));
+        return c;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_draft_gets_defaults_filled_in_and_variant_keys() {
+        Api.Reply created = marketer().post("/api/v1/campaigns", bandit("defaults"));
+        assertThat(created.status()).isEqualTo(201);
+        Map<String, Object> c = created.json();
+        assertThat(c).containsEntry("status", "DRAFT").containsEntry("provider", "ONESIGNAL").containsEntry("duration", "PT2H")
+                .containsEntry("quietHours", Map.of("start", "22:00", "end", "08:00"))
+                .containsEntry("frequencyCap", Map.of("count", 2, "period", "PT24H"));
+        assertThat(c.get("split")).isEqualTo(Map.of("type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100));
+        assertThat((List<Map<String, Object>>) c.get("variants")).extracting(v -> v.get("key")).containsExactly("A", "B", "C");
+        assertThat(c.get("endAt")).isNull();
+    }
+
+    @Test
+    void split_settings_are_checked_across_fields() {
+        Map<String, Object> one = bandit("one variant");
+        one.put("variants", List.of(Map.of("pushId", pushA)));
+        assertThat(marketer().post("/api/v1/campaigns", one).errorFields()).containsExactly("variants");
+
+        Map<String, Object> unknown = bandit("unknown refs");
+        unknown.put("cohortId", 999_999);
+        unknown.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", 999_999), Map.of("pushId", pushA)));
+        assertThat(marketer().post("/api/v1/campaigns", unknown).errorFields())
+                .containsExactly("cohortId", "variants[1].pushId", "variants[2].pushId");
+
+        Map<String, Object> winner = bandit("winner without test");
+        winner.put("split", Map.of("type", "AB_WINNER", "minShare", 0.1));
+        assertThat(marketer().post("/api/v1/campaigns", winner).errorFields())
+                .containsExactly("split.minShare", "split.testShare", "split.testDuration");
+
+        Map<String, Object> longTest = bandit("test longer than window");
+        longTest.put("split", Map.of("type", "AB_WINNER", "testShare", 0.2, "testDuration", "PT3H"));
+        assertThat(marketer().post("/api/v1/campaigns", longTest).errorFields()).containsExactly("split.testDuration");
+
+        Map<String, Object> weighted = bandit("weights on a bandit");
+        weighted.put("variants", List.of(Map.of("pushId", pushA, "weight", 2), Map.of("pushId", pushB)));
+        weighted.put("split", Map.of("type", "BANDIT", "minShare", 0.5));
+        assertThat(marketer().post("/api/v1/campaigns", weighted).errorFields()).containsExactly("split.minShare", "variants[0].weight");
+
+        Map<String, Object> times = bandit("bad times");
+        times.put("duration", "2 hours");
+        times.put("quietHours", Map.of("start", "25:00", "end", "08:00"));
+        times.put("holdoutShare", 0.9);
+        times.put("sendRateLimit", 0);
+        assertThat(marketer().post("/api/v1/campaigns", times).errorFields())
+                .containsExactlyInAnyOrder("holdoutShare", "quietHours.start", "sendRateLimit");
+        times.put("quietHours", null);
+        times.put("holdoutShare", 0.1);
+        times.put("sendRateLimit", 10);
+        assertThat(marketer().post("/api/v1/campaigns", times).errorFields()).containsExactly("duration");
+
+        Map<String, Object> fixed = bandit("fixed weights");
+        fixed.put("variants", List.of(Map.of("pushId", pushA, "weight", 3), Map.of("pushId", pushB, "weight", 1)));
+        fixed.put("split", Map.of("type", "AB_FIXED"));
+        assertThat(marketer().post("/api/v1/campaigns", fixed).status()).isEqualTo(201);
+    }
+
+    @Test
+    void the_lifecycle_publishes_one_versioned_command_per_change_and_refuses_illegal_steps() throws Exception {
+        long id = marketer().post("/api/v1/campaigns", bandit("lifecycle")).id();
+
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).status()).isEqualTo(409);
+        Api.Reply launched = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(launched.status()).isEqualTo(200);
+        assertThat(launched.json()).containsEntry("status", "RUNNING").containsKey("launchedAt").containsKey("endAt");
+
+        CommandQueue.Delivery launch = commands.next(WAIT);
+        CampaignCommand command = launch.command();
+        assertThat(command.type()).isEqualTo(CampaignCommand.Type.LAUNCH);
+        assertThat(command.v()).isEqualTo(CampaignCommand.VERSION);
+        assertThat(launch.correlationId()).isEqualTo(command.commandId()).isEqualTo(launch.messageId());
+        assertThat(launch.type()).isEqualTo("LAUNCH");
+        assertThat(launch.deliveryMode()).isEqualTo(2);
+        assertThat(command.campaignId()).isEqualTo(id);
+        assertThat(command.issuedBy()).isEqualTo("marketer");
+        assertThat(command.campaign().status()).isEqualTo(CampaignStatus.RUNNING);
+        assertThat(command.campaign().split().type()).isEqualTo(SplitType.BANDIT);
+        assertThat(command.campaign().variants()).extracting(v -> v.key()).containsExactly("A", "B", "C");
+        assertThat(command.campaign().variants().get(0).content().texts().get("pt").title()).isEqualTo("Há vento");
+        assertThat(command.campaign().cohort().filter().get("all").get(1).get("value").asText()).isEqualTo("PT");
+        assertThat(command.campaign().quietHours().start()).isEqualTo(LocalTime.of(22, 0));
+        assertThat(command.campaign().duration()).isEqualTo(Duration.ofHours(2));
+
+        Api.Reply relaunch = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(relaunch.status()).isEqualTo(409);
+        assertThat(relaunch.json().get("message")).isEqualTo("cannot launch campaign " + id + ": it is RUNNING");
+
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).json()).containsEntry("status", "PAUSED");
+        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.PAUSE);
+        Api.Reply pauseAgain = marketer().post("/api/v1/campaigns/" + id + "/pause", null);
+        assertThat(pauseAgain.status()).isEqualTo(409);
+        assertThat(pauseAgain.json().get("message").toString()).endsWith("it is PAUSED");
+
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).json()).containsEntry("status", "RUNNING");
+        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.RESUME);
+
+        Map<String, Object> limits = bandit("lifecycle, slower");
+        limits.put("sendRateLimit", 500);
+        Api.Reply updated = marketer().put("/api/v1/campaigns/" + id, limits);
+        assertThat(updated.status()).isEqualTo(200);
+        CampaignCommand update = commands.next(WAIT).command();
+        assertThat(update.type()).isEqualTo(CampaignCommand.Type.UPDATE);
+        assertThat(update.campaign().sendRateLimit()).isEqualTo(500);
+        assertThat(update.campaignVersion()).isGreaterThan(command.campaignVersion());
+
+        Map<String, Object> otherCohort = bandit("lifecycle");
+        otherCohort.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", pushB)));
+        Api.Reply frozen = marketer().put("/api/v1/campaigns/" + id, otherCohort);
+        assertThat(frozen.status()).isEqualTo(409);
+        assertThat(frozen.json().get("message").toString()).contains("RUNNING: variants can no longer change");
+
+        assertThat(marketer().delete("/api/v1/campaigns/" + id).status()).isEqualTo(409);
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/stop", null).json()).containsEntry("status", "STOPPED").containsKey("endedAt");
+        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.STOP);
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).status()).isEqualTo(409);
+        assertThat(marketer().put("/api/v1/campaigns/" + id, limits).status()).isEqualTo(409);
+        assertThat(commands.waiting()).isZero();
+
+        List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + id + "/history").list();
+        assertThat(history).extracting(h -> h.get("action"))
+                .containsExactly("created", "launch", "pause", "resume", "updated", "stop");
+        assertThat(history).extracting(h -> h.get("actor")).containsOnly("marketer");
+        assertThat(history.get(4).get("details").toString()).contains("sendRateLimit", "from=2000", "to=500");
+        assertThat(history.get(5).get("details")).isEqualTo(Map.of("from", "RUNNING", "to", "STOPPED"));
+    }
+
+    @Test
+    void a_future_start_is_scheduled_and_runs_when_its_time_comes() throws Exception {
+        Map<String, Object> later = bandit("later");
+        later.put("startAt", clock.instant().plus(Duration.ofHours(3)).toString());
+        long id = marketer().post("/api/v1/campaigns", later).id();
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/launch", null).json()).containsEntry("status", "SCHEDULED");
+        assertThat(commands.next(WAIT).command().campaign().status()).isEqualTo(CampaignStatus.SCHEDULED);
+
+        clock.advance(Duration.ofHours(3));
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!marketer().get("/api/v1/campaigns/" + id).json().get("status").equals("RUNNING") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "RUNNING");
+        assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list()).extracting(h -> h.get("actor"))
+                .containsExactly("marketer", "marketer", "system");
+    }
+
+    @Test
+    void a_window_that_already_ended_cannot_be_launched() {
+        Map<String, Object> past = bandit("past");
+        past.put("startAt", clock.instant().minus(Duration.ofDays(2)).toString());
+        long id = marketer().post("/api/v1/campaigns", past).id();
+        Api.Reply reply = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("message").toString()).contains("send window", "ended");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void campaigns_are_listed_by_status_and_drafts_deleted() {
+        long draft = marketer().post("/api/v1/campaigns", bandit("listed draft")).id();
+        long running = marketer().post("/api/v1/campaigns", bandit("listed running")).id();
+        marketer().post("/api/v1/campaigns/" + running + "/launch", null);
+        List<Map<String, Object>> drafts = (List<Map<String, Object>>) marketer().get("/api/v1/campaigns?status=DRAFT&size=200").json().get("items");
+        assertThat(drafts).extracting(c -> ((Number) c.get("id")).longValue()).contains(draft).doesNotContain(running);
+        assertThat(drafts).extracting(c -> c.get("status")).containsOnly("DRAFT");
+        assertThat(marketer().get("/api/v1/campaigns?status=WHATEVER").status()).isEqualTo(400);
+
+        assertThat(marketer().delete("/api/v1/campaigns/" + draft).status()).isEqualTo(204);
+        assertThat(marketer().get("/api/v1/campaigns/" + draft).status()).isEqualTo(404);
+        assertThat(marketer().get("/api/v1/campaigns/" + draft + "/history").list()).extracting(h -> h.get("action"))
+                .containsExactly("created", "deleted");
+        assertThat(marketer().get("/api/v1/campaigns/424242/history").status()).isEqualTo(404);
+    }
+}

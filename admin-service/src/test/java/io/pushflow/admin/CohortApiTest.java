@@ -1,0 +1,134 @@
+package io.pushflow.admin;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.pushflow.admin.support.Api;
+import io.pushflow.admin.support.ApiTestBase;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest
+class CohortApiTest extends ApiTestBase {
+
+    private Api marketer() {
+        return as("marketer");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cohort_fields_list_every_filterable_attribute_with_its_operators() {
+        Api.Reply reply = as("viewer").get("/api/v1/cohort-fields");
+        assertThat(reply.status()).isEqualTo(200);
+        List<Map<String, Object>> fields = reply.list();
+        assertThat(fields).extracting(f -> f.get("field")).containsExactly(
+                "app", "platform", "country", "locale", "timezone", "app_version", "sports", "is_pro", "last_active_at", "installed_at");
+        Map<String, Object> sports = fields.stream().filter(f -> f.get("field").equals("sports")).findFirst().orElseThrow();
+        assertThat((List<Map<String, Object>>) sports.get("operators")).extracting(o -> o.get("op")).containsExactly("contains", "has_any", "has_all");
+        assertThat((List<String>) sports.get("values")).contains("kitesurfing", "windsurfing", "sailing");
+        Map<String, Object> version = fields.stream().filter(f -> f.get("field").equals("app_version")).findFirst().orElseThrow();
+        assertThat(version.get("type")).isEqualTo("VERSION");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_cohort_is_created_read_listed_updated_and_deleted() {
+        Api.Reply created = marketer().post("/api/v1/cohorts", Map.of("name", "  lisbon kiters ", "filter", Map.of("all", List.of(
+                Map.of("field", "country", "op", "in", "values", List.of("pt", "PT", "ES")),
+                Map.of("any", List.of(Map.of("field", "locale", "op", "eq", "value", "PT"),
+                        Map.of("field", "is_pro", "op", "is_true")), "not", true)))));
+        assertThat(created.status()).isEqualTo(201);
+        long id = created.id();
+        Map<String, Object> body = created.json();
+        assertThat(body).containsEntry("name", "lisbon kiters").containsEntry("conditions", 3).containsEntry("createdBy", "marketer");
+        assertThat(body.get("filter")).isEqualTo(Map.of("all", List.of(
+                Map.of("field", "country", "op", "in", "values", List.of("PT", "ES")),
+                Map.of("any", List.of(Map.of("field", "locale", "op", "eq", "value", "pt"),
+                        Map.of("field", "is_pro", "op", "is_true")), "not", true))));
+
+        assertThat(as("viewer").get("/api/v1/cohorts/" + id).json()).containsEntry("name", "lisbon kiters");
+
+        Api.Reply updated = as("admin").put("/api/v1/cohorts/" + id, cohort("lisbon kiters v2"));
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.json()).containsEntry("name", "lisbon kiters v2").containsEntry("updatedBy", "admin").containsEntry("conditions", 4);
+        assertThat(((Number) updated.json().get("version")).longValue()).isGreaterThan(((Number) body.get("version")).longValue());
+
+        Map<String, Object> page = marketer().get("/api/v1/cohorts?page=0&size=50").json();
+        assertThat((List<Map<String, Object>>) page.get("items")).extracting(c -> c.get("name")).contains("lisbon kiters v2");
+
+        assertThat(marketer().delete("/api/v1/cohorts/" + id).status()).isEqualTo(204);
+        assertThat(marketer().get("/api/v1/cohorts/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void lists_are_paged_newest_first() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(marketer().post("/api/v1/cohorts", cohort("paged " + i)).status()).isEqualTo(201);
+        }
+        Map<String, Object> first = marketer().get("/api/v1/cohorts?page=0&size=2").json();
+        assertThat(first).containsEntry("page", 0).containsEntry("size", 2);
+        assertThat(((Number) first.get("total")).intValue()).isGreaterThanOrEqualTo(3);
+        assertThat((List<?>) first.get("items")).hasSize(2);
+        assertThat(marketer().get("/api/v1/cohorts?size=0").status()).isEqualTo(400);
+        assertThat(marketer().get("/api/v1/cohorts?size=1000").status()).isEqualTo(400);
+        assertThat(marketer().get("/api/v1/cohorts?page=x").status()).isEqualTo(400);
+    }
+
+    @Test
+    void every_problem_of_a_filter_chain_is_named_by_its_place() {
+        Api.Reply reply = marketer().post("/api/v1/cohorts", Map.of("name", "broken", "filter", Map.of("all", List.of(
+                Map.of("field", "sport", "op", "eq", "value", "kitesurfing"),
+                Map.of("field", "country", "op", "has_any", "values", List.of("PT")),
+                Map.of("any", List.of(
+                        Map.of("field", "app_version", "op", "ge", "value", 57),
+                        Map.of("field", "last_active_at", "op", "within_last", "value", "seven days"),
+                        Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing", "kiting"))))))));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json()).containsEntry("path", "/api/v1/cohorts");
+        assertThat(reply.errorFields()).containsExactly(
+                "filter.all[0].field", "filter.all[1].op", "filter.all[2].any[0].value", "filter.all[2].any[1].value",
+                "filter.all[2].any[2].values[1]");
+        assertThat(reply.json().get("message").toString()).contains("filter.all[0].field", "unknown field 'sport'");
+        assertThat(reply.body()).contains("operator 'has_any' does not apply to country; use one of eq, ne, in, not_in", "'kiting'");
+    }
+
+    @Test
+    void missing_and_mistyped_fields_and_malformed_json_are_400_with_the_error_shape() {
+        Api.Reply noName = marketer().post("/api/v1/cohorts", Map.of("filter", Map.of("all", List.of())));
+        assertThat(noName.status()).isEqualTo(400);
+        assertThat(noName.errorFields()).contains("name");
+
+        Api.Reply noFilter = marketer().post("/api/v1/cohorts", Map.of("name", "x"));
+        assertThat(noFilter.status()).isEqualTo(400);
+        assertThat(noFilter.errorFields()).contains("filter");
+
+        Api.Reply wrongType = marketer().post("/api/v1/cohorts", "{\"name\": \"x\", \"filter\": \"country = PT\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json()).containsEntry("status", 400).containsKey("message");
+
+        Api.Reply malformed = marketer().post("/api/v1/cohorts", "{\"name\": \"x\", \"filter\": {\"all\": [}");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json()).containsEntry("status", 400);
+        assertThat(malformed.body()).doesNotContain("Exception", "at io.");
+
+        Api.Reply tooLong = marketer().post("/api/v1/cohorts", Map.of("name", "n".repeat(201), "filter", Map.of("all", List.of())));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.errorFields()).contains("name");
+    }
+
+    @Test
+    void unknown_ids_are_404_and_names_are_unique() {
+        assertThat(marketer().get("/api/v1/cohorts/987654").status()).isEqualTo(404);
+        assertThat(marketer().get("/api/v1/cohorts/987654").json().get("message")).isEqualTo("no cohort with id 987654");
+        assertThat(marketer().put("/api/v1/cohorts/987654", cohort("nobody")).status()).isEqualTo(404);
+        assertThat(marketer().delete("/api/v1/cohorts/987654").status()).isEqualTo(404);
+        assertThat(marketer().get("/api/v1/cohorts/abc").status()).isEqualTo(400);
+
+        assertThat(marketer().post("/api/v1/cohorts", cohort("twin")).status()).isEqualTo(201);
+        Api.Reply twin = marketer().post("/api/v1/cohorts", cohort("twin"));
+        assertThat(twin.status()).isEqualTo(409);
+        assertThat(twin.errorFields()).containsExactly("name");
+    }
+}

@@ -1,0 +1,54 @@
+package io.pushflow.admin.support;
+
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.Map;
+
+/** A test class of the HTTP API: its own database and queues; subclasses add {@code @MicronautTest}. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ApiTestBase implements TestPropertyProvider {
+
+    protected final TestEnvironment env = new TestEnvironment();
+
+    @Inject
+    @Client("/")
+    protected HttpClient client;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return env.properties();
+    }
+
+    @AfterAll
+    void dropEnvironment() throws Exception {
+        env.close();
+    }
+
+    protected Api as(String user) {
+        return new Api(client, user);
+    }
+
+    /** A valid cohort body. */
+    protected static Map<String, Object> cohort(String name) {
+        return Map.of("name", name, "description", "kiters in Portugal active in the last 7 days on app 57+",
+                "filter", Map.of("all", List.of(
+                        Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing")),
+                        Map.of("field", "country", "op", "eq", "value", "PT"),
+                        Map.of("field", "last_active_at", "op", "within_last", "value", "P7D"),
+                        Map.of("field", "app_version", "op", "ge", "value", "57.0"))));
+    }
+
+    /** A valid push body. */
+    protected static Map<String, Object> push(String name) {
+        return Map.of("name", name, "defaultLocale", "en",
+                "texts", Map.of("en", Map.of("title", "Wind is on", "body", "25 knots at your spot tomorrow"),
+                        "pt", Map.of("title", "Há vento", "body", "25 nós no teu spot amanhã")),
+                "deepLink", "windy://spot/123", "imageUrl", "https://cdn.example.com/wind.png", "data", Map.of("spot", 123));
+    }
+}
