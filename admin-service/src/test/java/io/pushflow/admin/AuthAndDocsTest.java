@@ -49,6 +49,12 @@ class AuthAndDocsTest extends ApiTestBase {
         Api.Reply ui = as(null).get("/api/openapi/index.html");
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).contains("/api/spec/pushflow.yml");
+        var resources = java.util.regex.Pattern.compile("contextPath \\+ \"(/[^\"]+)\"").matcher(ui.body()).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(resources).contains("/swagger-ui/res/swagger-ui-bundle.js", "/swagger-ui/res/swagger-ui.css");
+        for (String resource : resources) {
+            assertThat(as(null).get(resource).status()).as(resource).isEqualTo(200);
+        }
         Api.Reply spec = as(null).get("/api/spec/pushflow.yml");
         assertThat(spec.status()).isEqualTo(200);
         assertThat(spec.body()).contains("/api/v1/campaigns/{id}/launch", "/api/v1/cohort-fields", "ApiError", "basic");

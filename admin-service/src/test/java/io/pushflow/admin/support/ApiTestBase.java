@@ -1,5 +1,6 @@
 package io.pushflow.admin.support;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -20,13 +21,18 @@ public abstract class ApiTestBase implements TestPropertyProvider {
     @Client("/")
     protected HttpClient client;
 
+    @Inject
+    ApplicationContext context;
+
     @Override
     public Map<String, String> getProperties() {
         return env.properties();
     }
 
+    /** Stops the service first, so its scheduled work never meets a dropped database. */
     @AfterAll
     void dropEnvironment() throws Exception {
+        context.stop();
         env.close();
     }
 
