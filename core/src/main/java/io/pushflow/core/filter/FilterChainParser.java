@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -193,7 +194,7 @@ final class FilterChainParser {
                     problem(listPath, "the range is empty: " + values.get(0) + " comes after " + values.get(1));
                     return null;
                 }
-                return values.stream().distinct().toList();
+                return op.arity() == Operator.Arity.TWO ? values : values.stream().distinct().toList();
             }
         }
     }
@@ -236,7 +237,7 @@ final class FilterChainParser {
 
     private static String instant(String text) {
         try {
-            return Instant.parse(text).toString();
+            return Instant.parse(text).truncatedTo(ChronoUnit.SECONDS).toString();
         } catch (DateTimeParseException e) {
             try {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toString();

@@ -56,6 +56,12 @@ class FilterChainTest {
     }
 
     @Test
+    void a_range_of_one_point_keeps_both_ends() {
+        FilterChain chain = FilterChain.parse(Map.of("all", List.of(Map.of("field", "app_version", "op", "between", "values", List.of("57", "57")))));
+        assertThat(((Condition) chain.root().children().get(0)).values()).containsExactly("57", "57");
+    }
+
+    @Test
     void the_empty_top_level_all_means_everyone_but_other_empty_groups_are_refused() {
         assertThat(FilterChain.parse(Map.of("all", List.of()))).isEqualTo(FilterChain.EVERYONE);
         assertThat(problems(Map.of("any", List.of()))).extracting(Problem::path).containsExactly("any");

@@ -1,0 +1,169 @@
+package io.pushflow.store;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.pushflow.core.json.Json;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The project's ClickHouse connection over HTTP (client-v2). Written for both the Debian 18.16 server and a
+ * current one: compression off both ways, the output format named in the SQL, JSONEachRow both ways, and a
+ * {@code max_execution_time} on every statement so a slow query costs one request, not the server.
+ */
+public final class ClickHouse implements AutoCloseable {
+
+    /** Where ClickHouse is and how long one statement may run. */
+    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) {
+
+        public static Config fromEnvironment() {
+            return new Config(env("CLICKHOUSE_URL", "http://127.0.0.1:8123"), env("CLICKHOUSE_USER", "default"),
+                    env("CLICKHOUSE_PASSWORD", ""), env("CLICKHOUSE_DATABASE", "pushflow"), Duration.ofSeconds(30));
+        }
+
+        public Config withDatabase(String other) {
+            return new Config(url, user, password, other, maxExecutionTime);
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null ? fallback : value;
+        }
+    }
+
+    private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() { };
+
+    private final Config config;
+    private final Client client;
+
+    public ClickHouse(Config config) {
+        this.config = config;
+        this.client = new Client.Builder()
+                .addEndpoint(config.url())
+                .setUsername(config.user())
+                .setPassword(config.password())
+                .compressServerResponse(false)
+                .compressClientRequest(false)
+                .setConnectTimeout(5, java.time.temporal.ChronoUnit.SECONDS)
+                .setSocketTimeout(config.maxExecutionTime().plusSeconds(30).toMillis())
+                .build();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** {@code database.table}, quoted where needed. */
+    public String table(String name) {
+        return identifier(config.database()) + "." + identifier(name);
+    }
+
+    public static String identifier(String name) {
+        if (name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            return name;
+        }
+        return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`";
+    }
+
+    /** Runs a statement that returns nothing (DDL, INSERT ... SELECT, OPTIMIZE). */
+    public void execute(String sql) {
+        try (QueryResponse ignored = await(client.query(sql, settings()))) {
+            // nothing to read
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("closing the response of: " + abbreviate(sql), e);
+        }
+    }
+
+    /** Runs a SELECT and returns its rows as maps; 64-bit integers arrive as strings (JSON quoting). */
+    public List<Map<String, Object>> select(String sql) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (QueryResponse response = await(client.query(sql + "\nFORMAT JSONEachRow", settings()));
+             BufferedReader reader = new BufferedReader(new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    rows.add(Json.MAPPER.readValue(line, ROW));
+                }
+            }
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("reading the result of: " + abbreviate(sql), e);
+        }
+        return rows;
+    }
+
+    /** The single number a query like {@code SELECT count() ...} returns. */
+    public long selectLong(String sql) {
+        List<Map<String, Object>> rows = select(sql);
+        Object value = rows.get(0).values().iterator().next();
+        return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+    }
+
+    /** Inserts rows given as JSONEachRow lines. */
+    public void insertJsonEachRow(String table, byte[] body) {
+        InsertSettings settings = new InsertSettings().serverSetting("max_execution_time", seconds());
+        try (var ignored = await(client.insert(table, new ByteArrayInputStream(body), ClickHouseFormat.JSONEachRow, settings))) {
+            // the row count is not reported by 18.16
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("closing the insert into " + table, e);
+        }
+    }
+
+    public void createDatabase() {
+        execute("CREATE DATABASE IF NOT EXISTS " + identifier(config.database()));
+    }
+
+    public void dropDatabase() {
+        execute("DROP DATABASE IF EXISTS " + identifier(config.database()));
+    }
+
+    private QuerySettings settings() {
+        return new QuerySettings().serverSetting("max_execution_time", seconds());
+    }
+
+    private String seconds() {
+        return String.valueOf(Math.max(1, config.maxExecutionTime().toSeconds()));
+    }
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(config.maxExecutionTime().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new ClickHouseException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ClickHouseException("no answer within " + config.maxExecutionTime().plusSeconds(30), e);
+        }
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

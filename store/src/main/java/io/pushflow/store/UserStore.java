@@ -1,0 +1,76 @@
+package io.pushflow.store;
+
+import io.pushflow.core.filter.ClickHouseFilterSql;
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.User;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * ClickHouse {@code users}: writes, cohort counts and samples, and the newest row of given users.
+ * The table is a ReplacingMergeTree, so until ClickHouse merges, a changed user has old rows beside the new
+ * one; {@code exact} queries read with FINAL (newest row only), the fast ones do not.
+ */
+public final class UserStore {
+
+    private final ClickHouse clickHouse;
+    private final String table;
+
+    public UserStore(ClickHouse clickHouse) {
+        this.clickHouse = clickHouse;
+        this.table = clickHouse.table("users");
+    }
+
+    public void insert(Collection<User> users) {
+        if (!users.isEmpty()) {
+            clickHouse.insertJsonEachRow(table, UserRows.jsonEachRow(users));
+        }
+    }
+
+    /** Inserts rows already encoded by {@link UserRows#jsonEachRow}. */
+    public void insertEncoded(byte[] jsonEachRow) {
+        clickHouse.insertJsonEachRow(table, jsonEachRow);
+    }
+
+    public long count(FilterChain chain, Instant now, boolean exact) {
+        return clickHouse.selectLong("SELECT count() AS n FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now));
+    }
+
+    /** Up to {@code limit} matching user ids, the lowest first. */
+    public List<Long> sampleIds(FilterChain chain, Instant now, int limit, boolean exact) {
+        return clickHouse.select("SELECT user_id FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now)
+                        + " ORDER BY user_id LIMIT " + limit)
+                .stream().map(r -> Long.parseUnsignedLong(r.get("user_id").toString())).toList();
+    }
+
+    /** Every matching user id (for tests and small cohorts), ordered. */
+    public List<Long> matchingIds(FilterChain chain, Instant now) {
+        return sampleIds(chain, now, Integer.MAX_VALUE, true);
+    }
+
+    /** The newest row of each of these users that exists. */
+    public List<User> find(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+        return clickHouse.select("SELECT * FROM " + table + " FINAL WHERE user_id IN (" + list + ") ORDER BY user_id")
+                .stream().map(UserRows::fromRow).toList();
+    }
+
+    public long countAll() {
+        return clickHouse.selectLong("SELECT count() AS n FROM " + table);
+    }
+
+    /** Merges old versions away, so fast counts are exact again (after a bulk import). */
+    public void optimize() {
+        clickHouse.execute("OPTIMIZE TABLE " + table + " FINAL");
+    }
+
+    private String from(boolean exact) {
+        return exact ? table + " FINAL" : table;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pushflow.store;
+
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UserStoreTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private TestClickHouse db;
+    private UserStore users;
+
+    @BeforeAll
+    void setUp() {
+        db = new TestClickHouse();
+        users = new UserStore(db.clickHouse);
+    }
+
+    @AfterAll
+    void tearDown() {
+        db.close();
+    }
+
+    static User user(long id, String country, long version) {
+        return new User(id, "windy-ios", "ios", "tok-" + id, true, true, id % 2 == 0, country, "pt", "Europe/Lisbon", "57.3.1",
+                List.of("kitesurfing", "sailing"), NOW.minusSeconds(3600), NOW.minusSeconds(86_400 * 400), version);
+    }
+
+    @Test
+    void users_round_trip_with_every_field_and_the_newest_version_wins() {
+        users.insert(List.of(user(1, "PT", 1), user(2, "ES", 1)));
+        users.insert(List.of(user(1, "FR", 2)));
+        assertThat(users.find(List.of(1L, 2L, 3L))).containsExactly(user(1, "FR", 2), user(2, "ES", 1));
+        FilterChain french = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "FR"))));
+        assertThat(users.count(french, NOW, true)).isEqualTo(1);
+        assertThat(users.sampleIds(FilterChain.EVERYONE, NOW, 10, true)).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void the_schema_applies_again_without_harm() {
+        ClickHouseSchema.apply(db.clickHouse);
+        assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.tables WHERE database = '"
+                + db.clickHouse.config().database() + "' AND name = 'users'")).isEqualTo(1);
+    }
+
+    @Test
+    void ddl_files_split_into_statements_at_line_end_semicolons() {
+        assertThat(ClickHouseSchema.statements("-- c\nCREATE TABLE a (x UInt8) -- t\nENGINE = Memory;\n\nSELECT ';' ;\n"))
+                .containsExactly("CREATE TABLE a (x UInt8)\nENGINE = Memory", "SELECT ';'");
+    }
+}
