@@ -1,6 +1,7 @@
 package io.pushflow.core.filter;
 
 import io.pushflow.core.user.Sport;
+import io.pushflow.core.user.Vocabulary;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Optional;
 /** A user attribute a filter chain may test: the columns of ClickHouse {@code users} that marketers select on. */
 public enum Field {
     APP("app", FieldType.STRING, "Application id, e.g. windy-ios", List.of()),
-    PLATFORM("platform", FieldType.ENUM, "Device platform", List.of("ios", "android")),
+    PLATFORM("platform", FieldType.ENUM, "Device platform", Vocabulary.PLATFORMS),
     COUNTRY("country", FieldType.COUNTRY, "ISO 3166-1 alpha-2 country code, e.g. PT", List.of()),
     LOCALE("locale", FieldType.LANGUAGE, "App language (ISO 639 code), e.g. pt", List.of()),
     TIMEZONE("timezone", FieldType.TIMEZONE, "IANA time zone, e.g. Europe/Lisbon", List.of()),

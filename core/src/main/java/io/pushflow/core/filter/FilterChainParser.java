@@ -5,11 +5,11 @@ import io.pushflow.core.filter.FilterNode.Group;
 import io.pushflow.core.filter.FilterNode.Mode;
 import io.pushflow.core.filter.InvalidFilterException.Problem;
 import io.pushflow.core.user.AppVersion;
+import io.pushflow.core.user.Vocabulary;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -34,9 +34,6 @@ final class FilterChainParser {
     static final int MAX_TEXT = 100;
     static final Duration MAX_RELATIVE = Duration.ofDays(3_650);
 
-    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
-    private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
-    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
     private static final Set<String> GROUP_KEYS = Set.of("all", "any", "not");
     private static final Set<String> CONDITION_KEYS = Set.of("field", "op", "value", "values");
 
@@ -212,9 +209,9 @@ final class FilterChainParser {
         String canonical = switch (field.type()) {
             case STRING -> text.chars().anyMatch(Character::isISOControl) ? null : text;
             case ENUM, SET -> field.allowedValues().contains(text) ? text : null;
-            case COUNTRY -> COUNTRIES.contains(text.toUpperCase(Locale.ROOT)) ? text.toUpperCase(Locale.ROOT) : null;
-            case LANGUAGE -> LANGUAGES.contains(text.toLowerCase(Locale.ROOT)) ? text.toLowerCase(Locale.ROOT) : null;
-            case TIMEZONE -> ZONES.contains(text) ? text : null;
+            case COUNTRY -> Vocabulary.COUNTRIES.contains(text.toUpperCase(Locale.ROOT)) ? text.toUpperCase(Locale.ROOT) : null;
+            case LANGUAGE -> Vocabulary.LANGUAGES.contains(text.toLowerCase(Locale.ROOT)) ? text.toLowerCase(Locale.ROOT) : null;
+            case TIMEZONE -> Vocabulary.TIME_ZONES.contains(text) ? text : null;
             case VERSION -> AppVersion.isValid(text) ? text : null;
             case DATETIME -> op == Operator.WITHIN_LAST || op == Operator.NOT_WITHIN_LAST ? duration(text) : instant(text);
             case BOOLEAN -> null;

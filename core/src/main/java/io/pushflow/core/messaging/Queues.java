@@ -16,6 +16,11 @@ public record Queues(String prefix) {
     public static final String PUSH_EVENTS = "push.events";
     public static final String BANDIT_FEEDBACK = "bandit.feedback";
     public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, BANDIT_FEEDBACK);
+    /**
+     * User changes are published to this fanout exchange, so every part that keeps user state gets its own copy:
+     * the queue {@code user.changes} (the user store) now, the delivery job's queue later.
+     */
+    public static final String USER_CHANGES_EXCHANGE = "user.changes";
 
     public Queues {
         prefix = prefix == null ? "" : prefix;
