@@ -25,9 +25,27 @@ import jakarta.validation.constraints.Min;
 class CohortController {
 
     private final CohortService service;
+    private final CohortSizes sizes;
 
-    CohortController(CohortService service) {
+    CohortController(CohortService service, CohortSizes sizes) {
         this.service = service;
+        this.sizes = sizes;
+    }
+
+    @Post("/preview")
+    @Operation(summary = "Count the users an unsaved filter chain selects, with a sample of their ids",
+            description = "Relative conditions (within_last) are measured from now. exact=true counts only each user's newest "
+                    + "row (slower); the default may count a changed user's older row until ClickHouse merges it away.")
+    @ApiResponses.Write
+    CohortSize preview(@Body @Valid CohortPreviewRequest request, @QueryValue(defaultValue = "false") boolean exact) {
+        return sizes.size(CohortService.filterChain(request.filter()), exact);
+    }
+
+    @Get("/{id}/size")
+    @Operation(summary = "Count the users a saved cohort selects now")
+    @ApiResponses.ReadOne
+    CohortSize size(long id, @QueryValue(defaultValue = "false") boolean exact) {
+        return sizes.size(service.chain(id), exact);
     }
 
     @Get

@@ -90,6 +90,10 @@ public class CohortService {
         return Page.of(cohorts.findAll(Pageable.from(page, size, Sort.of(Sort.Order.desc("id")))), CohortService::view);
     }
 
+    public FilterChain chain(long id) {
+        return FilterChain.fromJson(find(id).filterJson());
+    }
+
     public Cohort find(long id) {
         return cohorts.findById(id).orElseThrow(() -> ApiException.notFound("cohort", id));
     }

@@ -1,6 +1,7 @@
 package io.pushflow.admin.outbox;
 
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Relays stored commands to RabbitMQ in the order they were written. A failed publish stops the round
@@ -24,6 +26,7 @@ public class CommandRelay {
     private final CommandPublisher publisher;
     private final Clock clock;
     private int failures;
+    private boolean stopped;
     private Instant nextAttempt = Instant.EPOCH;
 
     CommandRelay(OutboxRepository outbox, CommandPublisher publisher, Clock clock) {
@@ -34,10 +37,18 @@ public class CommandRelay {
 
     @Scheduled(fixedDelay = "${pushflow.outbox.poll-interval:200ms}", initialDelay = "1s")
     public synchronized void relay() {
-        if (clock.instant().isBefore(nextAttempt)) {
+        if (stopped || clock.instant().isBefore(nextAttempt)) {
             return;
         }
-        for (OutboxCommand command : outbox.findTop100ByPublishedAtIsNullOrderById()) {
+        List<OutboxCommand> pending;
+        try {
+            pending = outbox.findTop100ByPublishedAtIsNullOrderById();
+        } catch (RuntimeException e) {
+            nextAttempt = clock.instant().plus(MAX_BACKOFF);
+            LOG.warn("Cannot read the command outbox: {}; retrying in {}", e.getMessage(), MAX_BACKOFF);
+            return;
+        }
+        for (OutboxCommand command : pending) {
             try {
                 publisher.publish(command);
             } catch (Exception e) {
@@ -65,6 +76,11 @@ public class CommandRelay {
             LOG.warn("Cannot publish command {} ({} attempts so far): {}; retrying in {} ms, nothing is lost",
                     command.commandId(), command.attempts() + 1, reason, backoffMillis);
         }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        stopped = true;
     }
 
     /** How many commands wait for the broker. */

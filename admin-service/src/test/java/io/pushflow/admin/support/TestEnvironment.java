@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.store.ClickHouse;
 
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -54,6 +55,8 @@ public final class TestEnvironment implements AutoCloseable {
     /** Properties for an admin-service context that uses this environment. */
     public Map<String, String> properties() {
         Map<String, String> p = new HashMap<>();
+        p.put("micronaut.server.port", "-1");
+        p.put("pushflow.clickhouse.database", database);
         p.put("datasources.default.url", jdbcUrl(database));
         p.put("pushflow.queue-prefix", queues.prefix());
         p.put("pushflow.auth.users", USERS);
@@ -74,8 +77,16 @@ public final class TestEnvironment implements AutoCloseable {
         return f;
     }
 
+    /** This environment's ClickHouse database (created by the service when it starts). */
+    public ClickHouse clickHouse() {
+        return new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database));
+    }
+
     @Override
     public void close() throws Exception {
+        try (ClickHouse ch = clickHouse()) {
+            ch.dropDatabase();
+        }
         try (var c = DriverManager.getConnection(jdbcUrl(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
             c.createStatement().execute("DROP DATABASE IF EXISTS " + database);
         }
@@ -84,6 +95,7 @@ public final class TestEnvironment implements AutoCloseable {
                 channel.queueDelete(queues.name(q));
                 channel.queueDelete(queues.dead(q));
             }
+            channel.exchangeDelete(queues.name(Queues.USER_CHANGES_EXCHANGE));
         }
     }
 }

@@ -42,6 +42,11 @@ public record User(
         return AppVersion.parse(appVersion).packed();
     }
 
+    public User withVersion(long newVersion) {
+        return new User(userId, app, platform, pushToken, tokenValid, subscribed, isPro, country, locale, timezone, appVersion, sports,
+                lastActiveAt, installedAt, newVersion);
+    }
+
     /** Whether a push can reach this install at all: subscribed with a valid token. */
     public boolean reachable() {
         return subscribed && tokenValid;

@@ -1,0 +1,29 @@
+package io.pushflow.admin.users;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.UserStore;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+
+@Factory
+class ClickHouseFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ClickHouse clickHouse(@Value("${pushflow.clickhouse.url}") String url,
+                          @Value("${pushflow.clickhouse.user}") String user,
+                          @Value("${pushflow.clickhouse.password:}") String password,
+                          @Value("${pushflow.clickhouse.database}") String database,
+                          @Value("${pushflow.clickhouse.max-execution-time}") Duration maxExecutionTime) {
+        return new ClickHouse(new ClickHouse.Config(url, user, password, database, maxExecutionTime));
+    }
+
+    @Singleton
+    UserStore userStore(ClickHouse clickHouse) {
+        return new UserStore(clickHouse);
+    }
+}

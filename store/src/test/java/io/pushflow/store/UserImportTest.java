@@ -1,0 +1,101 @@
+package io.pushflow.store;
+
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.User;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UserImportTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+    private TestClickHouse db;
+    private UserStore store;
+
+    @BeforeEach
+    void setUp() {
+        db = new TestClickHouse();
+        store = new UserStore(db.clickHouse);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private static final String GOOD = "{\"user_id\": %d, \"platform\": \"android\", \"push_token\": \"t%d\", \"country\": \"pt\", "
+            + "\"locale\": \"pt\", \"timezone\": \"Europe/Lisbon\", \"app_version\": \"57.3\", \"sports\": [\"kitesurfing\"], "
+            + "\"last_active_at\": \"2026-11-23T10:00:00Z\", \"installed_at\": \"2024-01-01T00:00:00Z\"}";
+
+    @Test
+    void ndjson_lines_are_checked_one_by_one_and_bad_ones_never_stop_the_rest() {
+        String body = String.join("\n",
+                GOOD.formatted(1, 1),
+                "{not json",
+                GOOD.formatted(2, 2).replace("\"pt\", \"locale\"", "\"Portugal\", \"locale\""),
+                "",
+                GOOD.formatted(3, 3).replace("\"kitesurfing\"", "\"kiting\""),
+                GOOD.formatted(4, 4).replace(", \"push_token\": \"t4\"", ""),
+                GOOD.formatted(5, 5).replace("57.3", "v57"),
+                GOOD.formatted(6, 6).replace("\"platform\"", "\"colour\": \"red\", \"platform\""),
+                GOOD.formatted(7, 7));
+        UserImport.Report report = new UserImport(store, CLOCK, 2).run(stream(body), UserImport.Format.NDJSON);
+
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(report.rejected()).isEqualTo(6);
+        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 5L, 6L, 7L, 8L);
+        assertThat(report.rejections()).extracting(UserImport.Rejection::reason).containsExactly(
+                report.rejections().get(0).reason(),
+                "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT",
+                report.rejections().get(2).reason(),
+                "push_token is missing",
+                "app_version 'v57' is not a version like 57.3.1",
+                "unknown field 'colour'");
+        assertThat(report.rejections().get(0).reason()).startsWith("not a JSON object");
+        assertThat(report.rejections().get(2).reason()).startsWith("sports: unknown sport 'kiting'");
+
+        List<User> users = store.find(List.of(1L, 7L));
+        assertThat(users).hasSize(2);
+        User first = users.get(0);
+        assertThat(first.app()).isEqualTo("windy-android");
+        assertThat(first.country()).isEqualTo("PT");
+        assertThat(first.tokenValid()).isTrue();
+        assertThat(first.subscribed()).isTrue();
+        assertThat(first.isPro()).isFalse();
+        assertThat(first.version()).isEqualTo(CLOCK.millis());
+        assertThat(first.appVersionNum()).isEqualTo(57_003_000L);
+    }
+
+    @Test
+    void csv_with_a_header_imports_the_same_users() {
+        String body = """
+                user_id,platform,push_token,country,locale,timezone,app_version,sports,is_pro,subscribed,last_active_at,installed_at,version
+                10,ios,tok-10,ES,es,Europe/Madrid,56.2.1,windsurfing|sailing,1,0,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,5
+                11,ios,tok-11,ES,es,Europe/Madrid,56.2.1,,true,true,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,
+                12,ios,tok-12,ES,es,Mars/Base,56.2.1,,0,1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,
+                """;
+        UserImport.Report report = new UserImport(store, CLOCK, 1000).run(stream(body), UserImport.Format.CSV);
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(report.rejections()).containsExactly(new UserImport.Rejection(4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"));
+        List<User> users = store.find(List.of(10L, 11L));
+        assertThat(users.get(0).sports()).containsExactly("windsurfing", "sailing");
+        assertThat(users.get(0).isPro()).isTrue();
+        assertThat(users.get(0).subscribed()).isFalse();
+        assertThat(users.get(0).version()).isEqualTo(5);
+        assertThat(users.get(1).sports()).isEmpty();
+        assertThat(store.count(FilterChain.EVERYONE, CLOCK.instant(), true)).isEqualTo(2);
+    }
+
+    private static ByteArrayInputStream stream(String body) {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+    }
+}
