@@ -41,7 +41,7 @@ public final class UserStore {
 
     /** Up to {@code limit} matching user ids, the lowest first. */
     public List<Long> sampleIds(FilterChain chain, Instant now, int limit, boolean exact) {
-        return clickHouse.select("SELECT user_id FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now)
+        return clickHouse.select("SELECT DISTINCT user_id FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now)
                         + " ORDER BY user_id LIMIT " + limit)
                 .stream().map(r -> Long.parseUnsignedLong(r.get("user_id").toString())).toList();
     }

@@ -108,6 +108,24 @@ class FilterChainTest {
     }
 
     @Test
+    void hostile_strings_are_refused_wherever_a_closed_list_or_format_applies() {
+        List<String> hostile = List.of("PT' OR 1=1 --", "pt'); DROP TABLE users; --", "\\", "'", "57' OR '1'='1", "P7D' --", "ios\u0000");
+        for (Field field : Field.values()) {
+            if (field == Field.APP || field.type() == FieldType.BOOLEAN) {
+                continue;
+            }
+            for (Operator op : field.operators()) {
+                for (String value : hostile) {
+                    Map<String, Object> condition = op.arity() == Operator.Arity.ONE
+                            ? Map.of("field", field.code(), "op", op.code(), "value", value)
+                            : Map.of("field", field.code(), "op", op.code(), "values", List.of(value, value));
+                    assertThat(problems(Map.of("all", List.of(condition)))).as(field + " " + op + " " + value).isNotEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void values_must_be_strings_and_lists_bounded() {
         assertThat(problems(Map.of("all", List.of(Map.of("field", "app_version", "op", "ge", "value", 57)))).get(0).message())
                 .startsWith("expected a string such as \"57.3.1\"");
