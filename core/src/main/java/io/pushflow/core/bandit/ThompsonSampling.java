@@ -62,17 +62,7 @@ public final class ThompsonSampling implements Policy {
             }
             return fewest;
         }
-        ContinuousDistribution.Sampler[] s = samplers(rng);
-        int best = 0;
-        double bestDraw = -1;
-        for (int i = 0; i < s.length; i++) {
-            double draw = s[i].sample();
-            if (draw > bestDraw) {
-                bestDraw = draw;
-                best = i;
-            }
-        }
-        return best;
+        return highestDraw(samplers(rng));
     }
 
     @Override
@@ -88,22 +78,27 @@ public final class ThompsonSampling implements Policy {
         ContinuousDistribution.Sampler[] s = samplers(rng);
         long[] wins = new long[s.length];
         for (int d = 0; d < draws; d++) {
-            int best = 0;
-            double bestDraw = -1;
-            for (int i = 0; i < s.length; i++) {
-                double draw = s[i].sample();
-                if (draw > bestDraw) {
-                    bestDraw = draw;
-                    best = i;
-                }
-            }
-            wins[best]++;
+            wins[highestDraw(s)]++;
         }
         double[] p = new double[s.length];
         for (int i = 0; i < s.length; i++) {
             p[i] = (double) wins[i] / draws;
         }
         return p;
+    }
+
+    /** One draw from every posterior; the arm whose draw is highest. */
+    private static int highestDraw(ContinuousDistribution.Sampler[] samplers) {
+        int best = 0;
+        double bestDraw = -1;
+        for (int i = 0; i < samplers.length; i++) {
+            double draw = samplers[i].sample();
+            if (draw > bestDraw) {
+                bestDraw = draw;
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** Samplers bound to the caller's generator, rebuilt when the evidence or the generator changes. */

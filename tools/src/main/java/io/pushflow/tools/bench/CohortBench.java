@@ -11,6 +11,7 @@ import io.pushflow.tools.Cli;
 import io.pushflow.tools.UserLoad;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,14 +53,8 @@ public final class CohortBench implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
-    @Option(names = "--url", paramLabel = "URL", description = "admin service base URL (default: ${DEFAULT-VALUE})")
-    String url = "http://127.0.0.1:" + Cli.env("ADMIN_PORT", "8080");
-
-    @Option(names = "--user", description = "a user of any role (default: ${DEFAULT-VALUE})")
-    String user = "bench";
-
-    @Option(names = "--password", description = "its password (default: env BENCH_PASSWORD or bench-pw)")
-    String password = Cli.env("BENCH_PASSWORD", "bench-pw");
+    @Mixin
+    AdminTarget admin;
 
     @Option(names = "--users", paramLabel = "N", description = "users the table must hold (default: ${DEFAULT-VALUE})")
     long users = 18_000_000;
@@ -159,7 +154,7 @@ public final class CohortBench implements Callable<Integer> {
             throw Cli.invalid(spec, "--users, --iterations, --batch-size, --threads and --timeout must be at least 1, --warmup at least 0");
         }
         PrintWriter log = spec.commandLine().getOut();
-        AdminApi api = new AdminApi(url, user, password);
+        AdminApi api = admin.api();
         api.requireHealthy();
         Instant startedAt = Instant.now();
         List<TypicalChains.Chain> chains = TypicalChains.all();
@@ -215,7 +210,7 @@ public final class CohortBench implements Callable<Integer> {
             Mode exactAll = allExact.mode(true);
             Target target = new Target("a typical 3-5 condition preview under 1 s at 18M users (exact=false, p90 over all chains)",
                     fastAll.preview().p50(), fastAll.preview().p90(), fastAll.preview().p90() < 1000 && table.rows() >= 18_000_000);
-            Result result = new Result("cohorts", startedAt, url, machine, table, iterations, warmup, fastAll, exactAll, target,
+            Result result = new Result("cohorts", startedAt, admin.url(), machine, table, iterations, warmup, fastAll, exactAll, target,
                     cpuSeconds, r1(seconds), results);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);

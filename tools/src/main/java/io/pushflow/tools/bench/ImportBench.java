@@ -10,6 +10,7 @@ import io.pushflow.store.UserStore;
 import io.pushflow.tools.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,14 +50,8 @@ public final class ImportBench implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
-    @Option(names = "--url", paramLabel = "URL", description = "admin service base URL (default: ${DEFAULT-VALUE})")
-    String url = "http://127.0.0.1:" + Cli.env("ADMIN_PORT", "8080");
-
-    @Option(names = "--user", description = "admin-role user (default: ${DEFAULT-VALUE})")
-    String user = "bench";
-
-    @Option(names = "--password", description = "its password (default: env BENCH_PASSWORD or bench-pw)")
-    String password = Cli.env("BENCH_PASSWORD", "bench-pw");
+    @Mixin
+    AdminTarget admin;
 
     @Option(names = "--users", paramLabel = "N", description = "users per run (default: ${DEFAULT-VALUE})")
     long users = 1_000_000;
@@ -121,7 +116,7 @@ public final class ImportBench implements Callable<Integer> {
             throw Cli.invalid(spec, "--users, --runs, --batch-size and --timeout must be at least 1");
         }
         PrintWriter log = spec.commandLine().getOut();
-        AdminApi api = new AdminApi(url, user, password);
+        AdminApi api = admin.api();
         api.requireHealthy();
         Instant startedAt = Instant.now();
         // one reference time for every run, so every run sends the very same users
@@ -216,7 +211,7 @@ public final class ImportBench implements Callable<Integer> {
         Summary ratio = Summary.of(done.stream().map(Run::ratio).toList(), "import users/s / raw users/s");
         // the goal is about a million users; other sizes are scaled to it
         double millionSeconds = httpSeconds.median() * 1_000_000 / users;
-        return new Result("import", startedAt, url, database, users, runs, batchSize, seed, machine, http, httpSeconds, raw, ratio,
+        return new Result("import", startedAt, admin.url(), database, users, runs, batchSize, seed, machine, http, httpSeconds, raw, ratio,
                 new Target("1,000,000 users imported in under 30 s", round(millionSeconds), millionSeconds < 30), done);
     }
 
