@@ -1,0 +1,33 @@
+package io.pushflow.core.bandit;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How many users the next wave releases so that the whole audience goes out inside the send window: the rest
+ * spread evenly over the waves left, never more than the rate limit allows in one wave interval.
+ */
+public final class Pacing {
+
+    private Pacing() {
+    }
+
+    /**
+     * @param remaining      users not yet released
+     * @param ratePerSecond  pushes per second at most, or 0 for no limit
+     * @param maxWave        the largest wave ever read at once
+     */
+    public static int waveSize(long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave) {
+        long millisLeft = Duration.between(now, windowEnd).toMillis();
+        if (remaining <= 0 || millisLeft <= 0) {
+            return 0;
+        }
+        long wavesLeft = Math.max(1, (millisLeft + interval.toMillis() - 1) / interval.toMillis());
+        long even = (remaining + wavesLeft - 1) / wavesLeft;
+        long cap = maxWave;
+        if (ratePerSecond > 0) {
+            cap = Math.min(cap, Math.max(1, ratePerSecond * interval.toMillis() / 1000));
+        }
+        return (int) Math.min(even, cap);
+    }
+}

@@ -1,0 +1,27 @@
+package io.pushflow.flink.dispatch;
+
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.User;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+
+/** Where a campaign's audience comes from: ClickHouse {@code users} in the job, a list in tests. */
+public interface AudienceSource extends AutoCloseable {
+
+    /** How many users the chain selects now. */
+    long count(FilterChain chain, Instant asOf);
+
+    /** The next users the chain selects with ids above {@code afterUserId}, in id order, at most {@code limit}. */
+    List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit);
+
+    @Override
+    default void close() {
+    }
+
+    /** Creates the source on the task manager (sources hold connections, which do not serialize). */
+    interface Factory extends Serializable {
+        AudienceSource open();
+    }
+}

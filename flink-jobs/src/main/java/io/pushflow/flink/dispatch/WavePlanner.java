@@ -1,0 +1,226 @@
+package io.pushflow.flink.dispatch;
+
+import io.pushflow.core.bandit.ArmEvidence;
+import io.pushflow.core.bandit.FixedSplit;
+import io.pushflow.core.bandit.Pacing;
+import io.pushflow.core.bandit.Policy;
+import io.pushflow.core.bandit.Shares;
+import io.pushflow.core.bandit.TestThenWinner;
+import io.pushflow.core.bandit.ThompsonSampling;
+import io.pushflow.core.bandit.WaveAssignment;
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.User;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Paces one campaign's audience across its send window: LAUNCH plans it, a processing-time timer fires a wave
+ * every interval, each wave reads the next page of the cohort after the cursor and splits it between variants
+ * by the campaign's policy; PAUSE stops the waves, RESUME continues from the cursor, STOP ends the campaign,
+ * UPDATE takes new limits. The cursor lives in keyed state and moves in the same step as the wave's output,
+ * so a restore from a checkpoint resumes where it was, never from the start.
+ */
+public class WavePlanner extends KeyedProcessFunction<Long, CampaignControl, OutboxBatch> {
+
+    public static final String UID = "wave-planner";
+    static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
+
+    public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
+
+    private final AudienceSource.Factory audienceFactory;
+    private final long waveIntervalMillis;
+    private final int maxWave;
+    private final int batchSize;
+    private transient AudienceSource audience;
+    private transient ValueState<PlanState> plan;
+
+    public WavePlanner(AudienceSource.Factory audienceFactory, Duration waveInterval, int maxWave, int batchSize) {
+        this.audienceFactory = audienceFactory;
+        this.waveIntervalMillis = waveInterval.toMillis();
+        this.maxWave = maxWave;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        plan = getRuntimeContext().getState(PLAN);
+        audience = audienceFactory.open();
+    }
+
+    @Override
+    public void close() {
+        if (audience != null) {
+            audience.close();
+        }
+    }
+
+    @Override
+    public void processElement(CampaignControl control, Context ctx, Collector<OutboxBatch> out) throws Exception {
+        PlanState state = plan.value();
+        long now = ctx.timerService().currentProcessingTime();
+        if (state != null && control.campaignVersion < state.campaign.campaignVersion) {
+            return; // an older command arriving late changes nothing
+        }
+        switch (control.type) {
+            case "LAUNCH" -> {
+                if (state != null) {
+                    return; // launched already: a redelivered LAUNCH must not restart the audience
+                }
+                state = new PlanState();
+                state.campaign = control;
+                state.asOfMillis = now;
+                state.audienceEstimate = audience.count(chain(control), Instant.ofEpochMilli(now));
+                state.trials = new double[control.variantKeys.length];
+                state.successes = new long[control.variantKeys.length];
+                state.status = (control.startAtMillis > now ? Status.SCHEDULED : Status.RUNNING).name();
+                schedule(state, Math.max(now, control.startAtMillis), ctx);
+            }
+            case "PAUSE" -> {
+                if (state == null || isOver(state)) {
+                    return;
+                }
+                state.status = Status.PAUSED.name();
+                state.campaign = control;
+            }
+            case "RESUME" -> {
+                if (state == null || !Status.PAUSED.name().equals(state.status)) {
+                    return;
+                }
+                state.campaign = control;
+                state.status = (control.startAtMillis > now ? Status.SCHEDULED : Status.RUNNING).name();
+                schedule(state, Math.max(now, control.startAtMillis), ctx);
+            }
+            case "STOP" -> {
+                if (state == null || isOver(state)) {
+                    return;
+                }
+                state.campaign = control;
+                state.status = Status.STOPPED.name();
+            }
+            case "UPDATE" -> {
+                if (state == null || isOver(state)) {
+                    return;
+                }
+                state.campaign = control;
+            }
+            default -> throw new IllegalArgumentException("unknown command type " + control.type);
+        }
+        plan.update(state);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutboxBatch> out) throws Exception {
+        PlanState state = plan.value();
+        if (state == null || timestamp != state.nextWaveAtMillis) {
+            return; // a timer from before a pause or a resume
+        }
+        if (Status.SCHEDULED.name().equals(state.status)) {
+            state.status = Status.RUNNING.name();
+        }
+        if (!Status.RUNNING.name().equals(state.status)) {
+            return;
+        }
+        CampaignControl c = state.campaign;
+        Instant now = Instant.ofEpochMilli(timestamp);
+        Instant windowEnd = Instant.ofEpochMilli(c.startAtMillis + c.durationMillis);
+        long remaining = Math.max(0, state.audienceEstimate - state.released - state.heldOut);
+        // past the launch-time estimate (users joined since), drain what is left as fast as the limits allow
+        int size = Pacing.waveSize(remaining > 0 ? remaining : maxWave, now, windowEnd, Duration.ofMillis(waveIntervalMillis),
+                c.sendRateLimit, maxWave);
+        if (size == 0) {
+            state.status = Status.COMPLETED.name();
+            plan.update(state);
+            return;
+        }
+        List<User> page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
+        if (page.isEmpty()) {
+            state.status = Status.COMPLETED.name();
+            plan.update(state);
+            return;
+        }
+        release(state, page, out);
+        schedule(state, timestamp + waveIntervalMillis, ctx);
+        plan.update(state);
+    }
+
+    /** Splits one page: the holdout aside, the rest between variants in the policy's shares; the cursor moves past it. */
+    private void release(PlanState state, List<User> page, Collector<OutboxBatch> out) {
+        CampaignControl c = state.campaign;
+        state.wave++;
+        List<User> held = new ArrayList<>();
+        List<User> sent = new ArrayList<>();
+        for (User u : page) {
+            (WaveAssignment.heldOut(c.campaignId, u.userId(), c.holdoutShare) ? held : sent).add(u);
+        }
+        emit(state, OutboxBatch.HOLDOUT, held, out);
+        double[] shares = shares(state);
+        int[] arms = WaveAssignment.assign(sent.size(), shares, c.campaignId, state.wave);
+        for (int arm = 0; arm < c.variantKeys.length; arm++) {
+            List<User> mine = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                if (arms[i] == arm) {
+                    mine.add(sent.get(i));
+                }
+            }
+            emit(state, c.variantKeys[arm], mine, out);
+        }
+        state.cursor = page.get(page.size() - 1).userId();
+        state.released += sent.size();
+        state.heldOut += held.size();
+    }
+
+    private void emit(PlanState state, String variant, List<User> users, Collector<OutboxBatch> out) {
+        for (int from = 0, chunk = 0; from < users.size(); from += batchSize, chunk++) {
+            OutboxBatch batch = new OutboxBatch();
+            batch.campaignId = state.campaign.campaignId;
+            batch.campaignVersion = state.campaign.campaignVersion;
+            batch.variant = variant;
+            batch.wave = state.wave;
+            batch.batchId = OutboxBatch.batchId(batch.campaignId, batch.wave, variant, chunk);
+            batch.users = users.subList(from, Math.min(users.size(), from + batchSize)).stream().map(OutboxUser::of).toArray(OutboxUser[]::new);
+            out.collect(batch);
+        }
+    }
+
+    /** This wave's share per variant; random choices are seeded by (campaign, wave), so a replay repeats them. */
+    private static double[] shares(PlanState state) {
+        CampaignControl c = state.campaign;
+        Policy policy = switch (c.splitType) {
+            case "AB_FIXED" -> new FixedSplit(c.weights);
+            case "BANDIT" -> new ThompsonSampling(1, 1, c.minShare, c.burnIn, ThompsonSampling.DEFAULT_DRAWS);
+            case "AB_WINNER" -> new TestThenWinner();
+            default -> throw new IllegalArgumentException("unknown split type " + c.splitType);
+        };
+        List<ArmEvidence> evidence = new ArrayList<>();
+        for (int i = 0; i < c.variantKeys.length; i++) {
+            evidence.add(new ArmEvidence(state.trials[i], state.successes[i]));
+        }
+        policy.update(evidence);
+        if (policy instanceof TestThenWinner winner && state.nextWaveAtMillis >= c.startAtMillis + c.testDurationMillis) {
+            winner.endTest();
+        }
+        double[] shares = policy.shares(WaveAssignment.rng(c.campaignId, state.wave));
+        return shares.length == c.variantKeys.length ? shares : Shares.even(c.variantKeys.length);
+    }
+
+    private void schedule(PlanState state, long at, Context ctx) {
+        state.nextWaveAtMillis = at;
+        ctx.timerService().registerProcessingTimeTimer(at);
+    }
+
+    private static boolean isOver(PlanState state) {
+        return Status.STOPPED.name().equals(state.status) || Status.COMPLETED.name().equals(state.status);
+    }
+
+    private static FilterChain chain(CampaignControl c) {
+        return FilterChain.fromJson(c.filterJson);
+    }
+}
