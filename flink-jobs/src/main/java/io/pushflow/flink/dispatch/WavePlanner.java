@@ -19,6 +19,7 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,9 +27,10 @@ import java.util.List;
  * every interval, each wave reads the next page of the cohort after the cursor and splits it between variants
  * by the campaign's policy; PAUSE stops the waves, RESUME continues from the cursor, STOP ends the campaign,
  * UPDATE takes new limits. The cursor lives in keyed state and moves in the same step as the wave's output,
- * so a restore from a checkpoint resumes where it was, never from the start.
+ * so a restore from a checkpoint resumes where it was, never from the start. Feedback (settled deliveries
+ * and clicks per variant) accumulates in the same state and steers the bandit's next shares.
  */
-public class WavePlanner extends KeyedProcessFunction<Long, CampaignControl, OutboxBatch> {
+public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> {
 
     public static final String UID = "wave-planner";
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
@@ -63,7 +65,30 @@ public class WavePlanner extends KeyedProcessFunction<Long, CampaignControl, Out
     }
 
     @Override
-    public void processElement(CampaignControl control, Context ctx, Collector<OutboxBatch> out) throws Exception {
+    public void processElement(DispatchEvent event, Context ctx, Collector<OutboxBatch> out) throws Exception {
+        if (event.feedback != null) {
+            learn(event.feedback);
+        } else {
+            control(event.control, ctx);
+        }
+    }
+
+    /** New evidence for a variant; the next wave's shares follow it. Feedback before the launch has nothing to join. */
+    private void learn(VariantFeedback feedback) throws Exception {
+        PlanState state = plan.value();
+        if (state == null) {
+            return;
+        }
+        int arm = Arrays.asList(state.campaign.variantKeys).indexOf(feedback.variant);
+        if (arm < 0 || feedback.trials < 0 || feedback.rewards < 0) {
+            return;
+        }
+        state.trials[arm] += feedback.trials;
+        state.successes[arm] += feedback.rewards;
+        plan.update(state);
+    }
+
+    private void control(CampaignControl control, Context ctx) throws Exception {
         PlanState state = plan.value();
         long now = ctx.timerService().currentProcessingTime();
         if (state != null && control.campaignVersion < state.campaign.campaignVersion) {

@@ -29,14 +29,14 @@ class WavePlannerTest {
             Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing", "windsurfing", "wingfoiling"))));
     static final GeneratedAudience AUDIENCE = new GeneratedAudience(11, 20_000, T0);
 
-    static KeyedOneInputStreamOperatorTestHarness<Long, CampaignControl, OutboxBatch> harness() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<Long, DispatchEvent, OutboxBatch> harness() throws Exception {
         var operator = new KeyedProcessOperator<>(new WavePlanner(AUDIENCE, Duration.ofMillis(WAVE), 100_000, 500));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, (CampaignControl c) -> c.campaignId, Types.LONG);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG);
         h.setProcessingTime(T0);
         return h;
     }
 
-    static CampaignControl control(String type, long version, String split, double holdout, long durationMillis) {
+    static DispatchEvent control(String type, long version, String split, double holdout, long durationMillis) {
         CampaignControl c = new CampaignControl();
         c.commandId = type + "-" + version;
         c.type = type;
@@ -51,10 +51,20 @@ class WavePlannerTest {
         c.holdoutShare = holdout;
         c.filterJson = Json.write(KITERS);
         c.variantKeys = new String[]{"A", "B"};
-        return c;
+        return DispatchEvent.of(c);
     }
 
-    static List<OutboxBatch> drain(KeyedOneInputStreamOperatorTestHarness<Long, CampaignControl, OutboxBatch> h) {
+    static DispatchEvent feedback(String variant, double trials, long rewards) {
+        VariantFeedback f = new VariantFeedback();
+        f.feedbackId = variant + trials + rewards;
+        f.campaignId = 7;
+        f.variant = variant;
+        f.trials = trials;
+        f.rewards = rewards;
+        return DispatchEvent.of(f);
+    }
+
+    static List<OutboxBatch> drain(KeyedOneInputStreamOperatorTestHarness<Long, DispatchEvent, OutboxBatch> h) {
         List<OutboxBatch> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
@@ -161,6 +171,30 @@ class WavePlannerTest {
         }
         assertThat(released).doesNotHaveDuplicates();
         assertThat(new HashSet<>(released)).isEqualTo(cohort());
+    }
+
+    @Test
+    void feedback_moves_the_bandit_s_traffic_to_the_better_variant() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(control("LAUNCH", 1, "BANDIT", 0, 10 * 60_000), T0);
+            h.setProcessingTime(T0);
+            h.setProcessingTime(T0 + WAVE);
+            List<OutboxBatch> burnIn = drain(h);
+            long a0 = burnIn.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
+            long b0 = burnIn.stream().filter(b -> b.variant.equals("B")).mapToLong(b -> b.users.length).sum();
+            assertThat(Math.abs(a0 - b0)).isLessThanOrEqualTo(1); // no evidence yet: an even split
+
+            h.processElement(feedback("A", 400, 8), T0 + WAVE);
+            h.processElement(feedback("B", 400, 24), T0 + WAVE);
+            h.processElement(feedback("C", 400, 400), T0 + WAVE); // no such variant: ignored
+            h.setProcessingTime(T0 + 2 * WAVE);
+            List<OutboxBatch> next = drain(h);
+            long a = next.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
+            long b = next.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.users.length).sum();
+            assertThat(b).isGreaterThan(10 * a);
+            assertThat((double) a / (a + b)).isGreaterThanOrEqualTo(0.045); // the floor holds
+        }
     }
 
     @Test
