@@ -48,6 +48,16 @@ public final class UserStore {
                 .stream().sorted().toList();
     }
 
+    /**
+     * The next {@code limit} matching users with ids above {@code afterUserId}, in id order, newest rows only:
+     * one page of a campaign's audience.
+     */
+    public List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+        return clickHouse.select("SELECT * FROM " + table + " FINAL WHERE user_id > " + afterUserId + " AND "
+                        + ClickHouseFilterSql.where(chain, asOf) + " ORDER BY user_id LIMIT " + limit)
+                .stream().map(UserRows::fromRow).toList();
+    }
+
     /** Every matching user id (for tests and small cohorts), ordered. */
     public List<Long> matchingIds(FilterChain chain, Instant now) {
         return ids("SELECT user_id FROM " + from(true) + " WHERE " + ClickHouseFilterSql.where(chain, now) + " ORDER BY user_id");

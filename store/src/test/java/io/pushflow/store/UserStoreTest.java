@@ -47,6 +47,26 @@ class UserStoreTest {
     }
 
     @Test
+    void pages_walk_the_audience_in_id_order_after_a_cursor() {
+        List<User> many = new java.util.ArrayList<>();
+        for (long id = 100; id < 130; id++) {
+            many.add(user(id, id % 3 == 0 ? "ES" : "PT", 1));
+        }
+        users.insert(many);
+        users.insert(List.of(user(101, "ES", 2)));
+        FilterChain portugal = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "PT"))));
+        List<Long> seen = new java.util.ArrayList<>();
+        long cursor = 99;
+        for (List<User> page = users.page(portugal, NOW, cursor, 7); !page.isEmpty(); page = users.page(portugal, NOW, cursor, 7)) {
+            assertThat(page).hasSizeLessThanOrEqualTo(7).allMatch(u -> u.country().equals("PT"));
+            page.forEach(u -> seen.add(u.userId()));
+            cursor = page.get(page.size() - 1).userId();
+        }
+        List<Long> expected = many.stream().map(User::userId).filter(id -> id % 3 != 0 && id != 101 && id < 130).toList();
+        assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
     void the_schema_applies_again_without_harm() {
         ClickHouseSchema.apply(db.clickHouse);
         assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.tables WHERE database = '"

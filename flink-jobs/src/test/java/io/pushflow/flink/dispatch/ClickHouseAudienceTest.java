@@ -1,0 +1,60 @@
+package io.pushflow.flink.dispatch;
+
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserGenerator;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.ClickHouseSchema;
+import io.pushflow.store.UserStore;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import static io.pushflow.flink.dispatch.WavePlannerTest.KITERS;
+import static io.pushflow.flink.dispatch.WavePlannerTest.T0;
+import static io.pushflow.flink.dispatch.WavePlannerTest.WAVE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The planner reading its audience from the real ClickHouse: the whole cohort, once, in waves. */
+class ClickHouseAudienceTest {
+
+    @Test
+    void the_planner_releases_a_clickhouse_cohort_once() throws Exception {
+        String database = "pushflow_t_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        ClickHouse.Config config = ClickHouse.Config.fromEnvironment().withDatabase(database);
+        try (ClickHouse clickHouse = new ClickHouse(config)) {
+            ClickHouseSchema.apply(clickHouse);
+            try {
+                List<User> users = new UserGenerator(3, Instant.ofEpochMilli(T0)).users(1, 5_000).toList();
+                new UserStore(clickHouse).insert(users);
+                var expected = users.stream().filter(UserPredicate.of(FilterChain.parse(KITERS), Instant.ofEpochMilli(T0)))
+                        .map(User::userId).collect(Collectors.toSet());
+
+                var operator = new KeyedProcessOperator<>(new WavePlanner(new ClickHouseAudience(config), Duration.ofMillis(WAVE), 100_000, 500));
+                try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
+                    h.setProcessingTime(T0);
+                    h.open();
+                    h.processElement(WavePlannerTest.control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0);
+                    List<Long> released = new java.util.ArrayList<>();
+                    for (long t = T0; t <= T0 + 2 * 60_000; t += WAVE) {
+                        h.setProcessingTime(t);
+                        released.addAll(WavePlannerTest.ids(WavePlannerTest.drain(h)));
+                    }
+                    assertThat(released).doesNotHaveDuplicates();
+                    assertThat(new HashSet<>(released)).isEqualTo(expected).isNotEmpty();
+                }
+            } finally {
+                clickHouse.dropDatabase();
+            }
+        }
+    }
+}
