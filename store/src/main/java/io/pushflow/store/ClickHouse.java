@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 public final class ClickHouse implements AutoCloseable {
 
     /** Where ClickHouse is and how long one statement may run. */
-    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) {
+    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) implements java.io.Serializable {
 
         public static Config fromEnvironment() {
             return new Config(env("CLICKHOUSE_URL", "http://127.0.0.1:8123"), env("CLICKHOUSE_USER", "default"),

@@ -8,7 +8,7 @@ import java.util.Map;
  * {@link #arguments} so their declarations agree (RabbitMQ refuses a redeclaration with other arguments).
  * A prefix (empty in production) keeps test runs apart.
  */
-public record Queues(String prefix) {
+public record Queues(String prefix) implements java.io.Serializable {
 
     public static final String CAMPAIGN_COMMANDS = "campaign.commands";
     public static final String PUSH_OUTBOX = "push.outbox";

@@ -1,0 +1,23 @@
+package io.pushflow.flink.rabbit;
+
+/** One message to publish: where, its id (AMQP correlation and message id), type, JSON body and, for dead letters, why. */
+public class AmqpMessage {
+
+    public String queue;
+    public String correlationId;
+    public String type;
+    public String body;
+    public String error;
+
+    public AmqpMessage() {
+    }
+
+    public static AmqpMessage of(String queue, String correlationId, String type, String body) {
+        AmqpMessage m = new AmqpMessage();
+        m.queue = queue;
+        m.correlationId = correlationId;
+        m.type = type;
+        m.body = body;
+        return m;
+    }
+}
