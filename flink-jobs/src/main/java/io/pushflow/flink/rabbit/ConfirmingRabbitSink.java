@@ -1,30 +1,45 @@
 package io.pushflow.flink.rabbit;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes to RabbitMQ with publisher confirms: messages are persistent, and {@link Writer#flush} (called on
- * every checkpoint) waits until the broker has confirmed all of them, so a completed checkpoint never loses a
- * message. A restore may publish a message again; consumers drop repeats by correlation id. Written here because
- * the connector's RMQSink publishes without confirms.
+ * Publishes to RabbitMQ in two phases: the writer holds a checkpoint's messages, and only when that checkpoint
+ * is complete does the committer publish them, persistent and with publisher confirms. So nothing a restore
+ * would compute anew was ever visible, and a published message is never lost; a commit retried after a
+ * failure may publish a message twice, which consumers drop by correlation id. Written here because the
+ * connector's RMQSink publishes without confirms or checkpoint alignment.
  */
-public class ConfirmingRabbitSink implements Sink<AmqpMessage> {
+public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitter<ConfirmingRabbitSink.Pending> {
 
     public static final String ERROR_HEADER = "x-pushflow-error";
     private static final long CONFIRM_TIMEOUT_MILLIS = 60_000;
+
+    /** One checkpoint's messages of one writer. */
+    public record Pending(List<AmqpMessage> messages) {
+    }
 
     private final RabbitSettings settings;
     private final Queues queues;
@@ -36,80 +51,156 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage> {
 
     @Override
     @Deprecated
-    public SinkWriter<AmqpMessage> createWriter(InitContext context) throws IOException {
-        return new Writer(settings, queues);
+    public SinkWriter<AmqpMessage> createWriter(InitContext context) {
+        return new Holder();
     }
 
     @Override
-    public SinkWriter<AmqpMessage> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(settings, queues);
+    public SinkWriter<AmqpMessage> createWriter(WriterInitContext context) {
+        return new Holder();
     }
 
-    static final class Writer implements SinkWriter<AmqpMessage> {
+    @Override
+    public Committer<Pending> createCommitter(CommitterInitContext context) {
+        return new Publisher(settings, queues);
+    }
 
-        private final Connection connection;
-        private final Channel channel;
-        private final Queues queues;
-        private final Set<String> declared = new HashSet<>();
-        private boolean unconfirmed;
+    @Override
+    public SimpleVersionedSerializer<Pending> getCommittableSerializer() {
+        return new PendingSerializer();
+    }
 
-        Writer(RabbitSettings settings, Queues queues) throws IOException {
-            this.queues = queues;
-            try {
-                connection = settings.connectionFactory().newConnection("pushflow-flink-sink");
-                channel = connection.createChannel();
-                channel.confirmSelect();
-            } catch (TimeoutException e) {
-                throw new IOException("RabbitMQ did not answer", e);
-            }
+    /** Holds messages until the checkpoint barrier, then hands them over as one committable. */
+    static final class Holder implements CommittingSinkWriter<AmqpMessage, Pending> {
+
+        private List<AmqpMessage> held = new ArrayList<>();
+
+        @Override
+        public void write(AmqpMessage message, Context context) {
+            held.add(message);
         }
 
         @Override
-        public void write(AmqpMessage message, Context context) throws IOException {
-            declare(message.queue);
+        public void flush(boolean endOfInput) {
+        }
+
+        @Override
+        public Collection<Pending> prepareCommit() {
+            if (held.isEmpty()) {
+                return List.of();
+            }
+            Pending pending = new Pending(held);
+            held = new ArrayList<>();
+            return List.of(pending);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Publishes committed messages with confirms; a commit that fails is retried later with a new connection. */
+    static final class Publisher implements Committer<Pending> {
+
+        private final RabbitSettings settings;
+        private final Queues queues;
+        private final Set<String> declared = new HashSet<>();
+        private Connection connection;
+        private Channel channel;
+
+        Publisher(RabbitSettings settings, Queues queues) {
+            this.settings = settings;
+            this.queues = queues;
+        }
+
+        @Override
+        public void commit(Collection<CommitRequest<Pending>> requests) throws InterruptedException {
+            for (CommitRequest<Pending> request : requests) {
+                try {
+                    Channel ch = channel();
+                    for (AmqpMessage message : request.getCommittable().messages()) {
+                        publish(ch, message);
+                    }
+                    ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
+                } catch (IOException | TimeoutException | RuntimeException e) {
+                    disconnect();
+                    request.retryLater();
+                }
+            }
+        }
+
+        private void publish(Channel ch, AmqpMessage message) throws IOException {
+            declare(ch, message.queue);
             AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
                     .contentType("application/json").deliveryMode(2)
                     .correlationId(message.correlationId).messageId(message.correlationId).type(message.type);
             if (message.error != null) {
                 props.headers(Map.of(ERROR_HEADER, message.error));
             }
-            channel.basicPublish("", message.queue, props.build(), message.body.getBytes(StandardCharsets.UTF_8));
-            unconfirmed = true;
+            ch.basicPublish("", message.queue, props.build(), message.body.getBytes(StandardCharsets.UTF_8));
         }
 
         /** Work queues are declared with their dead-letter arguments, dead-letter queues plainly. */
-        private void declare(String queue) throws IOException {
+        private void declare(Channel ch, String queue) throws IOException {
             if (declared.add(queue)) {
                 boolean dead = queue.endsWith(".dead");
                 String base = queue.substring(queues.prefix().length(), dead ? queue.length() - ".dead".length() : queue.length());
-                channel.queueDeclare(queues.dead(base), true, false, false, null);
+                ch.queueDeclare(queues.dead(base), true, false, false, null);
                 if (!dead) {
-                    channel.queueDeclare(queue, true, false, false, queues.arguments(base));
+                    ch.queueDeclare(queue, true, false, false, queues.arguments(base));
                 }
             }
         }
 
-        @Override
-        public void flush(boolean endOfInput) throws IOException {
-            if (!unconfirmed) {
-                return;
+        private Channel channel() throws IOException, TimeoutException {
+            if (channel == null || !channel.isOpen()) {
+                connection = settings.connectionFactory().newConnection("pushflow-flink-sink");
+                channel = connection.createChannel();
+                channel.confirmSelect();
+                declared.clear();
             }
+            return channel;
+        }
+
+        private void disconnect() {
             try {
-                channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
-                unconfirmed = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for RabbitMQ confirms", e);
-            } catch (TimeoutException e) {
-                throw new IOException("RabbitMQ did not confirm the messages within " + CONFIRM_TIMEOUT_MILLIS + " ms", e);
+                if (connection != null && connection.isOpen()) {
+                    connection.close(2_000);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the next commit opens a new connection
             }
+            connection = null;
+            channel = null;
         }
 
         @Override
-        public void close() throws Exception {
-            if (connection.isOpen()) {
-                connection.close(2_000);
+        public void close() {
+            disconnect();
+        }
+    }
+
+    /** Committables travel through checkpoints as JSON. */
+    static final class PendingSerializer implements SimpleVersionedSerializer<Pending> {
+
+        private static final TypeReference<List<AmqpMessage>> MESSAGES = new TypeReference<>() { };
+
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Pending pending) throws IOException {
+            return Json.MAPPER.writeValueAsBytes(pending.messages());
+        }
+
+        @Override
+        public Pending deserialize(int version, byte[] serialized) throws IOException {
+            if (version != 1) {
+                throw new IOException("unknown committable version " + version);
             }
+            return new Pending(Json.MAPPER.readValue(serialized, MESSAGES));
         }
     }
 }

@@ -80,7 +80,7 @@ class DispatchJobTest {
                         Duration.ofMillis(300), 1_000);
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
                 env.setParallelism(2);
-                DispatchJob.build(env, settings, new ClickHouseAudience(chConfig));
+                DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
                 job = env.executeAsync("dispatch under test");
 
                 publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "bad-1", "{\"v\": 1, \"type\": \"LAUNCH\"");
@@ -132,18 +132,119 @@ class DispatchJobTest {
         }
     }
 
+    /** Fails the job once, after some batches have gone out, to force a restore from the last checkpoint. */
+    static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<io.pushflow.flink.rabbit.AmqpMessage, io.pushflow.flink.rabbit.AmqpMessage> {
+        static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
+        static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public io.pushflow.flink.rabbit.AmqpMessage map(io.pushflow.flink.rabbit.AmqpMessage m) {
+            if (SEEN.incrementAndGet() == 12 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return m;
+        }
+    }
+
+    @Test
+    void across_a_failure_every_user_lands_in_exactly_one_batch_and_feedback_steers_the_split() throws Exception {
+        String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        Queues queues = new Queues("t" + id + ".");
+        ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
+        RabbitSettings rabbit = RabbitSettings.fromEnvironment();
+        try (ClickHouse clickHouse = new ClickHouse(chConfig);
+             Connection connection = rabbit.connectionFactory().newConnection();
+             Channel channel = connection.createChannel()) {
+            ClickHouseSchema.apply(clickHouse);
+            for (String q : List.of(Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.BANDIT_FEEDBACK)) {
+                channel.queueDeclare(queues.dead(q), true, false, false, null);
+                channel.queueDeclare(queues.name(q), true, false, false, queues.arguments(q));
+            }
+            JobClient job = null;
+            try {
+                Instant now = Instant.now();
+                List<User> users = new UserGenerator(6, now).users(1, 4_000).toList();
+                new UserStore(clickHouse).insert(users);
+                Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+                        "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+                Set<Long> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId)
+                        .collect(Collectors.toSet());
+
+                var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(250), 100_000, 50,
+                        Duration.ofMillis(200), 1_000);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                env.setParallelism(2);
+                env.enableCheckpointing(200);
+                DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out.map(new FailOnce()).uid("fail-once"));
+                job = env.executeAsync("dispatch with a failure");
+
+                CampaignCommand launch = launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(8));
+                publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), launch.commandId(), Json.write(launch));
+
+                Map<String, List<Long>> batches = new HashMap<>();
+                Map<String, String> variantOf = new HashMap<>();
+                boolean fedBack = false;
+                long windowEnd = now.plusSeconds(8).toEpochMilli();
+                long deadline = System.currentTimeMillis() + 90_000;
+                while (batches.values().stream().mapToLong(List::size).sum() < cohort.size() && System.currentTimeMillis() < deadline) {
+                    GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
+                    if (r == null) {
+                        Thread.sleep(20);
+                        continue;
+                    }
+                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                    List<Long> ids = java.util.Arrays.stream(batch.users).map(u -> u.userId).toList();
+                    List<Long> before = batches.putIfAbsent(batch.batchId, ids);
+                    if (before != null) {
+                        assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
+                    }
+                    variantOf.put(batch.batchId, batch.variant);
+                    if (!fedBack) {
+                        fedBack = true;
+                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
+                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
+                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
+                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
+                    }
+                }
+                List<Long> released = batches.values().stream().flatMap(List::stream).toList();
+                assertThat(FailOnce.FAILED).isTrue();
+                assertThat(released).doesNotHaveDuplicates();
+                assertThat(new HashSet<>(released)).isEqualTo(cohort);
+                assertThat(System.currentTimeMillis()).isLessThan(windowEnd + 15_000);
+                long a = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("A")).mapToLong(e -> e.getValue().size()).sum();
+                long b = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("B")).mapToLong(e -> e.getValue().size()).sum();
+                assertThat(b).isGreaterThan(2 * a);
+            } finally {
+                if (job != null) {
+                    job.cancel().get();
+                }
+                clickHouse.dropDatabase();
+                for (String q : Queues.ALL) {
+                    channel.queueDelete(queues.name(q));
+                    channel.queueDelete(queues.dead(q));
+                }
+            }
+        }
+    }
+
     private static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {
         channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(correlationId).deliveryMode(2).build(),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static CampaignCommand launch(Map<String, Object> filter, Instant now) {
+        return launch(filter, now, SplitType.AB_FIXED, Duration.ofSeconds(3));
+    }
+
+    private static CampaignCommand launch(Map<String, Object> filter, Instant now, SplitType split, Duration window) {
         var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b")), null, null, null);
         var snapshot = new CampaignSnapshot(42, "kiters", "windy-ios", CampaignStatus.RUNNING,
                 new CampaignSnapshot.Cohort(1, "kiters", Json.MAPPER.valueToTree(filter)),
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null), 0,
-                now, Duration.ofSeconds(3), null, null, null, "ONESIGNAL");
+                new CampaignSnapshot.Split(split, Metric.CLICKS, null, null, split == SplitType.BANDIT ? 0.05 : null,
+                        split == SplitType.BANDIT ? 20 : null), 0,
+                now, window, null, null, null, "ONESIGNAL");
         return new CampaignCommand(1, "launch-1", CampaignCommand.Type.LAUNCH, 42, 1, now, "test", snapshot);
     }
 }
