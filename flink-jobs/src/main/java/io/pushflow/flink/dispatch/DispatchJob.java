@@ -2,12 +2,14 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.DispatchEventSchema;
 import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -48,19 +50,24 @@ public final class DispatchJob {
     private DispatchJob() {
     }
 
-    /** events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches → sink. */
+    /**
+     * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches → message sink;
+     * the planner's shares per wave → allocation sink.
+     */
     public static void defineWorkflow(DataStream<DispatchEvent> events, AudienceSource.Factory audience, Settings settings,
-                                      Consumer<DataStream<AmqpMessage>> sink) {
+                                      Consumer<DataStream<AmqpMessage>> messageSink, Consumer<DataStream<Allocation>> allocationSink) {
         SingleOutputStreamOperator<DispatchEvent> good = events
                 .process(new SetAsideBadInput()).uid("set-aside-bad-input").name("set aside bad input");
         String outbox = settings.queues().name(Queues.PUSH_OUTBOX);
-        DataStream<AmqpMessage> batches = good
+        SingleOutputStreamOperator<OutboxBatch> planned = good
                 .keyBy(DispatchEvent::campaignId)
                 .process(new WavePlanner(audience, settings.waveInterval(), settings.maxWave(), settings.batchSize()))
-                .uid(WavePlanner.UID).name("wave planner")
+                .uid(WavePlanner.UID).name("wave planner");
+        DataStream<AmqpMessage> batches = planned
                 .map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.write(b)))
                 .uid("outbox-encode").name("outbox encode");
-        sink.accept(batches.union(good.getSideOutput(DEAD_LETTERS)));
+        messageSink.accept(batches.union(good.getSideOutput(DEAD_LETTERS)));
+        allocationSink.accept(planned.getSideOutput(WavePlanner.ALLOCATIONS));
     }
 
     /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */
@@ -83,7 +90,9 @@ public final class DispatchJob {
                         DispatchEventSchema.Kind.FEEDBACK, settings.prefetch()))
                 .setParallelism(1).uid("bandit-feedback-source").name("bandit.feedback");
         defineWorkflow(commands.union(feedback), audience, settings,
-                out -> beforeSink.apply(out).sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq"));
+                out -> beforeSink.apply(out).sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq"),
+                allocations -> allocations.sinkTo(new ClickHouseSink<>((Allocation a, SinkWriter.Context c) -> a.jsonEachRow(),
+                        settings.clickHouse(), "campaign_allocations")).uid("allocations-sink").name("campaign_allocations"));
     }
 
     public static void main(String[] args) throws Exception {

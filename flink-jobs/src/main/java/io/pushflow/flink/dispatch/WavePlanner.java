@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,8 @@ import java.util.List;
 public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> {
 
     public static final String UID = "wave-planner";
+    /** Each variant's share of each wave, for ClickHouse campaign_allocations. */
+    public static final OutputTag<Allocation> ALLOCATIONS = new OutputTag<>("allocations") { };
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
 
     public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
@@ -171,13 +174,13 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             plan.update(state);
             return;
         }
-        release(state, page, out);
+        release(state, page, out, ctx, timestamp);
         schedule(state, timestamp + waveIntervalMillis, ctx);
         plan.update(state);
     }
 
     /** Splits one page: the holdout aside, the rest between variants in the policy's shares; the cursor moves past it. */
-    private void release(PlanState state, List<User> page, Collector<OutboxBatch> out) {
+    private void release(PlanState state, List<User> page, Collector<OutboxBatch> out, OnTimerContext ctx, long timestamp) {
         CampaignControl c = state.campaign;
         state.wave++;
         List<User> held = new ArrayList<>();
@@ -196,6 +199,14 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 }
             }
             emit(state, c.variantKeys[arm], mine, out);
+            Allocation allocation = new Allocation();
+            allocation.campaignId = c.campaignId;
+            allocation.wave = state.wave;
+            allocation.variant = c.variantKeys[arm];
+            allocation.share = shares[arm];
+            allocation.users = mine.size();
+            allocation.atMillis = timestamp;
+            ctx.output(ALLOCATIONS, allocation);
         }
         state.cursor = page.get(page.size() - 1).userId();
         state.released += sent.size();

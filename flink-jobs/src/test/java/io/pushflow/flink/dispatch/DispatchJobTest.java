@@ -109,6 +109,16 @@ class DispatchJobTest {
                 assertThat(new HashSet<>(released)).isEqualTo(cohort);
                 assertThat(perVariant.keySet()).containsExactlyInAnyOrder("A", "B");
 
+                long allocated = 0;
+                for (int i = 0; i < 100 && allocated < released.size(); i++) {
+                    allocated = clickHouse.selectLong("SELECT sum(users) AS n FROM " + clickHouse.table("campaign_allocations")
+                            + " FINAL WHERE campaign_id = 42");
+                    Thread.sleep(100);
+                }
+                assertThat(allocated).isEqualTo(released.size());
+                assertThat(clickHouse.select("SELECT DISTINCT share FROM " + clickHouse.table("campaign_allocations")
+                        + " WHERE campaign_id = 42")).extracting(r -> ((Number) r.get("share")).doubleValue()).containsExactly(0.5);
+
                 GetResponse dead = null;
                 for (int i = 0; i < 100 && dead == null; i++) {
                     dead = channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true);
