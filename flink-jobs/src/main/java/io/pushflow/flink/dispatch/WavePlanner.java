@@ -158,11 +158,21 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         }
         CampaignControl c = state.campaign;
         Instant now = Instant.ofEpochMilli(timestamp);
-        Instant windowEnd = Instant.ofEpochMilli(c.startAtMillis + c.durationMillis);
-        long remaining = Math.max(0, state.audienceEstimate - state.released - state.heldOut);
+        long done = state.released + state.heldOut;
+        long testEnd = c.startAtMillis + c.testDurationMillis;
+        // AB_WINNER first paces only its test share of the audience over the test, the rest after it
+        boolean testing = "AB_WINNER".equals(c.splitType) && timestamp < testEnd;
+        Instant phaseEnd = Instant.ofEpochMilli(testing ? testEnd : c.startAtMillis + c.durationMillis);
+        long target = testing ? Math.round(c.testShare * state.audienceEstimate) : state.audienceEstimate;
+        long remaining = Math.max(0, target - done);
+        if (testing && remaining == 0) {
+            schedule(state, testEnd, ctx); // the test audience is out: wait for the winner
+            plan.update(state);
+            return;
+        }
         // past the launch-time estimate (users joined since), drain what is left as fast as the limits allow
-        int size = Pacing.waveSize(remaining > 0 ? remaining : maxWave, now, windowEnd, Duration.ofMillis(waveIntervalMillis),
-                c.sendRateLimit, maxWave);
+        int size = Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, now, phaseEnd,
+                Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave);
         if (size == 0) {
             state.status = Status.COMPLETED.name();
             plan.update(state);

@@ -198,6 +198,40 @@ class WavePlannerTest {
     }
 
     @Test
+    void ab_winner_tests_on_its_share_evenly_then_sends_the_rest_to_the_winner() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            DispatchEvent launch = control("LAUNCH", 1, "AB_WINNER", 0, 2 * 60_000);
+            launch.control.testShare = 0.2;
+            launch.control.testDurationMillis = 30_000;
+            h.processElement(launch, T0);
+            List<OutboxBatch> test = new ArrayList<>();
+            for (long t = T0; t < T0 + 30_000; t += WAVE) {
+                h.setProcessingTime(t);
+                test.addAll(drain(h));
+            }
+            long inTest = ids(test).size();
+            int cohort = cohort().size();
+            assertThat(inTest).isBetween(Math.round(0.2 * cohort) - 1, Math.round(0.2 * cohort));
+            long a = test.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
+            assertThat(Math.abs(2 * a - inTest)).isLessThanOrEqualTo(6); // even, up to one user per wave
+
+            h.processElement(feedback("A", 500, 5), T0 + 29_000);
+            h.processElement(feedback("B", 500, 30), T0 + 29_000);
+            List<OutboxBatch> rest = new ArrayList<>();
+            for (long t = T0 + 30_000; t <= T0 + 3 * 60_000; t += WAVE) {
+                h.setProcessingTime(t);
+                rest.addAll(drain(h));
+            }
+            assertThat(rest).isNotEmpty().allMatch(b -> b.variant.equals("B"));
+            List<Long> all = new ArrayList<>(ids(test));
+            all.addAll(ids(rest));
+            assertThat(all).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(all)).isEqualTo(cohort());
+        }
+    }
+
+    @Test
     void a_redelivered_launch_or_an_older_command_changes_nothing() throws Exception {
         try (var h = harness()) {
             h.open();
