@@ -136,7 +136,7 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(launched.status()).isEqualTo(200);
         assertThat(launched.json()).containsEntry("status", "RUNNING").containsKey("launchedAt").containsKey("endAt");
 
-        CommandQueue.Delivery launch = commands.next(WAIT);
+        CommandQueue.Delivery launch = commands.next(id, WAIT);
         CampaignCommand command = launch.command();
         assertThat(command.type()).isEqualTo(CampaignCommand.Type.LAUNCH);
         assertThat(command.v()).isEqualTo(CampaignCommand.VERSION);
@@ -158,19 +158,19 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(relaunch.json().get("message")).isEqualTo("cannot launch campaign " + id + ": it is RUNNING");
 
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).json()).containsEntry("status", "PAUSED");
-        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.PAUSE);
+        assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.PAUSE);
         Api.Reply pauseAgain = marketer().post("/api/v1/campaigns/" + id + "/pause", null);
         assertThat(pauseAgain.status()).isEqualTo(409);
         assertThat(pauseAgain.json().get("message").toString()).endsWith("it is PAUSED");
 
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).json()).containsEntry("status", "RUNNING");
-        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.RESUME);
+        assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.RESUME);
 
         Map<String, Object> limits = bandit("lifecycle, slower");
         limits.put("sendRateLimit", 500);
         Api.Reply updated = marketer().put("/api/v1/campaigns/" + id, limits);
         assertThat(updated.status()).isEqualTo(200);
-        CampaignCommand update = commands.next(WAIT).command();
+        CampaignCommand update = commands.next(id, WAIT).command();
         assertThat(update.type()).isEqualTo(CampaignCommand.Type.UPDATE);
         assertThat(update.campaign().sendRateLimit()).isEqualTo(500);
         assertThat(update.campaignVersion()).isGreaterThan(command.campaignVersion());
@@ -183,10 +183,10 @@ class CampaignApiTest extends ApiTestBase {
 
         assertThat(marketer().delete("/api/v1/campaigns/" + id).status()).isEqualTo(409);
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/stop", null).json()).containsEntry("status", "STOPPED").containsKey("endedAt");
-        assertThat(commands.next(WAIT).command().type()).isEqualTo(CampaignCommand.Type.STOP);
+        assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.STOP);
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).status()).isEqualTo(409);
         assertThat(marketer().put("/api/v1/campaigns/" + id, limits).status()).isEqualTo(409);
-        assertThat(commands.waiting()).isZero();
+        assertThat(commands.waiting(id)).isZero();
 
         List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + id + "/history").list();
         assertThat(history).extracting(h -> h.get("action"))
@@ -202,7 +202,7 @@ class CampaignApiTest extends ApiTestBase {
         later.put("startAt", clock.instant().plus(Duration.ofHours(3)).toString());
         long id = marketer().post("/api/v1/campaigns", later).id();
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/launch", null).json()).containsEntry("status", "SCHEDULED");
-        assertThat(commands.next(WAIT).command().campaign().status()).isEqualTo(CampaignStatus.SCHEDULED);
+        assertThat(commands.next(id, WAIT).command().campaign().status()).isEqualTo(CampaignStatus.SCHEDULED);
 
         clock.advance(Duration.ofHours(3));
         Instant deadline = Instant.now().plusSeconds(10);
@@ -212,6 +212,53 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "RUNNING");
         assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list()).extracting(h -> h.get("actor"))
                 .containsExactly("marketer", "marketer", "system");
+    }
+
+    @Test
+    void the_dispatch_job_s_report_completes_a_running_campaign_once() throws Exception {
+        long running = marketer().post("/api/v1/campaigns", bandit("reported")).id();
+        long draft = marketer().post("/api/v1/campaigns", bandit("reported draft")).id();
+        marketer().post("/api/v1/campaigns/" + running + "/launch", null);
+        try (var connection = io.pushflow.admin.support.TestEnvironment.rabbit().newConnection(); var channel = connection.createChannel()) {
+            String queue = env.queues().name(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS);
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (!queueExists(connection, queue) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            for (long id : new long[]{running, running, draft}) {
+                var report = new io.pushflow.core.campaign.CampaignReport(1, "completed-" + id, id,
+                        io.pushflow.core.campaign.CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now());
+                channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            while (!marketer().get("/api/v1/campaigns/" + running).json().get("status").equals("COMPLETED") && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertThat(marketer().get("/api/v1/campaigns/" + running).json()).containsEntry("status", "COMPLETED").containsKey("endedAt");
+            List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + running + "/history").list();
+            assertThat(history).extracting(h -> h.get("action")).containsExactly("created", "launch", "completed");
+            assertThat(history.get(2)).containsEntry("actor", "system");
+            assertThat(marketer().get("/api/v1/campaigns/" + draft).json()).containsEntry("status", "DRAFT");
+
+            com.rabbitmq.client.GetResponse dead = null;
+            while (dead == null && Instant.now().isBefore(deadline)) {
+                dead = channel.basicGet(env.queues().dead(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS), true);
+                Thread.sleep(dead == null ? 50 : 0);
+            }
+            assertThat(dead).isNotNull();
+            assertThat(String.valueOf(dead.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)))
+                    .startsWith("not a v1 report");
+        }
+    }
+
+    private static boolean queueExists(com.rabbitmq.client.Connection connection, String queue) {
+        try (var probe = connection.createChannel()) {
+            probe.queueDeclarePassive(queue);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test

@@ -51,17 +51,17 @@ class OutboxOutageTest {
                 assertThat(row.get("published_at")).isNull();
                 assertThat(row.get("last_error").toString()).contains("Connect");
                 pendingCommand = (String) row.get("command_id");
-                assertThat(commands.waiting()).isZero();
+                assertThat(commands.waiting(campaign)).isZero();
             }
 
             try (EmbeddedServer ignored = ApplicationContext.run(EmbeddedServer.class, new HashMap<String, Object>(env.properties()))) {
-                CommandQueue.Delivery delivery = commands.next(Duration.ofSeconds(15));
+                CommandQueue.Delivery delivery = commands.next(campaign, Duration.ofSeconds(15));
                 assertThat(delivery.command().type()).isEqualTo(CampaignCommand.Type.LAUNCH);
                 assertThat(delivery.command().campaignId()).isEqualTo(campaign);
                 assertThat(delivery.correlationId()).isEqualTo(pendingCommand);
                 assertThat(awaitOutboxRow(env, campaign, r -> r.get("published_at") != null)).containsEntry("command_id", pendingCommand);
                 Thread.sleep(500);
-                assertThat(commands.waiting()).isZero();
+                assertThat(commands.waiting(campaign)).isZero();
             }
         }
     }

@@ -133,7 +133,7 @@ class UserChangesTest extends ApiTestBase {
             if (r == null) {
                 Thread.sleep(50);
             } else {
-                reasons.add(String.valueOf(r.getProps().getHeaders().get(UserChangeApplier.REASON_HEADER)));
+                reasons.add(String.valueOf(r.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)));
             }
         }
         assertThat(reasons).hasSize(5);

@@ -14,6 +14,7 @@ import io.pushflow.admin.push.Push;
 import io.pushflow.admin.push.PushRepository;
 import io.pushflow.admin.push.PushService;
 import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.CampaignStatus.Action;
@@ -144,6 +145,24 @@ public class CampaignService {
             enqueue(updated, CampaignCommand.Type.valueOf(action.name()));
         }
         return view(updated);
+    }
+
+    /**
+     * The dispatch job's word that a campaign's audience is out: RUNNING or PAUSED becomes COMPLETED, once; a
+     * report for a campaign that is gone or already final changes nothing (reports may be redelivered).
+     */
+    @Transactional
+    public void completed(CampaignReport report) {
+        Campaign current = campaigns.findById(report.campaignId()).orElse(null);
+        if (current == null) {
+            return;
+        }
+        current.status().next(Action.COMPLETE, true).ifPresent(next -> {
+            Instant now = clock.instant();
+            campaigns.update(current.withStatus(next, current.launchedAt(), now, now, AuditLog.SYSTEM));
+            audit.write(ENTITY, current.id(), "completed", Map.of("from", current.status(), "to", next,
+                    "released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased()));
+        });
     }
 
     /** Moves scheduled campaigns whose start time has come to RUNNING. */

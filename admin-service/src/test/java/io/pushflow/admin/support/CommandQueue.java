@@ -28,23 +28,45 @@ public final class CommandQueue implements AutoCloseable {
         this.queue = queues.name(Queues.CAMPAIGN_COMMANDS);
     }
 
-    /** The next command, waiting for it up to {@code timeout}; fails the test when none arrives. */
-    public Delivery next(Duration timeout) throws Exception {
+    /** Commands read from the queue that belong to campaigns nobody asked about yet (test methods share the queue). */
+    private final java.util.List<Delivery> held = new java.util.ArrayList<>();
+
+    /** The next command of one campaign, waiting for it up to {@code timeout}; fails the test when none arrives. */
+    public synchronized Delivery next(long campaignId, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            GetResponse r = queueExists() ? channel.basicGet(queue, true) : null;
-            if (r != null) {
-                return new Delivery(Json.read(new String(r.getBody(), StandardCharsets.UTF_8), CampaignCommand.class),
-                        r.getProps().getCorrelationId(), r.getProps().getMessageId(), r.getProps().getType(), r.getProps().getDeliveryMode());
+        while (true) {
+            for (var it = held.iterator(); it.hasNext(); ) {
+                Delivery d = it.next();
+                if (d.command().campaignId() == campaignId) {
+                    it.remove();
+                    return d;
+                }
             }
-            Thread.sleep(50);
+            if (!Instant.now().isBefore(deadline)) {
+                throw new AssertionError("no command of campaign " + campaignId + " arrived on " + queue + " within " + timeout);
+            }
+            if (!pull()) {
+                Thread.sleep(50);
+            }
         }
-        throw new AssertionError("no command arrived on " + queue + " within " + timeout);
     }
 
-    /** Messages waiting on the queue now. */
-    public long waiting() throws Exception {
-        return queueExists() ? channel.messageCount(queue) : 0;
+    /** Commands of one campaign waiting now, after everything on the queue has been read. */
+    public synchronized long waiting(long campaignId) throws Exception {
+        while (pull()) {
+            // read everything that is there
+        }
+        return held.stream().filter(d -> d.command().campaignId() == campaignId).count();
+    }
+
+    private boolean pull() throws Exception {
+        GetResponse r = queueExists() ? channel.basicGet(queue, true) : null;
+        if (r == null) {
+            return false;
+        }
+        held.add(new Delivery(Json.read(new String(r.getBody(), StandardCharsets.UTF_8), CampaignCommand.class),
+                r.getProps().getCorrelationId(), r.getProps().getMessageId(), r.getProps().getType(), r.getProps().getDeliveryMode()));
+        return true;
     }
 
     private boolean queueExists() {

@@ -15,7 +15,9 @@ public record Queues(String prefix) implements java.io.Serializable {
     public static final String USER_CHANGES = "user.changes";
     public static final String PUSH_EVENTS = "push.events";
     public static final String BANDIT_FEEDBACK = "bandit.feedback";
-    public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, BANDIT_FEEDBACK);
+    /** The jobs' reports back to the admin service (a campaign completed). */
+    public static final String CAMPAIGN_REPORTS = "campaign.reports";
+    public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, BANDIT_FEEDBACK, CAMPAIGN_REPORTS);
     /**
      * User changes are published to this fanout exchange, so every part that keeps user state gets its own copy:
      * the queue {@code user.changes} (the user store) now, the delivery job's queue later.

@@ -51,8 +51,8 @@ public final class DispatchJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches → message sink;
-     * the planner's shares per wave → allocation sink.
+     * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches and completion
+     * reports → message sink; the planner's shares per wave → allocation sink.
      */
     public static void defineWorkflow(DataStream<DispatchEvent> events, AudienceSource.Factory audience, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink, Consumer<DataStream<Allocation>> allocationSink) {
@@ -66,7 +66,11 @@ public final class DispatchJob {
         DataStream<AmqpMessage> batches = planned
                 .map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.write(b)))
                 .uid("outbox-encode").name("outbox encode");
-        messageSink.accept(batches.union(good.getSideOutput(DEAD_LETTERS)));
+        String reports = settings.queues().name(Queues.CAMPAIGN_REPORTS);
+        DataStream<AmqpMessage> completions = planned.getSideOutput(WavePlanner.COMPLETIONS)
+                .map(done -> AmqpMessage.of(reports, done.report().reportId(), "COMPLETED", Json.write(done.report())))
+                .uid("report-encode").name("report encode");
+        messageSink.accept(batches.union(good.getSideOutput(DEAD_LETTERS), completions));
         allocationSink.accept(planned.getSideOutput(WavePlanner.ALLOCATIONS));
     }
 

@@ -36,6 +36,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     public static final String UID = "wave-planner";
     /** Each variant's share of each wave, for ClickHouse campaign_allocations. */
     public static final OutputTag<Allocation> ALLOCATIONS = new OutputTag<>("allocations") { };
+    /** A campaign that has released its audience, for the admin service. */
+    public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") { };
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
 
     public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
@@ -174,19 +176,30 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         int size = Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, now, phaseEnd,
                 Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave);
         if (size == 0) {
-            state.status = Status.COMPLETED.name();
-            plan.update(state);
+            complete(state, ctx, timestamp);
             return;
         }
         List<User> page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
         if (page.isEmpty()) {
-            state.status = Status.COMPLETED.name();
-            plan.update(state);
+            complete(state, ctx, timestamp);
             return;
         }
         release(state, page, out, ctx, timestamp);
         schedule(state, timestamp + waveIntervalMillis, ctx);
         plan.update(state);
+    }
+
+    /** The audience is out (or the window closed): the campaign is done, and the admin service hears it once. */
+    private void complete(PlanState state, OnTimerContext ctx, long timestamp) throws Exception {
+        state.status = Status.COMPLETED.name();
+        plan.update(state);
+        Completion done = new Completion();
+        done.campaignId = state.campaign.campaignId;
+        done.released = state.released;
+        done.heldOut = state.heldOut;
+        done.unreleased = Math.max(0, state.audienceEstimate - state.released - state.heldOut);
+        done.atMillis = timestamp;
+        ctx.output(COMPLETIONS, done);
     }
 
     /** Splits one page: the holdout aside, the rest between variants in the policy's shares; the cursor moves past it. */

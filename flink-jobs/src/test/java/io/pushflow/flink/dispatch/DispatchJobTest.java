@@ -119,6 +119,20 @@ class DispatchJobTest {
                 assertThat(clickHouse.select("SELECT DISTINCT share FROM " + clickHouse.table("campaign_allocations")
                         + " WHERE campaign_id = 42")).extracting(r -> ((Number) r.get("share")).doubleValue()).containsExactly(0.5);
 
+                channel.queueDeclare(queues.dead(Queues.CAMPAIGN_REPORTS), true, false, false, null);
+                channel.queueDeclare(queues.name(Queues.CAMPAIGN_REPORTS), true, false, false, queues.arguments(Queues.CAMPAIGN_REPORTS));
+                GetResponse report = null;
+                for (int i = 0; i < 150 && report == null; i++) {
+                    report = channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true);
+                    if (report == null) {
+                        Thread.sleep(50);
+                    }
+                }
+                assertThat(report).as("a completion report after the window").isNotNull();
+                var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), io.pushflow.core.campaign.CampaignReport.class);
+                assertThat(completed.campaignId()).isEqualTo(42);
+                assertThat(completed.released() + completed.heldOut()).isEqualTo(released.size());
+
                 GetResponse dead = null;
                 for (int i = 0; i < 100 && dead == null; i++) {
                     dead = channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true);

@@ -115,6 +115,11 @@ class WavePlannerTest {
             assertThat((double) a / (a + b)).isBetween(0.74, 0.76);
             assertThat(all).allMatch(x -> x.users.length <= 500);
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            var completions = h.getSideOutput(WavePlanner.COMPLETIONS);
+            assertThat(completions).hasSize(1);
+            Completion done = completions.peek().getValue();
+            assertThat(done.released + done.heldOut).isEqualTo(released.size());
+            assertThat(done.unreleased).isZero();
         }
     }
 

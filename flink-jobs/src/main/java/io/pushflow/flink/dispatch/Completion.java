@@ -1,0 +1,23 @@
+package io.pushflow.flink.dispatch;
+
+import io.pushflow.core.campaign.CampaignReport;
+
+import java.time.Instant;
+
+/** A campaign the planner finished, as the job carries it before it becomes a {@link CampaignReport}. */
+public class Completion {
+
+    public long campaignId;
+    public long released;
+    public long heldOut;
+    public long unreleased;
+    public long atMillis;
+
+    public Completion() {
+    }
+
+    public CampaignReport report() {
+        return new CampaignReport(CampaignReport.VERSION, "completed-" + campaignId, campaignId, CampaignReport.Type.COMPLETED,
+                released, heldOut, unreleased, Instant.ofEpochMilli(atMillis));
+    }
+}
