@@ -231,6 +231,12 @@ class CampaignApiTest extends ApiTestBase {
                 channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long stopped = marketer().post("/api/v1/campaigns", bandit("reported stop")).id();
+            marketer().post("/api/v1/campaigns/" + stopped + "/launch", null);
+            marketer().post("/api/v1/campaigns/" + stopped + "/stop", null);
+            var stopReport = new io.pushflow.core.campaign.CampaignReport(1, "stopped-" + stopped, stopped,
+                    io.pushflow.core.campaign.CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now());
+            channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(stopReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
             while (!marketer().get("/api/v1/campaigns/" + running).json().get("status").equals("COMPLETED") && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
@@ -240,6 +246,13 @@ class CampaignApiTest extends ApiTestBase {
             assertThat(history).extracting(h -> h.get("action")).containsExactly("created", "launch", "completed");
             assertThat(history.get(2)).containsEntry("actor", "system");
             assertThat(marketer().get("/api/v1/campaigns/" + draft).json()).containsEntry("status", "DRAFT");
+            List<Map<String, Object>> stopHistory = List.of();
+            while (stopHistory.size() < 4 && Instant.now().isBefore(deadline)) {
+                stopHistory = as("viewer").get("/api/v1/campaigns/" + stopped + "/history").list();
+                Thread.sleep(50);
+            }
+            assertThat(stopHistory).extracting(h -> h.get("action")).containsExactly("created", "launch", "stop", "stop confirmed");
+            assertThat(marketer().get("/api/v1/campaigns/" + stopped).json()).containsEntry("status", "STOPPED");
 
             com.rabbitmq.client.GetResponse dead = null;
             while (dead == null && Instant.now().isBefore(deadline)) {

@@ -149,7 +149,8 @@ public class CampaignService {
 
     /**
      * The dispatch job's word that a campaign's audience is out: RUNNING or PAUSED becomes COMPLETED, once; a
-     * report for a campaign that is gone or already final changes nothing (reports may be redelivered).
+     * report for a campaign that is gone or already final changes nothing (reports may be redelivered). A report
+     * of a stop only adds the final counts to the history.
      */
     @Transactional
     public void completed(CampaignReport report) {
@@ -157,11 +158,18 @@ public class CampaignService {
         if (current == null) {
             return;
         }
+        Map<String, Object> counts = Map.of("released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased());
+        if (report.type() == CampaignReport.Type.STOPPED) {
+            audit.write(ENTITY, current.id(), "stop confirmed", counts);
+            return;
+        }
         current.status().next(Action.COMPLETE, true).ifPresent(next -> {
             Instant now = clock.instant();
             campaigns.update(current.withStatus(next, current.launchedAt(), now, now, AuditLog.SYSTEM));
-            audit.write(ENTITY, current.id(), "completed", Map.of("from", current.status(), "to", next,
-                    "released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased()));
+            Map<String, Object> details = new LinkedHashMap<>(counts);
+            details.put("from", current.status());
+            details.put("to", next);
+            audit.write(ENTITY, current.id(), "completed", details);
         });
     }
 

@@ -4,12 +4,13 @@ import java.time.Instant;
 
 /**
  * A message on {@code campaign.reports}: the dispatch job saying a campaign has released its whole audience
- * (or its window closed). {@code reportId} is the AMQP correlation id; the admin service marks the campaign
+ * or its window closed (COMPLETED), or that a STOP ended it (STOPPED), with how many users went out, were held
+ * out, or were never released. {@code reportId} is the AMQP correlation id; the admin service marks a campaign
  * COMPLETED once, whatever the redeliveries.
  */
 public record CampaignReport(int v, String reportId, long campaignId, Type type, long released, long heldOut, long unreleased, Instant at) {
 
     public static final int VERSION = 1;
 
-    public enum Type { COMPLETED }
+    public enum Type { COMPLETED, STOPPED }
 }

@@ -4,9 +4,10 @@ import io.pushflow.core.campaign.CampaignReport;
 
 import java.time.Instant;
 
-/** A campaign the planner finished, as the job carries it before it becomes a {@link CampaignReport}. */
+/** A campaign the planner finished or stopped, as the job carries it before it becomes a {@link CampaignReport}. */
 public class Completion {
 
+    public String type = CampaignReport.Type.COMPLETED.name();
     public long campaignId;
     public long released;
     public long heldOut;
@@ -17,7 +18,8 @@ public class Completion {
     }
 
     public CampaignReport report() {
-        return new CampaignReport(CampaignReport.VERSION, "completed-" + campaignId, campaignId, CampaignReport.Type.COMPLETED,
+        return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(java.util.Locale.ROOT) + "-" + campaignId, campaignId,
+                CampaignReport.Type.valueOf(type),
                 released, heldOut, unreleased, Instant.ofEpochMilli(atMillis));
     }
 }

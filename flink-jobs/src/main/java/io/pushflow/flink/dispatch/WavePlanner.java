@@ -8,6 +8,7 @@ import io.pushflow.core.bandit.Shares;
 import io.pushflow.core.bandit.TestThenWinner;
 import io.pushflow.core.bandit.ThompsonSampling;
 import io.pushflow.core.bandit.WaveAssignment;
+import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -134,6 +135,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 }
                 state.campaign = control;
                 state.status = Status.STOPPED.name();
+                ctx.output(COMPLETIONS, report(state, CampaignReport.Type.STOPPED, ctx.timerService().currentProcessingTime()));
             }
             case "UPDATE" -> {
                 if (state == null || isOver(state)) {
@@ -193,13 +195,18 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     private void complete(PlanState state, OnTimerContext ctx, long timestamp) throws Exception {
         state.status = Status.COMPLETED.name();
         plan.update(state);
+        ctx.output(COMPLETIONS, report(state, CampaignReport.Type.COMPLETED, timestamp));
+    }
+
+    private static Completion report(PlanState state, CampaignReport.Type type, long at) {
         Completion done = new Completion();
+        done.type = type.name();
         done.campaignId = state.campaign.campaignId;
         done.released = state.released;
         done.heldOut = state.heldOut;
         done.unreleased = Math.max(0, state.audienceEstimate - state.released - state.heldOut);
-        done.atMillis = timestamp;
-        ctx.output(COMPLETIONS, done);
+        done.atMillis = at;
+        return done;
     }
 
     /** Splits one page: the holdout aside, the rest between variants in the policy's shares; the cursor moves past it. */

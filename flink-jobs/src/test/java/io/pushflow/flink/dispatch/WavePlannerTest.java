@@ -146,6 +146,12 @@ class WavePlannerTest {
             h.processElement(control("STOP", 4, "BANDIT", 0, 5 * 60_000), T0 + 5 * WAVE + 1);
             h.setProcessingTime(T0 + 20 * WAVE);
             assertThat(drain(h)).isEmpty();
+            var reports = h.getSideOutput(WavePlanner.COMPLETIONS);
+            assertThat(reports).hasSize(1);
+            Completion stopped = reports.peek().getValue();
+            assertThat(stopped.type).isEqualTo("STOPPED");
+            assertThat(stopped.released).isEqualTo(before.size() + after.size());
+            assertThat(stopped.unreleased).isPositive();
             h.processElement(control("RESUME", 5, "BANDIT", 0, 5 * 60_000), T0 + 20 * WAVE);
             h.setProcessingTime(T0 + 21 * WAVE);
             assertThat(drain(h)).isEmpty();
