@@ -38,12 +38,13 @@ class UserStoreTest {
 
     @Test
     void users_round_trip_with_every_field_and_the_newest_version_wins() {
-        users.insert(List.of(user(1, "PT", 1), user(2, "ES", 1)));
+        users.insert(List.of(user(1, "IS", 1), user(2, "MT", 1)));
         users.insert(List.of(user(1, "FR", 2)));
-        assertThat(users.find(List.of(1L, 2L, 3L))).containsExactly(user(1, "FR", 2), user(2, "ES", 1));
+        assertThat(users.find(List.of(1L, 2L, 3L))).containsExactly(user(1, "FR", 2), user(2, "MT", 1));
         FilterChain french = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "FR"))));
         assertThat(users.count(french, NOW, true)).isEqualTo(1);
-        assertThat(users.sampleIds(FilterChain.EVERYONE, NOW, 10, true)).containsExactly(1L, 2L);
+        FilterChain mine = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "in", "values", List.of("FR", "IS", "MT")))));
+        assertThat(users.sampleIds(mine, NOW, 10, true)).containsExactly(1L, 2L);
     }
 
     @Test
@@ -64,6 +65,17 @@ class UserStoreTest {
         }
         List<Long> expected = many.stream().map(User::userId).filter(id -> id % 3 != 0 && id != 101 && id < 130).toList();
         assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
+    void pages_widen_their_id_range_across_a_sparse_cohort() {
+        List<Long> ids = List.of(1_000_001L, 1_004_000L, 1_090_000L, 1_700_000L, 9_000_000L);
+        users.insert(ids.stream().map(id -> user(id, "NZ", 1)).toList());
+        FilterChain kiwis = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "NZ"))));
+        assertThat(users.page(kiwis, NOW, 1_000_000, 2)).extracting(User::userId).containsExactly(1_000_001L, 1_004_000L);
+        assertThat(users.page(kiwis, NOW, 1_004_000, 2)).extracting(User::userId).containsExactly(1_090_000L, 1_700_000L);
+        assertThat(users.page(kiwis, NOW, 1_700_000, 2)).extracting(User::userId).containsExactly(9_000_000L);
+        assertThat(users.page(kiwis, NOW, 9_000_000, 2)).isEmpty();
     }
 
     @Test
