@@ -54,105 +54,126 @@ class DispatchJobTest {
 
     @Test
     void a_launched_campaign_s_cohort_arrives_on_the_outbox_once() throws Exception {
-        String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        Queues queues = new Queues("t" + id + ".");
-        ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
-        RabbitSettings rabbit = RabbitSettings.fromEnvironment();
-        try (ClickHouse clickHouse = new ClickHouse(chConfig);
-             Connection connection = rabbit.connectionFactory().newConnection();
-             Channel channel = connection.createChannel()) {
+        try (JobEnvironment je = new JobEnvironment()) {
+            Queues queues = je.queues;
+            ClickHouse clickHouse = je.clickHouse;
+            Channel channel = je.channel;
+            ClickHouse.Config chConfig = je.chConfig;
+            RabbitSettings rabbit = je.rabbit;
+            Instant now = Instant.now();
+            Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+                    "values", List.of("kitesurfing", "surfing", "sailing"))));
+            Set<Long> cohort = je.loadCohort(5, 3_000, filter, now);
+
+            var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(300), 100_000, 200,
+                    Duration.ofMillis(300), 1_000);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
+            je.job = env.executeAsync("dispatch under test");
+
+            publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "bad-1", "{\"v\": 1, \"type\": \"LAUNCH\"");
+            publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "launch-1", Json.write(launch(filter, now)));
+
+            Set<String> batchIds = new HashSet<>();
+            List<Long> released = new ArrayList<>();
+            Map<String, Integer> perVariant = new HashMap<>();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (new HashSet<>(released).size() < cohort.size() && System.currentTimeMillis() < deadline) {
+                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
+                if (r == null) {
+                    Thread.sleep(50);
+                    continue;
+                }
+                OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId);
+                if (batchIds.add(batch.batchId)) {
+                    for (OutboxUser u : batch.users) {
+                        released.add(u.userId);
+                    }
+                    perVariant.merge(batch.variant, batch.users.length, Integer::sum);
+                }
+            }
+            assertThat(released).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(released)).isEqualTo(cohort);
+            assertThat(perVariant.keySet()).containsExactlyInAnyOrder("A", "B");
+
+            long allocated = 0;
+            for (int i = 0; i < 100 && allocated < released.size(); i++) {
+                allocated = clickHouse.selectLong("SELECT sum(users) AS n FROM " + clickHouse.table("campaign_allocations")
+                        + " FINAL WHERE campaign_id = 42");
+                Thread.sleep(100);
+            }
+            assertThat(allocated).isEqualTo(released.size());
+            assertThat(clickHouse.select("SELECT DISTINCT share FROM " + clickHouse.table("campaign_allocations")
+                    + " WHERE campaign_id = 42")).extracting(r -> ((Number) r.get("share")).doubleValue()).containsExactly(0.5);
+
+            GetResponse report = null;
+            for (int i = 0; i < 150 && report == null; i++) {
+                report = channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true);
+                if (report == null) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(report).as("a completion report after the window").isNotNull();
+            var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), io.pushflow.core.campaign.CampaignReport.class);
+            assertThat(completed.campaignId()).isEqualTo(42);
+            assertThat(completed.released() + completed.heldOut()).isEqualTo(released.size());
+
+            GetResponse dead = null;
+            for (int i = 0; i < 100 && dead == null; i++) {
+                dead = channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true);
+                if (dead == null) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(dead).isNotNull();
+            assertThat(dead.getProps().getCorrelationId()).isEqualTo("bad-1");
+            assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("malformed JSON");
+        }
+    }
+
+    /** A test's own queues and ClickHouse database, a job it may start, and everything removed again on close. */
+    static final class JobEnvironment implements AutoCloseable {
+
+        final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        final Queues queues = new Queues("t" + id + ".");
+        final ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
+        final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
+        final ClickHouse clickHouse = new ClickHouse(chConfig);
+        final Connection connection;
+        final Channel channel;
+        JobClient job;
+
+        JobEnvironment() throws Exception {
             ClickHouseSchema.apply(clickHouse);
-            for (String q : List.of(Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX)) {
+            connection = rabbit.connectionFactory().newConnection();
+            channel = connection.createChannel();
+            for (String q : List.of(Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.BANDIT_FEEDBACK, Queues.CAMPAIGN_REPORTS)) {
                 channel.queueDeclare(queues.dead(q), true, false, false, null);
                 channel.queueDeclare(queues.name(q), true, false, false, queues.arguments(q));
             }
-            JobClient job = null;
-            try {
-                Instant now = Instant.now();
-                List<User> users = new UserGenerator(5, now).users(1, 3_000).toList();
-                new UserStore(clickHouse).insert(users);
-                Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
-                        "values", List.of("kitesurfing", "surfing", "sailing"))));
-                Set<Long> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId)
-                        .collect(Collectors.toSet());
+        }
 
-                var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(300), 100_000, 200,
-                        Duration.ofMillis(300), 1_000);
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                env.setParallelism(2);
-                DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
-                job = env.executeAsync("dispatch under test");
+        /** Loads generated users and returns the ids the filter selects. */
+        Set<Long> loadCohort(long seed, int count, Map<String, Object> filter, Instant now) {
+            List<User> users = new UserGenerator(seed, now).users(1, count).toList();
+            new UserStore(clickHouse).insert(users);
+            return users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId).collect(Collectors.toSet());
+        }
 
-                publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "bad-1", "{\"v\": 1, \"type\": \"LAUNCH\"");
-                publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "launch-1", Json.write(launch(filter, now)));
-
-                Set<String> batchIds = new HashSet<>();
-                List<Long> released = new ArrayList<>();
-                Map<String, Integer> perVariant = new HashMap<>();
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (new HashSet<>(released).size() < cohort.size() && System.currentTimeMillis() < deadline) {
-                    GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
-                    if (r == null) {
-                        Thread.sleep(50);
-                        continue;
-                    }
-                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                    assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId);
-                    if (batchIds.add(batch.batchId)) {
-                        for (OutboxUser u : batch.users) {
-                            released.add(u.userId);
-                        }
-                        perVariant.merge(batch.variant, batch.users.length, Integer::sum);
-                    }
-                }
-                assertThat(released).doesNotHaveDuplicates();
-                assertThat(new HashSet<>(released)).isEqualTo(cohort);
-                assertThat(perVariant.keySet()).containsExactlyInAnyOrder("A", "B");
-
-                long allocated = 0;
-                for (int i = 0; i < 100 && allocated < released.size(); i++) {
-                    allocated = clickHouse.selectLong("SELECT sum(users) AS n FROM " + clickHouse.table("campaign_allocations")
-                            + " FINAL WHERE campaign_id = 42");
-                    Thread.sleep(100);
-                }
-                assertThat(allocated).isEqualTo(released.size());
-                assertThat(clickHouse.select("SELECT DISTINCT share FROM " + clickHouse.table("campaign_allocations")
-                        + " WHERE campaign_id = 42")).extracting(r -> ((Number) r.get("share")).doubleValue()).containsExactly(0.5);
-
-                channel.queueDeclare(queues.dead(Queues.CAMPAIGN_REPORTS), true, false, false, null);
-                channel.queueDeclare(queues.name(Queues.CAMPAIGN_REPORTS), true, false, false, queues.arguments(Queues.CAMPAIGN_REPORTS));
-                GetResponse report = null;
-                for (int i = 0; i < 150 && report == null; i++) {
-                    report = channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true);
-                    if (report == null) {
-                        Thread.sleep(50);
-                    }
-                }
-                assertThat(report).as("a completion report after the window").isNotNull();
-                var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), io.pushflow.core.campaign.CampaignReport.class);
-                assertThat(completed.campaignId()).isEqualTo(42);
-                assertThat(completed.released() + completed.heldOut()).isEqualTo(released.size());
-
-                GetResponse dead = null;
-                for (int i = 0; i < 100 && dead == null; i++) {
-                    dead = channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true);
-                    if (dead == null) {
-                        Thread.sleep(50);
-                    }
-                }
-                assertThat(dead).isNotNull();
-                assertThat(dead.getProps().getCorrelationId()).isEqualTo("bad-1");
-                assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("malformed JSON");
-            } finally {
-                if (job != null) {
-                    job.cancel().get();
-                }
-                clickHouse.dropDatabase();
-                for (String q : Queues.ALL) {
-                    channel.queueDelete(queues.name(q));
-                    channel.queueDelete(queues.dead(q));
-                }
+        @Override
+        public void close() throws Exception {
+            if (job != null) {
+                job.cancel().get();
             }
+            clickHouse.dropDatabase();
+            clickHouse.close();
+            for (String q : Queues.ALL) {
+                channel.queueDelete(queues.name(q));
+                channel.queueDelete(queues.dead(q));
+            }
+            connection.close();
         }
     }
 
@@ -172,83 +193,61 @@ class DispatchJobTest {
 
     @Test
     void across_a_failure_every_user_lands_in_exactly_one_batch_and_feedback_steers_the_split() throws Exception {
-        String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        Queues queues = new Queues("t" + id + ".");
-        ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
-        RabbitSettings rabbit = RabbitSettings.fromEnvironment();
-        try (ClickHouse clickHouse = new ClickHouse(chConfig);
-             Connection connection = rabbit.connectionFactory().newConnection();
-             Channel channel = connection.createChannel()) {
-            ClickHouseSchema.apply(clickHouse);
-            for (String q : List.of(Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.BANDIT_FEEDBACK)) {
-                channel.queueDeclare(queues.dead(q), true, false, false, null);
-                channel.queueDeclare(queues.name(q), true, false, false, queues.arguments(q));
-            }
-            JobClient job = null;
-            try {
-                Instant now = Instant.now();
-                List<User> users = new UserGenerator(6, now).users(1, 4_000).toList();
-                new UserStore(clickHouse).insert(users);
-                Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
-                        "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
-                Set<Long> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId)
-                        .collect(Collectors.toSet());
+        try (JobEnvironment je = new JobEnvironment()) {
+            Queues queues = je.queues;
+            Channel channel = je.channel;
+            ClickHouse.Config chConfig = je.chConfig;
+            RabbitSettings rabbit = je.rabbit;
+            Instant now = Instant.now();
+            Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+                    "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Set<Long> cohort = je.loadCohort(6, 4_000, filter, now);
 
-                var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(250), 100_000, 50,
-                        Duration.ofMillis(200), 1_000);
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-                env.setParallelism(2);
-                env.enableCheckpointing(200);
-                DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out.map(new FailOnce()).uid("fail-once"));
-                job = env.executeAsync("dispatch with a failure");
+            var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(250), 100_000, 50,
+                    Duration.ofMillis(200), 1_000);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            env.enableCheckpointing(200);
+            DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out.map(new FailOnce()).uid("fail-once"));
+            je.job = env.executeAsync("dispatch with a failure");
 
-                CampaignCommand launch = launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(8));
-                publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), launch.commandId(), Json.write(launch));
+            CampaignCommand launch = launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(8));
+            publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), launch.commandId(), Json.write(launch));
 
-                Map<String, List<Long>> batches = new HashMap<>();
-                Map<String, String> variantOf = new HashMap<>();
-                boolean fedBack = false;
-                long windowEnd = now.plusSeconds(8).toEpochMilli();
-                long deadline = System.currentTimeMillis() + 90_000;
-                while (batches.values().stream().mapToLong(List::size).sum() < cohort.size() && System.currentTimeMillis() < deadline) {
-                    GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
-                    if (r == null) {
-                        Thread.sleep(20);
-                        continue;
-                    }
-                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                    List<Long> ids = java.util.Arrays.stream(batch.users).map(u -> u.userId).toList();
-                    List<Long> before = batches.putIfAbsent(batch.batchId, ids);
-                    if (before != null) {
-                        assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
-                    }
-                    variantOf.put(batch.batchId, batch.variant);
-                    if (!fedBack) {
-                        fedBack = true;
-                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
-                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
-                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
-                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
-                    }
+            Map<String, List<Long>> batches = new HashMap<>();
+            Map<String, String> variantOf = new HashMap<>();
+            boolean fedBack = false;
+            long windowEnd = now.plusSeconds(8).toEpochMilli();
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (batches.values().stream().mapToLong(List::size).sum() < cohort.size() && System.currentTimeMillis() < deadline) {
+                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
+                if (r == null) {
+                    Thread.sleep(20);
+                    continue;
                 }
-                List<Long> released = batches.values().stream().flatMap(List::stream).toList();
-                assertThat(FailOnce.FAILED).isTrue();
-                assertThat(released).doesNotHaveDuplicates();
-                assertThat(new HashSet<>(released)).isEqualTo(cohort);
-                assertThat(System.currentTimeMillis()).isLessThan(windowEnd + 15_000);
-                long a = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("A")).mapToLong(e -> e.getValue().size()).sum();
-                long b = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("B")).mapToLong(e -> e.getValue().size()).sum();
-                assertThat(b).isGreaterThan(2 * a);
-            } finally {
-                if (job != null) {
-                    job.cancel().get();
+                OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                List<Long> ids = java.util.Arrays.stream(batch.users).map(u -> u.userId).toList();
+                List<Long> before = batches.putIfAbsent(batch.batchId, ids);
+                if (before != null) {
+                    assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
                 }
-                clickHouse.dropDatabase();
-                for (String q : Queues.ALL) {
-                    channel.queueDelete(queues.name(q));
-                    channel.queueDelete(queues.dead(q));
+                variantOf.put(batch.batchId, batch.variant);
+                if (!fedBack) {
+                    fedBack = true;
+                    publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
+                            new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
+                    publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
+                            new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
                 }
             }
+            List<Long> released = batches.values().stream().flatMap(List::stream).toList();
+            assertThat(FailOnce.FAILED).isTrue();
+            assertThat(released).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(released)).isEqualTo(cohort);
+            assertThat(System.currentTimeMillis()).isLessThan(windowEnd + 15_000);
+            long a = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("A")).mapToLong(e -> e.getValue().size()).sum();
+            long b = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("B")).mapToLong(e -> e.getValue().size()).sum();
+            assertThat(b).isGreaterThan(2 * a);
         }
     }
 
