@@ -293,6 +293,10 @@ class CampaignApiTest extends ApiTestBase {
         List<Map<String, Object>> drafts = (List<Map<String, Object>>) marketer().get("/api/v1/campaigns?status=DRAFT&size=200").json().get("items");
         assertThat(drafts).extracting(c -> ((Number) c.get("id")).longValue()).contains(draft).doesNotContain(running);
         assertThat(drafts).extracting(c -> c.get("status")).containsOnly("DRAFT");
+        for (Map<String, Object> listed : drafts) {
+            assertThat(listed.get("variants")).isNotEqualTo(List.of())
+                    .isEqualTo(marketer().get("/api/v1/campaigns/" + listed.get("id")).json().get("variants"));
+        }
         assertThat(marketer().get("/api/v1/campaigns?status=WHATEVER").status()).isEqualTo(400);
 
         assertThat(marketer().delete("/api/v1/campaigns/" + draft).status()).isEqualTo(204);

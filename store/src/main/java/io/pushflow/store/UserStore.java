@@ -58,10 +58,10 @@ public final class UserStore {
         // sorts every row after the cursor (9.5 s at 18M users). Bounded id ranges use the primary key instead,
         // widening while the cohort is sparse.
         String where = ClickHouseFilterSql.where(chain, asOf);
-        long last = clickHouse.selectLong("SELECT max(user_id) AS n FROM " + table);
         List<User> page = new ArrayList<>();
         long from = afterUserId;
         long span = Math.max(1_000, 4L * limit);
+        long last = Long.MAX_VALUE; // asked only when the first range does not fill the page
         while (page.size() < limit && from < last) {
             long to = span > last - from ? last : from + span;
             clickHouse.select("SELECT * FROM " + table + " FINAL WHERE user_id > " + from + " AND user_id <= " + to
@@ -69,6 +69,9 @@ public final class UserStore {
                     .forEach(row -> page.add(UserRows.fromRow(row)));
             from = to;
             span = Math.min(span * 2, Long.MAX_VALUE / 4);
+            if (last == Long.MAX_VALUE && page.size() < limit) {
+                last = clickHouse.selectLong("SELECT max(user_id) AS n FROM " + table);
+            }
         }
         return page;
     }

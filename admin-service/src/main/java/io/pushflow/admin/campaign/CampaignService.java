@@ -191,7 +191,12 @@ public class CampaignService {
 
     public Page<CampaignView> list(CampaignStatus status, int page, int size) {
         Pageable pageable = Pageable.from(page, size, Sort.of(Sort.Order.desc("id")));
-        return Page.of(status == null ? campaigns.findAll(pageable) : campaigns.findByStatus(status, pageable), this::view);
+        var found = status == null ? campaigns.findAll(pageable) : campaigns.findByStatus(status, pageable);
+        // the variants of the whole page in one query, not one per campaign
+        Map<Long, List<CampaignVariant>> arms = found.getContent().isEmpty() ? Map.of()
+                : variants.findByCampaignIdInListOrderByVariantKey(found.getContent().stream().map(Campaign::id).toList())
+                        .stream().collect(java.util.stream.Collectors.groupingBy(CampaignVariant::campaignId));
+        return Page.of(found, c -> view(c, arms.getOrDefault(c.id(), List.of())));
     }
 
     public List<AuditEntry> history(long id) {
@@ -391,7 +396,11 @@ public class CampaignService {
     }
 
     CampaignView view(Campaign c) {
-        List<CampaignView.VariantView> arms = variants.findByCampaignIdOrderByVariantKey(c.id()).stream()
+        return view(c, variants.findByCampaignIdOrderByVariantKey(c.id()));
+    }
+
+    private static CampaignView view(Campaign c, List<CampaignVariant> variantRows) {
+        List<CampaignView.VariantView> arms = variantRows.stream()
                 .map(v -> new CampaignView.VariantView(v.variantKey(), v.pushId(), v.weight()))
                 .toList();
         Instant start = c.startAt() != null ? c.startAt() : c.launchedAt();

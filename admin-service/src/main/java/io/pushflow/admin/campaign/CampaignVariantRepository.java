@@ -11,6 +11,8 @@ public interface CampaignVariantRepository extends CrudRepository<CampaignVarian
 
     List<CampaignVariant> findByCampaignIdOrderByVariantKey(long campaignId);
 
+    List<CampaignVariant> findByCampaignIdInListOrderByVariantKey(java.util.Collection<Long> campaignIds);
+
     List<Long> findCampaignIdByPushId(long pushId);
 
     void deleteByCampaignId(long campaignId);
