@@ -1,0 +1,119 @@
+package io.pushflow.provider;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OneSignalClientTest {
+
+    private OneSignalFake fake;
+    private final List<Duration> slept = new ArrayList<>();
+    private OneSignalClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = new OneSignalFake("app-1", "rest-key-1");
+        client = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofSeconds(2), 4, slept::add);
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    static PushMessage message(String batch, List<String> ids) {
+        return new PushMessage(PushMessage.idempotencyKey(batch, "en"), ids,
+                Map.of("en", "Wind is on", "pt", "Há vento"), PushMessage.withFallback(Map.of("pt", "25 nós amanhã"), "pt"),
+                Map.of("pushflow_campaign", 42, "pushflow_variant", "B"), "windy://spot/1", "https://cdn.example.com/w.png");
+    }
+
+    @Test
+    void a_message_becomes_one_notification_with_the_contract_s_fields() throws Exception {
+        SendResult result = client.send(message("42-1-B-0", List.of("s1", "s2")));
+        assertThat(result.sent()).isTrue();
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(fake.created()).hasSize(1);
+        var body = fake.created().get(0).body();
+        assertThat(body.path("contents").path("en").asText()).isEqualTo("25 nós amanhã");
+        assertThat(body.path("headings").path("pt").asText()).isEqualTo("Há vento");
+        assertThat(body.path("data").path("pushflow_variant").asText()).isEqualTo("B");
+        assertThat(body.path("app_url").asText()).isEqualTo("windy://spot/1");
+        assertThat(fake.created().get(0).subscriptionIds()).containsExactly("s1", "s2");
+    }
+
+    @Test
+    void a_retry_after_a_server_error_or_a_rate_limit_sends_once() throws Exception {
+        fake.failNext(500, 429);
+        SendResult result = client.send(message("42-1-A-0", List.of("s1")));
+        assertThat(result.sent()).isTrue();
+        assertThat(result.attempts()).isEqualTo(3);
+        assertThat(slept).containsExactly(Duration.ofMillis(250), Duration.ofSeconds(1)); // backoff, then Retry-After
+        assertThat(fake.created()).hasSize(1);
+
+        SendResult again = client.send(message("42-1-A-0", List.of("s1")));
+        assertThat(again.notificationId()).isEqualTo(result.notificationId());
+        assertThat(fake.created()).hasSize(1);
+    }
+
+    @Test
+    void a_timeout_is_retried_under_the_same_key_and_gives_up_after_the_last_attempt() throws Exception {
+        fake.delay(Duration.ofMillis(600));
+        OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
+        assertThatThrownBy(() -> impatient.send(message("42-2-A-0", List.of("s1"))))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("after 4 attempts")
+                .matches(e -> ((ProviderException) e).retryable());
+        assertThat(slept).hasSize(3);
+        long deadline = System.currentTimeMillis() + 10_000; // the fake answers the abandoned calls in turn
+        while (fake.calls() < 4 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(700);
+        assertThat(fake.calls()).isEqualTo(4);
+        assertThat(fake.created()).hasSize(1); // all four carried one idempotency key
+    }
+
+    @Test
+    void unsubscribed_ids_are_reported_and_a_message_to_no_one_creates_nothing() throws Exception {
+        fake.unsubscribe("dead-1", "dead-2");
+        SendResult partial = client.send(message("42-3-A-0", List.of("s1", "dead-1")));
+        assertThat(partial.sent()).isTrue();
+        assertThat(partial.invalidSubscriptionIds()).containsExactly("dead-1");
+        SendResult none = client.send(message("42-3-A-1", List.of("dead-1", "dead-2")));
+        assertThat(none.sent()).isFalse();
+        assertThat(none.errors()).containsExactly("All included players are not subscribed");
+    }
+
+    @Test
+    void refusals_are_final_and_say_why_without_the_key() throws Exception {
+        OneSignalClient wrongKey = new OneSignalClient(fake.baseUrl(), "app-1", "not-the-key", Duration.ofSeconds(2), 4, slept::add);
+        assertThatThrownBy(() -> wrongKey.send(message("42-4-A-0", List.of("s1"))))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("403")
+                .hasMessageNotContaining("not-the-key")
+                .matches(e -> !((ProviderException) e).retryable());
+        OneSignalClient wrongApp = new OneSignalClient(fake.baseUrl(), "app-2", "rest-key-1", Duration.ofSeconds(2), 4, slept::add);
+        assertThatThrownBy(() -> wrongApp.send(message("42-4-A-1", List.of("s1")))).hasMessageContaining("app_id");
+        assertThat(fake.calls()).isEqualTo(2);
+        assertThat(slept).isEmpty();
+    }
+
+    @Test
+    void messages_keep_to_the_provider_s_limits() {
+        List<String> many = IntStream.range(0, 2_001).mapToObj(i -> "s" + i).toList();
+        assertThatThrownBy(() -> message("x", many)).hasMessageContaining("2000");
+        assertThatThrownBy(() -> new PushMessage(PushMessage.idempotencyKey("x", "pt"), List.of("s1"), Map.of(), Map.of("pt", "só"), null, null, null))
+                .hasMessageContaining("English");
+        assertThat(PushMessage.idempotencyKey("42-1-A-0", "en")).isEqualTo(PushMessage.idempotencyKey("42-1-A-0", "en"))
+                .isNotEqualTo(PushMessage.idempotencyKey("42-1-A-0", "pt"));
+    }
+}

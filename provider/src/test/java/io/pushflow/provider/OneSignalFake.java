@@ -1,0 +1,239 @@
+package io.pushflow.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pushflow.core.json.Json;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A strict stand-in for OneSignal's create-notification endpoint, written from its published OpenAPI contract:
+ * it refuses what the real service would (no bearer key, wrong app, an unknown field, more than 2,000
+ * subscription ids, contents without English, data over 2,048 bytes, an idempotency key that is not a UUID,
+ * more than one targeting mode) with the contract's error shapes, answers like the contract (id, errors with
+ * invalid ids), keeps each idempotency key's first answer, and can be told to fail the next calls (429 with
+ * Retry-After, 5xx, or a slow answer). It records every notification it created.
+ */
+public final class OneSignalFake implements AutoCloseable {
+
+    /** A notification the fake created. */
+    public record Created(String id, String idempotencyKey, List<String> subscriptionIds, JsonNode body) {
+    }
+
+    private static final Set<String> FIELDS = Set.of("app_id", "idempotency_key", "external_id", "include_subscription_ids",
+            "include_aliases", "included_segments", "excluded_segments", "filters", "target_channel", "contents", "headings",
+            "subtitle", "data", "url", "app_url", "web_url", "big_picture", "ios_attachments", "send_after", "name");
+    private static final Set<String> TARGETING = Set.of("include_subscription_ids", "include_aliases", "included_segments", "filters");
+
+    private final HttpServer server;
+    private final String appId;
+    private final String restApiKey;
+    private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final List<Created> created = Collections.synchronizedList(new ArrayList<>());
+    private final Deque<Integer> failures = new ArrayDeque<>();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile int calls;
+
+    public OneSignalFake(String appId, String restApiKey) throws IOException {
+        this.appId = appId;
+        this.restApiKey = restApiKey;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1");
+    }
+
+    /** These subscription ids are reported as not subscribed. */
+    public void unsubscribe(String... ids) {
+        unsubscribed.addAll(List.of(ids));
+    }
+
+    /** The next calls answer with these statuses (429 with Retry-After: 1), before answering normally again. */
+    public synchronized void failNext(Integer... statuses) {
+        failures.addAll(List.of(statuses));
+    }
+
+    /** Every call waits this long before answering. */
+    public void delay(Duration d) {
+        delay = d;
+    }
+
+    public List<Created> created() {
+        synchronized (created) {
+            return List.copyOf(created);
+        }
+    }
+
+    public int calls() {
+        return calls;
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        calls++;
+        try {
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Integer failure;
+        synchronized (this) {
+            failure = failures.poll();
+        }
+        if (failure != null) {
+            if (failure == 429) {
+                x.getResponseHeaders().add("Retry-After", "1");
+                reply(x, 429, Map.of("errors", List.of("API rate limit exceeded"), "limit", "send"));
+            } else {
+                reply(x, failure, Map.of("errors", List.of("Internal server error")));
+            }
+            return;
+        }
+        if (!x.getRequestMethod().equals("POST") || !x.getRequestURI().getPath().equals("/api/v1/notifications")) {
+            reply(x, 404, Map.of("errors", List.of("not found: " + x.getRequestMethod() + " " + x.getRequestURI().getPath())));
+            return;
+        }
+        if (!("Bearer " + restApiKey).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+            reply(x, 403, Map.of("errors", List.of("Access denied. Please include an 'Authorization: Bearer ...' header with a valid API key")));
+            return;
+        }
+        String type = x.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.startsWith("application/json")) {
+            reply(x, 400, Map.of("errors", List.of("Content-Type must be application/json")));
+            return;
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            reply(x, 400, Map.of("errors", List.of("Invalid JSON")));
+            return;
+        }
+        List<String> problems = problems(body);
+        if (!problems.isEmpty()) {
+            reply(x, 400, Map.of("errors", problems));
+            return;
+        }
+        String key = body.path("idempotency_key").asText(null);
+        if (key != null && answers.containsKey(key)) {
+            replyRaw(x, 200, answers.get(key));
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        body.get("include_subscription_ids").forEach(n -> ids.add(n.asText()));
+        List<String> invalid = ids.stream().filter(unsubscribed::contains).toList();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (invalid.size() == ids.size()) {
+            answer.put("id", "");
+            answer.put("errors", List.of("All included players are not subscribed"));
+        } else {
+            String id = UUID.randomUUID().toString();
+            answer.put("id", id);
+            if (!invalid.isEmpty()) {
+                answer.put("errors", Map.of("invalid_player_ids", invalid));
+            }
+            created.add(new Created(id, key, ids.stream().filter(i -> !unsubscribed.contains(i)).toList(), body));
+        }
+        String json = Json.write(answer);
+        if (key != null) {
+            answers.put(key, json);
+        }
+        replyRaw(x, 200, json);
+    }
+
+    private List<String> problems(JsonNode body) {
+        List<String> problems = new ArrayList<>();
+        if (!body.isObject()) {
+            return List.of("the body must be a JSON object");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                problems.add("unknown field: " + field);
+            }
+        }
+        if (!appId.equals(body.path("app_id").asText(null))) {
+            problems.add("app_id not found: a valid app_id is required");
+        }
+        Set<String> targeting = new HashSet<>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (TARGETING.contains(f)) {
+                targeting.add(f);
+            }
+        });
+        if (targeting.size() != 1) {
+            problems.add("use exactly one targeting mode, got " + targeting);
+        }
+        JsonNode ids = body.path("include_subscription_ids");
+        if (!ids.isArray() || ids.isEmpty() || ids.size() > 2_000) {
+            problems.add("include_subscription_ids: 1 to 2000 subscription ids");
+        } else {
+            ids.forEach(n -> {
+                if (!n.isTextual()) {
+                    problems.add("include_subscription_ids: strings only");
+                }
+            });
+        }
+        JsonNode contents = body.path("contents");
+        if (!contents.isObject() || !contents.path("en").isTextual()) {
+            problems.add("contents: English must be included in the hash");
+        }
+        for (String map : List.of("contents", "headings")) {
+            body.path(map).fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) {
+                    problems.add(map + "." + e.getKey() + ": a string");
+                }
+            });
+        }
+        if (body.has("data") && (!body.get("data").isObject() || body.get("data").toString().getBytes(StandardCharsets.UTF_8).length > 2_048)) {
+            problems.add("data: an object of up to 2048 bytes");
+        }
+        if (body.has("idempotency_key")) {
+            try {
+                UUID.fromString(body.get("idempotency_key").asText());
+            } catch (IllegalArgumentException e) {
+                problems.add("idempotency_key: a UUID");
+            }
+        }
+        return problems;
+    }
+
+    private static void reply(HttpExchange x, int status, Object body) throws IOException {
+        replyRaw(x, status, Json.write(body));
+    }
+
+    private static void replyRaw(HttpExchange x, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(status, bytes.length);
+        x.getResponseBody().write(bytes);
+        x.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
