@@ -2,6 +2,7 @@ package io.pushflow.flink.rabbit;
 
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.dispatch.CampaignControl;
 import io.pushflow.flink.dispatch.DispatchEvent;
@@ -54,7 +55,12 @@ public class DispatchEventSchema implements RMQDeserializationSchema<DispatchEve
                 if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {
                     return DispatchEvent.bad(queue, id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
                 }
-                return DispatchEvent.of(CampaignControl.from(command));
+                CampaignControl control = CampaignControl.from(command);
+                FilterChain.fromJson(control.filterJson); // a chain the planner could not read would fail the job on every restore
+                if (control.variantKeys.length < 1) {
+                    return DispatchEvent.bad(queue, id, text, "a campaign command needs its variants");
+                }
+                return DispatchEvent.of(control);
             }
             BanditFeedback feedback = Json.read(text, BanditFeedback.class);
             if (feedback.v() != BanditFeedback.VERSION || feedback.variant() == null || feedback.trials() < 0 || feedback.rewards() < 0) {

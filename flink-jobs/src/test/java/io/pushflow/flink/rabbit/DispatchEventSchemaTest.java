@@ -1,0 +1,47 @@
+package io.pushflow.flink.rabbit;
+
+import io.pushflow.core.bandit.BanditFeedback;
+import io.pushflow.core.json.Json;
+import io.pushflow.flink.dispatch.DispatchEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Nothing a producer sends can fail the job: what cannot be planned becomes a dead letter with the reason. */
+class DispatchEventSchemaTest {
+
+    private final DispatchEventSchema commands = new DispatchEventSchema(DispatchEventSchema.Kind.COMMANDS, "campaign.commands");
+    private final DispatchEventSchema feedback = new DispatchEventSchema(DispatchEventSchema.Kind.FEEDBACK, "bandit.feedback");
+
+    static final String COMMAND = """
+            {"v":1,"commandId":"c1","type":"LAUNCH","campaignId":7,"campaignVersion":1,"issuedAt":"2026-11-24T12:00:00Z",
+             "campaign":{"id":7,"name":"n","app":"a","status":"RUNNING","cohort":{"id":1,"name":"c","filter":FILTER},
+              "variants":[{"key":"A","pushId":1,"name":"a","weight":1}],
+              "split":{"type":"AB_FIXED","metric":"CLICKS"},"holdoutShare":0,"duration":"PT1H","provider":"ONESIGNAL"}}""";
+
+    @Test
+    void a_good_command_and_good_feedback_are_read() {
+        DispatchEvent launch = commands.read("c1", COMMAND.replace("FILTER", "{\"all\":[]}"));
+        assertThat(launch.error).isNull();
+        assertThat(launch.control.campaignId).isEqualTo(7);
+        assertThat(launch.control.variantKeys).containsExactly("A");
+        DispatchEvent fb = feedback.read("f1", Json.write(new BanditFeedback(1, "f1", 7, "A", 10.5, 1)));
+        assertThat(fb.error).isNull();
+        assertThat(fb.feedback.trials).isEqualTo(10.5);
+    }
+
+    @Test
+    void what_cannot_be_planned_becomes_a_dead_letter() {
+        assertThat(commands.read("c2", "{nope").error).startsWith("malformed JSON");
+        assertThat(commands.read("c3", "{\"v\":2}").error).startsWith("not a v1 campaign command");
+        assertThat(commands.read("c4", COMMAND.replace("FILTER", "{\"all\":[{\"field\":\"shoe_size\",\"op\":\"eq\",\"value\":\"42\"}]}")).error)
+                .contains("unknown field 'shoe_size'");
+        assertThat(commands.read("c5", COMMAND.replace("FILTER", "{\"all\":[]}").replace("\"duration\":\"PT1H\",", "")).error).isNotNull();
+        assertThat(feedback.read("f2", Json.write(new BanditFeedback(1, "f2", 7, "A", -1, 0))).error).startsWith("not a v1 feedback");
+        DispatchEvent bad = commands.read("c6", "[]");
+        assertThat(bad.queue).isEqualTo("campaign.commands");
+        assertThat(bad.messageId).isEqualTo("c6");
+        assertThat(bad.raw).isEqualTo("[]");
+        assertThat(bad.error).isNotNull();
+    }
+}
