@@ -25,6 +25,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, message, List.of());
     }
 
+    /** 409 for a name another item of the same kind already has, naming that item. */
+    public static ApiException nameTaken(String what, String name, long holder) {
+        return new ApiException(HttpStatus.CONFLICT, "a " + what + " named '" + name + "' exists already (id " + holder + ")",
+                List.of(new FieldError("name", "already used by " + what + " " + holder)));
+    }
+
     public static ApiException invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
     }

@@ -2,7 +2,6 @@ package io.pushflow.admin.cohort;
 
 import io.micronaut.data.model.Pageable;
 import io.micronaut.data.model.Sort;
-import io.micronaut.http.HttpStatus;
 import io.pushflow.admin.api.ApiError.FieldError;
 import io.pushflow.admin.api.ApiException;
 import io.pushflow.admin.api.Page;
@@ -16,7 +15,6 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 @Singleton
@@ -99,13 +97,11 @@ public class CohortService {
     }
 
     private void requireFreeName(String name, Long self) {
-        cohorts.findByName(name.trim())
-                .filter(c -> !c.id().equals(self))
-                .ifPresent(c -> {
-                    throw new ApiException(HttpStatus.CONFLICT, "a cohort named '" + name.trim() + "' exists already (id " + c.id() + ")",
-                            List.of(new FieldError("name", "already used by cohort " + c.id())));
-                });
+        cohorts.findByName(name.trim()).filter(c -> !c.id().equals(self)).ifPresent(c -> {
+            throw ApiException.nameTaken("cohort", name.trim(), c.id());
+        });
     }
+
 
     @SuppressWarnings("unchecked")
     static CohortView view(Cohort c) {

@@ -3,7 +3,6 @@ package io.pushflow.admin.push;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.micronaut.data.model.Pageable;
 import io.micronaut.data.model.Sort;
-import io.micronaut.http.HttpStatus;
 import io.pushflow.admin.api.ApiError.FieldError;
 import io.pushflow.admin.api.ApiException;
 import io.pushflow.admin.api.Page;
@@ -171,8 +170,7 @@ public class PushService {
 
     private void requireFreeName(String name, Long self) {
         pushes.findByName(name.trim()).filter(p -> !p.id().equals(self)).ifPresent(p -> {
-            throw new ApiException(HttpStatus.CONFLICT, "a push named '" + name.trim() + "' exists already (id " + p.id() + ")",
-                    List.of(new FieldError("name", "already used by push " + p.id())));
+            throw ApiException.nameTaken("push", name.trim(), p.id());
         });
     }
 

@@ -68,7 +68,10 @@ public final class DispatchJob {
                 .uid("outbox-encode").name("outbox encode");
         String reports = settings.queues().name(Queues.CAMPAIGN_REPORTS);
         DataStream<AmqpMessage> completions = planned.getSideOutput(WavePlanner.COMPLETIONS)
-                .map(done -> AmqpMessage.of(reports, done.report().reportId(), done.type, Json.write(done.report())))
+                .map(done -> {
+                    var report = done.report();
+                    return AmqpMessage.of(reports, report.reportId(), done.type, Json.write(report));
+                })
                 .uid("report-encode").name("report encode");
         messageSink.accept(batches.union(good.getSideOutput(DEAD_LETTERS), completions));
         allocationSink.accept(planned.getSideOutput(WavePlanner.ALLOCATIONS));
