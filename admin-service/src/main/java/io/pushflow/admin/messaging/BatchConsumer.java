@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,9 @@ public abstract class BatchConsumer {
     /** Handles a batch; its messages are acknowledged when this returns and redelivered when it throws. */
     protected abstract void apply(List<Delivery> batch) throws Exception;
 
-    /** Declares the queue with its dead-letter queue; subclasses add bindings. */
+    /** Declares the queue with its dead-letter queue and its binding to the exchange it subscribes to. */
     protected void declare(Channel ch) throws IOException {
-        ch.queueDeclare(queues.dead(base), true, false, false, null);
-        ch.queueDeclare(queues.name(base), true, false, false, queues.arguments(base));
+        queues.declare(base, new ChannelDeclarer(ch));
     }
 
     protected final void start() {

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.micronaut.context.annotation.Value;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -14,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.concurrent.TimeoutException;
 
-import static io.pushflow.core.messaging.Queues.CAMPAIGN_COMMANDS;
+import static io.pushflow.core.messaging.Queues.CAMPAIGN_COMMANDS_EXCHANGE;
 
-/** Publishes commands on {@code campaign.commands} as persistent messages and waits for the broker's confirm. */
+/**
+ * Publishes commands to the {@code campaign.commands} fanout exchange (one copy per job) as persistent messages
+ * and waits for the broker's confirm.
+ */
 @Singleton
 public class CommandPublisher implements AutoCloseable {
 
@@ -45,7 +49,7 @@ public class CommandPublisher implements AutoCloseable {
                     .type(command.commandType())
                     .timestamp(Date.from(command.createdAt()))
                     .build();
-            ch.basicPublish("", queues.name(CAMPAIGN_COMMANDS), true, props, command.payload().getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish(queues.name(CAMPAIGN_COMMANDS_EXCHANGE), "", true, props, command.payload().getBytes(StandardCharsets.UTF_8));
             ch.waitForConfirmsOrDie(confirmTimeoutMillis);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();
@@ -62,8 +66,7 @@ public class CommandPublisher implements AutoCloseable {
         }
         channel = connection.createChannel();
         channel.confirmSelect();
-        channel.queueDeclare(queues.dead(CAMPAIGN_COMMANDS), true, false, false, null);
-        channel.queueDeclare(queues.name(CAMPAIGN_COMMANDS), true, false, false, queues.arguments(CAMPAIGN_COMMANDS));
+        queues.declareExchange(CAMPAIGN_COMMANDS_EXCHANGE, new ChannelDeclarer(channel));
         return channel;
     }
 

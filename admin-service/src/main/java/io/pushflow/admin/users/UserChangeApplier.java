@@ -1,7 +1,5 @@
 package io.pushflow.admin.users;
 
-import com.rabbitmq.client.BuiltinExchangeType;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import io.micronaut.context.annotation.Requires;
@@ -20,7 +18,6 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,15 +58,6 @@ public class UserChangeApplier extends BatchConsumer {
     @PreDestroy
     void onShutdown() throws InterruptedException {
         stop();
-    }
-
-    /** The queue is this store's copy of the fanout exchange producers publish to. */
-    @Override
-    protected void declare(Channel ch) throws IOException {
-        super.declare(ch);
-        String exchange = queues.name(Queues.USER_CHANGES_EXCHANGE);
-        ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true);
-        ch.queueBind(queues.name(Queues.USER_CHANGES), exchange, "");
     }
 
     private record Parsed(Delivery delivery, UserChange change) {

@@ -95,7 +95,9 @@ public final class TestEnvironment implements AutoCloseable {
                 channel.queueDelete(queues.name(q));
                 channel.queueDelete(queues.dead(q));
             }
-            channel.exchangeDelete(queues.name(Queues.USER_CHANGES_EXCHANGE));
+            for (String exchange : Queues.SUBSCRIBERS.keySet()) {
+                channel.exchangeDelete(queues.name(exchange));
+            }
         }
     }
 }

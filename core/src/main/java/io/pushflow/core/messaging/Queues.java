@@ -1,5 +1,6 @@
 package io.pushflow.core.messaging;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -17,12 +18,24 @@ public record Queues(String prefix) implements java.io.Serializable {
     public static final String BANDIT_FEEDBACK = "bandit.feedback";
     /** The jobs' reports back to the admin service (a campaign completed). */
     public static final String CAMPAIGN_REPORTS = "campaign.reports";
-    public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, BANDIT_FEEDBACK, CAMPAIGN_REPORTS);
     /**
      * User changes are published to this fanout exchange, so every part that keeps user state gets its own copy:
-     * the queue {@code user.changes} (the user store) now, the delivery job's queue later.
+     * the queue {@code user.changes} (the user store) and {@link #DELIVERY_USER_CHANGES} (the delivery job).
      */
     public static final String USER_CHANGES_EXCHANGE = "user.changes";
+    /**
+     * Campaign commands are published to this fanout exchange: {@code campaign.commands} feeds the dispatch job,
+     * {@link #DELIVERY_COMMANDS} the delivery job. The publisher declares and binds both, so neither misses one.
+     */
+    public static final String CAMPAIGN_COMMANDS_EXCHANGE = "campaign.commands";
+    public static final String DELIVERY_COMMANDS = "campaign.commands.delivery";
+    public static final String DELIVERY_USER_CHANGES = "user.changes.delivery";
+    public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, BANDIT_FEEDBACK, CAMPAIGN_REPORTS,
+            DELIVERY_COMMANDS, DELIVERY_USER_CHANGES);
+    /** The queues bound to each fanout exchange. */
+    public static final Map<String, List<String>> SUBSCRIBERS = Map.of(
+            CAMPAIGN_COMMANDS_EXCHANGE, List.of(CAMPAIGN_COMMANDS, DELIVERY_COMMANDS),
+            USER_CHANGES_EXCHANGE, List.of(USER_CHANGES, DELIVERY_USER_CHANGES));
 
     public Queues {
         prefix = prefix == null ? "" : prefix;
@@ -34,6 +47,34 @@ public record Queues(String prefix) implements java.io.Serializable {
 
     public String dead(String queue) {
         return name(queue) + ".dead";
+    }
+
+    /** What declaring needs from a RabbitMQ channel, so the topology lives here without a client library. */
+    public interface Declarer {
+        void queue(String name, Map<String, Object> arguments) throws IOException;
+
+        void fanout(String exchange) throws IOException;
+
+        void bind(String queue, String exchange) throws IOException;
+    }
+
+    /** Declares a work queue with its dead-letter queue and, when it subscribes to a fanout exchange, the binding. */
+    public void declare(String queue, Declarer declarer) throws IOException {
+        declarer.queue(dead(queue), null);
+        declarer.queue(name(queue), arguments(queue));
+        for (Map.Entry<String, List<String>> e : SUBSCRIBERS.entrySet()) {
+            if (e.getValue().contains(queue)) {
+                declarer.fanout(name(e.getKey()));
+                declarer.bind(name(queue), name(e.getKey()));
+            }
+        }
+    }
+
+    /** Declares a fanout exchange with every queue subscribed to it, so nothing published to it goes nowhere. */
+    public void declareExchange(String exchange, Declarer declarer) throws IOException {
+        for (String queue : SUBSCRIBERS.get(exchange)) {
+            declare(queue, declarer);
+        }
     }
 
     /** Declaration arguments of a work queue: rejected messages go to its dead-letter queue. */

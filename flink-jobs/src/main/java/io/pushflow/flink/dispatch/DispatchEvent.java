@@ -1,18 +1,15 @@
 package io.pushflow.flink.dispatch;
 
+import io.pushflow.flink.rabbit.InboundMessage;
+
 /**
  * What reaches the wave planner of a campaign: a lifecycle command or new evidence for a variant, or (with
  * {@code error} set) a message that could not be read, on its way to a dead-letter queue.
  */
-public class DispatchEvent {
+public class DispatchEvent extends InboundMessage {
 
     public CampaignControl control;
     public VariantFeedback feedback;
-    /** Set instead of both for a message that could not be read: it goes to its queue's dead-letter queue. */
-    public String error;
-    public String raw;
-    public String queue;
-    public String messageId;
 
     public DispatchEvent() {
     }
@@ -31,10 +28,7 @@ public class DispatchEvent {
 
     public static DispatchEvent bad(String queue, String messageId, String raw, String error) {
         DispatchEvent e = new DispatchEvent();
-        e.queue = queue;
-        e.messageId = messageId;
-        e.raw = raw;
-        e.error = error;
+        e.unreadable(queue, messageId, raw, error);
         return e;
     }
 

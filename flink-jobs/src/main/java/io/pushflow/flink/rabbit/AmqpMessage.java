@@ -1,8 +1,12 @@
 package io.pushflow.flink.rabbit;
 
-/** One message to publish: where, its id (AMQP correlation and message id), type, JSON body and, for dead letters, why. */
+/**
+ * One message to publish: where (a queue, or a fanout exchange when {@code exchange} is set), its id (AMQP
+ * correlation and message id), type, JSON body and, for dead letters, why.
+ */
 public class AmqpMessage {
 
+    public String exchange;
     public String queue;
     public String correlationId;
     public String type;
@@ -18,6 +22,13 @@ public class AmqpMessage {
         m.correlationId = correlationId;
         m.type = type;
         m.body = body;
+        return m;
+    }
+
+    /** A message for every queue bound to the fanout {@code exchange}. */
+    public static AmqpMessage toExchange(String exchange, String correlationId, String type, String body) {
+        AmqpMessage m = of(null, correlationId, type, body);
+        m.exchange = exchange;
         return m;
     }
 }

@@ -5,6 +5,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -130,25 +131,33 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
         }
 
         private void publish(Channel ch, AmqpMessage message) throws IOException {
-            declare(ch, message.queue);
+            declare(ch, message);
             AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
                     .contentType("application/json").deliveryMode(2)
                     .correlationId(message.correlationId).messageId(message.correlationId).type(message.type);
             if (message.error != null) {
                 props.headers(Map.of(ERROR_HEADER, message.error));
             }
-            ch.basicPublish("", message.queue, props.build(), message.body.getBytes(StandardCharsets.UTF_8));
+            if (message.exchange != null) {
+                ch.basicPublish(message.exchange, "", props.build(), message.body.getBytes(StandardCharsets.UTF_8));
+            } else {
+                ch.basicPublish("", message.queue, props.build(), message.body.getBytes(StandardCharsets.UTF_8));
+            }
         }
 
-        /** Work queues are declared with their dead-letter arguments, dead-letter queues plainly. */
-        private void declare(Channel ch, String queue) throws IOException {
-            if (declared.add(queue)) {
-                boolean dead = queue.endsWith(".dead");
-                String base = queue.substring(queues.prefix().length(), dead ? queue.length() - ".dead".length() : queue.length());
-                ch.queueDeclare(queues.dead(base), true, false, false, null);
-                if (!dead) {
-                    ch.queueDeclare(queue, true, false, false, queues.arguments(base));
-                }
+        /** Declares the shared topology before the first message to a queue or exchange (names carry the prefix). */
+        private void declare(Channel ch, AmqpMessage message) throws IOException {
+            String target = message.exchange != null ? message.exchange : message.queue;
+            if (!declared.add(target)) {
+                return;
+            }
+            String base = target.substring(queues.prefix().length());
+            if (message.exchange != null) {
+                queues.declareExchange(base, new ChannelDeclarer(ch));
+            } else if (base.endsWith(".dead")) {
+                ch.queueDeclare(target, true, false, false, null);
+            } else {
+                queues.declare(base, new ChannelDeclarer(ch));
             }
         }
 

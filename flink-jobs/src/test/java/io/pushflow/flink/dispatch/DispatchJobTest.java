@@ -1,26 +1,16 @@
 package io.pushflow.flink.dispatch;
 
-import com.rabbitmq.client.AMQP;
+import io.pushflow.flink.JobEnvironment;
+
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.campaign.CampaignCommand;
-import io.pushflow.core.campaign.CampaignSnapshot;
-import io.pushflow.core.campaign.CampaignStatus;
-import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.SplitType;
-import io.pushflow.core.filter.FilterChain;
-import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
-import io.pushflow.core.user.User;
-import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
-import io.pushflow.store.ClickHouseSchema;
-import io.pushflow.store.UserStore;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,8 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,50 +121,6 @@ class DispatchJobTest {
         }
     }
 
-    /** A test's own queues and ClickHouse database, a job it may start, and everything removed again on close. */
-    static final class JobEnvironment implements AutoCloseable {
-
-        final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        final Queues queues = new Queues("t" + id + ".");
-        final ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
-        final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
-        final ClickHouse clickHouse = new ClickHouse(chConfig);
-        final Connection connection;
-        final Channel channel;
-        JobClient job;
-
-        JobEnvironment() throws Exception {
-            ClickHouseSchema.apply(clickHouse);
-            connection = rabbit.connectionFactory().newConnection();
-            channel = connection.createChannel();
-            for (String q : List.of(Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.BANDIT_FEEDBACK, Queues.CAMPAIGN_REPORTS)) {
-                channel.queueDeclare(queues.dead(q), true, false, false, null);
-                channel.queueDeclare(queues.name(q), true, false, false, queues.arguments(q));
-            }
-        }
-
-        /** Loads generated users and returns the ids the filter selects. */
-        Set<Long> loadCohort(long seed, int count, Map<String, Object> filter, Instant now) {
-            List<User> users = new UserGenerator(seed, now).users(1, count).toList();
-            new UserStore(clickHouse).insert(users);
-            return users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId).collect(Collectors.toSet());
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (job != null) {
-                job.cancel().get();
-            }
-            clickHouse.dropDatabase();
-            clickHouse.close();
-            for (String q : Queues.ALL) {
-                channel.queueDelete(queues.name(q));
-                channel.queueDelete(queues.dead(q));
-            }
-            connection.close();
-        }
-    }
-
     /** Fails the job once, after some batches have gone out, to force a restore from the last checkpoint. */
     static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<io.pushflow.flink.rabbit.AmqpMessage, io.pushflow.flink.rabbit.AmqpMessage> {
         static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -252,22 +196,14 @@ class DispatchJobTest {
     }
 
     private static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {
-        channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(correlationId).deliveryMode(2).build(),
-                body.getBytes(StandardCharsets.UTF_8));
+        JobEnvironment.publish(channel, queue, correlationId, body);
     }
 
     private static CampaignCommand launch(Map<String, Object> filter, Instant now) {
-        return launch(filter, now, SplitType.AB_FIXED, Duration.ofSeconds(3));
+        return JobEnvironment.launch(filter, now, SplitType.AB_FIXED, Duration.ofSeconds(3), 0);
     }
 
     private static CampaignCommand launch(Map<String, Object> filter, Instant now, SplitType split, Duration window) {
-        var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b")), null, null, null);
-        var snapshot = new CampaignSnapshot(42, "kiters", "windy-ios", CampaignStatus.RUNNING,
-                new CampaignSnapshot.Cohort(1, "kiters", Json.MAPPER.valueToTree(filter)),
-                List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(split, Metric.CLICKS, null, null, split == SplitType.BANDIT ? 0.05 : null,
-                        split == SplitType.BANDIT ? 20 : null), 0,
-                now, window, null, null, null, "ONESIGNAL");
-        return new CampaignCommand(1, "launch-1", CampaignCommand.Type.LAUNCH, 42, 1, now, "test", snapshot);
+        return JobEnvironment.launch(filter, now, split, window, 0);
     }
 }

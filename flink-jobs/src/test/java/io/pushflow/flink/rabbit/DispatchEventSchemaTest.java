@@ -21,24 +21,24 @@ class DispatchEventSchemaTest {
 
     @Test
     void a_good_command_and_good_feedback_are_read() {
-        DispatchEvent launch = commands.read("c1", COMMAND.replace("FILTER", "{\"all\":[]}"));
+        DispatchEvent launch = commands.parse("c1", COMMAND.replace("FILTER", "{\"all\":[]}"));
         assertThat(launch.error).isNull();
         assertThat(launch.control.campaignId).isEqualTo(7);
         assertThat(launch.control.variantKeys).containsExactly("A");
-        DispatchEvent fb = feedback.read("f1", Json.write(new BanditFeedback(1, "f1", 7, "A", 10.5, 1)));
+        DispatchEvent fb = feedback.parse("f1", Json.write(new BanditFeedback(1, "f1", 7, "A", 10.5, 1)));
         assertThat(fb.error).isNull();
         assertThat(fb.feedback.trials).isEqualTo(10.5);
     }
 
     @Test
     void what_cannot_be_planned_becomes_a_dead_letter() {
-        assertThat(commands.read("c2", "{nope").error).startsWith("malformed JSON");
-        assertThat(commands.read("c3", "{\"v\":2}").error).startsWith("not a v1 campaign command");
-        assertThat(commands.read("c4", COMMAND.replace("FILTER", "{\"all\":[{\"field\":\"shoe_size\",\"op\":\"eq\",\"value\":\"42\"}]}")).error)
+        assertThat(commands.parse("c2", "{nope").error).startsWith("malformed JSON");
+        assertThat(commands.parse("c3", "{\"v\":2}").error).startsWith("not a v1 campaign command");
+        assertThat(commands.parse("c4", COMMAND.replace("FILTER", "{\"all\":[{\"field\":\"shoe_size\",\"op\":\"eq\",\"value\":\"42\"}]}")).error)
                 .contains("unknown field 'shoe_size'");
-        assertThat(commands.read("c5", COMMAND.replace("FILTER", "{\"all\":[]}").replace("\"duration\":\"PT1H\",", "")).error).isNotNull();
-        assertThat(feedback.read("f2", Json.write(new BanditFeedback(1, "f2", 7, "A", -1, 0))).error).startsWith("not a v1 feedback");
-        DispatchEvent bad = commands.read("c6", "[]");
+        assertThat(commands.parse("c5", COMMAND.replace("FILTER", "{\"all\":[]}").replace("\"duration\":\"PT1H\",", "")).error).isNotNull();
+        assertThat(feedback.parse("f2", Json.write(new BanditFeedback(1, "f2", 7, "A", -1, 0))).error).startsWith("not a v1 feedback");
+        DispatchEvent bad = commands.parse("c6", "[]");
         assertThat(bad.queue).isEqualTo("campaign.commands");
         assertThat(bad.messageId).isEqualTo("c6");
         assertThat(bad.raw).isEqualTo("[]");

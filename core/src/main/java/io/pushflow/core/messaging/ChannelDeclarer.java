@@ -1,0 +1,26 @@
+package io.pushflow.core.messaging;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** The shared topology ({@link Queues#declare}) on a RabbitMQ channel (the client comes from whoever runs it). */
+public record ChannelDeclarer(Channel channel) implements Queues.Declarer {
+
+    @Override
+    public void queue(String name, Map<String, Object> arguments) throws IOException {
+        channel.queueDeclare(name, true, false, false, arguments);
+    }
+
+    @Override
+    public void fanout(String exchange) throws IOException {
+        channel.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true);
+    }
+
+    @Override
+    public void bind(String queue, String exchange) throws IOException {
+        channel.queueBind(queue, exchange, "");
+    }
+}

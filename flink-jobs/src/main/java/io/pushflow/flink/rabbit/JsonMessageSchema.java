@@ -1,0 +1,66 @@
+package io.pushflow.flink.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Envelope;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQDeserializationSchema;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads JSON messages of one queue. Nothing here throws on bad input: a message that does not parse, has an
+ * unknown contract version or no correlation id becomes an event with {@code error} set, which the job sends
+ * to the dead-letter queue with the reason. Redeliveries are dropped by correlation id.
+ */
+public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQDeserializationSchema<T> {
+
+    protected final String queue;
+    private final Class<T> type;
+
+    protected JsonMessageSchema(String queue, Class<T> type) {
+        this.queue = queue;
+        this.type = type;
+    }
+
+    /** The event for a message with correlation id {@code id}; a {@link RuntimeException} makes it a dead letter. */
+    protected abstract T read(String id, String text);
+
+    /** An event standing for an unreadable message. */
+    protected abstract T unreadable(String id, String text, String reason);
+
+    @Override
+    public void deserialize(Envelope envelope, AMQP.BasicProperties props, byte[] body, RMQCollector<T> out) {
+        String id = props.getCorrelationId();
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (id == null) {
+            // deduplication needs the id; without one the message can only be set aside
+            if (out.setMessageIdentifiers("missing-correlation-id-" + envelope.getDeliveryTag(), envelope.getDeliveryTag())) {
+                out.collect(unreadable(null, text, "the message has no correlation id"));
+            }
+            return;
+        }
+        if (!out.setMessageIdentifiers(id, envelope.getDeliveryTag())) {
+            return; // seen before: a redelivery
+        }
+        out.collect(parse(id, text));
+    }
+
+    /** {@link #read}, with anything it throws turned into a dead letter. */
+    public T parse(String id, String text) {
+        try {
+            return read(id, text);
+        } catch (RuntimeException e) {
+            return unreadable(id, text, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isEndOfStream(T next) {
+        return false;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return TypeInformation.of(type);
+    }
+}

@@ -1,0 +1,125 @@
+package io.pushflow.flink;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignSnapshot;
+import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SplitType;
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.ChannelDeclarer;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserGenerator;
+import io.pushflow.flink.rabbit.RabbitSettings;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.ClickHouseSchema;
+import io.pushflow.store.UserStore;
+import org.apache.flink.core.execution.JobClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A test's own queues and ClickHouse database, the jobs it starts, and everything removed again on close. */
+public final class JobEnvironment implements AutoCloseable {
+
+    public final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    public final Queues queues = new Queues("t" + id + ".");
+    public final ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
+    public final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
+    public final ClickHouse clickHouse = new ClickHouse(chConfig);
+    public final Connection connection;
+    public final Channel channel;
+    public final List<JobClient> jobs = new ArrayList<>();
+    public JobClient job;
+
+    public JobEnvironment() throws Exception {
+        ClickHouseSchema.apply(clickHouse);
+        connection = rabbit.connectionFactory().newConnection();
+        channel = connection.createChannel();
+        for (String q : Queues.ALL) {
+            queues.declare(q, new ChannelDeclarer(channel));
+        }
+    }
+
+    /** Loads generated users and returns them with the ids the filter selects first. */
+    public List<User> load(long seed, int count, Instant now) {
+        List<User> users = new UserGenerator(seed, now).users(1, count).toList();
+        new UserStore(clickHouse).insert(users);
+        return users;
+    }
+
+    /** Loads generated users and returns the ids the filter selects. */
+    public java.util.Set<Long> loadCohort(long seed, int count, Map<String, Object> filter, Instant now) {
+        return load(seed, count, now).stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** The next message on a queue, waiting up to {@code timeout}; null when none came. */
+    public GetResponse next(String queue, Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r != null) {
+                return r;
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    public static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {
+        channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(correlationId).deliveryMode(2).build(),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A command for every job, through the fanout exchange the admin service publishes to. */
+    public void command(CampaignCommand command) throws Exception {
+        channel.basicPublish(queues.name(Queues.CAMPAIGN_COMMANDS_EXCHANGE), "",
+                new AMQP.BasicProperties.Builder().correlationId(command.commandId()).deliveryMode(2).build(),
+                Json.write(command).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A LAUNCH of campaign 42 with variants A and B (English texts) starting now. */
+    public static CampaignCommand launch(Map<String, Object> filter, Instant now, SplitType split, Duration window, double holdout) {
+        var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b"),
+                "pt", new CampaignSnapshot.LocalizedText("tp", "bp")), null, null, null);
+        var snapshot = new CampaignSnapshot(42, "kiters", "windy-ios", CampaignStatus.RUNNING,
+                new CampaignSnapshot.Cohort(1, "kiters", Json.MAPPER.valueToTree(filter)),
+                List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
+                new CampaignSnapshot.Split(split, Metric.CLICKS, null, null, split == SplitType.BANDIT ? 0.05 : null,
+                        split == SplitType.BANDIT ? 20 : null), holdout,
+                now, window, null, null, null, "ONESIGNAL");
+        return new CampaignCommand(1, "launch-1", CampaignCommand.Type.LAUNCH, 42, 1, now, "test", snapshot);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (job != null) {
+            jobs.add(job);
+        }
+        for (JobClient j : jobs) {
+            j.cancel().get();
+        }
+        clickHouse.dropDatabase();
+        clickHouse.close();
+        for (String q : Queues.ALL) {
+            channel.queueDelete(queues.name(q));
+            channel.queueDelete(queues.dead(q));
+        }
+        for (String exchange : Queues.SUBSCRIBERS.keySet()) {
+            channel.exchangeDelete(queues.name(exchange));
+        }
+        connection.close();
+    }
+}
