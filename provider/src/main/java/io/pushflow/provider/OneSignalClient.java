@@ -137,7 +137,10 @@ public final class OneSignalClient implements PushProvider {
         }
     }
 
-    /** Retry-After when the provider gives one (seconds), else exponential from 250 ms, capped at 30 s. */
+    /**
+     * Retry-After when the provider gives one (seconds), else exponential from 250 ms, capped at 30 s, with half of
+     * it random, so many senders retrying together do not hit the provider in step.
+     */
     private static Duration backoff(int attempt, ProviderException last) {
         if (last instanceof RetryAfter r && r.retryAfter != null) {
             try {
@@ -146,7 +149,8 @@ public final class OneSignalClient implements PushProvider {
                 // an HTTP date: fall back to our own backoff
             }
         }
-        return Duration.ofMillis(Math.min(30_000, 250L << Math.min(attempt - 2, 7)));
+        long ceiling = Math.min(30_000, 250L << Math.min(attempt - 2, 7));
+        return Duration.ofMillis(ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
     private static final class RetryAfter extends ProviderException {

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A strict stand-in for OneSignal's create-notification endpoint, written from its published OpenAPI contract:
@@ -29,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * subscription ids, contents without English, data over 2,048 bytes, an idempotency key that is not a UUID,
  * more than one targeting mode) with the contract's error shapes, answers like the contract (id, errors with
  * invalid ids), keeps each idempotency key's first answer, and can be told to fail the next calls (429 with
- * Retry-After, 5xx, or a slow answer). It records every notification it created.
+ * Retry-After, 5xx, or a slow answer). It records every notification it created and counts, per subscription,
+ * how many notifications reached it, so a test or a benchmark can see a push sent twice. It lives in main code
+ * because the delivery benchmark sends to it too.
  */
 public final class OneSignalFake implements AutoCloseable {
 
@@ -49,14 +53,21 @@ public final class OneSignalFake implements AutoCloseable {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final List<Created> created = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Integer> failures = new ArrayDeque<>();
+    private final Map<String, Integer> received = new ConcurrentHashMap<>();
+    private final AtomicInteger calls = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
-    private volatile int calls;
+    private volatile boolean keepBodies = true;
 
     public OneSignalFake(String appId, String restApiKey) throws IOException {
         this.appId = appId;
         this.restApiKey = restApiKey;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "onesignal-fake");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -86,11 +97,21 @@ public final class OneSignalFake implements AutoCloseable {
     }
 
     public int calls() {
-        return calls;
+        return calls.get();
+    }
+
+    /** Notifications that reached each subscription id (a value above 1 is a push sent twice). */
+    public Map<String, Integer> received() {
+        return Map.copyOf(received);
+    }
+
+    /** Whether to keep each request body in {@link #created()} (a benchmark sending millions does not). */
+    public void keepBodies(boolean keep) {
+        keepBodies = keep;
     }
 
     private void handle(HttpExchange x) throws IOException {
-        calls++;
+        calls.incrementAndGet();
         try {
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
@@ -137,10 +158,11 @@ public final class OneSignalFake implements AutoCloseable {
             return;
         }
         String key = body.path("idempotency_key").asText(null);
-        if (key != null && answers.containsKey(key)) {
-            replyRaw(x, 200, answers.get(key));
-            return;
-        }
+        replyRaw(x, 200, key == null ? create(body) : answers.computeIfAbsent(key, k -> create(body)));
+    }
+
+    /** Creates a notification for the subscribed ids and answers like OneSignal (computed once per idempotency key). */
+    private String create(JsonNode body) {
         List<String> ids = new ArrayList<>();
         body.get("include_subscription_ids").forEach(n -> ids.add(n.asText()));
         List<String> invalid = ids.stream().filter(unsubscribed::contains).toList();
@@ -154,13 +176,11 @@ public final class OneSignalFake implements AutoCloseable {
             if (!invalid.isEmpty()) {
                 answer.put("errors", Map.of("invalid_player_ids", invalid));
             }
-            created.add(new Created(id, key, ids.stream().filter(i -> !unsubscribed.contains(i)).toList(), body));
+            List<String> reached = ids.stream().filter(i -> !unsubscribed.contains(i)).toList();
+            reached.forEach(i -> received.merge(i, 1, Integer::sum));
+            created.add(new Created(id, body.path("idempotency_key").asText(null), keepBodies ? reached : List.of(), keepBodies ? body : null));
         }
-        String json = Json.write(answer);
-        if (key != null) {
-            answers.put(key, json);
-        }
-        replyRaw(x, 200, json);
+        return Json.write(answer);
     }
 
     private List<String> problems(JsonNode body) {
@@ -235,5 +255,6 @@ public final class OneSignalFake implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }
