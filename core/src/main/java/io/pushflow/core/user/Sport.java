@@ -45,4 +45,9 @@ public enum Sport {
     public static List<String> codes() {
         return Arrays.stream(values()).map(Sport::code).toList();
     }
+
+    /** The sports a {@code sports_mask} holds, in bit order. */
+    public static List<String> codes(long mask) {
+        return Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList();
+    }
 }

@@ -1,12 +1,18 @@
 package io.pushflow.flink.dispatch;
 
+import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
+
+import java.time.Instant;
 
 /** One user in an outbox batch: what sending and the cohort re-check need, read with the audience page. */
 public class OutboxUser {
 
     public long userId;
     public String pushToken;
+    /** Default true: a batch from before these fields existed only carried users the cohort chose. */
+    public boolean subscribed = true;
+    public boolean tokenValid = true;
     public String platform;
     public String locale;
     public String timezone;
@@ -26,6 +32,8 @@ public class OutboxUser {
         OutboxUser out = new OutboxUser();
         out.userId = u.userId();
         out.pushToken = u.pushToken();
+        out.subscribed = u.subscribed();
+        out.tokenValid = u.tokenValid();
         out.platform = u.platform();
         out.locale = u.locale();
         out.timezone = u.timezone();
@@ -38,5 +46,11 @@ public class OutboxUser {
         out.installedAtMillis = u.installedAt().toEpochMilli();
         out.version = u.version();
         return out;
+    }
+
+    /** The user as the batch read them (times in whole seconds, as the table keeps them). */
+    public User toUser() {
+        return new User(userId, app, platform, pushToken, tokenValid, subscribed, pro, country, locale, timezone, appVersion,
+                Sport.codes(sportsMask), Instant.ofEpochMilli(lastActiveAtMillis), Instant.ofEpochMilli(installedAtMillis), version);
     }
 }

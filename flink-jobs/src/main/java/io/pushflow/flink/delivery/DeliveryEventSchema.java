@@ -1,0 +1,52 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.user.UserChange;
+import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.dispatch.OutboxUser;
+import io.pushflow.flink.rabbit.JsonMessageSchema;
+
+/** Reads the delivery job's three queues: {@code push.outbox}, its copy of the commands and its copy of user changes. */
+public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
+
+    public enum Kind { OUTBOX, COMMANDS, CHANGES }
+
+    private final Kind kind;
+
+    public DeliveryEventSchema(Kind kind, String queue) {
+        super(queue, DeliveryEvent.class);
+        this.kind = kind;
+    }
+
+    @Override
+    protected DeliveryEvent unreadable(String id, String text, String reason) {
+        return DeliveryEvent.bad(queue, id, text, reason);
+    }
+
+    @Override
+    protected DeliveryEvent read(String id, String text) {
+        return switch (kind) {
+            case OUTBOX -> {
+                OutboxBatch batch = Json.read(text, OutboxBatch.class);
+                if (batch.v != 1 || batch.batchId == null || batch.variant == null || batch.users == null || batch.users.length == 0) {
+                    yield unreadable(id, text, "not a v1 outbox batch with an id, a variant and users");
+                }
+                for (OutboxUser u : batch.users) {
+                    if (u == null || u.userId <= 0) {
+                        yield unreadable(id, text, "every user of a batch needs a positive user id");
+                    }
+                }
+                yield DeliveryEvent.of(batch);
+            }
+            case COMMANDS -> {
+                CampaignCommand command = Json.read(text, CampaignCommand.class);
+                if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {
+                    yield unreadable(id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
+                }
+                yield DeliveryEvent.of(CampaignRules.from(command));
+            }
+            case CHANGES -> DeliveryEvent.of(UserDelta.of(Json.read(text, UserChange.class)));
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.flink.clickhouse.ClickHouseSink;
+import io.pushflow.flink.rabbit.AmqpMessage;
+import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
+import io.pushflow.flink.rabbit.PushflowRabbitSource;
+import io.pushflow.flink.rabbit.RabbitSettings;
+import io.pushflow.flink.rabbit.SetAsideBadInput;
+import io.pushflow.store.ClickHouse;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The delivery job: outbox batches, campaign commands and user changes in; every push checked at the gate right
+ * before it goes out, sent once through the provider, and one outcome row per audience member out to ClickHouse
+ * {@code push_sends}. Read {@link #defineWorkflow} for the whole data path.
+ */
+public final class DeliveryJob {
+
+    /** Everything the job reads from its configuration. */
+    public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
+                           int sendThreads, int inFlightRequests, Duration sendTimeout, Duration checkpointInterval,
+                           int prefetch) implements Serializable {
+
+        public static Settings fromEnvironment() {
+            String key = env("ONESIGNAL_REST_API_KEY", "");
+            return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+                    ClickHouse.Config.fromEnvironment(),
+                    new ProviderFactory.OneSignal(env("ONESIGNAL_API_URL", ProviderFactory.OneSignal.DEFAULT_API_URL),
+                            env("ONESIGNAL_APP_ID", ""), key, Duration.ofSeconds(10), Integer.parseInt(env("ONESIGNAL_MAX_ATTEMPTS", "8"))),
+                    Integer.parseInt(env("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(env("DELIVERY_IN_FLIGHT", "64")),
+                    Duration.ofMinutes(10), Duration.ofMillis(Long.parseLong(env("CHECKPOINT_INTERVAL_MS", "2000"))),
+                    Integer.parseInt(env("DELIVERY_PREFETCH", "200")));
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+    }
+
+    private DeliveryJob() {
+    }
+
+    /**
+     * events → (bad ones to their dead-letter queue) → outbox batches once each, one push per user, and user
+     * changes → the gate per user (campaign rules and suppression broadcast) → the assembler per campaign →
+     * provider requests through Async I/O → outcome rows, invalid tokens as user changes, created notifications.
+     */
+    public static void defineWorkflow(DataStream<DeliveryEvent> events, Settings settings,
+                                      Consumer<DataStream<AmqpMessage>> messageSink,
+                                      Consumer<DataStream<Outcome>> outcomeSink,
+                                      Consumer<DataStream<ProviderNotification>> notificationSink) {
+        SingleOutputStreamOperator<DeliveryEvent> good = events
+                .process(new SetAsideBadInput<DeliveryEvent>()).returns(DeliveryEvent.class)
+                .uid("delivery-set-aside-bad-input").name("set aside bad input");
+        DataStream<GateInput> pushes = good
+                .filter(e -> e.batch != null).uid("outbox-batches").name("outbox batches")
+                .map(e -> e.batch).returns(io.pushflow.flink.dispatch.OutboxBatch.class).uid("outbox-batch").name("outbox batch")
+                .keyBy(b -> b.campaignId)
+                .process(new BatchOnce()).uid(BatchOnce.UID).name("each batch once");
+        DataStream<GateInput> changes = good
+                .filter(e -> e.change != null).uid("user-changes").name("user changes")
+                .map(e -> GateInput.of(e.change)).returns(GateInput.class).uid("user-change-to-gate").name("user change");
+        BroadcastStream<GateControl> controls = good
+                .flatMap((DeliveryEvent e, Collector<GateControl> out) -> {
+                    if (e.campaign != null) {
+                        out.collect(GateControl.of(e.campaign));
+                    } else if (e.change != null) {
+                        out.collect(GateControl.of(e.change));
+                    }
+                }).returns(GateControl.class).uid("gate-controls").name("campaign rules and suppression")
+                .broadcast(DeliveryGate.CAMPAIGNS, DeliveryGate.SUPPRESSION);
+        SingleOutputStreamOperator<GateOutput> gated = pushes.union(changes)
+                .keyBy(GateInput::userId)
+                .connect(controls)
+                .process(new DeliveryGate()).uid(DeliveryGate.UID).name("delivery gate");
+        SingleOutputStreamOperator<SendRequest> requests = gated
+                .keyBy(GateOutput::campaignId)
+                .process(new SendAssembler()).uid(SendAssembler.UID).name("send assembler");
+        DataStream<SendReport> reports = AsyncDataStream.unorderedWait(requests,
+                        new ProviderSender(settings.provider(), settings.sendThreads()),
+                        settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.inFlightRequests())
+                .uid(ProviderSender.UID).name("provider send");
+        SingleOutputStreamOperator<Outcome> sent = reports
+                .process(new SendOutcomes(settings.queues())).uid("send-outcomes").name("send outcomes");
+        outcomeSink.accept(sent.union(requests.getSideOutput(SendAssembler.OUTCOMES)));
+        notificationSink.accept(sent.getSideOutput(SendOutcomes.NOTIFICATIONS));
+        messageSink.accept(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS).union(sent.getSideOutput(SendOutcomes.USER_CHANGES)));
+    }
+
+    /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */
+    public static void build(StreamExecutionEnvironment env, Settings settings) {
+        build(env, settings, UnaryOperator.identity());
+    }
+
+    /** As {@link #build(StreamExecutionEnvironment, Settings)}, with a step before the outcome sink (tests inject failures there). */
+    public static void build(StreamExecutionEnvironment env, Settings settings, UnaryOperator<DataStream<Outcome>> beforeOutcomeSink) {
+        env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getConfig().disableGenericTypes();
+        env.getConfig().disableAutoGeneratedUIDs();
+        DataStream<DeliveryEvent> outbox = source(env, settings, Queues.PUSH_OUTBOX, DeliveryEventSchema.Kind.OUTBOX, settings.prefetch());
+        DataStream<DeliveryEvent> commands = source(env, settings, Queues.DELIVERY_COMMANDS, DeliveryEventSchema.Kind.COMMANDS, 100);
+        DataStream<DeliveryEvent> changes = source(env, settings, Queues.DELIVERY_USER_CHANGES, DeliveryEventSchema.Kind.CHANGES, 10_000);
+        defineWorkflow(outbox.union(commands, changes), settings,
+                out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("delivery-rabbit-sink").name("rabbitmq"),
+                outcomes -> beforeOutcomeSink.apply(outcomes)
+                        .sinkTo(new ClickHouseSink<>((Outcome o, SinkWriter.Context c) -> o.jsonEachRow(), settings.clickHouse(), "push_sends"))
+                        .uid("push-sends-sink").name("push_sends"),
+                notifications -> notifications
+                        .sinkTo(new ClickHouseSink<>((ProviderNotification n, SinkWriter.Context c) -> n.jsonEachRow(), settings.clickHouse(),
+                                "provider_notifications"))
+                        .uid("provider-notifications-sink").name("provider_notifications"));
+    }
+
+    private static DataStream<DeliveryEvent> source(StreamExecutionEnvironment env, Settings settings, String queue,
+                                                    DeliveryEventSchema.Kind kind, int prefetch) {
+        return env.addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), queue,
+                        new DeliveryEventSchema(kind, settings.queues().name(queue)), prefetch))
+                .setParallelism(1).uid(queue + "-source").name(queue);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, settings);
+        env.execute("pushflow delivery");
+    }
+}

@@ -1,0 +1,63 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.core.delivery.Reason;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.UserChange;
+import io.pushflow.flink.rabbit.AmqpMessage;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One outcome row per recipient of a request: {@code sent}, {@code failed} with the provider's error, or
+ * {@code skipped}/{@code invalid_token} for ids the provider called invalid; each of those also becomes a
+ * {@code user.changes} message (token_valid = false) so every part learns it at once. Created notifications
+ * go on for the status job.
+ */
+public class SendOutcomes extends ProcessFunction<SendReport, Outcome> {
+
+    public static final OutputTag<AmqpMessage> USER_CHANGES = new OutputTag<>("invalid-tokens") { };
+    public static final OutputTag<ProviderNotification> NOTIFICATIONS = new OutputTag<>("notifications") { };
+
+    private final String userChangesExchange;
+
+    public SendOutcomes(Queues queues) {
+        this.userChangesExchange = queues.name(Queues.USER_CHANGES_EXCHANGE);
+    }
+
+    @Override
+    public void processElement(SendReport report, Context ctx, Collector<Outcome> out) {
+        SendRequest r = report.request;
+        Set<String> invalid = Set.of(report.invalidTokens);
+        for (int i = 0; i < r.userIds.length; i++) {
+            Outcome o;
+            if (report.error != null) {
+                o = Outcome.of(r.campaignId, r.userIds[i], r.variant, r.wave, r.batchId, Outcome.FAILED, null, report.atMillis);
+                o.error = report.error;
+            } else if (invalid.contains(r.pushTokens[i])) {
+                o = Outcome.of(r.campaignId, r.userIds[i], r.variant, r.wave, r.batchId, Outcome.SKIPPED, Reason.INVALID_TOKEN, report.atMillis);
+                UserChange dead = new UserChange(UserChange.VERSION, r.userIds[i], report.atMillis, Map.of("token_valid", false));
+                ctx.output(USER_CHANGES, AmqpMessage.toExchange(userChangesExchange, "invalid-token-" + r.requestId + "-" + r.userIds[i],
+                        "USER_CHANGE", Json.write(dead)));
+            } else {
+                o = Outcome.of(r.campaignId, r.userIds[i], r.variant, r.wave, r.batchId, Outcome.SENT, null, report.atMillis);
+                o.notificationId = report.notificationId;
+            }
+            out.collect(o);
+        }
+        if (report.error == null && report.notificationId != null && !report.notificationId.isEmpty()) {
+            ProviderNotification n = new ProviderNotification();
+            n.notificationId = report.notificationId;
+            n.campaignId = r.campaignId;
+            n.variant = r.variant;
+            n.requestId = r.requestId;
+            n.recipients = r.userIds.length - invalid.size();
+            n.sentAtMillis = report.atMillis;
+            ctx.output(NOTIFICATIONS, n);
+        }
+    }
+}

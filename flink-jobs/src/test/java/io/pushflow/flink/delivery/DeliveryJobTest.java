@@ -1,0 +1,174 @@
+package io.pushflow.flink.delivery;
+
+import com.rabbitmq.client.GetResponse;
+import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.SplitType;
+import io.pushflow.core.delivery.Reason;
+import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserChange;
+import io.pushflow.flink.JobEnvironment;
+import io.pushflow.flink.TcpProxy;
+import io.pushflow.flink.dispatch.ClickHouseAudience;
+import io.pushflow.flink.dispatch.DispatchJob;
+import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
+import io.pushflow.provider.OneSignalFake;
+import io.pushflow.store.ClickHouse;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Dispatch and delivery on one MiniCluster against the real RabbitMQ and ClickHouse and the strict OneSignal
+ * fake: a launched campaign's whole cohort ends with exactly one outcome row per user, nobody is sent a push
+ * twice, through a forced job failure, provider errors and a few seconds without ClickHouse.
+ */
+class DeliveryJobTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+
+    static final String APP = "5eb5a37e-b458-11e3-ac11-000c2940e62c";
+    static final String KEY = "test-rest-key";
+
+    /** Fails the job once, after some outcomes, to force a restore from the last checkpoint. */
+    static final class FailOnce implements MapFunction<Outcome, Outcome> {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
+
+        @Override
+        public Outcome map(Outcome o) {
+            if (SEEN.incrementAndGet() == 700 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return o;
+        }
+    }
+
+    @Test
+    void every_member_of_the_audience_gets_exactly_one_outcome_and_nobody_a_push_twice() throws Exception {
+        try (JobEnvironment je = new JobEnvironment(); OneSignalFake fake = new OneSignalFake(APP, KEY)) {
+            Instant now = Instant.now();
+            Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+                    "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            List<User> users = je.load(9, 4_000, now);
+            Map<Long, User> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now))
+                    .collect(Collectors.toMap(User::userId, u -> u));
+            List<User> reachable = cohort.values().stream().filter(User::reachable).sorted(java.util.Comparator.comparing(User::userId)).toList();
+            String goneAtProvider = reachable.get(5).pushToken();
+            fake.unsubscribe(goneAtProvider);
+            fake.failNext(503, 429);
+
+            URI ch = URI.create(je.chConfig.url());
+            try (TcpProxy clickHouseLink = new TcpProxy(ch.getHost(), ch.getPort())) {
+                ClickHouse.Config viaProxy = new ClickHouse.Config("http://127.0.0.1:" + clickHouseLink.port(), je.chConfig.user(),
+                        je.chConfig.password(), je.chConfig.database(), je.chConfig.maxExecutionTime());
+                StreamExecutionEnvironment dispatchEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+                dispatchEnv.setParallelism(2);
+                DispatchJob.build(dispatchEnv, new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 150,
+                        Duration.ofMillis(250), 1_000), new ClickHouseAudience(je.chConfig));
+                je.jobs.add(dispatchEnv.executeAsync("dispatch"));
+
+                var settings = new DeliveryJob.Settings(je.queues, je.rabbit, viaProxy,
+                        new ProviderFactory.OneSignal(fake.baseUrl().toString(), APP, KEY, Duration.ofSeconds(5), 8),
+                        4, 16, Duration.ofMinutes(2), Duration.ofMillis(300), 200);
+                StreamExecutionEnvironment deliveryEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+                deliveryEnv.setParallelism(2);
+                DeliveryJob.build(deliveryEnv, settings, out -> out.map(new FailOnce()).uid("fail-once"));
+                je.jobs.add(deliveryEnv.executeAsync("delivery"));
+
+                JobEnvironment.publish(je.channel, je.queues.name(Queues.DELIVERY_USER_CHANGES), "bad-change", "{\"v\":1,\"userId\":0}");
+                CampaignCommand launch = JobEnvironment.launch(filter, now, SplitType.AB_FIXED, Duration.ofSeconds(6), 0.1);
+                je.command(launch);
+
+                long rows = 0;
+                long rowsAtCut = -1;
+                long deadline = System.currentTimeMillis() + 120_000;
+                while (rows < cohort.size() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                    rows = je.clickHouse.selectLong("SELECT uniqExact(user_id) AS n FROM " + je.clickHouse.table("push_sends") + " WHERE campaign_id = 42");
+                    if (rowsAtCut < 0 && rows > 0) {
+                        rowsAtCut = rows;
+                        clickHouseLink.cut(); // a few seconds without ClickHouse, while the campaign keeps going out
+                        Thread.sleep(3_000);
+                        clickHouseLink.restore();
+                    }
+                }
+                assertThat(rowsAtCut).as("ClickHouse went away in the middle of the campaign").isBetween(1L, cohort.size() - 1L);
+                assertThat(FailOnce.FAILED).isTrue();
+                assertOutcomes(je, fake, cohort, goneAtProvider);
+            }
+        }
+    }
+
+    private static void assertOutcomes(JobEnvironment je, OneSignalFake fake, Map<Long, User> cohort, String goneAtProvider) throws Exception {
+        String table = je.clickHouse.table("push_sends");
+        Map<Long, Map<String, Object>> outcomes = new HashMap<>();
+        for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, variant FROM " + table
+                + " FINAL WHERE campaign_id = 42")) {
+            Object before = outcomes.put(Long.parseLong(String.valueOf(row.get("user_id"))), row);
+            assertThat(before).as("one row per user").isNull();
+        }
+        assertThat(outcomes.keySet()).isEqualTo(cohort.keySet());
+
+        Map<String, Integer> received = fake.received();
+        assertThat(received.values()).as("nobody got the push twice").allMatch(n -> n == 1);
+        Set<Long> sent = outcomes.entrySet().stream().filter(e -> "sent".equals(e.getValue().get("outcome")))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        assertThat(sent).isNotEmpty();
+        assertThat(received.keySet()).isEqualTo(sent.stream().map(id -> cohort.get(id).pushToken()).collect(Collectors.toSet()));
+
+        for (User u : cohort.values()) {
+            Map<String, Object> row = outcomes.get(u.userId());
+            if ("holdout".equals(row.get("variant"))) {
+                assertThat(row.get("reason")).isEqualTo(Reason.HOLDOUT);
+            } else if (!u.subscribed()) {
+                assertThat(row.get("reason")).isEqualTo(Reason.UNSUBSCRIBED);
+            } else if (!u.tokenValid() || u.pushToken().equals(goneAtProvider)) {
+                assertThat(row.get("reason")).as("user %s", u.userId()).isEqualTo(Reason.INVALID_TOKEN);
+            } else {
+                assertThat(row.get("outcome")).as("user %s", u.userId()).isEqualTo("sent");
+            }
+        }
+        assertThat(outcomes.values().stream().filter(r -> "holdout".equals(r.get("variant"))).count()).isPositive();
+
+        GetResponse invalidated = je.next(je.queues.name(Queues.USER_CHANGES), Duration.ofSeconds(10));
+        assertThat(invalidated).as("the provider's invalid id reaches user.changes").isNotNull();
+        UserChange change = Json.read(new String(invalidated.getBody(), StandardCharsets.UTF_8), UserChange.class);
+        assertThat(cohort.get(change.userId()).pushToken()).isEqualTo(goneAtProvider);
+        assertThat(change.set()).containsEntry("token_valid", false);
+
+        GetResponse dead = je.next(je.queues.dead(Queues.DELIVERY_USER_CHANGES), Duration.ofSeconds(10));
+        assertThat(dead).isNotNull();
+        assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("user id");
+
+        long notified = 0;
+        for (int i = 0; i < 100 && notified != sent.size(); i++) {
+            Thread.sleep(100); // the notifications sink flushes on its own schedule
+            notified = je.clickHouse.selectLong("SELECT sum(recipients) AS n FROM " + je.clickHouse.table("provider_notifications")
+                    + " FINAL WHERE campaign_id = 42");
+        }
+        assertThat(notified).as("the provider's notifications, with their recipients").isEqualTo(sent.size());
+    }
+}
