@@ -52,6 +52,12 @@ public final class JobEnvironment implements AutoCloseable {
         }
     }
 
+    /** Checkpoints every {@code interval} into a directory of this test's own. */
+    public Checkpoints checkpoints(Duration interval) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "checkpoints", id));
+        return new Checkpoints(interval, dir.toAbsolutePath().toUri().toString());
+    }
+
     /** Loads generated users and returns them with the ids the filter selects first. */
     public List<User> load(long seed, int count, Instant now) {
         List<User> users = new UserGenerator(seed, now).users(1, count).toList();

@@ -74,7 +74,6 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
             io.execute(() -> {
                 try {
                     clickHouse.insertJsonEachRow(table, String.join("\n", rows).getBytes(StandardCharsets.UTF_8));
-                    result.complete();
                 } catch (RuntimeException e) {
                     LOG.warn("insert of {} rows into {} failed, retrying in 1 s: {}", rows.size(), table, e.getMessage());
                     try {
@@ -82,9 +81,20 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                     }
-                    result.retryForEntries(rows);
+                    answer(() -> result.retryForEntries(rows));
+                    return;
                 }
+                answer(result::complete);
             });
+        }
+
+        /** Tells the writer how a request ended; a writer closed meanwhile (the job failed) has its rows in the last checkpoint. */
+        private static void answer(Runnable outcome) {
+            try {
+                outcome.run();
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                LOG.debug("the sink closed before an insert ended: its rows are replayed from the last checkpoint");
+            }
         }
 
         @Override

@@ -87,12 +87,12 @@ class DeliveryJobTest {
                 StreamExecutionEnvironment dispatchEnv = StreamExecutionEnvironment.getExecutionEnvironment();
                 dispatchEnv.setParallelism(2);
                 DispatchJob.build(dispatchEnv, new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 150,
-                        Duration.ofMillis(250), 1_000), new ClickHouseAudience(je.chConfig));
+                        je.checkpoints(Duration.ofMillis(250)), 1_000), new ClickHouseAudience(je.chConfig));
                 je.jobs.add(dispatchEnv.executeAsync("dispatch"));
 
                 var settings = new DeliveryJob.Settings(je.queues, je.rabbit, viaProxy,
                         new ProviderFactory.OneSignal(fake.baseUrl().toString(), APP, KEY, Duration.ofSeconds(5), 8),
-                        4, 16, Duration.ofMinutes(2), Duration.ofMillis(300), 200);
+                        4, 16, Duration.ofMinutes(2), je.checkpoints(Duration.ofMillis(300)), 200);
                 StreamExecutionEnvironment deliveryEnv = StreamExecutionEnvironment.getExecutionEnvironment();
                 deliveryEnv.setParallelism(2);
                 DeliveryJob.build(deliveryEnv, settings, out -> out.map(new FailOnce()).uid("fail-once"));

@@ -54,7 +54,7 @@ class DispatchJobTest {
             Set<Long> cohort = je.loadCohort(5, 3_000, filter, now);
 
             var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(300), 100_000, 200,
-                    Duration.ofMillis(300), 1_000);
+                    je.checkpoints(Duration.ofMillis(300)), 1_000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
@@ -148,7 +148,7 @@ class DispatchJobTest {
             Set<Long> cohort = je.loadCohort(6, 4_000, filter, now);
 
             var settings = new DispatchJob.Settings(queues, rabbit, chConfig, Duration.ofMillis(250), 100_000, 50,
-                    Duration.ofMillis(200), 1_000);
+                    je.checkpoints(Duration.ofMillis(200)), 1_000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             env.enableCheckpointing(200);
