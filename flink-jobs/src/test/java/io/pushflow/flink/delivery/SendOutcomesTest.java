@@ -1,0 +1,63 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.core.delivery.Reason;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.UserChange;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SendOutcomesTest {
+
+    static SendReport report(String... tokens) {
+        SendRequest r = new SendRequest();
+        r.requestId = "7-1-A-0:A:pt";
+        r.campaignId = 7;
+        r.variant = "A";
+        r.wave = 1;
+        r.batchId = "7-1-A-0";
+        r.userIds = new long[]{1, 2, 3};
+        r.pushTokens = new String[]{"s1", "s2", "s3"};
+        SendReport report = new SendReport();
+        report.request = r;
+        report.invalidTokens = tokens;
+        report.atMillis = 1_000;
+        return report;
+    }
+
+    @Test
+    void ids_the_provider_calls_invalid_are_skipped_and_published_as_dead_tokens() throws Exception {
+        SendReport report = report("s2");
+        report.notificationId = "n-1";
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
+            h.processElement(report, 0);
+            assertThat(h.extractOutputValues()).extracting(o -> o.userId + ":" + o.outcome + ":" + o.reason + ":" + o.notificationId)
+                    .containsExactly("1:sent::n-1", "2:skipped:" + Reason.INVALID_TOKEN + ":", "3:sent::n-1");
+            var changes = h.getSideOutput(SendOutcomes.USER_CHANGES);
+            assertThat(changes).hasSize(1);
+            var message = changes.peek().getValue();
+            assertThat(message.exchange).isEqualTo("t.user.changes");
+            UserChange change = Json.read(message.body, UserChange.class);
+            assertThat(change.userId()).isEqualTo(2);
+            assertThat(change.set()).containsEntry("token_valid", false);
+            var notification = h.getSideOutput(SendOutcomes.NOTIFICATIONS).peek().getValue();
+            assertThat(notification.notificationId).isEqualTo("n-1");
+            assertThat(notification.recipients).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_refused_request_fails_every_user_with_the_providers_message() throws Exception {
+        SendReport report = report();
+        report.error = "OneSignal refused the notification (400): [\"Message Notifications must have English language content\"]";
+        report.status = 400;
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
+            h.processElement(report, 0);
+            assertThat(h.extractOutputValues()).extracting(o -> o.outcome + ":" + o.error)
+                    .containsOnly("failed:" + report.error).hasSize(3);
+            assertThat(h.getSideOutput(SendOutcomes.NOTIFICATIONS)).isNullOrEmpty();
+        }
+    }
+}
