@@ -1,4 +1,4 @@
-package io.pushflow.tools.bench;
+package io.pushflow.store.bench;
 
 import io.pushflow.store.ClickHouse;
 
@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where a benchmark ran: numbers only mean something next to this. */
-record Machine(int cores, String cpu, double ramGiB, String os, String java, String clickHouse) {
+public record Machine(int cores, String cpu, double ramGiB, String os, String java, String clickHouse) {
 
-    static Machine describe(ClickHouse clickHouse) {
+    public static Machine describe(ClickHouse clickHouse) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel().orElse("?"),
                 Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0,

@@ -1,12 +1,12 @@
-package io.pushflow.tools.bench;
+package io.pushflow.store.bench;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** Order statistics of a series of measurements (nearest rank: every reported value was measured). */
-record Spread(int n, double min, double p50, double p90, double p99, double max, double mean) {
+public record Spread(int n, double min, double p50, double p90, double p99, double max, double mean) {
 
-    static Spread of(List<Double> values) {
+    public static Spread of(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (sorted.length == 0) {
             throw new IllegalArgumentException("no measurements");
@@ -20,7 +20,7 @@ record Spread(int n, double min, double p50, double p90, double p99, double max,
     }
 
     /** (max - min) / median, in percent. */
-    double spreadPercent() {
+    public double spreadPercent() {
         return p50 == 0 ? 0 : 100 * (max - min) / p50;
     }
 }
