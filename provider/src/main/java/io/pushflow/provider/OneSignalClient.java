@@ -65,7 +65,7 @@ public final class OneSignalClient implements PushProvider {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                last = new RetryAfter("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, null, e);
+                last = new ProviderException("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
                 continue;
             }
             int status = response.statusCode();
@@ -73,13 +73,49 @@ public final class OneSignalClient implements PushProvider {
                 return result(response.body(), attempt);
             }
             if (status == 429 || status >= 500) {
-                last = new RetryAfter("OneSignal answered " + status + ": " + errors(response.body()), status,
-                        response.headers().firstValue("Retry-After").orElse(null), null);
+                last = new ProviderException("OneSignal answered " + status + ": " + errors(response.body()), status, true,
+                        response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null), null);
                 continue;
             }
             throw new ProviderException("OneSignal refused the notification (" + status + "): " + errors(response.body()), status, false, null);
         }
         throw new ProviderException(last.getMessage() + " (after " + maxAttempts + " attempts)", last.status(), true, last.getCause());
+    }
+
+    /** GET /notifications/{id}?app_id=: the delivery counts; a 429 says how long to wait in {@link ProviderException#retryAfter}. */
+    @Override
+    public NotificationStatus status(String notificationId) throws ProviderException, InterruptedException {
+        URI uri = URI.create(notifications + "/" + java.net.URLEncoder.encode(notificationId, java.nio.charset.StandardCharsets.UTF_8)
+                + "?app_id=" + java.net.URLEncoder.encode(appId, java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
+                    .header("Authorization", "Bearer " + restApiKey).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ProviderException("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
+        }
+        int code = response.statusCode();
+        if (code != 200) {
+            java.time.Duration wait = response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null);
+            throw new ProviderException("OneSignal answered " + code + " for notification " + notificationId + ": " + errors(response.body()),
+                    code, code == 429 || code >= 500, wait, null);
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(response.body());
+            return new NotificationStatus(notificationId, n.path("successful").asLong(), n.path("failed").asLong(), n.path("errored").asLong(),
+                    n.path("converted").asLong(), n.path("remaining").asLong());
+        } catch (IOException e) {
+            throw new ProviderException("OneSignal answered 200 with a body that is not JSON", 200, true, e);
+        }
+    }
+
+    private static java.time.Duration seconds(String retryAfter) {
+        try {
+            return java.time.Duration.ofSeconds(Math.min(60, Math.max(0, Long.parseLong(retryAfter.trim()))));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The request body, with only the fields the contract defines. */
@@ -142,23 +178,10 @@ public final class OneSignalClient implements PushProvider {
      * it random, so many senders retrying together do not hit the provider in step.
      */
     private static Duration backoff(int attempt, ProviderException last) {
-        if (last instanceof RetryAfter r && r.retryAfter != null) {
-            try {
-                return Duration.ofSeconds(Math.min(60, Math.max(0, Long.parseLong(r.retryAfter.trim()))));
-            } catch (NumberFormatException ignored) {
-                // an HTTP date: fall back to our own backoff
-            }
+        if (last.retryAfter() != null) {
+            return last.retryAfter(); // an HTTP date is not parsed: our own backoff then
         }
         long ceiling = Math.min(30_000, 250L << Math.min(attempt - 2, 7));
         return Duration.ofMillis(ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-    }
-
-    private static final class RetryAfter extends ProviderException {
-        final String retryAfter;
-
-        RetryAfter(String message, int status, String retryAfter, Throwable cause) {
-            super(message, status, true, cause);
-            this.retryAfter = retryAfter;
-        }
     }
 }

@@ -37,8 +37,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OneSignalFake implements AutoCloseable {
 
-    /** A notification the fake created. */
-    public record Created(String id, String idempotencyKey, List<String> subscriptionIds, JsonNode body) {
+    /** A notification the fake created: who it reached, who it could not, its data payload, when. */
+    public record Created(String id, String idempotencyKey, List<String> subscriptionIds, List<String> invalidIds, JsonNode data,
+                          long createdAtMillis, JsonNode body) {
+    }
+
+    /**
+     * What a provider built on the fake does beyond the contract: fail calls, call ids unsubscribed, act on a
+     * created notification, and report its delivery counts. The fake alone delivers everything at once.
+     */
+    public interface Behaviour {
+        /** A status to answer this call with instead (429 or 5xx), or null. */
+        default Integer failure() {
+            return null;
+        }
+
+        default boolean unsubscribed(String subscriptionId) {
+            return false;
+        }
+
+        default void created(Created notification) {
+        }
+
+        /** The delivery counts of the view-notification call: successful, failed, errored, converted, remaining. */
+        default Map<String, Long> counts(Created n) {
+            return Map.of("successful", (long) n.subscriptionIds().size(), "failed", (long) n.invalidIds().size(), "errored", 0L,
+                    "converted", 0L, "remaining", 0L);
+        }
     }
 
     private static final Set<String> FIELDS = Set.of("app_id", "idempotency_key", "external_id", "include_subscription_ids",
@@ -52,16 +77,22 @@ public final class OneSignalFake implements AutoCloseable {
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final List<Created> created = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Created> byId = new ConcurrentHashMap<>();
     private final Deque<Integer> failures = new ArrayDeque<>();
     private final Map<String, Integer> received = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean keepBodies = true;
+    private volatile Behaviour behaviour = new Behaviour() { };
 
     public OneSignalFake(String appId, String restApiKey) throws IOException {
+        this(appId, restApiKey, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    public OneSignalFake(String appId, String restApiKey, InetSocketAddress address) throws IOException {
         this.appId = appId;
         this.restApiKey = restApiKey;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(address, 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "onesignal-fake");
@@ -69,6 +100,10 @@ public final class OneSignalFake implements AutoCloseable {
             return t;
         }));
         server.start();
+    }
+
+    public void behaviour(Behaviour b) {
+        behaviour = b;
     }
 
     public URI baseUrl() {
@@ -123,6 +158,9 @@ public final class OneSignalFake implements AutoCloseable {
         synchronized (this) {
             failure = failures.poll();
         }
+        if (failure == null) {
+            failure = behaviour.failure();
+        }
         if (failure != null) {
             if (failure == 429) {
                 x.getResponseHeaders().add("Retry-After", "1");
@@ -132,12 +170,19 @@ public final class OneSignalFake implements AutoCloseable {
             }
             return;
         }
-        if (!x.getRequestMethod().equals("POST") || !x.getRequestURI().getPath().equals("/api/v1/notifications")) {
-            reply(x, 404, Map.of("errors", List.of("not found: " + x.getRequestMethod() + " " + x.getRequestURI().getPath())));
+        String path = x.getRequestURI().getPath();
+        boolean create = x.getRequestMethod().equals("POST") && path.equals("/api/v1/notifications");
+        boolean view = x.getRequestMethod().equals("GET") && path.startsWith("/api/v1/notifications/");
+        if (!create && !view) {
+            reply(x, 404, Map.of("errors", List.of("not found: " + x.getRequestMethod() + " " + path)));
             return;
         }
         if (!("Bearer " + restApiKey).equals(x.getRequestHeaders().getFirst("Authorization"))) {
             reply(x, 403, Map.of("errors", List.of("Access denied. Please include an 'Authorization: Bearer ...' header with a valid API key")));
+            return;
+        }
+        if (view) {
+            view(x, path.substring("/api/v1/notifications/".length()));
             return;
         }
         String type = x.getRequestHeaders().getFirst("Content-Type");
@@ -165,7 +210,7 @@ public final class OneSignalFake implements AutoCloseable {
     private String create(JsonNode body) {
         List<String> ids = new ArrayList<>();
         body.get("include_subscription_ids").forEach(n -> ids.add(n.asText()));
-        List<String> invalid = ids.stream().filter(unsubscribed::contains).toList();
+        List<String> invalid = ids.stream().filter(i -> unsubscribed.contains(i) || behaviour.unsubscribed(i)).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         if (invalid.size() == ids.size()) {
             answer.put("id", "");
@@ -176,11 +221,38 @@ public final class OneSignalFake implements AutoCloseable {
             if (!invalid.isEmpty()) {
                 answer.put("errors", Map.of("invalid_player_ids", invalid));
             }
-            List<String> reached = ids.stream().filter(i -> !unsubscribed.contains(i)).toList();
+            List<String> reached = ids.stream().filter(i -> !invalid.contains(i)).toList();
             reached.forEach(i -> received.merge(i, 1, Integer::sum));
-            created.add(new Created(id, body.path("idempotency_key").asText(null), keepBodies ? reached : List.of(), keepBodies ? body : null));
+            Created c = new Created(id, body.path("idempotency_key").asText(null), reached, invalid, body.path("data"),
+                    System.currentTimeMillis(), keepBodies ? body : null);
+            byId.put(id, c);
+            created.add(keepBodies ? c : new Created(id, c.idempotencyKey(), List.of(), List.of(), c.data(), c.createdAtMillis(), null));
+            behaviour.created(c);
         }
         return Json.write(answer);
+    }
+
+    /** The view-notification call: the contract's delivery counts as the behaviour reports them. */
+    private void view(HttpExchange x, String id) throws IOException {
+        String query = x.getRequestURI().getQuery();
+        if (query == null || !query.contains("app_id=" + appId)) {
+            reply(x, 400, Map.of("errors", List.of("app_id not found: a valid app_id is required")));
+            return;
+        }
+        Created n = byId.get(id);
+        if (n == null) {
+            reply(x, 404, Map.of("errors", List.of("Could not find notification with id: " + id)));
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        answer.putAll(behaviour.counts(n));
+        answer.put("queued_at", n.createdAtMillis() / 1000);
+        answer.put("send_after", n.createdAtMillis() / 1000);
+        answer.put("completed_at", ((Number) answer.get("remaining")).longValue() == 0 ? System.currentTimeMillis() / 1000 : null);
+        answer.put("canceled", false);
+        answer.put("data", n.data());
+        replyRaw(x, 200, Json.write(answer));
     }
 
     private List<String> problems(JsonNode body) {

@@ -5,11 +5,22 @@ public class ProviderException extends Exception {
 
     private final int status;
     private final boolean retryable;
+    private final java.time.Duration retryAfter;
 
     public ProviderException(String message, int status, boolean retryable, Throwable cause) {
+        this(message, status, retryable, null, cause);
+    }
+
+    public ProviderException(String message, int status, boolean retryable, java.time.Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.retryable = retryable;
+        this.retryAfter = retryAfter;
+    }
+
+    /** How long the provider asked us to wait (its Retry-After), or null when it did not say. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     /** The last HTTP status, or 0 when no answer came. */

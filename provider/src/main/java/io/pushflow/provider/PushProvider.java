@@ -4,4 +4,7 @@ package io.pushflow.provider;
 public interface PushProvider {
 
     SendResult send(PushMessage message) throws ProviderException, InterruptedException;
+
+    /** One look at a notification's delivery (no retries: the caller polls on its own schedule). */
+    NotificationStatus status(String notificationId) throws ProviderException, InterruptedException;
 }

@@ -118,4 +118,21 @@ class OneSignalClientTest {
         assertThat(PushMessage.idempotencyKey("42-1-A-0", "en")).isEqualTo(PushMessage.idempotencyKey("42-1-A-0", "en"))
                 .isNotEqualTo(PushMessage.idempotencyKey("42-1-A-0", "pt"));
     }
+
+    @Test
+    void a_notification_s_delivery_is_read_with_the_view_call() throws Exception {
+        fake.unsubscribe("dead-1");
+        SendResult sent = client.send(message("42-5-A-0", List.of("s1", "s2", "dead-1")));
+        NotificationStatus status = client.status(sent.notificationId());
+        assertThat(status).isEqualTo(new NotificationStatus(sent.notificationId(), 2, 1, 0, 0, 0));
+        assertThat(status.complete()).isTrue();
+
+        assertThatThrownBy(() -> client.status("no-such-id")).isInstanceOfSatisfying(ProviderException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+        fake.failNext(429);
+        assertThatThrownBy(() -> client.status(sent.notificationId())).isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        });
+    }
 }
