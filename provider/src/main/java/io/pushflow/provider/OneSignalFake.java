@@ -224,8 +224,9 @@ public final class OneSignalFake implements AutoCloseable {
             List<String> reached = ids.stream().filter(i -> !invalid.contains(i)).toList();
             reached.forEach(i -> received.merge(i, 1, Integer::sum));
             Created c = new Created(id, body.path("idempotency_key").asText(null), reached, invalid, body.path("data"),
-                    System.currentTimeMillis(), keepBodies ? body : null);
-            byId.put(id, c);
+                    System.currentTimeMillis(), body);
+            Created kept = keepBodies ? c : new Created(id, c.idempotencyKey(), reached, invalid, c.data(), c.createdAtMillis(), null);
+            byId.put(id, kept);
             created.add(keepBodies ? c : new Created(id, c.idempotencyKey(), List.of(), List.of(), c.data(), c.createdAtMillis(), null));
             behaviour.created(c);
         }

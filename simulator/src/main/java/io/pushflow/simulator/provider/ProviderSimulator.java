@@ -1,0 +1,244 @@
+package io.pushflow.simulator.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.ChannelDeclarer;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.provider.OneSignalFake;
+import io.pushflow.provider.OneSignalFake.Created;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A push provider that behaves like OneSignal and like the app's users: the strict OneSignal fake answers the
+ * create- and view-notification calls with the contract's shapes; every delivered push may be opened and
+ * clicked with its variant's true probabilities, after realistic delays, and each of those becomes a message on
+ * {@code push.events} with the campaign and variant from the push's data. A ledger keeps the truth per campaign
+ * and variant, so tests, the demo and benchmarks can hold the project's numbers against it.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+
+    /** The truth for one campaign and variant. */
+    public static final class Tally {
+        public final AtomicLong notifications = new AtomicLong();
+        public final AtomicLong recipients = new AtomicLong();
+        public final AtomicLong invalid = new AtomicLong();
+        public final AtomicLong opened = new AtomicLong();
+        public final AtomicLong clicked = new AtomicLong();
+        public volatile double trueOpen;
+        public volatile double trueClick;
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("notifications", notifications.get());
+            m.put("recipients", recipients.get());
+            m.put("invalid", invalid.get());
+            m.put("opened", opened.get());
+            m.put("clicked", clicked.get());
+            m.put("trueOpen", trueOpen);
+            m.put("trueClick", trueClick);
+            return m;
+        }
+    }
+
+    private final SimulatorConfig config;
+    private final OneSignalFake api;
+    private final Connection connection;
+    private final Channel channel;
+    private final String eventsQueue;
+    private final ScheduledExecutorService clock;
+    private final SplittableRandom random;
+    private final Map<String, Tally> ledger = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> converted = new ConcurrentHashMap<>();
+    private final AtomicLong published = new AtomicLong();
+
+    public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
+                             ConnectionFactory rabbit, Queues queues) throws Exception {
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        this.connection = rabbit.newConnection("pushflow-provider-simulator");
+        this.channel = connection.createChannel();
+        queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(channel));
+        this.eventsQueue = queues.name(Queues.PUSH_EVENTS);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "provider-simulator-users");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.clock = executor;
+        this.api = new OneSignalFake(appId, restApiKey, address);
+        api.keepBodies(false);
+        api.behaviour(new Behaviour());
+    }
+
+    public URI baseUrl() {
+        return api.baseUrl();
+    }
+
+    /** The truth so far, per {@code campaign/variant}, and the subscriptions that got a push more than once. */
+    public Map<String, Object> ledger() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> variants = new LinkedHashMap<>();
+        ledger.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> variants.put(e.getKey(), e.getValue().toMap()));
+        out.put("variants", variants);
+        out.put("duplicates", api.received().values().stream().filter(n -> n > 1).count());
+        out.put("events", published.get());
+        return out;
+    }
+
+    public Tally tally(long campaignId, String variant) {
+        return ledger.get(campaignId + "/" + variant);
+    }
+
+    /** How many times each subscription id was reached (above 1: a push sent twice). */
+    public Map<String, Integer> received() {
+        return api.received();
+    }
+
+    private final class Behaviour implements OneSignalFake.Behaviour {
+
+        @Override
+        public Integer failure() {
+            double r;
+            synchronized (random) {
+                r = random.nextDouble();
+            }
+            return r < config.rateLimitShare() ? Integer.valueOf(429) : r < config.rateLimitShare() + config.serverErrorShare() ? 503 : null;
+        }
+
+        /** A fixed share of ids, chosen by their hash, is not subscribed (the same ids on every call). */
+        @Override
+        public boolean unsubscribed(String id) {
+            long h = id.hashCode() * 0x9E3779B97F4A7C15L; // SplitMix64's finalizer spreads similar ids over the range
+            h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+            h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+            return config.invalidShare() > 0 && ((h ^ (h >>> 31)) >>> 48) < config.invalidShare() * 0x10000;
+        }
+
+        @Override
+        public void created(Created n) {
+            JsonNode data = n.data();
+            long campaign = data.path("pushflow_campaign").asLong();
+            String variant = data.path("pushflow_variant").asText("");
+            SimulatorConfig.Engagement e = config.engagement(data.path("pushflow_push").asLong(), campaign, variant, text(n));
+            Tally tally = ledger.computeIfAbsent(campaign + "/" + variant, k -> new Tally());
+            tally.trueOpen = e.open();
+            tally.trueClick = e.click();
+            tally.notifications.incrementAndGet();
+            tally.recipients.addAndGet(n.subscriptionIds().size());
+            tally.invalid.addAndGet(n.invalidIds().size());
+            converted.put(n.id(), new AtomicLong());
+            synchronized (random) {
+                for (String id : n.subscriptionIds()) {
+                    double u = random.nextDouble();
+                    if (u < Math.max(e.open(), e.click())) {
+                        long openAt = config.deliveryLatencyMillis() + delay(config.openDelayMillis());
+                        boolean clicks = u < e.click();
+                        long clickAt = openAt + delay(config.clickDelayMillis());
+                        clock.schedule(() -> app(n.id(), campaign, variant, id, PushEvent.Type.OPENED, tally.opened), openAt, TimeUnit.MILLISECONDS);
+                        if (clicks) {
+                            clock.schedule(() -> app(n.id(), campaign, variant, id, PushEvent.Type.CLICKED, tally.clicked), clickAt,
+                                    TimeUnit.MILLISECONDS);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Delivered everything after the latency; converted = the clicks so far. */
+        @Override
+        public Map<String, Long> counts(Created n) {
+            boolean delivered = System.currentTimeMillis() >= n.createdAtMillis() + config.deliveryLatencyMillis();
+            long reached = n.subscriptionIds().size();
+            AtomicLong clicks = converted.get(n.id());
+            return Map.of("successful", delivered ? reached : 0L, "failed", (long) n.invalidIds().size(), "errored", 0L,
+                    "converted", clicks == null ? 0L : clicks.get(), "remaining", delivered ? 0L : reached);
+        }
+
+        private long delay(long mean) {
+            return mean == 0 ? 0 : (long) (-mean * Math.log(1 - random.nextDouble()));
+        }
+
+        private String text(Created n) {
+            return n.body() == null ? null : n.body().path("contents").path("en").asText(null);
+        }
+    }
+
+    /** The app reporting what its user did: one message on {@code push.events}, counted once it is out. */
+    private void app(String notificationId, long campaign, String variant, String subscriptionId, PushEvent.Type type, AtomicLong counter) {
+        PushEvent event = new PushEvent(PushEvent.VERSION, UUID.randomUUID().toString(), campaign, variant, subscriptionId, type, Instant.now());
+        try {
+            channel.basicPublish("", eventsQueue, new AMQP.BasicProperties.Builder().correlationId(event.eventId()).messageId(event.eventId())
+                    .contentType("application/json").deliveryMode(2).type(type.name()).build(), Json.write(event).getBytes(StandardCharsets.UTF_8));
+            counter.incrementAndGet();
+            published.incrementAndGet();
+            if (type == PushEvent.Type.CLICKED) {
+                converted.get(notificationId).incrementAndGet();
+            }
+        } catch (IOException e) {
+            System.err.println("provider simulator: could not publish a " + type + " event: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        clock.shutdownNow();
+        api.close();
+        connection.close();
+    }
+
+    /** {@code bin/pushflow simulator}: the simulator as a server, until interrupted. */
+    public static void main(String[] args) throws Exception {
+        int port = 4010;
+        SimulatorConfig config = SimulatorConfig.defaults();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--config" -> config = SimulatorConfig.parse(Files.readString(Path.of(args[++i])));
+                default -> {
+                    System.err.println("usage: simulator [--port 4010] [--config FILE.json]");
+                    System.exit(2);
+                }
+            }
+        }
+        ConnectionFactory rabbit = new ConnectionFactory();
+        rabbit.setHost(env("RABBITMQ_HOST", "127.0.0.1"));
+        rabbit.setPort(Integer.parseInt(env("RABBITMQ_PORT", "5672")));
+        rabbit.setUsername(env("RABBITMQ_USER", "guest"));
+        rabbit.setPassword(env("RABBITMQ_PASSWORD", "guest"));
+        rabbit.setVirtualHost(env("RABBITMQ_VHOST", "/"));
+        ProviderSimulator sim = new ProviderSimulator(config, env("ONESIGNAL_APP_ID", "pushflow-simulator"), env("ONESIGNAL_REST_API_KEY", "simulator"),
+                new InetSocketAddress("127.0.0.1", port), rabbit, new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println(Json.write(sim.ledger()));
+        }));
+        System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", events on " + sim.eventsQueue);
+        Thread.currentThread().join();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+}

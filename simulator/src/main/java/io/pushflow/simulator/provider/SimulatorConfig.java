@@ -1,0 +1,66 @@
+package io.pushflow.simulator.provider;
+
+import io.pushflow.core.json.Json;
+
+import java.util.List;
+
+/**
+ * How the provider simulator behaves: each variant's true open and click probabilities (matched by push id, by
+ * campaign and variant key, or by a text the push contains; the first rule that matches wins, else
+ * {@code otherwise}), when pushes are delivered, how fast users open and click, which share of ids are not
+ * subscribed, and how often the API answers 429 or 5xx.
+ */
+public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
+                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants) {
+
+    /** True probabilities per delivered push: opened, and clicked (a click is also an open). */
+    public record Engagement(double open, double click) {
+        public Engagement {
+            if (open < 0 || open > 1 || click < 0 || click > 1) {
+                throw new IllegalArgumentException("open and click are probabilities between 0 and 1, got " + open + " and " + click);
+            }
+        }
+    }
+
+    /** Matches a push by {@code push} id, or {@code campaign} and {@code variant}, or a {@code text} it contains. */
+    public record Rule(Long push, Long campaign, String variant, String text, double open, double click) {
+        Engagement engagement() {
+            return new Engagement(open, click);
+        }
+    }
+
+    public SimulatorConfig {
+        otherwise = otherwise == null ? new Engagement(0.10, 0.02) : otherwise;
+        variants = variants == null ? List.of() : List.copyOf(variants);
+        if (invalidShare < 0 || invalidShare > 1 || rateLimitShare < 0 || serverErrorShare < 0 || rateLimitShare + serverErrorShare > 1) {
+            throw new IllegalArgumentException("invalidShare, rateLimitShare and serverErrorShare are shares between 0 and 1");
+        }
+        if (deliveryLatencyMillis < 0 || openDelayMillis < 0 || clickDelayMillis < 0) {
+            throw new IllegalArgumentException("latencies and delays are milliseconds, not negative");
+        }
+        for (Rule r : variants) {
+            r.engagement();
+        }
+    }
+
+    public static SimulatorConfig defaults() {
+        return new SimulatorConfig(1, 1_000, 3_000, 2_000, 0.0, 0.0, 0.0, null, List.of());
+    }
+
+    public static SimulatorConfig parse(String json) {
+        return Json.read(json, SimulatorConfig.class);
+    }
+
+    /** The engagement of a push: by push id, campaign and variant, or text, else {@code otherwise}. */
+    public Engagement engagement(long pushId, long campaignId, String variant, String text) {
+        for (Rule r : variants) {
+            boolean byPush = r.push() != null && r.push() == pushId;
+            boolean byVariant = r.variant() != null && r.variant().equals(variant) && (r.campaign() == null || r.campaign() == campaignId);
+            boolean byText = r.text() != null && text != null && text.contains(r.text());
+            if (byPush || byVariant || byText) {
+                return r.engagement();
+            }
+        }
+        return otherwise;
+    }
+}

@@ -1,0 +1,118 @@
+package io.pushflow.simulator.provider;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.provider.NotificationStatus;
+import io.pushflow.provider.OneSignalClient;
+import io.pushflow.provider.ProviderException;
+import io.pushflow.provider.PushMessage;
+import io.pushflow.provider.SendResult;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The provider simulator against the real RabbitMQ, driven through the project's own OneSignal client. */
+class ProviderSimulatorTest {
+
+    static final String APP = "sim-app";
+    static final String KEY = "sim-key";
+
+    static PushMessage push(String request, String variant, List<String> ids) {
+        return new PushMessage(PushMessage.idempotencyKey(request, "en"), ids, Map.of("en", "Wind"), Map.of("en", "25 knots " + variant),
+                Map.of("pushflow_campaign", 42, "pushflow_variant", variant, "pushflow_push", 7), null, null);
+    }
+
+    static List<String> ids(String prefix, int n) {
+        return IntStream.range(0, n).mapToObj(i -> prefix + "-" + i).toList();
+    }
+
+    @Test
+    void users_engage_with_each_variant_s_true_rates_and_the_app_reports_it_on_push_events() throws Exception {
+        Queues queues = new Queues("tsim" + System.nanoTime() + ".");
+        var config = new SimulatorConfig(5, 300, 50, 50, 0.1, 0, 0, new SimulatorConfig.Engagement(0, 0),
+                List.of(new SimulatorConfig.Rule(null, 42L, "A", null, 0.6, 0.5), new SimulatorConfig.Rule(null, null, null, "knots B", 0.2, 0.0)));
+        ConnectionFactory rabbit = new ConnectionFactory();
+        try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), rabbit, queues);
+             Connection connection = rabbit.newConnection(); Channel channel = connection.createChannel()) {
+            OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
+            SendResult a = client.send(push("42-1-A-0", "A", ids("a", 400)));
+            SendResult b = client.send(push("42-1-B-0", "B", ids("b", 400)));
+            NotificationStatus early = client.status(a.notificationId());
+            assertThat(early.remaining()).isPositive();
+            assertThat(early.failed()).isEqualTo(a.invalidSubscriptionIds().size()).isBetween(10L, 80L); // about 10% not subscribed
+
+            Map<String, Integer> events = new HashMap<>();
+            List<PushEvent> all = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 15_000;
+            var tallyA = sim.tally(42, "A");
+            var tallyB = sim.tally(42, "B");
+            while (System.currentTimeMillis() < deadline) {
+                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_EVENTS), true);
+                if (r == null) {
+                    if (all.size() > 0 && all.size() == tallyA.opened.get() + tallyA.clicked.get() + tallyB.opened.get() + tallyB.clicked.get()) {
+                        Thread.sleep(700); // nothing more is due after the delays
+                        if (channel.messageCount(queues.name(Queues.PUSH_EVENTS)) == 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(50);
+                    continue;
+                }
+                PushEvent e = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), PushEvent.class);
+                assertThat(r.getProps().getCorrelationId()).isEqualTo(e.eventId());
+                all.add(e);
+                events.merge(e.variant() + ":" + e.type(), 1, Integer::sum);
+            }
+            long reachedA = 400 - a.invalidSubscriptionIds().size();
+            assertThat(events.get("A:CLICKED")).isEqualTo((int) tallyA.clicked.get()).isBetween((int) (reachedA * 0.4), (int) (reachedA * 0.6));
+            assertThat(events.get("A:OPENED")).isEqualTo((int) tallyA.opened.get()).isBetween((int) (reachedA * 0.5), (int) (reachedA * 0.7));
+            assertThat(events.get("B:CLICKED")).isNull();
+            assertThat(events.get("B:OPENED")).isEqualTo((int) tallyB.opened.get()).isPositive();
+            assertThat(all).allMatch(e -> e.campaignId() == 42);
+
+            NotificationStatus done = client.status(a.notificationId());
+            assertThat(done.complete()).isTrue();
+            assertThat(done.successful()).isEqualTo(reachedA);
+            assertThat(done.converted()).isEqualTo(tallyA.clicked.get());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ledger = (Map<String, Object>) sim.ledger().get("variants");
+            assertThat(ledger).containsKeys("42/A", "42/B");
+            assertThat(sim.ledger().get("duplicates")).isEqualTo(0L);
+            channel.queueDelete(queues.name(Queues.PUSH_EVENTS));
+            channel.queueDelete(queues.dead(Queues.PUSH_EVENTS));
+        }
+    }
+
+    @Test
+    void rate_limits_and_server_errors_come_at_their_configured_shares() throws Exception {
+        Queues queues = new Queues("tsim" + System.nanoTime() + ".");
+        var config = new SimulatorConfig(9, 0, 0, 0, 0, 1.0, 0, null, null);
+        ConnectionFactory rabbit = new ConnectionFactory();
+        try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), rabbit, queues);
+             Connection connection = rabbit.newConnection(); Channel channel = connection.createChannel()) {
+            OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 1, d -> { });
+            assertThatThrownBy(() -> client.send(push("42-2-A-0", "A", ids("c", 3)))).isInstanceOfSatisfying(ProviderException.class,
+                    e -> assertThat(e.status()).isEqualTo(429));
+            channel.queueDelete(queues.name(Queues.PUSH_EVENTS));
+            channel.queueDelete(queues.dead(Queues.PUSH_EVENTS));
+        }
+        assertThatThrownBy(() -> new SimulatorConfig(1, 0, 0, 0, 0, 0.7, 0.5, null, null)).hasMessageContaining("shares");
+        assertThat(SimulatorConfig.parse("{\"otherwise\":{\"open\":0.2,\"click\":0.05},\"variants\":[{\"push\":7,\"open\":0.3,\"click\":0.1}]}")
+                .engagement(7, 1, "A", null)).isEqualTo(new SimulatorConfig.Engagement(0.3, 0.1));
+    }
+}
