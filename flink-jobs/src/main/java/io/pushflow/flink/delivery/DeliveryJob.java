@@ -36,11 +36,8 @@ public final class DeliveryJob {
                            int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            String key = env("ONESIGNAL_REST_API_KEY", "");
             return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
-                    ClickHouse.Config.fromEnvironment(),
-                    new ProviderFactory.OneSignal(env("ONESIGNAL_API_URL", ProviderFactory.OneSignal.DEFAULT_API_URL),
-                            env("ONESIGNAL_APP_ID", ""), key, Duration.ofSeconds(10), Integer.parseInt(env("ONESIGNAL_MAX_ATTEMPTS", "8"))),
+                    ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
                     Integer.parseInt(env("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(env("DELIVERY_IN_FLIGHT", "64")),
                     Duration.ofMinutes(10), Checkpoints.fromEnvironment(),
                     Integer.parseInt(env("DELIVERY_PREFETCH", "200")));
@@ -98,8 +95,13 @@ public final class DeliveryJob {
         SingleOutputStreamOperator<Outcome> sent = reports
                 .process(new SendOutcomes(settings.queues())).uid("send-outcomes").name("send outcomes");
         outcomeSink.accept(sent.union(requests.getSideOutput(SendAssembler.OUTCOMES)));
-        notificationSink.accept(sent.getSideOutput(SendOutcomes.NOTIFICATIONS));
-        messageSink.accept(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS).union(sent.getSideOutput(SendOutcomes.USER_CHANGES)));
+        DataStream<ProviderNotification> notifications = sent.getSideOutput(SendOutcomes.NOTIFICATIONS);
+        notificationSink.accept(notifications);
+        String toPoll = settings.queues().name(Queues.PUSH_NOTIFICATIONS);
+        DataStream<AmqpMessage> polls = notifications
+                .map(n -> AmqpMessage.of(toPoll, n.notificationId, "NOTIFICATION", io.pushflow.core.json.Json.write(n)))
+                .uid("notification-encode").name("notifications to poll");
+        messageSink.accept(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS).union(sent.getSideOutput(SendOutcomes.USER_CHANGES), polls));
     }
 
     /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */

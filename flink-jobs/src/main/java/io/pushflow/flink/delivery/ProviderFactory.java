@@ -17,6 +17,17 @@ public interface ProviderFactory extends Serializable {
 
         public static final String DEFAULT_API_URL = "https://api.onesignal.com";
 
+        /** ONESIGNAL_API_URL, ONESIGNAL_APP_ID, ONESIGNAL_REST_API_KEY, ONESIGNAL_MAX_ATTEMPTS. */
+        public static OneSignal fromEnvironment() {
+            return new OneSignal(env("ONESIGNAL_API_URL", DEFAULT_API_URL), env("ONESIGNAL_APP_ID", ""), env("ONESIGNAL_REST_API_KEY", ""),
+                    Duration.ofSeconds(10), Integer.parseInt(env("ONESIGNAL_MAX_ATTEMPTS", "8")));
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+
         @Override
         public PushProvider open() {
             return new OneSignalClient(URI.create(apiUrl), appId, restApiKey, timeout, maxAttempts, d -> Thread.sleep(d.toMillis()));

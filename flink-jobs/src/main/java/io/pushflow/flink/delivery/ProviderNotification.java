@@ -9,7 +9,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A row of ClickHouse {@code provider_notifications}: a notification the provider created, for the status job to follow. */
+/**
+ * A row of ClickHouse {@code provider_notifications}: a notification the provider created, as the delivery job
+ * saw it (counts 0, version 0), and as the status job later polls it (its counts, version = when it looked). It
+ * also travels on {@code push.notifications} to the status job.
+ */
 public class ProviderNotification {
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -20,6 +24,12 @@ public class ProviderNotification {
     public String requestId;
     public int recipients;
     public long sentAtMillis;
+    public long successful;
+    public long failed;
+    public long errored;
+    public long converted;
+    public long remaining;
+    public long checkedAtMillis;
 
     public ProviderNotification() {
     }
@@ -31,7 +41,18 @@ public class ProviderNotification {
         row.put("variant", variant);
         row.put("request_id", requestId);
         row.put("recipients", recipients);
-        row.put("sent_at", LocalDateTime.ofInstant(Instant.ofEpochMilli(sentAtMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("sent_at", dateTime(sentAtMillis));
+        row.put("successful", successful);
+        row.put("failed", failed);
+        row.put("errored", errored);
+        row.put("converted", converted);
+        row.put("remaining", remaining);
+        row.put("checked_at", dateTime(checkedAtMillis == 0 ? sentAtMillis : checkedAtMillis));
+        row.put("version", checkedAtMillis);
         return Json.write(row);
+    }
+
+    private static String dateTime(long millis) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC).format(DATE_TIME);
     }
 }

@@ -56,6 +56,7 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcome> {
             n.variant = r.variant;
             n.requestId = r.requestId;
             n.recipients = r.userIds.length - invalid.size();
+            n.remaining = n.recipients;
             n.sentAtMillis = report.atMillis;
             ctx.output(NOTIFICATIONS, n);
         }

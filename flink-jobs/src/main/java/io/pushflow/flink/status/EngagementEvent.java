@@ -1,0 +1,61 @@
+package io.pushflow.flink.status;
+
+import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.json.Json;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A {@link PushEvent} as the status job keeps it, and its row of ClickHouse {@code push_events}. */
+public class EngagementEvent {
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    public String eventId;
+    public long campaignId;
+    public String variant;
+    public String subscriptionId;
+    public String type;
+    public long atMillis;
+    public long receivedAtMillis;
+
+    public EngagementEvent() {
+    }
+
+    public static EngagementEvent of(PushEvent e, long receivedAt) {
+        if (e.v() != PushEvent.VERSION || e.eventId() == null || e.eventId().isEmpty() || e.campaignId() <= 0 || e.variant() == null
+                || e.subscriptionId() == null || e.type() == null || e.at() == null) {
+            throw new IllegalArgumentException("not a v" + PushEvent.VERSION + " push event with an id, campaign, variant, subscription, type and time");
+        }
+        EngagementEvent out = new EngagementEvent();
+        out.eventId = e.eventId();
+        out.campaignId = e.campaignId();
+        out.variant = e.variant();
+        out.subscriptionId = e.subscriptionId();
+        out.type = e.type().name();
+        out.atMillis = e.at().toEpochMilli();
+        out.receivedAtMillis = receivedAt;
+        return out;
+    }
+
+    public boolean clicked() {
+        return PushEvent.Type.CLICKED.name().equals(type);
+    }
+
+    public String jsonEachRow() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("event_id", eventId);
+        row.put("campaign_id", campaignId);
+        row.put("variant", variant);
+        row.put("subscription_id", subscriptionId);
+        row.put("type", type.toLowerCase(Locale.ROOT));
+        row.put("at", LocalDateTime.ofInstant(Instant.ofEpochMilli(atMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("received_at", LocalDateTime.ofInstant(Instant.ofEpochMilli(receivedAtMillis), ZoneOffset.UTC).format(DATE_TIME));
+        return Json.write(row);
+    }
+}

@@ -1,0 +1,20 @@
+package io.pushflow.flink.status;
+
+import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.rabbit.InboundMessage;
+
+/** What the status job reads: an app's engagement event, a notification to poll, or an unreadable message. */
+public class StatusEvent extends InboundMessage {
+
+    public EngagementEvent engagement;
+    public ProviderNotification notification;
+
+    public StatusEvent() {
+    }
+
+    public static StatusEvent bad(String queue, String messageId, String raw, String error) {
+        StatusEvent e = new StatusEvent();
+        e.unreadable(queue, messageId, raw, error);
+        return e;
+    }
+}

@@ -1,0 +1,112 @@
+package io.pushflow.flink.status;
+
+import io.pushflow.core.messaging.Queues;
+import io.pushflow.flink.Checkpoints;
+import io.pushflow.flink.clickhouse.ClickHouseSink;
+import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.rabbit.AmqpMessage;
+import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
+import io.pushflow.flink.rabbit.PushflowRabbitSource;
+import io.pushflow.flink.rabbit.RabbitSettings;
+import io.pushflow.flink.rabbit.SetAsideBadInput;
+import io.pushflow.store.ClickHouse;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The status job: what happened to each push flows back. The app's opens and clicks ({@code push.events}) and
+ * the provider's delivery counts (polled for every notification on {@code push.notifications}) go to ClickHouse
+ * {@code push_events} and {@code provider_notifications}, and per-variant evidence goes to the bandit on
+ * {@code bandit.feedback}. Read {@link #defineWorkflow} for the whole data path.
+ */
+public final class StatusJob {
+
+    /** Everything the job reads from its configuration. */
+    public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
+                           Duration firstLook, Duration maxPause, Duration giveUpAfter, Duration feedbackInterval,
+                           Duration meanClickDelay, Checkpoints checkpoints, int prefetch) implements Serializable {
+
+        public static Settings fromEnvironment() {
+            return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+                    ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
+                    Duration.ofMillis(Long.parseLong(env("STATUS_FIRST_LOOK_MS", "2000"))),
+                    Duration.ofMillis(Long.parseLong(env("STATUS_MAX_PAUSE_MS", "30000"))), Duration.ofHours(24),
+                    Duration.ofMillis(Long.parseLong(env("FEEDBACK_INTERVAL_MS", "2000"))),
+                    Duration.ofMillis(Long.parseLong(env("FEEDBACK_CLICK_DELAY_MS", "30000"))), Checkpoints.fromEnvironment(),
+                    Integer.parseInt(env("RABBITMQ_PREFETCH", "5000")));
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+    }
+
+    private StatusJob() {
+    }
+
+    /**
+     * events → (bad ones to their dead-letter queue) → engagement rows, and first opens and clicks per install;
+     * notifications → the poller per notification → delivery rows and deliveries per variant; both kinds of
+     * evidence → the feedback batcher per campaign → {@code bandit.feedback}.
+     */
+    public static void defineWorkflow(DataStream<StatusEvent> events, Settings settings,
+                                      Consumer<DataStream<AmqpMessage>> messageSink,
+                                      Consumer<DataStream<EngagementEvent>> engagementSink,
+                                      Consumer<DataStream<ProviderNotification>> notificationSink) {
+        SingleOutputStreamOperator<StatusEvent> good = events
+                .process(new SetAsideBadInput<StatusEvent>()).returns(StatusEvent.class)
+                .uid("status-set-aside-bad-input").name("set aside bad input");
+        DataStream<EngagementEvent> engagement = good
+                .filter(e -> e.engagement != null).uid("engagement-events").name("engagement events")
+                .map(e -> e.engagement).returns(EngagementEvent.class).uid("engagement-event").name("engagement event");
+        engagementSink.accept(engagement);
+        DataStream<VariantDelta> firsts = engagement
+                .keyBy(FirstEngagement::key)
+                .process(new FirstEngagement()).uid(FirstEngagement.UID).name("first open and click");
+        SingleOutputStreamOperator<ProviderNotification> polled = good
+                .filter(e -> e.notification != null).uid("notifications-to-poll").name("notifications to poll")
+                .map(e -> e.notification).returns(ProviderNotification.class).uid("notification-to-poll").name("notification")
+                .keyBy(n -> n.notificationId)
+                .process(new DeliveryPoller(settings.provider(), settings.firstLook(), settings.maxPause(), settings.giveUpAfter()))
+                .uid(DeliveryPoller.UID).name("delivery poller");
+        notificationSink.accept(polled);
+        DataStream<AmqpMessage> feedback = firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES))
+                .keyBy(d -> d.campaignId)
+                .process(new FeedbackBatcher(settings.queues().name(Queues.BANDIT_FEEDBACK), settings.feedbackInterval(), settings.meanClickDelay()))
+                .uid(FeedbackBatcher.UID).name("bandit feedback");
+        messageSink.accept(feedback.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS)));
+    }
+
+    /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */
+    public static void build(StreamExecutionEnvironment env, Settings settings) {
+        settings.checkpoints().apply(env);
+        DataStream<StatusEvent> events = source(env, settings, Queues.PUSH_EVENTS, StatusEventSchema.Kind.EVENTS);
+        DataStream<StatusEvent> notifications = source(env, settings, Queues.PUSH_NOTIFICATIONS, StatusEventSchema.Kind.NOTIFICATIONS);
+        defineWorkflow(events.union(notifications), settings,
+                out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("status-rabbit-sink").name("rabbitmq"),
+                rows -> rows.sinkTo(new ClickHouseSink<>((EngagementEvent e, SinkWriter.Context c) -> e.jsonEachRow(), settings.clickHouse(),
+                        "push_events")).uid("push-events-sink").name("push_events"),
+                rows -> rows.sinkTo(new ClickHouseSink<>((ProviderNotification n, SinkWriter.Context c) -> n.jsonEachRow(), settings.clickHouse(),
+                        "provider_notifications")).uid("notification-status-sink").name("provider_notifications"));
+    }
+
+    private static DataStream<StatusEvent> source(StreamExecutionEnvironment env, Settings settings, String queue, StatusEventSchema.Kind kind) {
+        return env.addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), queue,
+                        new StatusEventSchema(kind, settings.queues().name(queue)), settings.prefetch()))
+                .setParallelism(1).uid(queue + "-source").name(queue);
+    }
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, Settings.fromEnvironment());
+        env.execute("pushflow status");
+    }
+}
