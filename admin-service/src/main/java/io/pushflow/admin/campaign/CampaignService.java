@@ -217,7 +217,7 @@ public class CampaignService {
     }
 
     /** The campaign as the jobs see it: cohort filter and push content included, so they need no MySQL access. */
-    CampaignSnapshot snapshot(Campaign c) {
+    public CampaignSnapshot snapshot(Campaign c) {
         Cohort cohort = cohorts.findById(c.cohortId()).orElseThrow();
         List<CampaignSnapshot.Variant> arms = new ArrayList<>();
         for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(c.id())) {

@@ -3,6 +3,7 @@ package io.pushflow.admin.users;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.pushflow.store.CampaignStats;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
@@ -25,5 +26,10 @@ class ClickHouseFactory {
     @Singleton
     UserStore userStore(ClickHouse clickHouse) {
         return new UserStore(clickHouse);
+    }
+
+    @Singleton
+    CampaignStats campaignStats(ClickHouse clickHouse) {
+        return new CampaignStats(clickHouse);
     }
 }

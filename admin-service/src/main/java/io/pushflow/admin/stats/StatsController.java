@@ -1,0 +1,54 @@
+package io.pushflow.admin.stats;
+
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.security.Roles;
+import io.pushflow.core.stats.RateInterval;
+import io.pushflow.core.stats.SampleRatioMismatch;
+import io.pushflow.store.CampaignStats;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+@Controller("/api/v1/campaigns/{id}/stats")
+@Tag(name = "statistics", description = "A campaign's real-time statistics from ClickHouse")
+@Secured({Roles.ADMIN, Roles.MARKETER, Roles.VIEWER})
+@SerdeImport(CampaignStats.Campaign.class)
+@SerdeImport(CampaignStats.Variant.class)
+@SerdeImport(CampaignStats.Point.class)
+@SerdeImport(RateInterval.class)
+@SerdeImport(SampleRatioMismatch.class)
+class StatsController {
+
+    private final StatsService service;
+
+    StatsController(StatsService service) {
+        this.service = service;
+    }
+
+    @Get
+    @Operation(summary = "Per variant: assigned, sent, failed, skipped by reason, delivered, opened, clicked, open and click rates "
+            + "per delivered push with 95% credible intervals, probability of being best by clicks, the latest wave's share; "
+            + "per campaign: progress (outcomes / audience at the start), send rate over the last minute, ETA, a sample-ratio "
+            + "test for fixed splits, and how old the newest data is")
+    @ApiResponses.ReadOne
+    CampaignStats.Campaign stats(long id) {
+        return service.stats(id);
+    }
+
+    @Get("/timeseries")
+    @Operation(summary = "A series per variant for charts: sends, opens and clicks (installs) per step, or the allocation share")
+    @ApiResponses.ReadOne
+    Map<String, List<CampaignStats.Point>> timeseries(long id,
+                                                     @QueryValue(defaultValue = "sends") @Parameter(description = "sends, opens, clicks or share") String metric,
+                                                     @QueryValue(defaultValue = "PT1M") @Parameter(description = "ISO 8601, PT1S to P1D") String step) {
+        return service.series(id, metric, step);
+    }
+}

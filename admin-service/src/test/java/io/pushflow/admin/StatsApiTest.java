@@ -1,0 +1,130 @@
+package io.pushflow.admin;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.pushflow.admin.support.Api;
+import io.pushflow.admin.support.ApiTestBase;
+import io.pushflow.core.user.User;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.UserStore;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The statistics endpoints over rows the jobs write into ClickHouse (written here directly, in the jobs' shapes):
+ * the numbers per variant, rates with intervals, P(best), the sample-ratio test, progress, and the series.
+ */
+@MicronautTest
+class StatsApiTest extends ApiTestBase {
+
+    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    static String at(Instant t) {
+        return LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(DATE_TIME);
+    }
+
+    static void insert(ClickHouse ch, String table, List<String> rows) {
+        ch.insertJsonEachRow(ch.table(table), String.join("\n", rows).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_campaign_s_statistics_add_up_what_the_jobs_wrote() {
+        Api marketer = as("marketer");
+        Instant now = Instant.now();
+        try (ClickHouse ch = env.clickHouse()) {
+            List<User> kiters = LongStream.rangeClosed(1, 10).mapToObj(id -> new User(id, "windy-ios", "ios", "s" + id, true, true, false, "PT", "pt",
+                    "Europe/Lisbon", "57.1.0", List.of("kitesurfing"), now.minus(Duration.ofDays(1)), now.minus(Duration.ofDays(100)), 1)).toList();
+            as("admin").get("/api/v1/cohort-fields"); // the service creates its tables on first use
+            new UserStore(ch).insert(kiters);
+
+            long cohort = marketer.post("/api/v1/cohorts", cohort("stats cohort")).id();
+            long a = marketer.post("/api/v1/pushes", push("stats A")).id();
+            long b = marketer.post("/api/v1/pushes", push("stats B")).id();
+            Map<String, Object> c = new HashMap<>();
+            c.put("name", "stats");
+            c.put("app", "windy-ios");
+            c.put("cohortId", cohort);
+            c.put("variants", List.of(Map.of("pushId", a, "weight", 1), Map.of("pushId", b, "weight", 1)));
+            c.put("split", Map.of("type", "AB_FIXED"));
+            c.put("duration", "PT2H");
+            long id = marketer.post("/api/v1/campaigns", c).id();
+            assertThat(marketer.post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+
+            insert(ch, "campaign_allocations", List.of(
+                    "{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":6,\"at\":\"" + at(now) + "\"}",
+                    "{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":4,\"at\":\"" + at(now) + "\"}"));
+            List<String> sends = new ArrayList<>();
+            for (int u = 1; u <= 10; u++) {
+                String variant = u <= 6 ? "A" : "B";
+                String outcome = u == 6 ? "skipped" : u == 10 ? "failed" : "sent";
+                String reason = u == 6 ? "unsubscribed" : "";
+                sends.add("{\"campaign_id\":" + id + ",\"user_id\":" + u + ",\"variant\":\"" + variant + "\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\""
+                        + outcome + "\",\"reason\":\"" + reason + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"" + at(now) + "\",\"rank\":1}");
+            }
+            insert(ch, "push_sends", sends);
+            insert(ch, "provider_notifications", List.of(notification(id, "n-a", "A", 0, 0, now), notification(id, "n-a", "A", 5, 1, now),
+                    notification(id, "n-b", "B", 3, 1, now)));
+            insert(ch, "push_events", List.of(event(id, "e1", "A", "s1", "opened", now), event(id, "e1", "A", "s1", "opened", now),
+                    event(id, "e2", "A", "s2", "opened", now), event(id, "e3", "A", "s3", "opened", now), event(id, "e4", "A", "s1", "clicked", now),
+                    event(id, "e5", "A", "s2", "clicked", now), event(id, "e6", "A", "s2", "clicked", now), event(id, "e7", "B", "s7", "opened", now)));
+
+            Api.Reply reply = as("viewer").get("/api/v1/campaigns/" + id + "/stats");
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            Map<String, Object> stats = reply.json();
+            assertThat(((Number) stats.get("audience")).longValue()).isEqualTo(10);
+            assertThat(((Number) stats.get("outcomes")).longValue()).isEqualTo(10);
+            assertThat(((Number) stats.get("progress")).doubleValue()).isEqualTo(1.0);
+            assertThat(((Number) stats.get("etaSeconds")).longValue()).isZero();
+            assertThat(((Number) stats.get("sendRatePerSecond")).doubleValue()).isCloseTo(8 / 60.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat((Map<String, Object>) stats.get("sampleRatio")).containsKeys("chiSquared", "pValue").containsEntry("mismatch", false);
+            assertThat(stats.get("dataAgeSeconds")).isNotNull();
+            List<Map<String, Object>> variants = (List<Map<String, Object>>) stats.get("variants");
+            Map<String, Object> va = variants.get(0);
+            Map<String, Object> vb = variants.get(1);
+            assertThat(va).containsEntry("variant", "A").containsEntry("assigned", 6).containsEntry("sent", 5).containsEntry("delivered", 5)
+                    .containsEntry("opened", 3).containsEntry("clicked", 2).containsEntry("share", 0.5);
+            assertThat((Map<String, Object>) va.get("skipped")).containsEntry("unsubscribed", 1);
+            Map<String, Object> clickRate = (Map<String, Object>) va.get("clickRate");
+            assertThat(((Number) clickRate.get("rate")).doubleValue()).isEqualTo(0.4);
+            assertThat(((Number) clickRate.get("low")).doubleValue()).isLessThan(0.4);
+            assertThat(((Number) clickRate.get("high")).doubleValue()).isGreaterThan(0.4);
+            assertThat(vb).containsEntry("variant", "B").containsEntry("failed", 1).containsEntry("delivered", 3).containsEntry("clicked", 0);
+            assertThat(((Number) va.get("probabilityBest")).doubleValue()).isGreaterThan(((Number) vb.get("probabilityBest")).doubleValue());
+
+            Api.Reply series = marketer.get("/api/v1/campaigns/" + id + "/stats/timeseries?metric=clicks&step=PT1M");
+            assertThat(series.status()).as(series.body()).isEqualTo(200);
+            Map<String, Object> byVariant = series.json();
+            assertThat((List<Map<String, Object>>) byVariant.get("A")).extracting(p -> ((Number) p.get("value")).intValue()).containsExactly(2);
+
+            Api.Reply badMetric = marketer.get("/api/v1/campaigns/" + id + "/stats/timeseries?metric=likes");
+            assertThat(badMetric.status()).isEqualTo(400);
+            assertThat(badMetric.errorFields()).containsExactly("metric");
+            assertThat(marketer.get("/api/v1/campaigns/" + id + "/stats/timeseries?step=P2D").errorFields()).containsExactly("step");
+            assertThat(marketer.get("/api/v1/campaigns/999999/stats").status()).isEqualTo(404);
+        }
+    }
+
+    static String notification(long campaign, String id, String variant, int successful, long version, Instant now) {
+        return "{\"notification_id\":\"" + id + "\",\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"request_id\":\"r\",\"recipients\":"
+                + successful + ",\"sent_at\":\"" + at(now) + "\",\"successful\":" + successful + ",\"failed\":0,\"errored\":0,\"converted\":0,"
+                + "\"remaining\":0,\"checked_at\":\"" + at(now) + "\",\"version\":" + version + "}";
+    }
+
+    static String event(long campaign, String id, String variant, String subscription, String type, Instant now) {
+        return "{\"event_id\":\"" + id + "\",\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"subscription_id\":\"" + subscription
+                + "\",\"type\":\"" + type + "\",\"at\":\"" + at(now) + "\",\"received_at\":\"" + at(now) + "\"}";
+    }
+}

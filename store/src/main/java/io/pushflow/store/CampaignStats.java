@@ -1,0 +1,168 @@
+package io.pushflow.store;
+
+import io.pushflow.core.bandit.ArmEvidence;
+import io.pushflow.core.stats.ProbabilityOfBest;
+import io.pushflow.core.stats.RateInterval;
+import io.pushflow.core.stats.SampleRatioMismatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A campaign's statistics from ClickHouse, as the marketer's screen shows them: per variant the audience
+ * assigned, outcomes (sent, failed, skipped by reason), deliveries the provider reports, installs that opened
+ * and clicked, rates per delivered push with 95% credible intervals, the probability of being best by clicks,
+ * and the share of the latest wave; per campaign progress, send rate, ETA, a sample-ratio test for fixed
+ * splits and how fresh the data is. Every query is bounded by the client's {@code max_execution_time}.
+ */
+public final class CampaignStats {
+
+    public static final double LEVEL = 0.95;
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** What the statistics need to know of the campaign: its variants, the fixed split's weights (else null), its audience. */
+    public record Spec(long campaignId, List<String> variants, double[] fixedWeights, long audience) {
+    }
+
+    public record Variant(String variant, long assigned, long sent, long failed, Map<String, Long> skipped, long delivered, long opened,
+                          long clicked, RateInterval openRate, RateInterval clickRate, double probabilityBest, Double share) {
+    }
+
+    public record Campaign(long campaignId, long audience, long outcomes, long holdout, double progress, double sendRatePerSecond,
+                           Long etaSeconds, SampleRatioMismatch sampleRatio, Instant dataAsOf, Long dataAgeSeconds, List<Variant> variants) {
+    }
+
+    /** One point of a series: the start of a step and the value in it. */
+    public record Point(Instant at, double value) {
+    }
+
+    public enum Metric { SENDS, OPENS, CLICKS, SHARE }
+
+    private final ClickHouse clickHouse;
+
+    public CampaignStats(ClickHouse clickHouse) {
+        this.clickHouse = clickHouse;
+    }
+
+    public Campaign of(Spec spec, Instant now) {
+        String id = Long.toString(spec.campaignId());
+        Map<String, Long> sent = new LinkedHashMap<>();
+        Map<String, Long> failed = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> skipped = new LinkedHashMap<>();
+        long outcomes = 0;
+        long holdout = 0;
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, toString(outcome) AS outcome, reason, count() AS n FROM "
+                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant, outcome, reason")) {
+            String variant = (String) r.get("variant");
+            long n = num(r.get("n"));
+            outcomes += n;
+            switch ((String) r.get("outcome")) {
+                case "sent" -> sent.merge(variant, n, Long::sum);
+                case "failed" -> failed.merge(variant, n, Long::sum);
+                default -> {
+                    skipped.computeIfAbsent(variant, v -> new TreeMap<>()).merge((String) r.get("reason"), n, Long::sum);
+                    if ("holdout".equals(r.get("reason"))) {
+                        holdout += n;
+                    }
+                }
+            }
+        }
+        Map<String, Long> delivered = new LinkedHashMap<>();
+        Instant freshest = null;
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(successful) AS delivered, toUnixTimestamp(max(checked_at)) AS checked FROM "
+                + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant")) {
+            delivered.put((String) r.get("variant"), num(r.get("delivered")));
+            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("checked"))));
+        }
+        Map<String, Long> opened = new LinkedHashMap<>();
+        Map<String, Long> clicked = new LinkedHashMap<>();
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, toString(type) AS type, uniqExact(subscription_id) AS users, "
+                + "toUnixTimestamp(max(received_at)) AS received FROM " + clickHouse.table("push_events") + " WHERE campaign_id = " + id
+                + " GROUP BY variant, type")) {
+            ("clicked".equals(r.get("type")) ? clicked : opened).put((String) r.get("variant"), num(r.get("users")));
+            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("received"))));
+        }
+        Map<String, Long> assigned = new LinkedHashMap<>();
+        Map<String, Double> share = new LinkedHashMap<>();
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(users) AS assigned, argMax(share, wave) AS share FROM "
+                + clickHouse.table("campaign_allocations") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant")) {
+            assigned.put((String) r.get("variant"), num(r.get("assigned")));
+            share.put((String) r.get("variant"), ((Number) r.get("share")).doubleValue());
+        }
+        List<Map<String, Object>> recent = clickHouse.select("SELECT count() AS n, toUnixTimestamp(max(at)) AS last FROM "
+                + clickHouse.table("push_sends") + " WHERE campaign_id = " + id + " AND outcome = 'sent' AND at >= '"
+                + LocalDateTime.ofInstant(now.minusSeconds(60), ZoneOffset.UTC).format(DATE_TIME) + "'");
+        double rate = recent.isEmpty() ? 0 : num(recent.get(0).get("n")) / 60.0;
+
+        List<ArmEvidence> evidence = new ArrayList<>();
+        for (String v : spec.variants()) {
+            evidence.add(new ArmEvidence(delivered.getOrDefault(v, 0L), clicked.getOrDefault(v, 0L)));
+        }
+        double[] best = ProbabilityOfBest.of(evidence);
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 0; i < spec.variants().size(); i++) {
+            String v = spec.variants().get(i);
+            long d = delivered.getOrDefault(v, 0L);
+            long o = opened.getOrDefault(v, 0L);
+            long c = clicked.getOrDefault(v, 0L);
+            variants.add(new Variant(v, assigned.getOrDefault(v, 0L), sent.getOrDefault(v, 0L), failed.getOrDefault(v, 0L),
+                    skipped.getOrDefault(v, Map.of()), d, o, c, RateInterval.of(o, Math.max(d, o), LEVEL), RateInterval.of(c, Math.max(d, c), LEVEL),
+                    best[i], share.get(v)));
+        }
+        SampleRatioMismatch srm = null;
+        if (spec.fixedWeights() != null && spec.variants().size() > 1) {
+            long[] observed = spec.variants().stream().mapToLong(v -> assigned.getOrDefault(v, 0L)).toArray();
+            if (java.util.Arrays.stream(observed).sum() > 0) {
+                srm = SampleRatioMismatch.test(observed, spec.fixedWeights());
+            }
+        }
+        long left = Math.max(0, spec.audience() - outcomes);
+        Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
+        return new Campaign(spec.campaignId(), spec.audience(), outcomes, holdout,
+                spec.audience() == 0 ? 0 : Math.min(1, (double) outcomes / spec.audience()), rate, eta, srm, freshest,
+                freshest == null ? null : Math.max(0, Duration.between(freshest, now).toSeconds()), variants);
+    }
+
+    /** A series per variant in steps of {@code step} (whole seconds), oldest first. */
+    public Map<String, List<Point>> series(long campaignId, Metric metric, Duration step) {
+        long seconds = Math.max(1, step.toSeconds());
+        String t = "intDiv(toUInt32(%s), " + seconds + ") * " + seconds;
+        String id = Long.toString(campaignId);
+        String sql = switch (metric) {
+            case SENDS -> "SELECT variant, " + t.formatted("at") + " AS t, count() AS v FROM " + clickHouse.table("push_sends")
+                    + " FINAL WHERE campaign_id = " + id + " AND outcome = 'sent' GROUP BY variant, t ORDER BY variant, t";
+            case OPENS, CLICKS -> "SELECT variant, " + t.formatted("at") + " AS t, uniqExact(subscription_id) AS v FROM "
+                    + clickHouse.table("push_events") + " WHERE campaign_id = " + id + " AND type = '"
+                    + (metric == Metric.OPENS ? "opened" : "clicked") + "' GROUP BY variant, t ORDER BY variant, t";
+            case SHARE -> "SELECT variant, " + t.formatted("at") + " AS t, avg(share) AS v FROM " + clickHouse.table("campaign_allocations")
+                    + " FINAL WHERE campaign_id = " + id + " GROUP BY variant, t ORDER BY variant, t";
+        };
+        Map<String, List<Point>> out = new LinkedHashMap<>();
+        for (Map<String, Object> r : clickHouse.select(sql)) {
+            out.computeIfAbsent((String) r.get("variant"), v -> new ArrayList<>())
+                    .add(new Point(Instant.ofEpochSecond(num(r.get("t"))), ((Number) number(r.get("v"))).doubleValue()));
+        }
+        return out;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+
+    /** ClickHouse writes 64-bit integers in JSON as strings. */
+    private static long num(Object v) {
+        return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
+    }
+
+    private static Number number(Object v) {
+        return v instanceof Number n ? n : Double.valueOf(String.valueOf(v));
+    }
+}
