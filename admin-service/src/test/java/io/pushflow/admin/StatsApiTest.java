@@ -80,6 +80,7 @@ class StatsApiTest extends ApiTestBase {
             insert(ch, "push_events", List.of(event(id, "e1", "A", "s1", "opened", now), event(id, "e1", "A", "s1", "opened", now),
                     event(id, "e2", "A", "s2", "opened", now), event(id, "e3", "A", "s3", "opened", now), event(id, "e4", "A", "s1", "clicked", now),
                     event(id, "e5", "A", "s2", "clicked", now), event(id, "e6", "A", "s2", "clicked", now), event(id, "e7", "B", "s7", "opened", now)));
+            insert(ch, "variant_totals", List.of(totals(id, "A", 2, 1, 0, now), totals(id, "A", 3, 2, 1, now), totals(id, "B", 1, 0, 1, now)));
 
             Api.Reply reply = as("viewer").get("/api/v1/campaigns/" + id + "/stats");
             assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -121,6 +122,11 @@ class StatsApiTest extends ApiTestBase {
         return "{\"notification_id\":\"" + id + "\",\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"request_id\":\"r\",\"recipients\":"
                 + successful + ",\"sent_at\":\"" + at(now) + "\",\"successful\":" + successful + ",\"failed\":0,\"errored\":0,\"converted\":0,"
                 + "\"remaining\":0,\"checked_at\":\"" + at(now) + "\",\"version\":" + version + "}";
+    }
+
+    static String totals(long campaign, String variant, int opened, int clicked, long version, Instant now) {
+        return "{\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"delivered\":0,\"opened\":" + opened + ",\"clicked\":" + clicked
+                + ",\"at\":\"" + at(now) + "\",\"version\":" + version + "}";
     }
 
     static String event(long campaign, String id, String variant, String subscription, String type, Instant now) {

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * A campaign's statistics from ClickHouse, as the marketer's screen shows them: per variant the audience
  * assigned, outcomes (sent, failed, skipped by reason), deliveries the provider reports, installs that opened
- * and clicked, rates per delivered push with 95% credible intervals, the probability of being best by clicks,
+ * and clicked (the status job's exact running totals), rates per delivered push with 95% credible intervals, the probability of being best by clicks,
  * and the share of the latest wave; per campaign progress, send rate, ETA, a sample-ratio test for fixed
  * splits and how fresh the data is. Every query is bounded by the client's {@code max_execution_time}.
  */
@@ -84,11 +84,11 @@ public final class CampaignStats {
         }
         Map<String, Long> opened = new LinkedHashMap<>();
         Map<String, Long> clicked = new LinkedHashMap<>();
-        for (Map<String, Object> r : clickHouse.select("SELECT variant, toString(type) AS type, uniqExact(subscription_id) AS users, "
-                + "toUnixTimestamp(max(received_at)) AS received FROM " + clickHouse.table("push_events") + " WHERE campaign_id = " + id
-                + " GROUP BY variant, type")) {
-            ("clicked".equals(r.get("type")) ? clicked : opened).put((String) r.get("variant"), num(r.get("users")));
-            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("received"))));
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, opened, clicked, toUnixTimestamp(at) AS at FROM "
+                + clickHouse.table("variant_totals") + " FINAL WHERE campaign_id = " + id)) {
+            opened.put((String) r.get("variant"), num(r.get("opened")));
+            clicked.put((String) r.get("variant"), num(r.get("clicked")));
+            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("at"))));
         }
         Map<String, Long> assigned = new LinkedHashMap<>();
         Map<String, Double> share = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,6 +23,8 @@ import java.util.Arrays;
 public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, AmqpMessage> {
 
     public static final String UID = "feedback-batcher";
+    /** Each variant's running totals, written with every flush for the statistics. */
+    public static final OutputTag<VariantTotals> TOTALS = new OutputTag<>("variant-totals") { };
     static final ValueStateDescriptor<FeedbackState> FEEDBACK = new ValueStateDescriptor<>("feedback", FeedbackState.class);
     private static final double SETTLED = 0.999;
 
@@ -49,12 +52,15 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         }
         int v = variant(s, d.variant);
         s.clicks[v] += d.clicks;
+        s.totalDelivered[v] += d.delivered;
+        s.totalOpened[v] += d.opens;
+        s.totalClicked[v] += d.clicks;
         if (d.delivered > 0) {
             s.bucketVariant = append(s.bucketVariant, v);
             s.bucketAtMillis = append(s.bucketAtMillis, d.atMillis);
             s.bucketCount = append(s.bucketCount, d.delivered);
         }
-        if (!s.timerSet && (d.delivered > 0 || d.clicks > 0)) {
+        if (!s.timerSet && (d.delivered > 0 || d.clicks > 0 || d.opens > 0)) {
             ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + intervalMillis);
             s.timerSet = true;
         }
@@ -86,6 +92,16 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         s.bucketCount = Arrays.copyOf(s.bucketCount, keep);
         long campaign = ctx.getCurrentKey();
         for (int v = 0; v < s.variants.length; v++) {
+            VariantTotals totals = new VariantTotals();
+            totals.campaignId = campaign;
+            totals.variant = s.variants[v];
+            totals.delivered = s.totalDelivered[v];
+            totals.opened = s.totalOpened[v];
+            totals.clicked = s.totalClicked[v];
+            totals.atMillis = timestamp;
+            ctx.output(TOTALS, totals);
+        }
+        for (int v = 0; v < s.variants.length; v++) {
             double newTrials = trials[v] - s.reported[v];
             if (newTrials <= 1e-9 && s.clicks[v] == 0) {
                 continue;
@@ -114,6 +130,9 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         s.reported = Arrays.copyOf(s.reported, s.variants.length);
         s.clicks = Arrays.copyOf(s.clicks, s.variants.length);
         s.sequence = Arrays.copyOf(s.sequence, s.variants.length);
+        s.totalDelivered = Arrays.copyOf(s.totalDelivered, s.variants.length);
+        s.totalOpened = Arrays.copyOf(s.totalOpened, s.variants.length);
+        s.totalClicked = Arrays.copyOf(s.totalClicked, s.variants.length);
         return s.variants.length - 1;
     }
 

@@ -55,12 +55,13 @@ public final class StatusJob {
     /**
      * events → (bad ones to their dead-letter queue) → engagement rows, and first opens and clicks per install;
      * notifications → the poller per notification → delivery rows and deliveries per variant; both kinds of
-     * evidence → the feedback batcher per campaign → {@code bandit.feedback}.
+     * evidence → the feedback batcher per campaign → {@code bandit.feedback}, and each variant's running totals.
      */
     public static void defineWorkflow(DataStream<StatusEvent> events, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink,
                                       Consumer<DataStream<EngagementEvent>> engagementSink,
-                                      Consumer<DataStream<ProviderNotification>> notificationSink) {
+                                      Consumer<DataStream<ProviderNotification>> notificationSink,
+                                      Consumer<DataStream<VariantTotals>> totalsSink) {
         SingleOutputStreamOperator<StatusEvent> good = events
                 .process(new SetAsideBadInput<StatusEvent>()).returns(StatusEvent.class)
                 .uid("status-set-aside-bad-input").name("set aside bad input");
@@ -78,10 +79,11 @@ public final class StatusJob {
                 .process(new DeliveryPoller(settings.provider(), settings.firstLook(), settings.maxPause(), settings.giveUpAfter()))
                 .uid(DeliveryPoller.UID).name("delivery poller");
         notificationSink.accept(polled);
-        DataStream<AmqpMessage> feedback = firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES))
+        SingleOutputStreamOperator<AmqpMessage> feedback = firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES))
                 .keyBy(d -> d.campaignId)
                 .process(new FeedbackBatcher(settings.queues().name(Queues.BANDIT_FEEDBACK), settings.feedbackInterval(), settings.meanClickDelay()))
                 .uid(FeedbackBatcher.UID).name("bandit feedback");
+        totalsSink.accept(feedback.getSideOutput(FeedbackBatcher.TOTALS));
         messageSink.accept(feedback.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS)));
     }
 
@@ -95,7 +97,9 @@ public final class StatusJob {
                 rows -> rows.sinkTo(new ClickHouseSink<>((EngagementEvent e, SinkWriter.Context c) -> e.jsonEachRow(), settings.clickHouse(),
                         "push_events")).uid("push-events-sink").name("push_events"),
                 rows -> rows.sinkTo(new ClickHouseSink<>((ProviderNotification n, SinkWriter.Context c) -> n.jsonEachRow(), settings.clickHouse(),
-                        "provider_notifications")).uid("notification-status-sink").name("provider_notifications"));
+                        "provider_notifications")).uid("notification-status-sink").name("provider_notifications"),
+                rows -> rows.sinkTo(new ClickHouseSink<>((VariantTotals t, SinkWriter.Context c) -> t.jsonEachRow(), settings.clickHouse(),
+                        "variant_totals")).uid("variant-totals-sink").name("variant_totals"));
     }
 
     private static DataStream<StatusEvent> source(StreamExecutionEnvironment env, Settings settings, String queue, StatusEventSchema.Kind kind) {

@@ -141,6 +141,11 @@ class StatusOperatorsTest {
             }
             assertThat(first.get(0).trials() + total).isCloseTo(1_000, org.assertj.core.data.Offset.offset(1e-6));
             assertThat(h.numProcessingTimeTimers()).isZero();
+            var totals = h.getSideOutput(FeedbackBatcher.TOTALS).stream().map(r -> r.getValue()).filter(t -> t.variant.equals("A")).toList();
+            assertThat(totals.get(totals.size() - 1)).satisfies(t -> {
+                assertThat(t.delivered).isEqualTo(1_000);
+                assertThat(t.clicked).isEqualTo(30);
+            });
         }
     }
 }
