@@ -1,4 +1,4 @@
-package io.pushflow.tools.bench;
+package io.pushflow.store.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
@@ -14,10 +14,10 @@ import java.util.Base64;
 import java.util.Map;
 
 /** The admin service's HTTP API as the benchmarks call it: HTTP/1.1, Basic auth, a timeout on every call. */
-final class AdminApi {
+public final class AdminApi {
 
     /** A reply that was read: status and parsed body. */
-    record Reply(int status, JsonNode body, String text) {
+    public record Reply(int status, JsonNode body, String text) {
     }
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -27,17 +27,17 @@ final class AdminApi {
     private final URI base;
     private final String authorization;
 
-    AdminApi(String url, String user, String password) {
+    public AdminApi(String url, String user, String password) {
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    String url() {
+    public String url() {
         return base.toString();
     }
 
     /** Fails with a message that says what to do when the service does not answer /health with 200. */
-    void requireHealthy() {
+    public void requireHealthy() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("health")).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -53,14 +53,16 @@ final class AdminApi {
         }
     }
 
-    Reply post(String path, HttpRequest.BodyPublisher body, String contentType, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", contentType)
-                .header("Accept", "application/json")
-                .POST(body)
-                .build();
+    public Reply post(String path, HttpRequest.BodyPublisher body, String contentType, Duration timeout) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Content-Type", contentType).POST(body));
+    }
+
+    public Reply get(String path, Duration timeout) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET());
+    }
+
+    private Reply send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.header("Authorization", authorization).header("Accept", "application/json").build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
@@ -71,18 +73,18 @@ final class AdminApi {
             }
             return new Reply(r.statusCode(), json, r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("POST " + request.uri() + ": " + e, e);
+            throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
     }
 
-    Reply postJson(String path, Object body, Duration timeout) {
+    public Reply postJson(String path, Object body, Duration timeout) {
         return post(path, HttpRequest.BodyPublishers.ofString(Json.write(body)), "application/json", timeout);
     }
 
-    static Map<String, Object> previewRequest(Map<String, Object> filter) {
+    public static Map<String, Object> previewRequest(Map<String, Object> filter) {
         return Map.of("filter", filter);
     }
 }

@@ -1,6 +1,7 @@
 package io.pushflow.tools.bench;
 
 import io.pushflow.tools.Cli;
+import io.pushflow.store.bench.AdminApi;
 import picocli.CommandLine.Option;
 
 /** The options that name the admin service a benchmark talks to (a picocli mixin). */

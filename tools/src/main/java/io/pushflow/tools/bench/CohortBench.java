@@ -5,6 +5,7 @@ import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.bench.AdminApi;
 import io.pushflow.store.bench.Machine;
 import io.pushflow.store.bench.Spread;
 import io.pushflow.store.ClickHouseSchema;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.bench.AdminApi;
 import io.pushflow.store.bench.Machine;
 import io.pushflow.store.bench.Spread;
 import io.pushflow.store.ClickHouseSchema;
