@@ -97,10 +97,13 @@ public final class CampaignStats {
             assigned.put((String) r.get("variant"), num(r.get("assigned")));
             share.put((String) r.get("variant"), ((Number) r.get("share")).doubleValue());
         }
-        List<Map<String, Object>> recent = clickHouse.select("SELECT count() AS n, toUnixTimestamp(max(at)) AS last FROM "
+        // sends over the last minute, or since the first send when the campaign is younger than that
+        List<Map<String, Object>> recent = clickHouse.select("SELECT count() AS n, toUnixTimestamp(min(at)) AS first FROM "
                 + clickHouse.table("push_sends") + " WHERE campaign_id = " + id + " AND outcome = 'sent' AND at >= '"
                 + LocalDateTime.ofInstant(now.minusSeconds(60), ZoneOffset.UTC).format(DATE_TIME) + "'");
-        double rate = recent.isEmpty() ? 0 : num(recent.get(0).get("n")) / 60.0;
+        long inMinute = recent.isEmpty() ? 0 : num(recent.get(0).get("n"));
+        double seconds = inMinute == 0 ? 60 : Math.max(1, Math.min(60, now.getEpochSecond() - num(recent.get(0).get("first")) + 1));
+        double rate = inMinute / seconds;
 
         List<ArmEvidence> evidence = new ArrayList<>();
         for (String v : spec.variants()) {

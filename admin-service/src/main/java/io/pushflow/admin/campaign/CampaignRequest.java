@@ -31,7 +31,7 @@ public record CampaignRequest(
         @Nullable @DecimalMin("0.0") @DecimalMax("0.5")
         @Schema(description = "Share of the audience kept as a control group (no push), 0 to 0.5", example = "0.05") Double holdoutShare,
         @Nullable @Schema(description = "When sending starts (UTC); empty: at launch", example = "2026-11-25T08:00:00Z") Instant startAt,
-        @NotBlank @Schema(description = "Send window, ISO 8601 duration from 5 minutes (PT5M) to 30 days (P30D)", example = "PT2H") String duration,
+        @NotBlank @Schema(description = "Send window, ISO 8601 duration from 30 seconds (PT30S) to 30 days (P30D)", example = "PT2H") String duration,
         @Nullable @Min(1) @Max(1_000_000) @Schema(description = "Pushes per second at most; empty: no limit but the window", example = "2000")
         Integer sendRateLimit,
         @Nullable @Valid @Schema(description = "No pushes in these hours of the user's own time zone") QuietHours quietHours,

@@ -42,7 +42,8 @@ import java.util.UUID;
 public class CampaignService {
 
     public static final String ENTITY = "campaign";
-    static final Duration MIN_WINDOW = Duration.ofMinutes(5);
+    /** Short windows serve transactional sends and demos; the pacing copes with a few waves. */
+    static final Duration MIN_WINDOW = Duration.ofSeconds(30);
     static final Duration MAX_WINDOW = Duration.ofDays(30);
     static final double DEFAULT_MIN_SHARE = 0.05;
     static final int DEFAULT_BURN_IN = 100;

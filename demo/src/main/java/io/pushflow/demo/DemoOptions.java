@@ -1,0 +1,80 @@
+package io.pushflow.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** The demo's command line: what a newcomer may change, with defaults that finish in a few minutes. */
+final class DemoOptions {
+
+    static final String USAGE = """
+            usage: bin/pushflow demo [--users N] [--window PT2M] [--json FILE] [--keep-running]
+              --users N           synthetic users to generate (default 100000)
+              --window D          the campaign's send window, ISO 8601 (default PT2M)
+              --wave D            time between the dispatch job's waves (default PT5S)
+              --click-rates a,b,c the three creatives' true click rates in the simulator (default 0.02,0.03,0.045)
+              --json FILE         also write the summary as JSON
+              --report DIR        where the report goes (default demo-report)
+              --keep-running      leave the cluster, the simulator and the admin service running at the end
+              --static            print a status line every few seconds instead of redrawing (for logs)""";
+
+    private DemoOptions() {
+    }
+
+    static Demo.Options parse(String[] args) {
+        long users = 100_000;
+        Duration window = Duration.ofMinutes(2);
+        Duration wave = Duration.ofSeconds(5);
+        List<Double> rates = List.of(0.02, 0.03, 0.045);
+        Path json = null;
+        Path report = Path.of("demo-report");
+        boolean keep = false;
+        boolean live = true;
+        String url = env("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
+        String user = env("DEMO_ADMIN_USER", "marketer");
+        String password = env("DEMO_ADMIN_PASSWORD", "marketer");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--users" -> users = Long.parseLong(args[++i]);
+                    case "--window" -> window = Duration.parse(args[++i]);
+                    case "--wave" -> wave = Duration.parse(args[++i]);
+                    case "--click-rates" -> rates = Arrays.stream(args[++i].split(",")).map(Double::valueOf).toList();
+                    case "--json" -> json = Path.of(args[++i]);
+                    case "--report" -> report = Path.of(args[++i]);
+                    case "--keep-running" -> keep = true;
+                    case "--static" -> live = false;
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            if (users < 100 || users > 20_000_000) {
+                throw new IllegalArgumentException("--users must be from 100 to 20,000,000");
+            }
+            if (rates.size() != Demo.CREATIVES.size() || rates.stream().anyMatch(r -> r <= 0 || r >= 0.3)) {
+                throw new IllegalArgumentException("--click-rates needs " + Demo.CREATIVES.size() + " rates between 0 and 0.3");
+            }
+            if (window.compareTo(Duration.ofSeconds(30)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("--window must be from PT30S to PT1H");
+            }
+            if (wave.isNegative() || wave.isZero() || wave.compareTo(window) > 0) {
+                throw new IllegalArgumentException("--wave must be positive and shorter than the window");
+            }
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+        }
+        return new Demo.Options(users, window, wave, rates, 7, url, user, password, env("CLICKHOUSE_DATABASE", "pushflow_demo"),
+                env("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(env("FLINK_REST_PORT", "8081")),
+                Integer.parseInt(env("SIMULATOR_PORT", "4010")), report, json, keep, live);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+}
