@@ -91,7 +91,16 @@ public final class Demo {
             }
         }
         fresh(rabbit, queues);
+        Path checkpoints = Files.createTempDirectory("pushflow-demo-checkpoints");
+        try {
+            return run(o, out, api, ch, rabbit, queues, checkpoints);
+        } finally {
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+        }
+    }
 
+    private static Summary run(Options o, PrintStream out, AdminApi api, ClickHouse.Config ch, RabbitSettings rabbit, Queues queues,
+                               Path checkpoints) throws Exception {
         List<SimulatorConfig.Rule> rules = new ArrayList<>();
         for (int i = 0; i < CREATIVES.size(); i++) {
             double click = o.clickRates().get(i);
@@ -100,7 +109,6 @@ public final class Demo {
         SimulatorConfig simConfig = new SimulatorConfig(o.seed(), 500, 2_000, 1_500, 0.01, 0, 0, null, rules);
         String appId = "pushflow-demo";
         String key = "demo-key";
-        Path checkpoints = Files.createTempDirectory("pushflow-demo-checkpoints");
         try (ProviderSimulator simulator = new ProviderSimulator(simConfig, appId, key, new InetSocketAddress("127.0.0.1", o.simulatorPort()),
                 rabbit.connectionFactory(), queues);
              Cluster cluster = new Cluster(o.flinkPort())) {

@@ -176,6 +176,7 @@ public final class DeliveryBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             job.cancel().get();
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
             long sent = clickHouse.selectLong("SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
             for (String q : Queues.ALL) {
                 channel.queueDelete(queues.name(q));

@@ -204,6 +204,7 @@ public final class StatsBench {
                 clicked = now;
             }
             job.cancel().get();
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
             for (String q : Queues.ALL) {
                 channel.queueDelete(queues.name(q));
                 channel.queueDelete(queues.dead(q));
