@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest
 class StatsApiTest extends ApiTestBase {
 
-    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     static String at(Instant t) {
-        return LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(DATE_TIME);
+        return ClickHouse.dateTime(t);
     }
 
     static void insert(ClickHouse ch, String table, List<String> rows) {

@@ -1,5 +1,6 @@
 package io.pushflow.demo;
 
+import io.pushflow.core.Environment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,9 +32,9 @@ final class DemoOptions {
         Path report = Path.of("demo-report");
         boolean keep = false;
         boolean live = true;
-        String url = env("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
-        String user = env("DEMO_ADMIN_USER", "marketer");
-        String password = env("DEMO_ADMIN_PASSWORD", "marketer");
+        String url = Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
+        String user = Environment.value("DEMO_ADMIN_USER", "marketer");
+        String password = Environment.value("DEMO_ADMIN_PASSWORD", "marketer");
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -68,13 +69,8 @@ final class DemoOptions {
             System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
         }
-        return new Demo.Options(users, window, wave, rates, 7, url, user, password, env("CLICKHOUSE_DATABASE", "pushflow_demo"),
-                env("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(env("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(env("SIMULATOR_PORT", "4010")), report, json, keep, live);
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
+        return new Demo.Options(users, window, wave, rates, 7, url, user, password, Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
+                Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
+                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live);
     }
 }

@@ -1,5 +1,6 @@
 package io.pushflow.demo;
 
+import io.pushflow.core.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -41,7 +42,7 @@ class DemoTest {
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (var c = DriverManager.getConnection(jdbc(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
+        try (var c = DriverManager.getConnection(jdbc(""), Environment.value("MYSQL_USER", "pushflow"), Environment.value("MYSQL_PASSWORD", "pushflow"))) {
             c.createStatement().execute("CREATE DATABASE " + database);
         }
         Path log = Files.createTempFile("demo-admin", ".log");
@@ -77,7 +78,7 @@ class DemoTest {
         } finally {
             admin.destroy();
             admin.waitFor();
-            try (var c = DriverManager.getConnection(jdbc(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
+            try (var c = DriverManager.getConnection(jdbc(""), Environment.value("MYSQL_USER", "pushflow"), Environment.value("MYSQL_PASSWORD", "pushflow"))) {
                 c.createStatement().execute("DROP DATABASE IF EXISTS " + database);
             }
             try (ClickHouse ch = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database))) {
@@ -115,11 +116,6 @@ class DemoTest {
     }
 
     private static String jdbc(String database) {
-        return "jdbc:mysql://" + env("MYSQL_HOST", "127.0.0.1") + ":" + env("MYSQL_PORT", "3306") + "/" + database;
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
+        return "jdbc:mysql://" + Environment.value("MYSQL_HOST", "127.0.0.1") + ":" + Environment.value("MYSQL_PORT", "3306") + "/" + database;
     }
 }

@@ -7,9 +7,9 @@ import io.pushflow.core.stats.SampleRatioMismatch;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +26,6 @@ import java.util.TreeMap;
 public final class CampaignStats {
 
     public static final double LEVEL = 0.95;
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** What the statistics need to know of the campaign: its variants, the fixed split's weights (else null), its audience. */
     public record Spec(long campaignId, List<String> variants, double[] fixedWeights, long audience) {
@@ -100,7 +99,7 @@ public final class CampaignStats {
         // sends over the last minute, or since the first send when the campaign is younger than that
         List<Map<String, Object>> recent = clickHouse.select("SELECT count() AS n, toUnixTimestamp(min(at)) AS first FROM "
                 + clickHouse.table("push_sends") + " WHERE campaign_id = " + id + " AND outcome = 'sent' AND at >= '"
-                + LocalDateTime.ofInstant(now.minusSeconds(60), ZoneOffset.UTC).format(DATE_TIME) + "'");
+                + ClickHouse.dateTime(now.minusSeconds(60)) + "'");
         long inMinute = recent.isEmpty() ? 0 : num(recent.get(0).get("n"));
         double seconds = inMinute == 0 ? 60 : Math.max(1, Math.min(60, now.getEpochSecond() - num(recent.get(0).get("first")) + 1));
         double rate = inMinute / seconds;

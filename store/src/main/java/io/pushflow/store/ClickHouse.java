@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ClickHouse implements AutoCloseable {
 
+    static final java.time.format.DateTimeFormatter DATE_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     /** Where ClickHouse is and how long one statement may run. */
     public record Config(String url, String user, String password, String database, Duration maxExecutionTime) implements java.io.Serializable {
 
@@ -81,6 +83,11 @@ public final class ClickHouse implements AutoCloseable {
     }
 
     /** Runs a statement that returns nothing (DDL, INSERT ... SELECT, OPTIMIZE). */
+    /** A time as ClickHouse's DateTime text ({@code 2026-11-24 12:00:00}, UTC, whole seconds): the form JSONEachRow rows carry. */
+    public static String dateTime(java.time.Instant instant) {
+        return java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, java.time.ZoneOffset.UTC).format(DATE_TIME);
+    }
+
     public void execute(String sql) {
         try (QueryResponse ignored = await(client.query(sql, settings()))) {
             // nothing to read

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ public final class UserRows {
     public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "token_valid", "subscribed",
             "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
             "last_active_at", "installed_at", "version");
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private UserRows() {
     }
@@ -70,7 +68,7 @@ public final class UserRows {
     }
 
     static String dateTime(Instant instant) {
-        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC).format(DATE_TIME);
+        return ClickHouse.dateTime(instant);
     }
 
     /** A row as {@link ClickHouse#select} returns it. */
@@ -99,6 +97,6 @@ public final class UserRows {
     }
 
     private static Instant instant(String value) {
-        return LocalDateTime.parse(value, DATE_TIME).toInstant(ZoneOffset.UTC);
+        return LocalDateTime.parse(value, ClickHouse.DATE_TIME).toInstant(ZoneOffset.UTC);
     }
 }

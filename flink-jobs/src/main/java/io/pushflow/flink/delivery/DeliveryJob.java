@@ -1,5 +1,6 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.Environment;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
@@ -36,16 +37,11 @@ public final class DeliveryJob {
                            int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
-                    Integer.parseInt(env("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(env("DELIVERY_IN_FLIGHT", "64")),
+                    Integer.parseInt(Environment.value("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(Environment.value("DELIVERY_IN_FLIGHT", "64")),
                     Duration.ofMinutes(10), Checkpoints.fromEnvironment(),
-                    Integer.parseInt(env("DELIVERY_PREFETCH", "200")));
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isEmpty() ? fallback : value;
+                    Integer.parseInt(Environment.value("DELIVERY_PREFETCH", "200")));
         }
     }
 

@@ -1,11 +1,12 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +20,6 @@ public class Outcome {
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
     public static final String SKIPPED = "skipped";
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public long campaignId;
     public long userId;
@@ -65,7 +65,7 @@ public class Outcome {
         row.put("reason", reason);
         row.put("notification_id", notificationId);
         row.put("error", error.length() > 500 ? error.substring(0, 500) : error);
-        row.put("at", LocalDateTime.ofInstant(Instant.ofEpochMilli(atMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
         row.put("rank", "duplicate".equals(reason) ? 0 : 1);
         return Json.write(row);
     }

@@ -1,5 +1,6 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.Environment;
 import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.PushProvider;
 
@@ -19,13 +20,8 @@ public interface ProviderFactory extends Serializable {
 
         /** ONESIGNAL_API_URL, ONESIGNAL_APP_ID, ONESIGNAL_REST_API_KEY, ONESIGNAL_MAX_ATTEMPTS. */
         public static OneSignal fromEnvironment() {
-            return new OneSignal(env("ONESIGNAL_API_URL", DEFAULT_API_URL), env("ONESIGNAL_APP_ID", ""), env("ONESIGNAL_REST_API_KEY", ""),
-                    Duration.ofSeconds(10), Integer.parseInt(env("ONESIGNAL_MAX_ATTEMPTS", "8")));
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isEmpty() ? fallback : value;
+            return new OneSignal(Environment.value("ONESIGNAL_API_URL", DEFAULT_API_URL), Environment.value("ONESIGNAL_APP_ID", ""), Environment.value("ONESIGNAL_REST_API_KEY", ""),
+                    Duration.ofSeconds(10), Integer.parseInt(Environment.value("ONESIGNAL_MAX_ATTEMPTS", "8")));
         }
 
         @Override

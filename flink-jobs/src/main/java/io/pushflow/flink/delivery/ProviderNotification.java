@@ -1,11 +1,12 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,6 @@ import java.util.Map;
  */
 public class ProviderNotification {
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public String notificationId;
     public long campaignId;
@@ -53,6 +53,6 @@ public class ProviderNotification {
     }
 
     private static String dateTime(long millis) {
-        return LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC).format(DATE_TIME);
+        return ClickHouse.dateTime(Instant.ofEpochMilli(millis));
     }
 }

@@ -1,18 +1,18 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One variant's share of one wave: a row of ClickHouse {@code campaign_allocations}. */
 public class Allocation {
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public long campaignId;
     public long wave;
@@ -32,7 +32,7 @@ public class Allocation {
         row.put("variant", variant);
         row.put("share", share);
         row.put("users", users);
-        row.put("at", LocalDateTime.ofInstant(Instant.ofEpochMilli(atMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
         return Json.write(row);
     }
 }

@@ -1,5 +1,6 @@
 package io.pushflow.flink.dispatch;
 
+import io.pushflow.core.Environment;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
@@ -31,15 +32,10 @@ public final class DispatchJob {
                            int maxWave, int batchSize, Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
-                    ClickHouse.Config.fromEnvironment(), Duration.ofMillis(Long.parseLong(env("DISPATCH_WAVE_INTERVAL_MS", "10000"))),
-                    Integer.parseInt(env("DISPATCH_MAX_WAVE", "100000")), Integer.parseInt(env("DISPATCH_BATCH_SIZE", "1000")),
-                    Checkpoints.fromEnvironment(), Integer.parseInt(env("RABBITMQ_PREFETCH", "1000")));
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isEmpty() ? fallback : value;
+            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+                    ClickHouse.Config.fromEnvironment(), Duration.ofMillis(Long.parseLong(Environment.value("DISPATCH_WAVE_INTERVAL_MS", "10000"))),
+                    Integer.parseInt(Environment.value("DISPATCH_MAX_WAVE", "100000")), Integer.parseInt(Environment.value("DISPATCH_BATCH_SIZE", "1000")),
+                    Checkpoints.fromEnvironment(), Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "1000")));
         }
     }
 

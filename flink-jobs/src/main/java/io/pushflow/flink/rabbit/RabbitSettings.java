@@ -1,5 +1,6 @@
 package io.pushflow.flink.rabbit;
 
+import io.pushflow.core.Environment;
 import com.rabbitmq.client.ConnectionFactory;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 
@@ -9,13 +10,8 @@ import java.io.Serializable;
 public record RabbitSettings(String host, int port, String user, String password, String virtualHost) implements Serializable {
 
     public static RabbitSettings fromEnvironment() {
-        return new RabbitSettings(env("RABBITMQ_HOST", "127.0.0.1"), Integer.parseInt(env("RABBITMQ_PORT", "5672")),
-                env("RABBITMQ_USER", "guest"), env("RABBITMQ_PASSWORD", "guest"), env("RABBITMQ_VHOST", "/"));
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
+        return new RabbitSettings(Environment.value("RABBITMQ_HOST", "127.0.0.1"), Integer.parseInt(Environment.value("RABBITMQ_PORT", "5672")),
+                Environment.value("RABBITMQ_USER", "guest"), Environment.value("RABBITMQ_PASSWORD", "guest"), Environment.value("RABBITMQ_VHOST", "/"));
     }
 
     public ConnectionFactory connectionFactory() {

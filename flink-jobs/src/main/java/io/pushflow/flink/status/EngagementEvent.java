@@ -2,11 +2,12 @@ package io.pushflow.flink.status;
 
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.json.Json;
+import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,6 @@ import java.util.Map;
 /** A {@link PushEvent} as the status job keeps it, and its row of ClickHouse {@code push_events}. */
 public class EngagementEvent {
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public String eventId;
     public long campaignId;
@@ -54,8 +54,8 @@ public class EngagementEvent {
         row.put("variant", variant);
         row.put("subscription_id", subscriptionId);
         row.put("type", type.toLowerCase(Locale.ROOT));
-        row.put("at", LocalDateTime.ofInstant(Instant.ofEpochMilli(atMillis), ZoneOffset.UTC).format(DATE_TIME));
-        row.put("received_at", LocalDateTime.ofInstant(Instant.ofEpochMilli(receivedAtMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
+        row.put("received_at", ClickHouse.dateTime(Instant.ofEpochMilli(receivedAtMillis)));
         return Json.write(row);
     }
 }

@@ -1,5 +1,6 @@
 package io.pushflow.flink.status;
 
+import io.pushflow.core.Environment;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
@@ -34,18 +35,13 @@ public final class StatusJob {
                            Duration meanClickDelay, Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
-                    Duration.ofMillis(Long.parseLong(env("STATUS_FIRST_LOOK_MS", "2000"))),
-                    Duration.ofMillis(Long.parseLong(env("STATUS_MAX_PAUSE_MS", "30000"))), Duration.ofHours(24),
-                    Duration.ofMillis(Long.parseLong(env("FEEDBACK_INTERVAL_MS", "2000"))),
-                    Duration.ofMillis(Long.parseLong(env("FEEDBACK_CLICK_DELAY_MS", "30000"))), Checkpoints.fromEnvironment(),
-                    Integer.parseInt(env("RABBITMQ_PREFETCH", "5000")));
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isEmpty() ? fallback : value;
+                    Duration.ofMillis(Long.parseLong(Environment.value("STATUS_FIRST_LOOK_MS", "2000"))),
+                    Duration.ofMillis(Long.parseLong(Environment.value("STATUS_MAX_PAUSE_MS", "30000"))), Duration.ofHours(24),
+                    Duration.ofMillis(Long.parseLong(Environment.value("FEEDBACK_INTERVAL_MS", "2000"))),
+                    Duration.ofMillis(Long.parseLong(Environment.value("FEEDBACK_CLICK_DELAY_MS", "30000"))), Checkpoints.fromEnvironment(),
+                    Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "5000")));
         }
     }
 

@@ -1,18 +1,18 @@
 package io.pushflow.flink.status;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A row of ClickHouse {@code variant_totals}: one variant's running totals as of {@code atMillis}. */
 public class VariantTotals {
 
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public long campaignId;
     public String variant;
@@ -31,7 +31,7 @@ public class VariantTotals {
         row.put("delivered", delivered);
         row.put("opened", opened);
         row.put("clicked", clicked);
-        row.put("at", LocalDateTime.ofInstant(Instant.ofEpochMilli(atMillis), ZoneOffset.UTC).format(DATE_TIME));
+        row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
         row.put("version", atMillis);
         return Json.write(row);
     }

@@ -1,5 +1,6 @@
 package io.pushflow.simulator.provider;
 
+import io.pushflow.core.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -223,22 +224,17 @@ public final class ProviderSimulator implements AutoCloseable {
             }
         }
         ConnectionFactory rabbit = new ConnectionFactory();
-        rabbit.setHost(env("RABBITMQ_HOST", "127.0.0.1"));
-        rabbit.setPort(Integer.parseInt(env("RABBITMQ_PORT", "5672")));
-        rabbit.setUsername(env("RABBITMQ_USER", "guest"));
-        rabbit.setPassword(env("RABBITMQ_PASSWORD", "guest"));
-        rabbit.setVirtualHost(env("RABBITMQ_VHOST", "/"));
-        ProviderSimulator sim = new ProviderSimulator(config, env("ONESIGNAL_APP_ID", "pushflow-simulator"), env("ONESIGNAL_REST_API_KEY", "simulator"),
-                new InetSocketAddress("127.0.0.1", port), rabbit, new Queues(env("PUSHFLOW_QUEUE_PREFIX", "")));
+        rabbit.setHost(Environment.value("RABBITMQ_HOST", "127.0.0.1"));
+        rabbit.setPort(Integer.parseInt(Environment.value("RABBITMQ_PORT", "5672")));
+        rabbit.setUsername(Environment.value("RABBITMQ_USER", "guest"));
+        rabbit.setPassword(Environment.value("RABBITMQ_PASSWORD", "guest"));
+        rabbit.setVirtualHost(Environment.value("RABBITMQ_VHOST", "/"));
+        ProviderSimulator sim = new ProviderSimulator(config, Environment.value("ONESIGNAL_APP_ID", "pushflow-simulator"), Environment.value("ONESIGNAL_REST_API_KEY", "simulator"),
+                new InetSocketAddress("127.0.0.1", port), rabbit, new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(Json.write(sim.ledger()));
         }));
         System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", events on " + sim.eventsQueue);
         Thread.currentThread().join();
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
     }
 }
