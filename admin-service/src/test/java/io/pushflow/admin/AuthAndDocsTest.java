@@ -59,4 +59,15 @@ class AuthAndDocsTest extends ApiTestBase {
         assertThat(spec.status()).isEqualTo(200);
         assertThat(spec.body()).contains("/api/v1/campaigns/{id}/launch", "/api/v1/cohort-fields", "ApiError", "basic");
     }
+
+    @Test
+    void prometheus_scrapes_metrics_without_credentials() {
+        as("viewer").get("/api/v1/cohorts"); // one request to count
+        var metrics = client.toBlocking().exchange(io.micronaut.http.HttpRequest.GET("/metrics")
+                .accept("text/plain;version=0.0.4;q=1,*/*;q=0.1"), String.class); // what Prometheus sends
+        assertThat(metrics.status().getCode()).isEqualTo(200);
+        assertThat(metrics.getContentType().orElseThrow().toString()).startsWith("text/plain");
+        assertThat(metrics.body()).contains("# TYPE http_server_requests_seconds summary", "uri=\"/api/v1/cohorts\"", "jvm_memory_used_bytes",
+                "hikaricp_connections");
+    }
 }
