@@ -13,6 +13,10 @@ import io.pushflow.flink.status.StatusJob;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.simulator.provider.SimulatorConfig;
 import io.pushflow.store.CampaignStats;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -34,9 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PipelineTest {
 
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+            new MiniClusterResourceConfiguration.Builder().setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
 
     static final String APP = "pipeline-app";
     static final String KEY = "pipeline-key";
@@ -102,10 +109,21 @@ class PipelineTest {
                 CampaignStats.Variant a = seen.variants().get(0);
                 assertThat(a.probabilityBest()).as("A clicks six times as often").isGreaterThan(0.95);
                 assertThat(seen.dataAgeSeconds()).isNotNull().isLessThan(60L);
+                long sentTotal = seen.variants().stream().mapToLong(CampaignStats.Variant::sent).sum();
+                assertThat(counter(je.jobs.get(1).getJobID(), "sent")).as("the delivery job's per-campaign counter").isEqualTo(sentTotal);
+                assertThat(counter(je.jobs.get(0).getJobID(), "released")).isEqualTo(cohort.size());
                 assertThat(stats.series(42, CampaignStats.Metric.CLICKS, Duration.ofSeconds(1)).get("A").stream()
                         .mapToDouble(CampaignStats.Point::value).sum()).isGreaterThanOrEqualTo(a.clicked());
             }
         }
+    }
+
+    /** A per-campaign counter of campaign 42, added up over the job's subtasks. */
+    private static long counter(JobID job, String name) {
+        return METRICS.getMetricsByGroup().entrySet().stream()
+                .filter(g -> job.toString().equals(g.getKey().getAllVariables().get("<job_id>")) && "42".equals(g.getKey().getAllVariables().get("<campaign>")))
+                .map(g -> g.getValue().get(name)).filter(m -> m instanceof Counter)
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     private static boolean matches(CampaignStats.Campaign seen, ProviderSimulator sim) {

@@ -1,6 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
+import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.provider.PushMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -36,6 +37,7 @@ public class SendAssembler extends KeyedProcessFunction<Long, GateOutput, SendRe
     private transient MapState<String, BatchProgress> progress;
     private transient MapState<String, Recipient> members;
     private transient MapState<Long, DeferredGroup> deferred;
+    private transient CampaignMetrics metrics;
 
     @Override
     public void open(OpenContext context) {
@@ -43,6 +45,7 @@ public class SendAssembler extends KeyedProcessFunction<Long, GateOutput, SendRe
         progress = getRuntimeContext().getMapState(PROGRESS);
         members = getRuntimeContext().getMapState(MEMBERS);
         deferred = getRuntimeContext().getMapState(DEFERRED);
+        metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -78,10 +81,12 @@ public class SendAssembler extends KeyedProcessFunction<Long, GateOutput, SendRe
         CampaignRules r = rules.value();
         if (v.is(Verdict.Kind.SKIP)) {
             ctx.output(OUTCOMES, Outcome.skipped(v));
+            metrics.inc(v.campaignId, "skipped_" + v.reason, 1);
         } else if (r == null || r.variant(v.variant) == null) {
             Outcome failed = Outcome.of(v.campaignId, v.userId, v.variant, v.wave, v.batchId, Outcome.FAILED, null, v.decidedAtMillis);
             failed.error = "variant " + v.variant + " is not part of the campaign" + (r == null ? "" : " as of version " + r.version);
             ctx.output(OUTCOMES, failed);
+            metrics.inc(v.campaignId, "failed", 1);
         } else {
             members.put(v.batchId + ":" + p.recipients, Recipient.of(v));
             p.recipients++;
@@ -148,6 +153,7 @@ public class SendAssembler extends KeyedProcessFunction<Long, GateOutput, SendRe
                     for (Recipient rec : e.getValue()) {
                         ctx.output(OUTCOMES, Outcome.of(r.campaignId, rec.userId, rec.variant, rec.wave, rec.batchId, Outcome.SKIPPED,
                                 Reason.CAMPAIGN_STOPPED, now));
+                        metrics.inc(r.campaignId, "skipped_" + Reason.CAMPAIGN_STOPPED, 1);
                     }
                 } else {
                     emit(e.getKey() + "@" + at, e.getValue(), r, out);

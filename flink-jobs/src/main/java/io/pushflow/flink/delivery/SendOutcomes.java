@@ -4,6 +4,7 @@ import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.UserChange;
+import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,14 +25,23 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcome> {
     public static final OutputTag<ProviderNotification> NOTIFICATIONS = new OutputTag<>("notifications") { };
 
     private final String userChangesExchange;
+    private transient CampaignMetrics metrics;
 
     public SendOutcomes(Queues queues) {
         this.userChangesExchange = queues.name(Queues.USER_CHANGES_EXCHANGE);
     }
 
     @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext context) {
+        metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
     public void processElement(SendReport report, Context ctx, Collector<Outcome> out) {
         SendRequest r = report.request;
+        metrics.record(r.campaignId, "providerLatencyMs", report.latencyMillis);
+        metrics.inc(r.campaignId, "providerRequests", 1);
+        metrics.inc(r.campaignId, "providerRetries", Math.max(0, report.attempts - 1));
         Set<String> invalid = Set.of(report.invalidTokens);
         for (int i = 0; i < r.userIds.length; i++) {
             Outcome o;
@@ -47,6 +57,7 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcome> {
                 o = Outcome.of(r.campaignId, r.userIds[i], r.variant, r.wave, r.batchId, Outcome.SENT, null, report.atMillis);
                 o.notificationId = report.notificationId;
             }
+            metrics.inc(r.campaignId, o.reason.isEmpty() ? o.outcome : o.outcome + "_" + o.reason, 1);
             out.collect(o);
         }
         if (report.error == null && report.notificationId != null && !report.notificationId.isEmpty()) {

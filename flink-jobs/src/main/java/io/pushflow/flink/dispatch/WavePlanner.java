@@ -11,6 +11,7 @@ import io.pushflow.core.bandit.WaveAssignment;
 import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
+import io.pushflow.flink.CampaignMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -49,6 +50,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     private final int batchSize;
     private transient AudienceSource audience;
     private transient ValueState<PlanState> plan;
+    private transient CampaignMetrics metrics;
 
     public WavePlanner(AudienceSource.Factory audienceFactory, Duration waveInterval, int maxWave, int batchSize) {
         this.audienceFactory = audienceFactory;
@@ -61,6 +63,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     public void open(OpenContext context) {
         plan = getRuntimeContext().getState(PLAN);
         audience = audienceFactory.open();
+        metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -241,6 +244,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         state.cursor = page.get(page.size() - 1).userId();
         state.released += sent.size();
         state.heldOut += held.size();
+        metrics.inc(c.campaignId, "released", sent.size());
+        metrics.inc(c.campaignId, "heldOut", held.size());
     }
 
     private void emit(PlanState state, String variant, List<User> users, Collector<OutboxBatch> out) {

@@ -3,6 +3,7 @@ package io.pushflow.flink.status;
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.bandit.DelayedFeedback;
 import io.pushflow.core.json.Json;
+import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -32,6 +33,7 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
     private final long intervalMillis;
     private final Duration meanClickDelay;
     private transient ValueState<FeedbackState> feedback;
+    private transient CampaignMetrics metrics;
 
     public FeedbackBatcher(String queue, Duration interval, Duration meanClickDelay) {
         this.queue = queue;
@@ -42,6 +44,7 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
     @Override
     public void open(OpenContext context) {
         feedback = getRuntimeContext().getState(FEEDBACK);
+        metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -55,6 +58,9 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         s.totalDelivered[v] += d.delivered;
         s.totalOpened[v] += d.opens;
         s.totalClicked[v] += d.clicks;
+        metrics.inc(d.campaignId, "delivered", d.delivered);
+        metrics.inc(d.campaignId, "opened", d.opens);
+        metrics.inc(d.campaignId, "clicked", d.clicks);
         if (d.delivered > 0) {
             s.bucketVariant = append(s.bucketVariant, v);
             s.bucketAtMillis = append(s.bucketAtMillis, d.atMillis);
