@@ -8,6 +8,7 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
+import io.pushflow.cluster.LocalCluster;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.ProviderFactory;
@@ -22,12 +23,7 @@ import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.store.UserStore;
 import io.pushflow.store.bench.AdminApi;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
@@ -171,14 +167,7 @@ public final class Demo {
         private final List<JobID> jobs = new ArrayList<>();
 
         Cluster(int port) throws Exception {
-            Configuration conf = new Configuration();
-            conf.set(RestOptions.PORT, port);
-            conf.set(RestOptions.BIND_PORT, Integer.toString(port)); // 0: any free port (tests)
-            conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));
-            conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256m"));
-            mini = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1)
-                    .setNumSlotsPerTaskManager(8).build());
-            mini.start();
+            mini = LocalCluster.start(port, 8);
         }
 
         String url() {
