@@ -63,6 +63,7 @@ public final class DeliveryBench {
         int users = Integer.parseInt(opts.getOrDefault("users", "300000"));
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "2"));
+        String backend = opts.getOrDefault("state-backend", "hashmap");
         Path out = Path.of(opts.getOrDefault("out", "bench-results/delivery.json"));
         ClickHouse.Config ch = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_bench_delivery");
         RabbitSettings rabbit = RabbitSettings.fromEnvironment();
@@ -72,23 +73,23 @@ public final class DeliveryBench {
         try (ClickHouse clickHouse = new ClickHouse(ch)) {
             machine = Machine.describe(clickHouse);
         }
-        System.out.printf(Locale.ROOT, "delivery benchmark: %,d users (%,d reachable) per run, %d runs, parallelism %d%n  on %s%n",
-                users, reachable, runs, parallelism, machine);
+        System.out.printf(Locale.ROOT, "delivery benchmark: %,d users (%,d reachable) per run, %d runs, parallelism %d, state backend %s%n  on %s%n",
+                users, reachable, runs, parallelism, backend, machine);
 
         List<Double> jobRates = new ArrayList<>();
         List<Double> steadyRates = new ArrayList<>();
         List<Double> rawRates = new ArrayList<>();
         List<Double> firstOutcome = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            Result r = run(run, audience, ch, rabbit, parallelism);
+            Result r = run(run, audience, ch, rabbit, parallelism, backend);
             double raw = rawProvider(r.requestSize, (int) Math.min(reachable, 200_000));
             jobRates.add(r.usersPerSecond);
             steadyRates.add(r.steadyPerSecond);
             rawRates.add(raw);
             firstOutcome.add(r.firstOutcomeSeconds);
             System.out.printf(Locale.ROOT, "  run %d: %,d outcomes in %.1f s from the job's start = %,.0f users/s; after the first outcome "
-                    + "(%.1f s) %,.0f users/s; %,d sent in %,d requests; raw client->fake %,.0f pushes/s%n", run, r.outcomes, r.seconds,
-                    r.usersPerSecond, r.firstOutcomeSeconds, r.steadyPerSecond, r.sent, r.requests, raw);
+                    + "(%.1f s) %,.0f users/s; %,d sent in %,d requests; heap in use after a GC %,d MB; raw client->fake %,.0f pushes/s%n", run,
+                    r.outcomes, r.seconds, r.usersPerSecond, r.firstOutcomeSeconds, r.steadyPerSecond, r.sent, r.requests, r.heapAfterBytes >> 20, raw);
         }
         Spread job = Spread.of(jobRates);
         Spread steady = Spread.of(steadyRates);
@@ -109,6 +110,7 @@ public final class DeliveryBench {
         json.put("reachable", reachable);
         json.put("runs", runs);
         json.put("parallelism", parallelism);
+        json.put("stateBackend", backend);
         json.put("jobUsersPerSecond", job);
         json.put("rawProviderPushesPerSecond", raw);
         json.put("steadyUsersPerSecond", steady);
@@ -122,10 +124,11 @@ public final class DeliveryBench {
 
     /** {@code steadyPerSecond}: from the first outcome row to the last, without the job's start. */
     private record Result(long outcomes, long sent, long requests, double seconds, double usersPerSecond, double firstOutcomeSeconds,
-                          double steadyPerSecond, int requestSize) {
+                          double steadyPerSecond, int requestSize, long heapAfterBytes) {
     }
 
-    private static Result run(int run, List<User> audience, ClickHouse.Config ch, RabbitSettings rabbit, int parallelism) throws Exception {
+    private static Result run(int run, List<User> audience, ClickHouse.Config ch, RabbitSettings rabbit, int parallelism, String backend)
+            throws Exception {
         Queues queues = new Queues("bench.delivery." + run + "." + System.nanoTime() + ".");
         try (ClickHouse clickHouse = new ClickHouse(ch); OneSignalFake fake = new OneSignalFake(APP, KEY);
              Connection connection = rabbit.connectionFactory().newConnection("delivery-bench")) {
@@ -155,8 +158,10 @@ public final class DeliveryBench {
             var settings = new DeliveryJob.Settings(queues, rabbit, ch,
                     new ProviderFactory.OneSignal(fake.baseUrl().toString(), APP, KEY, Duration.ofSeconds(10), 8),
                     16, 64, Duration.ofMinutes(10),
-                    new Checkpoints(Duration.ofSeconds(1), checkpointDir.toUri().toString()), 200);
+                    new Checkpoints(Duration.ofSeconds(1), checkpointDir.toUri().toString(), backend), 200);
             Configuration conf = new Configuration();
+            // RocksDB's block cache and write buffers come from managed memory: give the local cluster a realistic share
+            conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("1g"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             DeliveryJob.build(env, settings);
             long start = System.nanoTime();
@@ -175,6 +180,8 @@ public final class DeliveryBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            System.gc();
+            long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             job.cancel().get();
             org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
             long sent = clickHouse.selectLong("SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
@@ -190,7 +197,7 @@ public final class DeliveryBench {
             }
             int requests = fake.calls();
             return new Result(outcomes, sent, requests, seconds, outcomes / seconds, first, (outcomes - atFirst) / (seconds - first),
-                    (int) Math.max(1, sent / Math.max(1, requests)));
+                    (int) Math.max(1, sent / Math.max(1, requests)), heap);
         }
     }
 
@@ -244,7 +251,8 @@ public final class DeliveryBench {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-h") || args[i].equals("--help")) {
-                System.out.println("bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] [--out FILE (bench-results/delivery.json)]");
+                System.out.println("bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] [--state-backend hashmap|rocksdb] "
+                        + "[--out FILE (bench-results/delivery.json)]");
                 System.exit(0);
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
