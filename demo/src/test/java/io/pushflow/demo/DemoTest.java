@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
@@ -86,13 +87,7 @@ class DemoTest {
             }
             try (Connection connection = RabbitSettings.fromEnvironment().connectionFactory().newConnection(); Channel channel = connection.createChannel()) {
                 Queues queues = new Queues(prefix);
-                for (String q : Queues.ALL) {
-                    channel.queueDelete(queues.name(q));
-                    channel.queueDelete(queues.dead(q));
-                }
-                for (String exchange : Queues.SUBSCRIBERS.keySet()) {
-                    channel.exchangeDelete(queues.name(exchange));
-                }
+                new ChannelDeclarer(channel).removeAll(queues);
             }
         }
     }

@@ -119,13 +119,7 @@ public final class JobEnvironment implements AutoCloseable {
         }
         clickHouse.dropDatabase();
         clickHouse.close();
-        for (String q : Queues.ALL) {
-            channel.queueDelete(queues.name(q));
-            channel.queueDelete(queues.dead(q));
-        }
-        for (String exchange : Queues.SUBSCRIBERS.keySet()) {
-            channel.exchangeDelete(queues.name(exchange));
-        }
+        new ChannelDeclarer(channel).removeAll(queues);
         connection.close();
     }
 }

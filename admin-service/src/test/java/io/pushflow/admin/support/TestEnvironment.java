@@ -3,6 +3,7 @@ package io.pushflow.admin.support;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.store.ClickHouse;
 
@@ -91,13 +92,7 @@ public final class TestEnvironment implements AutoCloseable {
             c.createStatement().execute("DROP DATABASE IF EXISTS " + database);
         }
         try (Connection connection = rabbit().newConnection(); Channel channel = connection.createChannel()) {
-            for (String q : Queues.ALL) {
-                channel.queueDelete(queues.name(q));
-                channel.queueDelete(queues.dead(q));
-            }
-            for (String exchange : Queues.SUBSCRIBERS.keySet()) {
-                channel.exchangeDelete(queues.name(exchange));
-            }
+            new ChannelDeclarer(channel).removeAll(queues);
         }
     }
 }

@@ -23,4 +23,15 @@ public record ChannelDeclarer(Channel channel) implements Queues.Declarer {
     public void bind(String queue, String exchange) throws IOException {
         channel.queueBind(queue, exchange, "");
     }
+
+    /** Removes every queue, dead-letter queue and exchange of {@code queues} (a test's or a benchmark's own prefix). */
+    public void removeAll(Queues queues) throws IOException {
+        for (String q : Queues.ALL) {
+            channel.queueDelete(queues.name(q));
+            channel.queueDelete(queues.dead(q));
+        }
+        for (String exchange : Queues.SUBSCRIBERS.keySet()) {
+            channel.exchangeDelete(queues.name(exchange));
+        }
+    }
 }

@@ -30,7 +30,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,13 +184,7 @@ public final class DeliveryBench {
             job.cancel().get();
             org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
             long sent = clickHouse.selectLong("SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
-            for (String q : Queues.ALL) {
-                channel.queueDelete(queues.name(q));
-                channel.queueDelete(queues.dead(q));
-            }
-            for (String exchange : Queues.SUBSCRIBERS.keySet()) {
-                channel.exchangeDelete(queues.name(exchange));
-            }
+            new ChannelDeclarer(channel).removeAll(queues);
             if (outcomes < audience.size()) {
                 throw new IllegalStateException("only " + outcomes + " of " + audience.size() + " outcomes after 10 minutes");
             }

@@ -205,13 +205,7 @@ public final class StatsBench {
             }
             job.cancel().get();
             org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
-            for (String q : Queues.ALL) {
-                channel.queueDelete(queues.name(q));
-                channel.queueDelete(queues.dead(q));
-            }
-            for (String exchange : Queues.SUBSCRIBERS.keySet()) {
-                channel.exchangeDelete(queues.name(exchange));
-            }
+            new ChannelDeclarer(channel).removeAll(queues);
             return Spread.of(latencies);
         }
     }
