@@ -20,7 +20,12 @@ public final class LocalCluster {
     }
 
     public static MiniCluster start(int port, int slots) throws Exception {
-        Configuration conf = new Configuration();
+        return start(port, slots, new Configuration());
+    }
+
+    /** With {@code extra} settings on top of the defaults (tests). */
+    public static MiniCluster start(int port, int slots, Configuration extra) throws Exception {
+        Configuration conf = new Configuration(extra);
         conf.set(RestOptions.PORT, port);
         conf.set(RestOptions.BIND_PORT, Integer.toString(port));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));

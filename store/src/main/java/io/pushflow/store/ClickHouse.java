@@ -44,6 +44,9 @@ public final class ClickHouse implements AutoCloseable {
 
         private static String env(String name, String fallback) {
             String value = System.getenv(name);
+            if (value == null) {
+                value = System.getProperty(name); // as in io.pushflow.core.Environment
+            }
             return value == null ? fallback : value;
         }
     }
