@@ -113,13 +113,13 @@ public final class JobControl implements Runnable {
         @Parameters(paramLabel = "JOB", description = "a job id, or dispatch, delivery, status")
         String job;
 
-        @Option(names = "--dir", paramLabel = "URI", description = "where savepoints go (default: ${DEFAULT-VALUE})")
-        String dir = Cli.env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints");
+        @picocli.CommandLine.Mixin
+        SavepointDir savepoints;
 
         @Override
         public Integer call() throws Exception {
             String id = parent.jobId(job);
-            System.out.println(parent.await(id, parent.post("/jobs/" + id + "/savepoints", Map.of("target-directory", dir, "cancel-job", false))));
+            System.out.println(parent.await(id, parent.post("/jobs/" + id + "/savepoints", Map.of("target-directory", savepoints.dir, "cancel-job", false))));
             return 0;
         }
     }
@@ -132,12 +132,12 @@ public final class JobControl implements Runnable {
         @Parameters(paramLabel = "JOB", description = "a job id, or dispatch, delivery, status")
         String job;
 
-        @Option(names = "--dir", paramLabel = "URI", description = "where savepoints go (default: ${DEFAULT-VALUE})")
-        String dir = Cli.env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints");
+        @picocli.CommandLine.Mixin
+        SavepointDir savepoints;
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(parent.stop(parent.jobId(job), dir));
+            System.out.println(parent.stop(parent.jobId(job), savepoints.dir));
             return 0;
         }
     }
@@ -151,8 +151,8 @@ public final class JobControl implements Runnable {
         @Parameters(paramLabel = "JOB", description = "dispatch, delivery or status")
         String job;
 
-        @Option(names = "--dir", paramLabel = "URI", description = "where savepoints go (default: ${DEFAULT-VALUE})")
-        String dir = Cli.env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints");
+        @picocli.CommandLine.Mixin
+        SavepointDir savepoints;
 
         @Option(names = "--allow-non-restored-state", description = "skip savepoint state that no operator of the new version claims")
         boolean allowNonRestored;
@@ -165,12 +165,18 @@ public final class JobControl implements Runnable {
             if (!JOBS.contains(job)) {
                 throw new IllegalArgumentException("upgrade names the job: dispatch, delivery or status");
             }
-            String savepoint = parent.stop(parent.jobId(job), dir);
+            String savepoint = parent.stop(parent.jobId(job), savepoints.dir);
             System.out.println("stopped " + job + " with savepoint " + savepoint);
             String id = parent.runJar(parent.upload(), job, savepoint, allowNonRestored, parallelism);
             System.out.println("started " + job + ": " + id + " from " + savepoint);
             return 0;
         }
+    }
+
+    /** Where savepoints go, for every command that takes one. */
+    static final class SavepointDir {
+        @Option(names = "--dir", paramLabel = "URI", description = "where savepoints go (default: ${DEFAULT-VALUE})")
+        String dir = Cli.env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints");
     }
 
     String stop(String id, String dir) throws IOException, InterruptedException {

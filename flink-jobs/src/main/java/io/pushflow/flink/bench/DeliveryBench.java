@@ -58,7 +58,9 @@ public final class DeliveryBench {
     private static final String KEY = "bench-key";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = options(args);
+        Map<String, String> opts = BenchArgs.parse(args, "bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] "
+                + "[--state-backend hashmap|rocksdb] [--out FILE (bench-results/delivery.json)]",
+                List.of("users", "runs", "parallelism", "state-backend", "out"), List.of());
         int users = Integer.parseInt(opts.getOrDefault("users", "300000"));
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "2"));
@@ -238,22 +240,5 @@ public final class DeliveryBench {
                 new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null), 0,
                 now, Duration.ofHours(1), null, null, null, "ONESIGNAL");
         return new CampaignCommand(1, "bench-launch", CampaignCommand.Type.LAUNCH, 1, 1, now, "bench", snapshot);
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("-h") || args[i].equals("--help")) {
-                System.out.println("bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] [--state-backend hashmap|rocksdb] "
-                        + "[--out FILE (bench-results/delivery.json)]");
-                System.exit(0);
-            }
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("unknown argument " + args[i] + " (try --help)");
-                System.exit(2);
-            }
-            opts.put(args[i].substring(2), args[++i]);
-        }
-        return opts;
     }
 }

@@ -44,7 +44,10 @@ public final class StatsBench {
     private static final Duration CALL = Duration.ofSeconds(60);
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = options(args);
+        Map<String, String> o = BenchArgs.parse(args, "bench stats --url URL --user U --password P --database DB [--events N (10000000)] "
+                + "[--calls R (100)] [--freshness-samples K (20)] [--out FILE (bench-results/stats.json)]",
+                List.of("url", "user", "password", "database", "events", "calls", "freshness-samples", "out"),
+                List.of("url", "user", "password", "database"));
         AdminApi api = new AdminApi(o.get("url"), o.get("user"), o.get("password"));
         api.requireHealthy();
         long events = Long.parseLong(o.getOrDefault("events", "10000000"));
@@ -218,28 +221,5 @@ public final class StatsBench {
             }
         }
         return 0;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("-h") || args[i].equals("--help")) {
-                System.out.println("bench stats --url URL --user U --password P --database DB [--events N (10000000)] [--calls R (100)] "
-                        + "[--freshness-samples K (20)] [--out FILE (bench-results/stats.json)]");
-                System.exit(0);
-            }
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("unknown argument " + args[i] + " (try --help)");
-                System.exit(2);
-            }
-            opts.put(args[i].substring(2), args[++i]);
-        }
-        for (String required : List.of("url", "user", "password", "database")) {
-            if (!opts.containsKey(required)) {
-                System.err.println("bench stats needs --" + required + " (bin/pushflow bench stats passes it)");
-                System.exit(2);
-            }
-        }
-        return opts;
     }
 }
