@@ -6,6 +6,7 @@ import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.admin.support.CommandQueue;
 import io.pushflow.admin.support.TestClock;
 import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.SplitType;
 import jakarta.inject.Inject;
@@ -75,7 +76,7 @@ class CampaignApiTest extends ApiTestBase {
         Api.Reply created = marketer().post("/api/v1/campaigns", bandit("defaults"));
         assertThat(created.status()).isEqualTo(201);
         Map<String, Object> c = created.json();
-        assertThat(c).containsEntry("status", "DRAFT").containsEntry("provider", "ONESIGNAL").containsEntry("duration", "PT2H")
+        assertThat(c).containsEntry("status", "DRAFT").containsEntry("provider", "ONESIGNAL").containsEntry("duration", "PT2H").containsEntry("pace", "EVEN")
                 .containsEntry("quietHours", Map.of("start", "22:00", "end", "08:00"))
                 .containsEntry("frequencyCap", Map.of("count", 2, "period", "PT24H"));
         assertThat(c.get("split")).isEqualTo(Map.of("type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100));
@@ -116,6 +117,11 @@ class CampaignApiTest extends ApiTestBase {
         times.put("sendRateLimit", 0);
         assertThat(marketer().post("/api/v1/campaigns", times).errorFields())
                 .containsExactlyInAnyOrder("holdoutShare", "quietHours.start", "sendRateLimit");
+        Map<String, Object> badPace = bandit("bad pace");
+        badPace.put("pace", "FAST");
+        Api.Reply refused = marketer().post("/api/v1/campaigns", badPace);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().toString()).contains("FAST");
         times.put("quietHours", null);
         times.put("holdoutShare", 0.1);
         times.put("sendRateLimit", 10);
@@ -168,11 +174,14 @@ class CampaignApiTest extends ApiTestBase {
 
         Map<String, Object> limits = bandit("lifecycle, slower");
         limits.put("sendRateLimit", 500);
+        limits.put("pace", "ASAP");
         Api.Reply updated = marketer().put("/api/v1/campaigns/" + id, limits);
         assertThat(updated.status()).isEqualTo(200);
         CampaignCommand update = commands.next(id, WAIT).command();
         assertThat(update.type()).isEqualTo(CampaignCommand.Type.UPDATE);
         assertThat(update.campaign().sendRateLimit()).isEqualTo(500);
+        assertThat(update.campaign().pace()).isEqualTo(SendPace.ASAP);
+        assertThat(updated.json()).containsEntry("pace", "ASAP");
         assertThat(update.campaignVersion()).isGreaterThan(command.campaignVersion());
 
         Map<String, Object> otherCohort = bandit("lifecycle");

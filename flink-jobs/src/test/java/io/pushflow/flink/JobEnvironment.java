@@ -7,6 +7,7 @@ import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
@@ -105,7 +106,7 @@ public final class JobEnvironment implements AutoCloseable {
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
                 new CampaignSnapshot.Split(split, Metric.CLICKS, null, null, split == SplitType.BANDIT ? 0.05 : null,
                         split == SplitType.BANDIT ? 20 : null), holdout,
-                now, window, null, null, null, "ONESIGNAL");
+                now, window, null, null, null, "ONESIGNAL", SendPace.EVEN);
         return new CampaignCommand(1, "launch-1", CampaignCommand.Type.LAUNCH, 42, 1, now, "test", snapshot);
     }
 

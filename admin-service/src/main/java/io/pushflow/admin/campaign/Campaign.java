@@ -7,6 +7,7 @@ import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Version;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 
 import java.time.Instant;
@@ -29,6 +30,7 @@ public record Campaign(
         @Nullable Instant startAt,
         long durationSeconds,
         @Nullable Integer sendRateLimit,
+        SendPace pace,
         @Nullable String quietStart,
         @Nullable String quietEnd,
         @Nullable Integer frequencyCapCount,
@@ -44,7 +46,7 @@ public record Campaign(
 
     Campaign withStatus(CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
         return new Campaign(id, name, app, cohortId, next, splitType, metric, testShare, testDurationSeconds, minShare, burnIn,
-                holdoutShare, startAt, durationSeconds, sendRateLimit, quietStart, quietEnd, frequencyCapCount,
+                holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
                 frequencyCapPeriodSeconds, provider, launched, ended, version, createdAt, createdBy, now, actor);
     }
 }

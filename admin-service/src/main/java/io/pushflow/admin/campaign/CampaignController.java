@@ -90,7 +90,7 @@ class CampaignController {
     @Put("/{id}")
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Replace a campaign", description = "A draft changes freely; a launched campaign only its name, duration, "
-            + "sendRateLimit, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
+            + "sendRateLimit, pace, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
     @ApiResponses.WriteOne
     CampaignView update(long id, @Body @Valid CampaignRequest request) {
         return service.update(id, request);

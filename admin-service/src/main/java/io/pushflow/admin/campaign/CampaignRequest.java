@@ -3,6 +3,7 @@ package io.pushflow.admin.campaign;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -34,6 +35,9 @@ public record CampaignRequest(
         @NotBlank @Schema(description = "Send window, ISO 8601 duration from 30 seconds (PT30S) to 30 days (P30D)", example = "PT2H") String duration,
         @Nullable @Min(1) @Max(1_000_000) @Schema(description = "Pushes per second at most; empty: no limit but the window", example = "2000")
         Integer sendRateLimit,
+        @Nullable @Schema(description = "EVEN (default): the audience spread over the window, so the split test can learn; "
+                + "ASAP: as fast as sendRateLimit allows, the window only a deadline (AB_WINNER still spreads its test over testDuration)",
+                example = "EVEN") SendPace pace,
         @Nullable @Valid @Schema(description = "No pushes in these hours of the user's own time zone") QuietHours quietHours,
         @Nullable @Valid @Schema(description = "At most count campaign pushes per user in period, over all campaigns") FrequencyCap frequencyCap,
         @Nullable @Schema(description = "Push provider", example = "ONESIGNAL") Provider provider) {

@@ -19,6 +19,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.CampaignStatus.Action;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
@@ -100,7 +101,7 @@ public class CampaignService {
             List<String> frozen = frozenChanges(current, next, s);
             if (!frozen.isEmpty()) {
                 throw ApiException.conflict("campaign " + id + " is " + current.status() + ": " + String.join(", ", frozen)
-                        + " can no longer change; only name, duration, sendRateLimit, quietHours and frequencyCap can");
+                        + " can no longer change; only name, duration, sendRateLimit, pace, quietHours and frequencyCap can");
             }
         }
         Campaign updated = campaigns.update(next);
@@ -232,7 +233,7 @@ public class CampaignService {
                     c.holdoutShare(), c.startAt(), Duration.ofSeconds(c.durationSeconds()), c.sendRateLimit(),
                     c.quietStart() == null ? null : new CampaignSnapshot.QuietHours(LocalTime.parse(c.quietStart()), LocalTime.parse(c.quietEnd())),
                     c.frequencyCapCount() == null ? null : new CampaignSnapshot.FrequencyCap(c.frequencyCapCount(), Duration.ofSeconds(c.frequencyCapPeriodSeconds())),
-                    c.provider());
+                    c.provider(), c.pace());
         } catch (Exception e) {
             throw new IllegalStateException("stored cohort filter of campaign " + c.id() + " is not JSON", e);
         }
@@ -355,6 +356,7 @@ public class CampaignService {
         return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, split.type(), split.metric(), split.testShare(),
                 s.testDuration() == null ? null : s.testDuration().toSeconds(), split.minShare(), split.burnIn(),
                 r.holdoutShare() == null ? 0.0 : r.holdoutShare(), r.startAt(), s.window().toSeconds(), r.sendRateLimit(),
+                r.pace() == null ? SendPace.EVEN : r.pace(),
                 r.quietHours() == null ? null : r.quietHours().start(), r.quietHours() == null ? null : r.quietHours().end(),
                 r.frequencyCap() == null ? null : r.frequencyCap().count(), s.capPeriod() == null ? null : s.capPeriod().toSeconds(),
                 (r.provider() == null ? CampaignRequest.Provider.ONESIGNAL : r.provider()).name(),
@@ -408,7 +410,7 @@ public class CampaignService {
         return new CampaignView(c.id(), c.name(), c.app(), c.status(), c.cohortId(), arms,
                 new CampaignRequest.Split(c.splitType(), c.metric(), c.testShare(), iso(c.testDurationSeconds()), c.minShare(), c.burnIn()),
                 c.holdoutShare(), c.startAt(), iso(c.durationSeconds()), start == null ? null : start.plusSeconds(c.durationSeconds()),
-                c.sendRateLimit(),
+                c.sendRateLimit(), c.pace(),
                 c.quietStart() == null ? null : new CampaignRequest.QuietHours(c.quietStart(), c.quietEnd()),
                 c.frequencyCapCount() == null ? null : new CampaignRequest.FrequencyCap(c.frequencyCapCount(), iso(c.frequencyCapPeriodSeconds())),
                 c.provider(), c.launchedAt(), c.endedAt(), c.version(), c.createdAt(), c.createdBy(), c.updatedAt(), c.updatedBy());

@@ -3,6 +3,7 @@ package io.pushflow.admin.campaign;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.SendPace;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -23,6 +24,7 @@ public record CampaignView(
         @Schema(example = "PT2H") String duration,
         @Nullable @Schema(description = "When the send window closes, once it is known") Instant endAt,
         @Nullable Integer sendRateLimit,
+        @Schema(example = "EVEN") SendPace pace,
         @Nullable CampaignRequest.QuietHours quietHours,
         @Nullable CampaignRequest.FrequencyCap frequencyCap,
         String provider,

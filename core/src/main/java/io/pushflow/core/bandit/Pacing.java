@@ -18,11 +18,16 @@ public final class Pacing {
      * @param maxWave        the largest wave ever read at once
      */
     public static int waveSize(long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave) {
+        return waveSize(remaining, now, windowEnd, interval, ratePerSecond, maxWave, false);
+    }
+
+    /** With {@code asap}, the rest goes out as fast as the limits allow instead of spread over the window. */
+    public static int waveSize(long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave, boolean asap) {
         long millisLeft = Duration.between(now, windowEnd).toMillis();
         if (remaining <= 0 || millisLeft <= 0) {
             return 0;
         }
-        long wavesLeft = Math.max(1, (millisLeft + interval.toMillis() - 1) / interval.toMillis());
+        long wavesLeft = asap ? 1 : Math.max(1, (millisLeft + interval.toMillis() - 1) / interval.toMillis());
         long even = (remaining + wavesLeft - 1) / wavesLeft;
         long cap = maxWave;
         if (ratePerSecond > 0) {

@@ -23,7 +23,13 @@ public record CampaignSnapshot(
         Integer sendRateLimit,
         QuietHours quietHours,
         FrequencyCap frequencyCap,
-        String provider) {
+        String provider,
+        SendPace pace) {
+
+    /** Older snapshots (before {@code pace}) and callers that leave it out spread the audience evenly. */
+    public CampaignSnapshot {
+        pace = pace == null ? SendPace.EVEN : pace;
+    }
 
     /** The cohort with its filter chain in the canonical JSON shape. */
     public record Cohort(long id, String name, JsonNode filter) {

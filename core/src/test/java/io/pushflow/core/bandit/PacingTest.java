@@ -26,6 +26,14 @@ class PacingTest {
     }
 
     @Test
+    void asap_releases_as_much_as_the_limits_allow_whatever_the_window_left() {
+        assertThat(Pacing.waveSize(12_000, NOW, NOW.plus(Duration.ofHours(2)), WAVE, 0, 100_000, true)).isEqualTo(12_000);
+        assertThat(Pacing.waveSize(1_000_000, NOW, NOW.plus(Duration.ofHours(2)), WAVE, 0, 100_000, true)).isEqualTo(100_000);
+        assertThat(Pacing.waveSize(1_000_000, NOW, NOW.plus(Duration.ofHours(2)), WAVE, 2_000, 100_000, true)).isEqualTo(20_000);
+        assertThat(Pacing.waveSize(1_000, NOW, NOW, WAVE, 0, 100_000, true)).isZero();
+    }
+
+    @Test
     void nothing_goes_out_after_the_window_or_when_everyone_is_out() {
         assertThat(Pacing.waveSize(5, NOW, NOW, WAVE, 0, 100)).isZero();
         assertThat(Pacing.waveSize(0, NOW, NOW.plusSeconds(60), WAVE, 0, 100)).isZero();

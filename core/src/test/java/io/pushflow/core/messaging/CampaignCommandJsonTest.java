@@ -4,6 +4,7 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,17 @@ class CampaignCommandJsonTest {
                 new CampaignSnapshot.Split(SplitType.BANDIT, Metric.CLICKS, null, null, 0.05, 100), 0.1,
                 Instant.parse("2026-11-25T08:00:00Z"), Duration.ofHours(2), 1000,
                 new CampaignSnapshot.QuietHours(LocalTime.of(22, 0), LocalTime.of(8, 0)),
-                new CampaignSnapshot.FrequencyCap(2, Duration.ofDays(1)), "ONESIGNAL");
+                new CampaignSnapshot.FrequencyCap(2, Duration.ofDays(1)), "ONESIGNAL", SendPace.ASAP);
         var command = new CampaignCommand(1, "id-1", CampaignCommand.Type.LAUNCH, 7, 3, Instant.parse("2026-11-24T10:00:00Z"), "m", snapshot);
 
         String json = Json.write(command);
         assertThat(json).contains("\"duration\":\"PT2H\"", "\"startAt\":\"2026-11-25T08:00:00Z\"", "\"start\":\"22:00:00\"", "\"type\":\"LAUNCH\"");
         assertThat(Json.read(json, CampaignCommand.class)).isEqualTo(command);
         assertThat(Json.read(json.replace("{\"v\":1,", "{\"v\":1,\"addedLater\":true,"), CampaignCommand.class)).isEqualTo(command);
+        // a command written before campaigns had a pace spreads the audience evenly
+        CampaignCommand older = Json.read(json.replace(",\"pace\":\"ASAP\"", ""), CampaignCommand.class);
+        assertThat(json).contains(",\"pace\":\"ASAP\"");
+        assertThat(older.campaign().pace()).isEqualTo(SendPace.EVEN);
     }
 
     @Test

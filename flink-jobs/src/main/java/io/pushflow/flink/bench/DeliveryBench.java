@@ -7,6 +7,7 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
@@ -238,7 +239,7 @@ public final class DeliveryBench {
                 new CampaignSnapshot.Cohort(1, "everyone", Json.MAPPER.valueToTree(Map.of("all", List.of()))),
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
                 new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null), 0,
-                now, Duration.ofHours(1), null, null, null, "ONESIGNAL");
+                now, Duration.ofHours(1), null, null, null, "ONESIGNAL", SendPace.EVEN);
         return new CampaignCommand(1, "bench-launch", CampaignCommand.Type.LAUNCH, 1, 1, now, "bench", snapshot);
     }
 }

@@ -2,6 +2,7 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.json.Json;
 
 /**
@@ -17,6 +18,8 @@ public class CampaignControl {
     public long startAtMillis;
     public long durationMillis;
     public int sendRateLimit;
+    /** {@link io.pushflow.core.campaign.SendPace#ASAP}: release as fast as the limits allow, not spread over the window. */
+    public boolean asap;
     public String splitType;
     public double[] weights;
     public double minShare;
@@ -41,6 +44,7 @@ public class CampaignControl {
         out.startAtMillis = (c.startAt() != null ? c.startAt() : command.issuedAt()).toEpochMilli();
         out.durationMillis = c.duration().toMillis();
         out.sendRateLimit = c.sendRateLimit() == null ? 0 : c.sendRateLimit();
+        out.asap = c.pace() == SendPace.ASAP;
         out.splitType = c.split().type().name();
         out.weights = c.variants().stream().mapToDouble(CampaignSnapshot.Variant::weight).toArray();
         out.minShare = c.split().minShare() == null ? 0 : c.split().minShare();

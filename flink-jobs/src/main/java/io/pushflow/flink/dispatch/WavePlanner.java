@@ -179,7 +179,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         }
         // past the launch-time estimate (users joined since), drain what is left as fast as the limits allow
         int size = Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, now, phaseEnd,
-                Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave);
+                Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave, c.asap && !testing);
         if (size == 0) {
             complete(state, ctx, timestamp);
             return;

@@ -124,6 +124,31 @@ class WavePlannerTest {
     }
 
     @Test
+    void an_asap_campaign_releases_as_fast_as_its_rate_limit_allows_not_over_the_window() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            DispatchEvent launch = control("LAUNCH", 1, "AB_FIXED", 0, 60 * 60_000);
+            launch.control.asap = true;
+            launch.control.sendRateLimit = 200; // 2,000 users per 10 s wave
+            h.processElement(launch, T0);
+            List<Integer> waveSizes = new ArrayList<>();
+            List<OutboxBatch> all = new ArrayList<>();
+            for (long t = T0; all.isEmpty() || waveSizes.get(waveSizes.size() - 1) > 0; t += WAVE) {
+                h.setProcessingTime(t);
+                List<OutboxBatch> wave = drain(h);
+                waveSizes.add(ids(wave).size());
+                all.addAll(wave);
+            }
+            int cohort = cohort().size();
+            assertThat(new HashSet<>(ids(all))).isEqualTo(cohort());
+            // every wave but the last is full: the hour-long window does not spread the audience
+            assertThat(waveSizes.subList(0, cohort / 2_000)).allMatch(n -> n == 2_000);
+            assertThat(waveSizes).hasSize(cohort / 2_000 + (cohort % 2_000 == 0 ? 1 : 2));
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).hasSize(1);
+        }
+    }
+
+    @Test
     void pause_stops_the_waves_and_resume_continues_from_the_cursor() throws Exception {
         try (var h = harness()) {
             h.open();
