@@ -63,6 +63,13 @@ public final class BanditSimulator {
         return new Result(mean, Math.sqrt(variance / runs.size()), pulls, scenario.horizon() * (double) runs.size() / seconds);
     }
 
+    /** Each repetition's regret, in repetition order (the same seeds as {@link #run}). */
+    public static double[] regrets(Scenario scenario) {
+        return IntStream.range(0, scenario.repetitions()).parallel()
+                .mapToDouble(r -> repetition(scenario, scenario.seed() * 1_000_003L + r).regret())
+                .toArray();
+    }
+
     static Run repetition(Scenario s, long seed) {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
         ContinuousDistribution.Sampler prior = s.arms() == null ? BetaDistribution.of(s.priorAlpha(), s.priorBeta()).createSampler(rng) : null;

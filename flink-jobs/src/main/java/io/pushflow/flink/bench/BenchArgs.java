@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /** The jobs' benchmarks' command lines: {@code --name value} pairs of known names; --help prints the usage. */
-final class BenchArgs {
+public final class BenchArgs {
 
     private BenchArgs() {
     }
 
     /** The options given, by name without dashes; a bad or missing one prints why and exits 2. */
-    static Map<String, String> parse(String[] args, String usage, List<String> known, List<String> required) {
+    public static Map<String, String> parse(String[] args, String usage, List<String> known, List<String> required) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-h") || args[i].equals("--help")) {

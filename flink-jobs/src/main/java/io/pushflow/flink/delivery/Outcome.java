@@ -39,7 +39,7 @@ public class Outcome {
         return of(v.campaignId, v.userId, v.variant, v.wave, v.batchId, SKIPPED, v.reason, v.decidedAtMillis);
     }
 
-    static Outcome of(long campaignId, long userId, String variant, long wave, String batchId, String outcome, String reason, long at) {
+    public static Outcome of(long campaignId, long userId, String variant, long wave, String batchId, String outcome, String reason, long at) {
         Outcome o = new Outcome();
         o.campaignId = campaignId;
         o.userId = userId;

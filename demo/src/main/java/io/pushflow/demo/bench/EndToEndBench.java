@@ -1,0 +1,165 @@
+package io.pushflow.demo.bench;
+
+import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserGenerator;
+import io.pushflow.flink.bench.BenchArgs;
+import io.pushflow.simulator.provider.ProviderSimulator;
+import io.pushflow.simulator.provider.SimulatorConfig;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.bench.Machine;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-to-end benchmark ({@code bin/pushflow bench e2e}, and each size of {@code bench scale}): N synthetic users
+ * in ClickHouse, one campaign over all of them created and launched through the admin service with pace ASAP (the
+ * window is no limit), the three jobs running in a Flink cluster process of their own, the provider simulator with
+ * zero delivery latency in this process; measured from the launch call to the last outcome row in ClickHouse. The
+ * Flink process's peak resident memory comes from {@code /proc}. Beside it, in the same run, the raw rates of the
+ * parts beneath: RabbitMQ moving the same outbox batches, ClickHouse taking the same outcome rows.
+ */
+public final class EndToEndBench {
+
+    private static final Map<String, Object> EVERYONE = Map.of("all", List.of(
+            Map.of("field", "platform", "op", "in", "values", List.of("ios", "android"))));
+
+    private EndToEndBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> known = new ArrayList<>(Pipeline.OPTIONS);
+        known.addAll(List.of("users", "raw", "out", Pipeline.WATCH));
+        Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--raw true|false (true)] "
+                + "[--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options", known, Pipeline.OPTIONS);
+        long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
+        boolean raw = Boolean.parseBoolean(opts.getOrDefault("raw", "true"));
+        Path out = Path.of(opts.getOrDefault("out", "bench-results/e2e.json"));
+        Map<String, Object> result;
+        try (Pipeline pipeline = new Pipeline(opts)) {
+            result = run(pipeline, users, raw);
+        }
+        Pipeline.writeJson(out, result);
+        System.exit(Boolean.TRUE.equals(result.get("everyoneOnce")) ? 0 : 1);
+    }
+
+    static Map<String, Object> run(Pipeline p, long users, boolean raw) throws Exception {
+        Machine machine;
+        try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
+            machine = Machine.describe(ch);
+        }
+        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator%n  on %s%n",
+                users, machine);
+        UserGenerator generator = new UserGenerator(23, Instant.now());
+        double loadSeconds = p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1)).toList());
+        System.out.printf(Locale.ROOT, "  %,d users loaded into ClickHouse in %.1f s%n", users, loadSeconds);
+        p.emptyQueues();
+
+        SimulatorConfig config = new SimulatorConfig(1, 0, 3_000, 2_000, 0.0, 0.0, 0.0, new SimulatorConfig.Engagement(0.10, 0.02), List.of());
+        Map<String, Object> json = new LinkedHashMap<>();
+        try (ProviderSimulator simulator = new ProviderSimulator(config, p.appId, p.appKey, new InetSocketAddress("127.0.0.1", p.simulatorPort),
+                p.rabbit.connectionFactory(), p.queues); ClickHouse ch = new ClickHouse(p.clickHouse)) {
+            String tag = Long.toString(System.currentTimeMillis(), 36);
+            long cohort = p.createCohort("everyone " + tag, EVERYONE);
+            List<Long> pushes = List.of(p.createPush("wind " + tag, "Wind alert", "Gusts up to 25 knots at your spot tomorrow"),
+                    p.createPush("spot " + tag, "Your spot, tomorrow", "Side-shore 18 knots from 10:00"));
+            Map<String, Double> cpuBefore = p.cpuSeconds();
+            long launched = System.nanoTime();
+            long campaign = p.launch("e2e " + users + " " + tag, "windy-ios", cohort, pushes, Map.of("type", "AB_FIXED"), Duration.ofHours(1), "ASAP");
+            double firstPush = -1;
+            double firstOutcome = -1;
+            long outcomes = 0;
+            long rssPeakSampled = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (outcomes < users && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                double now = (System.nanoTime() - launched) / 1e9;
+                if (firstPush < 0 && (delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B")) > 0) {
+                    firstPush = now;
+                }
+                outcomes = Pipeline.outcomes(ch, campaign);
+                if (firstOutcome < 0 && outcomes > 0) {
+                    firstOutcome = now;
+                }
+                rssPeakSampled = Math.max(rssPeakSampled, p.flinkMemory("VmRSS"));
+            }
+            double seconds = (System.nanoTime() - launched) / 1e9;
+            Map<String, Double> cpu = Pipeline.minus(p.cpuSeconds(), cpuBefore);
+            long peak = p.flinkMemory("VmHWM");
+            Map<String, Long> checkpoints = p.checkpointSizes();
+            long sent = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
+                    + " AND outcome = 'sent'");
+            long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
+                    + " AND outcome = 'failed'");
+            long reached = delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B");
+            long duplicates = ((Number) simulator.ledger().get("duplicates")).longValue();
+            boolean once = outcomes == users && duplicates == 0 && failed == 0;
+            System.out.printf(Locale.ROOT, "  %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s from the "
+                            + "launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",
+                    outcomes, sent, failed, reached, duplicates, seconds, outcomes / seconds, sent / seconds, firstPush, firstOutcome);
+            System.out.printf(Locale.ROOT, "  Flink process: peak resident %,d MB, %.0f CPU seconds (%.2f cores); last checkpoints %s%n",
+                    peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
+            StringBuilder where = new StringBuilder();
+            cpu.forEach((name, s) -> where.append(String.format(Locale.ROOT, "%s %.0f µs, ", name, s / users * 1e6)));
+            System.out.printf(Locale.ROOT, "  CPU per user: %s(%.2f of the machine's %d cores busy with these)%n", where,
+                    cpu.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sum() / seconds, machine.cores());
+            json.put("scenario", "e2e");
+            json.put("machine", machine);
+            json.put("users", users);
+            json.put("loadSeconds", loadSeconds);
+            json.put("outcomes", outcomes);
+            json.put("sent", sent);
+            json.put("failed", failed);
+            json.put("providerPushes", reached);
+            json.put("reachedTwice", duplicates);
+            json.put("everyoneOnce", once);
+            json.put("seconds", seconds);
+            json.put("usersPerSecond", outcomes / seconds);
+            json.put("pushesPerSecond", sent / seconds);
+            json.put("firstPushSeconds", firstPush);
+            json.put("firstOutcomeSeconds", firstOutcome);
+            json.put("flinkPeakRssBytes", peak);
+            json.put("flinkPeakRssSampledBytes", rssPeakSampled);
+            json.put("cpuSeconds", cpu);
+            json.put("checkpointBytes", checkpoints);
+            if (!once) {
+                System.out.println("  NOT every user exactly one outcome without failures: see the numbers above");
+            }
+        }
+        if (raw) {
+            List<User> sample = generator.users(1, 1_000).toList();
+            byte[] batch = RawRates.outboxBatch(sample);
+            int messages = (int) Math.max(100, Math.min(2_000, users / 1_000));
+            RawRates.Rate rabbit = RawRates.rabbit(p.rabbit, p.queues.name("raw.bench"), batch, 1_000, messages, 200);
+            RawRates.Rate clickHouse = RawRates.clickHouse(p.clickHouse, users, 10_000, 2);
+            double e2e = (double) json.get("usersPerSecond");
+            System.out.printf(Locale.ROOT, "  raw RabbitMQ: %,d outbox batches of 1,000 users (%,d bytes) published with confirms and consumed with acks: "
+                    + "%,.0f users/s (end to end / raw: %.2f)%n", messages, batch.length, rabbit.perSecond(), e2e / rabbit.perSecond());
+            System.out.printf(Locale.ROOT, "  raw ClickHouse: %,d outcome rows in inserts of 10,000 from 2 writers: %,.0f rows/s (end to end / raw: %.2f)%n",
+                    users, clickHouse.perSecond(), e2e / clickHouse.perSecond());
+            json.put("rawRabbitUsersPerSecond", rabbit);
+            json.put("rawClickHouseRowsPerSecond", clickHouse);
+            json.put("ratioToRabbit", e2e / rabbit.perSecond());
+            json.put("ratioToClickHouse", e2e / clickHouse.perSecond());
+        }
+        return json;
+    }
+
+    private static long delivered(ProviderSimulator simulator, long campaign, String variant) {
+        ProviderSimulator.Tally t = simulator.tally(campaign, variant);
+        return t == null ? 0 : t.recipients.get();
+    }
+
+    private static Map<String, String> megabytes(Map<String, Long> bytes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        bytes.forEach((k, v) -> out.put(k, String.format(Locale.ROOT, "%.1f MB", v / 1e6)));
+        return out;
+    }
+}
