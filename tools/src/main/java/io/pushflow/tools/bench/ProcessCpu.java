@@ -38,6 +38,17 @@ final class ProcessCpu {
         return out;
     }
 
+    /** CPU seconds of this process's children that have ended and been waited for (cutime + cstime), e.g. a wrk run. */
+    static double endedChildren() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     static Map<String, Double> since(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> out = new LinkedHashMap<>();
         after.forEach((name, seconds) -> {
