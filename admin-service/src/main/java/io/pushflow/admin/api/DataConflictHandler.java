@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransactionRollbackException;
 import java.util.List;
 
 /** Concurrent edits and constraint races become 409s that say to reload; anything else stays a logged 500. */
@@ -29,6 +30,9 @@ class DataConflictHandler implements ExceptionHandler<DataAccessException, HttpR
             message = "changed by someone else at the same time; reload it and try again";
         } else if (causedBy(e, SQLIntegrityConstraintViolationException.class)) {
             message = "conflicts with a concurrent change (a name taken or an item in use); reload and try again";
+        } else if (causedBy(e, SQLTransactionRollbackException.class)) {
+            // a deadlock or lock wait timeout between two writes of the same rows: the database rolled this one back
+            message = "collided with a concurrent change of the same item and was rolled back; reload and try again";
         } else {
             LOG.error("{} {} failed", request.getMethod(), request.getPath(), e);
             status = HttpStatus.INTERNAL_SERVER_ERROR;
