@@ -52,14 +52,15 @@ export async function render(view, ctx, id) {
 
   const series = keys.map((k, i) => ({label: k, stroke: colors[i]}));
   const shareChart = lineChart(boxes[0], {series, yFormat: percent, yRange: [0, 1]});
-  const sendsChart = lineChart(boxes[2], {series, yFormat: count});
+  const fromZero = (u, min, max) => [0, Math.max(max * 1.15, 1e-9)];
+  const sendsChart = lineChart(boxes[2], {series, yFormat: count, yRange: fromZero});
   const rateSeries = keys.flatMap((k, i) => [
     {label: k, stroke: colors[i]},
     {label: `${k} low`, stroke: colors[i], width: 0},
     {label: `${k} high`, stroke: colors[i], width: 0},
   ]);
   const rateChart = lineChart(boxes[1], {
-    series: rateSeries, yFormat: percent,
+    series: rateSeries, yFormat: percent, yRange: fromZero,
     bands: keys.map((k, i) => ({series: [3 * i + 3, 3 * i + 2], fill: `${colors[i]}33`})),
   });
   const rateHistory = [];

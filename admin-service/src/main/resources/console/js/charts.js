@@ -7,7 +7,7 @@ export function lineChart(box, {series, yFormat, bands = [], yRange}) {
     width: Math.max(280, box.clientWidth),
     height: 220,
     series: [{label: 'time', value: (u, t) => (t == null ? '–' : new Date(t * 1000).toLocaleTimeString('en-GB'))}, ...series.map(s => ({
-      width: 2, points: {show: false}, value: (u, v) => (v == null ? '–' : yFormat(v)), ...s,
+      width: 2, value: (u, v) => (v == null ? '–' : yFormat(v)), ...s,
     }))],
     bands,
     axes: [{}, {values: (u, ticks) => ticks.map(yFormat), size: 60}],
@@ -19,7 +19,14 @@ export function lineChart(box, {series, yFormat, bands = [], yRange}) {
   const resize = new ResizeObserver(() => chart.setSize({width: Math.max(280, box.clientWidth), height: 220}));
   resize.observe(box);
   return {
-    set: data => chart.setData(data),
+    set: data => {
+      chart.setData(data);
+      // at least a minute on the time axis: a lone point would otherwise stretch it over years
+      const times = data[0];
+      if (times.length > 0 && times[times.length - 1] - times[0] < 60) {
+        chart.setScale('x', {min: times[times.length - 1] - 60, max: times[times.length - 1] + 5});
+      }
+    },
     destroy: () => {
       resize.disconnect();
       chart.destroy();

@@ -80,7 +80,9 @@ public final class Browser implements AutoCloseable {
     /** Waits for a condition; a timeout says where the browser was and what the page showed. */
     public <T> T await(Duration timeout, ExpectedCondition<T> condition) {
         try {
-            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition);
+            // the pages redraw as data arrives: an element found a moment ago may be gone
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("waited " + timeout.toSeconds() + " s in vain at " + driver.getCurrentUrl() + "; the page showed:\n"
                     + ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return document.body.innerText"), e);
@@ -96,12 +98,19 @@ public final class Browser implements AutoCloseable {
         return await(Duration.ofSeconds(15), d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
     }
 
-    /** Saves what the window shows as docs/console/{name}.png. */
+    /** Saves the whole page (the window made as tall as the page, up to 2,400 px) as docs/console/{name}.png. */
     public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path target = SCREENSHOTS.resolve(name + ".png");
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
-        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        Dimension window = driver.manage().window().getSize();
+        long height = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "window.scrollTo(0, 0); return document.documentElement.scrollHeight");
+        driver.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(2_400, Math.max(window.getHeight(), height + 90))));
+        try {
+            Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            driver.manage().window().setSize(window);
+        }
         return target;
     }
 
