@@ -1,26 +1,8 @@
 package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.pushflow.core.json.Json;
-import io.pushflow.core.messaging.ChannelDeclarer;
-import io.pushflow.core.messaging.Queues;
-import io.pushflow.core.user.User;
-import io.pushflow.core.user.UserGenerator;
 import io.pushflow.cluster.LocalCluster;
-import io.pushflow.flink.Checkpoints;
-import io.pushflow.flink.delivery.DeliveryJob;
-import io.pushflow.flink.delivery.ProviderFactory;
-import io.pushflow.flink.dispatch.ClickHouseAudience;
-import io.pushflow.flink.dispatch.DispatchJob;
-import io.pushflow.flink.rabbit.RabbitSettings;
-import io.pushflow.flink.status.StatusJob;
-import io.pushflow.simulator.provider.ProviderSimulator;
-import io.pushflow.simulator.provider.SimulatorConfig;
-import io.pushflow.store.ClickHouse;
-import io.pushflow.store.ClickHouseSchema;
-import io.pushflow.store.UserStore;
 import io.pushflow.store.bench.AdminApi;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -28,11 +10,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,68 +51,24 @@ public final class Demo {
     }
 
     public static Summary run(Options o, PrintStream out) throws Exception {
-        Instant now = Instant.now();
         AdminApi api = new AdminApi(o.adminUrl(), o.adminUser(), o.adminPassword());
         api.requireHealthy();
-        ClickHouse.Config ch = ClickHouse.Config.fromEnvironment().withDatabase(o.clickHouseDatabase());
-        RabbitSettings rabbit = RabbitSettings.fromEnvironment();
-        Queues queues = new Queues(o.queuePrefix());
-        step(out, "generating %,d users into ClickHouse %s", o.users(), o.clickHouseDatabase());
-        try (ClickHouse clickHouse = new ClickHouse(ch)) {
-            ClickHouseSchema.apply(clickHouse);
-            UserStore store = new UserStore(clickHouse);
-            UserGenerator generator = new UserGenerator(o.seed(), now);
-            for (long from = 1; from <= o.users(); from += 100_000) {
-                store.insert(generator.users(from, Math.min(100_000, o.users() - from + 1)).toList());
-            }
-        }
-        fresh(rabbit, queues);
-        Path checkpoints = Files.createTempDirectory("pushflow-demo-checkpoints");
-        try {
-            return run(o, out, api, ch, rabbit, queues, checkpoints);
-        } finally {
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
-        }
-    }
-
-    private static Summary run(Options o, PrintStream out, AdminApi api, ClickHouse.Config ch, RabbitSettings rabbit, Queues queues,
-                               Path checkpoints) throws Exception {
-        List<SimulatorConfig.Rule> rules = new ArrayList<>();
-        for (int i = 0; i < CREATIVES.size(); i++) {
-            double click = o.clickRates().get(i);
-            rules.add(new SimulatorConfig.Rule(null, null, null, CREATIVES.get(i)[1], Math.min(1, 3 * click + 0.05), click));
-        }
-        SimulatorConfig simConfig = new SimulatorConfig(o.seed(), 500, 2_000, 1_500, 0.01, 0, 0, null, rules);
-        String appId = "pushflow-demo";
-        String key = "demo-key";
-        try (ProviderSimulator simulator = new ProviderSimulator(simConfig, appId, key, new InetSocketAddress("127.0.0.1", o.simulatorPort()),
-                rabbit.connectionFactory(), queues);
-             Cluster cluster = new Cluster(o.flinkPort())) {
-            step(out, "provider simulator at %s; Flink dashboard at %s", simulator.baseUrl(), cluster.url());
-            ProviderFactory provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10), 8);
-            cluster.submit("pushflow dispatch", env -> DispatchJob.build(env, new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000,
-                    checkpoints(checkpoints, "dispatch"), 1_000), new ClickHouseAudience(ch)));
-            cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32,
-                    Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200)));
-            cluster.submit("pushflow status", env -> StatusJob.build(env, new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1),
-                    Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofMillis(simConfig.openDelayMillis()
-                    + simConfig.clickDelayMillis() + simConfig.deliveryLatencyMillis()), checkpoints(checkpoints, "status"), 5_000)));
-
+        try (Stage stage = Stage.start(o, out)) {
             Marketer marketer = new Marketer(api, out);
             Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES);
             Watch watch = new Watch(api, campaign, out, o.live());
             JsonNode stats = watch.untilDone(o.window().plusMinutes(3));
-            Summary summary = Summary.of(o.users(), stats, simulator, o.clickRates(), CREATIVES);
+            Summary summary = Summary.of(o.users(), stats, stage.simulator(), o.clickRates(), CREATIVES);
             summary.print(out);
-            Report.write(o.reportDir(), summary, api, campaign, simulator.baseUrl().toString(), cluster.url(), o.adminUrl());
+            Report.write(o.reportDir(), summary, api, campaign, stage.simulator().baseUrl().toString(), stage.flinkUrl(), o.adminUrl());
             step(out, "report: %s", o.reportDir().resolve("index.html").toAbsolutePath());
             if (o.json() != null) {
                 Files.createDirectories(o.json().toAbsolutePath().getParent());
                 Files.writeString(o.json(), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
                 step(out, "summary as JSON: %s", o.json().toAbsolutePath());
             }
-            out.printf(Locale.ROOT, "%nSwagger UI:       %s/api/openapi/%nFlink dashboard:  %s%nReport:           %s%n", o.adminUrl().replaceAll("/$", ""),
-                    cluster.url(), o.reportDir().resolve("index.html").toAbsolutePath());
+            out.printf(Locale.ROOT, "%nConsole:          %s/console/%nSwagger UI:       %s/api/openapi/%nFlink dashboard:  %s%nReport:           %s%n",
+                    o.adminUrl().replaceAll("/$", ""), o.adminUrl().replaceAll("/$", ""), stage.flinkUrl(), o.reportDir().resolve("index.html").toAbsolutePath());
             if (o.keepRunning()) {
                 out.println("\nEverything keeps running (--keep-running); stop with Ctrl-C.");
                 Thread.currentThread().join();
@@ -143,21 +79,6 @@ public final class Demo {
 
     static void step(PrintStream out, String format, Object... args) {
         out.printf(Locale.ROOT, "==> " + format + "%n", args);
-    }
-
-    private static Checkpoints checkpoints(Path dir, String job) {
-        return new Checkpoints(Duration.ofSeconds(1), dir.resolve(job).toUri().toString());
-    }
-
-    /** A run starts from empty queues: what an earlier run left behind is removed. */
-    private static void fresh(RabbitSettings rabbit, Queues queues) throws Exception {
-        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-demo"); Channel channel = connection.createChannel()) {
-            for (String q : Queues.ALL) {
-                queues.declare(q, new ChannelDeclarer(channel));
-                channel.queuePurge(queues.name(q));
-                channel.queuePurge(queues.dead(q));
-            }
-        }
     }
 
     /** A local Flink cluster with its dashboard, running the jobs in this process. */

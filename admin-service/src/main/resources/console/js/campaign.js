@@ -1,0 +1,150 @@
+// One campaign: live numbers per variant, charts, and the lifecycle buttons.
+import {get, post} from './api.js';
+import {h, fill, errorBox, confirmAction} from './dom.js';
+import {count, percent, interval, duration, dateTime, isoDuration} from './format.js';
+import {num, statusBadge, progressBar, PALETTE} from './shared.js';
+import {lineChart, align} from './charts.js';
+
+const REFRESH_MS = 3000;
+
+const ACTIONS = {
+  launch: {label: 'Launch', title: 'Launch this campaign?', text: 'Sending starts at the start time (now if none) to the whole cohort.', ok: 'Launch campaign'},
+  pause: {label: 'Pause', title: 'Pause this campaign?', text: 'No more pushes go out until you resume it.', ok: 'Pause campaign'},
+  resume: {label: 'Resume', title: 'Resume this campaign?', text: 'Sending goes on where it stopped.', ok: 'Resume campaign'},
+  stop: {label: 'Stop', title: 'Stop this campaign for good?', text: 'Nobody else receives it; a stopped campaign cannot be resumed.', ok: 'Stop campaign'},
+};
+const ALLOWED = {DRAFT: ['launch'], SCHEDULED: ['pause', 'stop'], RUNNING: ['pause', 'stop'], PAUSED: ['resume', 'stop']};
+
+export async function render(view, ctx, id) {
+  let c = await get(`/campaigns/${id}`);
+  const [cohort, pushes] = await Promise.all([
+    get(`/cohorts/${c.cohortId}`).catch(() => null),
+    Promise.all(c.variants.map(v => get(`/pushes/${v.pushId}`).catch(() => null))),
+  ]);
+  const keys = c.variants.map(v => v.key);
+  const colors = keys.map((k, i) => PALETTE[i % PALETTE.length]);
+  const names = new Map(c.variants.map((v, i) => [v.key, pushes[i]?.name ?? `push ${v.pushId}`]));
+
+  const title = h('h1', {id: 'campaign-name'}, c.name);
+  const status = h('span', {id: 'campaign-status'});
+  const buttons = h('div', {class: 'actions', id: 'lifecycle'});
+  const message = h('div', {'aria-live': 'polite'});
+  const summary = h('dl', {class: 'summary', id: 'summary'});
+  const variants = h('tbody');
+  const boxes = ['share', 'click-rate', 'sends'].map(name => h('div', {class: 'chart', id: `chart-${name}`}));
+  fill(view,
+    h('p', {class: 'crumbs'}, h('a', {href: '#/campaigns'}, 'Campaigns'), ' / '),
+    h('div', {class: 'page-head'}, h('div', {}, title, status), buttons),
+    h('p', {class: 'muted'}, `${c.split.type} split · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
+      ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '',
+      c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
+    message, summary,
+    h('h2', {}, 'Variants'),
+    h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
+      h('caption', {class: 'visually-hidden'}, 'Numbers per variant'),
+      h('thead', {}, h('tr', {}, ['Variant', 'Allocation', 'Sent', 'Failed / skipped', 'Delivered', 'Opened', 'Clicked', 'Open rate', 'Click rate (95%)', 'P(best)']
+        .map(t => h('th', {scope: 'col'}, t)))),
+      variants)),
+    h('div', {class: 'charts'},
+      h('figure', {}, h('figcaption', {}, 'Allocation share per wave'), boxes[0]),
+      h('figure', {}, h('figcaption', {}, 'Click rate per variant with its 95% interval (since this page opened)'), boxes[1]),
+      h('figure', {}, h('figcaption', {}, 'Sends per minute (10-second steps)'), boxes[2])));
+
+  const series = keys.map((k, i) => ({label: k, stroke: colors[i]}));
+  const shareChart = lineChart(boxes[0], {series, yFormat: percent, yRange: [0, 1]});
+  const fromZero = (u, min, max) => [0, Math.max(max * 1.15, 1e-9)];
+  const sendsChart = lineChart(boxes[2], {series, yFormat: count, yRange: fromZero});
+  const rateSeries = keys.flatMap((k, i) => [
+    {label: k, stroke: colors[i]},
+    {label: `${k} low`, stroke: colors[i], width: 0},
+    {label: `${k} high`, stroke: colors[i], width: 0},
+  ]);
+  const rateChart = lineChart(boxes[1], {
+    series: rateSeries, yFormat: percent, yRange: fromZero,
+    bands: keys.map((k, i) => ({series: [3 * i + 3, 3 * i + 2], fill: `${colors[i]}33`})),
+  });
+  const rateHistory = [];
+
+  function showStatus() {
+    fill(status, statusBadge(c.status));
+    fill(buttons, ctx.canWrite ? (ALLOWED[c.status] ?? []).map(action => h('button', {
+      type: 'button', id: `action-${action}`, class: action === 'stop' ? 'danger' : 'primary',
+      onclick: () => act(action),
+    }, ACTIONS[action].label)) : null);
+  }
+
+  async function act(action) {
+    const a = ACTIONS[action];
+    if (!await confirmAction(a.title, `${c.name}: ${a.text}`, a.ok)) return;
+    try {
+      c = await post(`/campaigns/${id}/${action}`);
+      fill(message, h('p', {class: 'ok'}, `${a.ok.replace(' campaign', '')}: done, the campaign is now ${c.status.toLowerCase()}.`));
+      showStatus();
+    } catch (e) {
+      fill(message, errorBox(e));
+    }
+  }
+
+  function showStats(s) {
+    fill(summary,
+      item('Progress', [progressBar(s.progress, 'Progress'), percent(s.progress), ' · ', num(s.outcomes), ' of ', num(s.audience, undefined, {id: 'audience'})]),
+      item('Sent', num(s.variants.reduce((n, v) => n + v.sent, 0), undefined, {id: 'total-sent'})),
+      item('Send rate', `${count(s.sendRatePerSecond * 60)}/min`),
+      item('Time left', s.etaSeconds === null ? '–' : duration(s.etaSeconds)),
+      item('Started', c.launchedAt ? dateTime(c.launchedAt) : 'not launched'),
+      item('Data age', s.dataAgeSeconds === null ? '–' : duration(s.dataAgeSeconds)));
+    fill(variants, s.variants.map((v, i) => {
+      const skipped = Object.values(v.skipped ?? {}).reduce((a, b) => a + b, 0);
+      return h('tr', {'data-variant': v.variant},
+        h('th', {scope: 'row'}, h('span', {class: 'swatch', style: `background:${colors[i]}`}), v.variant, h('div', {class: 'muted small'}, names.get(v.variant))),
+        h('td', {}, v.share === null ? '–' : percent(v.share)),
+        h('td', {}, num(v.sent, undefined, {'data-metric': 'sent'})),
+        h('td', {title: Object.entries(v.skipped ?? {}).map(([r, n]) => `${r}: ${n}`).join(', ')}, num(v.failed), ' / ', num(skipped)),
+        h('td', {}, num(v.delivered, undefined, {'data-metric': 'delivered'})),
+        h('td', {}, num(v.opened, undefined, {'data-metric': 'opened'})),
+        h('td', {}, num(v.clicked, undefined, {'data-metric': 'clicked'})),
+        h('td', {}, percent(v.openRate.rate), h('div', {class: 'muted small'}, interval(v.openRate))),
+        h('td', {}, percent(v.clickRate.rate), h('div', {class: 'muted small'}, interval(v.clickRate))),
+        h('td', {}, percent(v.probabilityBest)));
+    }));
+    if (s.variants.some(v => v.delivered > 0)) {
+      rateHistory.push([Date.now() / 1000, ...s.variants.flatMap(v => [v.clickRate.rate, v.clickRate.low, v.clickRate.high])]);
+      rateChart.set(rateHistory[0].map((_, col) => rateHistory.map(row => row[col])));
+    }
+  }
+
+  let timer = null;
+  let stopped = false;
+  async function refresh() {
+    try {
+      const [fresh, stats, share, sends] = await Promise.all([
+        get(`/campaigns/${id}`), get(`/campaigns/${id}/stats`),
+        get(`/campaigns/${id}/stats/timeseries?metric=share&step=PT5S`),
+        get(`/campaigns/${id}/stats/timeseries?metric=sends&step=PT10S`)]);
+      if (stopped) return;
+      if (fresh.status !== c.status) {
+        c = fresh;
+        showStatus();
+      }
+      showStats(stats);
+      shareChart.set(align(share, keys));
+      sendsChart.set(align(sends, keys, 6));
+    } catch (e) {
+      if (!stopped) fill(message, errorBox(e));
+    }
+    if (!stopped) timer = setTimeout(refresh, REFRESH_MS);
+  }
+  showStatus();
+  await refresh();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    shareChart.destroy();
+    sendsChart.destroy();
+    rateChart.destroy();
+  };
+}
+
+function item(label, value) {
+  return h('div', {}, h('dt', {}, label), h('dd', {}, value));
+}

@@ -1,0 +1,252 @@
+package io.pushflow.admin;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.pushflow.admin.support.Api;
+import io.pushflow.admin.support.ApiTestBase;
+import io.pushflow.admin.support.Browser;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.user.UserGenerator;
+import io.pushflow.store.ClickHouse;
+import io.pushflow.store.UserStore;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's pages in a real browser (Debian's headless Chromium) against the real API: sign-in, the cohort
+ * builder's live count, the creative editor with its preview, campaign creation, and what a viewer does not see.
+ * The campaign page with live numbers needs the jobs and the simulator: the demo module's ConsoleCampaignTest.
+ */
+@MicronautTest
+class ConsoleTest extends ApiTestBase {
+
+    private static final int USERS = 3_000;
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Inject
+    EmbeddedServer server;
+
+    private Browser browser;
+    private String url;
+
+    @BeforeAll
+    void usersAndBrowser() throws Exception {
+        try (ClickHouse clickHouse = env.clickHouse()) {
+            new UserStore(clickHouse).insert(new UserGenerator(3, Instant.now()).users(1, USERS).toList());
+        }
+        url = server.getURL().toString();
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void closeBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void the_console_and_its_chart_library_are_served_without_credentials_and_me_names_the_roles() {
+        Api.Reply page = as(null).get("/console/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("/console/js/app.js", "/console/vendor/uplot/uPlot.min.css");
+        for (String file : List.of("/console", "/console/js/app.js", "/console/console.css", "/console/vendor/uplot/uPlot.esm.js",
+                "/console/vendor/uplot/uPlot.min.css")) {
+            assertThat(as(null).get(file).status()).as(file).isEqualTo(200);
+        }
+        assertThat(as("marketer").get("/api/v1/me").json()).isEqualTo(Map.of("name", "marketer", "roles", List.of("marketer")));
+        assertThat(as("viewer").get("/api/v1/me").json()).isEqualTo(Map.of("name", "viewer", "roles", List.of("viewer")));
+        assertThat(as("admin").get("/api/v1/me").json()).isEqualTo(Map.of("name", "admin", "roles", List.of("admin")));
+        assertThat(as(null).get("/api/v1/me").status()).isEqualTo(401);
+        var scripted = org.junit.jupiter.api.Assertions.assertThrows(io.micronaut.http.client.exceptions.HttpClientResponseException.class,
+                () -> client.toBlocking().exchange(io.micronaut.http.HttpRequest.GET("/api/v1/me").header("X-Requested-With", "XMLHttpRequest")));
+        assertThat(scripted.code()).isEqualTo(401);
+        assertThat(scripted.getResponse().getHeaders().contains("WWW-Authenticate")).as("no challenge to open the browser's dialog").isFalse();
+    }
+
+    @Test
+    void a_wrong_password_keeps_the_sign_in_form_and_says_so() {
+        assertThat(browser.signInRefused(url, "marketer", "not-the-password")).contains("wrong");
+        assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void a_marketer_builds_a_cohort_and_sees_the_count_the_api_gives() throws Exception {
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/cohorts/new");
+        assertThat(shownCount()).isEqualTo(USERS);   // no conditions: everyone
+
+        browser.visible("button[data-key='root:add-condition']").click();
+        new Select(browser.visible("select[data-key='root.0:field']")).selectByValue("sports");
+        new Select(browser.visible("select[data-key='root.0:op']")).selectByValue("has_any");
+        for (String sport : List.of("kitesurfing", "windsurfing")) {
+            browser.visible("#filter input[type=checkbox][value=" + sport + "]").click();
+        }
+        awaitCountOfShownFilter();
+
+        browser.visible("button[data-key='root:add-group']").click();
+        new Select(browser.visible("select[data-key='root.1.0:field']")).selectByValue("country");
+        new Select(browser.visible("select[data-key='root.1.0:op']")).selectByValue("in");
+        browser.visible("#filter .group .group input.cond-value").sendKeys("PT, ES, FR, DE, US");
+        browser.visible("button[data-key='root.1:add-condition']").click();
+        new Select(browser.visible("select[data-key='root.1.1:field']")).selectByValue("is_pro");
+        long count = awaitCountOfShownFilter();
+        Map<String, Object> filter = shownFilter();
+        assertThat(filter).containsKey("all");
+        assertThat(count).isPositive().isLessThan(USERS);
+        assertThat(browser.find("#match-count").getText()).isEqualTo(String.format(java.util.Locale.US, "%,d", count));
+
+        browser.find("#cohort-name").sendKeys("Kiters and windsurfers, PT ES FR DE US or pro");
+        browser.screenshot("cohort-builder");
+        browser.find("#save-cohort").click();
+        long id = Long.parseLong(browser.visible("#cohort-saved").getAttribute("data-id"));
+        Map<String, Object> saved = as("marketer").get("/api/v1/cohorts/" + id).json();
+        assertThat(saved.get("name")).isEqualTo("Kiters and windsurfers, PT ES FR DE US or pro");
+        assertThat(((Number) as("marketer").get("/api/v1/cohorts/" + id + "/size").json().get("count")).longValue()).isEqualTo(count);
+    }
+
+    @Test
+    void a_marketer_writes_a_creative_per_locale_next_to_its_preview() throws Exception {
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/creatives/new");
+        browser.visible("#push-name").sendKeys("Wind alert, two languages");
+        browser.find("#text-title").sendKeys("Wind is on");
+        browser.find("#text-body").sendKeys("25 knots at your spot tomorrow");
+        assertThat(browser.find("#preview-title").getText()).isEqualTo("Wind is on");
+        browser.find("#new-locale").sendKeys("pt");
+        browser.find("#add-locale").click();
+        assertThat(browser.visible(".tab[aria-selected=true]").getAttribute("data-locale")).isEqualTo("pt");
+        clearAndType(browser.find("#text-title"), "Há vento");
+        clearAndType(browser.find("#text-body"), "25 nós no teu spot amanhã");
+        assertThat(browser.find("#preview-title").getText()).isEqualTo("Há vento");
+        assertThat(browser.find("#preview-body").getText()).isEqualTo("25 nós no teu spot amanhã");
+        browser.find("#push-link").sendKeys("windy://spot/123");
+        browser.screenshot("creatives");
+        browser.find("#save-creative").click();
+        long id = Long.parseLong(browser.visible("#creative-saved").getAttribute("data-id"));
+        Map<String, Object> push = as("viewer").get("/api/v1/pushes/" + id).json();
+        assertThat(push.get("texts")).isEqualTo(Map.of("en", Map.of("title", "Wind is on", "body", "25 knots at your spot tomorrow"),
+                "pt", Map.of("title", "Há vento", "body", "25 nós no teu spot amanhã")));
+        assertThat(push.get("defaultLocale")).isEqualTo("en");
+        assertThat(push.get("deepLink")).isEqualTo("windy://spot/123");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_marketer_creates_a_draft_campaign_from_a_cohort_and_two_creatives() throws Exception {
+        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters for the form")).id();
+        String tag = Long.toString(System.nanoTime(), 36);
+        as("marketer").post("/api/v1/pushes", push("Form A " + tag)).id();
+        as("marketer").post("/api/v1/pushes", push("Form B " + tag)).id();
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.visible("#new-campaign").click();
+        browser.visible("#c-name").sendKeys("Console draft " + tag);
+        new Select(browser.find("#c-cohort")).selectByVisibleText("Kiters for the form");
+        assertThat(browser.visible("#c-cohort-size .num").getAttribute("data-value"))
+                .isEqualTo(String.valueOf(as("marketer").get("/api/v1/cohorts/" + cohort + "/size").json().get("count")));
+        for (String name : List.of("Form A " + tag, "Form B " + tag)) {
+            browser.find("input.variant-pick[data-name='" + name + "']").click();
+        }
+        new Select(browser.find("#c-split")).selectByValue("BANDIT");
+        clearAndType(browser.find("#c-window"), "30");
+        new Select(browser.find("#c-window-unit")).selectByValue("M");
+        browser.find("#c-rate").sendKeys("500");
+        browser.find("#c-cap").click();
+        browser.screenshot("campaign-creation");
+        browser.find("#create-campaign").click();
+        browser.await(WAIT, d -> d.getCurrentUrl().matches(".*#/campaigns/\\d+$") ? true : null);
+        long id = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*/", ""));
+        Map<String, Object> campaign = as("viewer").get("/api/v1/campaigns/" + id).json();
+        assertThat(campaign).containsEntry("status", "DRAFT").containsEntry("duration", "PT30M").containsEntry("sendRateLimit", 500)
+                .containsEntry("cohortId", (int) cohort);
+        assertThat((List<Object>) campaign.get("variants")).hasSize(2);
+        assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT");
+        assertThat((Map<String, Object>) campaign.get("frequencyCap")).containsEntry("count", 2).containsEntry("period", "PT24H");
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
+        assertThat(browser.visible("#action-launch").getText()).isEqualTo("Launch");
+    }
+
+    @Test
+    void a_viewer_sees_no_launch_create_or_save_buttons_and_the_api_refuses_anyway() throws Exception {
+        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters for the viewer")).id();
+        long a = as("marketer").post("/api/v1/pushes", push("Viewer A")).id();
+        long b = as("marketer").post("/api/v1/pushes", push("Viewer B")).id();
+        long id = as("marketer").post("/api/v1/campaigns", Map.of("name", "Viewer's draft", "app", "windy-ios", "cohortId", cohort,
+                "variants", List.of(Map.of("pushId", a), Map.of("pushId", b)), "split", Map.of("type", "BANDIT"), "duration", "PT1H")).id();
+
+        browser.signIn(url, "viewer", "viewer-pw");
+        assertThat(browser.visible("tr[data-campaign='" + id + "']").getText()).contains("Viewer's draft", "draft");
+        assertThat(browser.driver.findElements(By.id("new-campaign"))).isEmpty();
+        browser.go(url, "#/campaigns/" + id);
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
+        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).isEmpty();
+        browser.go(url, "#/creatives/" + a);
+        assertThat(browser.visible("#push-name").isEnabled()).isFalse();
+        assertThat(browser.driver.findElements(By.id("save-creative"))).isEmpty();
+        browser.go(url, "#/cohorts/" + cohort);
+        browser.visible("#match-count");
+        assertThat(browser.driver.findElements(By.id("save-cohort"))).isEmpty();
+        assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void the_builder_and_the_creation_form_fit_a_tablet() throws Exception {
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.driver.manage().window().setSize(Browser.TABLET);
+        try {
+            for (String page : List.of("#/cohorts/new", "#/creatives/new", "#/campaigns/new", "#/campaigns")) {
+                browser.go(url, page);
+                browser.visible("main h1");
+                assertThat(browser.overflowsHorizontally()).as(page).isFalse();
+            }
+            browser.go(url, "#/cohorts/new");
+            browser.visible("#match-count");
+            browser.screenshot("tablet-cohort-builder");
+        } finally {
+            browser.driver.manage().window().setSize(Browser.LAPTOP);
+        }
+    }
+
+    /** Waits until the count shown is the API's for the filter shown (as JSON beside the count), and returns it. */
+    private long awaitCountOfShownFilter() {
+        return browser.await(WAIT, d -> {
+            Map<String, Object> filter = shownFilter();
+            Api.Reply reply = as("marketer").post("/api/v1/cohorts/preview", Map.of("filter", filter));
+            if (reply.status() != 200) {
+                return null;
+            }
+            long expected = ((Number) reply.json().get("count")).longValue();
+            var shown = d.findElements(By.cssSelector("#match:not(.stale) #match-count"));
+            return !shown.isEmpty() && shown.get(0).getAttribute("data-value").equals(Long.toString(expected)) ? expected : null;
+        });
+    }
+
+    private long shownCount() {
+        return Long.parseLong(browser.await(WAIT, d -> d.findElements(By.cssSelector("#match:not(.stale) #match-count")).stream().findFirst()
+                .orElse(null)).getAttribute("data-value"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> shownFilter() {
+        String json = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "return document.getElementById('filter-json').textContent");
+        return Json.read(json, Map.class);
+    }
+
+    private static void clearAndType(WebElement input, String text) {
+        input.clear();
+        input.sendKeys(text);
+    }
+}
