@@ -36,7 +36,7 @@ export async function render(view, ctx, id) {
     h('p', {class: 'crumbs'}, h('a', {href: '#/campaigns'}, 'Campaigns'), ' / '),
     h('div', {class: 'page-head'}, h('div', {}, title, status), buttons),
     h('p', {class: 'muted'}, `${c.split.type} split · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
-      ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '',
+      ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
       c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
     message, summary,
     h('h2', {}, 'Variants'),

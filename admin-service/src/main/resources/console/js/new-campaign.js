@@ -30,6 +30,9 @@ export async function render(view, ctx) {
   const windowUnit = h('select', {id: 'c-window-unit', 'aria-label': 'Window unit'},
     h('option', {value: 'M'}, 'minutes'), h('option', {value: 'H', selected: true}, 'hours'), h('option', {value: 'D'}, 'days'));
   const rateLimit = h('input', {id: 'c-rate', type: 'number', min: 1, max: 1000000, placeholder: 'no limit'});
+  const pace = h('select', {id: 'c-pace'},
+    h('option', {value: 'EVEN'}, 'spread over the window (the split test learns)'),
+    h('option', {value: 'ASAP'}, 'as fast as the rate limit allows'));
   const quietOn = h('input', {id: 'c-quiet', type: 'checkbox'});
   const quietStart = h('input', {id: 'c-quiet-start', type: 'time', value: '22:00'});
   const quietEnd = h('input', {id: 'c-quiet-end', type: 'time', value: '08:00'});
@@ -80,6 +83,7 @@ export async function render(view, ctx) {
       startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
       duration: `P${windowUnit.value === 'D' ? `${windowAmount.value}D` : `T${windowAmount.value}${windowUnit.value}`}`,
       sendRateLimit: rateLimit.value ? Number(rateLimit.value) : null,
+      pace: pace.value,
       quietHours: quietOn.checked ? {start: quietStart.value, end: quietEnd.value} : null,
       frequencyCap: capOn.checked ? {count: Number(capCount.value), period: capPeriod.value} : null,
     };
@@ -114,6 +118,7 @@ export async function render(view, ctx) {
           field('Start (your local time; empty: at launch)', startAt),
           h('div', {class: 'field'}, h('label', {for: 'c-window'}, 'Send window'), h('div', {class: 'row'}, windowAmount, windowUnit))),
         h('div', {class: 'grid2'}, field('Holdout (control group, %)', holdout), field('Send rate limit (pushes per second)', rateLimit)),
+        h('div', {class: 'grid2'}, field('Pace', pace)),
         h('div', {class: 'grid2'},
           h('div', {class: 'field'}, h('label', {class: 'inline'}, quietOn, ' Quiet hours (user\'s time zone)'),
             h('div', {class: 'row'}, h('label', {for: 'c-quiet-start', class: 'visually-hidden'}, 'Quiet from'), quietStart, ' to ',

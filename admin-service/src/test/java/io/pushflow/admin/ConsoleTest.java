@@ -163,6 +163,7 @@ class ConsoleTest extends ApiTestBase {
         clearAndType(browser.find("#c-window"), "30");
         new Select(browser.find("#c-window-unit")).selectByValue("M");
         browser.find("#c-rate").sendKeys("500");
+        new Select(browser.find("#c-pace")).selectByValue("ASAP");
         browser.find("#c-cap").click();
         browser.screenshot("campaign-creation");
         browser.find("#create-campaign").click();
@@ -170,7 +171,7 @@ class ConsoleTest extends ApiTestBase {
         long id = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*/", ""));
         Map<String, Object> campaign = as("viewer").get("/api/v1/campaigns/" + id).json();
         assertThat(campaign).containsEntry("status", "DRAFT").containsEntry("duration", "PT30M").containsEntry("sendRateLimit", 500)
-                .containsEntry("cohortId", (int) cohort);
+                .containsEntry("pace", "ASAP").containsEntry("cohortId", (int) cohort);
         assertThat((List<Object>) campaign.get("variants")).hasSize(2);
         assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT");
         assertThat((Map<String, Object>) campaign.get("frequencyCap")).containsEntry("count", 2).containsEntry("period", "PT24H");
