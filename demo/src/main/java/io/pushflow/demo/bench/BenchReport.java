@@ -80,6 +80,20 @@ public final class BenchReport {
                         ratio(r.path("ratioToClickHouse").asDouble()), ""));
                 out.add(new Row("e2e", "time to first push; Flink process peak memory",
                         String.format(Locale.ROOT, "%.1f s; %,d MB", r.path("firstPushSeconds").asDouble(), r.path("flinkPeakRssBytes").asLong() >> 20), "", "", "1"));
+                double pushes = r.path("pushesPerSecond").asDouble();
+                out.add(new Row("e2e", "goal: at least 50,000 pushes/s end to end", pushes >= 50_000 ? "met" : String.format(Locale.ROOT,
+                        "not met (%.0f%% of it)", 100 * pushes / 50_000), "", "", ""));
+                StringBuilder cpu = new StringBuilder();
+                double busy = 0;
+                for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> r.path("cpuSeconds").fields()) {
+                    if (e.getValue().isNumber()) {
+                        cpu.append(cpu.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                                .append(Math.round(e.getValue().asDouble() / r.path("users").asDouble() * 1e6)).append(" µs");
+                        busy += e.getValue().asDouble();
+                    }
+                }
+                out.add(new Row("e2e", "where the CPU went, per user", cpu.toString(), String.format(Locale.ROOT, "%.2f of %d cores busy",
+                        busy / r.path("seconds").asDouble(), r.path("machine").path("cores").asInt()), "", "1"));
             }
             case "scale" -> {
                 for (JsonNode run : r.path("runs")) {
@@ -125,6 +139,40 @@ public final class BenchReport {
                             String.format(Locale.ROOT, "offline replay median %.1f%%", 100 * offline.path("p50").asDouble()), "",
                             String.format(Locale.ROOT, "1 pipeline run; offline %d (%.1f–%.1f%%)", offline.path("n").asInt(), 100 * offline.path("min").asDouble(),
                                     100 * offline.path("max").asDouble())));
+                }
+            }
+            case "admin" -> {
+                for (String load : List.of("campaigns-list", "push", "mix", "writes", "cohort-fields")) {
+                    StringBuilder rates = new StringBuilder();
+                    String latency = "";
+                    String spreads = "";
+                    long non2xx = 0;
+                    for (JsonNode res : r.path("results")) {
+                        if (!res.path("load").asText().equals(load)) {
+                            continue;
+                        }
+                        rates.append(rates.length() == 0 ? "" : " / ").append(num(res.path("requestsPerSecond").path("median").asDouble()));
+                        spreads += (spreads.isEmpty() ? "" : ", ") + Math.round(res.path("requestsPerSecond").path("spreadPercent").asDouble()) + "%";
+                        non2xx += res.path("non2xx").asLong();
+                        if (res.path("connections").asInt() == 32) {
+                            latency = String.format(Locale.ROOT, "; at 32: p50 %.1f ms, p99 %.0f ms", res.path("p50Millis").path("median").asDouble(),
+                                    res.path("p99Millis").path("median").asDouble());
+                        }
+                    }
+                    String raw = "";
+                    String ratio = "";
+                    if (load.equals("campaigns-list")) {
+                        raw = "its SQL over JDBC " + num(r.path("rawListSql").path("perSecond").path("median").asDouble()) + " lists/s";
+                        StringBuilder ratios = new StringBuilder();
+                        for (JsonNode x : r.path("ratios")) {
+                            if (x.path("load").asText().equals(load)) {
+                                ratios.append(ratios.length() == 0 ? "" : " / ").append(ratio(x.path("overRawList").asDouble()));
+                            }
+                        }
+                        ratio = ratios.toString();
+                    }
+                    out.add(new Row("admin", load + " under wrk, Basic auth, 8 / 32 / 128 connections: req/s" + (non2xx > 0 ? " (" + non2xx + " non-2xx)" : ""),
+                            rates + latency, raw, ratio, r.path("runs").asInt() + " each (" + spreads + ")"));
                 }
             }
             default -> out.add(new Row(scenario, "see bench-results/" + scenario + ".json", "", "", "", ""));
