@@ -105,11 +105,7 @@ public final class Stage implements AutoCloseable {
     /** A run starts from empty queues: what an earlier run left behind is removed. */
     private static void fresh(RabbitSettings rabbit, Queues queues) throws Exception {
         try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-demo"); Channel channel = connection.createChannel()) {
-            for (String q : Queues.ALL) {
-                queues.declare(q, new ChannelDeclarer(channel));
-                channel.queuePurge(queues.name(q));
-                channel.queuePurge(queues.dead(q));
-            }
+            new ChannelDeclarer(channel).declareEmpty(queues);
         }
     }
 

@@ -24,6 +24,15 @@ public record ChannelDeclarer(Channel channel) implements Queues.Declarer {
         channel.queueBind(queue, exchange, "");
     }
 
+    /** Declares every queue of {@code queues} and empties it and its dead-letter queue (a run that starts afresh). */
+    public void declareEmpty(Queues queues) throws IOException {
+        for (String q : Queues.ALL) {
+            queues.declare(q, this);
+            channel.queuePurge(queues.name(q));
+            channel.queuePurge(queues.dead(q));
+        }
+    }
+
     /** Removes every queue, dead-letter queue and exchange of {@code queues} (a test's or a benchmark's own prefix). */
     public void removeAll(Queues queues) throws IOException {
         for (String q : Queues.ALL) {

@@ -88,11 +88,7 @@ final class Pipeline implements AutoCloseable {
     /** Every queue of the prefix exists and is empty (the admin service and the jobs declared them already). */
     void emptyQueues() throws Exception {
         try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-bench"); Channel channel = connection.createChannel()) {
-            for (String q : Queues.ALL) {
-                queues.declare(q, new ChannelDeclarer(channel));
-                channel.queuePurge(queues.name(q));
-                channel.queuePurge(queues.dead(q));
-            }
+            new ChannelDeclarer(channel).declareEmpty(queues);
         }
     }
 
