@@ -6,6 +6,7 @@ import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MappingIterator;
 import io.pushflow.core.json.Json;
 
 import java.io.BufferedReader;
@@ -110,6 +111,22 @@ public final class ClickHouse implements AutoCloseable {
                 if (!line.isBlank()) {
                     rows.add(Json.MAPPER.readValue(line, ROW));
                 }
+            }
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("reading the result of: " + abbreviate(sql), e);
+        }
+        return rows;
+    }
+
+    /** Runs a SELECT and binds each row to {@code type} as it streams in (its fields named as the columns). */
+    public <T> List<T> select(String sql, Class<T> type) {
+        List<T> rows = new ArrayList<>();
+        try (QueryResponse response = await(client.query(sql + "\nFORMAT JSONEachRow", settings()));
+             MappingIterator<T> it = Json.MAPPER.readerFor(type).readValues(response.getInputStream())) {
+            while (it.hasNextValue()) {
+                rows.add(it.nextValue());
             }
         } catch (ClickHouseException e) {
             throw e;

@@ -9,11 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Users to and from the JSONEachRow rows of ClickHouse {@code users}, the fast encodings included. */
 public final class UserRows {
@@ -71,32 +67,36 @@ public final class UserRows {
         return ClickHouse.dateTime(instant);
     }
 
-    /** A row as {@link ClickHouse#select} returns it. */
-    @SuppressWarnings("unchecked")
-    public static User fromRow(Map<String, Object> row) {
-        return new User(
-                number(row.get("user_id")),
-                (String) row.get("app"),
-                (String) row.get("platform"),
-                (String) row.get("push_token"),
-                number(row.get("token_valid")) == 1,
-                number(row.get("subscribed")) == 1,
-                number(row.get("is_pro")) == 1,
-                ((String) row.get("country")).replace("\0", ""),
-                (String) row.get("locale"),
-                (String) row.get("timezone"),
-                (String) row.get("app_version"),
-                new ArrayList<>((List<String>) row.get("sports")),
-                instant((String) row.get("last_active_at")),
-                instant((String) row.get("installed_at")),
-                number(row.get("version")));
+    /** What a read of users selects: the columns a {@link User} holds, times as epoch seconds (cheaper to read than text). */
+    static final String SELECT = "user_id, app, platform, push_token, token_valid, subscribed, is_pro, country, locale, timezone,"
+            + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version";
+
+    /**
+     * One row of {@link #SELECT}, bound by Jackson straight from the JSONEachRow line (no map per row: a campaign's
+     * audience pages are read this way, 100,000 rows a wave). 64-bit integers arrive quoted and are coerced.
+     */
+    static final class Row {
+        public long user_id;
+        public String app;
+        public String platform;
+        public String push_token;
+        public int token_valid;
+        public int subscribed;
+        public int is_pro;
+        public String country;
+        public String locale;
+        public String timezone;
+        public String app_version;
+        public List<String> sports;
+        public long last_active_s;
+        public long installed_s;
+        public long version;
+
+        User toUser() {
+            return new User(user_id, app, platform, push_token, token_valid == 1, subscribed == 1, is_pro == 1,
+                    country.replace("\0", ""), locale, timezone, app_version, sports,
+                    Instant.ofEpochSecond(last_active_s), Instant.ofEpochSecond(installed_s), version);
+        }
     }
 
-    private static long number(Object value) {
-        return value instanceof Number n ? n.longValue() : Long.parseUnsignedLong(value.toString());
-    }
-
-    private static Instant instant(String value) {
-        return LocalDateTime.parse(value, ClickHouse.DATE_TIME).toInstant(ZoneOffset.UTC);
-    }
 }

@@ -64,9 +64,10 @@ public final class UserStore {
         long last = Long.MAX_VALUE; // asked only when the first range does not fill the page
         while (page.size() < limit && from < last) {
             long to = span > last - from ? last : from + span;
-            clickHouse.select("SELECT * FROM " + table + " FINAL WHERE user_id > " + from + " AND user_id <= " + to
-                            + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()))
-                    .forEach(row -> page.add(UserRows.fromRow(row)));
+            for (UserRows.Row row : clickHouse.select("SELECT " + UserRows.SELECT + " FROM " + table + " FINAL WHERE user_id > " + from
+                    + " AND user_id <= " + to + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()), UserRows.Row.class)) {
+                page.add(row.toUser());
+            }
             from = to;
             span = Math.min(span * 2, Long.MAX_VALUE / 4);
             if (last == Long.MAX_VALUE && page.size() < limit) {
@@ -91,8 +92,8 @@ public final class UserStore {
             return List.of();
         }
         String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-        return clickHouse.select("SELECT * FROM " + table + " FINAL WHERE user_id IN (" + list + ") ORDER BY user_id")
-                .stream().map(UserRows::fromRow).toList();
+        return clickHouse.select("SELECT " + UserRows.SELECT + " FROM " + table + " FINAL WHERE user_id IN (" + list + ") ORDER BY user_id",
+                UserRows.Row.class).stream().map(UserRows.Row::toUser).toList();
     }
 
     public long countAll() {
