@@ -13,8 +13,12 @@ import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
 import io.pushflow.flink.CampaignMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -24,6 +28,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * Paces one campaign's audience across its send window: LAUNCH plans it, a processing-time timer fires a wave
@@ -32,8 +39,12 @@ import java.util.List;
  * UPDATE takes new limits. The cursor lives in keyed state and moves in the same step as the wave's output,
  * so a restore from a checkpoint resumes where it was, never from the start. Feedback (settled deliveries
  * and clicks per variant) accumulates in the same state and steers the bandit's next shares.
+ *
+ * <p>The outbox sink holds every batch until the checkpoint after it completes (then it publishes them), so a
+ * wave waits while this subtask has more than two full waves released and not yet past a completed checkpoint:
+ * a slow checkpoint then slows the release instead of filling the heap (a 5M-user ASAP campaign did).
  */
-public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> {
+public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> implements CheckpointedFunction, CheckpointListener {
 
     public static final String UID = "wave-planner";
     /** Each variant's share of each wave, for ClickHouse campaign_allocations. */
@@ -41,6 +52,9 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     /** A campaign that has released its audience, for the admin service. */
     public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") { };
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
+
+    /** How soon a wave held back by uncommitted batches looks again. */
+    static final long BACKLOG_RETRY_MILLIS = 200;
 
     public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
 
@@ -51,6 +65,11 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     private transient AudienceSource audience;
     private transient ValueState<PlanState> plan;
     private transient CampaignMetrics metrics;
+    /** Users this subtask released since it started, and how many of them a completed checkpoint has passed. */
+    private transient long releasedTotal;
+    private transient long committedTotal;
+    /** {@link #releasedTotal} at each pending checkpoint's barrier. */
+    private transient NavigableMap<Long, Long> releasedAtBarrier;
 
     public WavePlanner(AudienceSource.Factory audienceFactory, Duration waveInterval, int maxWave, int batchSize) {
         this.audienceFactory = audienceFactory;
@@ -64,6 +83,31 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         plan = getRuntimeContext().getState(PLAN);
         audience = audienceFactory.open();
         metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
+        releasedAtBarrier = new TreeMap<>();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // nothing to restore: after a restart nothing released is held by the sink any more
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        releasedAtBarrier.put(context.getCheckpointId(), releasedTotal);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        Map.Entry<Long, Long> passed = releasedAtBarrier.floorEntry(checkpointId);
+        if (passed != null) {
+            committedTotal = Math.max(committedTotal, passed.getValue());
+            releasedAtBarrier.headMap(checkpointId, true).clear();
+        }
+    }
+
+    /** Users released and still held by the sink until a checkpoint completes. */
+    long uncommitted() {
+        return releasedTotal - committedTotal;
     }
 
     @Override
@@ -184,6 +228,11 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             complete(state, ctx, timestamp);
             return;
         }
+        if (uncommitted() >= 2L * maxWave) {
+            schedule(state, timestamp + Math.min(waveIntervalMillis, BACKLOG_RETRY_MILLIS), ctx); // the sink is behind: try again soon
+            plan.update(state);
+            return;
+        }
         List<User> page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
         if (page.isEmpty()) {
             complete(state, ctx, timestamp);
@@ -242,6 +291,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             ctx.output(ALLOCATIONS, allocation);
         }
         state.cursor = page.get(page.size() - 1).userId();
+        releasedTotal += page.size();
         state.released += sent.size();
         state.heldOut += held.size();
         metrics.inc(c.campaignId, "released", sent.size());

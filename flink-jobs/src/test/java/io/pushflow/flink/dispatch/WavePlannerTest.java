@@ -149,6 +149,33 @@ class WavePlannerTest {
     }
 
     @Test
+    void waves_wait_while_two_waves_are_released_and_no_checkpoint_has_passed_them() throws Exception {
+        var operator = new KeyedProcessOperator<>(new WavePlanner(AUDIENCE, Duration.ofMillis(WAVE), 1_000, 500));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            h.open();
+            DispatchEvent launch = control("LAUNCH", 1, "AB_FIXED", 0, 60 * 60_000);
+            launch.control.asap = true;
+            h.processElement(launch, T0);
+            h.setProcessingTime(T0);
+            h.setProcessingTime(T0 + WAVE);
+            assertThat(ids(drain(h))).hasSize(2_000); // two full waves, nothing committed yet
+            h.setProcessingTime(T0 + 2 * WAVE);
+            h.setProcessingTime(T0 + 3 * WAVE);
+            assertThat(drain(h)).isEmpty();
+
+            h.snapshot(1, T0 + 3 * WAVE); // the barrier passes both waves
+            h.setProcessingTime(T0 + 4 * WAVE);
+            assertThat(drain(h)).isEmpty(); // taken, not yet complete: the sink still holds them
+            h.notifyOfCompletedCheckpoint(1);
+            h.setProcessingTime(T0 + 5 * WAVE);
+            h.setProcessingTime(T0 + 6 * WAVE);
+            h.setProcessingTime(T0 + 7 * WAVE);
+            assertThat(ids(drain(h))).hasSize(2_000).doesNotHaveDuplicates(); // two more waves, then it waits again
+        }
+    }
+
+    @Test
     void pause_stops_the_waves_and_resume_continues_from_the_cursor() throws Exception {
         try (var h = harness()) {
             h.open();
