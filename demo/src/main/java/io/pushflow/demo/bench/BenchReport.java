@@ -80,6 +80,11 @@ public final class BenchReport {
                         ratio(r.path("ratioToClickHouse").asDouble()), ""));
                 out.add(new Row("e2e", "time to first push; Flink process peak memory",
                         String.format(Locale.ROOT, "%.1f s; %,d MB", r.path("firstPushSeconds").asDouble(), r.path("flinkPeakRssBytes").asLong() >> 20), "", "", "1"));
+                if (r.has("warmupUsers")) {
+                    out.add(new Row("e2e", String.format(Locale.ROOT, "before it, the warm-up campaign on the fresh cluster (%s users, JIT compiling)",
+                            people(r.path("warmupUsers").asLong())), String.format(Locale.ROOT, "%s users/s; first push %.1f s",
+                            num(r.path("warmupUsersPerSecond").asDouble()), r.path("warmupFirstPushSeconds").asDouble()), "", "", "1"));
+                }
                 double pushes = r.path("pushesPerSecond").asDouble();
                 out.add(new Row("e2e", "goal: at least 50,000 pushes/s end to end", pushes >= 50_000 ? "met" : String.format(Locale.ROOT,
                         "not met (%.0f%% of it)", 100 * pushes / 50_000), "", "", ""));

@@ -173,16 +173,17 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         }
         state.campaigns = append(state.campaigns, push.campaignId);
         state.forgetAtMillis = append(state.forgetAtMillis, Math.max(rules.windowEndMillis, now) + REMEMBER_AFTER_WINDOW_MILLIS);
-        Verdict verdict = check(push, rules, state, now);
+        User user = current(push, state);
+        Verdict verdict = check(push, user, rules, state, now);
         if (verdict.is(Verdict.Kind.SEND) || verdict.is(Verdict.Kind.DEFER)) {
             state.sentAtMillis = new SendHistory(state.sentAtMillis).with(Instant.ofEpochMilli(verdict.notBeforeMillis)).sentAtMillis();
-            verdict.pushToken = current(push, state).pushToken();
+            verdict.pushToken = user.pushToken();
         }
         users.update(state);
         return verdict;
     }
 
-    private Verdict check(UserPush push, CampaignRules rules, UserState state, long now) {
+    private Verdict check(UserPush push, User user, CampaignRules rules, UserState state, long now) {
         if (rules.is(CampaignRules.Status.STOPPED)) {
             return Verdict.of(push, Verdict.Kind.SKIP, Reason.CAMPAIGN_STOPPED, now);
         }
@@ -190,7 +191,6 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
             return Verdict.of(push, Verdict.Kind.SKIP, Reason.HOLDOUT, now);
         }
         long id = push.user.userId;
-        User user = current(push, state);
         if (unsubscribed.isSuppressed(id) || !user.subscribed()) {
             return Verdict.of(push, Verdict.Kind.SKIP, Reason.UNSUBSCRIBED, now);
         }
