@@ -145,8 +145,13 @@ public final class ClickHouse implements AutoCloseable {
 
     /** Inserts rows given as JSONEachRow lines. */
     public void insertJsonEachRow(String table, byte[] body) {
+        insert(table, body, ClickHouseFormat.JSONEachRow);
+    }
+
+    /** Inserts rows encoded in {@code format} (JSONEachRow or RowBinary, which both server versions read). */
+    public void insert(String table, byte[] body, ClickHouseFormat format) {
         InsertSettings settings = new InsertSettings().serverSetting("max_execution_time", seconds());
-        try (var ignored = await(client.insert(table, new ByteArrayInputStream(body), ClickHouseFormat.JSONEachRow, settings))) {
+        try (var ignored = await(client.insert(table, new ByteArrayInputStream(body), format, settings))) {
             // the row count is not reported by 18.16
         } catch (ClickHouseException e) {
             throw e;

@@ -7,9 +7,8 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
-import io.pushflow.flink.delivery.Outcome;
+import io.pushflow.flink.delivery.Outcomes;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import io.pushflow.flink.dispatch.OutboxUser;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
 
@@ -40,14 +39,7 @@ final class RawRates {
 
     /** One outbox batch as the dispatch job writes it: {@code users} users of the campaign's audience. */
     static byte[] outboxBatch(List<User> users) {
-        OutboxBatch b = new OutboxBatch();
-        b.campaignId = 1;
-        b.campaignVersion = 1;
-        b.variant = "A";
-        b.wave = 1;
-        b.batchId = OutboxBatch.batchId(1, 1, "A", 0);
-        b.users = users.stream().map(OutboxUser::of).toArray(OutboxUser[]::new);
-        return Json.write(b).getBytes(StandardCharsets.UTF_8);
+        return Json.write(OutboxBatch.of(OutboxBatch.batchId(1, 1, "A", 0), 1, 1, "A", 1, users)).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -93,7 +85,7 @@ final class RawRates {
 
     /**
      * {@code rows} outcome rows into {@code push_sends} of a scratch campaign id, {@code batch} rows per
-     * JSONEachRow insert, from {@code writers} threads (the sink's subtasks); the scratch rows are dropped after.
+     * RowBinary insert (blocks of 1,000 as the delivery job writes them), from {@code writers} threads (the sink's subtasks); the scratch rows are dropped after.
      */
     static Rate clickHouse(ClickHouse.Config config, long rows, int batch, int writers) throws Exception {
         long campaign = 999_999_999L;
@@ -105,14 +97,16 @@ final class RawRates {
             for (int w = 0; w < writers; w++) {
                 futures.add(pool.submit(() -> {
                     for (long from; (from = next.getAndAdd(batch)) < rows; ) {
-                        ByteArrayOutputStream body = new ByteArrayOutputStream(batch * 200);
-                        for (long u = from; u < Math.min(rows, from + batch); u++) {
-                            Outcome o = Outcome.of(campaign, u + 1, "A", 1, "raw-" + from, Outcome.SENT, "", System.currentTimeMillis());
-                            o.notificationId = "raw-notification-" + from;
-                            body.writeBytes(o.jsonEachRow().getBytes(StandardCharsets.UTF_8));
-                            body.write('\n');
+                        ByteArrayOutputStream body = new ByteArrayOutputStream(batch * 80);
+                        for (long u = from; u < Math.min(rows, from + batch); u += 1_000) {
+                            Outcomes o = Outcomes.of(campaign, "A", 1, "raw-" + from, System.currentTimeMillis(), (int) Math.min(1_000, rows - u));
+                            for (int i = 0; i < o.size(); i++) {
+                                o.userIds[i] = u + i + 1;
+                            }
+                            o.notificationId = "raw-notification-" + u;
+                            body.writeBytes(o.rowBinary());
                         }
-                        ch.insertJsonEachRow(ch.table("push_sends"), body.toByteArray());
+                        ch.insert(ch.table("push_sends"), body.toByteArray(), com.clickhouse.data.ClickHouseFormat.RowBinary);
                     }
                     return null;
                 }));

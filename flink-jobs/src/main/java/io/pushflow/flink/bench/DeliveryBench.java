@@ -18,7 +18,6 @@ import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.ProviderFactory;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import io.pushflow.flink.dispatch.OutboxUser;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.OneSignalFake;
@@ -145,13 +144,10 @@ public final class DeliveryBench {
             CampaignCommand launch = launch(Instant.now());
             publish(channel, queues.name(Queues.DELIVERY_COMMANDS), launch.commandId(), Json.write(launch));
             for (int from = 0, chunk = 0; from < audience.size(); from += 1_000, chunk++) {
-                OutboxBatch b = new OutboxBatch();
-                b.campaignId = 1;
-                b.campaignVersion = 1;
-                b.variant = chunk % 2 == 0 ? "A" : "B";
-                b.wave = chunk / 2 + 1;
-                b.batchId = OutboxBatch.batchId(1, b.wave, b.variant, 0);
-                b.users = audience.subList(from, Math.min(audience.size(), from + 1_000)).stream().map(OutboxUser::of).toArray(OutboxUser[]::new);
+                String variant = chunk % 2 == 0 ? "A" : "B";
+                long wave = chunk / 2 + 1;
+                OutboxBatch b = OutboxBatch.of(OutboxBatch.batchId(1, wave, variant, 0), 1, 1, variant, wave,
+                        audience.subList(from, Math.min(audience.size(), from + 1_000)));
                 publish(channel, queues.name(Queues.PUSH_OUTBOX), b.batchId, Json.write(b));
             }
             channel.waitForConfirmsOrDie(120_000);

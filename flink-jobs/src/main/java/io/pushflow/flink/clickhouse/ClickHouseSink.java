@@ -1,20 +1,23 @@
 package io.pushflow.flink.clickhouse;
 
+import com.clickhouse.data.ClickHouseFormat;
 import io.pushflow.store.ClickHouse;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -22,47 +25,76 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Writes rows into a ClickHouse table as JSONEachRow inserts, batched by Flink's AsyncSinkBase (buffered rows
- * are part of the checkpoint, so none is lost). A failed insert is retried after a pause; tables written this
- * way are ReplacingMergeTrees keyed by deterministic ids, so a row written twice counts once.
+ * Writes rows into a ClickHouse table, batched by Flink's AsyncSinkBase (buffered rows are part of the checkpoint,
+ * so none is lost). An element becomes one block of rows, JSONEachRow lines or RowBinary; a failed insert is
+ * retried after a pause. Tables written this way are ReplacingMergeTrees keyed by deterministic ids, so a row
+ * written twice counts once.
  */
-public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
+public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
+
+    /** Encoded rows of one element, in the format they are inserted with. */
+    public record RowBlock(ClickHouseFormat format, byte[] bytes) implements Serializable {
+    }
+
+    /** How an element becomes RowBinary rows. */
+    @FunctionalInterface
+    public interface Encoder<T> extends Serializable {
+        byte[] encode(T element);
+    }
+
+    /** How an element becomes one JSONEachRow line. */
+    @FunctionalInterface
+    public interface Line<T> extends Serializable {
+        String line(T element);
+    }
 
     private final ClickHouse.Config config;
     private final String table;
 
-    public ClickHouseSink(ElementConverter<T, String> converter, ClickHouse.Config config, String table) {
-        super(converter, 10_000, 1, 100_000, 32L << 20, 1_000, 1L << 20);
+    private ClickHouseSink(ElementConverter<T, RowBlock> converter, ClickHouse.Config config, String table) {
+        super(converter, 10_000, 1, 100_000, 32L << 20, 1_000, 8L << 20);
         this.config = config;
         this.table = table;
     }
 
+    /** One JSONEachRow line per element. */
+    public static <T> ClickHouseSink<T> jsonEachRow(Line<T> line, ClickHouse.Config config, String table) {
+        return new ClickHouseSink<>((element, context) -> new RowBlock(ClickHouseFormat.JSONEachRow,
+                (line.line(element) + "\n").getBytes(StandardCharsets.UTF_8)), config, table);
+    }
+
+    /** Any number of RowBinary rows per element, every column in table order. */
+    public static <T> ClickHouseSink<T> rowBinary(Encoder<T> rows, ClickHouse.Config config, String table) {
+        return new ClickHouseSink<>((element, context) -> new RowBlock(ClickHouseFormat.RowBinary, rows.encode(element)), config, table);
+    }
+
     @Override
     @Deprecated
-    public StatefulSinkWriter<T, BufferedRequestState<String>> createWriter(InitContext context) {
+    public StatefulSinkWriter<T, BufferedRequestState<RowBlock>> createWriter(InitContext context) {
         return new Writer<>(this, context, List.of());
     }
 
     @Override
     @Deprecated
-    public StatefulSinkWriter<T, BufferedRequestState<String>> restoreWriter(InitContext context, Collection<BufferedRequestState<String>> states) {
+    public StatefulSinkWriter<T, BufferedRequestState<RowBlock>> restoreWriter(InitContext context,
+                                                                                Collection<BufferedRequestState<RowBlock>> states) {
         return new Writer<>(this, context, states);
     }
 
     @Override
-    public SimpleVersionedSerializer<BufferedRequestState<String>> getWriterStateSerializer() {
+    public SimpleVersionedSerializer<BufferedRequestState<RowBlock>> getWriterStateSerializer() {
         return new RowsSerializer();
     }
 
-    static final class Writer<T> extends AsyncSinkWriter<T, String> {
+    static final class Writer<T> extends AsyncSinkWriter<T, RowBlock> {
 
         private final ClickHouse clickHouse;
         private final String table;
         private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "clickhouse-sink"));
 
-        Writer(ClickHouseSink<T> sink, InitContext context, Collection<BufferedRequestState<String>> states) {
+        Writer(ClickHouseSink<T> sink, InitContext context, Collection<BufferedRequestState<RowBlock>> states) {
             super(sink.getElementConverter(), context, sink.getMaxBatchSize(), sink.getMaxInFlightRequests(), sink.getMaxBufferedRequests(),
                     sink.getMaxBatchSizeInBytes(), sink.getMaxTimeInBufferMS(), sink.getMaxRecordSizeInBytes(), states);
             this.clickHouse = new ClickHouse(sink.config);
@@ -70,22 +102,37 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
         }
 
         @Override
-        protected void submitRequestEntries(List<String> rows, ResultHandler<String> result) {
+        protected void submitRequestEntries(List<RowBlock> blocks, ResultHandler<RowBlock> result) {
             io.execute(() -> {
                 try {
-                    clickHouse.insertJsonEachRow(table, String.join("\n", rows).getBytes(StandardCharsets.UTF_8));
+                    for (ClickHouseFormat format : List.of(ClickHouseFormat.RowBinary, ClickHouseFormat.JSONEachRow)) {
+                        byte[] body = concat(blocks, format);
+                        if (body.length > 0) {
+                            clickHouse.insert(table, body, format);
+                        }
+                    }
                 } catch (RuntimeException e) {
-                    LOG.warn("insert of {} rows into {} failed, retrying in 1 s: {}", rows.size(), table, e.getMessage());
+                    LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
                     try {
                         Thread.sleep(1_000);
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                     }
-                    answer(() -> result.retryForEntries(rows));
+                    answer(() -> result.retryForEntries(blocks));
                     return;
                 }
                 answer(result::complete);
             });
+        }
+
+        private static byte[] concat(List<RowBlock> blocks, ClickHouseFormat format) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (RowBlock b : blocks) {
+                if (b.format() == format) {
+                    body.writeBytes(b.bytes());
+                }
+            }
+            return body.toByteArray();
         }
 
         /** Tells the writer how a request ended; a writer closed meanwhile (the job failed) has its rows in the last checkpoint. */
@@ -98,8 +145,8 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
         }
 
         @Override
-        protected long getSizeInBytes(String row) {
-            return row.length();
+        protected long getSizeInBytes(RowBlock block) {
+            return block.bytes().length;
         }
 
         @Override
@@ -110,25 +157,44 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, String> {
         }
     }
 
-    static final class RowsSerializer extends AsyncSinkWriterStateSerializer<String> {
+    /**
+     * Buffered blocks in checkpoints. Version 2: the format's name and the bytes. Version 1 held one JSONEachRow
+     * line per entry (without its newline) and is still read, so rows buffered before an upgrade are inserted.
+     */
+    static final class RowsSerializer extends AsyncSinkWriterStateSerializer<RowBlock> {
+
+        private int reading = 2;
 
         @Override
-        protected void serializeRequestToStream(String row, DataOutputStream out) throws IOException {
-            byte[] bytes = row.getBytes(StandardCharsets.UTF_8);
-            out.writeInt(bytes.length);
-            out.write(bytes);
+        protected void serializeRequestToStream(RowBlock block, DataOutputStream out) throws IOException {
+            out.writeUTF(block.format().name());
+            out.writeInt(block.bytes().length);
+            out.write(block.bytes());
         }
 
         @Override
-        protected String deserializeRequestFromStream(long size, DataInputStream in) throws IOException {
+        protected RowBlock deserializeRequestFromStream(long size, DataInputStream in) throws IOException {
+            ClickHouseFormat format = reading == 1 ? ClickHouseFormat.JSONEachRow : ClickHouseFormat.valueOf(in.readUTF());
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
+            if (reading == 1) {
+                bytes = (new String(bytes, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+            return new RowBlock(format, bytes);
+        }
+
+        @Override
+        public BufferedRequestState<RowBlock> deserialize(int version, byte[] serialized) throws IOException {
+            if (version != 1 && version != 2) {
+                throw new IOException("unknown state version " + version + " of the ClickHouse sink");
+            }
+            reading = version;
+            return super.deserialize(version, serialized);
         }
 
         @Override
         public int getVersion() {
-            return 1;
+            return 2;
         }
     }
 }

@@ -4,7 +4,6 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import io.pushflow.flink.dispatch.OutboxUser;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
 
 /** Reads the delivery job's three queues: {@code push.outbox}, its copy of the commands and its copy of user changes. */
@@ -29,14 +28,14 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
         return switch (kind) {
             case OUTBOX -> {
                 OutboxBatch batch = Json.read(text, OutboxBatch.class);
-                if (batch.v != 1 || batch.batchId == null || batch.variant == null || batch.users == null || batch.users.length == 0) {
-                    yield unreadable(id, text, "not a v1 outbox batch with an id, a variant and users");
+                if (batch.v != 1 && batch.v != OutboxBatch.VERSION) {
+                    yield unreadable(id, text, "not a v1 or v" + OutboxBatch.VERSION + " outbox batch");
                 }
-                for (OutboxUser u : batch.users) {
-                    if (u == null || u.userId <= 0) {
-                        yield unreadable(id, text, "every user of a batch needs a positive user id");
-                    }
+                String problem = batch.problem();
+                if (problem != null) {
+                    yield unreadable(id, text, problem);
                 }
+                batch.v = OutboxBatch.VERSION;
                 yield DeliveryEvent.of(batch);
             }
             case COMMANDS -> {

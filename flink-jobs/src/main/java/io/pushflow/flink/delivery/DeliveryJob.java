@@ -10,7 +10,6 @@ import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;
 import io.pushflow.store.ClickHouse;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,22 +48,24 @@ public final class DeliveryJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → outbox batches once each, one push per user, and user
-     * changes → the gate per user (campaign rules and suppression broadcast) → the assembler per campaign →
-     * provider requests through Async I/O → outcome rows, invalid tokens as user changes, created notifications.
+     * events → (bad ones to their dead-letter queue) → outbox batches (one chunk of user ids each) and user changes
+     * → the gate per chunk (campaign rules and suppression broadcast), which sends what may go now as provider
+     * requests and hands deferred recipients to the quiet-hours queue per campaign → requests through Async I/O →
+     * outcome rows, invalid tokens as user changes, created notifications.
      */
     public static void defineWorkflow(DataStream<DeliveryEvent> events, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink,
-                                      Consumer<DataStream<Outcome>> outcomeSink,
+                                      Consumer<DataStream<Outcomes>> outcomeSink,
                                       Consumer<DataStream<ProviderNotification>> notificationSink) {
         SingleOutputStreamOperator<DeliveryEvent> good = events
                 .process(new SetAsideBadInput<DeliveryEvent>()).returns(DeliveryEvent.class)
                 .uid("delivery-set-aside-bad-input").name("set aside bad input");
-        DataStream<GateInput> pushes = good
-                .filter(e -> e.batch != null).uid("outbox-batches").name("outbox batches")
-                .map(e -> e.batch).returns(io.pushflow.flink.dispatch.OutboxBatch.class).uid("outbox-batch").name("outbox batch")
-                .keyBy(b -> b.campaignId)
-                .process(new BatchOnce()).uid(BatchOnce.UID).name("each batch once");
+        DataStream<GateInput> batches = good
+                .flatMap((DeliveryEvent e, Collector<GateInput> out) -> {
+                    if (e.batch != null) {
+                        e.batch.byChunk().forEach(b -> out.collect(GateInput.of(b)));
+                    }
+                }).returns(GateInput.class).uid("outbox-batches-by-chunk").name("outbox batches");
         DataStream<GateInput> changes = good
                 .filter(e -> e.change != null).uid("user-changes").name("user changes")
                 .map(e -> GateInput.of(e.change)).returns(GateInput.class).uid("user-change-to-gate").name("user change");
@@ -77,20 +78,20 @@ public final class DeliveryJob {
                     }
                 }).returns(GateControl.class).uid("gate-controls").name("campaign rules and suppression")
                 .broadcast(DeliveryGate.CAMPAIGNS, DeliveryGate.SUPPRESSION);
-        SingleOutputStreamOperator<GateOutput> gated = pushes.union(changes)
-                .keyBy(GateInput::userId)
+        SingleOutputStreamOperator<SendRequest> now = batches.union(changes)
+                .keyBy(GateInput::chunk)
                 .connect(controls)
                 .process(new DeliveryGate()).uid(DeliveryGate.UID).name("delivery gate");
-        SingleOutputStreamOperator<SendRequest> requests = gated
-                .keyBy(GateOutput::campaignId)
-                .process(new SendAssembler()).uid(SendAssembler.UID).name("send assembler");
-        DataStream<SendReport> reports = AsyncDataStream.unorderedWait(requests,
+        SingleOutputStreamOperator<SendRequest> later = now.getSideOutput(DeliveryGate.LATER)
+                .keyBy(Later::campaignId)
+                .process(new QuietHoursQueue()).uid(QuietHoursQueue.UID).name("quiet hours queue");
+        DataStream<SendReport> reports = AsyncDataStream.unorderedWait(now.union(later),
                         new ProviderSender(settings.provider(), settings.sendThreads()),
                         settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.inFlightRequests())
                 .uid(ProviderSender.UID).name("provider send");
-        SingleOutputStreamOperator<Outcome> sent = reports
+        SingleOutputStreamOperator<Outcomes> sent = reports
                 .process(new SendOutcomes(settings.queues())).uid("send-outcomes").name("send outcomes");
-        outcomeSink.accept(sent.union(requests.getSideOutput(SendAssembler.OUTCOMES)));
+        outcomeSink.accept(sent.union(now.getSideOutput(DeliveryGate.OUTCOMES), later.getSideOutput(QuietHoursQueue.OUTCOMES)));
         DataStream<ProviderNotification> notifications = sent.getSideOutput(SendOutcomes.NOTIFICATIONS);
         notificationSink.accept(notifications);
         String toPoll = settings.queues().name(Queues.PUSH_NOTIFICATIONS);
@@ -106,7 +107,7 @@ public final class DeliveryJob {
     }
 
     /** As {@link #build(StreamExecutionEnvironment, Settings)}, with a step before the outcome sink (tests inject failures there). */
-    public static void build(StreamExecutionEnvironment env, Settings settings, UnaryOperator<DataStream<Outcome>> beforeOutcomeSink) {
+    public static void build(StreamExecutionEnvironment env, Settings settings, UnaryOperator<DataStream<Outcomes>> beforeOutcomeSink) {
         settings.checkpoints().apply(env);
         DataStream<DeliveryEvent> outbox = source(env, settings, Queues.PUSH_OUTBOX, DeliveryEventSchema.Kind.OUTBOX, settings.prefetch());
         DataStream<DeliveryEvent> commands = source(env, settings, Queues.DELIVERY_COMMANDS, DeliveryEventSchema.Kind.COMMANDS, 100);
@@ -114,10 +115,10 @@ public final class DeliveryJob {
         defineWorkflow(outbox.union(commands, changes), settings,
                 out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("delivery-rabbit-sink").name("rabbitmq"),
                 outcomes -> beforeOutcomeSink.apply(outcomes)
-                        .sinkTo(new ClickHouseSink<>((Outcome o, SinkWriter.Context c) -> o.jsonEachRow(), settings.clickHouse(), "push_sends"))
+                        .sinkTo(ClickHouseSink.rowBinary(Outcomes::rowBinary, settings.clickHouse(), "push_sends"))
                         .uid("push-sends-sink").name("push_sends"),
                 notifications -> notifications
-                        .sinkTo(new ClickHouseSink<>((ProviderNotification n, SinkWriter.Context c) -> n.jsonEachRow(), settings.clickHouse(),
+                        .sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(),
                                 "provider_notifications"))
                         .uid("provider-notifications-sink").name("provider_notifications"));
     }

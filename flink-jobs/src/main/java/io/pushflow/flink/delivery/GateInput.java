@@ -1,17 +1,19 @@
 package io.pushflow.flink.delivery;
 
-/** What reaches the gate for one user: a push to decide, or a change of the user's data. */
+import io.pushflow.flink.dispatch.OutboxBatch;
+
+/** What reaches the gate for one chunk of users: an outbox batch to decide, or a change of one user's data. */
 public class GateInput {
 
-    public UserPush push;
+    public OutboxBatch batch;
     public UserDelta change;
 
     public GateInput() {
     }
 
-    public static GateInput of(UserPush push) {
+    public static GateInput of(OutboxBatch batch) {
         GateInput in = new GateInput();
-        in.push = push;
+        in.batch = batch;
         return in;
     }
 
@@ -21,7 +23,8 @@ public class GateInput {
         return in;
     }
 
-    public long userId() {
-        return push != null ? push.user.userId : change.userId;
+    /** The chunk of user ids this input concerns: the gate's key. */
+    public long chunk() {
+        return batch != null ? batch.chunk() : OutboxBatch.chunkOf(change.userId);
     }
 }

@@ -32,6 +32,31 @@ public class SendRequest {
     public SendRequest() {
     }
 
+    /**
+     * The {@code part}-th request (of at most {@link PushMessage#MAX_RECIPIENTS}) for one text of a variant:
+     * {@code requestBase} is the batch, or the batch and the moment for deferred recipients, so the id names
+     * exactly these users on every replay.
+     */
+    static SendRequest of(String requestBase, int part, CampaignRules rules, CampaignRules.VariantTexts texts, int text, long wave,
+                          String batchId, long[] userIds, String[] pushTokens) {
+        SendRequest s = new SendRequest();
+        s.language = texts.languages[text];
+        s.requestId = requestBase + ":" + texts.key + ":" + s.language + (part == 0 ? "" : ":" + part);
+        s.campaignId = rules.campaignId;
+        s.variant = texts.key;
+        s.pushId = texts.pushId;
+        s.wave = wave;
+        s.batchId = batchId;
+        s.title = texts.titles[text];
+        s.body = texts.bodies[text];
+        s.deepLink = texts.deepLink;
+        s.imageUrl = texts.imageUrl;
+        s.dataJson = texts.dataJson;
+        s.userIds = userIds;
+        s.pushTokens = pushTokens;
+        return s;
+    }
+
     /** The provider message: the chosen language's texts as English too (the provider requires it) and ids in the data. */
     @SuppressWarnings("unchecked")
     public PushMessage message() {

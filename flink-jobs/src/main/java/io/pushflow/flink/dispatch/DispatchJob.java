@@ -12,7 +12,6 @@ import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;
 import io.pushflow.store.ClickHouse;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -89,7 +88,7 @@ public final class DispatchJob {
                 .setParallelism(1).uid("bandit-feedback-source").name("bandit.feedback");
         defineWorkflow(commands.union(feedback), audience, settings,
                 out -> beforeSink.apply(out).sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq"),
-                allocations -> allocations.sinkTo(new ClickHouseSink<>((Allocation a, SinkWriter.Context c) -> a.jsonEachRow(),
+                allocations -> allocations.sinkTo(ClickHouseSink.jsonEachRow(Allocation::jsonEachRow,
                         settings.clickHouse(), "campaign_allocations")).uid("allocations-sink").name("campaign_allocations"));
     }
 

@@ -298,16 +298,23 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         metrics.inc(c.campaignId, "heldOut", held.size());
     }
 
+    /**
+     * One variant's users of a wave as outbox batches of at most {@code batchSize}, never across a chunk border (the
+     * delivery gate keeps its state per chunk and takes a batch in one step). The page is in id order, so a chunk's
+     * users are consecutive.
+     */
     private void emit(PlanState state, String variant, List<User> users, Collector<OutboxBatch> out) {
-        for (int from = 0, chunk = 0; from < users.size(); from += batchSize, chunk++) {
-            OutboxBatch batch = new OutboxBatch();
-            batch.campaignId = state.campaign.campaignId;
-            batch.campaignVersion = state.campaign.campaignVersion;
-            batch.variant = variant;
-            batch.wave = state.wave;
-            batch.batchId = OutboxBatch.batchId(batch.campaignId, batch.wave, variant, chunk);
-            batch.users = users.subList(from, Math.min(users.size(), from + batchSize)).stream().map(OutboxUser::of).toArray(OutboxUser[]::new);
-            out.collect(batch);
+        int from = 0;
+        int part = 0;
+        while (from < users.size()) {
+            long chunk = OutboxBatch.chunkOf(users.get(from).userId());
+            int to = from + 1;
+            while (to < users.size() && to - from < batchSize && OutboxBatch.chunkOf(users.get(to).userId()) == chunk) {
+                to++;
+            }
+            out.collect(OutboxBatch.of(OutboxBatch.batchId(state.campaign.campaignId, state.wave, variant, part++),
+                    state.campaign.campaignId, state.campaign.campaignVersion, variant, state.wave, users.subList(from, to)));
+            from = to;
         }
     }
 

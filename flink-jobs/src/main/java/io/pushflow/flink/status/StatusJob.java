@@ -12,7 +12,6 @@ import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;
 import io.pushflow.store.ClickHouse;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -90,11 +89,11 @@ public final class StatusJob {
         DataStream<StatusEvent> notifications = source(env, settings, Queues.PUSH_NOTIFICATIONS, StatusEventSchema.Kind.NOTIFICATIONS);
         defineWorkflow(events.union(notifications), settings,
                 out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("status-rabbit-sink").name("rabbitmq"),
-                rows -> rows.sinkTo(new ClickHouseSink<>((EngagementEvent e, SinkWriter.Context c) -> e.jsonEachRow(), settings.clickHouse(),
+                rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(EngagementEvent::jsonEachRow, settings.clickHouse(),
                         "push_events")).uid("push-events-sink").name("push_events"),
-                rows -> rows.sinkTo(new ClickHouseSink<>((ProviderNotification n, SinkWriter.Context c) -> n.jsonEachRow(), settings.clickHouse(),
+                rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(),
                         "provider_notifications")).uid("notification-status-sink").name("provider_notifications"),
-                rows -> rows.sinkTo(new ClickHouseSink<>((VariantTotals t, SinkWriter.Context c) -> t.jsonEachRow(), settings.clickHouse(),
+                rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(VariantTotals::jsonEachRow, settings.clickHouse(),
                         "variant_totals")).uid("variant-totals-sink").name("variant_totals"));
     }
 

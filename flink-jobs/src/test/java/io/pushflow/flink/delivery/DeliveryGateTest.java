@@ -3,10 +3,13 @@ package io.pushflow.flink.delivery;
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.Sport;
+import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import io.pushflow.flink.dispatch.OutboxUser;
+import io.pushflow.provider.PushMessage;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -16,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,15 +33,22 @@ class DeliveryGateTest {
     static final Map<String, Object> KITERS = Map.of("all", List.of(
             Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing"))));
 
-    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, GateOutput> harness() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> harness() throws Exception {
+        return harness(null);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> harness(StateBackend backend) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new DeliveryGate(), List.of(DeliveryGate.CAMPAIGNS, DeliveryGate.SUPPRESSION)),
-                GateInput::userId, Types.LONG, 128, 1, 0);
+                GateInput::chunk, Types.LONG, 128, 1, 0);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
         h.setup();
         return h;
     }
 
-    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, GateOutput> open() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> open() throws Exception {
         var h = harness();
         h.open();
         h.setProcessingTime(T0);
@@ -61,32 +73,22 @@ class DeliveryGateTest {
         return r;
     }
 
-    static OutboxUser user(long id, String timezone) {
-        OutboxUser u = new OutboxUser();
-        u.userId = id;
-        u.pushToken = "sub-" + id;
-        u.platform = "ios";
-        u.locale = "pt";
-        u.timezone = timezone;
-        u.country = "PT";
-        u.app = "windy-ios";
-        u.appVersion = "57.0.0";
-        u.sportsMask = Sport.KITESURFING.bit();
-        u.lastActiveAtMillis = T0 - HOUR;
-        u.installedAtMillis = T0 - 1000 * HOUR;
-        u.version = 1;
-        return u;
+    static User user(long id, String timezone) {
+        return new User(id, "windy-ios", "ios", "sub-" + id, true, true, false, "PT", "pt", timezone, "57.0.0",
+                List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
     }
 
-    static GateInput push(long campaign, long version, String variant, OutboxUser user) {
-        OutboxBatch b = new OutboxBatch();
-        b.batchId = campaign + "-1-" + variant + "-0";
-        b.campaignId = campaign;
-        b.campaignVersion = version;
-        b.variant = variant;
-        b.wave = 1;
-        b.users = new OutboxUser[]{user};
-        return GateInput.of(UserPush.of(b, user));
+    static User with(User u, String field, Object value) {
+        return io.pushflow.core.user.UserFields.apply(u, Map.of(field, value));
+    }
+
+    /** A batch of campaign {@code campaign} (version 1) in wave {@code wave}. */
+    static GateInput batch(long campaign, long wave, String variant, User... users) {
+        return GateInput.of(OutboxBatch.of(OutboxBatch.batchId(campaign, wave, variant, 0), campaign, 1, variant, wave, List.of(users)));
+    }
+
+    static GateInput push(long campaign, String variant, User user) {
+        return batch(campaign, 1, variant, user);
     }
 
     static GateInput change(long userId, long version, Map<String, Object> set) {
@@ -97,34 +99,87 @@ class DeliveryGateTest {
         return GateControl.of(UserDelta.of(new UserChange(1, userId, version, set)));
     }
 
-    static List<Verdict> verdicts(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, GateOutput> h) {
-        List<Verdict> out = new ArrayList<>();
+    static List<SendRequest> requests(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> h) {
+        List<SendRequest> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && ((GateOutput) r.getValue()).verdict != null) {
-                out.add(((GateOutput) r.getValue()).verdict);
+            if (o instanceof StreamRecord<?> r) {
+                out.add((SendRequest) r.getValue());
             }
         }
         h.getOutput().clear();
         return out;
     }
 
-    static Verdict only(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, GateOutput> h) {
-        List<Verdict> v = verdicts(h);
-        assertThat(v).hasSize(1);
-        return v.get(0);
+    static List<Outcomes> outcomes(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> h) {
+        List<Outcomes> out = new ArrayList<>();
+        var queue = h.getSideOutput(DeliveryGate.OUTCOMES);
+        if (queue != null) {
+            queue.forEach(r -> out.add(r.getValue()));
+            queue.clear();
+        }
+        return out;
+    }
+
+    static List<Later> later(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> h) {
+        List<Later> out = new ArrayList<>();
+        var queue = h.getSideOutput(DeliveryGate.LATER);
+        if (queue != null) {
+            queue.forEach(r -> out.add(r.getValue()));
+            queue.clear();
+        }
+        return out;
+    }
+
+    /** "user:outcome:reason" per row of the blocks. */
+    static List<String> rows(Outcomes... blocks) {
+        List<String> out = new ArrayList<>();
+        for (Outcomes o : blocks) {
+            for (int i = 0; i < o.size(); i++) {
+                out.add(o.userIds[i] + ":" + o.outcome(i) + ":" + o.reason(i));
+            }
+        }
+        return out;
+    }
+
+    /** Every user decided since the last call: "user:SEND" for recipients of requests, "user:SKIP:reason" for skips. */
+    static List<String> verdicts(KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> h) {
+        List<String> out = new ArrayList<>();
+        for (SendRequest r : requests(h)) {
+            for (long id : r.userIds) {
+                out.add(id + ":SEND");
+            }
+        }
+        for (String row : rows(outcomes(h).toArray(Outcomes[]::new))) {
+            String[] parts = row.split(":");
+            out.add(parts[0] + (parts[1].equals("skipped") ? ":SKIP:" + parts[2] : ":" + parts[1].toUpperCase()));
+        }
+        for (Later l : later(h)) {
+            if (l.sends != null) {
+                for (long id : l.sends.userIds) {
+                    out.add(id + ":DEFER");
+                }
+            }
+        }
+        return out;
     }
 
     @Test
-    void a_push_for_a_running_campaign_goes_out_with_the_users_newest_token() throws Exception {
+    void a_batch_goes_out_as_one_request_per_text_language_with_the_users_newest_token() throws Exception {
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
             h.processElement(change(1, 5, Map.of("push_token", "sub-1-new")), T0);
-            h.processElement(push(7, 1, "A", user(1, "Europe/Lisbon")), T0);
-            Verdict v = only(h);
-            assertThat(v.kind).isEqualTo("SEND");
-            assertThat(v.pushToken).isEqualTo("sub-1-new");
-            assertThat(v.locale).isEqualTo("pt");
-            assertThat(v.notBeforeMillis).isEqualTo(T0);
+            h.processElement(batch(7, 1, "A", user(1, "Europe/Lisbon"), with(user(2, "Europe/Berlin"), "locale", "de"),
+                    user(4, "Europe/Lisbon")), T0);
+            List<SendRequest> sent = requests(h);
+            assertThat(sent).extracting(r -> r.language + ":" + Arrays.toString(r.userIds)).containsExactlyInAnyOrder("pt:[1, 4]", "en:[2]");
+            SendRequest pt = sent.stream().filter(r -> r.language.equals("pt")).findFirst().orElseThrow();
+            PushMessage message = pt.message();
+            assertThat(message.subscriptionIds()).containsExactly("sub-1-new", "sub-4");
+            assertThat(message.contents()).containsEntry("en", "25 nós").containsEntry("pt", "25 nós");
+            assertThat(message.headings()).containsEntry("pt", "Vento");
+            assertThat(message.data()).containsEntry("pushflow_campaign", 7L).containsEntry("pushflow_variant", "A");
+            assertThat(message.idempotencyKey()).isEqualTo(PushMessage.idempotencyKey("7-1-A-0:A:pt", "pt"));
+            assertThat(outcomes(h)).isEmpty();
         }
     }
 
@@ -139,33 +194,36 @@ class DeliveryGateTest {
             h.processBroadcastElement(GateControl.of(capped), T0);
             h.processBroadcastElement(GateControl.of(rules(8, 1, CampaignRules.Status.RUNNING)), T0);
             h.processBroadcastElement(GateControl.of(rules(9, 1, CampaignRules.Status.STOPPED)), T0);
-
-            OutboxUser unsubscribed = user(2, "Europe/Lisbon");
-            unsubscribed.subscribed = false;
-            h.processElement(push(7, 1, "A", unsubscribed), T0);
             h.processBroadcastElement(suppression(3, 5, Map.of("subscribed", false)), T0);
-            h.processElement(push(7, 1, "A", user(3, "Europe/Lisbon")), T0);
-            OutboxUser deadToken = user(4, "Europe/Lisbon");
-            deadToken.tokenValid = false;
-            h.processElement(push(7, 1, "A", deadToken), T0);
             h.processBroadcastElement(suppression(5, 5, Map.of("token_valid", false)), T0);
-            h.processElement(push(7, 1, "A", user(5, "Europe/Lisbon")), T0);
             h.processElement(change(6, 5, Map.of("sports", List.of("sailing"))), T0); // no longer a kiter
-            h.processElement(push(7, 1, "A", user(6, "Europe/Lisbon")), T0);
-            h.processElement(push(7, 1, "A", user(7, "Pacific/Auckland")), T0); // 01:00 there, quiet past the window
-            h.processElement(push(8, 1, "A", user(8, "Europe/Lisbon")), T0); // campaign 8 counts against 7's cap
-            h.processElement(push(7, 1, "A", user(8, "Europe/Lisbon")), T0);
-            h.processElement(push(9, 1, "A", user(9, "Europe/Lisbon")), T0);
-            h.processElement(push(7, 1, OutboxBatch.HOLDOUT, user(10, "Europe/Lisbon")), T0);
-            h.processElement(push(8, 1, "A", user(8, "Europe/Lisbon")), T0); // released twice
 
-            assertThat(verdicts(h)).extracting(v -> v.userId + ":" + v.kind + ":" + v.reason).containsExactly(
+            h.processElement(push(8, "A", user(8, "Europe/Lisbon")), T0); // campaign 8 counts against 7's cap
+            assertThat(verdicts(h)).containsExactly("8:SEND");
+            h.processElement(batch(7, 1, "A", with(user(2, "Europe/Lisbon"), "subscribed", false), user(3, "Europe/Lisbon"),
+                    with(user(4, "Europe/Lisbon"), "token_valid", false), user(5, "Europe/Lisbon"), user(6, "Europe/Lisbon"),
+                    user(7, "Pacific/Auckland"), user(8, "Europe/Lisbon")), T0); // 01:00 in Auckland: quiet past the window
+            h.processElement(push(9, "A", user(9, "Europe/Lisbon")), T0);
+            h.processElement(push(7, OutboxBatch.HOLDOUT, user(10, "Europe/Lisbon")), T0);
+            h.processElement(batch(8, 2, "A", user(8, "Europe/Lisbon")), T0); // released twice, in another batch
+
+            assertThat(verdicts(h)).containsExactly(
                     "2:SKIP:" + Reason.UNSUBSCRIBED, "3:SKIP:" + Reason.UNSUBSCRIBED,
                     "4:SKIP:" + Reason.INVALID_TOKEN, "5:SKIP:" + Reason.INVALID_TOKEN,
                     "6:SKIP:" + Reason.LEFT_COHORT, "7:SKIP:" + Reason.QUIET_HOURS,
-                    "8:SEND:null", "8:SKIP:" + Reason.FREQUENCY_CAP,
+                    "8:SKIP:" + Reason.FREQUENCY_CAP,
                     "9:SKIP:" + Reason.CAMPAIGN_STOPPED, "10:SKIP:" + Reason.HOLDOUT,
                     "8:SKIP:" + Reason.DUPLICATE);
+        }
+    }
+
+    @Test
+    void a_batch_published_twice_is_decided_once() throws Exception {
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SEND", "2:SEND");
         }
     }
 
@@ -179,12 +237,12 @@ class DeliveryGateTest {
                 r.windowEndMillis = T0 + 24 * HOUR;
                 h.processBroadcastElement(GateControl.of(r), T0);
             }
-            h.processElement(push(1, 1, "A", user(1, "UTC")), T0);
+            h.processElement(push(1, "A", user(1, "UTC")), T0);
             h.setProcessingTime(T0 + 2 * HOUR);
-            h.processElement(push(2, 1, "A", user(1, "UTC")), T0);
+            h.processElement(push(2, "A", user(1, "UTC")), T0);
             h.setProcessingTime(T0 + 3 * HOUR);
-            h.processElement(push(3, 1, "A", user(1, "UTC")), T0); // two in the last 6 hours already
-            assertThat(verdicts(h)).extracting(v -> v.kind + ":" + v.reason).containsExactly("SEND:null", "SEND:null", "SKIP:" + Reason.FREQUENCY_CAP);
+            h.processElement(push(3, "A", user(1, "UTC")), T0); // two in the last 6 hours already
+            assertThat(verdicts(h)).containsExactly("1:SEND", "1:SEND", "1:SKIP:" + Reason.FREQUENCY_CAP);
 
             CampaignRules later = rules(4, 1, CampaignRules.Status.RUNNING);
             later.capCount = 2;
@@ -192,8 +250,8 @@ class DeliveryGateTest {
             later.windowEndMillis = T0 + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(later), T0);
             h.setProcessingTime(T0 + 6 * HOUR + 1); // the first push has left the period
-            h.processElement(push(4, 1, "A", user(1, "UTC")), T0);
-            assertThat(only(h).kind).isEqualTo("SEND");
+            h.processElement(push(4, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SEND");
         }
     }
 
@@ -205,11 +263,12 @@ class DeliveryGateTest {
             r.quietEndMinute = 8 * 60;
             r.windowEndMillis = T0 + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(r), T0);
-            h.processElement(push(7, 1, "A", user(1, "Pacific/Auckland")), T0); // 01:00 NZDT (UTC+13)
-            h.processElement(push(7, 1, "A", user(2, "America/New_York")), T0); // 07:00 EST: 1 hour to go
-            h.processElement(push(7, 1, "A", user(3, "Europe/Lisbon")), T0); // noon: not quiet
-            assertThat(verdicts(h)).extracting(v -> v.userId + ":" + v.kind + ":" + Instant.ofEpochMilli(v.notBeforeMillis)).containsExactly(
-                    "1:DEFER:2026-11-24T19:00:00Z", "2:DEFER:2026-11-24T13:00:00Z", "3:SEND:2026-11-24T12:00:00Z");
+            later(h);
+            // 01:00 NZDT (UTC+13); 07:00 EST, 1 hour to go; noon in Lisbon, not quiet
+            h.processElement(batch(7, 1, "A", user(1, "Pacific/Auckland"), user(2, "America/New_York"), user(3, "Europe/Lisbon")), T0);
+            assertThat(requests(h)).extracting(q -> Arrays.toString(q.userIds)).containsExactly("[3]");
+            assertThat(later(h)).extracting(l -> Arrays.toString(l.sends.userIds) + "@" + Instant.ofEpochMilli(l.sends.notBeforeMillis))
+                    .containsExactly("[2]@2026-11-24T13:00:00Z", "[1]@2026-11-24T19:00:00Z");
         }
         try (var h = open()) {
             // Lisbon moves from UTC+0 to UTC+1 at 01:00 UTC on 29 March 2026: quiet hours ending at 01:30 local end
@@ -222,55 +281,69 @@ class DeliveryGateTest {
             r.asOfMillis = night;
             r.windowEndMillis = night + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(r), night);
-            OutboxUser u = user(1, "Europe/Lisbon");
-            u.lastActiveAtMillis = night - HOUR;
-            h.processElement(push(7, 1, "A", u), night);
-            Verdict v = only(h);
-            assertThat(v.kind).isEqualTo("DEFER");
-            assertThat(Instant.ofEpochMilli(v.notBeforeMillis)).isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
+            later(h);
+            User u = new User(1, "windy-ios", "ios", "sub-1", true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
+                    List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(night - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
+            h.processElement(push(7, "A", u), night);
+            List<Later> deferred = later(h);
+            assertThat(deferred).hasSize(1);
+            assertThat(Instant.ofEpochMilli(deferred.get(0).sends.notBeforeMillis)).isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
         }
     }
 
     @Test
-    void pushes_wait_for_rules_that_arrive_after_them_and_for_a_paused_campaign_to_resume() throws Exception {
+    void batches_wait_for_rules_that_arrive_after_them_and_for_a_paused_campaign_to_resume() throws Exception {
         try (var h = open()) {
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0);
+            h.processElement(push(7, "A", user(1, "UTC")), T0);
             assertThat(verdicts(h)).isEmpty();
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
-            assertThat(only(h).kind).isEqualTo("SEND");
+            assertThat(verdicts(h)).containsExactly("1:SEND");
 
             h.processBroadcastElement(GateControl.of(rules(7, 2, CampaignRules.Status.PAUSED)), T0);
-            h.processElement(push(7, 1, "A", user(2, "UTC")), T0);
-            h.processElement(push(7, 1, "A", user(3, "UTC")), T0);
+            h.processElement(batch(7, 2, "A", user(2, "UTC")), T0);
+            h.processElement(batch(7, 3, "A", user(3, "UTC")), T0);
             assertThat(verdicts(h)).isEmpty();
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0); // older: changes nothing
             assertThat(verdicts(h)).isEmpty();
             h.processBroadcastElement(GateControl.of(rules(7, 3, CampaignRules.Status.RUNNING)), T0);
-            assertThat(verdicts(h)).extracting(v -> v.userId + ":" + v.kind).containsExactlyInAnyOrder("2:SEND", "3:SEND");
+            assertThat(verdicts(h)).containsExactlyInAnyOrder("2:SEND", "3:SEND");
             h.processBroadcastElement(GateControl.of(rules(7, 3, CampaignRules.Status.RUNNING)), T0);
             assertThat(verdicts(h)).isEmpty(); // nothing was left waiting
 
             h.processBroadcastElement(GateControl.of(rules(7, 4, CampaignRules.Status.PAUSED)), T0);
-            h.processElement(push(7, 1, "A", user(4, "UTC")), T0);
+            h.processElement(batch(7, 4, "A", user(4, "UTC")), T0);
             h.processBroadcastElement(GateControl.of(rules(7, 5, CampaignRules.Status.STOPPED)), T0);
-            Verdict stopped = only(h);
-            assertThat(stopped.userId).isEqualTo(4);
-            assertThat(stopped.reason).isEqualTo(Reason.CAMPAIGN_STOPPED);
+            assertThat(verdicts(h)).containsExactly("4:SKIP:" + Reason.CAMPAIGN_STOPPED);
+            h.processBroadcastElement(GateControl.of(rules(7, 6, CampaignRules.Status.STOPPED)), T0);
+            assertThat(verdicts(h)).isEmpty();
         }
     }
 
     @Test
-    void rules_reach_the_assembler_before_any_verdict_made_under_them() throws Exception {
+    void rules_reach_the_quiet_hours_queue_before_any_recipient_deferred_under_them() throws Exception {
         try (var h = open()) {
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0);
-            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
-            List<GateOutput> out = new ArrayList<>();
-            for (Object o : h.getOutput()) {
-                out.add((GateOutput) ((StreamRecord<?>) o).getValue());
-            }
+            CampaignRules r = rules(7, 1, CampaignRules.Status.RUNNING);
+            r.quietStartMinute = 11 * 60;
+            r.quietEndMinute = 13 * 60;
+            r.windowEndMillis = T0 + 24 * HOUR;
+            h.processElement(push(7, "A", user(1, "UTC")), T0);
+            h.processBroadcastElement(GateControl.of(r), T0);
+            List<Later> out = later(h);
             assertThat(out).hasSize(2);
             assertThat(out.get(0).campaign).isNotNull();
-            assertThat(out.get(1).verdict).isNotNull();
+            assertThat(out.get(1).sends.userIds).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void a_variant_the_campaign_does_not_have_fails_its_users_with_a_reason() throws Exception {
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(batch(7, 1, "Z", user(1, "UTC"), with(user(2, "UTC"), "subscribed", false)), T0);
+            assertThat(requests(h)).isEmpty();
+            List<Outcomes> out = outcomes(h);
+            assertThat(rows(out.toArray(Outcomes[]::new))).containsExactly("2:skipped:" + Reason.UNSUBSCRIBED, "1:failed:");
+            assertThat(out.get(1).error).isEqualTo("variant Z is not part of the campaign as of version 1");
         }
     }
 
@@ -280,28 +353,63 @@ class DeliveryGateTest {
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
             h.processBroadcastElement(suppression(2, 5, Map.of("subscribed", false)), T0);
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0);
-            assertThat(only(h).kind).isEqualTo("SEND");
+            h.processElement(push(7, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SEND");
             snapshot = h.snapshot(1, T0);
         }
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(T0 + HOUR / 2);
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0); // a replay after the restore
-            h.processElement(push(7, 1, "A", user(2, "UTC")), T0);
-            assertThat(verdicts(h)).extracting(v -> v.userId + ":" + v.reason).containsExactly("1:" + Reason.DUPLICATE, "2:" + Reason.UNSUBSCRIBED);
+            h.processElement(batch(7, 1, "A", user(1, "UTC")), T0); // the same batch again: seen
+            h.processElement(batch(7, 2, "A", user(1, "UTC"), user(2, "UTC")), T0); // user 1 in another batch
+            assertThat(verdicts(h)).containsExactly("1:SKIP:" + Reason.DUPLICATE, "2:SKIP:" + Reason.UNSUBSCRIBED);
         }
     }
 
     @Test
-    void a_campaign_is_forgotten_for_a_user_a_day_after_its_window() throws Exception {
+    void a_campaign_is_forgotten_for_its_users_a_day_after_its_window() throws Exception {
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SEND");
             h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis() - 1);
-            h.processElement(push(7, 1, "A", user(1, "UTC")), T0);
-            assertThat(verdicts(h)).extracting(v -> v.kind + ":" + v.reason).containsExactly("SEND:null", "SKIP:" + Reason.DUPLICATE);
+            h.processElement(batch(7, 2, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SKIP:" + Reason.DUPLICATE);
+            h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis());
+            h.processElement(batch(7, 3, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).containsExactly("1:SEND");
+        }
+    }
+
+    @Test
+    void a_change_older_than_the_batch_read_is_not_applied() throws Exception {
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(change(1, 5, Map.of("push_token", "sub-1-old")), T0);
+            h.processElement(change(2, 5, Map.of("push_token", "sub-2-new")), T0);
+            User newer = user(1, "UTC").withVersion(9); // read after the change
+            h.processElement(batch(7, 1, "A", newer, user(2, "UTC")), T0);
+            assertThat(requests(h).get(0).pushTokens).containsExactly("sub-1", "sub-2-new");
+        }
+    }
+
+    @Test
+    void a_whole_chunk_of_users_costs_a_few_state_entries_not_one_per_user() throws Exception {
+        try (var h = harness(new EmbeddedRocksDBStateBackend())) {
+            h.open();
+            h.setProcessingTime(T0);
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            for (int b = 0; b < 20; b++) {
+                User[] users = LongStream.rangeClosed(b * 1_000L + 1, b * 1_000L + 1_000).mapToObj(id -> user(id, "UTC")).toArray(User[]::new);
+                h.processElement(batch(7, b + 1, "A", users), T0);
+            }
+            List<SendRequest> sent = requests(h);
+            assertThat(sent.stream().mapToInt(r -> r.userIds.length).sum()).isEqualTo(20_000);
+            assertThat(sent).allMatch(r -> r.userIds.length <= PushMessage.MAX_RECIPIENTS);
+            // in RocksDB, where each map entry is an entry: 20 seen batch ids, one decided bitmap, one hour of sends
+            var backend = (org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+            assertThat(backend.numKeyValueStateEntries()).isEqualTo(22);
         }
     }
 }

@@ -53,13 +53,13 @@ class DeliveryJobTest {
     static final String KEY = "test-rest-key";
 
     /** Fails the job once, after some outcomes, to force a restore from the last checkpoint. */
-    static final class FailOnce implements MapFunction<Outcome, Outcome> {
+    static final class FailOnce implements MapFunction<Outcomes, Outcomes> {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicInteger SEEN = new AtomicInteger();
 
         @Override
-        public Outcome map(Outcome o) {
-            if (SEEN.incrementAndGet() == 700 && FAILED.compareAndSet(false, true)) {
+        public Outcomes map(Outcomes o) {
+            if (SEEN.addAndGet(o.size()) >= 700 && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure");
             }
             return o;

@@ -33,8 +33,10 @@ class SendOutcomesTest {
         report.notificationId = "n-1";
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
             h.processElement(report, 0);
-            assertThat(h.extractOutputValues()).extracting(o -> o.userId + ":" + o.outcome + ":" + o.reason + ":" + o.notificationId)
-                    .containsExactly("1:sent::n-1", "2:skipped:" + Reason.INVALID_TOKEN + ":", "3:sent::n-1");
+            assertThat(h.extractOutputValues()).hasSize(1);
+            Outcomes rows = h.extractOutputValues().get(0);
+            assertThat(rows.notificationId).isEqualTo("n-1");
+            assertThat(DeliveryGateTest.rows(rows)).containsExactly("1:sent:", "2:skipped:" + Reason.INVALID_TOKEN, "3:sent:");
             var changes = h.getSideOutput(SendOutcomes.USER_CHANGES);
             assertThat(changes).hasSize(1);
             var message = changes.peek().getValue();
@@ -55,8 +57,10 @@ class SendOutcomesTest {
         report.status = 400;
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
             h.processElement(report, 0);
-            assertThat(h.extractOutputValues()).extracting(o -> o.outcome + ":" + o.error)
-                    .containsOnly("failed:" + report.error).hasSize(3);
+            assertThat(h.extractOutputValues()).hasSize(1);
+            Outcomes rows = h.extractOutputValues().get(0);
+            assertThat(rows.error).isEqualTo(report.error);
+            assertThat(DeliveryGateTest.rows(rows)).containsExactly("1:failed:", "2:failed:", "3:failed:");
             assertThat(h.getSideOutput(SendOutcomes.NOTIFICATIONS)).isNullOrEmpty();
         }
     }

@@ -76,10 +76,12 @@ class DispatchJobTest {
                 OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
                 assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId);
                 if (batchIds.add(batch.batchId)) {
-                    for (OutboxUser u : batch.users) {
-                        released.add(u.userId);
+                    for (long id : batch.userIds) {
+                        released.add(id);
                     }
-                    perVariant.merge(batch.variant, batch.users.length, Integer::sum);
+                    assertThat(batch.v).isEqualTo(OutboxBatch.VERSION);
+                    assertThat(batch.problem()).isNull();
+                    perVariant.merge(batch.variant, batch.size(), Integer::sum);
                 }
             }
             assertThat(released).doesNotHaveDuplicates();
@@ -170,7 +172,7 @@ class DispatchJobTest {
                     continue;
                 }
                 OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                List<Long> ids = java.util.Arrays.stream(batch.users).map(u -> u.userId).toList();
+                List<Long> ids = java.util.Arrays.stream(batch.userIds).boxed().toList();
                 List<Long> before = batches.putIfAbsent(batch.batchId, ids);
                 if (before != null) {
                     assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);

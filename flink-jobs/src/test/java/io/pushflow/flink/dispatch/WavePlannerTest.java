@@ -76,7 +76,7 @@ class WavePlannerTest {
     }
 
     static List<Long> ids(List<OutboxBatch> batches) {
-        return batches.stream().flatMap(b -> Arrays.stream(b.users)).map(u -> u.userId).toList();
+        return batches.stream().flatMap(b -> Arrays.stream(b.userIds).boxed()).toList();
     }
 
     static Set<Long> cohort() {
@@ -108,18 +108,50 @@ class WavePlannerTest {
             assertThat(waveSizes.subList(0, 12)).allMatch(n -> n > 0);
             assertThat(waveSizes.subList(12, waveSizes.size())).allMatch(n -> n == 0);
 
-            long holdout = all.stream().filter(b -> b.variant.equals(OutboxBatch.HOLDOUT)).mapToLong(b -> b.users.length).sum();
-            long a = all.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
-            long b = all.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.users.length).sum();
+            long holdout = all.stream().filter(b -> b.variant.equals(OutboxBatch.HOLDOUT)).mapToLong(b -> b.size()).sum();
+            long a = all.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
+            long b = all.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.size()).sum();
             assertThat((double) holdout / released.size()).isBetween(0.03, 0.07);
             assertThat((double) a / (a + b)).isBetween(0.74, 0.76);
-            assertThat(all).allMatch(x -> x.users.length <= 500);
+            assertThat(all).allMatch(x -> x.size() <= 500);
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
             var completions = h.getSideOutput(WavePlanner.COMPLETIONS);
             assertThat(completions).hasSize(1);
             Completion done = completions.peek().getValue();
             assertThat(done.released + done.heldOut).isEqualTo(released.size());
             assertThat(done.unreleased).isZero();
+        }
+    }
+
+    @Test
+    void batches_keep_to_one_chunk_of_user_ids_and_carry_each_user_as_the_page_read_them() throws Exception {
+        GeneratedAudience large = new GeneratedAudience(5, 140_000, T0);
+        Map<Long, User> byId = new java.util.HashMap<>();
+        large.matching(FilterChain.parse(KITERS), Instant.ofEpochMilli(T0)).forEach(u -> byId.put(u.userId(), u));
+        var operator = new KeyedProcessOperator<>(new WavePlanner(large, Duration.ofMillis(WAVE), 100_000, 500));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            h.open();
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 20_000), T0);
+            List<OutboxBatch> all = new ArrayList<>();
+            for (long t = T0; t <= T0 + 30_000; t += WAVE) {
+                h.setProcessingTime(t);
+                all.addAll(drain(h));
+            }
+            assertThat(ids(all)).hasSameSizeAs(byId.keySet()).containsExactlyInAnyOrderElementsOf(byId.keySet());
+            assertThat(all.stream().filter(b -> b.chunk() == 2).count()).as("the audience reaches the third chunk").isPositive();
+            for (OutboxBatch b : all) {
+                assertThat(b.problem()).isNull();
+                assertThat(Arrays.stream(b.userIds).map(OutboxBatch::chunkOf).distinct().count()).as(b.batchId).isEqualTo(1);
+                for (int i = 0; i < b.size(); i++) {
+                    assertThat(b.user(i)).isEqualTo(byId.get(b.userIds[i]));
+                }
+            }
+            OutboxBatch first = all.get(0);
+            OutboxBatch read = Json.read(Json.write(first), OutboxBatch.class);
+            assertThat(read.problem()).isNull();
+            assertThat(read.user(read.size() - 1)).isEqualTo(first.user(first.size() - 1));
+            assertThat(Json.write(first).length() / first.size()).as("bytes per user on push.outbox").isLessThan(150);
         }
     }
 
@@ -244,8 +276,8 @@ class WavePlannerTest {
             h.setProcessingTime(T0);
             h.setProcessingTime(T0 + WAVE);
             List<OutboxBatch> burnIn = drain(h);
-            long a0 = burnIn.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
-            long b0 = burnIn.stream().filter(b -> b.variant.equals("B")).mapToLong(b -> b.users.length).sum();
+            long a0 = burnIn.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
+            long b0 = burnIn.stream().filter(b -> b.variant.equals("B")).mapToLong(b -> b.size()).sum();
             assertThat(Math.abs(a0 - b0)).isLessThanOrEqualTo(1); // no evidence yet: an even split
 
             h.processElement(feedback("A", 400, 8), T0 + WAVE);
@@ -253,8 +285,8 @@ class WavePlannerTest {
             h.processElement(feedback("C", 400, 400), T0 + WAVE); // no such variant: ignored
             h.setProcessingTime(T0 + 2 * WAVE);
             List<OutboxBatch> next = drain(h);
-            long a = next.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
-            long b = next.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.users.length).sum();
+            long a = next.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
+            long b = next.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.size()).sum();
             assertThat(b).isGreaterThan(10 * a);
             assertThat((double) a / (a + b)).isGreaterThanOrEqualTo(0.045); // the floor holds
         }
@@ -276,7 +308,7 @@ class WavePlannerTest {
             long inTest = ids(test).size();
             int cohort = cohort().size();
             assertThat(inTest).isBetween(Math.round(0.2 * cohort) - 1, Math.round(0.2 * cohort));
-            long a = test.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.users.length).sum();
+            long a = test.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
             assertThat(Math.abs(2 * a - inTest)).isLessThanOrEqualTo(6); // even, up to one user per wave
 
             h.processElement(feedback("A", 500, 5), T0 + 29_000);

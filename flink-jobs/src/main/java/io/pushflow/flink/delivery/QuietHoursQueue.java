@@ -1,0 +1,131 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.core.delivery.Reason;
+import io.pushflow.flink.CampaignMetrics;
+import io.pushflow.provider.PushMessage;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Holds one campaign's recipients whose quiet hours had not ended when the gate decided them, and sends each group
+ * when its moment comes (a processing-time timer), as requests named by the batch and the moment. A paused campaign's
+ * due recipients wait for it to resume; a stopped campaign's are skipped.
+ */
+public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendRequest> {
+
+    public static final String UID = "quiet-hours-queue";
+    public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("deferred-outcomes") { };
+    static final ValueStateDescriptor<CampaignRules> RULES = new ValueStateDescriptor<>("rules", CampaignRules.class);
+    static final MapStateDescriptor<Long, DeferredSends[]> DUE = new MapStateDescriptor<>("due", Long.class, DeferredSends[].class);
+
+    private transient ValueState<CampaignRules> rules;
+    private transient MapState<Long, DeferredSends[]> due;
+    private transient CampaignMetrics metrics;
+
+    @Override
+    public void open(OpenContext context) {
+        rules = getRuntimeContext().getState(RULES);
+        due = getRuntimeContext().getMapState(DUE);
+        metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(Later in, Context ctx, Collector<SendRequest> out) throws Exception {
+        if (in.campaign != null) {
+            update(in.campaign, ctx, out);
+            return;
+        }
+        DeferredSends sends = in.sends;
+        DeferredSends[] waiting = due.get(sends.notBeforeMillis);
+        List<DeferredSends> all = new ArrayList<>(waiting == null ? List.of() : Arrays.asList(waiting));
+        all.add(sends);
+        due.put(sends.notBeforeMillis, all.toArray(DeferredSends[]::new));
+        ctx.timerService().registerProcessingTimeTimer(sends.notBeforeMillis);
+    }
+
+    private void update(CampaignRules next, Context ctx, Collector<SendRequest> out) throws Exception {
+        CampaignRules known = rules.value();
+        if (known != null && known.version >= next.version && known.status.equals(next.status)) {
+            return; // every gate task forwards the same rules
+        }
+        if (known != null && known.version > next.version) {
+            return;
+        }
+        rules.update(next);
+        if (!next.is(CampaignRules.Status.PAUSED)) {
+            release(next.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : ctx.timerService().currentProcessingTime(), ctx, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SendRequest> out) throws Exception {
+        CampaignRules r = rules.value();
+        if (r == null || r.is(CampaignRules.Status.PAUSED)) {
+            return; // sent when the campaign resumes
+        }
+        release(r.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : timestamp, ctx, out);
+    }
+
+    /** Sends (or, for a stopped campaign, skips) the recipients due by {@code upTo}. */
+    private void release(long upTo, Context ctx, Collector<SendRequest> out) throws Exception {
+        CampaignRules r = rules.value();
+        List<Long> moments = new ArrayList<>();
+        for (Long at : due.keys()) {
+            if (at <= upTo) {
+                moments.add(at);
+            }
+        }
+        moments.sort(null);
+        long now = ctx.timerService().currentProcessingTime();
+        for (Long at : moments) {
+            DeferredSends[] groups = due.get(at);
+            due.remove(at);
+            for (DeferredSends group : groups) {
+                if (r.is(CampaignRules.Status.STOPPED) || r.variant(group.variant) == null) {
+                    Outcomes o = Outcomes.of(group.campaignId, group.variant, group.wave, group.batchId, now, group.userIds.length);
+                    System.arraycopy(group.userIds, 0, o.userIds, 0, group.userIds.length);
+                    if (r.is(CampaignRules.Status.STOPPED)) {
+                        Arrays.fill(o.kinds, Outcomes.skipped(Reason.CAMPAIGN_STOPPED));
+                    } else {
+                        Arrays.fill(o.kinds, Outcomes.KIND_FAILED);
+                        o.error = "variant " + group.variant + " is not part of the campaign as of version " + r.version;
+                    }
+                    metrics.inc(r.campaignId, Outcomes.metric(o.kinds[0]), o.kinds.length);
+                    ctx.output(OUTCOMES, o);
+                } else {
+                    send(group, r, out);
+                }
+            }
+        }
+    }
+
+    /** One request per text language, at most the provider's limit of recipients each. */
+    private static void send(DeferredSends group, CampaignRules r, Collector<SendRequest> out) {
+        CampaignRules.VariantTexts texts = r.variant(group.variant);
+        Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
+        for (int i = 0; i < group.userIds.length; i++) {
+            byText.computeIfAbsent(texts.textFor(group.locales[i]), t -> new ArrayList<>()).add(i);
+        }
+        String base = group.batchId + "@" + group.notBeforeMillis;
+        for (Map.Entry<Integer, List<Integer>> e : byText.entrySet()) {
+            List<Integer> rows = e.getValue();
+            for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
+                List<Integer> slice = rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS));
+                out.collect(SendRequest.of(base, part, r, texts, e.getKey(), group.wave, group.batchId,
+                        slice.stream().mapToLong(i -> group.userIds[i]).toArray(), slice.stream().map(i -> group.pushTokens[i]).toArray(String[]::new)));
+            }
+        }
+    }
+}
