@@ -136,6 +136,19 @@ public final class ClickHouse implements AutoCloseable {
         return rows;
     }
 
+    /** Runs a SELECT and hands its whole result, as RowBinary bytes, to {@code rows}. */
+    public <T> T selectRowBinary(String sql, java.util.function.Function<java.nio.ByteBuffer, T> rows) {
+        byte[] body;
+        try (QueryResponse response = await(client.query(sql + "\nFORMAT RowBinary", settings()))) {
+            body = response.getInputStream().readAllBytes();
+        } catch (ClickHouseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseException("reading the result of: " + abbreviate(sql), e);
+        }
+        return rows.apply(java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+    }
+
     /** The single number a query like {@code SELECT count() ...} returns. */
     public long selectLong(String sql) {
         List<Map<String, Object>> rows = select(sql);

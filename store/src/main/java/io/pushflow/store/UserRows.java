@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +74,54 @@ public final class UserRows {
     /** What a read of users selects: the columns a {@link User} holds, times as epoch seconds (cheaper to read than text). */
     static final String SELECT = "user_id, app, platform, push_token, token_valid, subscribed, is_pro, country, locale, timezone,"
             + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version";
+
+    /** What an audience page selects, in the order {@link #read} takes it as RowBinary. */
+    static final String PAGE = "user_id, push_token, token_valid, subscribed, is_pro, toString(platform) AS platform_name, app, country, locale,"
+            + " timezone, app_version, sports_mask, last_active_at, installed_at, version";
+
+    /** Adds every row of a RowBinary result of {@link #PAGE} to {@code page}. */
+    static UserColumns.Builder read(ByteBuffer rows, UserColumns.Builder page) {
+        while (rows.hasRemaining()) {
+            long id = rows.getLong();
+            String token = string(rows);
+            int flags = (rows.get() == 1 ? UserColumns.TOKEN_VALID : 0) | (rows.get() == 1 ? UserColumns.SUBSCRIBED : 0)
+                    | (rows.get() == 1 ? UserColumns.PRO : 0);
+            String platform = string(rows);
+            String app = string(rows);
+            String country = country(rows);
+            String locale = string(rows);
+            String timezone = string(rows);
+            String appVersion = string(rows);
+            long sports = rows.getLong();
+            long lastActive = Integer.toUnsignedLong(rows.getInt());
+            long installed = Integer.toUnsignedLong(rows.getInt());
+            long version = rows.getLong();
+            page.add(id, token, flags, version, platform, app, country, locale, timezone, appVersion, sports, lastActive, installed);
+        }
+        return page;
+    }
+
+    /** A RowBinary String: an unsigned LEB128 length, then UTF-8. */
+    private static String string(ByteBuffer in) {
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = in.get();
+            length |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
+    }
+
+    /** FixedString(2): the code, or '' for the two zero bytes of an unknown country. */
+    private static String country(ByteBuffer in) {
+        byte a = in.get();
+        byte b = in.get();
+        return a == 0 ? "" : new String(new byte[]{a, b}, StandardCharsets.US_ASCII);
+    }
 
     /**
      * One row of {@link #SELECT}, bound by Jackson straight from the JSONEachRow line (no map per row: a campaign's

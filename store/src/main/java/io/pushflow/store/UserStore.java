@@ -3,6 +3,7 @@ package io.pushflow.store;
 import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,30 +52,28 @@ public final class UserStore {
 
     /**
      * The next {@code limit} matching users with ids above {@code afterUserId}, in id order, newest rows only:
-     * one page of a campaign's audience.
+     * one page of a campaign's audience, read as RowBinary straight into columns.
      */
-    public List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+    public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
         // ClickHouse 18.16 cannot stop an ordered read early: "user_id > cursor ORDER BY user_id LIMIT n" reads and
         // sorts every row after the cursor (9.5 s at 18M users). Bounded id ranges use the primary key instead,
         // widening while the cohort is sparse.
         String where = ClickHouseFilterSql.where(chain, asOf);
-        List<User> page = new ArrayList<>();
+        UserColumns.Builder page = new UserColumns.Builder(limit);
         long from = afterUserId;
         long span = Math.max(1_000, 4L * limit);
         long last = Long.MAX_VALUE; // asked only when the first range does not fill the page
         while (page.size() < limit && from < last) {
             long to = span > last - from ? last : from + span;
-            for (UserRows.Row row : clickHouse.select("SELECT " + UserRows.SELECT + " FROM " + table + " FINAL WHERE user_id > " + from
-                    + " AND user_id <= " + to + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()), UserRows.Row.class)) {
-                page.add(row.toUser());
-            }
+            clickHouse.selectRowBinary("SELECT " + UserRows.PAGE + " FROM " + table + " FINAL WHERE user_id > " + from
+                    + " AND user_id <= " + to + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()), rows -> UserRows.read(rows, page));
             from = to;
             span = Math.min(span * 2, Long.MAX_VALUE / 4);
             if (last == Long.MAX_VALUE && page.size() < limit) {
                 last = clickHouse.selectLong("SELECT max(user_id) AS n FROM " + table);
             }
         }
-        return page;
+        return page.build();
     }
 
     /** Every matching user id (for tests and small cohorts), ordered. */

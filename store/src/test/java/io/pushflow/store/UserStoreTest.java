@@ -58,7 +58,7 @@ class UserStoreTest {
         FilterChain portugal = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "PT"))));
         List<Long> seen = new java.util.ArrayList<>();
         long cursor = 99;
-        for (List<User> page = users.page(portugal, NOW, cursor, 7); !page.isEmpty(); page = users.page(portugal, NOW, cursor, 7)) {
+        for (List<User> page = users.page(portugal, NOW, cursor, 7).users(); !page.isEmpty(); page = users.page(portugal, NOW, cursor, 7).users()) {
             assertThat(page).hasSizeLessThanOrEqualTo(7).allMatch(u -> u.country().equals("PT"));
             page.forEach(u -> seen.add(u.userId()));
             cursor = page.get(page.size() - 1).userId();
@@ -68,14 +68,27 @@ class UserStoreTest {
     }
 
     @Test
+    void a_page_carries_every_attribute_of_the_newest_rows() {
+        List<User> generated = new io.pushflow.core.user.UserGenerator(4, NOW).users(3_000_000, 2_000).toList(); // ids no other test uses
+        users.insert(generated);
+        User changed = generated.get(10).withVersion(generated.get(10).version() + 1);
+        changed = io.pushflow.core.user.UserFields.apply(changed, Map.of("push_token", "sub-new", "country", "nz", "subscribed", false));
+        users.insert(List.of(changed));
+        FilterChain everyone = FilterChain.parse(Map.of("all", List.of(Map.of("field", "platform", "op", "in", "values", List.of("ios", "android")))));
+        List<User> expected = new java.util.ArrayList<>(generated);
+        expected.set(10, changed);
+        assertThat(users.page(everyone, NOW, 2_999_999, 2_000).users()).isEqualTo(expected);
+    }
+
+    @Test
     void pages_widen_their_id_range_across_a_sparse_cohort() {
         List<Long> ids = List.of(1_000_001L, 1_004_000L, 1_090_000L, 1_700_000L, 9_000_000L);
         users.insert(ids.stream().map(id -> user(id, "NZ", 1)).toList());
         FilterChain kiwis = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "NZ"))));
-        assertThat(users.page(kiwis, NOW, 1_000_000, 2)).extracting(User::userId).containsExactly(1_000_001L, 1_004_000L);
-        assertThat(users.page(kiwis, NOW, 1_004_000, 2)).extracting(User::userId).containsExactly(1_090_000L, 1_700_000L);
-        assertThat(users.page(kiwis, NOW, 1_700_000, 2)).extracting(User::userId).containsExactly(9_000_000L);
-        assertThat(users.page(kiwis, NOW, 9_000_000, 2)).isEmpty();
+        assertThat(users.page(kiwis, NOW, 1_000_000, 2).users()).extracting(User::userId).containsExactly(1_000_001L, 1_004_000L);
+        assertThat(users.page(kiwis, NOW, 1_004_000, 2).users()).extracting(User::userId).containsExactly(1_090_000L, 1_700_000L);
+        assertThat(users.page(kiwis, NOW, 1_700_000, 2).users()).extracting(User::userId).containsExactly(9_000_000L);
+        assertThat(users.page(kiwis, NOW, 9_000_000, 2).size()).isZero();
     }
 
     @Test

@@ -23,21 +23,25 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
         return DeliveryEvent.bad(queue, id, text, reason);
     }
 
+    /** Outbox batches (a hundred kilobytes each) are read straight from the bytes; the text only for a dead letter. */
+    @Override
+    protected DeliveryEvent read(String id, byte[] body) {
+        if (kind != Kind.OUTBOX) {
+            return super.read(id, body);
+        }
+        OutboxBatch batch = Json.read(body, OutboxBatch.class);
+        String problem = batch.v != 1 && batch.v != OutboxBatch.VERSION ? "not a v1 or v" + OutboxBatch.VERSION + " outbox batch" : batch.problem();
+        if (problem != null) {
+            return unreadable(id, new String(body, java.nio.charset.StandardCharsets.UTF_8), problem);
+        }
+        batch.v = OutboxBatch.VERSION;
+        return DeliveryEvent.of(batch);
+    }
+
     @Override
     protected DeliveryEvent read(String id, String text) {
         return switch (kind) {
-            case OUTBOX -> {
-                OutboxBatch batch = Json.read(text, OutboxBatch.class);
-                if (batch.v != 1 && batch.v != OutboxBatch.VERSION) {
-                    yield unreadable(id, text, "not a v1 or v" + OutboxBatch.VERSION + " outbox batch");
-                }
-                String problem = batch.problem();
-                if (problem != null) {
-                    yield unreadable(id, text, problem);
-                }
-                batch.v = OutboxBatch.VERSION;
-                yield DeliveryEvent.of(batch);
-            }
+            case OUTBOX -> read(id, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             case COMMANDS -> {
                 CampaignCommand command = Json.read(text, CampaignCommand.class);
                 if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {

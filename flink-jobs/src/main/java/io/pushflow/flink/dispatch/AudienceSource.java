@@ -1,11 +1,10 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.filter.FilterChain;
-import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.List;
 
 /** Where a campaign's audience comes from: ClickHouse {@code users} in the job, a list in tests. */
 public interface AudienceSource extends AutoCloseable {
@@ -14,7 +13,7 @@ public interface AudienceSource extends AutoCloseable {
     long count(FilterChain chain, Instant asOf);
 
     /** The next users the chain selects with ids above {@code afterUserId}, in id order, at most {@code limit}. */
-    List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit);
+    UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit);
 
     @Override
     default void close() {

@@ -1,13 +1,12 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.filter.FilterChain;
-import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /** The audience from ClickHouse {@code users}: exact counts and pages of newest rows in id order. */
 public final class ClickHouseAudience implements AudienceSource.Factory {
@@ -37,7 +36,7 @@ public final class ClickHouseAudience implements AudienceSource.Factory {
             }
 
             @Override
-            public List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+            public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
                 return users.page(chain, asOf, afterUserId, limit);
             }
 

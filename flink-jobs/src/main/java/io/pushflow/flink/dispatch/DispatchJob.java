@@ -56,7 +56,7 @@ public final class DispatchJob {
                 .process(new WavePlanner(audience, settings.waveInterval(), settings.maxWave(), settings.batchSize()))
                 .uid(WavePlanner.UID).name("wave planner");
         DataStream<AmqpMessage> batches = planned
-                .map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.write(b)))
+                .map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.bytes(b)))
                 .uid("outbox-encode").name("outbox encode");
         String reports = settings.queues().name(Queues.CAMPAIGN_REPORTS);
         DataStream<AmqpMessage> completions = planned.getSideOutput(WavePlanner.COMPLETIONS)

@@ -10,7 +10,7 @@ import io.pushflow.core.bandit.ThompsonSampling;
 import io.pushflow.core.bandit.WaveAssignment;
 import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.filter.FilterChain;
-import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
 import io.pushflow.flink.CampaignMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -233,8 +233,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             plan.update(state);
             return;
         }
-        List<User> page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
-        if (page.isEmpty()) {
+        UserColumns page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
+        if (page.size() == 0) {
             complete(state, ctx, timestamp);
             return;
         }
@@ -262,58 +262,67 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     }
 
     /** Splits one page: the holdout aside, the rest between variants in the policy's shares; the cursor moves past it. */
-    private void release(PlanState state, List<User> page, Collector<OutboxBatch> out, OnTimerContext ctx, long timestamp) {
+    private void release(PlanState state, UserColumns page, Collector<OutboxBatch> out, OnTimerContext ctx, long timestamp) {
         CampaignControl c = state.campaign;
         state.wave++;
-        List<User> held = new ArrayList<>();
-        List<User> sent = new ArrayList<>();
-        for (User u : page) {
-            (WaveAssignment.heldOut(c.campaignId, u.userId(), c.holdoutShare) ? held : sent).add(u);
+        int n = page.size();
+        int[] held = new int[n];
+        int[] sent = new int[n];
+        int heldCount = 0;
+        int sentCount = 0;
+        for (int i = 0; i < n; i++) {
+            if (WaveAssignment.heldOut(c.campaignId, page.userIds[i], c.holdoutShare)) {
+                held[heldCount++] = i;
+            } else {
+                sent[sentCount++] = i;
+            }
         }
-        emit(state, OutboxBatch.HOLDOUT, held, out);
+        emit(state, OutboxBatch.HOLDOUT, page, Arrays.copyOf(held, heldCount), out);
         double[] shares = shares(state);
-        int[] arms = WaveAssignment.assign(sent.size(), shares, c.campaignId, state.wave);
+        int[] arms = WaveAssignment.assign(sentCount, shares, c.campaignId, state.wave);
         for (int arm = 0; arm < c.variantKeys.length; arm++) {
-            List<User> mine = new ArrayList<>();
-            for (int i = 0; i < sent.size(); i++) {
+            int[] mine = new int[sentCount];
+            int count = 0;
+            for (int i = 0; i < sentCount; i++) {
                 if (arms[i] == arm) {
-                    mine.add(sent.get(i));
+                    mine[count++] = sent[i];
                 }
             }
-            emit(state, c.variantKeys[arm], mine, out);
+            emit(state, c.variantKeys[arm], page, Arrays.copyOf(mine, count), out);
             Allocation allocation = new Allocation();
             allocation.campaignId = c.campaignId;
             allocation.wave = state.wave;
             allocation.variant = c.variantKeys[arm];
             allocation.share = shares[arm];
-            allocation.users = mine.size();
+            allocation.users = count;
             allocation.atMillis = timestamp;
             ctx.output(ALLOCATIONS, allocation);
         }
-        state.cursor = page.get(page.size() - 1).userId();
-        releasedTotal += page.size();
-        state.released += sent.size();
-        state.heldOut += held.size();
-        metrics.inc(c.campaignId, "released", sent.size());
-        metrics.inc(c.campaignId, "heldOut", held.size());
+        state.cursor = page.userIds[n - 1];
+        releasedTotal += n;
+        state.released += sentCount;
+        state.heldOut += heldCount;
+        metrics.inc(c.campaignId, "released", sentCount);
+        metrics.inc(c.campaignId, "heldOut", heldCount);
     }
 
     /**
-     * One variant's users of a wave as outbox batches of at most {@code batchSize}, never across a chunk border (the
-     * delivery gate keeps its state per chunk and takes a batch in one step). The page is in id order, so a chunk's
-     * users are consecutive.
+     * One variant's users of a wave ({@code rows} of the page, in id order) as outbox batches of at most
+     * {@code batchSize}, never across a chunk border: the delivery gate keeps its state per chunk and takes a batch
+     * in one step.
      */
-    private void emit(PlanState state, String variant, List<User> users, Collector<OutboxBatch> out) {
+    private void emit(PlanState state, String variant, UserColumns page, int[] rows, Collector<OutboxBatch> out) {
         int from = 0;
         int part = 0;
-        while (from < users.size()) {
-            long chunk = OutboxBatch.chunkOf(users.get(from).userId());
+        while (from < rows.length) {
+            long chunk = OutboxBatch.chunkOf(page.userIds[rows[from]]);
             int to = from + 1;
-            while (to < users.size() && to - from < batchSize && OutboxBatch.chunkOf(users.get(to).userId()) == chunk) {
+            while (to < rows.length && to - from < batchSize && OutboxBatch.chunkOf(page.userIds[rows[to]]) == chunk) {
                 to++;
             }
-            out.collect(OutboxBatch.of(OutboxBatch.batchId(state.campaign.campaignId, state.wave, variant, part++),
-                    state.campaign.campaignId, state.campaign.campaignVersion, variant, state.wave, users.subList(from, to)));
+            CampaignControl c = state.campaign;
+            out.collect(OutboxBatch.of(OutboxBatch.batchId(c.campaignId, state.wave, variant, part++), c.campaignId, c.campaignVersion, variant,
+                    state.wave, page, Arrays.copyOfRange(rows, from, to)));
             from = to;
         }
     }

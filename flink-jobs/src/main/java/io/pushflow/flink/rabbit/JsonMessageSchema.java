@@ -25,24 +25,37 @@ public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQ
     /** The event for a message with correlation id {@code id}; a {@link RuntimeException} makes it a dead letter. */
     protected abstract T read(String id, String text);
 
+    /** As {@link #read(String, String)}, from the message's bytes: large messages override it to skip the String. */
+    protected T read(String id, byte[] body) {
+        return read(id, new String(body, StandardCharsets.UTF_8));
+    }
+
     /** An event standing for an unreadable message. */
     protected abstract T unreadable(String id, String text, String reason);
 
     @Override
     public void deserialize(Envelope envelope, AMQP.BasicProperties props, byte[] body, RMQCollector<T> out) {
         String id = props.getCorrelationId();
-        String text = new String(body, StandardCharsets.UTF_8);
         if (id == null) {
             // deduplication needs the id; without one the message can only be set aside
             if (out.setMessageIdentifiers("missing-correlation-id-" + envelope.getDeliveryTag(), envelope.getDeliveryTag())) {
-                out.collect(unreadable(null, text, "the message has no correlation id"));
+                out.collect(unreadable(null, new String(body, StandardCharsets.UTF_8), "the message has no correlation id"));
             }
             return;
         }
         if (!out.setMessageIdentifiers(id, envelope.getDeliveryTag())) {
             return; // seen before: a redelivery
         }
-        out.collect(parse(id, text));
+        out.collect(parse(id, body));
+    }
+
+    /** {@link #read(String, byte[])}, with anything it throws turned into a dead letter. */
+    public T parse(String id, byte[] body) {
+        try {
+            return read(id, body);
+        } catch (RuntimeException e) {
+            return unreadable(id, new String(body, StandardCharsets.UTF_8), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
     }
 
     /** {@link #read}, with anything it throws turned into a dead letter. */

@@ -3,6 +3,7 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
 import io.pushflow.core.user.UserGenerator;
 
 import java.time.Instant;
@@ -39,8 +40,8 @@ final class GeneratedAudience implements AudienceSource.Factory {
             }
 
             @Override
-            public List<User> page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
-                return population.stream().filter(u -> u.userId() > afterUserId).filter(UserPredicate.of(chain, asOf)).limit(limit).toList();
+            public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+                return UserColumns.of(population.stream().filter(u -> u.userId() > afterUserId).filter(UserPredicate.of(chain, asOf)).limit(limit).toList());
             }
         };
     }

@@ -1,4 +1,4 @@
-package io.pushflow.flink.dispatch;
+package io.pushflow.core.user;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One text attribute of an outbox batch's users, dictionary-coded: the distinct values once, and per user the
- * index of theirs. A thousand users share a few dozen time zones, locales and countries, so a batch carries each
- * name once instead of a thousand times, and the gate works out what a value means (a zone, a text language)
- * once per distinct value.
+ * One text attribute of many users, dictionary-coded: the distinct values once, and per user the index of theirs.
+ * A thousand users share a few dozen time zones, locales and countries, so an outbox batch carries each name once
+ * instead of a thousand times, and the delivery gate works out what a value means (a zone, a text language) once
+ * per distinct value.
  */
 public class TextColumn {
 
@@ -28,13 +28,23 @@ public class TextColumn {
         return codes.length;
     }
 
-    /** The users at {@code rows} of this column, in that order. */
+    /** The users at {@code rows} of this column, in that order, with only the values they use. */
     public TextColumn select(int[] rows) {
-        Builder b = new Builder(rows.length);
-        for (int row : rows) {
-            b.add(get(row));
+        int[] remap = new int[values.length];
+        Arrays.fill(remap, -1);
+        List<String> used = new ArrayList<>();
+        TextColumn c = new TextColumn();
+        c.codes = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int code = codes[rows[i]];
+            if (remap[code] < 0) {
+                remap[code] = used.size();
+                used.add(values[code]);
+            }
+            c.codes[i] = remap[code];
         }
-        return b.build();
+        c.values = used.toArray(String[]::new);
+        return c;
     }
 
     /** Collects values user by user, each distinct one coded once. */
