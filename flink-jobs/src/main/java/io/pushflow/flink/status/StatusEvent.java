@@ -3,10 +3,10 @@ package io.pushflow.flink.status;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.InboundMessage;
 
-/** What the status job reads: an app's engagement event, a notification to poll, or an unreadable message. */
+/** What the status job reads: the app's engagement events (one message may carry many), a notification to poll, or an unreadable message. */
 public class StatusEvent extends InboundMessage {
 
-    public EngagementEvent engagement;
+    public EngagementEvent[] engagements;
     public ProviderNotification notification;
 
     public StatusEvent() {

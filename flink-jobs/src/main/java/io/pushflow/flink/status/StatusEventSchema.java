@@ -1,6 +1,9 @@
 package io.pushflow.flink.status;
 
 import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.campaign.PushEvents;
+
+import java.util.List;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
@@ -26,7 +29,22 @@ public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
     protected StatusEvent read(String id, String text) {
         StatusEvent e = new StatusEvent();
         if (kind == Kind.EVENTS) {
-            e.engagement = EngagementEvent.of(Json.read(text, PushEvent.class), System.currentTimeMillis());
+            PushEvents.Either message = Json.read(text, PushEvents.Either.class);
+            if (message.events() != null && (message.v() == null || message.v() != PushEvents.VERSION)) {
+                return unreadable(id, text, "not a v" + PushEvents.VERSION + " batch of push events");
+            }
+            List<PushEvent> events = message.all();
+            if (events.isEmpty()) {
+                return unreadable(id, text, "not a v" + PushEvent.VERSION + " push event or a batch of them");
+            }
+            long now = System.currentTimeMillis();
+            e.engagements = new EngagementEvent[events.size()];
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) == null) {
+                    return unreadable(id, text, "event " + i + " of the batch is null");
+                }
+                e.engagements[i] = EngagementEvent.of(events.get(i), now);
+            }
         } else {
             e.notification = Json.read(text, ProviderNotification.class);
             if (e.notification.notificationId == null || e.notification.notificationId.isEmpty() || e.notification.campaignId <= 0) {

@@ -15,6 +15,7 @@ import io.pushflow.store.ClickHouse;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -61,8 +62,13 @@ public final class StatusJob {
                 .process(new SetAsideBadInput<StatusEvent>()).returns(StatusEvent.class)
                 .uid("status-set-aside-bad-input").name("set aside bad input");
         DataStream<EngagementEvent> engagement = good
-                .filter(e -> e.engagement != null).uid("engagement-events").name("engagement events")
-                .map(e -> e.engagement).returns(EngagementEvent.class).uid("engagement-event").name("engagement event");
+                .flatMap((StatusEvent e, Collector<EngagementEvent> out) -> {
+                    if (e.engagements != null) {
+                        for (EngagementEvent event : e.engagements) {
+                            out.collect(event);
+                        }
+                    }
+                }).returns(EngagementEvent.class).uid("engagement-events-each").name("engagement events");
         engagementSink.accept(engagement);
         DataStream<VariantDelta> firsts = engagement
                 .keyBy(FirstEngagement::key)

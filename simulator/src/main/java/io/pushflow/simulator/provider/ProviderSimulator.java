@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
@@ -20,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -72,6 +75,10 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Map<String, Tally> ledger = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> converted = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
+    /** Opens and clicks not yet due, by the tick they are due in. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.Queue<Engaged>> pending = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final long TICK_MILLIS = 50;
+    private static final int EVENTS_PER_MESSAGE = 1_000;
 
     public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
                              ConnectionFactory rabbit, Queues queues) throws Exception {
@@ -88,6 +95,7 @@ public final class ProviderSimulator implements AutoCloseable {
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.clock = executor;
+        clock.scheduleAtFixedRate(this::publishDue, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         this.api = new OneSignalFake(appId, restApiKey, address);
         api.keepBodies(false);
         api.behaviour(new Behaviour());
@@ -149,18 +157,17 @@ public final class ProviderSimulator implements AutoCloseable {
             tally.notifications.incrementAndGet();
             tally.recipients.addAndGet(n.subscriptionIds().size());
             tally.invalid.addAndGet(n.invalidIds().size());
-            converted.put(n.id(), new AtomicLong());
+            AtomicLong clicks = new AtomicLong();
+            converted.put(n.id(), clicks);
+            long now = System.currentTimeMillis();
             synchronized (random) {
                 for (String id : n.subscriptionIds()) {
                     double u = random.nextDouble();
                     if (u < Math.max(e.open(), e.click())) {
-                        long openAt = config.deliveryLatencyMillis() + delay(config.openDelayMillis());
-                        boolean clicks = u < e.click();
-                        long clickAt = openAt + delay(config.clickDelayMillis());
-                        clock.schedule(() -> app(n.id(), campaign, variant, id, PushEvent.Type.OPENED, tally.opened), openAt, TimeUnit.MILLISECONDS);
-                        if (clicks) {
-                            clock.schedule(() -> app(n.id(), campaign, variant, id, PushEvent.Type.CLICKED, tally.clicked), clickAt,
-                                    TimeUnit.MILLISECONDS);
+                        long openAt = now + config.deliveryLatencyMillis() + delay(config.openDelayMillis());
+                        due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally.opened, null));
+                        if (u < e.click()) {
+                            due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally.clicked, clicks));
                         }
                     }
                 }
@@ -186,19 +193,48 @@ public final class ProviderSimulator implements AutoCloseable {
         }
     }
 
-    /** The app reporting what its user did: one message on {@code push.events}, counted once it is out. */
-    private void app(String notificationId, long campaign, String variant, String subscriptionId, PushEvent.Type type, AtomicLong counter) {
-        PushEvent event = new PushEvent(PushEvent.VERSION, UUID.randomUUID().toString(), campaign, variant, subscriptionId, type, Instant.now());
-        try {
-            channel.basicPublish("", eventsQueue, new AMQP.BasicProperties.Builder().correlationId(event.eventId()).messageId(event.eventId())
-                    .contentType("application/json").deliveryMode(2).type(type.name()).build(), Json.write(event).getBytes(StandardCharsets.UTF_8));
-            counter.incrementAndGet();
-            published.incrementAndGet();
-            if (type == PushEvent.Type.CLICKED) {
-                converted.get(notificationId).incrementAndGet();
+    /** One user's open or click, waiting for its moment; {@code converted} counts the notification's clicks. */
+    private record Engaged(long campaign, String variant, String subscriptionId, PushEvent.Type type, AtomicLong counter, AtomicLong converted) {
+    }
+
+    private void due(long atMillis, Engaged event) {
+        pending.computeIfAbsent((atMillis + TICK_MILLIS - 1) / TICK_MILLIS, t -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(event);
+    }
+
+    /**
+     * The app reporting what its users did: every tick, the opens and clicks that are due go out on
+     * {@code push.events}, at most {@value #EVENTS_PER_MESSAGE} to a message (as an app's event collector forwards
+     * them), each counted once it is out.
+     */
+    private void publishDue() {
+        long tick = System.currentTimeMillis() / TICK_MILLIS;
+        List<Engaged> ready = new ArrayList<>();
+        for (var bucket = pending.firstEntry(); bucket != null && bucket.getKey() <= tick; bucket = pending.firstEntry()) {
+            pending.remove(bucket.getKey());
+            ready.addAll(bucket.getValue());
+        }
+        Instant at = Instant.now();
+        for (int from = 0; from < ready.size(); from += EVENTS_PER_MESSAGE) {
+            List<Engaged> part = ready.subList(from, Math.min(ready.size(), from + EVENTS_PER_MESSAGE));
+            List<PushEvent> events = new ArrayList<>(part.size());
+            for (Engaged e : part) {
+                events.add(new PushEvent(PushEvent.VERSION, UUID.randomUUID().toString(), e.campaign(), e.variant(), e.subscriptionId(), e.type(), at));
             }
-        } catch (IOException e) {
-            System.err.println("provider simulator: could not publish a " + type + " event: " + e.getMessage());
+            PushEvents batch = new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), events);
+            try {
+                channel.basicPublish("", eventsQueue, new AMQP.BasicProperties.Builder().correlationId(batch.batchId()).messageId(batch.batchId())
+                        .contentType("application/json").deliveryMode(2).type("EVENTS").build(), Json.bytes(batch));
+            } catch (IOException e) {
+                System.err.println("provider simulator: could not publish " + events.size() + " events: " + e.getMessage());
+                continue;
+            }
+            for (Engaged e : part) {
+                e.counter().incrementAndGet();
+                if (e.converted() != null) {
+                    e.converted().incrementAndGet();
+                }
+            }
+            published.addAndGet(part.size());
         }
     }
 

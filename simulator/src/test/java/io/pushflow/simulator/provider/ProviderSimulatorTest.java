@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.provider.NotificationStatus;
@@ -73,10 +74,13 @@ class ProviderSimulatorTest {
                     Thread.sleep(50);
                     continue;
                 }
-                PushEvent e = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), PushEvent.class);
-                assertThat(r.getProps().getCorrelationId()).isEqualTo(e.eventId());
-                all.add(e);
-                events.merge(e.variant() + ":" + e.type(), 1, Integer::sum);
+                PushEvents batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), PushEvents.class);
+                assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId());
+                assertThat(batch.events()).isNotEmpty().hasSizeLessThanOrEqualTo(1_000);
+                for (PushEvent e : batch.events()) {
+                    all.add(e);
+                    events.merge(e.variant() + ":" + e.type(), 1, Integer::sum);
+                }
             }
             long reachedA = 400 - a.invalidSubscriptionIds().size();
             assertThat(events.get("A:CLICKED")).isEqualTo((int) tallyA.clicked.get()).isBetween((int) (reachedA * 0.4), (int) (reachedA * 0.6));
@@ -84,6 +88,7 @@ class ProviderSimulatorTest {
             assertThat(events.get("B:CLICKED")).isNull();
             assertThat(events.get("B:OPENED")).isEqualTo((int) tallyB.opened.get()).isPositive();
             assertThat(all).allMatch(e -> e.campaignId() == 42);
+            assertThat(all.stream().map(PushEvent::eventId).distinct().count()).isEqualTo(all.size());
 
             NotificationStatus done = client.status(a.notificationId());
             assertThat(done.complete()).isTrue();
