@@ -29,10 +29,11 @@ public final class Pacing {
         }
         long wavesLeft = asap ? 1 : Math.max(1, (millisLeft + interval.toMillis() - 1) / interval.toMillis());
         long even = (remaining + wavesLeft - 1) / wavesLeft;
-        long cap = maxWave;
-        if (ratePerSecond > 0) {
-            cap = Math.min(cap, Math.max(1, ratePerSecond * interval.toMillis() / 1000));
-        }
-        return (int) Math.min(even, cap);
+        return (int) Math.min(even, cap(interval, ratePerSecond, maxWave));
+    }
+
+    /** The largest wave: {@code maxWave}, or fewer when the rate limit allows fewer in one interval. */
+    public static int cap(Duration interval, int ratePerSecond, int maxWave) {
+        return ratePerSecond > 0 ? (int) Math.min(maxWave, Math.max(1, ratePerSecond * interval.toMillis() / 1000)) : maxWave;
     }
 }

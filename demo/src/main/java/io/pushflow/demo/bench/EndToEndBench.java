@@ -34,10 +34,13 @@ public final class EndToEndBench {
     private static final Map<String, Object> EVERYONE = Map.of("all", List.of(
             Map.of("field", "platform", "op", "in", "values", List.of("ios", "android"))));
     /**
-     * The warm-up campaign's cohort (about 9% of the generated users): a running cluster has compiled its hot code
-     * long before a campaign comes; a fresh one spends a third of its CPU in the JIT compiler during the first minute.
+     * How many pushes warm a fresh cluster up before a measured campaign: its batch-at-a-time code runs a thousand
+     * users per call, so the JIT compilers see it hot only after about a million of them (a campaign of 80,000 left
+     * them compiling through the whole measured campaign, a third of the Flink process's CPU).
      */
-    private static final Map<String, Object> WARM_UP = Map.of("all", List.of(
+    static final long WARM_UP_USERS = 1_000_000;
+    /** The warm-up cohort when the audience is larger than that (about 9% of the generated users). */
+    private static final Map<String, Object> WARM_UP_LARGE = Map.of("all", List.of(
             Map.of("field", "country", "op", "in", "values", List.of("DE"))));
 
     private EndToEndBench() {
@@ -45,22 +48,23 @@ public final class EndToEndBench {
 
     public static void main(String[] args) throws Exception {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
-        known.addAll(List.of("users", "raw", "warmup", "out", Pipeline.WATCH));
-        Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--raw true|false (true)] [--warmup true|false (true)] "
+        known.addAll(List.of("users", "runs", "raw", "warmup", "out", Pipeline.WATCH));
+        Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
                 + "[--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options", known, Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
         boolean raw = Boolean.parseBoolean(opts.getOrDefault("raw", "true"));
         boolean warmup = Boolean.parseBoolean(opts.getOrDefault("warmup", "true"));
+        int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         Path out = Path.of(opts.getOrDefault("out", "bench-results/e2e.json"));
         Map<String, Object> result;
         try (Pipeline pipeline = new Pipeline(opts)) {
-            result = run(pipeline, users, raw, warmup);
+            result = run(pipeline, users, runs, raw, warmup);
         }
         Pipeline.writeJson(out, result);
         System.exit(Boolean.TRUE.equals(result.get("everyoneOnce")) ? 0 : 1);
     }
 
-    static Map<String, Object> run(Pipeline p, long users, boolean raw, boolean warmup) throws Exception {
+    static Map<String, Object> run(Pipeline p, long users, int runs, boolean raw, boolean warmup) throws Exception {
         Machine machine;
         try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
             machine = Machine.describe(ch);
@@ -81,40 +85,36 @@ public final class EndToEndBench {
                     p.createPush("spot " + tag, "Your spot, tomorrow", "Side-shore 18 knots from 10:00"));
             Run cold = null;
             if (warmup) {
-                long warmupUsers = new UserStore(ch).count(FilterChain.parse(WARM_UP), Instant.now(), true);
-                cold = campaign(p, simulator, ch, "warm-up " + tag, p.createCohort("warm-up " + tag, WARM_UP), warmupUsers, pushes);
-                System.out.printf(Locale.ROOT, "  warm-up campaign on the fresh cluster (JIT compilation included): %,d users in %.1f s, %,.0f users/s, "
-                        + "first push after %.1f s; Flink %.0f µs of CPU per user%n", cold.outcomes, cold.seconds, cold.outcomes / cold.seconds,
-                        cold.firstPush, cold.cpu.get("flink") / cold.outcomes * 1e6);
+                // the cohort of the warm-up: everyone while that is at most a million users, else a country's
+                Map<String, Object> cohort = users <= WARM_UP_USERS ? EVERYONE : WARM_UP_LARGE;
+                long cohortUsers = new UserStore(ch).count(FilterChain.parse(cohort), Instant.now(), true);
+                long warmed = 0;
+                for (int i = 1; warmed < WARM_UP_USERS; i++) {
+                    Run r = campaign(p, simulator, ch, "warm-up " + tag + "-" + i, p.createCohort("warm-up " + tag + "-" + i, cohort), cohortUsers, pushes);
+                    cold = cold == null ? r : cold;
+                    warmed += r.outcomes;
+                }
+                System.out.printf(Locale.ROOT, "  warm-up: %,d users in campaigns of %,d; the first, on the fresh cluster (JIT compilation included): "
+                        + "%.1f s, %,.0f users/s, first push after %.1f s; Flink %.0f µs of CPU per user%n", warmed, cohortUsers, cold.seconds,
+                        cold.outcomes / cold.seconds, cold.firstPush, cold.cpu.get("flink") / cold.outcomes * 1e6);
             }
-            Map<String, Integer> receivedBefore = simulator.received(); // the warm-up reached some of the same users once already
-            Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes);
-            long campaign = run.campaign;
-            long outcomes = run.outcomes;
-            double seconds = run.seconds;
-            double firstPush = run.firstPush;
-            double firstOutcome = run.firstOutcome;
-            long rssPeakSampled = run.rssPeakSampled;
-            Map<String, Double> cpu = run.cpu;
-            long peak = p.flinkMemory("VmHWM");
-            Map<String, Long> checkpoints = p.checkpointSizes();
-            long sent = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
-                    + " AND outcome = 'sent'");
-            long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
-                    + " AND outcome = 'failed'");
-            long reached = delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B");
-            long duplicates = simulator.received().entrySet().stream()
-                    .filter(e -> e.getValue() - receivedBefore.getOrDefault(e.getKey(), 0) > 1).count();
-            boolean once = outcomes == users && duplicates == 0 && failed == 0;
-            System.out.printf(Locale.ROOT, "  %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s from the "
-                            + "launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",
-                    outcomes, sent, failed, reached, duplicates, seconds, outcomes / seconds, sent / seconds, firstPush, firstOutcome);
-            System.out.printf(Locale.ROOT, "  Flink process: peak resident %,d MB, %.0f CPU seconds (%.2f cores); last checkpoints %s%n",
-                    peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
-            StringBuilder where = new StringBuilder();
-            cpu.forEach((name, s) -> where.append(String.format(Locale.ROOT, "%s %.0f µs, ", name, s / users * 1e6)));
-            System.out.printf(Locale.ROOT, "  CPU per user: %s(%.2f of the machine's %d cores busy with these)%n", where,
-                    cpu.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sum() / seconds, machine.cores());
+            double quiet = warmup ? p.awaitQuiet(ch, Duration.ofSeconds(120)) : 0;
+            if (warmup) {
+                System.out.printf(Locale.ROOT, "  waited %.0f s after the warm-up for the JIT compilers and ClickHouse's merges to finish%n", quiet);
+            }
+            List<Map<String, Object>> measured = new ArrayList<>();
+            for (int i = 1; i <= runs; i++) {
+                if (i > 1) {
+                    double waited = p.awaitQuiet(ch, Duration.ofSeconds(120));
+                    System.out.printf(Locale.ROOT, "  waited %.0f s for the JIT compilers and ClickHouse's merges to finish%n", waited);
+                }
+                measured.add(measure(p, simulator, ch, machine, users, pushes, tag + "-" + i, i));
+            }
+            List<Double> rates = measured.stream().map(m -> (Double) m.get("pushesPerSecond")).sorted().toList();
+            Map<String, Object> median = measured.stream().filter(m -> m.get("pushesPerSecond").equals(rates.get(rates.size() / 2))).findFirst().orElseThrow();
+            boolean once = measured.stream().allMatch(m -> Boolean.TRUE.equals(m.get("everyoneOnce")));
+            System.out.printf(Locale.ROOT, "  %d measured campaigns: median %,.0f pushes/s (%,.0f to %,.0f), %,.0f users/s%n", runs,
+                    rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1), (Double) median.get("usersPerSecond"));
             json.put("scenario", "e2e");
             json.put("machine", machine);
             json.put("users", users);
@@ -124,25 +124,16 @@ public final class EndToEndBench {
                 json.put("warmupUsersPerSecond", cold.outcomes / cold.seconds);
                 json.put("warmupFirstPushSeconds", cold.firstPush);
                 json.put("warmupCpuSeconds", cold.cpu);
+                json.put("waitedForQuietSeconds", quiet);
             }
             json.put("loadSeconds", loadSeconds);
-            json.put("outcomes", outcomes);
-            json.put("sent", sent);
-            json.put("failed", failed);
-            json.put("providerPushes", reached);
-            json.put("reachedTwice", duplicates);
+            json.put("runs", runs);
+            json.putAll(median); // the median run's numbers, as the report reads them
             json.put("everyoneOnce", once);
-            json.put("seconds", seconds);
-            json.put("usersPerSecond", outcomes / seconds);
-            json.put("pushesPerSecond", sent / seconds);
-            json.put("firstPushSeconds", firstPush);
-            json.put("firstOutcomeSeconds", firstOutcome);
-            json.put("flinkPeakRssBytes", peak);
-            json.put("flinkPeakRssSampledBytes", rssPeakSampled);
-            json.put("cpuSeconds", cpu);
-            json.put("checkpointBytes", checkpoints);
+            json.put("pushesPerSecondSpread", Map.of("min", rates.get(0), "median", rates.get(rates.size() / 2), "max", rates.get(rates.size() - 1)));
+            json.put("measuredRuns", measured);
             if (!once) {
-                System.out.println("  NOT every user exactly one outcome without failures: see the numbers above");
+                System.out.println("  NOT every measured campaign gave every user exactly one outcome without failures: see the runs above");
             }
         }
         if (raw) {
@@ -164,8 +155,60 @@ public final class EndToEndBench {
         return json;
     }
 
+    /** One measured campaign to everyone: its rate, correctness and where the CPU went. */
+    static Map<String, Object> measure(Pipeline p, ProviderSimulator simulator, ClickHouse ch, Machine machine, long users, List<Long> pushes,
+                                       String tag, int number) throws Exception {
+        Map<String, Integer> receivedBefore = simulator.received(); // earlier campaigns reached the same users once already
+        Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes);
+        long campaign = run.campaign;
+        long outcomes = run.outcomes;
+        double seconds = run.seconds;
+        Map<String, Double> cpu = run.cpu;
+        long peak = p.flinkMemory("VmHWM");
+        Map<String, Long> checkpoints = p.checkpointSizes();
+        long sent = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
+                + " AND outcome = 'sent'");
+        long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
+                + " AND outcome = 'failed'");
+        long reached = delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B");
+        long duplicates = simulator.received().entrySet().stream()
+                .filter(e -> e.getValue() - receivedBefore.getOrDefault(e.getKey(), 0) > 1).count();
+        boolean once = outcomes == users && duplicates == 0 && failed == 0;
+        System.out.printf(Locale.ROOT, "  run %d: %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s "
+                        + "from the launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",
+                number, outcomes, sent, failed, reached, duplicates, seconds, outcomes / seconds, sent / seconds, run.firstPush, run.firstOutcome);
+        System.out.printf(Locale.ROOT, "    Flink process: peak resident %,d MB, %.0f CPU seconds (%.2f cores); last checkpoints %s%n",
+                peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
+        StringBuilder where = new StringBuilder();
+        cpu.forEach((name, s) -> where.append(String.format(Locale.ROOT, "%s %.0f µs, ", name, s / users * 1e6)));
+        System.out.printf(Locale.ROOT, "    CPU per user: %s(%.2f of the machine's %d cores busy with these)%n", where,
+                cpu.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sum() / seconds, machine.cores());
+        if (!once) {
+            System.out.println("    NOT every user exactly one outcome without failures: see the numbers above");
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("outcomes", outcomes);
+        json.put("sent", sent);
+        json.put("failed", failed);
+        json.put("providerPushes", reached);
+        json.put("reachedTwice", duplicates);
+        json.put("everyoneOnce", once);
+        json.put("seconds", seconds);
+        json.put("usersPerSecond", outcomes / seconds);
+        json.put("pushesPerSecond", sent / seconds);
+        json.put("firstPushSeconds", run.firstPush);
+        json.put("firstOutcomeSeconds", run.firstOutcome);
+        json.put("flinkPeakRssBytes", peak);
+        json.put("flinkPeakRssSampledBytes", run.rssPeakSampled);
+        json.put("cpuSeconds", cpu);
+        json.put("checkpointBytes", checkpoints);
+        json.put("progress", Map.of("columns", List.of("seconds", "outcomeRows", "pushesAtProvider"), "rows", run.progress));
+        return json;
+    }
+
     /** One campaign from its launch call to its last outcome row, and what it cost. */
-    record Run(long campaign, long outcomes, double seconds, double firstPush, double firstOutcome, long rssPeakSampled, Map<String, Double> cpu) {
+    record Run(long campaign, long outcomes, double seconds, double firstPush, double firstOutcome, long rssPeakSampled, Map<String, Double> cpu,
+               List<double[]> progress) {
     }
 
     static Run campaign(Pipeline p, ProviderSimulator simulator, ClickHouse ch, String name, long cohort, long audience, List<Long> pushes)
@@ -179,16 +222,17 @@ public final class EndToEndBench {
         long rssPeakSampled = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         // watched cheaply, so that the watching does not load ClickHouse: the simulator's count every 100 ms for the
-        // first push, a plain row count every second (replayed rows could only make it early), the exact count of
-        // distinct users only once the plain one has reached the audience
+        // first push, a plain row count (on the table's key) every 250 ms (replayed rows could only make it early), the
+        // exact count of distinct users only once the plain one has reached the audience
         long lastCount = 0;
+        List<double[]> progress = new ArrayList<>();
         while (outcomes < audience && System.nanoTime() < deadline) {
             Thread.sleep(100);
             double now = (System.nanoTime() - launched) / 1e9;
             if (firstPush < 0 && (delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B")) > 0) {
                 firstPush = now;
             }
-            if (System.nanoTime() - lastCount < 1_000_000_000L && firstOutcome >= 0) {
+            if (System.nanoTime() - lastCount < 250_000_000L && firstOutcome >= 0) {
                 continue;
             }
             lastCount = System.nanoTime();
@@ -197,10 +241,11 @@ public final class EndToEndBench {
                 firstOutcome = now;
             }
             outcomes = rows >= audience ? Pipeline.outcomes(ch, campaign) : rows;
+            progress.add(new double[]{Math.round(now * 100) / 100.0, rows, delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B")});
             rssPeakSampled = Math.max(rssPeakSampled, p.flinkMemory("VmRSS"));
         }
         double seconds = (System.nanoTime() - launched) / 1e9;
-        return new Run(campaign, outcomes, seconds, firstPush, firstOutcome, rssPeakSampled, Pipeline.minus(p.cpuSeconds(), cpuBefore));
+        return new Run(campaign, outcomes, seconds, firstPush, firstOutcome, rssPeakSampled, Pipeline.minus(p.cpuSeconds(), cpuBefore), progress);
     }
 
     private static long delivered(ProviderSimulator simulator, long campaign, String variant) {

@@ -172,13 +172,56 @@ final class Pipeline implements AutoCloseable {
     }
 
     private static double cpuSeconds(long pid) {
+        return cpuSeconds(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    private static double cpuSeconds(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(statFile);
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
         } catch (IOException | RuntimeException e) {
             return Double.NaN; // a process that is gone or not ours to read
         }
+    }
+
+    /**
+     * Waits, at most {@code limit}, until the JIT compilers of the Flink process and of this one have been idle for
+     * a second and ClickHouse merges nothing; returns the seconds waited. On a busy 2-core machine the compilers fall
+     * behind during a fresh cluster's first campaign and keep compiling through the next one, and ClickHouse merges
+     * the rows a campaign wrote for a while after it: a cluster that has run for a while has compiled its hot code,
+     * and a campaign starting there finds the merges of the last one done.
+     */
+    double awaitQuiet(ClickHouse ch, Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        double before = compilerSeconds();
+        while (System.nanoTime() - start < limit.toNanos()) {
+            Thread.sleep(1_000);
+            double now = compilerSeconds();
+            if (now - before < 0.02 && ch.selectLong("SELECT count() AS n FROM system.merges") == 0) {
+                break;
+            }
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** CPU seconds of the JIT compiler threads (C1, C2) of the Flink process and of this one. */
+    private double compilerSeconds() {
+        double total = 0;
+        for (long pid : new long[]{flinkPid, ProcessHandle.current().pid()}) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    if (Files.readString(task.resolve("comm")).startsWith("C")
+                            && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        total += cpuSeconds(task.resolve("stat"));
+                    }
+                }
+            } catch (IOException e) {
+                return Double.NaN; // a process that is gone: nothing to wait for
+            }
+        }
+        return total;
     }
 
     /** Each running job's name and the size of its latest completed checkpoint in bytes. */

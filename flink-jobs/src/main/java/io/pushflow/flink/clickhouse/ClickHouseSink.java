@@ -54,7 +54,7 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
     private final String table;
 
     private ClickHouseSink(ElementConverter<T, RowBlock> converter, ClickHouse.Config config, String table) {
-        super(converter, 10_000, 1, 100_000, 32L << 20, 1_000, 8L << 20);
+        super(converter, 10_000, 1, 100_000, 8L << 20, 300, 8L << 20);
         this.config = config;
         this.table = table;
     }

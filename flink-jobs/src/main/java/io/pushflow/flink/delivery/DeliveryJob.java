@@ -40,7 +40,7 @@ public final class DeliveryJob {
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
                     Integer.parseInt(Environment.value("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(Environment.value("DELIVERY_IN_FLIGHT", "64")),
                     Duration.ofMinutes(10), Checkpoints.fromEnvironment(),
-                    Integer.parseInt(Environment.value("DELIVERY_PREFETCH", "200")));
+                    Integer.parseInt(Environment.value("DELIVERY_PREFETCH", "1000")));
         }
     }
 

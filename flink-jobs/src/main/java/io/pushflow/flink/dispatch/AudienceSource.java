@@ -15,6 +15,11 @@ public interface AudienceSource extends AutoCloseable {
     /** The next users the chain selects with ids above {@code afterUserId}, in id order, at most {@code limit}. */
     UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit);
 
+    /** Whether a read waits on a server; the planner then reads the next page ahead on a thread of its own. */
+    default boolean remote() {
+        return true;
+    }
+
     @Override
     default void close() {
     }

@@ -41,8 +41,10 @@ import java.util.TreeMap;
  * and clicks per variant) accumulates in the same state and steers the bandit's next shares.
  *
  * <p>The outbox sink holds every batch until the checkpoint after it completes (then it publishes them), so a
- * wave waits while this subtask has more than two full waves released and not yet past a completed checkpoint:
- * a slow checkpoint then slows the release instead of filling the heap (a 5M-user ASAP campaign did).
+ * wave waits while this subtask has {@value #HELD_WAVES} full waves released and not yet past a completed checkpoint:
+ * a slow checkpoint then slows the release instead of filling the heap (a 5M-user ASAP campaign did). An ASAP
+ * campaign without a rate limit releases its next wave as soon as the last one is out, so only that credit and the
+ * checkpoints pace it, not the wave interval.
  */
 public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> implements CheckpointedFunction, CheckpointListener {
 
@@ -53,8 +55,12 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") { };
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
 
+    /** How soon a wave whose page is still being read ahead looks again. */
+    static final long READ_AHEAD_POLL_MILLIS = 10;
     /** How soon a wave held back by uncommitted batches looks again. */
-    static final long BACKLOG_RETRY_MILLIS = 200;
+    static final long BACKLOG_RETRY_MILLIS = 100;
+    /** How many full waves a subtask may have released and not yet committed before it waits for a checkpoint. */
+    static final long HELD_WAVES = 3;
 
     public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
 
@@ -70,6 +76,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     private transient long committedTotal;
     /** {@link #releasedTotal} at each pending checkpoint's barrier. */
     private transient NavigableMap<Long, Long> releasedAtBarrier;
+    /** ASAP campaigns' next pages, read on a thread of their own. */
+    private transient AudienceReadAhead readAhead;
 
     public WavePlanner(AudienceSource.Factory audienceFactory, Duration waveInterval, int maxWave, int batchSize) {
         this.audienceFactory = audienceFactory;
@@ -84,6 +92,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         audience = audienceFactory.open();
         metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
         releasedAtBarrier = new TreeMap<>();
+        readAhead = new AudienceReadAhead(audience);
     }
 
     @Override
@@ -112,6 +121,9 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
 
     @Override
     public void close() {
+        if (readAhead != null) {
+            readAhead.close();
+        }
         if (audience != null) {
             audience.close();
         }
@@ -167,6 +179,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 }
                 state.status = Status.PAUSED.name();
                 state.campaign = control;
+                readAhead.forget(control.campaignId);
             }
             case "RESUME" -> {
                 if (state == null || !Status.PAUSED.name().equals(state.status)) {
@@ -182,6 +195,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 }
                 state.campaign = control;
                 state.status = Status.STOPPED.name();
+                readAhead.forget(control.campaignId);
                 ctx.output(COMPLETIONS, report(state, CampaignReport.Type.STOPPED, ctx.timerService().currentProcessingTime()));
             }
             case "UPDATE" -> {
@@ -208,7 +222,54 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             return;
         }
         CampaignControl c = state.campaign;
-        Instant now = Instant.ofEpochMilli(timestamp);
+        long testEnd = c.startAtMillis + c.testDurationMillis;
+        boolean testing = "AB_WINNER".equals(c.splitType) && timestamp < testEnd;
+        int size = waveSize(state, timestamp);
+        if (size < 0) {
+            schedule(state, testEnd, ctx); // the test audience is out: wait for the winner
+            plan.update(state);
+            return;
+        }
+        if (size == 0) {
+            complete(state, ctx, timestamp);
+            return;
+        }
+        if (uncommitted() >= HELD_WAVES * maxWave) {
+            long now = ctx.timerService().currentProcessingTime();
+            schedule(state, now + Math.min(waveIntervalMillis, BACKLOG_RETRY_MILLIS), ctx); // the sink is behind: try again soon
+            plan.update(state);
+            return;
+        }
+        UserColumns page;
+        if (c.asap && !testing) {
+            page = readAhead.take(c, chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size,
+                    state.audienceEstimate - state.released - state.heldOut, Pacing.cap(Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave));
+            if (page == null) {
+                schedule(state, ctx.timerService().currentProcessingTime() + READ_AHEAD_POLL_MILLIS, ctx); // still being read
+                plan.update(state);
+                return;
+            }
+        } else {
+            page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
+        }
+        if (page.size() == 0) {
+            complete(state, ctx, timestamp);
+            return;
+        }
+        release(state, page, out, ctx, timestamp);
+        // ASAP without a rate limit: the next wave right away, held back only by what the sink has not committed yet
+        boolean unlimited = c.asap && !testing && c.sendRateLimit <= 0;
+        long next = timestamp + (unlimited ? 1 : waveIntervalMillis);
+        schedule(state, next, ctx);
+        plan.update(state);
+    }
+
+    /**
+     * How many users the wave at {@code timestamp} releases: 0 when the campaign is done, -1 while an AB_WINNER test
+     * audience is out and the test still runs.
+     */
+    private int waveSize(PlanState state, long timestamp) {
+        CampaignControl c = state.campaign;
         long done = state.released + state.heldOut;
         long testEnd = c.startAtMillis + c.testDurationMillis;
         // AB_WINNER first paces only its test share of the audience over the test, the rest after it
@@ -217,34 +278,16 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         long target = testing ? Math.round(c.testShare * state.audienceEstimate) : state.audienceEstimate;
         long remaining = Math.max(0, target - done);
         if (testing && remaining == 0) {
-            schedule(state, testEnd, ctx); // the test audience is out: wait for the winner
-            plan.update(state);
-            return;
+            return -1;
         }
         // past the launch-time estimate (users joined since), drain what is left as fast as the limits allow
-        int size = Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, now, phaseEnd,
+        return Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, Instant.ofEpochMilli(timestamp), phaseEnd,
                 Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave, c.asap && !testing);
-        if (size == 0) {
-            complete(state, ctx, timestamp);
-            return;
-        }
-        if (uncommitted() >= 2L * maxWave) {
-            schedule(state, timestamp + Math.min(waveIntervalMillis, BACKLOG_RETRY_MILLIS), ctx); // the sink is behind: try again soon
-            plan.update(state);
-            return;
-        }
-        UserColumns page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
-        if (page.size() == 0) {
-            complete(state, ctx, timestamp);
-            return;
-        }
-        release(state, page, out, ctx, timestamp);
-        schedule(state, timestamp + waveIntervalMillis, ctx);
-        plan.update(state);
     }
 
     /** The audience is out (or the window closed): the campaign is done, and the admin service hears it once. */
     private void complete(PlanState state, OnTimerContext ctx, long timestamp) throws Exception {
+        readAhead.forget(state.campaign.campaignId);
         state.status = Status.COMPLETED.name();
         plan.update(state);
         ctx.output(COMPLETIONS, report(state, CampaignReport.Type.COMPLETED, timestamp));

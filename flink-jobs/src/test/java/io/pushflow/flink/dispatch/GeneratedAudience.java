@@ -40,6 +40,11 @@ final class GeneratedAudience implements AudienceSource.Factory {
             }
 
             @Override
+            public boolean remote() {
+                return false; // read ahead inline: the harness tests stay deterministic
+            }
+
+            @Override
             public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
                 return UserColumns.of(population.stream().filter(u -> u.userId() > afterUserId).filter(UserPredicate.of(chain, asOf)).limit(limit).toList());
             }

@@ -181,7 +181,7 @@ class WavePlannerTest {
     }
 
     @Test
-    void waves_wait_while_two_waves_are_released_and_no_checkpoint_has_passed_them() throws Exception {
+    void an_unlimited_asap_campaign_releases_waves_back_to_back_until_three_wait_for_a_checkpoint() throws Exception {
         var operator = new KeyedProcessOperator<>(new WavePlanner(AUDIENCE, Duration.ofMillis(WAVE), 1_000, 500));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
             h.setProcessingTime(T0);
@@ -191,7 +191,7 @@ class WavePlannerTest {
             h.processElement(launch, T0);
             h.setProcessingTime(T0);
             h.setProcessingTime(T0 + WAVE);
-            assertThat(ids(drain(h))).hasSize(2_000); // two full waves, nothing committed yet
+            assertThat(ids(drain(h))).hasSize(3_000); // three full waves at once, nothing committed yet
             h.setProcessingTime(T0 + 2 * WAVE);
             h.setProcessingTime(T0 + 3 * WAVE);
             assertThat(drain(h)).isEmpty();
@@ -203,7 +203,7 @@ class WavePlannerTest {
             h.setProcessingTime(T0 + 5 * WAVE);
             h.setProcessingTime(T0 + 6 * WAVE);
             h.setProcessingTime(T0 + 7 * WAVE);
-            assertThat(ids(drain(h))).hasSize(2_000).doesNotHaveDuplicates(); // two more waves, then it waits again
+            assertThat(ids(drain(h))).hasSize(3_000).doesNotHaveDuplicates(); // three more waves, then it waits again
         }
     }
 
