@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console end to end in headless Chromium: a marketer signs in, builds a cohort and sees its count, creates a
  * bandit campaign over three creatives and launches it against the jobs and the provider simulator, watches the
- * numbers move and pauses it; a viewer then sees the campaign without its buttons. Saves the screenshots the
- * README links (docs/console).
+ * numbers move and pauses it; a viewer then sees the campaign without its buttons. Saves screenshots (see
+ * {@code Browser.SCREENSHOTS}).
  */
 class ConsoleCampaignTest {
 

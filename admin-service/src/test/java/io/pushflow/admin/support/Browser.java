@@ -29,8 +29,13 @@ public final class Browser implements AutoCloseable {
 
     public static final Dimension LAPTOP = new Dimension(1366, 1000);
     public static final Dimension TABLET = new Dimension(820, 1180);
-    /** Where the screenshots the README links go (from a module's directory). */
-    public static final Path SCREENSHOTS = Path.of("..", "docs", "console");
+    /**
+     * Where screenshots go: the module's {@code target/console-screenshots}, or, to refresh the ones the README links,
+     * the directory {@code PUSHFLOW_SCREENSHOTS} names relative to the repository ({@code docs/console}): a test run
+     * leaves the checkout as it was.
+     */
+    public static final Path SCREENSHOTS = System.getenv("PUSHFLOW_SCREENSHOTS") == null ? Path.of("target", "console-screenshots")
+            : Path.of("..").resolve(System.getenv("PUSHFLOW_SCREENSHOTS"));
 
     public final WebDriver driver;
     private final Path profile;
@@ -98,7 +103,7 @@ public final class Browser implements AutoCloseable {
         return await(Duration.ofSeconds(15), d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
     }
 
-    /** Saves the whole page (the window made as tall as the page, up to 2,400 px) as docs/console/{name}.png. */
+    /** Saves the whole page (the window made as tall as the page, up to 2,400 px) as {name}.png in {@link #SCREENSHOTS}. */
     public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path target = SCREENSHOTS.resolve(name + ".png");
