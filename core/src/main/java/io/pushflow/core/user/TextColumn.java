@@ -24,10 +24,6 @@ public class TextColumn {
         return values[codes[user]];
     }
 
-    public int size() {
-        return codes.length;
-    }
-
     /** The users at {@code rows} of this column, in that order, with only the values they use. */
     public TextColumn select(int[] rows) {
         int[] remap = new int[values.length];

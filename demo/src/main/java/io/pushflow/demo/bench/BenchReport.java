@@ -72,22 +72,28 @@ public final class BenchReport {
         switch (scenario) {
             case "e2e" -> {
                 double e2e = r.path("usersPerSecond").asDouble();
-                out.add(new Row("e2e", String.format(Locale.ROOT, "campaign to %s users, launch to last outcome row: users/s (pushes/s)", people(r.path("users").asLong())),
+                JsonNode spread = r.path("pushesPerSecondSpread");
+                String runs = spread.isMissingNode() ? "1" : String.format(Locale.ROOT, "%d (%s–%s pushes/s)", r.path("runs").asInt(),
+                        num(spread.path("min").asDouble()), num(spread.path("max").asDouble()));
+                out.add(new Row("e2e", String.format(Locale.ROOT, "campaign to %s users, launch to last outcome row: users/s (pushes/s), median",
+                        people(r.path("users").asLong())),
                         String.format(Locale.ROOT, "%s (%s)", num(e2e), num(r.path("pushesPerSecond").asDouble())),
                         "RabbitMQ " + num(r.path("rawRabbitUsersPerSecond").path("perSecond").asDouble()) + " users/s in outbox batches",
-                        ratio(r.path("ratioToRabbit").asDouble()), "1"));
+                        ratio(r.path("ratioToRabbit").asDouble()), runs));
                 out.add(new Row("e2e", "", "", "ClickHouse " + num(r.path("rawClickHouseRowsPerSecond").path("perSecond").asDouble()) + " outcome rows/s",
                         ratio(r.path("ratioToClickHouse").asDouble()), ""));
                 out.add(new Row("e2e", "time to first push; Flink process peak memory",
                         String.format(Locale.ROOT, "%.1f s; %,d MB", r.path("firstPushSeconds").asDouble(), r.path("flinkPeakRssBytes").asLong() >> 20), "", "", "1"));
                 if (r.has("warmupUsers")) {
-                    out.add(new Row("e2e", String.format(Locale.ROOT, "before it, the warm-up campaign on the fresh cluster (%s users, JIT compiling)",
+                    out.add(new Row("e2e", String.format(Locale.ROOT, "before them, the first warm-up campaign on the fresh cluster (%s users, JIT compiling)",
                             people(r.path("warmupUsers").asLong())), String.format(Locale.ROOT, "%s users/s; first push %.1f s",
                             num(r.path("warmupUsersPerSecond").asDouble()), r.path("warmupFirstPushSeconds").asDouble()), "", "", "1"));
                 }
                 double pushes = r.path("pushesPerSecond").asDouble();
-                out.add(new Row("e2e", "goal: at least 50,000 pushes/s end to end", pushes >= 50_000 ? "met" : String.format(Locale.ROOT,
-                        "not met (%.0f%% of it)", 100 * pushes / 50_000), "", "", ""));
+                double slowest = spread.isMissingNode() ? pushes : spread.path("min").asDouble();
+                out.add(new Row("e2e", "goal: at least 50,000 pushes/s end to end", pushes >= 50_000 ? String.format(Locale.ROOT,
+                        "met by the median (%.0f%% of the goal), %s by the slowest run", 100 * pushes / 50_000, slowest >= 50_000 ? "and" : "not")
+                        : String.format(Locale.ROOT, "not met (%.0f%% of it)", 100 * pushes / 50_000), "", "", ""));
                 StringBuilder cpu = new StringBuilder();
                 double busy = 0;
                 for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> r.path("cpuSeconds").fields()) {

@@ -285,8 +285,12 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 kinds[i] = Outcomes.skipped(Reason.FREQUENCY_CAP);
                 continue;
             }
+            if (texts == null) {
+                kinds[i] = Outcomes.KIND_FAILED; // nothing to send: it counts against no cap
+                continue;
+            }
             sentAt.computeIfAbsent(SendHour.moment(at), m -> new RoaringBitmap()).add(low);
-            kinds[i] = texts == null ? Outcomes.KIND_FAILED : Outcomes.KIND_SENT;
+            kinds[i] = Outcomes.KIND_SENT;
             tokens[i] = token;
             locales[i] = changedUser != null ? changedUser.locale() : b.locales.get(i);
             sendAt[i] = at;

@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -124,15 +123,6 @@ public class Outcomes {
             out.put(kind == FIRST_SKIP + Reason.ALL.indexOf(Reason.DUPLICATE) ? (byte) 0 : (byte) 1);
         }
         return java.util.Arrays.copyOf(out.array(), out.position());
-    }
-
-    /** Many blocks' rows as one insert body. */
-    public static byte[] rowBinary(Iterable<Outcomes> blocks) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Outcomes b : blocks) {
-            out.writeBytes(b.rowBinary());
-        }
-        return out.toByteArray();
     }
 
     private static final byte[] EMPTY = new byte[0];
