@@ -46,8 +46,20 @@ public enum Sport {
         return Arrays.stream(values()).map(Sport::code).toList();
     }
 
+    /** Every mask of the known sports and its codes, made once: the delivery gate asks for one per user it checks. */
+    private static final List<?>[] CODES = new List<?>[1 << values().length];
+
     /** The sports a {@code sports_mask} holds, in bit order. */
+    @SuppressWarnings("unchecked")
     public static List<String> codes(long mask) {
-        return Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList();
+        if (mask < 0 || mask >= CODES.length) {
+            return Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList();
+        }
+        List<String> known = (List<String>) CODES[(int) mask];
+        if (known == null) {
+            known = List.copyOf(Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList());
+            CODES[(int) mask] = known; // a benign race: every thread computes the same list
+        }
+        return known;
     }
 }
