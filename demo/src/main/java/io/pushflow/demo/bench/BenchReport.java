@@ -62,7 +62,7 @@ public final class BenchReport {
                 + "what the numbers decided.\n\n"
                 + table
                 + (missing.isEmpty() ? "" : "\nNot run this time: " + String.join(", ", missing) + ".\n")
-                + "\nReproduce: `bin/pushflow bench all` (about 25 minutes here), or one scenario: `bin/pushflow bench <scenario>`.\n";
+                + "\nReproduce: `bin/pushflow bench all` (about 45 minutes here), or one scenario: `bin/pushflow bench <scenario>`.\n";
         Files.writeString(Path.of(args[3]), md);
         System.out.println("written " + args[3]);
     }
