@@ -28,10 +28,11 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
     public static final String UID = "quiet-hours-queue";
     public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("deferred-outcomes") { };
     static final ValueStateDescriptor<CampaignRules> RULES = new ValueStateDescriptor<>("rules", CampaignRules.class);
-    static final MapStateDescriptor<Long, DeferredSends[]> DUE = new MapStateDescriptor<>("due", Long.class, DeferredSends[].class);
+    /** Keyed by moment and batch, so a group is one write however many wait for the same moment. */
+    static final MapStateDescriptor<String, DeferredSends> DUE = new MapStateDescriptor<>("due-groups", String.class, DeferredSends.class);
 
     private transient ValueState<CampaignRules> rules;
-    private transient MapState<Long, DeferredSends[]> due;
+    private transient MapState<String, DeferredSends> due;
     private transient CampaignMetrics metrics;
 
     @Override
@@ -48,10 +49,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
             return;
         }
         DeferredSends sends = in.sends;
-        DeferredSends[] waiting = due.get(sends.notBeforeMillis);
-        List<DeferredSends> all = new ArrayList<>(waiting == null ? List.of() : Arrays.asList(waiting));
-        all.add(sends);
-        due.put(sends.notBeforeMillis, all.toArray(DeferredSends[]::new));
+        due.put(key(sends), sends);
         ctx.timerService().registerProcessingTimeTimer(sends.notBeforeMillis);
     }
 
@@ -78,37 +76,44 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
         release(r.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : timestamp, ctx, out);
     }
 
-    /** Sends (or, for a stopped campaign, skips) the recipients due by {@code upTo}. */
+    /** Sends (or, for a stopped campaign, skips) the recipients due by {@code upTo}, earliest first. */
     private void release(long upTo, Context ctx, Collector<SendRequest> out) throws Exception {
         CampaignRules r = rules.value();
-        List<Long> moments = new ArrayList<>();
-        for (Long at : due.keys()) {
-            if (at <= upTo) {
-                moments.add(at);
+        List<String> keys = new ArrayList<>();
+        for (String key : due.keys()) {
+            if (momentOf(key) <= upTo) {
+                keys.add(key);
             }
         }
-        moments.sort(null);
+        keys.sort(null);
         long now = ctx.timerService().currentProcessingTime();
-        for (Long at : moments) {
-            DeferredSends[] groups = due.get(at);
-            due.remove(at);
-            for (DeferredSends group : groups) {
-                if (r.is(CampaignRules.Status.STOPPED) || r.variant(group.variant) == null) {
-                    Outcomes o = Outcomes.of(group.campaignId, group.variant, group.wave, group.batchId, now, group.userIds.length);
-                    System.arraycopy(group.userIds, 0, o.userIds, 0, group.userIds.length);
-                    if (r.is(CampaignRules.Status.STOPPED)) {
-                        Arrays.fill(o.kinds, Outcomes.skipped(Reason.CAMPAIGN_STOPPED));
-                    } else {
-                        Arrays.fill(o.kinds, Outcomes.KIND_FAILED);
-                        o.error = "variant " + group.variant + " is not part of the campaign as of version " + r.version;
-                    }
-                    metrics.inc(r.campaignId, Outcomes.metric(o.kinds[0]), o.kinds.length);
-                    ctx.output(OUTCOMES, o);
+        for (String key : keys) {
+            DeferredSends group = due.get(key);
+            due.remove(key);
+            if (r.is(CampaignRules.Status.STOPPED) || r.variant(group.variant) == null) {
+                Outcomes o = Outcomes.of(group.campaignId, group.variant, group.wave, group.batchId, now, group.userIds.length);
+                System.arraycopy(group.userIds, 0, o.userIds, 0, group.userIds.length);
+                if (r.is(CampaignRules.Status.STOPPED)) {
+                    Arrays.fill(o.kinds, Outcomes.skipped(Reason.CAMPAIGN_STOPPED));
                 } else {
-                    send(group, r, out);
+                    Arrays.fill(o.kinds, Outcomes.KIND_FAILED);
+                    o.error = "variant " + group.variant + " is not part of the campaign as of version " + r.version;
                 }
+                metrics.inc(r.campaignId, Outcomes.metric(o.kinds[0]), o.kinds.length);
+                ctx.output(OUTCOMES, o);
+            } else {
+                send(group, r, out);
             }
         }
+    }
+
+    /** The moment first, zero-padded, so keys sort by it. */
+    private static String key(DeferredSends sends) {
+        return String.format(java.util.Locale.ROOT, "%015d|%s", sends.notBeforeMillis, sends.batchId);
+    }
+
+    private static long momentOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf('|')));
     }
 
     /** One request per text language, at most the provider's limit of recipients each. */

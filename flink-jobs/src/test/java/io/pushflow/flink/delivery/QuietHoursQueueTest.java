@@ -64,12 +64,14 @@ class QuietHoursQueueTest {
         try (var h = harness()) {
             h.open();
             h.processElement(Later.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(deferred("7-1-A-1", T0 + HOUR, 9), T0); // another batch's users due at the same moment
             h.processElement(deferred("7-1-A-0", T0 + HOUR, 1, 2, 3), T0);
             h.processElement(deferred("7-1-A-0", T0 + 2 * HOUR, 5), T0);
             assertThat(requests(h)).isEmpty();
             h.setProcessingTime(T0 + HOUR);
             assertThat(requests(h)).extracting(r -> r.requestId + Arrays.toString(r.userIds))
-                    .containsExactly("7-1-A-0@" + (T0 + HOUR) + ":A:pt[1, 3]", "7-1-A-0@" + (T0 + HOUR) + ":A:en[2]");
+                    .containsExactly("7-1-A-0@" + (T0 + HOUR) + ":A:pt[1, 3]", "7-1-A-0@" + (T0 + HOUR) + ":A:en[2]",
+                            "7-1-A-1@" + (T0 + HOUR) + ":A:pt[9]");
 
             h.processElement(Later.of(rules(7, 2, CampaignRules.Status.STOPPED)), T0 + HOUR);
             assertThat(outcomes(h)).containsExactly("5:skipped:" + Reason.CAMPAIGN_STOPPED);
