@@ -1,0 +1,65 @@
+package io.pushflow.flink.dispatch;
+
+import io.pushflow.core.json.Json;
+import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserGenerator;
+import io.pushflow.flink.delivery.DeliveryEvent;
+import io.pushflow.flink.delivery.DeliveryEventSchema;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutboxBatchTest {
+
+    static final List<User> USERS = new UserGenerator(8, Instant.parse("2026-11-24T12:00:00Z")).users(65_530, 12).toList();
+    private final DeliveryEventSchema schema = new DeliveryEventSchema(DeliveryEventSchema.Kind.OUTBOX, "push.outbox");
+
+    /** The batch as version 1 wrote it: a list of user objects. */
+    static String version1(List<User> users) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (User u : users) {
+            OutboxUser o = OutboxUser.of(u);
+            list.add(Json.MAPPER.convertValue(o, LinkedHashMap.class));
+        }
+        return Json.write(Map.of("v", 1, "batchId", "7-1-A-0", "campaignId", 7, "campaignVersion", 1, "variant", "A", "wave", 1, "users", list));
+    }
+
+    @Test
+    void a_version_1_batch_is_read_into_columns_and_split_at_the_chunk_border() {
+        DeliveryEvent read = schema.parse("7-1-A-0", version1(USERS));
+        assertThat(read.readable()).isTrue();
+        OutboxBatch batch = read.batch;
+        assertThat(batch.v).isEqualTo(OutboxBatch.VERSION);
+        assertThat(batch.users()).isEqualTo(USERS);
+
+        List<OutboxBatch> parts = batch.byChunk();
+        assertThat(parts).extracting(b -> b.batchId).containsExactly("7-1-A-0/c0", "7-1-A-0/c1");
+        assertThat(parts.get(0).userIds).containsExactly(65_530, 65_531, 65_532, 65_533, 65_534, 65_535);
+        assertThat(parts.get(1).chunk()).isEqualTo(1);
+        assertThat(parts.stream().flatMap(b -> b.users().stream()).toList()).isEqualTo(USERS);
+        assertThat(batch.byChunk()).extracting(b -> b.batchId).as("a replay splits the same way").containsExactly("7-1-A-0/c0", "7-1-A-0/c1");
+        assertThat(parts.get(1).byChunk()).containsExactly(parts.get(1));
+    }
+
+    @Test
+    void a_batch_whose_columns_disagree_goes_to_the_dead_letters_with_the_reason() {
+        OutboxBatch batch = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
+        assertThat(schema.parse("ok", Json.write(batch)).readable()).isTrue();
+
+        batch.pushTokens = Arrays.copyOf(batch.pushTokens, 3);
+        assertThat(schema.parse("short", Json.write(batch)).error).contains("one value per user");
+        OutboxBatch codes = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
+        codes.timezones.codes[0] = 99;
+        assertThat(schema.parse("codes", Json.write(codes)).error).contains("does not hold");
+        assertThat(schema.parse("v3", Json.write(batch).replace("\"v\":2", "\"v\":3")).error).contains("not a v1 or v2");
+        assertThat(schema.parse("nulls", version1(USERS).replace("[{", "[null,{")).error).contains("positive user id");
+        assertThat(schema.parse("empty", "{\"v\":2,\"batchId\":\"x\",\"variant\":\"A\"}").error).contains("an id, a variant and users");
+    }
+}
