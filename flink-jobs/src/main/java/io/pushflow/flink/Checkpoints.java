@@ -12,10 +12,10 @@ import java.time.Duration;
 
 /**
  * How a job keeps and checkpoints its state: how often, where the snapshots go (a directory, not the
- * JobManager's memory: the delivery gate's per-user state passes the memory storage's 5 MB limit within seconds
- * of a large campaign), and the state backend: {@code rocksdb} (on disk, incremental checkpoints; what the
- * per-user state of 18 million users needs, see the README's measurement) or {@code hashmap} (on the heap;
- * faster for tests and the demo).
+ * JobManager's memory: the outbox batches the dispatch job's sink holds until a checkpoint completes pass the
+ * memory storage's 5 MB limit in a second of an ASAP campaign), and the state backend: {@code rocksdb} (on disk,
+ * incremental checkpoints, for the delivery gate's history of 32 days) or {@code hashmap} (on the heap; faster for
+ * tests and the demo).
  */
 public record Checkpoints(Duration interval, String directory, String stateBackend) implements Serializable {
 
