@@ -212,8 +212,8 @@ final class Pipeline implements AutoCloseable {
         for (long pid : new long[]{flinkPid, ProcessHandle.current().pid()}) {
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 for (Path task : tasks.toList()) {
-                    if (Files.readString(task.resolve("comm")).startsWith("C")
-                            && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (name.startsWith("C") && name.contains("CompilerThre")) {
                         total += cpuSeconds(task.resolve("stat"));
                     }
                 }

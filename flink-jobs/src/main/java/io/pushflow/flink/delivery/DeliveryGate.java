@@ -10,7 +10,6 @@ import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import io.pushflow.provider.PushMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -346,28 +345,16 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
     /** Recipients due now as requests per text language; deferred ones grouped by the moment their quiet hours end. */
     private static void emitSends(OutboxBatch b, byte[] kinds, String[] tokens, String[] locales, long[] sendAt, long now,
                                   CampaignRules.VariantTexts texts, CampaignRules rules, Emitter emit) {
-        Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
+        List<Integer> due = new ArrayList<>();
         Map<Long, List<Integer>> later = new TreeMap<>();
-        Map<String, Integer> textOfLocale = new HashMap<>();
         for (int i = 0; i < kinds.length; i++) {
-            if (kinds[i] != Outcomes.KIND_SENT) {
-                continue;
-            }
-            if (sendAt[i] > now) {
-                later.computeIfAbsent(sendAt[i], at -> new ArrayList<>()).add(i);
-            } else {
-                int text = textOfLocale.computeIfAbsent(locales[i] == null ? "" : locales[i], texts::textFor);
-                byText.computeIfAbsent(text, t -> new ArrayList<>()).add(i);
+            if (kinds[i] == Outcomes.KIND_SENT) {
+                (sendAt[i] > now ? later.computeIfAbsent(sendAt[i], at -> new ArrayList<>()) : due).add(i);
             }
         }
-        for (Map.Entry<Integer, List<Integer>> group : byText.entrySet()) {
-            List<Integer> rows = group.getValue();
-            for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
-                List<Integer> slice = rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS));
-                emit.requests().collect(SendRequest.of(b.batchId, part, rules, texts, group.getKey(), b.wave, b.batchId,
-                        slice.stream().mapToLong(i -> b.userIds[i]).toArray(), slice.stream().map(i -> tokens[i]).toArray(String[]::new)));
-            }
-        }
+        SendRequest.perText(b.batchId, rules, texts, b.wave, b.batchId, due.stream().mapToLong(i -> b.userIds[i]).toArray(),
+                due.stream().map(i -> tokens[i]).toArray(String[]::new), due.stream().map(i -> locales[i]).toArray(String[]::new),
+                emit.requests()::collect);
         for (Map.Entry<Long, List<Integer>> group : later.entrySet()) {
             List<Integer> rows = group.getValue();
             DeferredSends d = new DeferredSends();

@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.flink.CampaignMetrics;
-import io.pushflow.provider.PushMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -14,9 +13,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Holds one campaign's recipients whose quiet hours had not ended when the gate decided them, and sends each group
@@ -116,21 +113,8 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
         return Long.parseLong(key.substring(0, key.indexOf('|')));
     }
 
-    /** One request per text language, at most the provider's limit of recipients each. */
     private static void send(DeferredSends group, CampaignRules r, Collector<SendRequest> out) {
-        CampaignRules.VariantTexts texts = r.variant(group.variant);
-        Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
-        for (int i = 0; i < group.userIds.length; i++) {
-            byText.computeIfAbsent(texts.textFor(group.locales[i]), t -> new ArrayList<>()).add(i);
-        }
-        String base = group.batchId + "@" + group.notBeforeMillis;
-        for (Map.Entry<Integer, List<Integer>> e : byText.entrySet()) {
-            List<Integer> rows = e.getValue();
-            for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
-                List<Integer> slice = rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS));
-                out.collect(SendRequest.of(base, part, r, texts, e.getKey(), group.wave, group.batchId,
-                        slice.stream().mapToLong(i -> group.userIds[i]).toArray(), slice.stream().map(i -> group.pushTokens[i]).toArray(String[]::new)));
-            }
-        }
+        SendRequest.perText(group.batchId + "@" + group.notBeforeMillis, r, r.variant(group.variant), group.wave, group.batchId,
+                group.userIds, group.pushTokens, group.locales, out::collect);
     }
 }

@@ -58,13 +58,9 @@ public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQ
         }
     }
 
-    /** {@link #read}, with anything it throws turned into a dead letter. */
+    /** As {@link #parse(String, byte[])}, for a body at hand as text. */
     public T parse(String id, String text) {
-        try {
-            return read(id, text);
-        } catch (RuntimeException e) {
-            return unreadable(id, text, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        }
+        return parse(id, text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
