@@ -5,16 +5,12 @@ import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-
-
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A {@link PushEvent} as the status job keeps it, and its row of ClickHouse {@code push_events}. */
+/** A {@link PushEvent} as the status job keeps it, and its row of ClickHouse {@code push_events} (or {@code app_opens}). */
 public class EngagementEvent {
-
 
     public String eventId;
     public long campaignId;
@@ -28,14 +24,16 @@ public class EngagementEvent {
     }
 
     public static EngagementEvent of(PushEvent e, long receivedAt) {
-        if (e.v() != PushEvent.VERSION || e.eventId() == null || e.eventId().isEmpty() || e.campaignId() <= 0 || e.variant() == null
-                || e.subscriptionId() == null || e.type() == null || e.at() == null) {
-            throw new IllegalArgumentException("not a v" + PushEvent.VERSION + " push event with an id, campaign, variant, subscription, type and time");
+        boolean appOpen = e.type() == PushEvent.Type.APP_OPENED;
+        if (e.v() != PushEvent.VERSION || e.eventId() == null || e.eventId().isEmpty() || e.subscriptionId() == null || e.type() == null
+                || e.at() == null || (!appOpen && (e.campaignId() <= 0 || e.variant() == null)) || e.campaignId() < 0) {
+            throw new IllegalArgumentException("not a v" + PushEvent.VERSION + " push event with an id, campaign, variant, subscription, type and time"
+                    + " (an app_open needs no campaign)");
         }
         EngagementEvent out = new EngagementEvent();
         out.eventId = e.eventId();
         out.campaignId = e.campaignId();
-        out.variant = e.variant();
+        out.variant = e.variant() == null ? "" : e.variant();
         out.subscriptionId = e.subscriptionId();
         out.type = e.type().name();
         out.atMillis = e.at().toEpochMilli();
@@ -45,6 +43,22 @@ public class EngagementEvent {
 
     public boolean clicked() {
         return PushEvent.Type.CLICKED.name().equals(type);
+    }
+
+    /** An app open, with or without a push behind it: not evidence for a variant, a row of {@code app_opens}. */
+    public boolean appOpened() {
+        return PushEvent.Type.APP_OPENED.name().equals(type);
+    }
+
+    public String appOpenRow() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("event_id", eventId);
+        row.put("subscription_id", subscriptionId);
+        row.put("campaign_id", campaignId);
+        row.put("variant", variant);
+        row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
+        row.put("received_at", ClickHouse.dateTime(Instant.ofEpochMilli(receivedAtMillis)));
+        return Json.write(row);
     }
 
     public String jsonEachRow() {

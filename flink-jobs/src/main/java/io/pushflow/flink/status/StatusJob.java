@@ -49,19 +49,21 @@ public final class StatusJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → engagement rows, and first opens and clicks per install;
+     * events → (bad ones to their dead-letter queue) → app opens to their own rows; engagement rows, and first opens and
+     * clicks per install;
      * notifications → the poller per notification → delivery rows and deliveries per variant; both kinds of
      * evidence → the feedback batcher per campaign → {@code bandit.feedback}, and each variant's running totals.
      */
     public static void defineWorkflow(DataStream<StatusEvent> events, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink,
                                       Consumer<DataStream<EngagementEvent>> engagementSink,
+                                      Consumer<DataStream<EngagementEvent>> appOpenSink,
                                       Consumer<DataStream<ProviderNotification>> notificationSink,
                                       Consumer<DataStream<VariantTotals>> totalsSink) {
         SingleOutputStreamOperator<StatusEvent> good = events
                 .process(new SetAsideBadInput<StatusEvent>()).returns(StatusEvent.class)
                 .uid("status-set-aside-bad-input").name("set aside bad input");
-        DataStream<EngagementEvent> engagement = good
+        DataStream<EngagementEvent> all = good
                 .flatMap((StatusEvent e, Collector<EngagementEvent> out) -> {
                     if (e.engagements != null) {
                         for (EngagementEvent event : e.engagements) {
@@ -69,6 +71,8 @@ public final class StatusJob {
                         }
                     }
                 }).returns(EngagementEvent.class).uid("engagement-events-each").name("engagement events");
+        appOpenSink.accept(all.filter(EngagementEvent::appOpened).uid("app-opens").name("app opens"));
+        DataStream<EngagementEvent> engagement = all.filter(e -> !e.appOpened()).uid("push-engagement").name("push engagement");
         engagementSink.accept(engagement);
         DataStream<VariantDelta> firsts = engagement
                 .keyBy(FirstEngagement::key)
@@ -97,6 +101,8 @@ public final class StatusJob {
                 out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("status-rabbit-sink").name("rabbitmq"),
                 rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(EngagementEvent::jsonEachRow, settings.clickHouse(),
                         "push_events")).uid("push-events-sink").name("push_events"),
+                rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(EngagementEvent::appOpenRow, settings.clickHouse(),
+                        "app_opens")).uid("app-opens-sink").name("app_opens"),
                 rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(),
                         "provider_notifications")).uid("notification-status-sink").name("provider_notifications"),
                 rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(VariantTotals::jsonEachRow, settings.clickHouse(),

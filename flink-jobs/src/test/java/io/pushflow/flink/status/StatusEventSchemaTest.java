@@ -47,4 +47,18 @@ class StatusEventSchemaTest {
         assertThat(events.parse("b3", Json.write(batch).replace("\"v\":1,\"batchId\"", "\"v\":2,\"batchId\"")).error)
                 .startsWith("not a v1 batch");
     }
+
+    @Test
+    void an_app_open_needs_no_campaign_and_goes_to_its_own_rows() {
+        Instant at = Instant.parse("2026-11-25T00:00:00Z");
+        StatusEvent read = events.parse("a1", Json.write(new PushEvent(1, "a1", 0, null, "s1", PushEvent.Type.APP_OPENED, at)));
+        assertThat(read.readable()).isTrue();
+        assertThat(read.engagements[0].appOpened()).isTrue();
+        assertThat(read.engagements[0].clicked()).isFalse();
+        assertThat(read.engagements[0].appOpenRow()).contains("\"event_id\":\"a1\"", "\"campaign_id\":0", "\"variant\":\"\"");
+        assertThat(events.parse("a2", Json.write(new PushEvent(1, "a2", 0, "A", "s1", PushEvent.Type.CLICKED, at))).error)
+                .startsWith("not a v1 push event");
+        assertThat(events.parse("a3", Json.write(new PushEvent(1, "a3", 0, null, null, PushEvent.Type.APP_OPENED, at))).error)
+                .startsWith("not a v1 push event");
+    }
 }
