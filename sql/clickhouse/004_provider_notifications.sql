@@ -20,3 +20,6 @@ CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.provider_notifications
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (campaign_id, notification_id);
+-- Confirmed receipts on devices (OneSignal's `received`; 0 where the account does not report them). Added later: an
+-- ADD COLUMN is applied only while the column is missing (18.16 has no IF NOT EXISTS for it).
+ALTER TABLE ${CLICKHOUSE_DATABASE}.provider_notifications ADD COLUMN received UInt32 DEFAULT 0 AFTER converted;

@@ -15,3 +15,6 @@ CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.variant_totals
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (campaign_id, variant);
+-- Clicks the provider counted (the growth of its notifications' `converted`), beside the app's. Added later: an
+-- ADD COLUMN is applied only while the column is missing.
+ALTER TABLE ${CLICKHOUSE_DATABASE}.variant_totals ADD COLUMN provider_clicked UInt64 DEFAULT 0 AFTER clicked;

@@ -6,6 +6,11 @@ import {num, statusBadge, progressBar, PALETTE} from './shared.js';
 import {lineChart, align} from './charts.js';
 
 const REFRESH_MS = 3000;
+const SOURCES = {
+  AUTO: 'the app\'s events and the provider\'s counts, the larger',
+  APP: 'the app\'s events',
+  PROVIDER: 'the provider\'s click counts',
+};
 
 const ACTIONS = {
   launch: {label: 'Launch', title: 'Launch this campaign?', text: 'Sending starts at the start time (now if none) to the whole cohort.', ok: 'Launch campaign'},
@@ -35,15 +40,16 @@ export async function render(view, ctx, id) {
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/campaigns'}, 'Campaigns'), ' / '),
     h('div', {class: 'page-head'}, h('div', {}, title, status), buttons),
-    h('p', {class: 'muted'}, `${c.split.type} split · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
+    h('p', {class: 'muted'}, `${c.split.type} split`, c.split.type === 'AB_FIXED' ? '' : ` on ${c.split.metric.toLowerCase()}`,
+      ` · counted from ${SOURCES[c.split.rewardSource]} · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
       ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
       c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
     message, summary,
     h('h2', {}, 'Variants'),
     h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
       h('caption', {class: 'visually-hidden'}, 'Numbers per variant'),
-      h('thead', {}, h('tr', {}, ['Variant', 'Allocation', 'Sent', 'Failed / skipped', 'Delivered', 'Opened', 'Clicked', 'Open rate', 'Click rate (95%)', 'P(best)']
-        .map(t => h('th', {scope: 'col'}, t)))),
+      h('thead', {}, h('tr', {}, ['Variant', 'Allocation', 'Sent', 'Failed / skipped', 'Delivered', 'Opened', 'Clicked', 'Open rate (95%)',
+        'Click rate (95%)', `P(best by ${c.split.metric.toLowerCase()})`].map(t => h('th', {scope: 'col'}, t)))),
       variants)),
     h('div', {class: 'charts'},
       h('figure', {}, h('figcaption', {}, 'Allocation share per wave'), boxes[0]),
@@ -92,7 +98,8 @@ export async function render(view, ctx, id) {
       item('Send rate', `${count(s.sendRatePerSecond * 60)}/min`),
       item('Time left', s.etaSeconds === null ? '–' : duration(s.etaSeconds)),
       item('Started', c.launchedAt ? dateTime(c.launchedAt) : 'not launched'),
-      item('Data age', s.dataAgeSeconds === null ? '–' : duration(s.dataAgeSeconds)));
+      item('Data age', s.dataAgeSeconds === null ? '–' : duration(s.dataAgeSeconds)),
+      item('Clicks from', h('span', {id: 'clicks-from'}, SOURCES[s.rewardSource])));
     fill(variants, s.variants.map((v, i) => {
       const skipped = Object.values(v.skipped ?? {}).reduce((a, b) => a + b, 0);
       return h('tr', {'data-variant': v.variant},
@@ -102,9 +109,10 @@ export async function render(view, ctx, id) {
         h('td', {title: Object.entries(v.skipped ?? {}).map(([r, n]) => `${r}: ${n}`).join(', ')}, num(v.failed), ' / ', num(skipped)),
         h('td', {}, num(v.delivered, undefined, {'data-metric': 'delivered'})),
         h('td', {}, num(v.opened, undefined, {'data-metric': 'opened'})),
-        h('td', {}, num(v.clicked, undefined, {'data-metric': 'clicked'})),
-        h('td', {}, percent(v.openRate.rate), h('div', {class: 'muted small'}, interval(v.openRate))),
-        h('td', {}, percent(v.clickRate.rate), h('div', {class: 'muted small'}, interval(v.clickRate))),
+        h('td', {title: `the app: ${v.clickedByApp}, the provider: ${v.clickedByProvider}`}, num(v.clicked, undefined, {'data-metric': 'clicked'}),
+          h('div', {class: 'muted small', 'data-metric': 'clicks-from'}, v.clicksFrom === 'PROVIDER' ? 'provider' : 'app')),
+        h('td', {class: s.metric === 'OPENS' ? 'metric' : ''}, percent(v.openRate.rate), h('div', {class: 'muted small'}, interval(v.openRate))),
+        h('td', {class: s.metric === 'CLICKS' ? 'metric' : ''}, percent(v.clickRate.rate), h('div', {class: 'muted small'}, interval(v.clickRate))),
         h('td', {}, percent(v.probabilityBest)));
     }));
     if (s.variants.some(v => v.delivered > 0)) {

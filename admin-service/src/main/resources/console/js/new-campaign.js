@@ -19,7 +19,11 @@ export async function render(view, ctx) {
     h('option', {value: 'BANDIT'}, 'Bandit: more traffic to the best (Thompson sampling)'),
     h('option', {value: 'AB_WINNER'}, 'A/B test, then the winner'),
     h('option', {value: 'AB_FIXED'}, 'Fixed split'));
-  const metric = h('select', {id: 'c-metric'}, h('option', {value: 'CLICKS'}, 'clicks'), h('option', {value: 'OPENS'}, 'opens'));
+  const metric = h('select', {id: 'c-metric', onchange: showSources}, h('option', {value: 'CLICKS'}, 'clicks'), h('option', {value: 'OPENS'}, 'opens'));
+  const rewardSource = h('select', {id: 'c-reward-source'},
+    h('option', {value: 'AUTO'}, 'both: the larger of the app\'s and the provider\'s count'),
+    h('option', {value: 'PROVIDER'}, 'the provider\'s click counts (no app events needed)'),
+    h('option', {value: 'APP'}, 'the app\'s events'));
   const minShare = h('input', {id: 'c-min-share', type: 'number', min: 0, max: 50, step: 1, value: 5});
   const burnIn = h('input', {id: 'c-burn-in', type: 'number', min: 0, step: 10, value: 100});
   const testShare = h('input', {id: 'c-test-share', type: 'number', min: 1, max: 90, step: 1, value: 20});
@@ -62,11 +66,18 @@ export async function render(view, ctx) {
     }
   }
 
+  // the provider counts clicks only: opens come from the app's events
+  function showSources() {
+    const provider = rewardSource.querySelector('option[value=PROVIDER]');
+    provider.disabled = metric.value === 'OPENS';
+    if (provider.disabled && rewardSource.value === 'PROVIDER') rewardSource.value = 'AUTO';
+  }
+
   function showSplit() {
     const type = split.value;
     view.querySelector('#variants-box')?.classList.toggle('weighted', type === 'AB_FIXED');
     fill(splitOptions,
-      type !== 'AB_FIXED' ? field('Metric', metric) : null,
+      type !== 'AB_FIXED' ? [field('Metric', metric), field('Counted from', rewardSource, 'Where opens and clicks are counted')] : null,
       type === 'BANDIT' ? [field('Minimum share per variant (%)', minShare), field('Deliveries per variant before sampling', burnIn)] : null,
       type === 'AB_WINNER' ? [field('Test share of the audience (%)', testShare), field('Test duration (ISO 8601)', testDuration, 'e.g. PT30M, PT2H')] : null,
       type === 'AB_FIXED' ? h('p', {class: 'muted small'}, 'Give each variant a relative weight above.') : null);
@@ -78,7 +89,7 @@ export async function render(view, ctx) {
     const body = {
       name: name.value.trim(), app: app.value.trim(), cohortId: cohort.value ? Number(cohort.value) : null,
       variants: picked.map(v => ({pushId: v.push.id, weight: type === 'AB_FIXED' ? Number(v.weight.value) : null})),
-      split: {type, metric: type === 'AB_FIXED' ? null : metric.value},
+      split: {type, metric: type === 'AB_FIXED' ? null : metric.value, rewardSource: type === 'AB_FIXED' ? null : rewardSource.value},
       holdoutShare: Number(holdout.value) / 100,
       startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
       duration: `P${windowUnit.value === 'D' ? `${windowAmount.value}D` : `T${windowAmount.value}${windowUnit.value}`}`,

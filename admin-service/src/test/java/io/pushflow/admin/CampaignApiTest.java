@@ -79,7 +79,7 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(c).containsEntry("status", "DRAFT").containsEntry("provider", "ONESIGNAL").containsEntry("duration", "PT2H").containsEntry("pace", "EVEN")
                 .containsEntry("quietHours", Map.of("start", "22:00", "end", "08:00"))
                 .containsEntry("frequencyCap", Map.of("count", 2, "period", "PT24H"));
-        assertThat(c.get("split")).isEqualTo(Map.of("type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100));
+        assertThat(c.get("split")).isEqualTo(Map.of("type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100, "rewardSource", "AUTO"));
         assertThat((List<Map<String, Object>>) c.get("variants")).extracting(v -> v.get("key")).containsExactly("A", "B", "C");
         assertThat(c.get("endAt")).isNull();
     }
@@ -95,6 +95,16 @@ class CampaignApiTest extends ApiTestBase {
         unknown.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", 999_999), Map.of("pushId", pushA)));
         assertThat(marketer().post("/api/v1/campaigns", unknown).errorFields())
                 .containsExactly("cohortId", "variants[1].pushId", "variants[2].pushId");
+
+        Map<String, Object> opensFromProvider = bandit("opens counted by the provider");
+        opensFromProvider.put("split", Map.of("type", "BANDIT", "metric", "OPENS", "rewardSource", "PROVIDER"));
+        Api.Reply noOpens = marketer().post("/api/v1/campaigns", opensFromProvider);
+        assertThat(noOpens.errorFields()).containsExactly("split.rewardSource");
+        assertThat(noOpens.body()).contains("the provider counts clicks only");
+        opensFromProvider.put("split", Map.of("type", "BANDIT", "metric", "OPENS", "rewardSource", "APP"));
+        Api.Reply opens = marketer().post("/api/v1/campaigns", opensFromProvider);
+        assertThat(opens.status()).isEqualTo(201);
+        assertThat((Map<String, Object>) opens.json().get("split")).containsEntry("metric", "OPENS").containsEntry("rewardSource", "APP");
 
         Map<String, Object> winner = bandit("winner without test");
         winner.put("split", Map.of("type", "AB_WINNER", "minShare", 0.1));

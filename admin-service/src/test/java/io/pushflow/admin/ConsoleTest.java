@@ -160,6 +160,10 @@ class ConsoleTest extends ApiTestBase {
             browser.find("input.variant-pick[data-name='" + name + "']").click();
         }
         new Select(browser.find("#c-split")).selectByValue("BANDIT");
+        new Select(browser.find("#c-metric")).selectByValue("OPENS");
+        assertThat(browser.find("#c-reward-source option[value=PROVIDER]").isEnabled()).as("the provider counts no opens").isFalse();
+        new Select(browser.find("#c-metric")).selectByValue("CLICKS");
+        new Select(browser.find("#c-reward-source")).selectByValue("PROVIDER");
         clearAndType(browser.find("#c-window"), "30");
         new Select(browser.find("#c-window-unit")).selectByValue("M");
         browser.find("#c-rate").sendKeys("500");
@@ -173,7 +177,9 @@ class ConsoleTest extends ApiTestBase {
         assertThat(campaign).containsEntry("status", "DRAFT").containsEntry("duration", "PT30M").containsEntry("sendRateLimit", 500)
                 .containsEntry("pace", "ASAP").containsEntry("cohortId", (int) cohort);
         assertThat((List<Object>) campaign.get("variants")).hasSize(2);
-        assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT");
+        assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT").containsEntry("metric", "CLICKS")
+                .containsEntry("rewardSource", "PROVIDER");
+        assertThat(browser.visible("p.muted").getText()).contains("BANDIT split on clicks", "counted from the provider's click counts");
         assertThat((Map<String, Object>) campaign.get("frequencyCap")).containsEntry("count", 2).containsEntry("period", "PT24H");
         assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
         assertThat(browser.visible("#action-launch").getText()).isEqualTo("Launch");

@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-
-
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MicronautTest
 class StatsApiTest extends ApiTestBase {
-
 
     static String at(Instant t) {
         return ClickHouse.dateTime(t);
@@ -74,12 +70,15 @@ class StatsApiTest extends ApiTestBase {
                         + outcome + "\",\"reason\":\"" + reason + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"" + at(now.minusSeconds(30)) + "\",\"rank\":1}");
             }
             insert(ch, "push_sends", sends);
-            insert(ch, "provider_notifications", List.of(notification(id, "n-a", "A", 0, 0, now), notification(id, "n-a", "A", 5, 1, now),
-                    notification(id, "n-b", "B", 3, 1, now)));
+            // the provider counted 3 clicks of A (the app reported 2 of them) and 1 of B (the app none): AUTO counts the larger
+            insert(ch, "provider_notifications", List.of(notification(id, "n-a", "A", 0, 0, 0, now), notification(id, "n-a", "A", 5, 3, 1, now),
+                    notification(id, "n-b", "B", 3, 1, 1, now)));
             insert(ch, "push_events", List.of(event(id, "e1", "A", "s1", "opened", now), event(id, "e1", "A", "s1", "opened", now),
                     event(id, "e2", "A", "s2", "opened", now), event(id, "e3", "A", "s3", "opened", now), event(id, "e4", "A", "s1", "clicked", now),
                     event(id, "e5", "A", "s2", "clicked", now), event(id, "e6", "A", "s2", "clicked", now), event(id, "e7", "B", "s7", "opened", now)));
             insert(ch, "variant_totals", List.of(totals(id, "A", 2, 1, 0, now), totals(id, "A", 3, 2, 1, now), totals(id, "B", 1, 0, 1, now)));
+            insert(ch, "variant_totals_history", List.of(history(id, "A", 1, 2, now.minusSeconds(90)), history(id, "A", 2, 3, now),
+                    history(id, "B", 0, 1, now)));
 
             Api.Reply reply = as("viewer").get("/api/v1/campaigns/" + id + "/stats");
             assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -95,20 +94,24 @@ class StatsApiTest extends ApiTestBase {
             List<Map<String, Object>> variants = (List<Map<String, Object>>) stats.get("variants");
             Map<String, Object> va = variants.get(0);
             Map<String, Object> vb = variants.get(1);
+            assertThat(stats).containsEntry("metric", "CLICKS").containsEntry("rewardSource", "AUTO");
             assertThat(va).containsEntry("variant", "A").containsEntry("assigned", 6).containsEntry("sent", 5).containsEntry("delivered", 5)
-                    .containsEntry("opened", 3).containsEntry("clicked", 2).containsEntry("share", 0.5);
+                    .containsEntry("received", 5).containsEntry("opened", 3).containsEntry("clicked", 3).containsEntry("clickedByApp", 2)
+                    .containsEntry("clickedByProvider", 3).containsEntry("clicksFrom", "PROVIDER").containsEntry("share", 0.5);
             assertThat((Map<String, Object>) va.get("skipped")).containsEntry("unsubscribed", 1);
             Map<String, Object> clickRate = (Map<String, Object>) va.get("clickRate");
-            assertThat(((Number) clickRate.get("rate")).doubleValue()).isEqualTo(0.4);
-            assertThat(((Number) clickRate.get("low")).doubleValue()).isLessThan(0.4);
-            assertThat(((Number) clickRate.get("high")).doubleValue()).isGreaterThan(0.4);
-            assertThat(vb).containsEntry("variant", "B").containsEntry("failed", 1).containsEntry("delivered", 3).containsEntry("clicked", 0);
+            assertThat(((Number) clickRate.get("rate")).doubleValue()).isEqualTo(0.6);
+            assertThat(((Number) clickRate.get("low")).doubleValue()).isLessThan(0.6);
+            assertThat(((Number) clickRate.get("high")).doubleValue()).isGreaterThan(0.6);
+            assertThat(vb).containsEntry("variant", "B").containsEntry("failed", 1).containsEntry("delivered", 3).containsEntry("clicked", 1)
+                    .containsEntry("clickedByApp", 0);
             assertThat(((Number) va.get("probabilityBest")).doubleValue()).isGreaterThan(((Number) vb.get("probabilityBest")).doubleValue());
 
             Api.Reply series = marketer.get("/api/v1/campaigns/" + id + "/stats/timeseries?metric=clicks&step=PT1M");
             assertThat(series.status()).as(series.body()).isEqualTo(200);
             Map<String, Object> byVariant = series.json();
-            assertThat((List<Map<String, Object>>) byVariant.get("A")).extracting(p -> ((Number) p.get("value")).intValue()).containsExactly(2);
+            // the growth of the larger running total per minute: 2, then 1 more
+            assertThat((List<Map<String, Object>>) byVariant.get("A")).extracting(p -> ((Number) p.get("value")).intValue()).containsExactly(2, 1);
 
             Api.Reply badMetric = marketer.get("/api/v1/campaigns/" + id + "/stats/timeseries?metric=likes");
             assertThat(badMetric.status()).isEqualTo(400);
@@ -118,10 +121,15 @@ class StatsApiTest extends ApiTestBase {
         }
     }
 
-    static String notification(long campaign, String id, String variant, int successful, long version, Instant now) {
+    static String notification(long campaign, String id, String variant, int successful, int converted, long version, Instant now) {
         return "{\"notification_id\":\"" + id + "\",\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"request_id\":\"r\",\"recipients\":"
-                + successful + ",\"sent_at\":\"" + at(now) + "\",\"successful\":" + successful + ",\"failed\":0,\"errored\":0,\"converted\":0,"
-                + "\"remaining\":0,\"checked_at\":\"" + at(now) + "\",\"version\":" + version + "}";
+                + successful + ",\"sent_at\":\"" + at(now) + "\",\"successful\":" + successful + ",\"failed\":0,\"errored\":0,\"converted\":" + converted
+                + ",\"remaining\":0,\"received\":" + successful + ",\"checked_at\":\"" + at(now) + "\",\"version\":" + version + "}";
+    }
+
+    static String history(long campaign, String variant, int clicked, int providerClicked, Instant at) {
+        return "{\"campaign_id\":" + campaign + ",\"variant\":\"" + variant + "\",\"delivered\":0,\"opened\":0,\"clicked\":" + clicked
+                + ",\"provider_clicked\":" + providerClicked + ",\"at\":\"" + at(at) + "\",\"version\":" + at.toEpochMilli() + "}";
     }
 
     static String totals(long campaign, String variant, int opened, int clicked, long version, Instant now) {

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.io.PrintStream;
+import io.pushflow.core.campaign.RewardSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public final class Demo {
     /** What a run is told; {@code bin/pushflow demo} fills in the services it started. */
     public record Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
                           String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
-                          Path reportDir, Path json, boolean keepRunning, boolean live) {
+                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards) {
     }
 
     /** The creatives: what they say and how often the simulated users click them. */
@@ -55,10 +56,11 @@ public final class Demo {
         api.requireHealthy();
         try (Stage stage = Stage.start(o, out)) {
             Marketer marketer = new Marketer(api, out);
-            Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES);
-            Watch watch = new Watch(api, campaign, out, o.live());
+            Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES, o.rewards());
+            // the provider's click counts are looked at every few seconds (Stage's poller), so they go quiet for longer between changes
+            Watch watch = new Watch(api, campaign, out, o.live(), Duration.ofSeconds(o.rewards() == RewardSource.PROVIDER ? 12 : 6));
             JsonNode stats = watch.untilDone(o.window().plusMinutes(3));
-            Summary summary = Summary.of(o.users(), stats, stage.simulator(), o.clickRates(), CREATIVES);
+            Summary summary = Summary.of(o.users(), stats, stage.simulator(), campaign.id(), o.clickRates(), CREATIVES);
             summary.print(out);
             Report.write(o.reportDir(), summary, api, campaign, stage.simulator().baseUrl().toString(), stage.flinkUrl(), o.adminUrl());
             step(out, "report: %s", o.reportDir().resolve("index.html").toAbsolutePath());

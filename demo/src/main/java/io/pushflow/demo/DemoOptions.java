@@ -1,6 +1,7 @@
 package io.pushflow.demo;
 
 import io.pushflow.core.Environment;
+import io.pushflow.core.campaign.RewardSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -10,11 +11,14 @@ import java.util.List;
 final class DemoOptions {
 
     static final String USAGE = """
-            usage: bin/pushflow demo [--users N] [--window PT2M] [--json FILE] [--keep-running]
+            usage: bin/pushflow demo [--users N] [--window PT2M] [--rewards auto|app|provider] [--json FILE] [--keep-running]
               --users N           synthetic users to generate (default 100000)
               --window D          the campaign's send window, ISO 8601 (default PT2M)
               --wave D            time between the dispatch job's waves (default PT5S)
               --click-rates a,b,c the three creatives' true click rates in the simulator (default 0.02,0.03,0.045)
+              --rewards S         where the bandit's clicks are counted: auto (default: the larger of the app's and
+                                  the provider's count), app (the app's events), provider (the provider's click counts
+                                  only; the simulated app then reports nothing, as an uninstrumented app)
               --json FILE         also write the summary as JSON
               --report DIR        where the report goes (default demo-report)
               --keep-running      leave the cluster, the simulator and the admin service running at the end
@@ -32,6 +36,7 @@ final class DemoOptions {
         Path report = Path.of("demo-report");
         boolean keep = false;
         boolean live = true;
+        RewardSource rewards = RewardSource.AUTO;
         String url = Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
         String user = Environment.value("DEMO_ADMIN_USER", "marketer");
         String password = Environment.value("DEMO_ADMIN_PASSWORD", "marketer");
@@ -46,6 +51,7 @@ final class DemoOptions {
                     case "--report" -> report = Path.of(args[++i]);
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
+                    case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
@@ -71,6 +77,6 @@ final class DemoOptions {
         }
         return new Demo.Options(users, window, wave, rates, 7, url, user, password, Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
                 Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live);
+                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards);
     }
 }

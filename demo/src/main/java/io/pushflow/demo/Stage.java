@@ -3,6 +3,7 @@ package io.pushflow.demo;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.core.messaging.ChannelDeclarer;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
@@ -64,7 +65,8 @@ public final class Stage implements AutoCloseable {
             double click = o.clickRates().get(i);
             rules.add(new SimulatorConfig.Rule(null, null, null, Demo.CREATIVES.get(i)[1], Math.min(1, 3 * click + 0.05), click));
         }
-        SimulatorConfig simConfig = new SimulatorConfig(o.seed(), 500, 2_000, 1_500, 0.01, 0, 0, null, rules);
+        SimulatorConfig simConfig = new SimulatorConfig(o.seed(), 500, 2_000, 1_500, 0.01, 0, 0, null, rules)
+                .withAppEvents(o.rewards() != RewardSource.PROVIDER);
         String appId = "pushflow-demo";
         String key = "demo-key";
         Path checkpoints = Files.createTempDirectory("pushflow-demo-checkpoints");
@@ -80,9 +82,11 @@ public final class Stage implements AutoCloseable {
                     checkpoints(checkpoints, "dispatch"), 1_000), new ClickHouseAudience(ch)));
             cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32,
                     Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200)));
+            Duration openDelay = Duration.ofMillis(simConfig.openDelayMillis() + simConfig.deliveryLatencyMillis());
+            Duration clickDelay = openDelay.plusMillis(simConfig.clickDelayMillis());
             cluster.submit("pushflow status", env -> StatusJob.build(env, new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1),
-                    Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofMillis(simConfig.openDelayMillis()
-                    + simConfig.clickDelayMillis() + simConfig.deliveryLatencyMillis()), checkpoints(checkpoints, "status"), 5_000)));
+                    Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofSeconds(1), clickDelay, openDelay,
+                    clickDelay.plusSeconds(5), checkpoints(checkpoints, "status"), 5_000)));
             return new Stage(simulator, cluster, checkpoints);
         } catch (Exception | Error e) {
             new Stage(simulator, cluster, checkpoints).close();

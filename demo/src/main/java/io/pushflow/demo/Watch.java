@@ -15,20 +15,21 @@ import java.util.Locale;
 final class Watch {
 
     private static final Duration CALL = Duration.ofSeconds(30);
-    /** After the last outcome, clicks keep coming for a while: wait until they stop changing this long. */
-    private static final long QUIET_MILLIS = 6_000;
 
     private final AdminApi api;
     private final Marketer.Campaign campaign;
     private final PrintStream out;
     private final boolean live;
+    /** After the last outcome, clicks keep coming for a while: wait until they stop changing this long. */
+    private final long quietMillis;
     private int drawn;
 
-    Watch(AdminApi api, Marketer.Campaign campaign, PrintStream out, boolean live) {
+    Watch(AdminApi api, Marketer.Campaign campaign, PrintStream out, boolean live, Duration quiet) {
         this.api = api;
         this.campaign = campaign;
         this.out = out;
         this.live = live;
+        this.quietMillis = quiet.toMillis();
     }
 
     /** The last statistics once the campaign is over and nothing changed for a while, or when {@code limit} passes. */
@@ -52,7 +53,7 @@ final class Watch {
             }
             boolean over = status.equals("COMPLETED") || status.equals("STOPPED");
             if (over && stats.path("outcomes").asLong() >= stats.path("audience").asLong()
-                    && System.currentTimeMillis() - lastChange > QUIET_MILLIS) {
+                    && System.currentTimeMillis() - lastChange > quietMillis) {
                 draw(stats, status);
                 return stats;
             }

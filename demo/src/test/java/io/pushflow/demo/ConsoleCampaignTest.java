@@ -3,6 +3,7 @@ package io.pushflow.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.admin.support.Browser;
 import io.pushflow.store.bench.AdminApi;
+import io.pushflow.core.campaign.RewardSource;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
@@ -30,7 +31,8 @@ class ConsoleCampaignTest {
     void a_marketer_launches_a_campaign_from_the_console_watches_it_move_and_pauses_it() throws Exception {
         try (AdminProcess admin = new AdminProcess("marketer:marketer-pw:marketer,viewer:viewer-pw:viewer")) {
             var options = new Demo.Options(4_000, Duration.ofMinutes(2), Duration.ofSeconds(2), List.of(0.03, 0.08, 0.25), 13, admin.url, "marketer",
-                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "console-test"), null, false, false);
+                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "console-test"), null, false, false,
+                    RewardSource.AUTO);
             AdminApi api = new AdminApi(admin.url, "marketer", "marketer-pw");
             try (Stage stage = Stage.start(options, System.out); Browser browser = new Browser()) {
                 List<String> creatives = new ArrayList<>();

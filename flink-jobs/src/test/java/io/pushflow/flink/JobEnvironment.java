@@ -9,6 +9,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
@@ -90,6 +91,19 @@ public final class JobEnvironment implements AutoCloseable {
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Waits until every one of these queues has a consumer: the jobs' sources are up and reading. */
+    public void awaitConsumers(Duration timeout, String... queueNames) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        for (String q : queueNames) {
+            while (channel.consumerCount(queues.name(q)) == 0) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("nothing consumes " + queues.name(q) + " after " + timeout);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** A command for every job, through the fanout exchange the admin service publishes to. */
     public void command(CampaignCommand command) throws Exception {
         channel.basicPublish(queues.name(Queues.CAMPAIGN_COMMANDS_EXCHANGE), "",
@@ -97,17 +111,23 @@ public final class JobEnvironment implements AutoCloseable {
                 Json.write(command).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A LAUNCH of campaign 42 with variants A and B (English texts) starting now. */
+    /** A LAUNCH of campaign 42 with variants A and B (English texts) starting now, optimising clicks from both sources. */
     public static CampaignCommand launch(Map<String, Object> filter, Instant now, SplitType split, Duration window, double holdout) {
+        return launch(42, filter, now, split, Metric.CLICKS, RewardSource.AUTO, window, holdout);
+    }
+
+    /** A LAUNCH of a campaign with variants A and B (English texts) starting now. */
+    public static CampaignCommand launch(long campaignId, Map<String, Object> filter, Instant now, SplitType split, Metric metric,
+                                         RewardSource rewards, Duration window, double holdout) {
         var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b"),
                 "pt", new CampaignSnapshot.LocalizedText("tp", "bp")), null, null, null);
-        var snapshot = new CampaignSnapshot(42, "kiters", "windy-ios", CampaignStatus.RUNNING,
+        var snapshot = new CampaignSnapshot(campaignId, "kiters", "windy-ios", CampaignStatus.RUNNING,
                 new CampaignSnapshot.Cohort(1, "kiters", Json.MAPPER.valueToTree(filter)),
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(split, Metric.CLICKS, null, null, split == SplitType.BANDIT ? 0.05 : null,
-                        split == SplitType.BANDIT ? 20 : null), holdout,
+                new CampaignSnapshot.Split(split, metric, null, null, split == SplitType.BANDIT ? 0.05 : null,
+                        split == SplitType.BANDIT ? 20 : null, rewards), holdout,
                 now, window, null, null, null, "ONESIGNAL", SendPace.EVEN);
-        return new CampaignCommand(1, "launch-1", CampaignCommand.Type.LAUNCH, 42, 1, now, "test", snapshot);
+        return new CampaignCommand(1, "launch-" + campaignId, CampaignCommand.Type.LAUNCH, campaignId, 1, now, "test", snapshot);
     }
 
     @Override

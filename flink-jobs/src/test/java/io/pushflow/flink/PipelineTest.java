@@ -1,9 +1,12 @@
 package io.pushflow.flink;
 
 import com.rabbitmq.client.ConnectionFactory;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.User;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.ProviderFactory;
@@ -34,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole loop on one MiniCluster against the real RabbitMQ and ClickHouse: dispatch → delivery → the
  * provider simulator (its users open and click) → status → the campaign's statistics, which must equal the
- * simulator's ledger.
+ * simulator's ledger; the bandit learning the campaign's metric, from the app's events or from the provider's own
+ * click counts when the app reports nothing.
  */
 class PipelineTest {
 
@@ -48,50 +52,69 @@ class PipelineTest {
     static final String APP = "pipeline-app";
     static final String KEY = "pipeline-key";
 
+    static final Map<String, Object> FILTER = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+            "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+
+    /** The three jobs against the simulator, as they run in production, with short pauses for a test; the time they all read their queues. */
+    static Instant startJobs(JobEnvironment je, ProviderSimulator sim) throws Exception {
+        var provider = new ProviderFactory.OneSignal(sim.baseUrl().toString(), APP, KEY, Duration.ofSeconds(5), 8);
+        StreamExecutionEnvironment dispatch = StreamExecutionEnvironment.getExecutionEnvironment();
+        dispatch.setParallelism(2);
+        DispatchJob.build(dispatch, new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 200,
+                je.checkpoints(Duration.ofMillis(300)), 1_000), new ClickHouseAudience(je.chConfig));
+        je.jobs.add(dispatch.executeAsync("dispatch"));
+        StreamExecutionEnvironment delivery = StreamExecutionEnvironment.getExecutionEnvironment();
+        delivery.setParallelism(2);
+        DeliveryJob.build(delivery, new DeliveryJob.Settings(je.queues, je.rabbit, je.chConfig, provider, 4, 16, Duration.ofMinutes(2),
+                je.checkpoints(Duration.ofMillis(300)), 200));
+        je.jobs.add(delivery.executeAsync("delivery"));
+        StreamExecutionEnvironment status = StreamExecutionEnvironment.getExecutionEnvironment();
+        status.setParallelism(2);
+        StatusJob.build(status, new StatusJob.Settings(je.queues, je.rabbit, je.chConfig, provider, Duration.ofMillis(500),
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofMillis(700), Duration.ofSeconds(2), je.checkpoints(Duration.ofMillis(300)), 5_000));
+        je.jobs.add(status.executeAsync("status"));
+        // a launch before the jobs read would start the window before they run: wait for every source
+        je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS,
+                Queues.DELIVERY_USER_CHANGES, Queues.PUSH_EVENTS, Queues.PUSH_NOTIFICATIONS, Queues.STATUS_COMMANDS);
+        return Instant.now();
+    }
+
+    /** The campaign's statistics once every member has an outcome and they agree with the simulator's ledger (or the deadline passed). */
+    static CampaignStats.Campaign settle(CampaignStats stats, CampaignStats.Spec spec, ProviderSimulator sim, long notBefore) throws Exception {
+        CampaignStats.Campaign seen = null;
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            seen = stats.of(spec, Instant.now());
+            if (System.currentTimeMillis() > notBefore && seen.outcomes() == spec.audience() && matches(seen, sim)) {
+                break;
+            }
+        }
+        return seen;
+    }
+
     @Test
     void the_statistics_of_a_campaign_equal_what_the_simulated_provider_and_its_users_did() throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
             Instant now = Instant.now();
-            Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
-                    "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
-            List<User> cohort = je.load(21, 3_000, now).stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).toList();
+            List<User> cohort = je.load(21, 3_000, now).stream().filter(UserPredicate.of(FilterChain.parse(FILTER), now)).toList();
+            // 42: clicks, the default; 43 optimises opens and 44 clicks over creatives whose best by opens (A) is not the best by clicks (B)
             var config = new SimulatorConfig(3, 300, 400, 300, 0.02, 0, 0, new SimulatorConfig.Engagement(0.2, 0.02),
-                    List.of(new SimulatorConfig.Rule(null, 42L, "A", null, 0.5, 0.3), new SimulatorConfig.Rule(null, 42L, "B", null, 0.3, 0.05)));
+                    List.of(new SimulatorConfig.Rule(null, 42L, "A", null, 0.5, 0.3), new SimulatorConfig.Rule(null, 42L, "B", null, 0.3, 0.05),
+                            new SimulatorConfig.Rule(null, 43L, "A", null, 0.6, 0.03), new SimulatorConfig.Rule(null, 43L, "B", null, 0.15, 0.12),
+                            new SimulatorConfig.Rule(null, 44L, "A", null, 0.6, 0.03), new SimulatorConfig.Rule(null, 44L, "B", null, 0.15, 0.12)));
             ConnectionFactory rabbit = je.rabbit.connectionFactory();
             try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), rabbit, je.queues)) {
-                var provider = new ProviderFactory.OneSignal(sim.baseUrl().toString(), APP, KEY, Duration.ofSeconds(5), 8);
-
-                StreamExecutionEnvironment dispatch = StreamExecutionEnvironment.getExecutionEnvironment();
-                dispatch.setParallelism(2);
-                DispatchJob.build(dispatch, new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 200,
-                        je.checkpoints(Duration.ofMillis(300)), 1_000), new ClickHouseAudience(je.chConfig));
-                je.jobs.add(dispatch.executeAsync("dispatch"));
-                StreamExecutionEnvironment delivery = StreamExecutionEnvironment.getExecutionEnvironment();
-                delivery.setParallelism(2);
-                DeliveryJob.build(delivery, new DeliveryJob.Settings(je.queues, je.rabbit, je.chConfig, provider, 4, 16, Duration.ofMinutes(2),
-                        je.checkpoints(Duration.ofMillis(300)), 200));
-                je.jobs.add(delivery.executeAsync("delivery"));
-                StreamExecutionEnvironment status = StreamExecutionEnvironment.getExecutionEnvironment();
-                status.setParallelism(2);
-                StatusJob.build(status, new StatusJob.Settings(je.queues, je.rabbit, je.chConfig, provider, Duration.ofMillis(500),
-                        Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(1), je.checkpoints(Duration.ofMillis(300)),
-                        5_000));
-                je.jobs.add(status.executeAsync("status"));
-
-                je.command(JobEnvironment.launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(6), 0));
+                Instant start = startJobs(je, sim);
+                je.command(JobEnvironment.launch(filter(), start, SplitType.BANDIT, Duration.ofSeconds(6), 0));
+                je.command(JobEnvironment.launch(43, filter(), start, SplitType.BANDIT, Metric.OPENS, RewardSource.AUTO, Duration.ofSeconds(15), 0));
+                je.command(JobEnvironment.launch(44, filter(), start, SplitType.BANDIT, Metric.CLICKS, RewardSource.APP, Duration.ofSeconds(15), 0));
 
                 CampaignStats stats = new CampaignStats(je.clickHouse);
-                CampaignStats.Spec spec = new CampaignStats.Spec(42, List.of("A", "B"), null, cohort.size());
-                CampaignStats.Campaign seen = null;
-                long settled = System.currentTimeMillis() + 16_000; // the 6 s window, then the users' slowest opens and clicks
-                long deadline = System.currentTimeMillis() + 90_000;
-                while (System.currentTimeMillis() < deadline) {
-                    Thread.sleep(500);
-                    seen = stats.of(spec, Instant.now());
-                    if (System.currentTimeMillis() > settled && seen.outcomes() == cohort.size() && matches(seen, sim)) {
-                        break;
-                    }
-                }
+                CampaignStats.Spec spec = new CampaignStats.Spec(42, List.of("A", "B"), null, cohort.size(), Metric.CLICKS, RewardSource.AUTO);
+                // the start, the 6 s window, then the users' slowest opens and clicks
+                CampaignStats.Campaign seen = settle(stats, spec, sim, start.toEpochMilli() + 16_000);
                 assertThat(seen).isNotNull();
                 assertThat(seen.outcomes()).isEqualTo(cohort.size());
                 assertThat(seen.progress()).isEqualTo(1.0);
@@ -100,8 +123,11 @@ class PipelineTest {
                     assertThat(truth).as("the simulator saw variant %s", v.variant()).isNotNull();
                     assertThat(v.sent()).as("sent %s", v.variant()).isEqualTo(truth.recipients.get());
                     assertThat(v.delivered()).as("delivered %s", v.variant()).isEqualTo(truth.recipients.get());
+                    assertThat(v.received()).as("received %s", v.variant()).isEqualTo(truth.recipients.get());
                     assertThat(v.opened()).as("opened %s", v.variant()).isEqualTo(truth.opened.get());
                     assertThat(v.clicked()).as("clicked %s", v.variant()).isEqualTo(truth.clicked.get());
+                    assertThat(v.clickedByApp()).as("the app's clicks %s", v.variant()).isEqualTo(truth.clicked.get());
+                    assertThat(v.clickedByProvider()).as("the provider's clicks %s", v.variant()).isEqualTo(truth.clicked.get());
                     assertThat(v.skipped().getOrDefault("invalid_token", 0L)).isGreaterThanOrEqualTo(truth.invalid.get());
                     assertThat(v.clickRate().low()).isLessThanOrEqualTo(v.clickRate().rate()).isLessThanOrEqualTo(v.clickRate().high());
                 }
@@ -110,26 +136,101 @@ class PipelineTest {
                 assertThat(a.probabilityBest()).as("A clicks six times as often").isGreaterThan(0.95);
                 assertThat(seen.dataAgeSeconds()).isNotNull().isLessThan(60L);
                 long sentTotal = seen.variants().stream().mapToLong(CampaignStats.Variant::sent).sum();
-                assertThat(counter(je.jobs.get(1).getJobID(), "sent")).as("the delivery job's per-campaign counter").isEqualTo(sentTotal);
-                assertThat(counter(je.jobs.get(0).getJobID(), "released")).isEqualTo(cohort.size());
-                assertThat(stats.series(42, CampaignStats.Metric.CLICKS, Duration.ofSeconds(1)).get("A").stream()
-                        .mapToDouble(CampaignStats.Point::value).sum()).isGreaterThanOrEqualTo(a.clicked());
+                assertThat(counter(je.jobs.get(1).getJobID(), 42, "sent")).as("the delivery job's per-campaign counter").isEqualTo(sentTotal);
+                assertThat(counter(je.jobs.get(0).getJobID(), 42, "released")).isEqualTo(cohort.size());
+                assertThat(stats.series(42, CampaignStats.Series.CLICKS, RewardSource.AUTO, Duration.ofSeconds(1)).get("A").stream()
+                        .mapToDouble(CampaignStats.Point::value).sum()).isEqualTo(a.clicked());
+
+                // the same creatives, one campaign optimising opens and one clicks: each moves its traffic to its own best
+                CampaignStats.Campaign opens = settle(stats, new CampaignStats.Spec(43, List.of("A", "B"), null, cohort.size(), Metric.OPENS,
+                        RewardSource.AUTO), sim, System.currentTimeMillis());
+                CampaignStats.Campaign clicks = settle(stats, new CampaignStats.Spec(44, List.of("A", "B"), null, cohort.size(), Metric.CLICKS,
+                        RewardSource.APP), sim, System.currentTimeMillis());
+                assertThat(opens.metric()).isEqualTo(Metric.OPENS);
+                assertThat(opens.variants().get(0).probabilityBest()).as("A is best by opens").isGreaterThan(0.95);
+                assertThat(clicks.variants().get(1).probabilityBest()).as("B is best by clicks").isGreaterThan(0.95);
+                assertThat(lateShare(je, 43, "A")).as("the opens campaign's last waves to A").isGreaterThan(0.8);
+                assertThat(lateShare(je, 44, "B")).as("the clicks campaign's last waves to B").isGreaterThan(0.8);
             }
         }
     }
 
-    /** A per-campaign counter of campaign 42, added up over the job's subtasks. */
-    private static long counter(JobID job, String name) {
+    @Test
+    void with_no_app_events_the_bandit_learns_from_the_provider_s_click_counts() throws Exception {
+        try (JobEnvironment je = new JobEnvironment()) {
+            Instant now = Instant.now();
+            List<User> cohort = je.load(22, 4_000, now).stream().filter(UserPredicate.of(FilterChain.parse(FILTER), now)).toList();
+            var config = new SimulatorConfig(5, 300, 400, 300, 0.02, 0, 0, new SimulatorConfig.Engagement(0.2, 0.02),
+                    List.of(new SimulatorConfig.Rule(null, null, "A", null, 0.2, 0.03), new SimulatorConfig.Rule(null, null, "B", null, 0.4, 0.25)))
+                    .withAppEvents(false);
+            try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0),
+                    je.rabbit.connectionFactory(), je.queues)) {
+                Instant start = startJobs(je, sim);
+                je.command(JobEnvironment.launch(42, filter(), start, SplitType.BANDIT, Metric.CLICKS, RewardSource.PROVIDER, Duration.ofSeconds(20), 0));
+                je.command(JobEnvironment.launch(43, filter(), start, SplitType.BANDIT, Metric.CLICKS, RewardSource.AUTO, Duration.ofSeconds(20), 0));
+
+                CampaignStats stats = new CampaignStats(je.clickHouse);
+                for (long campaign : List.of(42L, 43L)) {
+                    RewardSource source = campaign == 42 ? RewardSource.PROVIDER : RewardSource.AUTO;
+                    CampaignStats.Campaign seen = settle(stats, new CampaignStats.Spec(campaign, List.of("A", "B"), null, cohort.size(),
+                            Metric.CLICKS, source), sim, start.toEpochMilli() + 25_000);
+                    assertThat(seen.outcomes()).isEqualTo(cohort.size());
+                    for (CampaignStats.Variant v : seen.variants()) {
+                        ProviderSimulator.Tally truth = sim.tally(campaign, v.variant());
+                        assertThat(v.clicked()).as("clicked %d %s", campaign, v.variant()).isEqualTo(truth.clicked.get()).isPositive();
+                        assertThat(v.clickedByProvider()).isEqualTo(truth.clicked.get());
+                        assertThat(v.clickedByApp()).as("the app reported nothing").isZero();
+                        assertThat(v.opened()).isZero();
+                        assertThat(v.clicksFrom()).isEqualTo(RewardSource.PROVIDER);
+                    }
+                    assertThat(seen.variants().get(1).probabilityBest()).as("B clicks eight times as often").isGreaterThan(0.95);
+                    assertThat(lateShare(je, campaign, "B")).as("campaign %d's last waves to B", campaign).isGreaterThan(0.8);
+                }
+                assertThat(sim.ledger().get("duplicates")).isEqualTo(0L);
+                assertThat(sim.published()).isZero();
+                assertThat(je.channel.messageCount(je.queues.name(Queues.PUSH_EVENTS))).isZero();
+            }
+        }
+    }
+
+    static Map<String, Object> filter() {
+        return FILTER;
+    }
+
+    /** The share of {@code variant} among the users of the campaign's last third of waves (ClickHouse campaign_allocations). */
+    static double lateShare(JobEnvironment je, long campaign, String variant) {
+        List<Map<String, Object>> rows = je.clickHouse.select("SELECT wave, variant, users FROM " + je.clickHouse.table("campaign_allocations")
+                + " FINAL WHERE campaign_id = " + campaign + " ORDER BY wave");
+        long lastWave = rows.stream().mapToLong(r -> Long.parseLong(String.valueOf(r.get("wave")))).max().orElse(0);
+        long mine = 0;
+        long all = 0;
+        for (Map<String, Object> r : rows) {
+            if (Long.parseLong(String.valueOf(r.get("wave"))) > lastWave * 2 / 3) {
+                long users = ((Number) r.get("users")).longValue();
+                all += users;
+                mine += variant.equals(r.get("variant")) ? users : 0;
+            }
+        }
+        assertThat(all).as("users in campaign %d's last waves", campaign).isPositive();
+        System.out.printf("campaign %d: %s got %d of %d users in its last third of %d waves%n", campaign, variant, mine, all, lastWave);
+        return (double) mine / all;
+    }
+
+    /** A per-campaign counter, added up over the job's subtasks. */
+    private static long counter(JobID job, long campaign, String name) {
         return METRICS.getMetricsByGroup().entrySet().stream()
-                .filter(g -> job.toString().equals(g.getKey().getAllVariables().get("<job_id>")) && "42".equals(g.getKey().getAllVariables().get("<campaign>")))
+                .filter(g -> job.toString().equals(g.getKey().getAllVariables().get("<job_id>"))
+                        && Long.toString(campaign).equals(g.getKey().getAllVariables().get("<campaign>")))
                 .map(g -> g.getValue().get(name)).filter(m -> m instanceof Counter)
                 .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     private static boolean matches(CampaignStats.Campaign seen, ProviderSimulator sim) {
+        boolean appEvents = (Boolean) sim.ledger().get("appEvents");
         for (CampaignStats.Variant v : seen.variants()) {
-            ProviderSimulator.Tally truth = sim.tally(42, v.variant());
-            if (truth == null || v.delivered() != truth.recipients.get() || v.clicked() != truth.clicked.get() || v.opened() != truth.opened.get()) {
+            ProviderSimulator.Tally truth = sim.tally(seen.campaignId(), v.variant());
+            if (truth == null || v.delivered() != truth.recipients.get() || v.clicked() != truth.clicked.get()
+                    || v.opened() != (appEvents ? truth.opened.get() : 0)) {
                 return false;
             }
         }

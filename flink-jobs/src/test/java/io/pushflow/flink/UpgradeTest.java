@@ -63,7 +63,8 @@ class UpgradeTest {
             DeliveryJob.Settings deliverySettings = deliverySettings(je, provider);
             JobID dispatch = submit(client, 2, null, env -> DispatchJob.build(env, dispatchSettings, new ClickHouseAudience(je.chConfig)));
             JobID delivery = submit(client, 2, null, env -> DeliveryJob.build(env, deliverySettings));
-            je.command(JobEnvironment.launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(20), 0));
+            je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS); // the window starts when they read
+            je.command(JobEnvironment.launch(filter, Instant.now(), SplitType.BANDIT, Duration.ofSeconds(20), 0));
             long deadline = System.currentTimeMillis() + 60_000;
             while (outcomes(je) == 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);

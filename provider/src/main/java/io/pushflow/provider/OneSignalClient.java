@@ -104,7 +104,7 @@ public final class OneSignalClient implements PushProvider {
         try {
             JsonNode n = Json.MAPPER.readTree(response.body());
             return new NotificationStatus(notificationId, n.path("successful").asLong(), n.path("failed").asLong(), n.path("errored").asLong(),
-                    n.path("converted").asLong(), n.path("remaining").asLong());
+                    n.path("converted").asLong(), n.path("remaining").asLong(), n.path("received").asLong());
         } catch (IOException e) {
             throw new ProviderException("OneSignal answered 200 with a body that is not JSON", 200, true, e);
         }

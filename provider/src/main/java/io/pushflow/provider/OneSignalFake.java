@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A strict stand-in for OneSignal's create-notification endpoint, written from its published OpenAPI contract:
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * more than one targeting mode) with the contract's error shapes, answers like the contract (id, errors with
  * invalid ids), keeps each idempotency key's first answer, and can be told to fail the next calls (429 with
  * Retry-After, 5xx, or a slow answer). It records every notification it created and counts, per subscription,
- * how many notifications reached it, so a test or a benchmark can see a push sent twice. It lives in main code
+ * how many notifications reached it, so a test or a benchmark can see a push sent twice; the view-notification call
+ * reports each notification's counts, its clicks ({@code converted}) as {@link #click} records them. It lives in main code
  * because the delivery benchmark sends to it too.
  */
 public final class OneSignalFake implements AutoCloseable {
@@ -59,10 +61,14 @@ public final class OneSignalFake implements AutoCloseable {
         default void created(Created notification) {
         }
 
-        /** The delivery counts of the view-notification call: successful, failed, errored, converted, remaining. */
-        default Map<String, Long> counts(Created n) {
-            return Map.of("successful", (long) n.subscriptionIds().size(), "failed", (long) n.invalidIds().size(), "errored", 0L,
-                    "converted", 0L, "remaining", 0L);
+        /**
+         * The delivery counts of the view-notification call: successful, failed, errored, converted, remaining, received.
+         * {@code clicks} is what {@link OneSignalFake#click} recorded for the notification.
+         */
+        default Map<String, Long> counts(Created n, long clicks) {
+            long reached = n.subscriptionIds().size();
+            return Map.of("successful", reached, "failed", (long) n.invalidIds().size(), "errored", 0L,
+                    "converted", clicks, "remaining", 0L, "received", reached);
         }
     }
 
@@ -80,6 +86,7 @@ public final class OneSignalFake implements AutoCloseable {
     private final Map<String, Created> byId = new ConcurrentHashMap<>();
     private final Deque<Integer> failures = new ArrayDeque<>();
     private final Map<String, Integer> received = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> clicks = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean keepBodies = true;
@@ -129,6 +136,14 @@ public final class OneSignalFake implements AutoCloseable {
         synchronized (created) {
             return List.copyOf(created);
         }
+    }
+
+    /** A user clicked notification {@code id}: its {@code converted} count grows by one, as OneSignal's does. */
+    public void click(String id) {
+        if (!byId.containsKey(id)) {
+            throw new IllegalArgumentException("no notification " + id);
+        }
+        clicks.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
     }
 
     public int calls() {
@@ -247,7 +262,8 @@ public final class OneSignalFake implements AutoCloseable {
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
-        answer.putAll(behaviour.counts(n));
+        AtomicLong clicked = clicks.get(id);
+        answer.putAll(behaviour.counts(n, clicked == null ? 0 : clicked.get()));
         answer.put("queued_at", n.createdAtMillis() / 1000);
         answer.put("send_after", n.createdAtMillis() / 1000);
         answer.put("completed_at", ((Number) answer.get("remaining")).longValue() == 0 ? System.currentTimeMillis() / 1000 : null);

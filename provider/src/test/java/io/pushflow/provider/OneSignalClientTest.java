@@ -124,7 +124,10 @@ class OneSignalClientTest {
         fake.unsubscribe("dead-1");
         SendResult sent = client.send(message("42-5-A-0", List.of("s1", "s2", "dead-1")));
         NotificationStatus status = client.status(sent.notificationId());
-        assertThat(status).isEqualTo(new NotificationStatus(sent.notificationId(), 2, 1, 0, 0, 0));
+        assertThat(status).isEqualTo(new NotificationStatus(sent.notificationId(), 2, 1, 0, 0, 0, 2));
+        fake.click(sent.notificationId());
+        fake.click(sent.notificationId());
+        assertThat(client.status(sent.notificationId()).converted()).isEqualTo(2);
         assertThat(status.complete()).isTrue();
 
         assertThatThrownBy(() -> client.status("no-such-id")).isInstanceOfSatisfying(ProviderException.class,

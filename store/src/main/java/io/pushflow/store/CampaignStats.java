@@ -1,15 +1,14 @@
 package io.pushflow.store;
 
 import io.pushflow.core.bandit.ArmEvidence;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.stats.ProbabilityOfBest;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
 
 import java.time.Duration;
 import java.time.Instant;
-
-
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,32 +17,44 @@ import java.util.TreeMap;
 
 /**
  * A campaign's statistics from ClickHouse, as the marketer's screen shows them: per variant the audience
- * assigned, outcomes (sent, failed, skipped by reason), deliveries the provider reports, installs that opened
- * and clicked (the status job's exact running totals), rates per delivered push with 95% credible intervals, the probability of being best by clicks,
- * and the share of the latest wave; per campaign progress, send rate, ETA, a sample-ratio test for fixed
- * splits and how fresh the data is. Every query is bounded by the client's {@code max_execution_time}.
+ * assigned, outcomes (sent, failed, skipped by reason), deliveries and receipts the provider reports, installs that
+ * opened and clicked as the app reported them (the status job's exact running totals), clicks as the provider counted
+ * them, the clicks of the campaign's reward source, rates per delivered push with 95% credible intervals, the
+ * probability of being best by the campaign's metric, and the share of the latest wave; per campaign the metric and
+ * reward source, progress, send rate, ETA, a sample-ratio test for fixed splits and how fresh the data is. Every
+ * query is bounded by the client's {@code max_execution_time}.
  */
 public final class CampaignStats {
 
     public static final double LEVEL = 0.95;
 
-    /** What the statistics need to know of the campaign: its variants, the fixed split's weights (else null), its audience. */
-    public record Spec(long campaignId, List<String> variants, double[] fixedWeights, long audience) {
+    /**
+     * What the statistics need to know of the campaign: its variants, the fixed split's weights (else null), its
+     * audience, the metric its split test optimises and where that is counted.
+     */
+    public record Spec(long campaignId, List<String> variants, double[] fixedWeights, long audience, Metric metric, RewardSource rewardSource) {
     }
 
-    public record Variant(String variant, long assigned, long sent, long failed, Map<String, Long> skipped, long delivered, long opened,
-                          long clicked, RateInterval openRate, RateInterval clickRate, double probabilityBest, Double share) {
+    /**
+     * One variant. {@code clicked} is counted by the campaign's reward source (the app's first clicks, the provider's
+     * click count, or under AUTO the larger, named in {@code clicksFrom}); {@code clickedByApp} and
+     * {@code clickedByProvider} are the two counts. {@code probabilityBest} is by the campaign's metric.
+     */
+    public record Variant(String variant, long assigned, long sent, long failed, Map<String, Long> skipped, long delivered, long received,
+                          long opened, long clicked, long clickedByApp, long clickedByProvider, RewardSource clicksFrom,
+                          RateInterval openRate, RateInterval clickRate, double probabilityBest, Double share) {
     }
 
-    public record Campaign(long campaignId, long audience, long outcomes, long holdout, double progress, double sendRatePerSecond,
-                           Long etaSeconds, SampleRatioMismatch sampleRatio, Instant dataAsOf, Long dataAgeSeconds, List<Variant> variants) {
+    public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
+                           double sendRatePerSecond, Long etaSeconds, SampleRatioMismatch sampleRatio, Instant dataAsOf, Long dataAgeSeconds,
+                           List<Variant> variants) {
     }
 
     /** One point of a series: the start of a step and the value in it. */
     public record Point(Instant at, double value) {
     }
 
-    public enum Metric { SENDS, OPENS, CLICKS, SHARE }
+    public enum Series { SENDS, OPENS, CLICKS, SHARE }
 
     private final ClickHouse clickHouse;
 
@@ -75,10 +86,15 @@ public final class CampaignStats {
             }
         }
         Map<String, Long> delivered = new LinkedHashMap<>();
+        Map<String, Long> received = new LinkedHashMap<>();
+        Map<String, Long> converted = new LinkedHashMap<>();
         Instant freshest = null;
-        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(successful) AS delivered, toUnixTimestamp(max(checked_at)) AS checked FROM "
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(successful) AS delivered, sum(received) AS received, "
+                + "sum(converted) AS converted, toUnixTimestamp(max(checked_at)) AS checked FROM "
                 + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant")) {
             delivered.put((String) r.get("variant"), num(r.get("delivered")));
+            received.put((String) r.get("variant"), num(r.get("received")));
+            converted.put((String) r.get("variant"), num(r.get("converted")));
             freshest = later(freshest, Instant.ofEpochSecond(num(r.get("checked"))));
         }
         Map<String, Long> opened = new LinkedHashMap<>();
@@ -106,7 +122,9 @@ public final class CampaignStats {
 
         List<ArmEvidence> evidence = new ArrayList<>();
         for (String v : spec.variants()) {
-            evidence.add(new ArmEvidence(delivered.getOrDefault(v, 0L), clicked.getOrDefault(v, 0L)));
+            long d = delivered.getOrDefault(v, 0L);
+            long reward = spec.rewardSource().reward(spec.metric(), opened.getOrDefault(v, 0L), clicked.getOrDefault(v, 0L), converted.getOrDefault(v, 0L));
+            evidence.add(new ArmEvidence(Math.max(d, reward), reward));
         }
         double[] best = ProbabilityOfBest.of(evidence);
         List<Variant> variants = new ArrayList<>();
@@ -114,10 +132,13 @@ public final class CampaignStats {
             String v = spec.variants().get(i);
             long d = delivered.getOrDefault(v, 0L);
             long o = opened.getOrDefault(v, 0L);
-            long c = clicked.getOrDefault(v, 0L);
+            long app = clicked.getOrDefault(v, 0L);
+            long provider = converted.getOrDefault(v, 0L);
+            long c = spec.rewardSource().reward(Metric.CLICKS, o, app, provider);
+            RewardSource from = spec.rewardSource() != RewardSource.AUTO ? spec.rewardSource() : provider > app ? RewardSource.PROVIDER : RewardSource.APP;
             variants.add(new Variant(v, assigned.getOrDefault(v, 0L), sent.getOrDefault(v, 0L), failed.getOrDefault(v, 0L),
-                    skipped.getOrDefault(v, Map.of()), d, o, c, RateInterval.of(o, Math.max(d, o), LEVEL), RateInterval.of(c, Math.max(d, c), LEVEL),
-                    best[i], share.get(v)));
+                    skipped.getOrDefault(v, Map.of()), d, received.getOrDefault(v, 0L), o, c, app, provider, from,
+                    RateInterval.of(o, Math.max(d, o), LEVEL), RateInterval.of(c, Math.max(d, c), LEVEL), best[i], share.get(v)));
         }
         SampleRatioMismatch srm = null;
         if (spec.fixedWeights() != null && spec.variants().size() > 1) {
@@ -128,29 +149,48 @@ public final class CampaignStats {
         }
         long left = Math.max(0, spec.audience() - outcomes);
         Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
-        return new Campaign(spec.campaignId(), spec.audience(), outcomes, holdout,
+        return new Campaign(spec.campaignId(), spec.metric(), spec.rewardSource(), spec.audience(), outcomes, holdout,
                 spec.audience() == 0 ? 0 : Math.min(1, (double) outcomes / spec.audience()), rate, eta, srm, freshest,
                 freshest == null ? null : Math.max(0, Duration.between(freshest, now).toSeconds()), variants);
     }
 
-    /** A series per variant in steps of {@code step} (whole seconds), oldest first. */
-    public Map<String, List<Point>> series(long campaignId, Metric metric, Duration step) {
+    /**
+     * A series per variant in steps of {@code step} (whole seconds), oldest first. Opens and clicks per step are the
+     * growth of the running totals the status job writes ({@code variant_totals_history}), clicks counted by
+     * {@code rewards} as the statistics count them.
+     */
+    public Map<String, List<Point>> series(long campaignId, Series series, RewardSource rewards, Duration step) {
         long seconds = Math.max(1, step.toSeconds());
         String t = "intDiv(toUInt32(%s), " + seconds + ") * " + seconds;
         String id = Long.toString(campaignId);
-        String sql = switch (metric) {
+        String total = switch (series) {
+            case OPENS -> "opened";
+            case CLICKS -> switch (rewards) {
+                case APP -> "clicked";
+                case PROVIDER -> "provider_clicked";
+                case AUTO -> "greatest(clicked, provider_clicked)";
+            };
+            default -> null;
+        };
+        String sql = switch (series) {
             case SENDS -> "SELECT variant, " + t.formatted("at") + " AS t, count() AS v FROM " + clickHouse.table("push_sends")
                     + " FINAL WHERE campaign_id = " + id + " AND outcome = 'sent' GROUP BY variant, t ORDER BY variant, t";
-            case OPENS, CLICKS -> "SELECT variant, " + t.formatted("at") + " AS t, uniqExact(subscription_id) AS v FROM "
-                    + clickHouse.table("push_events") + " WHERE campaign_id = " + id + " AND type = '"
-                    + (metric == Metric.OPENS ? "opened" : "clicked") + "' GROUP BY variant, t ORDER BY variant, t";
+            case OPENS, CLICKS -> "SELECT variant, " + t.formatted("at") + " AS t, max(" + total + ") AS v FROM "
+                    + clickHouse.table("variant_totals_history") + " WHERE campaign_id = " + id + " GROUP BY variant, t ORDER BY variant, t";
             case SHARE -> "SELECT variant, " + t.formatted("at") + " AS t, avg(share) AS v FROM " + clickHouse.table("campaign_allocations")
                     + " FINAL WHERE campaign_id = " + id + " GROUP BY variant, t ORDER BY variant, t";
         };
         Map<String, List<Point>> out = new LinkedHashMap<>();
+        Map<String, Double> before = new LinkedHashMap<>();
         for (Map<String, Object> r : clickHouse.select(sql)) {
-            out.computeIfAbsent((String) r.get("variant"), v -> new ArrayList<>())
-                    .add(new Point(Instant.ofEpochSecond(num(r.get("t"))), ((Number) number(r.get("v"))).doubleValue()));
+            String variant = (String) r.get("variant");
+            double value = number(r.get("v")).doubleValue();
+            if (total != null) { // a running total: what it grew by in this step
+                double previous = before.getOrDefault(variant, 0.0);
+                before.put(variant, Math.max(value, previous));
+                value = Math.max(0, value - previous);
+            }
+            out.computeIfAbsent(variant, v -> new ArrayList<>()).add(new Point(Instant.ofEpochSecond(num(r.get("t"))), value));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Version;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 
@@ -22,6 +23,7 @@ public record Campaign(
         CampaignStatus status,
         SplitType splitType,
         Metric metric,
+        RewardSource rewardSource,
         @Nullable Double testShare,
         @Nullable Long testDurationSeconds,
         @Nullable Double minShare,
@@ -45,7 +47,7 @@ public record Campaign(
         String updatedBy) {
 
     Campaign withStatus(CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
-        return new Campaign(id, name, app, cohortId, next, splitType, metric, testShare, testDurationSeconds, minShare, burnIn,
+        return new Campaign(id, name, app, cohortId, next, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare, burnIn,
                 holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
                 frequencyCapPeriodSeconds, provider, launched, ended, version, createdAt, createdBy, now, actor);
     }

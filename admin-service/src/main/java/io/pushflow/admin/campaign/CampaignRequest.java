@@ -3,6 +3,7 @@ package io.pushflow.admin.campaign;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -61,7 +62,10 @@ public record CampaignRequest(
             @Nullable @Schema(description = "AB_WINNER: share of the audience in the test, 0.01 to 0.9", example = "0.2") Double testShare,
             @Nullable @Schema(description = "AB_WINNER: ISO 8601 duration of the test, shorter than the window", example = "PT30M") String testDuration,
             @Nullable @Schema(description = "BANDIT: minimum share of each wave per variant (default 0.05)", example = "0.05") Double minShare,
-            @Nullable @Schema(description = "BANDIT: deliveries per variant split evenly before sampling (default 100)", example = "100") Integer burnIn) {
+            @Nullable @Schema(description = "BANDIT: deliveries per variant split evenly before sampling (default 100)", example = "100") Integer burnIn,
+            @Nullable @Schema(description = "Where the metric is counted: PROVIDER (the provider's click count per notification, polled; "
+                    + "clicks only), APP (the app's engagement events), AUTO (default: per variant the larger of the two counts, never "
+                    + "their sum; OPENS come from app events only)", example = "AUTO") RewardSource rewardSource) {
     }
 
     @Serdeable

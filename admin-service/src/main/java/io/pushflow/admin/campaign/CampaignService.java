@@ -19,6 +19,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.CampaignStatus.Action;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
@@ -229,7 +230,7 @@ public class CampaignService {
         try {
             return new CampaignSnapshot(c.id(), c.name(), c.app(), c.status(),
                     new CampaignSnapshot.Cohort(cohort.id(), cohort.name(), Json.MAPPER.readTree(cohort.filterJson())), arms,
-                    new CampaignSnapshot.Split(c.splitType(), c.metric(), c.testShare(), seconds(c.testDurationSeconds()), c.minShare(), c.burnIn()),
+                    new CampaignSnapshot.Split(c.splitType(), c.metric(), c.testShare(), seconds(c.testDurationSeconds()), c.minShare(), c.burnIn(), c.rewardSource()),
                     c.holdoutShare(), c.startAt(), Duration.ofSeconds(c.durationSeconds()), c.sendRateLimit(),
                     c.quietStart() == null ? null : new CampaignSnapshot.QuietHours(LocalTime.parse(c.quietStart()), LocalTime.parse(c.quietEnd())),
                     c.frequencyCapCount() == null ? null : new CampaignSnapshot.FrequencyCap(c.frequencyCapCount(), Duration.ofSeconds(c.frequencyCapPeriodSeconds())),
@@ -310,11 +311,16 @@ public class CampaignService {
         if (r.quietHours() != null && r.quietHours().start().equals(r.quietHours().end())) {
             errors.add(new FieldError("quietHours", "start and end are equal; leave quietHours out for none"));
         }
+        Metric metric = in.metric() == null ? Metric.CLICKS : in.metric();
+        RewardSource rewards = in.rewardSource() == null ? RewardSource.AUTO : in.rewardSource();
+        if (!rewards.supports(metric)) {
+            errors.add(new FieldError("split.rewardSource", "the provider counts clicks only; " + metric
+                    + " needs the app's events: rewardSource APP or AUTO"));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        var split = new CampaignRequest.Split(in.type(), in.metric() == null ? Metric.CLICKS : in.metric(),
-                in.testShare(), in.testDuration(), minShare, burnIn);
+        var split = new CampaignRequest.Split(in.type(), metric, in.testShare(), in.testDuration(), minShare, burnIn, rewards);
         return new Settings(r, split, window, testDuration, capPeriod, weights);
     }
 
@@ -353,7 +359,7 @@ public class CampaignService {
                          Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
         CampaignRequest r = s.request();
         CampaignRequest.Split split = s.split();
-        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, split.type(), split.metric(), split.testShare(),
+        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, split.type(), split.metric(), split.rewardSource(), split.testShare(),
                 s.testDuration() == null ? null : s.testDuration().toSeconds(), split.minShare(), split.burnIn(),
                 r.holdoutShare() == null ? 0.0 : r.holdoutShare(), r.startAt(), s.window().toSeconds(), r.sendRateLimit(),
                 r.pace() == null ? SendPace.EVEN : r.pace(),
@@ -381,7 +387,7 @@ public class CampaignService {
             sameVariants = arms.get(i).pushId() == s.request().variants().get(i).pushId() && arms.get(i).weight() == s.weights().get(i);
         }
         same.put("variants", sameVariants);
-        same.put("split", current.splitType() == next.splitType() && current.metric() == next.metric()
+        same.put("split", current.splitType() == next.splitType() && current.metric() == next.metric() && current.rewardSource() == next.rewardSource()
                 && Objects.equals(current.testShare(), next.testShare()) && Objects.equals(current.testDurationSeconds(), next.testDurationSeconds())
                 && Objects.equals(current.minShare(), next.minShare()) && Objects.equals(current.burnIn(), next.burnIn()));
         same.put("holdoutShare", current.holdoutShare() == next.holdoutShare());
@@ -408,7 +414,7 @@ public class CampaignService {
                 .toList();
         Instant start = c.startAt() != null ? c.startAt() : c.launchedAt();
         return new CampaignView(c.id(), c.name(), c.app(), c.status(), c.cohortId(), arms,
-                new CampaignRequest.Split(c.splitType(), c.metric(), c.testShare(), iso(c.testDurationSeconds()), c.minShare(), c.burnIn()),
+                new CampaignRequest.Split(c.splitType(), c.metric(), c.testShare(), iso(c.testDurationSeconds()), c.minShare(), c.burnIn(), c.rewardSource()),
                 c.holdoutShare(), c.startAt(), iso(c.durationSeconds()), start == null ? null : start.plusSeconds(c.durationSeconds()),
                 c.sendRateLimit(), c.pace(),
                 c.quietStart() == null ? null : new CampaignRequest.QuietHours(c.quietStart(), c.quietEnd()),

@@ -34,17 +34,20 @@ class StatsController {
     }
 
     @Get
-    @Operation(summary = "Per variant: assigned, sent, failed, skipped by reason, delivered, opened, clicked, open and click rates "
-            + "per delivered push with 95% credible intervals, probability of being best by clicks, the latest wave's share; "
-            + "per campaign: progress (outcomes / audience at the start), send rate over the last minute, ETA, a sample-ratio "
-            + "test for fixed splits, and how old the newest data is")
+    @Operation(summary = "Per variant: assigned, sent, failed, skipped by reason, delivered and received (the provider's counts), "
+            + "opened (the app's events), clicked by the campaign's reward source (clicksFrom: APP, PROVIDER; under AUTO the larger "
+            + "of clickedByApp and clickedByProvider), open and click rates per delivered push with 95% credible intervals, "
+            + "probability of being best by the campaign's metric, the latest wave's share; per campaign: the metric and reward "
+            + "source, progress (outcomes / audience at the start), send rate over the last minute, ETA, a sample-ratio test for "
+            + "fixed splits, and how old the newest data is")
     @ApiResponses.ReadOne
     CampaignStats.Campaign stats(long id) {
         return service.stats(id);
     }
 
     @Get("/timeseries")
-    @Operation(summary = "A series per variant for charts: sends, opens and clicks (installs) per step, or the allocation share")
+    @Operation(summary = "A series per variant for charts: sends, opens and clicks per step (clicks from the campaign's reward source), "
+            + "or the allocation share")
     @ApiResponses.ReadOne
     Map<String, List<CampaignStats.Point>> timeseries(long id,
                                                      @QueryValue(defaultValue = "sends") @Parameter(description = "sends, opens, clicks or share") String metric,

@@ -50,15 +50,15 @@ public class StatsService {
         List<String> keys = s.variants().stream().map(CampaignSnapshot.Variant::key).toList();
         double[] weights = s.split().type() == SplitType.AB_FIXED
                 ? s.variants().stream().mapToDouble(CampaignSnapshot.Variant::weight).toArray() : null;
-        return stats.of(new CampaignStats.Spec(id, keys, weights, audience(c, s)), clock.instant());
+        return stats.of(new CampaignStats.Spec(id, keys, weights, audience(c, s), s.split().metric(), s.split().rewardSource()), clock.instant());
     }
 
     public Map<String, List<CampaignStats.Point>> series(long id, String metric, String step) {
         tables.ensure();
-        campaigns.find(id);
-        CampaignStats.Metric m;
+        Campaign c = campaigns.find(id);
+        CampaignStats.Series m;
         try {
-            m = CampaignStats.Metric.valueOf(metric.toUpperCase(Locale.ROOT));
+            m = CampaignStats.Series.valueOf(metric.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("metric", "'" + metric + "' is not one of sends, opens, clicks, share");
         }
@@ -71,7 +71,7 @@ public class StatsService {
         if (d.compareTo(MIN_STEP) < 0 || d.compareTo(MAX_STEP) > 0) {
             throw ApiException.invalid("step", "must be from PT1S to P1D, got " + step);
         }
-        return stats.series(id, m, d);
+        return stats.series(id, m, c.rewardSource(), d);
     }
 
     /** The cohort's size when the campaign started (0 before it was launched). */

@@ -53,8 +53,15 @@ public record CampaignSnapshot(
     /**
      * The split test. {@code weights} for AB_FIXED are in the variants; AB_WINNER uses testShare,
      * testDuration and metric; BANDIT uses metric, minShare and burnIn (deliveries per variant before sampling).
+     * {@code rewardSource} says where the metric is counted (snapshots from before it: AUTO; a missing metric: CLICKS).
      */
-    public record Split(SplitType type, Metric metric, Double testShare, Duration testDuration, Double minShare, Integer burnIn) {
+    public record Split(SplitType type, Metric metric, Double testShare, Duration testDuration, Double minShare, Integer burnIn,
+                        RewardSource rewardSource) {
+
+        public Split {
+            metric = metric == null ? Metric.CLICKS : metric;
+            rewardSource = rewardSource == null ? RewardSource.AUTO : rewardSource;
+        }
     }
 
     /** No pushes between start and end in the user's own time zone (the window may wrap midnight). */

@@ -27,16 +27,18 @@ public record Queues(String prefix) implements java.io.Serializable {
     public static final String USER_CHANGES_EXCHANGE = "user.changes";
     /**
      * Campaign commands are published to this fanout exchange: {@code campaign.commands} feeds the dispatch job,
-     * {@link #DELIVERY_COMMANDS} the delivery job. The publisher declares and binds both, so neither misses one.
+     * {@link #DELIVERY_COMMANDS} the delivery job, {@link #STATUS_COMMANDS} the status job. The publisher declares and
+     * binds them all, so none misses one.
      */
     public static final String CAMPAIGN_COMMANDS_EXCHANGE = "campaign.commands";
     public static final String DELIVERY_COMMANDS = "campaign.commands.delivery";
+    public static final String STATUS_COMMANDS = "campaign.commands.status";
     public static final String DELIVERY_USER_CHANGES = "user.changes.delivery";
     public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, PUSH_NOTIFICATIONS,
-            BANDIT_FEEDBACK, CAMPAIGN_REPORTS, DELIVERY_COMMANDS, DELIVERY_USER_CHANGES);
+            BANDIT_FEEDBACK, CAMPAIGN_REPORTS, DELIVERY_COMMANDS, STATUS_COMMANDS, DELIVERY_USER_CHANGES);
     /** The queues bound to each fanout exchange. */
     public static final Map<String, List<String>> SUBSCRIBERS = Map.of(
-            CAMPAIGN_COMMANDS_EXCHANGE, List.of(CAMPAIGN_COMMANDS, DELIVERY_COMMANDS),
+            CAMPAIGN_COMMANDS_EXCHANGE, List.of(CAMPAIGN_COMMANDS, DELIVERY_COMMANDS, STATUS_COMMANDS),
             USER_CHANGES_EXCHANGE, List.of(USER_CHANGES, DELIVERY_USER_CHANGES));
 
     public Queues {

@@ -4,6 +4,7 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
@@ -26,7 +27,7 @@ class CampaignCommandJsonTest {
         var snapshot = new CampaignSnapshot(7, "c", "windy-ios", CampaignStatus.RUNNING,
                 new CampaignSnapshot.Cohort(3, "all", Json.MAPPER.readTree("{\"all\":[]}")),
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(SplitType.BANDIT, Metric.CLICKS, null, null, 0.05, 100), 0.1,
+                new CampaignSnapshot.Split(SplitType.BANDIT, Metric.CLICKS, null, null, 0.05, 100, RewardSource.AUTO), 0.1,
                 Instant.parse("2026-11-25T08:00:00Z"), Duration.ofHours(2), 1000,
                 new CampaignSnapshot.QuietHours(LocalTime.of(22, 0), LocalTime.of(8, 0)),
                 new CampaignSnapshot.FrequencyCap(2, Duration.ofDays(1)), "ONESIGNAL", SendPace.ASAP);
@@ -40,6 +41,10 @@ class CampaignCommandJsonTest {
         CampaignCommand older = Json.read(json.replace(",\"pace\":\"ASAP\"", ""), CampaignCommand.class);
         assertThat(json).contains(",\"pace\":\"ASAP\"");
         assertThat(older.campaign().pace()).isEqualTo(SendPace.EVEN);
+        // and one from before reward sources counts the metric from both sources, the larger
+        CampaignCommand beforeSources = Json.read(json.replace(",\"rewardSource\":\"AUTO\"", ""), CampaignCommand.class);
+        assertThat(json).contains(",\"rewardSource\":\"AUTO\"");
+        assertThat(beforeSources.campaign().split().rewardSource()).isEqualTo(RewardSource.AUTO);
     }
 
     @Test

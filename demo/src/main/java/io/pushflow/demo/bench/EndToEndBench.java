@@ -158,7 +158,6 @@ public final class EndToEndBench {
     /** One measured campaign to everyone: its rate, correctness and where the CPU went. */
     static Map<String, Object> measure(Pipeline p, ProviderSimulator simulator, ClickHouse ch, Machine machine, long users, List<Long> pushes,
                                        String tag, int number) throws Exception {
-        Map<String, Integer> receivedBefore = simulator.received(); // earlier campaigns reached the same users once already
         Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes);
         long campaign = run.campaign;
         long outcomes = run.outcomes;
@@ -171,8 +170,7 @@ public final class EndToEndBench {
         long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
                 + " AND outcome = 'failed'");
         long reached = delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B");
-        long duplicates = simulator.received().entrySet().stream()
-                .filter(e -> e.getValue() - receivedBefore.getOrDefault(e.getKey(), 0) > 1).count();
+        long duplicates = simulator.duplicates(campaign);
         boolean once = outcomes == users && duplicates == 0 && failed == 0;
         System.out.printf(Locale.ROOT, "  run %d: %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s "
                         + "from the launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",

@@ -234,7 +234,7 @@ public final class DeliveryBench {
         var snapshot = new CampaignSnapshot(1, "bench", "windy-ios", CampaignStatus.RUNNING,
                 new CampaignSnapshot.Cohort(1, "everyone", Json.MAPPER.valueToTree(Map.of("all", List.of()))),
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null), 0,
+                new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null, null), 0,
                 now, Duration.ofHours(1), null, null, null, "ONESIGNAL", SendPace.EVEN);
         return new CampaignCommand(1, "bench-launch", CampaignCommand.Type.LAUNCH, 1, 1, now, "bench", snapshot);
     }

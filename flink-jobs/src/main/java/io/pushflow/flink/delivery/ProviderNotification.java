@@ -4,9 +4,6 @@ import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-
-
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +13,6 @@ import java.util.Map;
  * also travels on {@code push.notifications} to the status job.
  */
 public class ProviderNotification {
-
 
     public String notificationId;
     public long campaignId;
@@ -29,6 +25,7 @@ public class ProviderNotification {
     public long errored;
     public long converted;
     public long remaining;
+    public long received;
     public long checkedAtMillis;
 
     public ProviderNotification() {
@@ -47,6 +44,7 @@ public class ProviderNotification {
         row.put("errored", errored);
         row.put("converted", converted);
         row.put("remaining", remaining);
+        row.put("received", received);
         row.put("checked_at", dateTime(checkedAtMillis == 0 ? sentAtMillis : checkedAtMillis));
         row.put("version", checkedAtMillis);
         return Json.write(row);

@@ -15,12 +15,13 @@ import org.apache.flink.util.OutputTag;
 import java.time.Duration;
 
 /**
- * Follows each notification the provider created until its delivery is complete: looks with the provider's
- * view call on a processing-time timer, first after {@code firstLook}, then with a doubling pause up to
- * {@code maxPause} (and as long as a 429's Retry-After says); each look becomes a row of
- * {@code provider_notifications}, and what was delivered since the last look becomes evidence for the variant.
- * One look at a time per task, so the tasks' parallelism bounds the calls in flight. A notification still not
- * complete after {@code giveUpAfter} is left with its last counts.
+ * Follows each notification the provider created: looks with the provider's view call on a processing-time timer,
+ * first after {@code firstLook}, then with a doubling pause up to {@code maxPause} (and as long as a 429's
+ * Retry-After says), until its delivery is complete and {@code clickWindow} has passed since it was sent, because
+ * its click count ({@code converted}) keeps growing after delivery. A look whose counts changed becomes a row of
+ * {@code provider_notifications}, and what was delivered and clicked since the last look becomes evidence for the
+ * variant (a notification is one variant's send). One look at a time per task, so the tasks' parallelism bounds the
+ * calls in flight. A notification still not complete after {@code giveUpAfter} is left with its last counts.
  */
 public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotification, ProviderNotification> {
 
@@ -32,13 +33,15 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
     private final long firstLookMillis;
     private final long maxPauseMillis;
     private final long giveUpAfterMillis;
+    private final long clickWindowMillis;
     private transient PushProvider provider;
     private transient ValueState<PollState> poll;
 
-    public DeliveryPoller(ProviderFactory providerFactory, Duration firstLook, Duration maxPause, Duration giveUpAfter) {
+    public DeliveryPoller(ProviderFactory providerFactory, Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter) {
         this.providerFactory = providerFactory;
         this.firstLookMillis = firstLook.toMillis();
         this.maxPauseMillis = maxPause.toMillis();
+        this.clickWindowMillis = clickWindow.toMillis();
         this.giveUpAfterMillis = giveUpAfter.toMillis();
     }
 
@@ -75,16 +78,21 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
             row.errored = status.errored();
             row.converted = status.converted();
             row.remaining = status.remaining();
+            row.received = status.received();
             row.checkedAtMillis = timestamp;
-            if (row.successful > state.last.successful) {
-                VariantDelta d = VariantDelta.of(row.campaignId, row.variant, timestamp);
-                d.delivered = row.successful - state.last.successful;
+            // a delivery's clicks come after the push went out, not after this look: it settles from the send
+            VariantDelta d = VariantDelta.of(row.campaignId, row.variant, row.sentAtMillis);
+            d.delivered = Math.max(0, row.successful - state.last.successful);
+            d.providerClicks = Math.max(0, row.converted - state.last.converted);
+            if (d.delivered > 0 || d.providerClicks > 0) {
                 ctx.output(DELIVERIES, d);
             }
-            out.collect(row);
+            if (state.looks == 1 || changed(state.last, row)) {
+                out.collect(row);
+            }
             state.last = row;
-            if (status.complete()) {
-                poll.clear();
+            if (status.complete() && timestamp - row.sentAtMillis >= clickWindowMillis) {
+                poll.clear(); // delivered, and its clicks have had their window
                 return;
             }
         } catch (ProviderException e) {
@@ -104,6 +112,11 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         ctx.timerService().registerProcessingTimeTimer(timestamp + pause);
     }
 
+    private static boolean changed(ProviderNotification a, ProviderNotification b) {
+        return a.successful != b.successful || a.failed != b.failed || a.errored != b.errored || a.converted != b.converted
+                || a.remaining != b.remaining || a.received != b.received;
+    }
+
     private static ProviderNotification copy(ProviderNotification n) {
         ProviderNotification c = new ProviderNotification();
         c.notificationId = n.notificationId;
@@ -117,6 +130,7 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         c.errored = n.errored;
         c.converted = n.converted;
         c.remaining = n.remaining;
+        c.received = n.received;
         c.checkedAtMillis = n.checkedAtMillis;
         return c;
     }

@@ -2,13 +2,15 @@ package io.pushflow.flink.status;
 
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.bandit.DelayedFeedback;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -16,12 +18,16 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Turns a campaign's deliveries and first clicks into {@code bandit.feedback} messages, one per variant every
- * {@code interval} while there is news. A delivery counts as a trial only as far as its clicks can have come in
- * by now ({@link DelayedFeedback#settled} with the mean click delay), so the variant that got the newest traffic
- * is not punished for clicks still on their way.
+ * Turns a campaign's deliveries and rewards into {@code bandit.feedback} messages, one per variant every
+ * {@code interval} while there is news. The reward is the campaign's metric counted from its reward source
+ * ({@link RewardSource#reward}: the app's first clicks or opens, the provider's click counts, or the larger of the two),
+ * each source kept as a running total so a switch between them or a second source never counts a click twice. A
+ * delivery counts as a trial only as far as its rewards can have come in by now ({@link DelayedFeedback#settled}, from
+ * the moment it was sent): the app reports opens and clicks after their mean delays, the provider's counts are seen
+ * only at the poller's next look, so rewards from the provider settle with {@code providerDelay}. The campaign's rule arrives with its commands; one the
+ * job never saw counts clicks from both sources.
  */
-public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, AmqpMessage> {
+public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, VariantDelta, AmqpMessage> {
 
     public static final String UID = "feedback-batcher";
     /** Each variant's running totals, written with every flush for the statistics. */
@@ -31,14 +37,19 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
 
     private final String queue;
     private final long intervalMillis;
-    private final Duration meanClickDelay;
+    private final Duration clickDelay;
+    private final Duration openDelay;
+    private final Duration providerDelay;
     private transient ValueState<FeedbackState> feedback;
     private transient CampaignMetrics metrics;
 
-    public FeedbackBatcher(String queue, Duration interval, Duration meanClickDelay) {
+    /** Rewards settle with the mean delay from the push to the app's click, to its open, or to the provider's count of a click. */
+    public FeedbackBatcher(String queue, Duration interval, Duration clickDelay, Duration openDelay, Duration providerDelay) {
         this.queue = queue;
         this.intervalMillis = interval.toMillis();
-        this.meanClickDelay = meanClickDelay;
+        this.clickDelay = clickDelay;
+        this.openDelay = openDelay;
+        this.providerDelay = providerDelay;
     }
 
     @Override
@@ -47,26 +58,35 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
     }
 
+    /** A campaign's rule; an older version arriving late changes nothing. */
     @Override
-    public void processElement(VariantDelta d, Context ctx, Collector<AmqpMessage> out) throws Exception {
-        FeedbackState s = feedback.value();
-        if (s == null) {
-            s = new FeedbackState();
+    public void processElement1(RewardRule rule, Context ctx, Collector<AmqpMessage> out) throws Exception {
+        FeedbackState s = state();
+        if (s.rule == null || rule.version >= s.rule.version) {
+            s.rule = rule;
+            feedback.update(s);
         }
+    }
+
+    @Override
+    public void processElement2(VariantDelta d, Context ctx, Collector<AmqpMessage> out) throws Exception {
+        FeedbackState s = state();
         int v = variant(s, d.variant);
-        s.clicks[v] += d.clicks;
         s.totalDelivered[v] += d.delivered;
         s.totalOpened[v] += d.opens;
         s.totalClicked[v] += d.clicks;
+        s.totalProviderClicks[v] += d.providerClicks;
+        s.appSeen |= d.opens > 0 || d.clicks > 0;
         metrics.inc(d.campaignId, "delivered", d.delivered);
         metrics.inc(d.campaignId, "opened", d.opens);
         metrics.inc(d.campaignId, "clicked", d.clicks);
+        metrics.inc(d.campaignId, "providerClicks", d.providerClicks);
         if (d.delivered > 0) {
             s.bucketVariant = append(s.bucketVariant, v);
             s.bucketAtMillis = append(s.bucketAtMillis, d.atMillis);
             s.bucketCount = append(s.bucketCount, d.delivered);
         }
-        if (!s.timerSet && (d.delivered > 0 || d.clicks > 0 || d.opens > 0)) {
+        if (!s.timerSet && (d.delivered > 0 || d.clicks > 0 || d.opens > 0 || d.providerClicks > 0)) {
             ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + intervalMillis);
             s.timerSet = true;
         }
@@ -79,10 +99,17 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         if (s == null) {
             return;
         }
+        normalize(s);
+        long campaign = ctx.getCurrentKey();
+        RewardRule rule = s.rule != null ? s.rule : RewardRule.unknown(campaign);
+        Metric metric = rule.metric();
+        RewardSource source = rule.source();
+        Duration delay = metric == Metric.OPENS ? openDelay
+                : source == RewardSource.APP || (source == RewardSource.AUTO && s.appSeen) ? clickDelay : providerDelay;
         double[] trials = s.settled.clone();
         int keep = 0;
         for (int b = 0; b < s.bucketCount.length; b++) {
-            double share = DelayedFeedback.settled(Duration.ofMillis(timestamp - s.bucketAtMillis[b]), meanClickDelay);
+            double share = DelayedFeedback.settled(Duration.ofMillis(timestamp - s.bucketAtMillis[b]), delay);
             if (share >= SETTLED) {
                 s.settled[s.bucketVariant[b]] += s.bucketCount[b]; // fully settled: fold in, forget the bucket
                 trials[s.bucketVariant[b]] += s.bucketCount[b];
@@ -96,7 +123,6 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         s.bucketVariant = Arrays.copyOf(s.bucketVariant, keep);
         s.bucketAtMillis = Arrays.copyOf(s.bucketAtMillis, keep);
         s.bucketCount = Arrays.copyOf(s.bucketCount, keep);
-        long campaign = ctx.getCurrentKey();
         for (int v = 0; v < s.variants.length; v++) {
             VariantTotals totals = new VariantTotals();
             totals.campaignId = campaign;
@@ -104,19 +130,22 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
             totals.delivered = s.totalDelivered[v];
             totals.opened = s.totalOpened[v];
             totals.clicked = s.totalClicked[v];
+            totals.providerClicked = s.totalProviderClicks[v];
             totals.atMillis = timestamp;
             ctx.output(TOTALS, totals);
         }
         for (int v = 0; v < s.variants.length; v++) {
             double newTrials = trials[v] - s.reported[v];
-            if (newTrials <= 1e-9 && s.clicks[v] == 0) {
+            long reward = source.reward(metric, s.totalOpened[v], s.totalClicked[v], s.totalProviderClicks[v]);
+            long newRewards = Math.max(0, reward - s.reportedRewards[v]);
+            if (newTrials <= 1e-9 && newRewards == 0) {
                 continue;
             }
             String id = "fb-" + campaign + "-" + s.variants[v] + "-" + (++s.sequence[v]);
-            BanditFeedback f = new BanditFeedback(BanditFeedback.VERSION, id, campaign, s.variants[v], Math.max(0, newTrials), s.clicks[v]);
+            BanditFeedback f = new BanditFeedback(BanditFeedback.VERSION, id, campaign, s.variants[v], Math.max(0, newTrials), newRewards);
             out.collect(AmqpMessage.of(queue, id, "FEEDBACK", Json.write(f)));
-            s.reported[v] = trials[v];
-            s.clicks[v] = 0;
+            s.reported[v] = Math.max(s.reported[v], trials[v]);
+            s.reportedRewards[v] += newRewards;
         }
         s.timerSet = keep > 0;
         if (s.timerSet) {
@@ -125,21 +154,45 @@ public class FeedbackBatcher extends KeyedProcessFunction<Long, VariantDelta, Am
         feedback.update(s);
     }
 
+    private FeedbackState state() throws Exception {
+        FeedbackState s = feedback.value();
+        return s == null ? new FeedbackState() : normalize(s);
+    }
+
+    /** State written before reward sources lacks the newer arrays: what it had reported of the app's clicks is what it reported. */
+    static FeedbackState normalize(FeedbackState s) {
+        int n = s.variants.length;
+        if (s.reportedRewards.length < n) {
+            long[] reported = Arrays.copyOf(s.reportedRewards, n);
+            for (int v = s.reportedRewards.length; v < n; v++) {
+                reported[v] = s.totalClicked[v] - (v < s.clicks.length ? s.clicks[v] : 0);
+            }
+            s.reportedRewards = reported;
+            s.clicks = new long[0];
+        }
+        if (s.totalProviderClicks.length < n) {
+            s.totalProviderClicks = Arrays.copyOf(s.totalProviderClicks, n);
+        }
+        return s;
+    }
+
     private static int variant(FeedbackState s, String key) {
         int v = Arrays.asList(s.variants).indexOf(key);
         if (v >= 0) {
             return v;
         }
-        s.variants = Arrays.copyOf(s.variants, s.variants.length + 1);
-        s.variants[s.variants.length - 1] = key;
-        s.settled = Arrays.copyOf(s.settled, s.variants.length);
-        s.reported = Arrays.copyOf(s.reported, s.variants.length);
-        s.clicks = Arrays.copyOf(s.clicks, s.variants.length);
-        s.sequence = Arrays.copyOf(s.sequence, s.variants.length);
-        s.totalDelivered = Arrays.copyOf(s.totalDelivered, s.variants.length);
-        s.totalOpened = Arrays.copyOf(s.totalOpened, s.variants.length);
-        s.totalClicked = Arrays.copyOf(s.totalClicked, s.variants.length);
-        return s.variants.length - 1;
+        int n = s.variants.length + 1;
+        s.variants = Arrays.copyOf(s.variants, n);
+        s.variants[n - 1] = key;
+        s.settled = Arrays.copyOf(s.settled, n);
+        s.reported = Arrays.copyOf(s.reported, n);
+        s.reportedRewards = Arrays.copyOf(s.reportedRewards, n);
+        s.sequence = Arrays.copyOf(s.sequence, n);
+        s.totalDelivered = Arrays.copyOf(s.totalDelivered, n);
+        s.totalOpened = Arrays.copyOf(s.totalOpened, n);
+        s.totalClicked = Arrays.copyOf(s.totalClicked, n);
+        s.totalProviderClicks = Arrays.copyOf(s.totalProviderClicks, n);
+        return n - 1;
     }
 
     private static int[] append(int[] a, int x) {

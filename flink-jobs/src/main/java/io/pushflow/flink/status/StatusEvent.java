@@ -3,11 +3,15 @@ package io.pushflow.flink.status;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.InboundMessage;
 
-/** What the status job reads: the app's engagement events (one message may carry many), a notification to poll, or an unreadable message. */
+/**
+ * What the status job reads: the app's engagement events (one message may carry many), a notification to poll, a
+ * campaign's reward rule (from its commands), or an unreadable message.
+ */
 public class StatusEvent extends InboundMessage {
 
     public EngagementEvent[] engagements;
     public ProviderNotification notification;
+    public RewardRule rule;
 
     public StatusEvent() {
     }

@@ -1,5 +1,6 @@
 package io.pushflow.flink.status;
 
+import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
 
@@ -8,10 +9,13 @@ import io.pushflow.core.json.Json;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
 
-/** Reads {@code push.events} (the app's opens and clicks) and {@code push.notifications} (the delivery job's). */
+/**
+ * Reads {@code push.events} (the app's opens and clicks), {@code push.notifications} (the delivery job's) and the
+ * status job's copy of the campaign commands.
+ */
 public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
 
-    public enum Kind { EVENTS, NOTIFICATIONS }
+    public enum Kind { EVENTS, NOTIFICATIONS, COMMANDS }
 
     private final Kind kind;
 
@@ -45,6 +49,12 @@ public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
                 }
                 e.engagements[i] = EngagementEvent.of(events.get(i), now);
             }
+        } else if (kind == Kind.COMMANDS) {
+            CampaignCommand command = Json.read(text, CampaignCommand.class);
+            if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null || command.campaignId() <= 0) {
+                return unreadable(id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
+            }
+            e.rule = RewardRule.from(command);
         } else {
             e.notification = Json.read(text, ProviderNotification.class);
             if (e.notification.notificationId == null || e.notification.notificationId.isEmpty() || e.notification.campaignId <= 0) {

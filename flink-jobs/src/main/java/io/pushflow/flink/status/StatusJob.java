@@ -23,25 +23,36 @@ import java.util.function.Consumer;
 
 /**
  * The status job: what happened to each push flows back. The app's opens and clicks ({@code push.events}) and
- * the provider's delivery counts (polled for every notification on {@code push.notifications}) go to ClickHouse
- * {@code push_events} and {@code provider_notifications}, and per-variant evidence goes to the bandit on
- * {@code bandit.feedback}. Read {@link #defineWorkflow} for the whole data path.
+ * the provider's delivery and click counts (polled for every notification on {@code push.notifications}) go to
+ * ClickHouse {@code push_events} and {@code provider_notifications}, and per-variant evidence goes to the bandit on
+ * {@code bandit.feedback}, counted by each campaign's metric and reward source (from its commands on
+ * {@code campaign.commands.status}). Read {@link #defineWorkflow} for the whole data path.
  */
 public final class StatusJob {
 
-    /** Everything the job reads from its configuration. */
+    /**
+     * Everything the job reads from its configuration. {@code clickWindow}: how long after sending the poller keeps
+     * looking at a notification's click count; the mean delays from a push to the app's report of a click and of an
+     * open, and to the provider's count of a click (the click delay plus the poller's pause), which settle rewards.
+     */
     public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
-                           Duration firstLook, Duration maxPause, Duration giveUpAfter, Duration feedbackInterval,
-                           Duration meanClickDelay, Checkpoints checkpoints, int prefetch) implements Serializable {
+                           Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter, Duration feedbackInterval,
+                           Duration meanClickDelay, Duration meanOpenDelay, Duration providerClickDelay, Checkpoints checkpoints,
+                           int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
+            Duration maxPause = millis("STATUS_MAX_PAUSE_MS", "30000");
+            Duration clickDelay = millis("FEEDBACK_CLICK_DELAY_MS", "30000");
             return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
-                    Duration.ofMillis(Long.parseLong(Environment.value("STATUS_FIRST_LOOK_MS", "2000"))),
-                    Duration.ofMillis(Long.parseLong(Environment.value("STATUS_MAX_PAUSE_MS", "30000"))), Duration.ofHours(24),
-                    Duration.ofMillis(Long.parseLong(Environment.value("FEEDBACK_INTERVAL_MS", "2000"))),
-                    Duration.ofMillis(Long.parseLong(Environment.value("FEEDBACK_CLICK_DELAY_MS", "30000"))), Checkpoints.fromEnvironment(),
+                    millis("STATUS_FIRST_LOOK_MS", "2000"), maxPause, millis("STATUS_CLICK_WINDOW_MS", "3600000"), Duration.ofHours(24),
+                    millis("FEEDBACK_INTERVAL_MS", "2000"), clickDelay, millis("FEEDBACK_OPEN_DELAY_MS", Long.toString(clickDelay.toMillis())),
+                    millis("FEEDBACK_PROVIDER_DELAY_MS", Long.toString(clickDelay.plus(maxPause).toMillis())), Checkpoints.fromEnvironment(),
                     Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "5000")));
+        }
+
+        private static Duration millis(String name, String fallback) {
+            return Duration.ofMillis(Long.parseLong(Environment.value(name, fallback)));
         }
     }
 
@@ -49,10 +60,10 @@ public final class StatusJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → app opens to their own rows; engagement rows, and first opens and
-     * clicks per install;
-     * notifications → the poller per notification → delivery rows and deliveries per variant; both kinds of
-     * evidence → the feedback batcher per campaign → {@code bandit.feedback}, and each variant's running totals.
+     * events → (bad ones to their dead-letter queue) → app opens to their own rows; engagement rows, and first opens
+     * and clicks per install; notifications → the poller per notification → delivery rows, and deliveries and provider
+     * clicks per variant; campaign commands → each campaign's reward rule; evidence and rules → the feedback batcher per
+     * campaign → {@code bandit.feedback}, and each variant's running totals.
      */
     public static void defineWorkflow(DataStream<StatusEvent> events, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink,
@@ -81,12 +92,17 @@ public final class StatusJob {
                 .filter(e -> e.notification != null).uid("notifications-to-poll").name("notifications to poll")
                 .map(e -> e.notification).returns(ProviderNotification.class).uid("notification-to-poll").name("notification")
                 .keyBy(n -> n.notificationId)
-                .process(new DeliveryPoller(settings.provider(), settings.firstLook(), settings.maxPause(), settings.giveUpAfter()))
+                .process(new DeliveryPoller(settings.provider(), settings.firstLook(), settings.maxPause(), settings.clickWindow(),
+                        settings.giveUpAfter()))
                 .uid(DeliveryPoller.UID).name("delivery poller");
         notificationSink.accept(polled);
-        SingleOutputStreamOperator<AmqpMessage> feedback = firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES))
-                .keyBy(d -> d.campaignId)
-                .process(new FeedbackBatcher(settings.queues().name(Queues.BANDIT_FEEDBACK), settings.feedbackInterval(), settings.meanClickDelay()))
+        DataStream<RewardRule> rules = good
+                .filter(e -> e.rule != null).uid("campaign-commands").name("campaign commands")
+                .map(e -> e.rule).returns(RewardRule.class).uid("reward-rule").name("reward rule");
+        SingleOutputStreamOperator<AmqpMessage> feedback = rules.keyBy(r -> r.campaignId)
+                .connect(firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES)).keyBy(d -> d.campaignId))
+                .process(new FeedbackBatcher(settings.queues().name(Queues.BANDIT_FEEDBACK), settings.feedbackInterval(),
+                        settings.meanClickDelay(), settings.meanOpenDelay(), settings.providerClickDelay()))
                 .uid(FeedbackBatcher.UID).name("bandit feedback");
         totalsSink.accept(feedback.getSideOutput(FeedbackBatcher.TOTALS));
         messageSink.accept(feedback.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS)));
@@ -97,7 +113,8 @@ public final class StatusJob {
         settings.checkpoints().apply(env);
         DataStream<StatusEvent> events = source(env, settings, Queues.PUSH_EVENTS, StatusEventSchema.Kind.EVENTS);
         DataStream<StatusEvent> notifications = source(env, settings, Queues.PUSH_NOTIFICATIONS, StatusEventSchema.Kind.NOTIFICATIONS);
-        defineWorkflow(events.union(notifications), settings,
+        DataStream<StatusEvent> commands = source(env, settings, Queues.STATUS_COMMANDS, StatusEventSchema.Kind.COMMANDS);
+        defineWorkflow(events.union(notifications, commands), settings,
                 out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("status-rabbit-sink").name("rabbitmq"),
                 rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(EngagementEvent::jsonEachRow, settings.clickHouse(),
                         "push_events")).uid("push-events-sink").name("push_events"),
@@ -105,8 +122,12 @@ public final class StatusJob {
                         "app_opens")).uid("app-opens-sink").name("app_opens"),
                 rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(),
                         "provider_notifications")).uid("notification-status-sink").name("provider_notifications"),
-                rows -> rows.sinkTo(ClickHouseSink.jsonEachRow(VariantTotals::jsonEachRow, settings.clickHouse(),
-                        "variant_totals")).uid("variant-totals-sink").name("variant_totals"));
+                rows -> {
+                    rows.sinkTo(ClickHouseSink.jsonEachRow(VariantTotals::jsonEachRow, settings.clickHouse(), "variant_totals"))
+                            .uid("variant-totals-sink").name("variant_totals");
+                    rows.sinkTo(ClickHouseSink.jsonEachRow(VariantTotals::jsonEachRow, settings.clickHouse(), "variant_totals_history"))
+                            .uid("variant-totals-history-sink").name("variant_totals_history");
+                });
     }
 
     private static DataStream<StatusEvent> source(StreamExecutionEnvironment env, Settings settings, String queue, StatusEventSchema.Kind kind) {

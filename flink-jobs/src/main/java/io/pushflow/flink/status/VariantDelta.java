@@ -1,6 +1,9 @@
 package io.pushflow.flink.status;
 
-/** New evidence for one variant: pushes delivered (at {@code atMillis}) and first clicks and opens. */
+/**
+ * New evidence for one variant: pushes delivered (at {@code atMillis}), first clicks and opens the app reported, and
+ * clicks the provider counted ({@code providerClicks}: the growth of its notifications' {@code converted}).
+ */
 public class VariantDelta {
 
     public long campaignId;
@@ -8,6 +11,7 @@ public class VariantDelta {
     public long delivered;
     public long clicks;
     public long opens;
+    public long providerClicks;
     public long atMillis;
 
     public VariantDelta() {

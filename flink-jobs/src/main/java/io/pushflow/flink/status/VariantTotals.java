@@ -4,21 +4,21 @@ import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
 
 import java.time.Instant;
-
-
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A row of ClickHouse {@code variant_totals}: one variant's running totals as of {@code atMillis}. */
+/**
+ * A row of ClickHouse {@code variant_totals} (and {@code variant_totals_history}): one variant's running totals as of
+ * {@code atMillis}: deliveries, the app's first opens and clicks, the provider's clicks.
+ */
 public class VariantTotals {
-
 
     public long campaignId;
     public String variant;
     public long delivered;
     public long opened;
     public long clicked;
+    public long providerClicked;
     public long atMillis;
 
     public VariantTotals() {
@@ -31,6 +31,7 @@ public class VariantTotals {
         row.put("delivered", delivered);
         row.put("opened", opened);
         row.put("clicked", clicked);
+        row.put("provider_clicked", providerClicked);
         row.put("at", ClickHouse.dateTime(Instant.ofEpochMilli(atMillis)));
         row.put("version", atMillis);
         return Json.write(row);

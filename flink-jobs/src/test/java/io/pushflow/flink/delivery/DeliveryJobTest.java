@@ -99,7 +99,8 @@ class DeliveryJobTest {
                 je.jobs.add(deliveryEnv.executeAsync("delivery"));
 
                 JobEnvironment.publish(je.channel, je.queues.name(Queues.DELIVERY_USER_CHANGES), "bad-change", "{\"v\":1,\"userId\":0}");
-                CampaignCommand launch = JobEnvironment.launch(filter, now, SplitType.AB_FIXED, Duration.ofSeconds(6), 0.1);
+                je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS); // the window starts when they read
+                CampaignCommand launch = JobEnvironment.launch(filter, Instant.now(), SplitType.AB_FIXED, Duration.ofSeconds(6), 0.1);
                 je.command(launch);
 
                 long rows = 0;

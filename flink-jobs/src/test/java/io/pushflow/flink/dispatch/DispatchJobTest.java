@@ -59,9 +59,10 @@ class DispatchJobTest {
             env.setParallelism(2);
             DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
             je.job = env.executeAsync("dispatch under test");
+            je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS); // the window starts when the job reads
 
             publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "bad-1", "{\"v\": 1, \"type\": \"LAUNCH\"");
-            publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "launch-1", Json.write(launch(filter, now)));
+            publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), "launch-1", Json.write(launch(filter, Instant.now())));
 
             Set<String> batchIds = new HashSet<>();
             List<Long> released = new ArrayList<>();
@@ -156,8 +157,9 @@ class DispatchJobTest {
             env.enableCheckpointing(200);
             DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out.map(new FailOnce()).uid("fail-once"));
             je.job = env.executeAsync("dispatch with a failure");
+            je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK); // the window starts when the job reads
 
-            CampaignCommand launch = launch(filter, now, SplitType.BANDIT, Duration.ofSeconds(8));
+            CampaignCommand launch = launch(filter, Instant.now(), SplitType.BANDIT, Duration.ofSeconds(8));
             publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), launch.commandId(), Json.write(launch));
 
             Map<String, List<Long>> batches = new HashMap<>();

@@ -1,6 +1,8 @@
 package io.pushflow.flink.status;
 
 import io.pushflow.core.bandit.BanditFeedback;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.delivery.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -61,20 +64,21 @@ class StatusOperatorsTest {
     }
 
     @Test
-    void a_notification_is_polled_until_complete_with_its_deliveries_reported_once() throws Exception {
+    void a_notification_is_polled_until_delivered_and_its_click_window_is_over_with_each_delivery_and_click_reported_once() throws Exception {
         AtomicBoolean delivered = new AtomicBoolean();
         try (OneSignalFake provider = new OneSignalFake("app", "key")) {
             provider.behaviour(new OneSignalFake.Behaviour() {
                 @Override
-                public Map<String, Long> counts(OneSignalFake.Created n) {
+                public Map<String, Long> counts(OneSignalFake.Created n, long clicks) {
                     long done = delivered.get() ? n.subscriptionIds().size() : 0;
-                    return Map.of("successful", done, "failed", 0L, "errored", 0L, "converted", 0L, "remaining", n.subscriptionIds().size() - done);
+                    return Map.of("successful", done, "failed", 0L, "errored", 0L, "converted", clicks,
+                            "remaining", n.subscriptionIds().size() - done, "received", done);
                 }
             });
             var client = new ProviderFactory.OneSignal(provider.baseUrl().toString(), "app", "key", Duration.ofSeconds(2), 1);
             String id = client.open().send(new PushMessage(PushMessage.idempotencyKey("r1", "en"), List.of("s1", "s2", "s3"), Map.of(),
                     Map.of("en", "b"), Map.of(), null, null)).notificationId();
-            var poller = new DeliveryPoller(client, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1));
+            var poller = new DeliveryPoller(client, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(20), Duration.ofHours(1));
             OperatorSubtaskState snapshot;
             try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(poller), (ProviderNotification n) -> n.notificationId,
                     Types.STRING)) {
@@ -88,13 +92,28 @@ class StatusOperatorsTest {
                 snapshot = h.snapshot(1, T0 + 1_000);
             }
             delivered.set(true);
+            provider.click(id);
             try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(poller), (ProviderNotification n) -> n.notificationId,
                     Types.STRING)) {
                 h.initializeState(snapshot);
                 h.open();
                 h.setProcessingTime(T0 + 3_000); // the doubled pause
-                assertThat(h.extractOutputValues()).extracting(n -> n.successful + "/" + n.remaining).containsExactly("3/0");
-                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered).containsExactly(3L);
+                assertThat(h.extractOutputValues()).extracting(n -> n.successful + "/" + n.remaining + "/" + n.converted + "/" + n.received)
+                        .containsExactly("3/0/1/3");
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
+                        .containsExactly("3:1");
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1); // delivered, but its clicks keep coming for the window
+                h.getOutput().clear();
+                h.setProcessingTime(T0 + 7_000); // nothing changed: no row, no evidence
+                assertThat(h.extractOutputValues()).isEmpty();
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).hasSize(1);
+                provider.click(id);
+                provider.click(id);
+                h.setProcessingTime(T0 + 15_000);
+                assertThat(h.extractOutputValues()).extracting(n -> n.converted).containsExactly(3L);
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
+                        .containsExactly("3:1", "0:2");
+                h.setProcessingTime(T0 + 23_000); // the window is over: the last look, and the notification is forgotten
                 assertThat(h.numProcessingTimeTimers()).isZero();
                 assertThat(h.numKeyedStateEntries()).isZero();
             }
@@ -108,24 +127,58 @@ class StatusOperatorsTest {
         return d;
     }
 
-    static List<BanditFeedback> feedback(KeyedOneInputStreamOperatorTestHarness<Long, VariantDelta, AmqpMessage> h) {
+    static VariantDelta providerClicks(String variant, long clicks, long at) {
+        VariantDelta d = VariantDelta.of(7, variant, at);
+        d.providerClicks = clicks;
+        return d;
+    }
+
+    static VariantDelta opens(String variant, long opens, long at) {
+        VariantDelta d = VariantDelta.of(7, variant, at);
+        d.opens = opens;
+        return d;
+    }
+
+    static RewardRule rule(Metric metric, RewardSource source) {
+        RewardRule r = new RewardRule();
+        r.campaignId = 7;
+        r.version = 1;
+        r.metric = metric.name();
+        r.rewardSource = source.name();
+        return r;
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> batcher(Duration appDelay,
+                                                                                                       Duration providerDelay) throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new FeedbackBatcher("bandit.feedback", Duration.ofSeconds(2), appDelay, appDelay, providerDelay),
+                (RewardRule r) -> r.campaignId, (VariantDelta d) -> d.campaignId, Types.LONG);
+        h.setProcessingTime(T0);
+        return h;
+    }
+
+    static List<BanditFeedback> feedback(KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> h) {
         List<BanditFeedback> out = h.extractOutputValues().stream().map(m -> Json.read(m.body, BanditFeedback.class)).toList();
         h.getOutput().clear();
         return out;
     }
 
+    static Map<String, Long> rewards(List<BanditFeedback> feedback) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        feedback.forEach(f -> out.merge(f.variant(), f.rewards(), Long::sum));
+        return out;
+    }
+
     @Test
     void deliveries_become_trials_as_their_clicks_can_have_arrived() throws Exception {
-        var batcher = new FeedbackBatcher("bandit.feedback", Duration.ofSeconds(2), Duration.ofSeconds(10));
-        try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(batcher, (VariantDelta d) -> d.campaignId, Types.LONG)) {
-            h.setProcessingTime(T0);
-            h.processElement(delta("A", 1_000, 0, T0), T0);
-            h.processElement(delta("B", 1_000, 0, T0), T0);
-            h.processElement(delta("A", 0, 30, T0), T0);
+        try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
+            h.processElement2(delta("A", 1_000, 0, T0), T0);
+            h.processElement2(delta("B", 1_000, 0, T0), T0);
+            h.processElement2(delta("A", 0, 30, T0), T0);
             h.setProcessingTime(T0 + 2_000);
             List<BanditFeedback> first = feedback(h);
             assertThat(first).extracting(BanditFeedback::variant).containsExactly("A", "B");
-            double settled2s = 1 - Math.exp(-0.2);
+            double settled2s = 1 - Math.exp(-0.2); // the app reports: its clicks come with the click delay (10 s)
             assertThat(first.get(0).trials()).isCloseTo(1_000 * settled2s, org.assertj.core.data.Offset.offset(1e-6));
             assertThat(first.get(0).rewards()).isEqualTo(30);
             assertThat(first.get(1).rewards()).isZero();
@@ -147,5 +200,72 @@ class StatusOperatorsTest {
                 assertThat(t.clicked).isEqualTo(30);
             });
         }
+    }
+
+    @Test
+    void with_no_app_events_the_provider_s_clicks_are_the_rewards_and_its_deliveries_settle_with_the_polling_delay() throws Exception {
+        try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
+            h.processElement1(rule(Metric.CLICKS, RewardSource.PROVIDER), T0);
+            h.processElement2(delta("A", 1_000, 0, T0), T0);
+            h.processElement2(providerClicks("A", 12, T0), T0);
+            h.processElement2(delta("A", 0, 50, T0), T0); // app clicks do not count for a PROVIDER campaign
+            h.setProcessingTime(T0 + 2_000);
+            List<BanditFeedback> first = feedback(h);
+            assertThat(first).singleElement().satisfies(f -> {
+                assertThat(f.rewards()).isEqualTo(12);
+                assertThat(f.trials()).isCloseTo(1_000 * (1 - Math.exp(-2.0 / 40)), org.assertj.core.data.Offset.offset(1e-6));
+            });
+            h.processElement2(providerClicks("A", 3, T0 + 2_500), T0 + 2_500);
+            h.setProcessingTime(T0 + 4_000);
+            assertThat(rewards(feedback(h))).containsEntry("A", 3L);
+        }
+    }
+
+    @Test
+    void auto_counts_the_larger_of_the_two_sources_and_never_a_click_twice() throws Exception {
+        try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
+            h.processElement1(rule(Metric.CLICKS, RewardSource.AUTO), T0);
+            h.processElement2(delta("A", 100, 0, T0), T0);
+            h.processElement2(providerClicks("A", 5, T0), T0); // the provider saw 5 clicks before the app reported any
+            h.setProcessingTime(T0 + 2_000);
+            assertThat(rewards(feedback(h))).containsEntry("A", 5L);
+            h.processElement2(delta("A", 0, 7, T0 + 2_100), T0 + 2_100); // the app reports the same 5 and 2 more
+            h.setProcessingTime(T0 + 4_000);
+            assertThat(rewards(feedback(h))).containsEntry("A", 2L);
+            h.processElement2(providerClicks("A", 2, T0 + 4_100), T0 + 4_100); // the provider catches up to 7: nothing new
+            h.setProcessingTime(T0 + 6_000);
+            assertThat(rewards(feedback(h)).getOrDefault("A", 0L)).isZero();
+        }
+    }
+
+    @Test
+    void an_opens_campaign_is_rewarded_by_first_opens() throws Exception {
+        try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
+            h.processElement1(rule(Metric.OPENS, RewardSource.AUTO), T0);
+            h.processElement2(delta("A", 100, 0, T0), T0);
+            h.processElement2(opens("A", 20, T0), T0);
+            h.processElement2(delta("A", 0, 4, T0), T0);
+            h.processElement2(providerClicks("A", 9, T0), T0);
+            h.setProcessingTime(T0 + 2_000);
+            assertThat(rewards(feedback(h))).containsEntry("A", 20L);
+        }
+    }
+
+    @Test
+    void state_from_before_reward_sources_reports_each_app_click_once() {
+        FeedbackState old = new FeedbackState();
+        old.variants = new String[] {"A", "B"};
+        old.settled = new double[2];
+        old.reported = new double[2];
+        old.sequence = new long[2];
+        old.totalDelivered = new long[] {100, 100};
+        old.totalOpened = new long[2];
+        old.totalClicked = new long[] {10, 4};
+        old.clicks = new long[] {3, 0}; // A had 3 clicks not yet reported when the savepoint was taken
+        FeedbackState now = FeedbackBatcher.normalize(old);
+        assertThat(now.reportedRewards).containsExactly(7, 4);
+        assertThat(now.totalProviderClicks).containsExactly(0, 0);
+        assertThat(RewardSource.AUTO.reward(Metric.CLICKS, 0, now.totalClicked[0], now.totalProviderClicks[0]) - now.reportedRewards[0])
+                .isEqualTo(3);
     }
 }

@@ -22,12 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +40,22 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A push provider that behaves like OneSignal and like the app's users: the strict OneSignal fake answers the
  * create- and view-notification calls with the contract's shapes; every delivered push may be opened and
- * clicked with its variant's true probabilities, after realistic delays, and each of those becomes a message on
- * {@code push.events} with the campaign and variant from the push's data. A ledger keeps the truth per campaign
- * and variant, so tests, the demo and benchmarks can hold the project's numbers against it.
+ * clicked with its variant's true probabilities, after realistic delays. A click raises the notification's
+ * {@code converted} count at once, as the provider counts it; and unless the config switches the app's events off,
+ * the app reports each open and click on {@code push.events} with the campaign and variant from the push's data.
+ * A ledger keeps the truth per campaign and variant, so tests, the demo and benchmarks can hold the project's
+ * numbers against it.
  */
 public final class ProviderSimulator implements AutoCloseable {
 
-    /** The truth for one campaign and variant. */
+    /** The truth for one campaign and variant: what was sent, what its users did, and how much of it the app has reported. */
     public static final class Tally {
         public final AtomicLong notifications = new AtomicLong();
         public final AtomicLong recipients = new AtomicLong();
         public final AtomicLong invalid = new AtomicLong();
         public final AtomicLong opened = new AtomicLong();
         public final AtomicLong clicked = new AtomicLong();
+        public final AtomicLong reported = new AtomicLong();
         public volatile double trueOpen;
         public volatile double trueClick;
 
@@ -59,35 +66,60 @@ public final class ProviderSimulator implements AutoCloseable {
             m.put("invalid", invalid.get());
             m.put("opened", opened.get());
             m.put("clicked", clicked.get());
+            m.put("reported", reported.get());
             m.put("trueOpen", trueOpen);
             m.put("trueClick", trueClick);
             return m;
         }
     }
 
+    /** The app's event collector: sends one batch of events, or throws when it cannot (the batch is kept and sent again). */
+    @FunctionalInterface
+    interface App {
+        void report(PushEvents batch) throws Exception;
+    }
+
     private final SimulatorConfig config;
     private final OneSignalFake api;
     private final Connection connection;
-    private final Channel channel;
-    private final String eventsQueue;
+    private final App app;
+    private final String eventsTarget;
     private final ScheduledExecutorService clock;
     private final SplittableRandom random;
     private final Map<String, Tally> ledger = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> converted = new ConcurrentHashMap<>();
+    /** The campaigns that reached each subscription (a handful each), to see one campaign reach it twice. */
+    private final Map<String, long[]> campaignsReached = new ConcurrentHashMap<>();
+    private final Map<Long, AtomicLong> duplicates = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
     /** Opens and clicks not yet due, by the tick they are due in. */
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.Queue<Engaged>> pending = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Queue<Engaged>> pending = new ConcurrentSkipListMap<>();
+    /** Opens and clicks that happened and that the app has not reported yet (it could not reach the broker). */
+    private final List<Engaged> unreported = new ArrayList<>();
+    private volatile boolean reportFailing;
+    /** When each campaign's clicks happened, kept only when asked for (a benchmark of how fast clicks reach the bandit). */
+    private volatile Map<Long, Queue<Long>> clickTimes;
     private static final long TICK_MILLIS = 50;
     private static final int EVENTS_PER_MESSAGE = 1_000;
 
     public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
                              ConnectionFactory rabbit, Queues queues) throws Exception {
+        this(config, appId, restApiKey, address, config.appEvents() ? rabbit.newConnection("pushflow-provider-simulator") : null, queues);
+    }
+
+    private ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address, Connection connection,
+                              Queues queues) throws Exception {
+        this(config, appId, restApiKey, address, connection, connection == null ? null : rabbitApp(connection, queues),
+                queues.name(Queues.PUSH_EVENTS));
+    }
+
+    ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address, Connection connection, App app,
+                      String eventsTarget) throws Exception {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
-        this.connection = rabbit.newConnection("pushflow-provider-simulator");
-        this.channel = connection.createChannel();
-        queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(channel));
-        this.eventsQueue = queues.name(Queues.PUSH_EVENTS);
+        this.connection = connection;
+        this.app = app;
+        this.eventsTarget = eventsTarget;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "provider-simulator-users");
             t.setDaemon(true);
@@ -95,23 +127,33 @@ public final class ProviderSimulator implements AutoCloseable {
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.clock = executor;
-        clock.scheduleAtFixedRate(this::publishDue, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         this.api = new OneSignalFake(appId, restApiKey, address);
         api.keepBodies(false);
         api.behaviour(new Behaviour());
+    }
+
+    /** The app's reports go to {@code push.events} as persistent messages; the batch id is the correlation id. */
+    private static App rabbitApp(Connection connection, Queues queues) throws IOException {
+        Channel channel = connection.createChannel();
+        queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(channel));
+        String queue = queues.name(Queues.PUSH_EVENTS);
+        return batch -> channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(batch.batchId())
+                .messageId(batch.batchId()).contentType("application/json").deliveryMode(2).type("EVENTS").build(), Json.bytes(batch));
     }
 
     public URI baseUrl() {
         return api.baseUrl();
     }
 
-    /** The truth so far, per {@code campaign/variant}, and the subscriptions that got a push more than once. */
+    /** The truth so far, per {@code campaign/variant}, and how often a campaign reached a subscription it had reached before. */
     public Map<String, Object> ledger() {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> variants = new LinkedHashMap<>();
         ledger.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> variants.put(e.getKey(), e.getValue().toMap()));
         out.put("variants", variants);
-        out.put("duplicates", api.received().values().stream().filter(n -> n > 1).count());
+        out.put("duplicates", duplicates.values().stream().mapToLong(AtomicLong::get).sum());
+        out.put("appEvents", config.appEvents());
         out.put("events", published.get());
         return out;
     }
@@ -120,9 +162,27 @@ public final class ProviderSimulator implements AutoCloseable {
         return ledger.get(campaignId + "/" + variant);
     }
 
-    /** How many times each subscription id was reached (above 1: a push sent twice). */
-    public Map<String, Integer> received() {
-        return api.received();
+    /** How many times campaign {@code campaignId} reached a subscription it had reached before (a push sent twice). */
+    public long duplicates(long campaignId) {
+        AtomicLong n = duplicates.get(campaignId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** From now on, keep the moment of every click (see {@link #clickTimes}). */
+    public void recordClickTimes() {
+        clickTimes = new ConcurrentHashMap<>();
+    }
+
+    /** The moments (epoch milliseconds) the campaign's users clicked, since {@link #recordClickTimes}. */
+    public List<Long> clickTimes(long campaignId) {
+        Map<Long, Queue<Long>> times = clickTimes;
+        Queue<Long> mine = times == null ? null : times.get(campaignId);
+        return mine == null ? List.of() : mine.stream().sorted().toList();
+    }
+
+    /** Events the app has put on {@code push.events} so far. */
+    public long published() {
+        return published.get();
     }
 
     private final class Behaviour implements OneSignalFake.Behaviour {
@@ -157,6 +217,17 @@ public final class ProviderSimulator implements AutoCloseable {
             tally.notifications.incrementAndGet();
             tally.recipients.addAndGet(n.subscriptionIds().size());
             tally.invalid.addAndGet(n.invalidIds().size());
+            for (String id : n.subscriptionIds()) {
+                campaignsReached.compute(id, (k, seen) -> {
+                    if (seen != null && Arrays.stream(seen).anyMatch(c -> c == campaign)) {
+                        duplicates.computeIfAbsent(campaign, c -> new AtomicLong()).incrementAndGet();
+                        return seen;
+                    }
+                    long[] next = seen == null ? new long[1] : Arrays.copyOf(seen, seen.length + 1);
+                    next[next.length - 1] = campaign;
+                    return next;
+                });
+            }
             AtomicLong clicks = new AtomicLong();
             converted.put(n.id(), clicks);
             long now = System.currentTimeMillis();
@@ -165,23 +236,23 @@ public final class ProviderSimulator implements AutoCloseable {
                     double u = random.nextDouble();
                     if (u < Math.max(e.open(), e.click())) {
                         long openAt = now + config.deliveryLatencyMillis() + delay(config.openDelayMillis());
-                        due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally.opened, null));
+                        due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally, null));
                         if (u < e.click()) {
-                            due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally.clicked, clicks));
+                            due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally, clicks));
                         }
                     }
                 }
             }
         }
 
-        /** Delivered everything after the latency; converted = the clicks so far. */
+        /** Delivered (and received) everything after the latency; converted = the clicks so far. */
         @Override
-        public Map<String, Long> counts(Created n) {
+        public Map<String, Long> counts(Created n, long ignored) {
             boolean delivered = System.currentTimeMillis() >= n.createdAtMillis() + config.deliveryLatencyMillis();
             long reached = n.subscriptionIds().size();
             AtomicLong clicks = converted.get(n.id());
             return Map.of("successful", delivered ? reached : 0L, "failed", (long) n.invalidIds().size(), "errored", 0L,
-                    "converted", clicks == null ? 0L : clicks.get(), "remaining", delivered ? 0L : reached);
+                    "converted", clicks == null ? 0L : clicks.get(), "remaining", delivered ? 0L : reached, "received", delivered ? reached : 0L);
         }
 
         private long delay(long mean) {
@@ -194,47 +265,72 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** One user's open or click, waiting for its moment; {@code converted} counts the notification's clicks. */
-    private record Engaged(long campaign, String variant, String subscriptionId, PushEvent.Type type, AtomicLong counter, AtomicLong converted) {
+    private record Engaged(long campaign, String variant, String subscriptionId, PushEvent.Type type, Tally tally, AtomicLong converted) {
     }
 
     private void due(long atMillis, Engaged event) {
-        pending.computeIfAbsent((atMillis + TICK_MILLIS - 1) / TICK_MILLIS, t -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(event);
+        pending.computeIfAbsent((atMillis + TICK_MILLIS - 1) / TICK_MILLIS, t -> new ConcurrentLinkedQueue<>()).add(event);
     }
 
     /**
-     * The app reporting what its users did: every tick, the opens and clicks that are due go out on
-     * {@code push.events}, at most {@value #EVENTS_PER_MESSAGE} to a message (as an app's event collector forwards
-     * them), each counted once it is out.
+     * Every tick the users act: the opens and clicks that are due happen (a click raises its notification's
+     * {@code converted} at once), and the app reports them on {@code push.events}, at most {@value #EVENTS_PER_MESSAGE}
+     * to a message, as an app's event collector forwards them. What the app cannot send now (the broker is away) it
+     * keeps and sends on a later tick; nothing that happens here may end the ticks.
      */
-    private void publishDue() {
-        long tick = System.currentTimeMillis() / TICK_MILLIS;
-        List<Engaged> ready = new ArrayList<>();
-        for (var bucket = pending.firstEntry(); bucket != null && bucket.getKey() <= tick; bucket = pending.firstEntry()) {
-            pending.remove(bucket.getKey());
-            ready.addAll(bucket.getValue());
+    private void tick() {
+        try {
+            long tick = System.currentTimeMillis() / TICK_MILLIS;
+            for (var bucket = pending.firstEntry(); bucket != null && bucket.getKey() <= tick; bucket = pending.firstEntry()) {
+                pending.remove(bucket.getKey());
+                for (Engaged e : bucket.getValue()) {
+                    (e.type() == PushEvent.Type.CLICKED ? e.tally().clicked : e.tally().opened).incrementAndGet();
+                    if (e.converted() != null) {
+                        e.converted().incrementAndGet();
+                        Map<Long, Queue<Long>> times = clickTimes;
+                        if (times != null) {
+                            times.computeIfAbsent(e.campaign(), c -> new ConcurrentLinkedQueue<>()).add(System.currentTimeMillis());
+                        }
+                    }
+                    if (app != null) {
+                        unreported.add(e);
+                    }
+                }
+            }
+            report();
+        } catch (RuntimeException | Error e) {
+            System.err.println("provider simulator: a tick failed, the next one goes on: " + e);
         }
+    }
+
+    private void report() {
         Instant at = Instant.now();
-        for (int from = 0; from < ready.size(); from += EVENTS_PER_MESSAGE) {
-            List<Engaged> part = ready.subList(from, Math.min(ready.size(), from + EVENTS_PER_MESSAGE));
+        while (!unreported.isEmpty()) {
+            List<Engaged> part = unreported.subList(0, Math.min(unreported.size(), EVENTS_PER_MESSAGE));
             List<PushEvent> events = new ArrayList<>(part.size());
             for (Engaged e : part) {
                 events.add(new PushEvent(PushEvent.VERSION, UUID.randomUUID().toString(), e.campaign(), e.variant(), e.subscriptionId(), e.type(), at));
             }
             PushEvents batch = new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), events);
             try {
-                channel.basicPublish("", eventsQueue, new AMQP.BasicProperties.Builder().correlationId(batch.batchId()).messageId(batch.batchId())
-                        .contentType("application/json").deliveryMode(2).type("EVENTS").build(), Json.bytes(batch));
-            } catch (IOException e) {
-                System.err.println("provider simulator: could not publish " + events.size() + " events: " + e.getMessage());
-                continue;
+                app.report(batch);
+            } catch (Exception e) { // AlreadyClosedException while the broker is away is a RuntimeException
+                if (!reportFailing) {
+                    System.err.println("provider simulator: the app cannot report " + unreported.size() + " events to " + eventsTarget
+                            + " (" + e + "); it keeps them and tries again every " + TICK_MILLIS + " ms");
+                    reportFailing = true;
+                }
+                return;
+            }
+            if (reportFailing) {
+                System.err.println("provider simulator: the app reports events again");
+                reportFailing = false;
             }
             for (Engaged e : part) {
-                e.counter().incrementAndGet();
-                if (e.converted() != null) {
-                    e.converted().incrementAndGet();
-                }
+                e.tally().reported.incrementAndGet();
             }
             published.addAndGet(part.size());
+            part.clear();
         }
     }
 
@@ -242,23 +338,28 @@ public final class ProviderSimulator implements AutoCloseable {
     public void close() throws Exception {
         clock.shutdownNow();
         api.close();
-        connection.close();
+        if (connection != null) {
+            connection.close();
+        }
     }
 
     /** {@code bin/pushflow simulator}: the simulator as a server, until interrupted. */
     public static void main(String[] args) throws Exception {
         int port = 4010;
         SimulatorConfig config = SimulatorConfig.defaults();
+        boolean appEvents = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--config" -> config = SimulatorConfig.parse(Files.readString(Path.of(args[++i])));
+                case "--no-app-events" -> appEvents = false;
                 default -> {
-                    System.err.println("usage: simulator [--port 4010] [--config FILE.json]");
+                    System.err.println("usage: simulator [--port 4010] [--config FILE.json] [--no-app-events]");
                     System.exit(2);
                 }
             }
         }
+        config = appEvents ? config : config.withAppEvents(false);
         ConnectionFactory rabbit = new ConnectionFactory();
         rabbit.setHost(Environment.value("RABBITMQ_HOST", "127.0.0.1"));
         rabbit.setPort(Integer.parseInt(Environment.value("RABBITMQ_PORT", "5672")));
@@ -270,7 +371,8 @@ public final class ProviderSimulator implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(Json.write(sim.ledger()));
         }));
-        System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", events on " + sim.eventsQueue);
+        System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", "
+                + (config.appEvents() ? "the app's events on " + sim.eventsTarget : "no app events (the provider's click counts only)"));
         Thread.currentThread().join();
     }
 }

@@ -8,10 +8,12 @@ import java.util.List;
  * How the provider simulator behaves: each variant's true open and click probabilities (matched by push id, by
  * campaign and variant key, or by a text the push contains; the first rule that matches wins, else
  * {@code otherwise}), when pushes are delivered, how fast users open and click, which share of ids are not
- * subscribed, and how often the API answers 429 or 5xx.
+ * subscribed, how often the API answers 429 or 5xx, and whether the app reports its users' opens and clicks on
+ * {@code push.events} ({@code appEvents}, default true; when false the provider's own click counts are the only
+ * signal, as with an app that reports nothing).
  */
 public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
-                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants) {
+                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents) {
 
     /** True probabilities per delivered push: opened, and clicked (a click is also an open). */
     public record Engagement(double open, double click) {
@@ -30,6 +32,7 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
     }
 
     public SimulatorConfig {
+        appEvents = appEvents == null || appEvents;
         otherwise = otherwise == null ? new Engagement(0.10, 0.02) : otherwise;
         variants = variants == null ? List.of() : List.copyOf(variants);
         if (invalidShare < 0 || invalidShare > 1 || rateLimitShare < 0 || serverErrorShare < 0 || rateLimitShare + serverErrorShare > 1) {
@@ -41,6 +44,19 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
         for (Rule r : variants) {
             r.engagement();
         }
+    }
+
+    /** With the app reporting its users' opens and clicks. */
+    public SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
+                           double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants) {
+        this(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare, serverErrorShare, otherwise,
+                variants, true);
+    }
+
+    /** The same, with the app's reports on {@code push.events} switched on or off. */
+    public SimulatorConfig withAppEvents(boolean on) {
+        return new SimulatorConfig(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare,
+                serverErrorShare, otherwise, variants, on);
     }
 
     public static SimulatorConfig defaults() {

@@ -45,7 +45,8 @@ class ProviderSimulatorTest {
     @Test
     void users_engage_with_each_variant_s_true_rates_and_the_app_reports_it_on_push_events() throws Exception {
         Queues queues = new Queues("tsim" + System.nanoTime() + ".");
-        var config = new SimulatorConfig(5, 300, 50, 50, 0.1, 0, 0, new SimulatorConfig.Engagement(0, 0),
+        // delivered after 2 s, so the first look comes before it even on a busy machine
+        var config = new SimulatorConfig(5, 2_000, 50, 50, 0.1, 0, 0, new SimulatorConfig.Engagement(0, 0),
                 List.of(new SimulatorConfig.Rule(null, 42L, "A", null, 0.6, 0.5), new SimulatorConfig.Rule(null, null, null, "knots B", 0.2, 0.0)));
         ConnectionFactory rabbit = new ConnectionFactory();
         try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), rabbit, queues);
@@ -119,5 +120,63 @@ class ProviderSimulatorTest {
         assertThatThrownBy(() -> new SimulatorConfig(1, 0, 0, 0, 0, 0.7, 0.5, null, null)).hasMessageContaining("shares");
         assertThat(SimulatorConfig.parse("{\"otherwise\":{\"open\":0.2,\"click\":0.05},\"variants\":[{\"push\":7,\"open\":0.3,\"click\":0.1}]}")
                 .engagement(7, 1, "A", null)).isEqualTo(new SimulatorConfig.Engagement(0.3, 0.1));
+    }
+
+    @Test
+    void without_app_events_the_provider_s_click_counts_are_the_only_signal() throws Exception {
+        Queues queues = new Queues("tsim" + System.nanoTime() + ".");
+        var config = new SimulatorConfig(11, 100, 50, 50, 0, 0, 0, new SimulatorConfig.Engagement(0.5, 0.3), List.of()).withAppEvents(false);
+        ConnectionFactory unreachable = new ConnectionFactory();
+        unreachable.setPort(1); // no broker is needed when the app reports nothing
+        try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), unreachable, queues)) {
+            OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
+            SendResult a = client.send(push("42-3-A-0", "A", ids("p", 500)));
+            var tally = sim.tally(42, "A");
+            long deadline = System.currentTimeMillis() + 10_000;
+            long last = -1;
+            while (System.currentTimeMillis() < deadline) {
+                Thread.sleep(300);
+                long now = client.status(a.notificationId()).converted();
+                if (now == last && now > 0) {
+                    break; // the clicks have settled
+                }
+                last = now;
+            }
+            NotificationStatus done = client.status(a.notificationId());
+            assertThat(done.converted()).isEqualTo(tally.clicked.get()).isBetween(100L, 200L); // 30% of 500
+            assertThat(done.received()).isEqualTo(500);
+            assertThat(tally.opened.get()).isGreaterThanOrEqualTo(tally.clicked.get());
+            assertThat(tally.reported.get()).isZero();
+            assertThat(sim.published()).isZero();
+            assertThat(sim.ledger()).containsEntry("appEvents", false);
+        }
+    }
+
+    @Test
+    void the_app_keeps_every_event_while_the_broker_is_away_and_reports_it_when_it_is_back() throws Exception {
+        var config = new SimulatorConfig(13, 0, 20, 20, 0, 0, 0, new SimulatorConfig.Engagement(1.0, 0.5), List.of());
+        List<PushEvent> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        var refusals = new java.util.concurrent.atomic.AtomicInteger(30); // 1.5 s of ticks with the broker away
+        ProviderSimulator.App flaky = batch -> {
+            if (refusals.getAndDecrement() > 0) {
+                throw new com.rabbitmq.client.AlreadyClosedException(new com.rabbitmq.client.ShutdownSignalException(true, false, null, null));
+            }
+            reported.addAll(batch.events());
+        };
+        try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), null, flaky, "test")) {
+            OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
+            client.send(push("42-4-A-0", "A", ids("q", 300)));
+            var tally = sim.tally(42, "A");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline && (refusals.get() > 0 || reported.size() < tally.opened.get() + tally.clicked.get()
+                    || tally.opened.get() < 300)) {
+                Thread.sleep(50);
+            }
+            assertThat(refusals.get()).isNegative(); // it went on trying after the refusals
+            assertThat(tally.opened.get()).isEqualTo(300);
+            assertThat(reported).hasSize((int) (tally.opened.get() + tally.clicked.get()));
+            assertThat(reported.stream().map(PushEvent::eventId).distinct().count()).isEqualTo(reported.size());
+            assertThat(tally.reported.get()).isEqualTo(reported.size());
+        }
     }
 }

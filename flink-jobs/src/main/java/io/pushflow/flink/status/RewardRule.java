@@ -1,0 +1,50 @@
+package io.pushflow.flink.status;
+
+import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignSnapshot;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
+
+/**
+ * What the status job must know of a campaign, as of one campaign version, to turn evidence into rewards: the
+ * metric the split test optimises and where it is counted. Strings, as stored in state; {@link #metric()} and
+ * {@link #source()} convert them.
+ */
+public class RewardRule {
+
+    public long campaignId;
+    public long version;
+    public String metric;
+    public String rewardSource;
+
+    public RewardRule() {
+    }
+
+    public static RewardRule from(CampaignCommand command) {
+        CampaignSnapshot.Split split = command.campaign().split();
+        RewardRule r = new RewardRule();
+        r.campaignId = command.campaignId();
+        r.version = command.campaignVersion();
+        r.metric = (split == null ? Metric.CLICKS : split.metric()).name();
+        r.rewardSource = (split == null ? RewardSource.AUTO : split.rewardSource()).name();
+        return r;
+    }
+
+    /** A campaign the job has no command of (launched before the status job read commands) counts clicks from both sources. */
+    public static RewardRule unknown(long campaignId) {
+        RewardRule r = new RewardRule();
+        r.campaignId = campaignId;
+        r.version = -1;
+        r.metric = Metric.CLICKS.name();
+        r.rewardSource = RewardSource.AUTO.name();
+        return r;
+    }
+
+    public Metric metric() {
+        return Metric.valueOf(metric);
+    }
+
+    public RewardSource source() {
+        return RewardSource.valueOf(rewardSource);
+    }
+}
