@@ -3,6 +3,7 @@ package io.pushflow.admin.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.ethlo.time.ITU;
 import com.fasterxml.jackson.core.JsonToken;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -17,9 +18,9 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -294,10 +295,10 @@ public class AppEventReader {
         Instant at;
         try {
             if (text.length() > MAX_TIME) {
-                throw new DateTimeParseException("too long", text, 0);
+                throw new DateTimeException("too long");
             }
-            at = Instant.parse(text);
-        } catch (DateTimeParseException e) {
+            at = ITU.parseDateTime(text).toInstant();
+        } catch (DateTimeException e) {
             problems.add("at must be an ISO 8601 instant such as 2026-11-23T18:02:11Z, got '" + shown(text, SHOWN) + "'");
             return null;
         }

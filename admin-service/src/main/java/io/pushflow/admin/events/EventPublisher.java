@@ -1,5 +1,11 @@
 package io.pushflow.admin.events;
 
+import com.ethlo.time.ITU;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -17,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +43,13 @@ import java.util.concurrent.TimeoutException;
 public class EventPublisher implements AutoCloseable {
 
     private static final byte[] NAMESPACE = "pushflow push.events batch\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The contract's JSON as {@link Json#MAPPER} writes it, with instants written by ITU: java.time's formatter took a
+     * quarter of the intake's CPU (JFR), a thousand events a message.
+     */
+    private static final ObjectWriter WRITER = Json.MAPPER.copy()
+            .registerModule(new SimpleModule().addSerializer(Instant.class, new RfcInstant()))
+            .writerFor(PushEvents.class);
 
     private final ConnectionFactory factory;
     private final Queues queues;
@@ -68,10 +83,15 @@ public class EventPublisher implements AutoCloseable {
         return UUID.nameUUIDFromBytes(name.toByteArray()).toString();
     }
 
+    /** The message body: the batch's JSON as the contract has it. */
+    static byte[] body(PushEvents batch) throws IOException {
+        return WRITER.writeValueAsBytes(batch);
+    }
+
     /** Publishes the events as one {@link PushEvents} message; returns its batch id once the broker confirmed it. */
     public String publish(List<PushEvent> events) throws IOException, TimeoutException, InterruptedException {
         String batchId = batchId(events);
-        byte[] body = Json.bytes(new PushEvents(PushEvents.VERSION, batchId, events));
+        byte[] body = body(new PushEvents(PushEvents.VERSION, batchId, events));
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(2)
@@ -119,6 +139,21 @@ public class EventPublisher implements AutoCloseable {
             }
         } catch (IOException | TimeoutException | RuntimeException ignored) {
             // dropped either way; the next publish opens a new channel
+        }
+    }
+
+    /** An instant in UTC with 0, 3, 6 or 9 fraction digits, as {@link java.time.format.DateTimeFormatter#ISO_INSTANT} writes it. */
+    static final class RfcInstant extends StdSerializer<Instant> {
+
+        RfcInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            int nano = value.getNano();
+            int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+            generator.writeString(ITU.formatUtc(value.atOffset(ZoneOffset.UTC), digits));
         }
     }
 
