@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.pushflow.admin.api.ApiError.FieldError;
 import io.pushflow.admin.api.ApiException;
 import io.pushflow.core.campaign.PushEvent;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +14,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
-/** What the event endpoints share: a body read up to its limit, and accepted events handed to the broker. */
+/**
+ * What the event endpoints share: a bound on the requests being read at once (each may hold a body of megabytes), a
+ * body read up to its limit, and accepted events handed to the broker.
+ */
 @Singleton
 class EventIntake {
 
@@ -25,9 +33,34 @@ class EventIntake {
     private static final int DRAIN_FACTOR = 16;
 
     private final EventPublisher publisher;
+    private final Semaphore inFlight;
+    private final long waitMillis;
 
-    EventIntake(EventPublisher publisher) {
+    EventIntake(EventPublisher publisher, @Value("${pushflow.events.max-concurrent:16}") int maxConcurrent,
+                @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration wait) {
         this.publisher = publisher;
+        this.inFlight = new Semaphore(maxConcurrent);
+        this.waitMillis = wait.toMillis();
+    }
+
+    /**
+     * Runs one request's work when fewer than {@code max-concurrent} others are being read; 503 when none ends in
+     * time. The body of a waiting request stays in the socket (the server reads it only on demand).
+     */
+    <T> T limited(Supplier<T> work) {
+        try {
+            if (!inFlight.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+                throw unavailable("too many requests at once");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        }
+        try {
+            return work.get();
+        } finally {
+            inFlight.release();
+        }
     }
 
     /**
@@ -85,7 +118,7 @@ class EventIntake {
             return publisher.publish(events);
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
             LOG.warn("{} events not confirmed by RabbitMQ: {}", events.size(), e.toString());
-            throw unavailable(e.getMessage());
+            throw unavailable("RabbitMQ did not confirm them: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted");
@@ -93,7 +126,7 @@ class EventIntake {
     }
 
     private static ApiException unavailable(String why) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the event queue (RabbitMQ) did not take the events (" + why
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the events were not taken (" + why
                 + "); nothing was accepted, send the same request again later", List.of());
     }
 }

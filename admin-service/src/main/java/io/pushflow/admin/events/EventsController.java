@@ -76,16 +76,19 @@ class EventsController {
     @ApiResponse(responseCode = "413", description = "Over the body size or event count limit; nothing was accepted",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "415", description = "Neither application/json nor application/x-ndjson", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "503", description = "RabbitMQ did not confirm; nothing was accepted, send the same request again",
+    @ApiResponse(responseCode = "503", description = "RabbitMQ did not confirm, or too many requests at once; nothing was accepted, "
+            + "send the same request again",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     EventsReport postEvents(@Parameter(hidden = true) @Body InputStream request,
                             @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
                             @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
-        byte[] body = EventIntake.read(request, contentLength, maxBodyBytes);
         AppEventReader.Format format = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(NDJSON)
                 ? AppEventReader.Format.NDJSON : AppEventReader.Format.JSON;
-        AppEventReader.Result result = reader.read(body, format, clock.instant());
-        String batchId = result.accepted().isEmpty() ? null : intake.publish(result.accepted());
-        return new EventsReport(result.accepted().size(), result.rejections().size(), batchId, result.rejections());
+        return intake.limited(() -> {
+            byte[] body = EventIntake.read(request, contentLength, maxBodyBytes);
+            AppEventReader.Result result = reader.read(body, format, clock.instant());
+            String batchId = result.accepted().isEmpty() ? null : intake.publish(result.accepted());
+            return new EventsReport(result.accepted().size(), result.rejections().size(), batchId, result.rejections());
+        });
     }
 }

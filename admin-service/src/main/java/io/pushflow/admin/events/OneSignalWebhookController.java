@@ -99,6 +99,10 @@ class OneSignalWebhookController {
     WebhookReport oneSignalWebhook(@Parameter(hidden = true) @Body InputStream request,
                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
+        return intake.limited(() -> take(request, contentType, contentLength));
+    }
+
+    private WebhookReport take(InputStream request, @Nullable String contentType, @Nullable Long contentLength) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON)) {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "expected application/json: configure the OneSignal webhook with "
                     + "cors: true, so that it sends JSON with the subscriptionId", List.of());
