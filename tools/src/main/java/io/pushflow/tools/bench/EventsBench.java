@@ -85,8 +85,12 @@ public final class EventsBench implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "one measured phase (default: ${DEFAULT-VALUE})")
     int durationSeconds = 10;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "unmeasured posting first, for the JIT compilers (default: ${DEFAULT-VALUE})")
-    int warmupSeconds = 10;
+    @Option(names = "--warmup-events", paramLabel = "N", description = "unmeasured posting first, until this many events went through, "
+            + "for the JIT compilers (batch-at-a-time code is hot only after hundreds of thousands) (default: ${DEFAULT-VALUE})")
+    long warmupEvents = 1_000_000;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "the longest the warm-up may take (default: ${DEFAULT-VALUE})")
+    int warmupSeconds = 90;
 
     @Option(names = "--runs", paramLabel = "R", description = "runs, each the endpoint and then RabbitMQ raw (default: ${DEFAULT-VALUE})")
     int runs = 3;
@@ -114,7 +118,8 @@ public final class EventsBench implements Callable<Integer> {
     }
 
     record Phase(double eventsPerSecond, double requestsPerSecond, long requests, long events, Map<String, Long> statuses,
-                 double p50Millis, double p99Millis, double maxMillis, Map<String, Double> cpuSeconds, Map<String, Double> cores) {
+                 double p50Millis, double p99Millis, double maxMillis, Map<String, Double> cpuSeconds, Map<String, Double> cores,
+                 Map<String, Double> cpuMicrosPerEvent, String loadAverage) {
     }
 
     record Run(int run, Phase endpoint, Phase raw, double ratio) {
@@ -133,9 +138,10 @@ public final class EventsBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (eventsPerRequest < 1 || connections < 1 || durationSeconds < 1 || warmupSeconds < 0 || runs < 1 || bodies < 1 || timeoutSeconds < 1) {
+        if (eventsPerRequest < 1 || connections < 1 || durationSeconds < 1 || warmupSeconds < 0 || warmupEvents < 0 || runs < 1 || bodies < 1
+                || timeoutSeconds < 1) {
             throw Cli.invalid(spec, "--events-per-request, --connections, --duration, --runs, --bodies and --timeout must be at least 1, "
-                    + "--warmup at least 0");
+                    + "--warmup and --warmup-events at least 0");
         }
         PrintWriter log = spec.commandLine().getOut();
         AdminApi api = admin.api();
@@ -149,10 +155,11 @@ public final class EventsBench implements Callable<Integer> {
         ConnectionFactory rabbit = rabbit();
         try (Connection connection = rabbit.newConnection("pushflow-events-bench")) {
             String broker = String.valueOf(connection.getServerProperties().get("version"));
-            log.printf("events benchmark -> %s (queue %s, RabbitMQ %s)%n  machine: %s%n  %,d events a request, %d connections, "
-                            + "%d s x %d runs after %d s of warm-up; this program shares the machine's %d cores with the service and RabbitMQ%n",
-                    api.url(), queues.name(Queues.PUSH_EVENTS), broker, machine, eventsPerRequest, connections, durationSeconds, runs,
-                    warmupSeconds, machine.cores());
+            log.printf("events benchmark -> %s (queue %s, RabbitMQ %s)%n  machine: %s, load average %s%n  %,d events a request, "
+                            + "%d connections, %d s x %d runs after a warm-up of %,d events (at most %d s); this program shares the "
+                            + "machine's %d cores with the service and RabbitMQ%n",
+                    api.url(), queues.name(Queues.PUSH_EVENTS), broker, machine, loadAverage(), eventsPerRequest, connections, durationSeconds,
+                    runs, warmupEvents, warmupSeconds, machine.cores());
             Channel control = connection.createChannel();
             queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(control));
 
@@ -171,10 +178,14 @@ public final class EventsBench implements Callable<Integer> {
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             URI events = URI.create(api.url()).resolve("api/v1/events");
-            if (warmupSeconds > 0) {
-                Load warm = post(http, events, key, requestBodies, warmupSeconds);
+            long warmStarted = System.nanoTime();
+            long warmed = 0;
+            while (warmed < warmupEvents && System.nanoTime() - warmStarted < warmupSeconds * 1_000_000_000L) {
+                warmed += post(http, events, key, requestBodies, 5).events();
                 control.queuePurge(queues.name(Queues.PUSH_EVENTS));
-                log.printf(Locale.ROOT, "  warm-up: %,.0f events/s%n", warm.eventsPerSecond());
+            }
+            if (warmed > 0) {
+                log.printf(Locale.ROOT, "  warm-up: %,d events in %.0f s%n", warmed, (System.nanoTime() - warmStarted) / 1e9);
             }
             ProcessCpu cpu = new ProcessCpu(watch);
             List<Run> done = new ArrayList<>();
@@ -191,10 +202,13 @@ public final class EventsBench implements Callable<Integer> {
 
                 Run result = new Run(run, e, r, r(e.eventsPerSecond() / r.eventsPerSecond()));
                 done.add(result);
-                log.printf(Locale.ROOT, "  run %d: endpoint %,.0f events/s (%,.1f req/s, p50 %.1f ms, p99 %.1f ms, statuses %s, cores %s)%n"
-                                + "         RabbitMQ raw %,.0f events/s (%,.1f msg/s, p50 %.1f ms, cores %s); endpoint/raw %.2f%n",
+                log.printf(Locale.ROOT, "  run %d: endpoint %,.0f events/s (%,.1f req/s, p50 %.1f ms, p99 %.1f ms, statuses %s, cores %s, "
+                                + "CPU µs/event %s, load %s)%n"
+                                + "         RabbitMQ raw %,.0f events/s (%,.1f msg/s, p50 %.1f ms, cores %s, CPU µs/event %s, load %s); "
+                                + "endpoint/raw %.2f%n",
                         run, e.eventsPerSecond(), e.requestsPerSecond(), e.p50Millis(), e.p99Millis(), e.statuses(), e.cores(),
-                        r.eventsPerSecond(), r.requestsPerSecond(), r.p50Millis(), r.cores(), result.ratio());
+                        e.cpuMicrosPerEvent(), e.loadAverage(), r.eventsPerSecond(), r.requestsPerSecond(), r.p50Millis(), r.cores(),
+                        r.cpuMicrosPerEvent(), r.loadAverage(), result.ratio());
             }
             new ChannelDeclarer(control).removeAll(queues);
 
@@ -207,7 +221,7 @@ public final class EventsBench implements Callable<Integer> {
             json.put("eventsPerRequest", eventsPerRequest);
             json.put("connections", connections);
             json.put("durationSeconds", durationSeconds);
-            json.put("warmupSeconds", warmupSeconds);
+            json.put("warmupEvents", warmupEvents);
             json.put("runs", runs);
             json.put("endpoint", Summary.of(done.stream().map(x -> x.endpoint().eventsPerSecond()).toList(), "events/s"));
             json.put("raw", Summary.of(done.stream().map(x -> x.raw().eventsPerSecond()).toList(), "events/s"));
@@ -215,8 +229,9 @@ public final class EventsBench implements Callable<Integer> {
             double median = ((Summary) json.get("endpoint")).median();
             json.put("target", Map.of("goal", "at least 20,000 events/s through the endpoint", "medianEventsPerSecond", median,
                     "met", median >= GOAL_EVENTS_PER_SECOND));
-            json.put("note", "the load generator, the admin service and RabbitMQ share the machine's cores; raw = the same "
-                    + "PushEvents batches published with confirms, one in flight per channel, as many channels as connections");
+            json.put("note", "the load generator, the admin service and RabbitMQ share the machine's cores (and, during this run, "
+                    + "whatever else ran: see loadAverage per phase); raw = the same PushEvents batches published with confirms, one "
+                    + "in flight per channel, as many channels as connections; cpuMicrosPerEvent = CPU seconds per process / events");
             json.put("runsDetail", done);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
@@ -389,9 +404,23 @@ public final class EventsBench implements Callable<Integer> {
     private static Phase phase(Load load, Map<String, Double> cpuSeconds) {
         Spread latency = Spread.of(load.latencyMillis());
         Map<String, Double> cores = new LinkedHashMap<>();
-        cpuSeconds.forEach((k, v) -> cores.put(k, r(v / load.seconds())));
+        Map<String, Double> perEvent = new LinkedHashMap<>();
+        cpuSeconds.forEach((k, v) -> {
+            cores.put(k, r(v / load.seconds()));
+            perEvent.put(k, r(v * 1e6 / Math.max(1, load.events())));
+        });
         return new Phase(Math.round(load.eventsPerSecond()), r(load.requests() / load.seconds()), load.requests(), load.events(),
-                load.statuses(), r(latency.p50()), r(latency.p99()), r(latency.max()), cpuSeconds, cores);
+                load.statuses(), r(latency.p50()), r(latency.p99()), r(latency.max()), cpuSeconds, cores, perEvent, loadAverage());
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages: how much else wanted the cores. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static ConnectionFactory rabbit() {
