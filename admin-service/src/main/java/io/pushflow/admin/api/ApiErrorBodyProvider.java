@@ -4,7 +4,10 @@ import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
+import io.micronaut.security.authentication.Authentication;
 import io.pushflow.admin.api.ApiError.FieldError;
+import io.pushflow.admin.appkeys.AppKeyFetcher;
+import io.pushflow.admin.security.Roles;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +44,16 @@ class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiError> {
         if (!errors.isEmpty()) {
             message = errors.get(0).field() + ": " + errors.get(0).message()
                     + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+        } else if (status == 401 && AppKeyFetcher.isAppPath(path)) {
+            message = "an app key is needed: send it in the " + AppKeyFetcher.HEADER + " header (webhooks: ?key=); "
+                    + "admins make keys under /api/v1/app-keys";
         } else if (status == 401) {
             message = "credentials needed: HTTP Basic with a configured user";
+        } else if (status == 403 && AppKeyFetcher.isAppPath(path)) {
+            message = "this endpoint takes the app's key (" + AppKeyFetcher.HEADER + " header), not a user's credentials";
+        } else if (status == 403 && context.getRequest().getUserPrincipal(Authentication.class)
+                .map(a -> a.getRoles().contains(Roles.APP)).orElse(false)) {
+            message = "an app key only posts events (" + AppKeyFetcher.EVENTS_PATH + " and the webhooks); this needs a user's credentials";
         } else if (status == 403) {
             message = "this user's role may not do that: viewers read, marketers and admins also write and launch";
         } else if (!context.getErrors().isEmpty()) {

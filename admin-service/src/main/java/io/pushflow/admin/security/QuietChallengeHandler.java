@@ -12,6 +12,7 @@ import io.micronaut.security.authentication.WwwAuthenticateChallengeProvider;
 import io.micronaut.security.config.RedirectConfiguration;
 import io.micronaut.security.config.RedirectService;
 import io.micronaut.security.errors.PriorToLoginPersistence;
+import io.pushflow.admin.appkeys.AppKeyFetcher;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * A 401 to a script's call ({@code X-Requested-With: XMLHttpRequest}, as the console sends) carries no
  * {@code WWW-Authenticate} challenge: the console asks for credentials in its own form, where a browser would
- * otherwise open its native password dialog (and headless Chromium would wait on it for ever).
+ * otherwise open its native password dialog (and headless Chromium would wait on it for ever). Nor does a 401 of the
+ * app's endpoints: they take an app key, not Basic credentials.
  */
 @Singleton
 @Replaces(DefaultAuthorizationExceptionHandler.class)
@@ -36,7 +38,7 @@ class QuietChallengeHandler extends DefaultAuthorizationExceptionHandler {
     @Override
     protected MutableHttpResponse<?> httpResponseWithStatus(HttpRequest<?> request, AuthorizationException exception) {
         MutableHttpResponse<?> response = super.httpResponseWithStatus(request, exception);
-        if (SCRIPTED.equals(request.getHeaders().get("X-Requested-With"))) {
+        if (SCRIPTED.equals(request.getHeaders().get("X-Requested-With")) || AppKeyFetcher.isAppPath(request.getPath())) {
             response.getHeaders().remove(HttpHeaders.WWW_AUTHENTICATE);
         }
         return response;

@@ -1,0 +1,67 @@
+package io.pushflow.admin.support;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.pushflow.core.campaign.PushEvents;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.ChannelDeclarer;
+import io.pushflow.core.messaging.Queues;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what the admin service published on a test's own {@code push.events} queue. */
+public final class EventQueue implements AutoCloseable {
+
+    /** A message as it arrived: the parsed batch and the AMQP properties the status job relies on. */
+    public record Delivery(PushEvents batch, String correlationId, String messageId, String type, Integer deliveryMode) {
+    }
+
+    private final Connection connection;
+    private final Channel channel;
+    private final String queue;
+
+    public EventQueue(Queues queues) throws Exception {
+        this.connection = TestEnvironment.rabbit().newConnection();
+        this.channel = connection.createChannel();
+        this.queue = queues.name(Queues.PUSH_EVENTS);
+        queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(channel));
+    }
+
+    /** The next message, waiting for it up to {@code timeout}; fails the test when none arrives. */
+    public Delivery next(Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r != null) {
+                return new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
+                        r.getProps().getType(), r.getProps().getDeliveryMode());
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                throw new AssertionError("no message arrived on " + queue + " within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Every message on the queue now, read and removed. The service answers only after the broker confirmed, so right
+     * after an answer this holds all it published.
+     */
+    public List<Delivery> drain() throws Exception {
+        List<Delivery> out = new ArrayList<>();
+        for (GetResponse r = channel.basicGet(queue, true); r != null; r = channel.basicGet(queue, true)) {
+            out.add(new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
+                    r.getProps().getType(), r.getProps().getDeliveryMode()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}
