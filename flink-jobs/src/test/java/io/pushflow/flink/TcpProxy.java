@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Forwards a local port to a server, and can cut it: while cut, open connections are reset and new ones refused,
- * which is what a client sees of a server that went away. Lets a test take ClickHouse away from one job only.
+ * which is what a client sees of a server that went away. Lets a test take ClickHouse away from one job only. It can
+ * also freeze: connections stay open and nothing more passes either way, as with a peer that stopped answering.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -19,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private volatile boolean frozen;
 
     public TcpProxy(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
@@ -37,6 +39,11 @@ public final class TcpProxy implements AutoCloseable {
             s.close();
         }
         open.clear();
+    }
+
+    /** From now on nothing passes, while every connection stays open. */
+    public void freeze() {
+        frozen = true;
     }
 
     public synchronized void restore() throws IOException {
@@ -73,7 +80,15 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    while (frozen && !from.isClosed()) {
+                        Thread.sleep(50); // what came in while frozen waits, unforwarded, until the connection closes
+                    }
+                    out.write(buffer, 0, n);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException ignored) {
                 // one side closed: close the other too
             } finally {

@@ -9,12 +9,21 @@ import io.pushflow.flink.rabbit.JsonMessageSchema;
 /** Reads the delivery job's three queues: {@code push.outbox}, its copy of the commands and its copy of user changes. */
 public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
 
-    public enum Kind { OUTBOX, COMMANDS, CHANGES }
+    /** The queues, each with the largest body its messages may have (a batch of 1,000 users is about 100 KB). */
+    public enum Kind {
+        OUTBOX(8 << 20), COMMANDS(2 << 20), CHANGES(64 << 10);
+
+        final int maxBytes;
+
+        Kind(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+    }
 
     private final Kind kind;
 
     public DeliveryEventSchema(Kind kind, String queue) {
-        super(queue, DeliveryEvent.class);
+        super(queue, DeliveryEvent.class, kind.maxBytes);
         this.kind = kind;
     }
 

@@ -11,12 +11,28 @@ import io.pushflow.flink.dispatch.VariantFeedback;
 /** Reads {@code campaign.commands} or {@code bandit.feedback} messages for the dispatch job. */
 public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {
 
-    public enum Kind { COMMANDS, FEEDBACK }
+    /** The queues, each with the largest body its messages may have. */
+    public enum Kind {
+        COMMANDS(2 << 20), FEEDBACK(64 << 10);
+
+        final int maxBytes;
+
+        Kind(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+    }
+
+    /**
+     * The most evidence one feedback message may carry (more users than the app has, many times over): a forged or
+     * broken message with larger counts would swamp a campaign's evidence or overflow it.
+     */
+    static final double MAX_COUNT = 1e9;
+    static final int MAX_VARIANT = 16;
 
     private final Kind kind;
 
     public DispatchEventSchema(Kind kind, String queue) {
-        super(queue, DispatchEvent.class);
+        super(queue, DispatchEvent.class, kind.maxBytes);
         this.kind = kind;
     }
 
@@ -40,8 +56,10 @@ public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {
             return DispatchEvent.of(control);
         }
         BanditFeedback feedback = Json.read(text, BanditFeedback.class);
-        if (feedback.v() != BanditFeedback.VERSION || feedback.variant() == null || feedback.trials() < 0 || feedback.rewards() < 0) {
-            return DispatchEvent.bad(queue, id, text, "not a v" + BanditFeedback.VERSION + " feedback with a variant and non-negative counts");
+        if (feedback.v() != BanditFeedback.VERSION || feedback.variant() == null || feedback.variant().length() > MAX_VARIANT
+                || !(feedback.trials() >= 0 && feedback.trials() <= MAX_COUNT) || feedback.rewards() < 0 || feedback.rewards() > MAX_COUNT) {
+            return DispatchEvent.bad(queue, id, text, "not a v" + BanditFeedback.VERSION + " feedback with a variant and counts from 0 to "
+                    + (long) MAX_COUNT);
         }
         return DispatchEvent.of(VariantFeedback.from(feedback));
     }

@@ -9,17 +9,23 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads JSON messages of one queue. Nothing here throws on bad input: a message that does not parse, has an
- * unknown contract version or no correlation id becomes an event with {@code error} set, which the job sends
- * to the dead-letter queue with the reason. Redeliveries are dropped by correlation id.
+ * unknown contract version, no correlation id or a body over the queue's limit becomes an event with {@code error}
+ * set, which the job sends to the dead-letter queue with the reason. Redeliveries are dropped by correlation id.
  */
 public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQDeserializationSchema<T> {
 
+    /** How much of an oversized body its dead letter keeps. */
+    static final int KEPT_OF_OVERSIZED = 64 << 10;
+
     protected final String queue;
     private final Class<T> type;
+    private final int maxBytes;
 
-    protected JsonMessageSchema(String queue, Class<T> type) {
+    /** {@code maxBytes}: the largest body this queue's messages may have (the client refuses above {@link PushflowRabbitSource#MAX_BODY}). */
+    protected JsonMessageSchema(String queue, Class<T> type, int maxBytes) {
         this.queue = queue;
         this.type = type;
+        this.maxBytes = maxBytes;
     }
 
     /** The event for a message with correlation id {@code id}; a {@link RuntimeException} makes it a dead letter. */
@@ -51,6 +57,10 @@ public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQ
 
     /** {@link #read(String, byte[])}, with anything it throws turned into a dead letter. */
     public T parse(String id, byte[] body) {
+        if (body.length > maxBytes) {
+            return unreadable(id, new String(body, 0, Math.min(body.length, KEPT_OF_OVERSIZED), StandardCharsets.UTF_8), "the message has " + body.length
+                    + " bytes, over this queue's limit of " + maxBytes + " (its first " + KEPT_OF_OVERSIZED + " bytes are kept here)");
+        }
         try {
             return read(id, body);
         } catch (RuntimeException e) {

@@ -25,6 +25,12 @@ public record RabbitSettings(String host, int port, String user, String password
         return f;
     }
 
+    /** Everything but the password. */
+    @Override
+    public String toString() {
+        return "RabbitSettings[host=" + host + ", port=" + port + ", user=" + user + ", virtualHost=" + virtualHost + "]";
+    }
+
     /**
      * The connector's form; {@code prefetch} bounds the throughput of a source acknowledging on checkpoints. The
      * delivery timeout is how long the source waits for a message before it looks whether it should stop: the

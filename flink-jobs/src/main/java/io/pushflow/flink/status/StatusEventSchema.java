@@ -15,12 +15,21 @@ import io.pushflow.flink.rabbit.JsonMessageSchema;
  */
 public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
 
-    public enum Kind { EVENTS, NOTIFICATIONS, COMMANDS }
+    /** The queues, each with the largest body its messages may have (the event intake posts up to 4 MiB a request). */
+    public enum Kind {
+        EVENTS(8 << 20), NOTIFICATIONS(64 << 10), COMMANDS(2 << 20);
+
+        final int maxBytes;
+
+        Kind(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+    }
 
     private final Kind kind;
 
     public StatusEventSchema(Kind kind, String queue) {
-        super(queue, StatusEvent.class);
+        super(queue, StatusEvent.class, kind.maxBytes);
         this.kind = kind;
     }
 

@@ -99,6 +99,8 @@ class DeliveryJobTest {
                 je.jobs.add(deliveryEnv.executeAsync("delivery"));
 
                 JobEnvironment.publish(je.channel, je.queues.name(Queues.DELIVERY_USER_CHANGES), "bad-change", "{\"v\":1,\"userId\":0}");
+                JobEnvironment.publish(je.channel, je.queues.name(Queues.DELIVERY_USER_CHANGES), "huge-change",
+                        "{\"v\":1,\"userId\":5,\"version\":1,\"set\":{\"app\":\"" + "x".repeat(70_000) + "\"}}");
                 je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS); // the window starts when they read
                 CampaignCommand launch = JobEnvironment.launch(filter, Instant.now(), SplitType.AB_FIXED, Duration.ofSeconds(6), 0.1);
                 je.command(launch);
@@ -160,9 +162,14 @@ class DeliveryJobTest {
         assertThat(cohort.get(change.userId()).pushToken()).isEqualTo(goneAtProvider);
         assertThat(change.set()).containsEntry("token_valid", false);
 
-        GetResponse dead = je.next(je.queues.dead(Queues.DELIVERY_USER_CHANGES), Duration.ofSeconds(10));
-        assertThat(dead).isNotNull();
-        assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("user id");
+        List<String> reasons = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            GetResponse dead = je.next(je.queues.dead(Queues.DELIVERY_USER_CHANGES), Duration.ofSeconds(10));
+            assertThat(dead).as("dead letter %d", i).isNotNull();
+            reasons.add(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER)));
+        }
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("user id"))
+                .anySatisfy(r -> assertThat(r).contains("over this queue's limit of " + (64 << 10)));
 
         long notified = 0;
         for (int i = 0; i < 100 && notified != sent.size(); i++) {

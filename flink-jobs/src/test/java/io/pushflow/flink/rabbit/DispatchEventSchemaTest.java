@@ -38,6 +38,12 @@ class DispatchEventSchemaTest {
                 .contains("unknown field 'shoe_size'");
         assertThat(commands.parse("c5", COMMAND.replace("FILTER", "{\"all\":[]}").replace("\"duration\":\"PT1H\",", "")).error).isNotNull();
         assertThat(feedback.parse("f2", Json.write(new BanditFeedback(1, "f2", 7, "A", -1, 0))).error).startsWith("not a v1 feedback");
+        // forged counts that would swamp or overflow a campaign's evidence
+        assertThat(feedback.parse("f3", Json.write(new BanditFeedback(1, "f3", 7, "A", 1e300, 0))).error).contains("from 0 to 1000000000");
+        assertThat(feedback.parse("f4", Json.write(new BanditFeedback(1, "f4", 7, "A", 10, Long.MAX_VALUE))).error).isNotNull();
+        assertThat(feedback.parse("f5", "{\"v\":1,\"feedbackId\":\"f5\",\"campaignId\":7,\"variant\":\"A\",\"trials\":1e400,\"rewards\":1}").error)
+                .isNotNull();
+        assertThat(feedback.parse("f6", Json.write(new BanditFeedback(1, "f6", 7, "A".repeat(1_000), 1, 0))).error).isNotNull();
         DispatchEvent bad = commands.parse("c6", "[]");
         assertThat(bad.queue).isEqualTo("campaign.commands");
         assertThat(bad.messageId).isEqualTo("c6");
