@@ -40,9 +40,9 @@ public class AppEventReader {
     public record Result(List<PushEvent> accepted, List<Rejection> rejections) {
     }
 
-    public static final int MAX_EVENT_ID = 128;
-    public static final int MAX_SUBSCRIPTION_ID = 256;
-    public static final int MAX_VARIANT = 16;
+    public static final int MAX_EVENT_ID = PushEvent.MAX_EVENT_ID;
+    public static final int MAX_SUBSCRIPTION_ID = PushEvent.MAX_SUBSCRIPTION_ID;
+    public static final int MAX_VARIANT = PushEvent.MAX_VARIANT;
     private static final int MAX_TIME = 40;
     private static final int MAX_CAMPAIGN_DIGITS = 18;
     private static final int SHOWN = 40;

@@ -11,6 +11,10 @@ import java.time.Instant;
 public record PushEvent(int v, String eventId, long campaignId, String variant, String subscriptionId, Type type, Instant at) {
 
     public static final int VERSION = 1;
+    /** The longest strings an event may carry: whoever reads events bounds them by these. */
+    public static final int MAX_EVENT_ID = 128;
+    public static final int MAX_SUBSCRIPTION_ID = 256;
+    public static final int MAX_VARIANT = 16;
 
     public enum Type { OPENED, CLICKED, APP_OPENED }
 }

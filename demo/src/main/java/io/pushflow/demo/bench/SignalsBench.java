@@ -6,17 +6,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DeliverCallback;
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.CampaignCommand;
-import io.pushflow.core.campaign.CampaignSnapshot;
-import io.pushflow.core.campaign.CampaignStatus;
-import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
-import io.pushflow.core.campaign.SendPace;
-import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.bench.BenchArgs;
+import io.pushflow.flink.bench.BenchCampaigns;
 import io.pushflow.flink.delivery.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.RabbitSettings;
@@ -36,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +96,7 @@ public final class SignalsBench {
             channel.basicConsume(queues.name(Queues.BANDIT_FEEDBACK), true, feedback, tag -> { });
             Map<RewardSource, Long> campaigns = Map.of(RewardSource.APP, 1L, RewardSource.PROVIDER, 2L);
             for (Map.Entry<RewardSource, Long> c : campaigns.entrySet()) {
-                CampaignCommand launch = launch(c.getValue(), c.getKey());
+                CampaignCommand launch = BenchCampaigns.launch(c.getValue(), List.of("A"), c.getKey());
                 channel.basicPublish(queues.name(Queues.CAMPAIGN_COMMANDS_EXCHANGE), "", new AMQP.BasicProperties.Builder()
                         .correlationId(launch.commandId()).deliveryMode(2).build(), Json.bytes(launch));
             }
@@ -195,17 +190,5 @@ public final class SignalsBench {
                 Thread.sleep(100);
             }
         }
-    }
-
-    /** A launch for the status job: a campaign optimising clicks, counted from {@code source}. */
-    private static CampaignCommand launch(long campaign, RewardSource source) {
-        var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("Wind", "25 knots")), null, null, null);
-        var snapshot = new CampaignSnapshot(campaign, "signals " + source, "windy-ios", CampaignStatus.RUNNING,
-                new CampaignSnapshot.Cohort(1, "everyone", Json.MAPPER.valueToTree(Map.of("all", List.of()))),
-                List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content)),
-                new CampaignSnapshot.Split(SplitType.BANDIT, Metric.CLICKS, null, null, 0.05, 100, source), 0, Instant.now(),
-                Duration.ofHours(1), null, null, null, "ONESIGNAL", SendPace.EVEN);
-        return new CampaignCommand(CampaignCommand.VERSION, "signals-" + campaign, CampaignCommand.Type.LAUNCH, campaign, 1, Instant.now(),
-                "bench", snapshot);
     }
 }

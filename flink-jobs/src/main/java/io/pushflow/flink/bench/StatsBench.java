@@ -3,7 +3,9 @@ package io.pushflow.flink.bench;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.PushEvent;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
@@ -187,6 +189,10 @@ public final class StatsBench {
                     Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60), new Checkpoints(Duration.ofSeconds(1), checkpoints.toUri().toString()), 5_000));
             JobClient job = env.executeAsync("status for the stats benchmark");
             Thread.sleep(5_000); // the job's start
+            // the status job takes events only of campaigns it has a command of (the admin service's go to its own queues)
+            CampaignCommand launch = BenchCampaigns.launch(id, List.of("A", "B", "C"), RewardSource.AUTO);
+            channel.basicPublish(queues.name(Queues.CAMPAIGN_COMMANDS_EXCHANGE), "", new AMQP.BasicProperties.Builder()
+                    .correlationId(launch.commandId()).deliveryMode(2).build(), Json.bytes(launch));
             List<Double> latencies = new ArrayList<>();
             long clicked = clicked(api, path);
             for (int i = 0; i < marks; i++) {

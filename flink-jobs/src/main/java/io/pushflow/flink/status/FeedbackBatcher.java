@@ -34,6 +34,8 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
     public static final OutputTag<VariantTotals> TOTALS = new OutputTag<>("variant-totals") { };
     static final ValueStateDescriptor<FeedbackState> FEEDBACK = new ValueStateDescriptor<>("feedback", FeedbackState.class);
     private static final double SETTLED = 0.999;
+    /** A campaign's evidence is forgotten this long after its window ends: its clicks have come by then, its totals are written. */
+    public static final Duration FORGET_AFTER_WINDOW = Duration.ofDays(1);
 
     private final String queue;
     private final long intervalMillis;
@@ -65,6 +67,7 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
         if (s.rule == null || rule.version >= s.rule.version) {
             s.rule = rule;
             feedback.update(s);
+            ctx.timerService().registerProcessingTimeTimer(rule.windowEndMillis + FORGET_AFTER_WINDOW.toMillis());
         }
     }
 
@@ -97,6 +100,10 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AmqpMessage> out) throws Exception {
         FeedbackState s = feedback.value();
         if (s == null) {
+            return;
+        }
+        if (s.rule != null && timestamp >= s.rule.windowEndMillis + FORGET_AFTER_WINDOW.toMillis()) {
+            feedback.clear(); // the campaign is long over
             return;
         }
         normalize(s);

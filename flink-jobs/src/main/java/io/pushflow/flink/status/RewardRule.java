@@ -6,9 +6,9 @@ import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
 
 /**
- * What the status job must know of a campaign, as of one campaign version, to turn evidence into rewards: the
- * metric the split test optimises and where it is counted. Strings, as stored in state; {@link #metric()} and
- * {@link #source()} convert them.
+ * What the status job must know of a campaign, as of one campaign version: its variant keys (events for others are
+ * dead letters), when its send window ends, the metric the split test optimises and where it is counted. Strings, as
+ * stored in state; {@link #metric()} and {@link #source()} convert them.
  */
 public class RewardRule {
 
@@ -16,6 +16,8 @@ public class RewardRule {
     public long version;
     public String metric;
     public String rewardSource;
+    public String[] variants;
+    public long windowEndMillis;
 
     public RewardRule() {
     }
@@ -27,7 +29,14 @@ public class RewardRule {
         r.version = command.campaignVersion();
         r.metric = (split == null ? Metric.CLICKS : split.metric()).name();
         r.rewardSource = (split == null ? RewardSource.AUTO : split.rewardSource()).name();
+        r.variants = command.campaign().variants().stream().map(CampaignSnapshot.Variant::key).toArray(String[]::new);
+        java.time.Instant start = command.campaign().startAt() != null ? command.campaign().startAt() : command.issuedAt();
+        r.windowEndMillis = start.toEpochMilli() + command.campaign().duration().toMillis();
         return r;
+    }
+
+    public boolean hasVariant(String key) {
+        return variants != null && java.util.Arrays.asList(variants).contains(key);
     }
 
     /** A campaign the job has no command of (launched before the status job read commands) counts clicks from both sources. */
@@ -37,6 +46,7 @@ public class RewardRule {
         r.version = -1;
         r.metric = Metric.CLICKS.name();
         r.rewardSource = RewardSource.AUTO.name();
+        r.variants = new String[0];
         return r;
     }
 

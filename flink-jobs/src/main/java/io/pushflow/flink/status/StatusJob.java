@@ -60,8 +60,9 @@ public final class StatusJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → app opens to their own rows; engagement rows, and first opens
-     * and clicks per install; notifications → the poller per notification → delivery rows, and deliveries and provider
+     * events → (bad ones to their dead-letter queue) → app opens to their own rows; the others checked against their
+     * campaign's rule (unknown campaigns and variants to the dead-letter queue) → engagement rows, and first opens and
+     * clicks per install; notifications → the poller per notification → delivery rows, and deliveries and provider
      * clicks per variant; campaign commands → each campaign's reward rule; evidence and rules → the feedback batcher per
      * campaign → {@code bandit.feedback}, and each variant's running totals.
      */
@@ -83,7 +84,13 @@ public final class StatusJob {
                     }
                 }).returns(EngagementEvent.class).uid("engagement-events-each").name("engagement events");
         appOpenSink.accept(all.filter(EngagementEvent::appOpened).uid("app-opens").name("app opens"));
-        DataStream<EngagementEvent> engagement = all.filter(e -> !e.appOpened()).uid("push-engagement").name("push engagement");
+        DataStream<RewardRule> rules = good
+                .filter(e -> e.rule != null).uid("campaign-commands").name("campaign commands")
+                .map(e -> e.rule).returns(RewardRule.class).uid("reward-rule").name("reward rule");
+        SingleOutputStreamOperator<EngagementEvent> engagement = rules.keyBy(r -> r.campaignId)
+                .connect(all.filter(e -> !e.appOpened()).uid("push-engagement").name("push engagement").keyBy(e -> e.campaignId))
+                .process(new EngagementCheck(settings.queues().dead(Queues.PUSH_EVENTS), EngagementCheck.GRACE, EngagementCheck.KEEP_AFTER_WINDOW))
+                .uid(EngagementCheck.UID).name("events of known campaigns");
         engagementSink.accept(engagement);
         DataStream<VariantDelta> firsts = engagement
                 .keyBy(FirstEngagement::key)
@@ -96,16 +103,13 @@ public final class StatusJob {
                         settings.giveUpAfter()))
                 .uid(DeliveryPoller.UID).name("delivery poller");
         notificationSink.accept(polled);
-        DataStream<RewardRule> rules = good
-                .filter(e -> e.rule != null).uid("campaign-commands").name("campaign commands")
-                .map(e -> e.rule).returns(RewardRule.class).uid("reward-rule").name("reward rule");
         SingleOutputStreamOperator<AmqpMessage> feedback = rules.keyBy(r -> r.campaignId)
                 .connect(firsts.union(polled.getSideOutput(DeliveryPoller.DELIVERIES)).keyBy(d -> d.campaignId))
                 .process(new FeedbackBatcher(settings.queues().name(Queues.BANDIT_FEEDBACK), settings.feedbackInterval(),
                         settings.meanClickDelay(), settings.meanOpenDelay(), settings.providerClickDelay()))
                 .uid(FeedbackBatcher.UID).name("bandit feedback");
         totalsSink.accept(feedback.getSideOutput(FeedbackBatcher.TOTALS));
-        messageSink.accept(feedback.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS)));
+        messageSink.accept(feedback.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS), engagement.getSideOutput(EngagementCheck.DEAD_LETTERS)));
     }
 
     /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */

@@ -145,6 +145,8 @@ class StatusOperatorsTest {
         r.version = 1;
         r.metric = metric.name();
         r.rewardSource = source.name();
+        r.variants = new String[] {"A", "B"};
+        r.windowEndMillis = T0 + 3_600_000;
         return r;
     }
 
@@ -267,5 +269,77 @@ class StatusOperatorsTest {
         assertThat(now.totalProviderClicks).containsExactly(0, 0);
         assertThat(RewardSource.AUTO.reward(Metric.CLICKS, 0, now.totalClicked[0], now.totalProviderClicks[0]) - now.reportedRewards[0])
                 .isEqualTo(3);
+    }
+
+    static RewardRule known(long campaign, long windowEnd, String... variants) {
+        RewardRule r = rule(Metric.CLICKS, RewardSource.AUTO);
+        r.campaignId = campaign;
+        r.variants = variants;
+        r.windowEndMillis = windowEnd;
+        return r;
+    }
+
+    @Test
+    void only_events_of_known_campaigns_and_their_variants_get_through_and_the_others_are_dead_letters_with_the_reason() throws Exception {
+        var check = new EngagementCheck("push.events.dead", Duration.ofMinutes(10), Duration.ofDays(7));
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(check, (RewardRule r) -> r.campaignId,
+                (EngagementEvent e) -> e.campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            h.processElement1(known(7, T0 + 60_000, "A", "B"), T0);
+            h.processElement2(event("e1", "s1", "CLICKED"), T0);
+            EngagementEvent wrongVariant = event("e2", "s2", "CLICKED");
+            wrongVariant.variant = "Z";
+            h.processElement2(wrongVariant, T0);
+            EngagementEvent early = event("e3", "s3", "OPENED");
+            early.campaignId = 8; // its command comes a moment later
+            h.processElement2(early, T0);
+            EngagementEvent stranger = event("e4", "s4", "OPENED");
+            stranger.campaignId = 9; // never launched
+            h.processElement2(stranger, T0);
+            assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("e1");
+            h.processElement1(known(8, T0 + 60_000, "A"), T0 + 1_000);
+            assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("e1", "e3");
+
+            h.setProcessingTime(T0 + Duration.ofMinutes(10).toMillis());
+            var dead = h.getSideOutput(EngagementCheck.DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
+            assertThat(dead).extracting(m -> m.queue).containsOnly("push.events.dead");
+            assertThat(dead).extracting(m -> m.correlationId + ": " + m.error).containsExactly(
+                    "e2: campaign 7 has no variant 'Z'",
+                    "e4: campaign 9 is unknown (never launched, or its window ended long ago): no command of it came within PT10M");
+            assertThat(Json.read(dead.get(0).body, io.pushflow.core.campaign.PushEvent.class).eventId()).isEqualTo("e2");
+            assertThat(h.numKeyedStateEntries()).as("the rules of 7 and 8, nothing of 9").isEqualTo(2);
+
+            h.setProcessingTime(T0 + 60_000 + Duration.ofDays(7).toMillis()); // both campaigns long over: forgotten
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void an_unknown_campaign_cannot_hold_more_than_its_share_of_waiting_events() throws Exception {
+        var check = new EngagementCheck("push.events.dead", Duration.ofMinutes(10), Duration.ofDays(7));
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(check, (RewardRule r) -> r.campaignId,
+                (EngagementEvent e) -> e.campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            for (int i = 0; i < EngagementCheck.MAX_WAITING + 5; i++) {
+                h.processElement2(event("f" + i, "s" + i, "CLICKED"), T0);
+            }
+            assertThat(h.getSideOutput(EngagementCheck.DEAD_LETTERS)).hasSize(5);
+            h.setProcessingTime(T0 + Duration.ofMinutes(10).toMillis());
+            assertThat(h.getSideOutput(EngagementCheck.DEAD_LETTERS)).hasSize(EngagementCheck.MAX_WAITING + 5);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void a_campaign_s_evidence_is_forgotten_a_day_after_its_window() throws Exception {
+        try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
+            h.processElement1(known(7, T0 + 60_000, "A"), T0);
+            h.processElement2(delta("A", 100, 5, T0), T0);
+            h.setProcessingTime(T0 + 2_000);
+            assertThat(feedback(h)).isNotEmpty();
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.setProcessingTime(T0 + 60_000 + FeedbackBatcher.FORGET_AFTER_WINDOW.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
     }
 }
