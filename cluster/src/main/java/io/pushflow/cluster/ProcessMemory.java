@@ -41,7 +41,7 @@ record ProcessMemory(List<String> jvmOptions, List<String> dynamicProperties) {
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
             BashJavaUtils.main(new String[]{command, "--configDir", confDir.toString()});
-        } catch (FlinkException e) {
+        } catch (FlinkException | RuntimeException e) {
             throw new IllegalStateException("Flink cannot size its processes from " + confDir.resolve(ClusterConfig.FILE) + ": " + e.getMessage(), e);
         } finally {
             System.setOut(out);
