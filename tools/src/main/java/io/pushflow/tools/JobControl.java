@@ -27,11 +27,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code bin/pushflow jobs}: the three jobs on a Flink cluster through its REST API ({@code FLINK_REST}): start
  * them from the job jar (optionally from a savepoint), list them with their last checkpoint, take a savepoint,
- * stop with a savepoint, and upgrade (stop with a savepoint, then start the jar again from it).
+ * stop with a savepoint, upgrade (stop with a savepoint, then start the jar again from it), and resume them from
+ * their retained checkpoints after a restart of the cluster. Every submission is recorded by job name beside the
+ * checkpoints ({@link JobRuns}), which is how {@code resume} finds them.
  */
 @Command(name = "jobs", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start, list, savepoint, stop and upgrade the pushflow jobs on a Flink cluster (FLINK_REST).",
-        subcommands = {JobControl.Start.class, JobControl.ListJobs.class, JobControl.Savepoint.class, JobControl.Stop.class, JobControl.Upgrade.class})
+        description = "Start, list, savepoint, stop, upgrade and resume the pushflow jobs on a Flink cluster (FLINK_REST).",
+        subcommands = {JobControl.Start.class, JobControl.ListJobs.class, JobControl.Savepoint.class, JobControl.Stop.class, JobControl.Upgrade.class,
+                JobControl.Resume.class})
 public final class JobControl implements Runnable {
 
     static final List<String> JOBS = List.of("dispatch", "delivery", "status");
@@ -43,6 +46,9 @@ public final class JobControl implements Runnable {
     @Option(names = "--jar", paramLabel = "FILE", description = "the job jar (default: ${DEFAULT-VALUE})")
     Path jar = Path.of(Cli.env("PUSHFLOW_JOB_JAR", "flink-jobs/target/pushflow-jobs.jar"));
 
+    @Option(names = "--checkpoints", paramLabel = "URI", description = "the jobs' CHECKPOINT_DIR, where their runs are recorded (default: ${DEFAULT-VALUE})")
+    String checkpoints = Cli.env("CHECKPOINT_DIR", "file:///tmp/pushflow/checkpoints");
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) {
@@ -51,7 +57,7 @@ public final class JobControl implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("name a command: start, list, savepoint, stop, upgrade (--help)");
+        System.out.println("name a command: start, list, savepoint, stop, upgrade, resume (--help)");
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Upload the job jar and run jobs (all three by default).")
@@ -78,7 +84,7 @@ public final class JobControl implements Runnable {
             }
             String jarId = parent.upload();
             for (String job : jobs) {
-                String id = parent.runJar(jarId, job, savepoint, allowNonRestored, parallelism);
+                String id = parent.submit(jarId, job, savepoint, allowNonRestored, parallelism);
                 System.out.println("started " + job + ": " + id + (savepoint == null ? "" : " from " + savepoint));
             }
             return 0;
@@ -167,8 +173,64 @@ public final class JobControl implements Runnable {
             }
             String savepoint = parent.stop(parent.jobId(job), savepoints.dir);
             System.out.println("stopped " + job + " with savepoint " + savepoint);
-            String id = parent.runJar(parent.upload(), job, savepoint, allowNonRestored, parallelism);
+            String id = parent.submit(parent.upload(), job, savepoint, allowNonRestored, parallelism);
             System.out.println("started " + job + ": " + id + " from " + savepoint);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = {"Start jobs again from the newest complete checkpoint of their newest run (all three by default).",
+                    "Without JobManager HA a JobManager that stops loses its jobs: after the cluster is back, this brings them back.",
+                    "A job that runs already is left alone; nothing starts while any named job has no checkpoint to resume from."})
+    static final class Resume implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        JobControl parent;
+
+        @Parameters(arity = "0..*", paramLabel = "JOB", description = "dispatch, delivery, status (default: all)")
+        List<String> jobs = JOBS;
+
+        @Option(names = "--allow-non-restored-state", description = "skip checkpoint state that no operator of the current jar claims")
+        boolean allowNonRestored;
+
+        @Option(names = "--parallelism", paramLabel = "N", description = "the jobs' parallelism (default: what their last run was started with)")
+        Integer parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String job : jobs) {
+                if (!JOBS.contains(job)) {
+                    throw new IllegalArgumentException("unknown job '" + job + "': dispatch, delivery or status");
+                }
+            }
+            JobRuns runs = new JobRuns(parent.checkpoints);
+            Map<String, String> active = parent.activeJobs();
+            List<JobRuns.Resumable> resume = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (String job : jobs) {
+                if (active.containsKey(job)) {
+                    System.out.println(job + " runs already (" + active.get(job) + "): not resumed");
+                    continue;
+                }
+                try {
+                    resume.add(runs.resumable(job));
+                } catch (IllegalStateException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("nothing resumed: " + String.join("; ", problems));
+            }
+            if (resume.isEmpty()) {
+                return 0;
+            }
+            String jarId = parent.upload();
+            for (JobRuns.Resumable r : resume) {
+                Integer p = parallelism != null ? parallelism : r.run().parallelism();
+                String id = parent.submit(jarId, r.job(), r.uri(), allowNonRestored, p);
+                System.out.println("resumed " + r.job() + ": " + id + " from checkpoint " + r.checkpoint() + " of job " + r.run().jobId()
+                        + " (submitted " + r.run().submitted() + ") at " + r.uri() + (p == null ? "" : ", parallelism " + p));
+            }
             return 0;
         }
     }
@@ -177,6 +239,30 @@ public final class JobControl implements Runnable {
     static final class SavepointDir {
         @Option(names = "--dir", paramLabel = "URI", description = "where savepoints go (default: ${DEFAULT-VALUE})")
         String dir = Cli.env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints");
+    }
+
+    /** Runs the job from the uploaded jar and records the run beside the checkpoints; its job id. */
+    String submit(String jarId, String job, String savepoint, boolean allowNonRestored, Integer parallelism) throws IOException, InterruptedException {
+        String id = runJar(jarId, job, savepoint, allowNonRestored, parallelism);
+        try {
+            new JobRuns(checkpoints).record(job, id, parallelism);
+        } catch (IllegalArgumentException e) {
+            System.err.println("warning: the run of " + job + " is not recorded, so jobs resume will not know it: " + e.getMessage());
+        }
+        return id;
+    }
+
+    /** The jobs on the cluster that have not ended, by name (dispatch, delivery, status): their ids. */
+    Map<String, String> activeJobs() throws IOException, InterruptedException {
+        Map<String, String> active = new LinkedHashMap<>();
+        for (JsonNode j : get("/jobs/overview").path("jobs")) {
+            String name = j.path("name").asText();
+            String state = j.path("state").asText();
+            if (name.startsWith("pushflow ") && !List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+                active.put(name.substring("pushflow ".length()), j.path("jid").asText());
+            }
+        }
+        return active;
     }
 
     String stop(String id, String dir) throws IOException, InterruptedException {

@@ -23,11 +23,12 @@ import java.util.Map;
 /**
  * The end-to-end benchmark ({@code bin/pushflow bench e2e}, and each size of {@code bench scale}): N synthetic users
  * in ClickHouse, one campaign over all of them created and launched through the admin service with pace ASAP (the
- * window is no limit), the three jobs running in a Flink cluster process of their own, the provider simulator with
- * zero delivery latency in this process; measured from the launch call to the last outcome row in ClickHouse, after
- * a warm-up campaign to a tenth of them (the JIT compiler's first minute is not what a running cluster pays). The
- * Flink process's peak resident memory comes from {@code /proc}. Beside it, in the same run, the raw rates of the
- * parts beneath: RabbitMQ moving the same outbox batches, ClickHouse taking the same outcome rows.
+ * window is no limit), the three jobs running at parallelism 2 on a Flink cluster of their own (Flink's standalone
+ * cluster, a JobManager and two TaskManager processes, or with {@code --cluster local} one JVM), the provider
+ * simulator with zero delivery latency in this process; measured from the launch call to the last outcome row in
+ * ClickHouse, after warm-up campaigns to a million users (the JIT compiler's first minute is not what a running
+ * cluster pays). The Flink processes' peak resident memory comes from {@code /proc}. Beside it, in the same run, the
+ * raw rates of the parts beneath: RabbitMQ moving the same outbox batches, ClickHouse taking the same outcome rows.
  */
 public final class EndToEndBench {
 
@@ -50,7 +51,8 @@ public final class EndToEndBench {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
         known.addAll(List.of("users", "runs", "raw", "warmup", "out", Pipeline.WATCH));
         Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
-                + "[--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options", known, Pipeline.OPTIONS);
+                + "[--cluster standalone|local (standalone)] [--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options", known,
+                Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
         boolean raw = Boolean.parseBoolean(opts.getOrDefault("raw", "true"));
         boolean warmup = Boolean.parseBoolean(opts.getOrDefault("warmup", "true"));
@@ -69,8 +71,8 @@ public final class EndToEndBench {
         try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
             machine = Machine.describe(ch);
         }
-        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator%n  on %s%n",
-                users, machine);
+        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator, "
+                + "%s Flink cluster (%d processes)%n  on %s%n", users, p.cluster, p.flinkPids.size(), machine);
         UserGenerator generator = new UserGenerator(23, Instant.now());
         double loadSeconds = p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1)).toList());
         System.out.printf(Locale.ROOT, "  %,d users loaded into ClickHouse in %.1f s%n", users, loadSeconds);
@@ -116,6 +118,8 @@ public final class EndToEndBench {
             System.out.printf(Locale.ROOT, "  %d measured campaigns: median %,.0f pushes/s (%,.0f to %,.0f), %,.0f users/s%n", runs,
                     rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1), (Double) median.get("usersPerSecond"));
             json.put("scenario", "e2e");
+            json.put("cluster", p.cluster);
+            json.put("flinkProcesses", p.flinkPids.size());
             json.put("machine", machine);
             json.put("users", users);
             if (cold != null) {
@@ -175,8 +179,8 @@ public final class EndToEndBench {
         System.out.printf(Locale.ROOT, "  run %d: %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s "
                         + "from the launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",
                 number, outcomes, sent, failed, reached, duplicates, seconds, outcomes / seconds, sent / seconds, run.firstPush, run.firstOutcome);
-        System.out.printf(Locale.ROOT, "    Flink process: peak resident %,d MB, %.0f CPU seconds (%.2f cores); last checkpoints %s%n",
-                peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
+        System.out.printf(Locale.ROOT, "    Flink (%d processes): peak resident %,d MB (each process's peak, summed), %.0f CPU seconds (%.2f cores); "
+                + "last checkpoints %s%n", p.flinkPids.size(), peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
         StringBuilder where = new StringBuilder();
         cpu.forEach((name, s) -> where.append(String.format(Locale.ROOT, "%s %.0f µs, ", name, s / users * 1e6)));
         System.out.printf(Locale.ROOT, "    CPU per user: %s(%.2f of the machine's %d cores busy with these)%n", where,

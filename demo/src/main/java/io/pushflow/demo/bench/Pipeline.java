@@ -22,20 +22,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * What the whole-pipeline benchmarks share: the admin service a marketer talks to, the Flink cluster process that
- * runs the three jobs (started by {@code bin/pushflow bench}, configured through its environment), the ClickHouse
- * database and the queues they use. Memory of the Flink process is read from {@code /proc}, checkpoint sizes
- * from Flink's REST API.
+ * What the whole-pipeline benchmarks share: the admin service a marketer talks to, the Flink cluster that runs the
+ * three jobs (started by {@code bin/pushflow bench}, configured through its environment: Flink's standalone cluster,
+ * a JobManager and TaskManager processes, or {@code --cluster local}, one JVM), the ClickHouse database and the
+ * queues they use. Memory and CPU of the Flink processes are read from {@code /proc}, checkpoint sizes from Flink's
+ * REST API.
  */
 final class Pipeline implements AutoCloseable {
 
-    static final List<String> OPTIONS = List.of("url", "user", "password", "database", "queue-prefix", "flink-url", "flink-pid",
+    static final List<String> OPTIONS = List.of("url", "user", "password", "database", "queue-prefix", "flink-url", "flink-pids", "cluster",
             "simulator-port", "app-id", "app-key");
     /** Optional: name=pid,name=pid of further processes whose CPU a run reports (admin, clickhouse, rabbitmq). */
     static final String WATCH = "watch";
@@ -46,7 +48,10 @@ final class Pipeline implements AutoCloseable {
     final Queues queues;
     final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
     final URI flink;
-    final long flinkPid;
+    /** standalone (a JobManager and TaskManager processes) or local (one JVM) */
+    final String cluster;
+    /** The Flink cluster's processes: their memory and CPU add up to what Flink costs. */
+    final List<Long> flinkPids;
     final int simulatorPort;
     final String appId;
     final String appKey;
@@ -58,7 +63,8 @@ final class Pipeline implements AutoCloseable {
         clickHouse = ClickHouse.Config.fromEnvironment().withDatabase(opts.get("database"));
         queues = new Queues(opts.get("queue-prefix"));
         flink = URI.create(opts.get("flink-url").replaceAll("/?$", "/"));
-        flinkPid = Long.parseLong(opts.get("flink-pid"));
+        cluster = opts.get("cluster");
+        flinkPids = Arrays.stream(opts.get("flink-pids").split(",")).map(Long::parseLong).toList();
         simulatorPort = Integer.parseInt(opts.get("simulator-port"));
         appId = opts.get("app-id");
         appKey = opts.get("app-key");
@@ -138,28 +144,39 @@ final class Pipeline implements AutoCloseable {
         return ch.selectLong("SELECT uniqExact(user_id) AS n FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign);
     }
 
-    /** A {@code /proc/PID/status} field of the Flink process in bytes (VmHWM: its peak resident set). */
+    /**
+     * A {@code /proc/PID/status} field in bytes summed over the Flink processes (VmHWM: the sum of each one's peak
+     * resident set, an upper bound of their peak together).
+     */
     long flinkMemory(String field) {
+        long total = 0;
+        for (long pid : flinkPids) {
+            total += memory(pid, field);
+        }
+        return total;
+    }
+
+    private static long memory(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + flinkPid + "/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/" + flinkPid + "/status: is the Flink cluster process gone?", e);
+            throw new IllegalStateException("cannot read /proc/" + pid + "/status: is the Flink cluster process gone?", e);
         }
-        throw new IllegalStateException("no " + field + " in /proc/" + flinkPid + "/status");
+        throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
     }
 
     /**
      * CPU seconds used so far (user + system, from {@code /proc/PID/stat}) by each process that takes part: the
-     * Flink cluster, this program (the provider simulator), the admin service, ClickHouse and RabbitMQ when
-     * their pids are known. Two readings subtracted say where a run's CPU went.
+     * Flink cluster (its processes together), this program (the provider simulator), the admin service, ClickHouse
+     * and RabbitMQ when their pids are known. Two readings subtracted say where a run's CPU went.
      */
     Map<String, Double> cpuSeconds() {
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("flink", cpuSeconds(flinkPid));
+        out.put("flink", flinkPids.stream().mapToDouble(Pipeline::cpuSeconds).sum());
         out.put("benchmark and simulator", cpuSeconds(ProcessHandle.current().pid()));
         watched.forEach((name, pid) -> out.put(name, cpuSeconds(pid)));
         return out;
@@ -186,7 +203,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Waits, at most {@code limit}, until the JIT compilers of the Flink process and of this one have been idle for
+     * Waits, at most {@code limit}, until the JIT compilers of the Flink processes and of this one have been idle for
      * a second and ClickHouse merges nothing; returns the seconds waited. On a busy 2-core machine the compilers fall
      * behind during a fresh cluster's first campaign and keep compiling through the next one, and ClickHouse merges
      * the rows a campaign wrote for a while after it: a cluster that has run for a while has compiled its hot code,
@@ -206,10 +223,12 @@ final class Pipeline implements AutoCloseable {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** CPU seconds of the JIT compiler threads (C1, C2) of the Flink process and of this one. */
+    /** CPU seconds of the JIT compiler threads (C1, C2) of the Flink processes and of this one. */
     private double compilerSeconds() {
         double total = 0;
-        for (long pid : new long[]{flinkPid, ProcessHandle.current().pid()}) {
+        List<Long> pids = new ArrayList<>(flinkPids);
+        pids.add(ProcessHandle.current().pid());
+        for (long pid : pids) {
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 for (Path task : tasks.toList()) {
                     String name = Files.readString(task.resolve("comm"));
