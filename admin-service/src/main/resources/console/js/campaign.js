@@ -34,6 +34,7 @@ export async function render(view, ctx, id) {
   const status = h('span', {id: 'campaign-status'});
   const buttons = h('div', {class: 'actions', id: 'lifecycle'});
   const message = h('div', {'aria-live': 'polite'});
+  const banner = h('div', {id: 'status-banner', 'aria-live': 'polite'});
   const summary = h('dl', {class: 'summary', id: 'summary'});
   const variants = h('tbody');
   const boxes = ['share', 'click-rate', 'sends'].map(name => h('div', {class: 'chart', id: `chart-${name}`}));
@@ -44,7 +45,7 @@ export async function render(view, ctx, id) {
       ` · counted from ${SOURCES[c.split.rewardSource]} · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
       ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
       c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
-    message, summary,
+    banner, message, summary,
     h('h2', {}, 'Variants'),
     h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
       h('caption', {class: 'visually-hidden'}, 'Numbers per variant'),
@@ -73,6 +74,7 @@ export async function render(view, ctx, id) {
 
   function showStatus() {
     fill(status, statusBadge(c.status));
+    fill(banner, c.statusReason ? h('p', {class: 'banner alert', role: 'alert'}, h('strong', {}, `${c.status.toLowerCase()}: `), c.statusReason) : null);
     fill(buttons, ctx.canWrite ? (ALLOWED[c.status] ?? []).map(action => h('button', {
       type: 'button', id: `action-${action}`, class: action === 'stop' ? 'danger' : 'primary',
       onclick: () => act(action),
@@ -130,7 +132,7 @@ export async function render(view, ctx, id) {
         get(`/campaigns/${id}/stats/timeseries?metric=share&step=PT5S`),
         get(`/campaigns/${id}/stats/timeseries?metric=sends&step=PT10S`)]);
       if (stopped) return;
-      if (fresh.status !== c.status) {
+      if (fresh.status !== c.status || fresh.statusReason !== c.statusReason) {
         c = fresh;
         showStatus();
       }

@@ -246,7 +246,7 @@ class CampaignApiTest extends ApiTestBase {
             }
             for (long id : new long[]{running, running, draft}) {
                 var report = new io.pushflow.core.campaign.CampaignReport(1, "completed-" + id, id,
-                        io.pushflow.core.campaign.CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now());
+                        io.pushflow.core.campaign.CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
                 channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -254,8 +254,14 @@ class CampaignApiTest extends ApiTestBase {
             marketer().post("/api/v1/campaigns/" + stopped + "/launch", null);
             marketer().post("/api/v1/campaigns/" + stopped + "/stop", null);
             var stopReport = new io.pushflow.core.campaign.CampaignReport(1, "stopped-" + stopped, stopped,
-                    io.pushflow.core.campaign.CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now());
+                    io.pushflow.core.campaign.CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now(), null);
             channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(stopReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            long failing = marketer().post("/api/v1/campaigns", bandit("reported failure")).id();
+            marketer().post("/api/v1/campaigns/" + failing + "/launch", null);
+            var failReport = new io.pushflow.core.campaign.CampaignReport(1, "failed-" + failing, failing,
+                    io.pushflow.core.campaign.CampaignReport.Type.FAILED, 0, 0, 1000, Instant.now(),
+                    "its audience cannot be read: ClickHouse refused the cohort's query (code 62): Max query size exceeded");
+            channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(failReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
             while (!marketer().get("/api/v1/campaigns/" + running).json().get("status").equals("COMPLETED") && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
@@ -272,6 +278,14 @@ class CampaignApiTest extends ApiTestBase {
             }
             assertThat(stopHistory).extracting(h -> h.get("action")).containsExactly("created", "launch", "stop", "stop confirmed");
             assertThat(marketer().get("/api/v1/campaigns/" + stopped).json()).containsEntry("status", "STOPPED");
+            while (!marketer().get("/api/v1/campaigns/" + failing).json().get("status").equals("FAILED") && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertThat(marketer().get("/api/v1/campaigns/" + failing).json()).containsEntry("status", "FAILED")
+                    .containsEntry("statusReason", failReport.reason()).containsKey("endedAt");
+            assertThat(as("viewer").get("/api/v1/campaigns/" + failing + "/history").list()).last()
+                    .satisfies(h -> assertThat(h).containsEntry("action", "failed").containsEntry("actor", "system"));
+            assertThat(marketer().post("/api/v1/campaigns/" + failing + "/resume", null).status()).as("a failed campaign stays failed").isEqualTo(409);
 
             com.rabbitmq.client.GetResponse dead = null;
             while (dead == null && Instant.now().isBefore(deadline)) {

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserStoreTest {
@@ -99,6 +101,26 @@ class UserStoreTest {
         // a column added by a later ALTER is there once, however often the schema applies
         assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.columns WHERE database = '"
                 + db.clickHouse.config().database() + "' AND table = 'provider_notifications' AND name = 'received'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_statement_the_server_turns_down_is_told_from_a_server_that_was_away_or_slow() {
+        ClickHouseException unknown = catchThrowableOfType(() -> db.clickHouse.select("SELECT no_such_column FROM system.one"),
+                ClickHouseException.class);
+        assertThat(unknown.serverCode()).isEqualTo(47);
+        assertThat(unknown.refused()).isTrue();
+        ClickHouseException tooLarge = catchThrowableOfType(() -> db.clickHouse.select("SELECT '" + "x".repeat(300_000) + "'"),
+                ClickHouseException.class);
+        assertThat(tooLarge.refused()).as("over max_query_size").isTrue();
+        ClickHouseException slow = catchThrowableOfType(() -> db.clickHouse.select("SELECT sleep(2) SETTINGS max_execution_time = 1"),
+                ClickHouseException.class);
+        assertThat(slow.serverCode()).isEqualTo(159);
+        assertThat(slow.refused()).isFalse();
+        try (ClickHouse away = new ClickHouse(new ClickHouse.Config("http://127.0.0.1:1", "default", "", "default", Duration.ofSeconds(2)))) {
+            ClickHouseException gone = catchThrowableOfType(() -> away.select("SELECT 1"), ClickHouseException.class);
+            assertThat(gone.serverCode()).isEqualTo(-1);
+            assertThat(gone.refused()).isFalse();
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ public record Campaign(
         String app,
         long cohortId,
         CampaignStatus status,
+        @Nullable String statusReason,
         SplitType splitType,
         Metric metric,
         RewardSource rewardSource,
@@ -47,7 +48,12 @@ public record Campaign(
         String updatedBy) {
 
     Campaign withStatus(CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
-        return new Campaign(id, name, app, cohortId, next, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare, burnIn,
+        return withStatus(next, null, launched, ended, now, actor);
+    }
+
+    /** The campaign in status {@code next}, for {@code reason} (why the jobs failed it; null for a marketer's step). */
+    Campaign withStatus(CampaignStatus next, @Nullable String reason, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
+        return new Campaign(id, name, app, cohortId, next, reason, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare, burnIn,
                 holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
                 frequencyCapPeriodSeconds, provider, launched, ended, version, createdAt, createdBy, now, actor);
     }

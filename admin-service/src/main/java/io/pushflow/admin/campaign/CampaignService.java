@@ -151,7 +151,8 @@ public class CampaignService {
     }
 
     /**
-     * The dispatch job's word that a campaign's audience is out: RUNNING or PAUSED becomes COMPLETED, once; a
+     * The dispatch job's word that a campaign's audience is out: RUNNING or PAUSED becomes COMPLETED, once (FAILED with
+     * the job's reason when the job could not go on); a
      * report for a campaign that is gone or already final changes nothing (reports may be redelivered). A report
      * of a stop only adds the final counts to the history.
      */
@@ -166,13 +167,18 @@ public class CampaignService {
             audit.write(ENTITY, current.id(), "stop confirmed", counts);
             return;
         }
-        current.status().next(Action.COMPLETE, true).ifPresent(next -> {
+        boolean failed = report.type() == CampaignReport.Type.FAILED;
+        String reason = failed ? (report.reason() == null ? "the jobs gave no reason" : report.reason()) : null;
+        current.status().next(failed ? Action.FAIL : Action.COMPLETE, true).ifPresent(next -> {
             Instant now = clock.instant();
-            campaigns.update(current.withStatus(next, current.launchedAt(), now, now, AuditLog.SYSTEM));
+            campaigns.update(current.withStatus(next, reason, current.launchedAt(), now, now, AuditLog.SYSTEM));
             Map<String, Object> details = new LinkedHashMap<>(counts);
             details.put("from", current.status());
             details.put("to", next);
-            audit.write(ENTITY, current.id(), "completed", details);
+            if (failed) {
+                details.put("reason", reason);
+            }
+            audit.write(ENTITY, current.id(), failed ? "failed" : "completed", details);
         });
     }
 
@@ -359,7 +365,7 @@ public class CampaignService {
                          Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
         CampaignRequest r = s.request();
         CampaignRequest.Split split = s.split();
-        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, split.type(), split.metric(), split.rewardSource(), split.testShare(),
+        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, null, split.type(), split.metric(), split.rewardSource(), split.testShare(),
                 s.testDuration() == null ? null : s.testDuration().toSeconds(), split.minShare(), split.burnIn(),
                 r.holdoutShare() == null ? 0.0 : r.holdoutShare(), r.startAt(), s.window().toSeconds(), r.sendRateLimit(),
                 r.pace() == null ? SendPace.EVEN : r.pace(),
@@ -413,7 +419,7 @@ public class CampaignService {
                 .map(v -> new CampaignView.VariantView(v.variantKey(), v.pushId(), v.weight()))
                 .toList();
         Instant start = c.startAt() != null ? c.startAt() : c.launchedAt();
-        return new CampaignView(c.id(), c.name(), c.app(), c.status(), c.cohortId(), arms,
+        return new CampaignView(c.id(), c.name(), c.app(), c.status(), c.statusReason(), c.cohortId(), arms,
                 new CampaignRequest.Split(c.splitType(), c.metric(), c.testShare(), iso(c.testDurationSeconds()), c.minShare(), c.burnIn(), c.rewardSource()),
                 c.holdoutShare(), c.startAt(), iso(c.durationSeconds()), start == null ? null : start.plusSeconds(c.durationSeconds()),
                 c.sendRateLimit(), c.pace(),

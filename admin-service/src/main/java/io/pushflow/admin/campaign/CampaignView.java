@@ -16,6 +16,8 @@ public record CampaignView(
         String name,
         String app,
         @Schema(example = "RUNNING") CampaignStatus status,
+        @Nullable @Schema(description = "Why the campaign is in its status, when the system put it there (FAILED: why the jobs could not go on)")
+        String statusReason,
         long cohortId,
         List<VariantView> variants,
         @Schema(description = "The split test with defaults filled in") CampaignRequest.Split split,

@@ -4,13 +4,14 @@ import java.util.Optional;
 
 /**
  * Where a campaign is in its life. DRAFT → SCHEDULED/RUNNING → PAUSED ⇄ RUNNING → STOPPED, or COMPLETED
- * when the jobs report the end. STOPPED and COMPLETED are final.
+ * when the jobs report the end, or FAILED when they report it cannot go on (its audience cannot be read).
+ * STOPPED, COMPLETED and FAILED are final.
  */
 public enum CampaignStatus {
-    DRAFT, SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED;
+    DRAFT, SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED, FAILED;
 
     /** What a lifecycle action asks for. */
-    public enum Action { LAUNCH, PAUSE, RESUME, STOP, COMPLETE }
+    public enum Action { LAUNCH, PAUSE, RESUME, STOP, COMPLETE, FAIL }
 
     /**
      * The status after {@code action}, or empty when it is not allowed from here.
@@ -24,6 +25,7 @@ public enum CampaignStatus {
             case RESUME -> this == PAUSED ? live : null;
             case STOP -> this == SCHEDULED || this == RUNNING || this == PAUSED ? STOPPED : null;
             case COMPLETE -> this == RUNNING || this == PAUSED ? COMPLETED : null;
+            case FAIL -> isLive() ? FAILED : null;
         };
         return Optional.ofNullable(next);
     }
@@ -34,6 +36,6 @@ public enum CampaignStatus {
     }
 
     public boolean isFinal() {
-        return this == STOPPED || this == COMPLETED;
+        return this == STOPPED || this == COMPLETED || this == FAILED;
     }
 }

@@ -23,7 +23,10 @@ class CampaignStatusTest {
             "PAUSED, STOP, true, STOPPED", "PAUSED, COMPLETE, true, COMPLETED",
             "STOPPED, LAUNCH, true, -", "STOPPED, PAUSE, true, -", "STOPPED, RESUME, true, -", "STOPPED, STOP, true, -",
             "STOPPED, COMPLETE, true, -",
-            "COMPLETED, LAUNCH, true, -", "COMPLETED, RESUME, true, -", "COMPLETED, STOP, true, -"})
+            "COMPLETED, LAUNCH, true, -", "COMPLETED, RESUME, true, -", "COMPLETED, STOP, true, -",
+            "DRAFT, FAIL, true, -", "SCHEDULED, FAIL, false, FAILED", "RUNNING, FAIL, true, FAILED", "PAUSED, FAIL, true, FAILED",
+            "STOPPED, FAIL, true, -", "COMPLETED, FAIL, true, -",
+            "FAILED, LAUNCH, true, -", "FAILED, RESUME, true, -", "FAILED, STOP, true, -", "FAILED, COMPLETE, true, -", "FAILED, FAIL, true, -"})
     void transitions(CampaignStatus from, Action action, boolean started, String to) {
         Optional<CampaignStatus> next = from.next(action, started);
         assertThat(next.map(Enum::name).orElse("-")).isEqualTo(to);

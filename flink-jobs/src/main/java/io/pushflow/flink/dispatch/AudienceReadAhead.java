@@ -6,17 +6,21 @@ import io.pushflow.core.user.UserColumns;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * Reads the pages of ASAP campaigns back to back on a thread of its own, at most {@value #DEPTH} pages ahead of
- * the planner, so a wave finds its page read and the planner's task thread never waits on ClickHouse (checkpoints
- * and commands pass meanwhile). A page is handed out only for exactly the read the planner asks for (after the
- * same cursor, as many users); anything else starts the reading over from the planner's state. What was read ahead
- * is no state: after a restore the pages are read again.
+ * The planner's reads of ClickHouse, on a thread of its own, so the planner's task thread never waits on ClickHouse
+ * (checkpoints and commands pass meanwhile, and a server that is away makes reads fail here, not the task): one-off
+ * reads (a campaign's count, an EVEN wave's page) and the pages of ASAP campaigns read back to back, at most
+ * {@value #DEPTH} ahead of the planner. A page is handed out only for exactly the read the planner asks for (after
+ * the same cursor, as many users); anything else starts the reading over from the planner's state. What was read
+ * ahead is no state: after a restore the pages are read again.
  */
 final class AudienceReadAhead implements AutoCloseable {
 
@@ -30,6 +34,11 @@ final class AudienceReadAhead implements AutoCloseable {
     /** Null: read in the caller's thread (an in-memory audience, in tests). */
     private final ExecutorService thread;
     private final Map<Long, Reading> readings = new HashMap<>();
+    private final Map<Long, OneOff> oneOffs = new HashMap<>();
+
+    /** A read asked for once: {@code what} names it, so asking again for the same finds it. */
+    private record OneOff(String what, CompletableFuture<Object> answer) {
+    }
 
     AudienceReadAhead(AudienceSource audience) {
         this.audience = audience;
@@ -44,7 +53,7 @@ final class AudienceReadAhead implements AutoCloseable {
      * The page for the wave of {@code campaign} after {@code cursor} with {@code size} users, or null while it is
      * still being read. {@code remaining} (users left by the launch-time estimate) and {@code cap} (the largest wave)
      * let the reading go on past it the way the planner will ask. A read that failed throws here, in the planner's
-     * thread, and fails the job as a read of its own would.
+     * thread, which decides what the failure means.
      */
     UserColumns take(CampaignControl campaign, FilterChain chain, Instant asOf, long cursor, int size, long remaining, int cap) {
         Reading r = readings.get(campaign.campaignId);
@@ -68,8 +77,44 @@ final class AudienceReadAhead implements AutoCloseable {
         return next.users();
     }
 
-    /** Stops reading ahead for a campaign (paused, stopped, done). */
+    /**
+     * The answer to the one-off read {@code what} of {@code campaignId}, or null while it runs. The first call starts
+     * it; a failed read throws here, in the planner's thread, which decides what the failure means.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T once(long campaignId, String what, Supplier<T> read) {
+        OneOff running = oneOffs.get(campaignId);
+        if (running == null || !running.what().equals(what)) {
+            CompletableFuture<Object> answer = new CompletableFuture<>();
+            running = new OneOff(what, answer);
+            oneOffs.put(campaignId, running);
+            Runnable reading = () -> {
+                try {
+                    answer.complete(read.get());
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            };
+            if (thread == null) {
+                reading.run();
+            } else {
+                thread.execute(reading);
+            }
+        }
+        if (!running.answer().isDone()) {
+            return null;
+        }
+        oneOffs.remove(campaignId);
+        try {
+            return (T) running.answer().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Stops reading for a campaign (paused, stopped, done). */
     void forget(long campaignId) {
+        oneOffs.remove(campaignId);
         Reading r = readings.remove(campaignId);
         if (r != null) {
             r.cancelled = true;
@@ -87,6 +132,7 @@ final class AudienceReadAhead implements AutoCloseable {
     @Override
     public void close() {
         readings.values().forEach(r -> r.cancelled = true);
+        oneOffs.clear();
         if (thread != null) {
             thread.shutdownNow();
         }
@@ -141,7 +187,7 @@ final class AudienceReadAhead implements AutoCloseable {
                     }
                 }
             } catch (RuntimeException e) {
-                failed = e; // the planner reads again in its own thread, where a failure fails the job as any read does
+                failed = e; // handed to the planner at its next take
             } finally {
                 running.set(false);
             }

@@ -4,7 +4,7 @@ import io.pushflow.core.campaign.CampaignReport;
 
 import java.time.Instant;
 
-/** A campaign the planner finished or stopped, as the job carries it before it becomes a {@link CampaignReport}. */
+/** A campaign the planner finished, stopped or failed, as the job carries it before it becomes a {@link CampaignReport}. */
 public class Completion {
 
     public String type = CampaignReport.Type.COMPLETED.name();
@@ -13,6 +13,8 @@ public class Completion {
     public long heldOut;
     public long unreleased;
     public long atMillis;
+    /** Why it failed; null otherwise. */
+    public String reason;
 
     public Completion() {
     }
@@ -20,6 +22,6 @@ public class Completion {
     public CampaignReport report() {
         return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(java.util.Locale.ROOT) + "-" + campaignId, campaignId,
                 CampaignReport.Type.valueOf(type),
-                released, heldOut, unreleased, Instant.ofEpochMilli(atMillis));
+                released, heldOut, unreleased, Instant.ofEpochMilli(atMillis), reason);
     }
 }

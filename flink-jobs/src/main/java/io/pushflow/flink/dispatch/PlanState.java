@@ -11,6 +11,7 @@ public class PlanState {
     public String status;
     /** Relative cohort conditions (within_last) are fixed at launch, so the audience does not drift mid-campaign. */
     public long asOfMillis;
+    /** The cohort's size at the launch; -1 until the first wave has counted it. */
     public long audienceEstimate;
     /** The highest user id released so far; the next page starts after it. */
     public long cursor;
@@ -18,8 +19,14 @@ public class PlanState {
     public long released;
     public long heldOut;
     public long nextWaveAtMillis;
+    /** When the wave now being read was due (0 between waves): its pacing counts from then, however long the read takes. */
+    public long waveDueMillis;
     public double[] trials;
     public long[] successes;
+    /** Audience reads that failed in a row (ClickHouse away or slow); the waves wait longer after each. */
+    public int readFailures;
+    /** Why the campaign failed, when it did. */
+    public String failure;
 
     public PlanState() {
     }

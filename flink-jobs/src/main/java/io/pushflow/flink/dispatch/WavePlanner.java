@@ -12,6 +12,7 @@ import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.flink.CampaignMetrics;
+import io.pushflow.store.ClickHouseException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
@@ -62,7 +63,11 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     /** How many full waves a subtask may have released and not yet committed before it waits for a checkpoint. */
     static final long HELD_WAVES = 3;
 
-    public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED }
+    public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED, FAILED }
+
+    /** The longest pause between tries while ClickHouse does not answer the audience reads. */
+    static final long MAX_RETRY_MILLIS = 60_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WavePlanner.class);
 
     private final AudienceSource.Factory audienceFactory;
     private final long waveIntervalMillis;
@@ -167,7 +172,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 state = new PlanState();
                 state.campaign = control;
                 state.asOfMillis = now;
-                state.audienceEstimate = audience.count(chain(control), Instant.ofEpochMilli(now));
+                state.audienceEstimate = -1; // counted at the first wave, off the task thread
                 state.trials = new double[control.variantKeys.length];
                 state.successes = new long[control.variantKeys.length];
                 state.status = (control.startAtMillis > now ? Status.SCHEDULED : Status.RUNNING).name();
@@ -222,16 +227,36 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             return;
         }
         CampaignControl c = state.campaign;
+        // a wave whose reads take a while (or fail for a while) keeps the time it was due: the pacing and the next wave
+        // count from it, as they would had the read been instant
+        long due = state.waveDueMillis > 0 ? state.waveDueMillis : timestamp;
+        state.waveDueMillis = due;
+        if (state.audienceEstimate < 0) {
+            Long count;
+            try {
+                count = readAhead.once(c.campaignId, "count", () -> audience.count(chain(c), Instant.ofEpochMilli(state.asOfMillis)));
+            } catch (RuntimeException e) {
+                readFailed(state, e, ctx, due);
+                return;
+            }
+            if (count == null) {
+                schedule(state, ctx.timerService().currentProcessingTime() + READ_AHEAD_POLL_MILLIS, ctx); // still counting
+                plan.update(state);
+                return;
+            }
+            state.audienceEstimate = count;
+        }
         long testEnd = c.startAtMillis + c.testDurationMillis;
-        boolean testing = "AB_WINNER".equals(c.splitType) && timestamp < testEnd;
-        int size = waveSize(state, timestamp);
+        boolean testing = "AB_WINNER".equals(c.splitType) && due < testEnd;
+        int size = waveSize(state, due);
         if (size < 0) {
+            state.waveDueMillis = 0;
             schedule(state, testEnd, ctx); // the test audience is out: wait for the winner
             plan.update(state);
             return;
         }
         if (size == 0) {
-            complete(state, ctx, timestamp);
+            complete(state, ctx, due);
             return;
         }
         if (uncommitted() >= HELD_WAVES * maxWave) {
@@ -241,27 +266,74 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             return;
         }
         UserColumns page;
-        if (c.asap && !testing) {
-            page = readAhead.take(c, chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size,
-                    state.audienceEstimate - state.released - state.heldOut, Pacing.cap(Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave));
-            if (page == null) {
-                schedule(state, ctx.timerService().currentProcessingTime() + READ_AHEAD_POLL_MILLIS, ctx); // still being read
-                plan.update(state);
-                return;
+        try {
+            if (c.asap && !testing) {
+                page = readAhead.take(c, chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size,
+                        state.audienceEstimate - state.released - state.heldOut, Pacing.cap(Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave));
+            } else {
+                long after = state.cursor;
+                page = readAhead.once(c.campaignId, "page " + after + " " + size, () -> audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis),
+                        after, size));
             }
-        } else {
-            page = audience.page(chain(c), Instant.ofEpochMilli(state.asOfMillis), state.cursor, size);
-        }
-        if (page.size() == 0) {
-            complete(state, ctx, timestamp);
+        } catch (RuntimeException e) {
+            readFailed(state, e, ctx, timestamp);
             return;
         }
-        release(state, page, out, ctx, timestamp);
+        if (page == null) {
+            schedule(state, ctx.timerService().currentProcessingTime() + READ_AHEAD_POLL_MILLIS, ctx); // still being read
+            plan.update(state);
+            return;
+        }
+        state.readFailures = 0;
+        if (page.size() == 0) {
+            complete(state, ctx, due);
+            return;
+        }
+        release(state, page, out, ctx, due);
+        state.waveDueMillis = 0;
         // ASAP without a rate limit: the next wave right away, held back only by what the sink has not committed yet
         boolean unlimited = c.asap && !testing && c.sendRateLimit <= 0;
-        long next = timestamp + (unlimited ? 1 : waveIntervalMillis);
+        long next = Math.max(due + (unlimited ? 1 : waveIntervalMillis), unlimited ? timestamp + 1 : 0);
         schedule(state, next, ctx);
         plan.update(state);
+    }
+
+    /**
+     * A read of the campaign's audience failed. A statement ClickHouse turned down (the cohort compiled to SQL it
+     * refuses) fails the campaign, with the reason, never the job; a server that is away, slow or busy only slows the
+     * campaign: the wave is tried again after a pause that doubles up to {@value #MAX_RETRY_MILLIS} ms.
+     */
+    private void readFailed(PlanState state, RuntimeException e, OnTimerContext ctx, long timestamp) throws Exception {
+        CampaignControl c = state.campaign;
+        metrics.inc(c.campaignId, "audienceReadFailures", 1);
+        if (!(e instanceof ClickHouseException clickHouse) || clickHouse.refused()) {
+            LOG.warn("campaign {}: its audience cannot be read, the campaign fails", c.campaignId, e);
+            String why = e instanceof ClickHouseException clickHouse ? "ClickHouse refused the cohort's query (code " + clickHouse.serverCode()
+                    + "): " + clickHouse.serverMessage() : e.toString();
+            fail(state, ctx, "its audience cannot be read: " + abbreviate(why), timestamp);
+            return;
+        }
+        state.readFailures++;
+        long pause = Math.min(MAX_RETRY_MILLIS, 500L << Math.min(state.readFailures, 10));
+        LOG.warn("campaign {}: reading its audience failed ({} in a row), trying again in {} ms: {}", c.campaignId, state.readFailures, pause,
+                e.getMessage());
+        schedule(state, ctx.timerService().currentProcessingTime() + pause, ctx);
+        plan.update(state);
+    }
+
+    private void fail(PlanState state, OnTimerContext ctx, String reason, long timestamp) throws Exception {
+        readAhead.forget(state.campaign.campaignId);
+        state.waveDueMillis = 0;
+        state.status = Status.FAILED.name();
+        state.failure = reason;
+        plan.update(state);
+        Completion failed = report(state, CampaignReport.Type.FAILED, timestamp);
+        failed.reason = reason;
+        ctx.output(COMPLETIONS, failed);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     /**
@@ -288,6 +360,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     /** The audience is out (or the window closed): the campaign is done, and the admin service hears it once. */
     private void complete(PlanState state, OnTimerContext ctx, long timestamp) throws Exception {
         readAhead.forget(state.campaign.campaignId);
+        state.waveDueMillis = 0;
         state.status = Status.COMPLETED.name();
         plan.update(state);
         ctx.output(COMPLETIONS, report(state, CampaignReport.Type.COMPLETED, timestamp));
@@ -321,7 +394,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             }
         }
         emit(state, OutboxBatch.HOLDOUT, page, Arrays.copyOf(held, heldCount), out);
-        double[] shares = shares(state);
+        double[] shares = shares(state, timestamp);
         int[] arms = WaveAssignment.assign(sentCount, shares, c.campaignId, state.wave);
         for (int arm = 0; arm < c.variantKeys.length; arm++) {
             int[] mine = new int[sentCount];
@@ -371,7 +444,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     }
 
     /** This wave's share per variant; random choices are seeded by (campaign, wave), so a replay repeats them. */
-    private static double[] shares(PlanState state) {
+    private static double[] shares(PlanState state, long at) {
         CampaignControl c = state.campaign;
         Policy policy = switch (c.splitType) {
             case "AB_FIXED" -> new FixedSplit(c.weights);
@@ -384,7 +457,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             evidence.add(new ArmEvidence(state.trials[i], state.successes[i]));
         }
         policy.update(evidence);
-        if (policy instanceof TestThenWinner winner && state.nextWaveAtMillis >= c.startAtMillis + c.testDurationMillis) {
+        if (policy instanceof TestThenWinner winner && at >= c.startAtMillis + c.testDurationMillis) {
             winner.endTest();
         }
         double[] shares = policy.shares(WaveAssignment.rng(c.campaignId, state.wave));
@@ -397,7 +470,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     }
 
     private static boolean isOver(PlanState state) {
-        return Status.STOPPED.name().equals(state.status) || Status.COMPLETED.name().equals(state.status);
+        return Status.STOPPED.name().equals(state.status) || Status.COMPLETED.name().equals(state.status)
+                || Status.FAILED.name().equals(state.status);
     }
 
     private static FilterChain chain(CampaignControl c) {

@@ -159,13 +159,14 @@ class DispatchJobTest {
             je.job = env.executeAsync("dispatch with a failure");
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK); // the window starts when the job reads
 
-            CampaignCommand launch = launch(filter, Instant.now(), SplitType.BANDIT, Duration.ofSeconds(8));
+            Instant start = Instant.now();
+            CampaignCommand launch = launch(filter, start, SplitType.BANDIT, Duration.ofSeconds(8));
             publish(channel, queues.name(Queues.CAMPAIGN_COMMANDS), launch.commandId(), Json.write(launch));
 
             Map<String, List<Long>> batches = new HashMap<>();
             Map<String, String> variantOf = new HashMap<>();
             boolean fedBack = false;
-            long windowEnd = now.plusSeconds(8).toEpochMilli();
+            long windowEnd = start.plusSeconds(8).toEpochMilli();
             long deadline = System.currentTimeMillis() + 90_000;
             while (batches.values().stream().mapToLong(List::size).sum() < cohort.size() && System.currentTimeMillis() < deadline) {
                 GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
@@ -197,6 +198,97 @@ class DispatchJobTest {
             long b = batches.entrySet().stream().filter(e -> variantOf.get(e.getKey()).equals("B")).mapToLong(e -> e.getValue().size()).sum();
             assertThat(b).isGreaterThan(2 * a);
         }
+    }
+
+    @Test
+    void a_campaign_whose_audience_clickhouse_refuses_fails_alone_and_an_outage_only_slows_the_others(
+            @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster) throws Exception {
+        try (JobEnvironment je = new JobEnvironment()) {
+            Instant now = Instant.now();
+            Map<String, Object> kiters = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
+                    "values", List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Set<Long> cohort = je.loadCohort(7, 3_000, kiters, now);
+            // a valid chain whose SQL is longer than ClickHouse's max_query_size (256 KiB): three conditions of 1,000 app names
+            // of 90 characters each (the most a condition may hold)
+            List<Map<String, Object>> conditions = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                int condition = c;
+                conditions.add(Map.of("field", "app", "op", "not_in", "values", java.util.stream.IntStream.range(0, 1_000)
+                        .mapToObj(i -> "app-" + condition + "-" + i + "-" + "x".repeat(80)).toList()));
+            }
+            Map<String, Object> tooLarge = Map.of("all", conditions);
+            java.net.URI ch = java.net.URI.create(je.chConfig.url());
+            try (io.pushflow.flink.TcpProxy clickHouseLink = new io.pushflow.flink.TcpProxy(ch.getHost(), ch.getPort())) {
+                ClickHouse.Config viaProxy = new ClickHouse.Config("http://127.0.0.1:" + clickHouseLink.port(), je.chConfig.user(),
+                        je.chConfig.password(), je.chConfig.database(), je.chConfig.maxExecutionTime());
+                var settings = new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 100,
+                        je.checkpoints(Duration.ofMillis(300)), 1_000);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                env.setParallelism(2);
+                DispatchJob.build(env, settings, new ClickHouseAudience(viaProxy), out -> out);
+                je.job = env.executeAsync("dispatch through a ClickHouse outage");
+                je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS);
+
+                Instant start = Instant.now();
+                CampaignCommand refused = JobEnvironment.launch(43, tooLarge, start, SplitType.AB_FIXED, io.pushflow.core.campaign.Metric.CLICKS,
+                        io.pushflow.core.campaign.RewardSource.AUTO, Duration.ofSeconds(10), 0);
+                CampaignCommand fine = JobEnvironment.launch(42, kiters, start, SplitType.AB_FIXED, io.pushflow.core.campaign.Metric.CLICKS,
+                        io.pushflow.core.campaign.RewardSource.AUTO, Duration.ofSeconds(10), 0);
+                publish(je.channel, je.queues.name(Queues.CAMPAIGN_COMMANDS), refused.commandId(), Json.write(refused));
+                publish(je.channel, je.queues.name(Queues.CAMPAIGN_COMMANDS), fine.commandId(), Json.write(fine));
+
+                Set<Long> released = new HashSet<>();
+                List<Long> all = new ArrayList<>();
+                boolean cut = false;
+                long deadline = System.currentTimeMillis() + 90_000;
+                while (released.size() < cohort.size() && System.currentTimeMillis() < deadline) {
+                    GetResponse r = je.channel.basicGet(je.queues.name(Queues.PUSH_OUTBOX), true);
+                    if (r == null) {
+                        Thread.sleep(20);
+                        continue;
+                    }
+                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                    assertThat(batch.campaignId).as("nothing of the refused campaign goes out").isEqualTo(42);
+                    for (long id : batch.userIds) {
+                        all.add(id);
+                        released.add(id);
+                    }
+                    if (!cut) {
+                        cut = true;
+                        clickHouseLink.cut(); // four seconds without ClickHouse in the middle of the campaign
+                        Thread.sleep(4_000);
+                        clickHouseLink.restore();
+                    }
+                }
+                assertThat(cut).isTrue();
+                assertThat(released).isEqualTo(cohort);
+                Map<String, String> reports = new HashMap<>();
+                for (GetResponse r; (r = je.next(je.queues.name(Queues.CAMPAIGN_REPORTS), Duration.ofSeconds(20))) != null && reports.size() < 2; ) {
+                    io.pushflow.core.campaign.CampaignReport report = Json.read(new String(r.getBody(), StandardCharsets.UTF_8),
+                            io.pushflow.core.campaign.CampaignReport.class);
+                    reports.put(report.campaignId() + " " + report.type(), String.valueOf(report.reason()));
+                }
+                assertThat(reports).containsKeys("42 COMPLETED", "43 FAILED");
+                assertThat(reports.get("43 FAILED")).contains("ClickHouse refused the cohort's query (code 62)");
+                // what Flink's own counters hide: no task failed, neither by the refusal nor by the outage
+                assertThat(exceptions(cluster, je.job.getJobID())).as("the job's exception history").isEmpty();
+            }
+        }
+    }
+
+    /** The job's exception history from Flink's REST API (a region failover does not count as a restart). */
+    private static List<Object> exceptions(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job)
+            throws Exception {
+        java.net.URI rest = java.net.URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var answer = client.send(java.net.http.HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> body = Json.read(answer.body(), Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> history = (Map<String, Object>) body.get("exceptionHistory");
+        @SuppressWarnings("unchecked")
+        List<Object> entries = (List<Object>) history.get("entries");
+        return entries;
     }
 
     private static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {

@@ -341,4 +341,95 @@ class WavePlannerTest {
             assertThat((long) next.size()).isLessThanOrEqualTo(first + 1);
         }
     }
+
+    /** The generated audience, but the next reads fail with these exceptions, one each (static: the factory is serialized). */
+    static final java.util.Deque<RuntimeException> FAILURES = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    record FailingAudience(GeneratedAudience audience) implements AudienceSource.Factory {
+        @Override
+        public AudienceSource open() {
+            AudienceSource inner = audience.open();
+            return new AudienceSource() {
+                @Override
+                public long count(FilterChain chain, Instant asOf) {
+                    fail();
+                    return inner.count(chain, asOf);
+                }
+
+                @Override
+                public io.pushflow.core.user.UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+                    fail();
+                    return inner.page(chain, asOf, afterUserId, limit);
+                }
+
+                @Override
+                public boolean remote() {
+                    return false;
+                }
+
+                private void fail() {
+                    RuntimeException next = FAILURES.poll();
+                    if (next != null) {
+                        throw next;
+                    }
+                }
+            };
+        }
+    }
+
+    static io.pushflow.store.ClickHouseException away() {
+        return new io.pushflow.store.ClickHouseException("Connection refused", new java.net.ConnectException("Connection refused"));
+    }
+
+    static io.pushflow.store.ClickHouseException refused() {
+        return new io.pushflow.store.ClickHouseException("reading the result of: SELECT ...", new com.clickhouse.client.api.ServerException(0,
+                "Code: 62, e.displayText() = DB::Exception: Syntax error: failed at position 262145: Max query size exceeded", 400, null));
+    }
+
+    @Test
+    void clickhouse_away_only_slows_the_waves_and_a_refused_audience_fails_the_campaign_not_the_job() throws Exception {
+        var operator = new KeyedProcessOperator<>(new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            h.open();
+            FAILURES.clear();
+            FAILURES.add(away()); // the count at the first wave
+            FAILURES.add(away()); // its retry
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 2 * 60_000), T0);
+            h.setProcessingTime(T0);
+            assertThat(drain(h)).isEmpty();
+            h.setProcessingTime(T0 + 1_000); // first retry after 1 s
+            assertThat(drain(h)).isEmpty();
+            h.setProcessingTime(T0 + 3_000); // the second after 2 more: now it reads
+            List<OutboxBatch> first = drain(h);
+            assertThat(first).isNotEmpty();
+            List<OutboxBatch> all = new ArrayList<>(first);
+            for (long t = T0 + 3_000; t <= T0 + 3 * 60_000; t += 1_000) {
+                h.setProcessingTime(t);
+                all.addAll(drain(h));
+            }
+            assertThat(new HashSet<>(ids(all))).as("the outage cost no one").isEqualTo(cohort());
+            assertThat(ids(all)).doesNotHaveDuplicates();
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).extracting(r -> r.getValue().type).containsExactly("COMPLETED");
+        }
+
+        var failing = new KeyedProcessOperator<>(new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(failing, DispatchEvent::campaignId, Types.LONG)) {
+            h.setProcessingTime(T0);
+            h.open();
+            FAILURES.clear();
+            FAILURES.add(refused());
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 2 * 60_000), T0);
+            h.setProcessingTime(T0 + 3 * 60_000);
+            assertThat(drain(h)).isEmpty();
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().type).isEqualTo("FAILED");
+                assertThat(r.getValue().reason).contains("its audience cannot be read", "Max query size exceeded");
+                assertThat(r.getValue().report().reason()).isEqualTo(r.getValue().reason);
+            });
+            assertThat(h.numProcessingTimeTimers()).isZero();
+            h.processElement(control("RESUME", 2, "AB_FIXED", 0, 2 * 60_000), T0 + 3 * 60_000);
+            assertThat(h.numProcessingTimeTimers()).as("a failed campaign stays failed").isZero();
+        }
+    }
 }
