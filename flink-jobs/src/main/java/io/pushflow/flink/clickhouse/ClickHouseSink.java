@@ -1,7 +1,9 @@
 package io.pushflow.flink.clickhouse;
 
 import com.clickhouse.data.ClickHouseFormat;
+import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.ClickHouseException;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
@@ -19,16 +21,24 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Writes rows into a ClickHouse table, batched by Flink's AsyncSinkBase (buffered rows are part of the checkpoint,
- * so none is lost). An element becomes one block of rows, JSONEachRow lines or RowBinary; a failed insert is
- * retried after a pause. Tables written this way are ReplacingMergeTrees keyed by deterministic ids, so a row
- * written twice counts once.
+ * so none is lost). An element becomes one block of rows, JSONEachRow lines or RowBinary. An insert that failed
+ * because ClickHouse was away, slow or busy is retried after a pause; one ClickHouse refused for what it holds is
+ * split until the refused blocks are found, and those are set aside in {@code rejected_rows} with the reason, so one
+ * row that can never be written does not stall the table. Tables written this way are ReplacingMergeTrees keyed by
+ * deterministic ids, so a row written twice counts once.
  */
 public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock> {
 
@@ -50,11 +60,13 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
         String line(T element);
     }
 
+    private static final long MAX_RECORD = 8L << 20;
+
     private final ClickHouse.Config config;
     private final String table;
 
     private ClickHouseSink(ElementConverter<T, RowBlock> converter, ClickHouse.Config config, String table) {
-        super(converter, 10_000, 1, 100_000, 8L << 20, 300, 8L << 20);
+        super(converter, 10_000, 1, 100_000, 8L << 20, 300, MAX_RECORD);
         this.config = config;
         this.table = table;
     }
@@ -90,8 +102,12 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
     static final class Writer<T> extends AsyncSinkWriter<T, RowBlock> {
 
+        /** How much of a refused block {@code rejected_rows} keeps. */
+        static final int KEPT = 64 << 10;
+
         private final ClickHouse clickHouse;
         private final String table;
+        private final String rejected;
         private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "clickhouse-sink"));
 
         Writer(ClickHouseSink<T> sink, InitContext context, Collection<BufferedRequestState<RowBlock>> states) {
@@ -99,30 +115,93 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
                     sink.getMaxBatchSizeInBytes(), sink.getMaxTimeInBufferMS(), sink.getMaxRecordSizeInBytes(), states);
             this.clickHouse = new ClickHouse(sink.config);
             this.table = clickHouse.table(sink.table);
+            this.rejected = clickHouse.table("rejected_rows");
         }
 
         @Override
         protected void submitRequestEntries(List<RowBlock> blocks, ResultHandler<RowBlock> result) {
             io.execute(() -> {
-                try {
-                    for (ClickHouseFormat format : List.of(ClickHouseFormat.RowBinary, ClickHouseFormat.JSONEachRow)) {
-                        byte[] body = concat(blocks, format);
-                        if (body.length > 0) {
-                            clickHouse.insert(table, body, format);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
-                    try {
-                        Thread.sleep(1_000);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                    answer(() -> result.retryForEntries(blocks));
+                List<RowBlock> again = insertOrSetAside(blocks);
+                if (again.isEmpty()) {
+                    answer(result::complete);
                     return;
                 }
-                answer(result::complete);
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                answer(() -> result.retryForEntries(again));
             });
+        }
+
+        /**
+         * Inserts the blocks, and returns those to try again (ClickHouse away or slow). When ClickHouse refuses the
+         * insert for what it holds, the halves are tried on their own until the refused blocks are found; those go to
+         * {@code rejected_rows} with the reason.
+         */
+        private List<RowBlock> insertOrSetAside(List<RowBlock> blocks) {
+            try {
+                for (ClickHouseFormat format : List.of(ClickHouseFormat.RowBinary, ClickHouseFormat.JSONEachRow)) {
+                    byte[] body = concat(blocks, format);
+                    if (body.length > 0) {
+                        clickHouse.insert(table, body, format);
+                    }
+                }
+                return List.of();
+            } catch (ClickHouseException e) {
+                if (!e.refused()) {
+                    LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
+                    return blocks;
+                }
+                if (blocks.size() == 1) {
+                    return setAside(blocks.get(0), e) ? List.of() : blocks;
+                }
+                List<RowBlock> again = new ArrayList<>(insertOrSetAside(blocks.subList(0, blocks.size() / 2)));
+                again.addAll(insertOrSetAside(blocks.subList(blocks.size() / 2, blocks.size())));
+                return again;
+            } catch (RuntimeException e) {
+                LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
+                return blocks;
+            }
+        }
+
+        /** One block ClickHouse will never take, kept with the reason; false when that could not be written now either. */
+        private boolean setAside(RowBlock block, ClickHouseException refusal) {
+            LOG.error("ClickHouse refused a block of {} bytes for {}, setting it aside in rejected_rows: {}", block.bytes().length, table,
+                    refusal.serverMessage());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("table_name", table);
+            row.put("id", sha256(block.bytes()));
+            row.put("error", abbreviate(refusal.serverMessage(), 2_000));
+            row.put("format", block.format().name());
+            byte[] kept = Arrays.copyOf(block.bytes(), Math.min(block.bytes().length, KEPT));
+            row.put("rows", block.format() == ClickHouseFormat.JSONEachRow ? new String(kept, StandardCharsets.UTF_8)
+                    : Base64.getEncoder().encodeToString(kept));
+            row.put("bytes", block.bytes().length);
+            row.put("at", ClickHouse.dateTime(Instant.now()));
+            try {
+                clickHouse.insertJsonEachRow(rejected, (Json.write(row) + "\n").getBytes(StandardCharsets.UTF_8));
+                return true;
+            } catch (ClickHouseException e) {
+                if (e.refused()) {
+                    LOG.error("ClickHouse refused to keep the refused block too, dropping it: {}", e.serverMessage());
+                    return true;
+                }
+                return false;
+            }
+        }
+
+        private static String sha256(byte[] bytes) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String abbreviate(String text, int max) {
+            return text.length() <= max ? text : text.substring(0, max) + "...";
         }
 
         private static byte[] concat(List<RowBlock> blocks, ClickHouseFormat format) {
@@ -144,9 +223,13 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
             }
         }
 
+        /**
+         * A block's size, as far as batching goes; never over the record limit, which would make the writer throw and the
+         * job fail for ever on the same element (ClickHouse takes a block of any size, or refuses it).
+         */
         @Override
         protected long getSizeInBytes(RowBlock block) {
-            return block.bytes().length;
+            return Math.min(block.bytes().length, MAX_RECORD);
         }
 
         @Override

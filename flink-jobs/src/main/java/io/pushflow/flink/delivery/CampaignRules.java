@@ -76,6 +76,27 @@ public class CampaignRules {
         return r;
     }
 
+    /**
+     * The rules of {@code campaignId} as stopped, for batches whose campaign is over (or never came): a copy of
+     * {@code known} with status STOPPED, or bare rules when there are none.
+     */
+    public static CampaignRules stopped(long campaignId, CampaignRules known) {
+        CampaignRules r = new CampaignRules();
+        if (known != null) {
+            r.version = known.version;
+            r.filterJson = known.filterJson;
+            r.asOfMillis = known.asOfMillis;
+            r.windowEndMillis = known.windowEndMillis;
+            r.variants = known.variants;
+        } else {
+            r.filterJson = "{\"all\":[]}";
+            r.variants = new VariantTexts[0];
+        }
+        r.campaignId = campaignId;
+        r.status = Status.STOPPED.name();
+        return r;
+    }
+
     public boolean is(Status s) {
         return s.name().equals(status);
     }

@@ -50,7 +50,9 @@ import java.util.function.Predicate;
  * one per user. Recipients go out at once as provider requests, one per variant and text language, named by the
  * batch so a replay builds the same requests; skips become outcome rows; deferred recipients go to the
  * {@link QuietHoursQueue}. Batches of a campaign whose rules have not arrived yet, or that is paused, wait in keyed
- * state and are decided when the rules say so.
+ * state and are decided when the rules say so; a batch still waiting when its campaign's window is long over (or whose
+ * campaign never came) is decided as stopped, so its users get their outcome and the state is freed. A campaign's rules
+ * are dropped once its dedup memory and cap history have expired.
  */
 public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput, GateControl, SendRequest> implements CheckpointedFunction {
 
@@ -65,6 +67,8 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
     static final Duration STATE_TTL = Duration.ofDays(32);
     /** A campaign is remembered for a user this long after its window, so a late replay is still a duplicate. */
     static final long REMEMBER_AFTER_WINDOW_MILLIS = Duration.ofDays(1).toMillis();
+    /** How long a batch waits for a campaign the gate has no rules of (they come with the launch, before any batch). */
+    static final long WAIT_FOR_UNKNOWN_MILLIS = Duration.ofDays(1).toMillis();
     /** How far ahead a deferred push may be recorded: quiet hours are shorter than a day. */
     static final long LONGEST_DEFERRAL_MILLIS = Duration.ofDays(1).toMillis();
 
@@ -142,9 +146,38 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
         if (mustWait(batch, rules)) {
             waiting.put(batch.batchId, batch);
+            ctx.timerService().registerProcessingTimeTimer(waitDeadline(rules, ctx.currentProcessingTime()));
             return;
         }
         decide(batch, rules, ctx.currentProcessingTime(), new Emitter(out, ctx::output, ctx::output));
+    }
+
+    /** Until when a batch may wait: a paused campaign until its window is over and remembered, an unknown one a day. */
+    private static long waitDeadline(CampaignRules rules, long now) {
+        return rules == null ? now + WAIT_FOR_UNKNOWN_MILLIS : Math.max(rules.windowEndMillis, now) + REMEMBER_AFTER_WINDOW_MILLIS;
+    }
+
+    /** Batches that waited past their deadline are decided as a stopped campaign's: duplicates stay duplicates, the rest skipped. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SendRequest> out) throws Exception {
+        List<OutboxBatch> over = new ArrayList<>();
+        for (OutboxBatch batch : waiting.values()) {
+            CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
+            if (!mustWait(batch, rules)) {
+                continue; // decided when its rules came
+            }
+            long deadline = rules == null ? -1 : waitDeadline(rules, 0);
+            if (rules == null || deadline <= timestamp) {
+                over.add(batch);
+            }
+        }
+        over.sort((a, b) -> a.batchId.compareTo(b.batchId));
+        Emitter emit = new Emitter(out, ctx::output, ctx::output);
+        for (OutboxBatch batch : over) {
+            waiting.remove(batch.batchId);
+            CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
+            decide(batch, CampaignRules.stopped(batch.campaignId, rules), timestamp, emit);
+        }
     }
 
     @Override
@@ -160,6 +193,7 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
             return; // an older command arriving late changes nothing
         }
         campaigns.put(rules.campaignId, rules);
+        forgetOldCampaigns(campaigns, ctx.currentProcessingTime());
         ctx.output(LATER, Later.of(rules));
         if (rules.is(CampaignRules.Status.PAUSED)) {
             return;
@@ -179,6 +213,19 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 decide(batch, rules, now, emit);
             }
         });
+    }
+
+    /** Rules of campaigns whose dedup memory and cap history have expired (their windows ended over 32 days ago) are dropped. */
+    private static void forgetOldCampaigns(BroadcastState<Long, CampaignRules> campaigns, long now) throws Exception {
+        List<Long> old = new ArrayList<>();
+        for (Map.Entry<Long, CampaignRules> e : campaigns.entries()) {
+            if (e.getValue().windowEndMillis + STATE_TTL.toMillis() < now) {
+                old.add(e.getKey());
+            }
+        }
+        for (Long id : old) {
+            campaigns.remove(id);
+        }
     }
 
     private static boolean mustWait(OutboxBatch batch, CampaignRules rules) {

@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Holds one campaign's recipients whose quiet hours had not ended when the gate decided them, and sends each group
  * when its moment comes (a processing-time timer), as requests named by the batch and the moment. A paused campaign's
- * due recipients wait for it to resume; a stopped campaign's are skipped.
+ * due recipients wait for it to resume; a stopped campaign's are skipped, and so are those of a campaign whose window
+ * has been over for a day (paused for good), after which the campaign is forgotten.
  */
 public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendRequest> {
 
@@ -59,6 +60,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
             return;
         }
         rules.update(next);
+        ctx.timerService().registerProcessingTimeTimer(next.windowEndMillis + DeliveryGate.REMEMBER_AFTER_WINDOW_MILLIS);
         if (!next.is(CampaignRules.Status.PAUSED)) {
             release(next.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : ctx.timerService().currentProcessingTime(), ctx, out);
         }
@@ -67,6 +69,12 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SendRequest> out) throws Exception {
         CampaignRules r = rules.value();
+        if (r != null && timestamp >= r.windowEndMillis + DeliveryGate.REMEMBER_AFTER_WINDOW_MILLIS) {
+            rules.update(CampaignRules.stopped(r.campaignId, r)); // long over: whoever still waits is skipped
+            release(Long.MAX_VALUE, ctx, out);
+            rules.clear();
+            return;
+        }
         if (r == null || r.is(CampaignRules.Status.PAUSED)) {
             return; // sent when the campaign resumes
         }

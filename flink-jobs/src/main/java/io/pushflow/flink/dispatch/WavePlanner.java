@@ -65,6 +65,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
 
     public enum Status { SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED, FAILED }
 
+    /** A campaign is forgotten this long after it is over; a LAUNCH of a campaign whose window ended longer ago is ignored. */
+    static final long FORGET_AFTER_OVER_MILLIS = Duration.ofDays(1).toMillis();
     /** The longest pause between tries while ClickHouse does not answer the audience reads. */
     static final long MAX_RETRY_MILLIS = 60_000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WavePlanner.class);
@@ -169,6 +171,10 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 if (state != null) {
                     return; // launched already: a redelivered LAUNCH must not restart the audience
                 }
+                if (control.startAtMillis + control.durationMillis + FORGET_AFTER_OVER_MILLIS < now) {
+                    LOG.warn("campaign {}: a LAUNCH for a window that ended long ago is ignored (command {})", control.campaignId, control.commandId);
+                    return; // a republished old command: the campaign ran, and its state may be gone by now
+                }
                 state = new PlanState();
                 state.campaign = control;
                 state.asOfMillis = now;
@@ -185,6 +191,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 state.status = Status.PAUSED.name();
                 state.campaign = control;
                 readAhead.forget(control.campaignId);
+                // paused past its window for a day: done, and then forgotten (a RESUME before that moves the timer)
+                schedule(state, Math.max(now, control.startAtMillis + control.durationMillis) + FORGET_AFTER_OVER_MILLIS, ctx);
             }
             case "RESUME" -> {
                 if (state == null || !Status.PAUSED.name().equals(state.status)) {
@@ -202,6 +210,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 state.status = Status.STOPPED.name();
                 readAhead.forget(control.campaignId);
                 ctx.output(COMPLETIONS, report(state, CampaignReport.Type.STOPPED, ctx.timerService().currentProcessingTime()));
+                schedule(state, now + FORGET_AFTER_OVER_MILLIS, ctx);
             }
             case "UPDATE" -> {
                 if (state == null || isOver(state)) {
@@ -219,6 +228,14 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         PlanState state = plan.value();
         if (state == null || timestamp != state.nextWaveAtMillis) {
             return; // a timer from before a pause or a resume
+        }
+        if (isOver(state)) {
+            plan.clear(); // over for a day: nothing more will come for it
+            return;
+        }
+        if (Status.PAUSED.name().equals(state.status)) {
+            complete(state, ctx, timestamp); // still paused a day after its window
+            return;
         }
         if (Status.SCHEDULED.name().equals(state.status)) {
             state.status = Status.RUNNING.name();
@@ -326,6 +343,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         state.waveDueMillis = 0;
         state.status = Status.FAILED.name();
         state.failure = reason;
+        schedule(state, ctx.timerService().currentProcessingTime() + FORGET_AFTER_OVER_MILLIS, ctx);
         plan.update(state);
         Completion failed = report(state, CampaignReport.Type.FAILED, timestamp);
         failed.reason = reason;
@@ -362,6 +380,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         readAhead.forget(state.campaign.campaignId);
         state.waveDueMillis = 0;
         state.status = Status.COMPLETED.name();
+        schedule(state, ctx.timerService().currentProcessingTime() + FORGET_AFTER_OVER_MILLIS, ctx);
         plan.update(state);
         ctx.output(COMPLETIONS, report(state, CampaignReport.Type.COMPLETED, timestamp));
     }

@@ -412,4 +412,33 @@ class DeliveryGateTest {
             assertThat(backend.numKeyValueStateEntries()).isEqualTo(22);
         }
     }
+
+    @Test
+    void batches_of_a_campaign_paused_for_good_or_never_launched_are_decided_as_stopped_and_old_campaigns_are_forgotten() throws Exception {
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.PAUSED)), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0); // waits for a RESUME that never comes
+            h.processElement(batch(8, 1, "A", user(3, "UTC")), T0); // a campaign the gate has no rules of
+            assertThat(outcomes(h)).isEmpty();
+
+            h.setProcessingTime(T0 + Duration.ofDays(1).toMillis()); // the unknown campaign's batch waited a day
+            assertThat(rows(outcomes(h).toArray(Outcomes[]::new))).containsExactly("3:skipped:" + Reason.CAMPAIGN_STOPPED);
+            h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis()); // a day after the paused campaign's window
+            assertThat(rows(outcomes(h).toArray(Outcomes[]::new))).containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED,
+                    "2:skipped:" + Reason.CAMPAIGN_STOPPED);
+            assertThat(requests(h)).isEmpty();
+
+            // 32 days after its window a campaign's rules go too (its dedup memory and cap history have expired)
+            long later = T0 + HOUR + DeliveryGate.STATE_TTL.toMillis() + 1;
+            h.setProcessingTime(later);
+            CampaignRules current = rules(9, 1, CampaignRules.Status.RUNNING);
+            current.windowEndMillis = later + HOUR;
+            h.processBroadcastElement(GateControl.of(current), later);
+            List<Long> known = new ArrayList<>();
+            for (var e : h.getBroadcastState(DeliveryGate.CAMPAIGNS).entries()) {
+                known.add(e.getKey());
+            }
+            assertThat(known).containsExactly(9L);
+        }
+    }
 }

@@ -102,4 +102,20 @@ class QuietHoursQueueTest {
             assertThat(requests(h)).extracting(r -> r.userIds[0]).containsExactly(1L);
         }
     }
+
+    @Test
+    void deferred_users_of_a_campaign_paused_for_good_are_skipped_a_day_after_its_window_and_the_campaign_is_forgotten() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(Later.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(deferred("7-1-A-0", T0 + HOUR / 2, 1, 2), T0);
+            h.processElement(Later.of(rules(7, 2, CampaignRules.Status.PAUSED)), T0);
+            h.setProcessingTime(T0 + HOUR);
+            assertThat(outcomes(h)).isEmpty();
+            h.setProcessingTime(T0 + HOUR + java.time.Duration.ofDays(1).toMillis()); // the rules' window ends at T0 + HOUR
+            assertThat(outcomes(h)).containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED, "2:skipped:" + Reason.CAMPAIGN_STOPPED);
+            assertThat(requests(h)).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
 }

@@ -427,9 +427,41 @@ class WavePlannerTest {
                 assertThat(r.getValue().reason).contains("its audience cannot be read", "Max query size exceeded");
                 assertThat(r.getValue().report().reason()).isEqualTo(r.getValue().reason);
             });
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertThat(h.numProcessingTimeTimers()).as("only the one that forgets it a day later").isEqualTo(1);
             h.processElement(control("RESUME", 2, "AB_FIXED", 0, 2 * 60_000), T0 + 3 * 60_000);
-            assertThat(h.numProcessingTimeTimers()).as("a failed campaign stays failed").isZero();
+            h.setProcessingTime(T0 + 4 * 60_000);
+            assertThat(drain(h)).as("a failed campaign stays failed").isEmpty();
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_campaign_is_forgotten_a_day_after_it_is_over_and_a_launch_of_a_long_gone_window_is_ignored() throws Exception {
+        long day = Duration.ofDays(1).toMillis();
+        try (var h = harness()) {
+            h.open();
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0);
+            for (long t = T0; t <= T0 + 2 * 60_000; t += WAVE) {
+                h.setProcessingTime(t);
+            }
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).hasSize(1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.setProcessingTime(T0 + 2 * 60_000 + day);
+            assertThat(h.numKeyedStateEntries()).as("over for a day: forgotten").isZero();
+            drain(h);
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0 + 2 * 60_000 + day); // republished long after
+            h.setProcessingTime(T0 + 3 * 60_000 + day);
+            assertThat(drain(h)).as("nobody gets it again").isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+        try (var h = harness()) {
+            h.open();
+            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0);
+            h.processElement(control("PAUSE", 2, "AB_FIXED", 0, 60_000), T0);
+            h.setProcessingTime(T0 + 60_000 + day); // paused past its window for a day: completed, its audience unreleased
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).singleElement().satisfies(r -> assertThat(r.getValue().type).isEqualTo("COMPLETED"));
+            h.setProcessingTime(T0 + 60_000 + 2 * day);
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }
