@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A campaign's statistics: its variants and split from MySQL, its audience counted once, the numbers from ClickHouse. */
 @Singleton
@@ -32,8 +31,17 @@ public class StatsService {
     private final UserStore users;
     private final UserTables tables;
     private final Clock clock;
-    /** The audience of a campaign as of its start does not change: counted once per campaign and start. */
-    private final Map<String, Long> audiences = new ConcurrentHashMap<>();
+    /**
+     * The audience of a campaign as of its start does not change: counted once per campaign and start, the most recently
+     * viewed {@value #AUDIENCES_KEPT} kept (a campaign long over falls out when others are viewed).
+     */
+    private final Map<String, Long> audiences = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > AUDIENCES_KEPT;
+        }
+    });
+    static final int AUDIENCES_KEPT = 10_000;
 
     StatsService(CampaignService campaigns, CampaignStats stats, UserStore users, UserTables tables, Clock clock) {
         this.campaigns = campaigns;
@@ -80,6 +88,12 @@ public class StatsService {
         if (start == null) {
             return 0;
         }
-        return audiences.computeIfAbsent(c.id() + "@" + start, k -> users.count(FilterChain.fromJson(Json.write(s.cohort().filter())), start, false));
+        String key = c.id() + "@" + start;
+        Long known = audiences.get(key);
+        if (known == null) { // counted outside the lock: a count takes a ClickHouse query
+            known = users.count(FilterChain.fromJson(Json.write(s.cohort().filter())), start, false);
+            audiences.put(key, known);
+        }
+        return known;
     }
 }
