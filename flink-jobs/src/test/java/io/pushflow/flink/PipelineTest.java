@@ -72,7 +72,7 @@ class PipelineTest {
         status.setParallelism(2);
         StatusJob.build(status, new StatusJob.Settings(je.queues, je.rabbit, je.chConfig, provider, Duration.ofMillis(500),
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(1),
-                Duration.ofMillis(700), Duration.ofSeconds(2), je.checkpoints(Duration.ofMillis(300)), 5_000));
+                Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofMinutes(1), je.checkpoints(Duration.ofMillis(300)), 5_000));
         je.jobs.add(status.executeAsync("status"));
         // a launch before the jobs read would start the window before they run: wait for every source
         je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS,

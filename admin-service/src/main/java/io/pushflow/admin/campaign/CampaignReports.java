@@ -49,7 +49,9 @@ class CampaignReports extends BatchConsumer {
                 dead(d, e.getMessage());
                 continue;
             }
-            campaigns.completed(report);
+            if (!campaigns.completed(report)) {
+                dead(d, "no campaign " + report.campaignId());
+            }
         }
     }
 }

@@ -152,20 +152,20 @@ public class CampaignService {
 
     /**
      * The dispatch job's word that a campaign's audience is out: RUNNING or PAUSED becomes COMPLETED, once (FAILED with
-     * the job's reason when the job could not go on); a
+     * the job's reason when the job could not go on); false for a campaign that does not exist; a
      * report for a campaign that is gone or already final changes nothing (reports may be redelivered). A report
      * of a stop only adds the final counts to the history.
      */
     @Transactional
-    public void completed(CampaignReport report) {
+    public boolean completed(CampaignReport report) {
         Campaign current = campaigns.findById(report.campaignId()).orElse(null);
         if (current == null) {
-            return;
+            return false;
         }
         Map<String, Object> counts = Map.of("released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased());
         if (report.type() == CampaignReport.Type.STOPPED) {
             audit.write(ENTITY, current.id(), "stop confirmed", counts);
-            return;
+            return true;
         }
         boolean failed = report.type() == CampaignReport.Type.FAILED;
         String reason = failed ? (report.reason() == null ? "the jobs gave no reason" : report.reason()) : null;
@@ -180,6 +180,7 @@ public class CampaignService {
             }
             audit.write(ENTITY, current.id(), failed ? "failed" : "completed", details);
         });
+        return true;
     }
 
     /** Moves scheduled campaigns whose start time has come to RUNNING. */

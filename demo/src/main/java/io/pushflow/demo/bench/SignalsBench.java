@@ -82,7 +82,7 @@ public final class SignalsBench {
             // the defaults StatusJob.Settings.fromEnvironment gives, but for this run's queues and database
             StatusJob.Settings settings = new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(2), Duration.ofSeconds(30),
                     Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), new Checkpoints(Duration.ofSeconds(2), checkpoints.toUri().toString()), 5_000);
+                    Duration.ofSeconds(60), Duration.ofMinutes(10), new Checkpoints(Duration.ofSeconds(2), checkpoints.toUri().toString()), 5_000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             StatusJob.build(env, settings);
             JobClient job = env.executeAsync("status for the signals benchmark");

@@ -42,8 +42,8 @@ public final class DispatchJob {
     }
 
     /**
-     * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches and completion
-     * reports → message sink; the planner's shares per wave → allocation sink.
+     * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches, completion reports and
+     * refused feedback (to its dead-letter queue) → message sink; the planner's shares per wave → allocation sink.
      */
     public static void defineWorkflow(DataStream<DispatchEvent> events, AudienceSource.Factory audience, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink, Consumer<DataStream<Allocation>> allocationSink) {
@@ -65,7 +65,15 @@ public final class DispatchJob {
                     return AmqpMessage.of(reports, report.reportId(), done.type, Json.write(report));
                 })
                 .uid("report-encode").name("report encode");
-        messageSink.accept(batches.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS), completions));
+        String deadFeedback = settings.queues().dead(Queues.BANDIT_FEEDBACK);
+        DataStream<AmqpMessage> refused = planned.getSideOutput(WavePlanner.REFUSED_FEEDBACK)
+                .map(f -> {
+                    AmqpMessage dead = AmqpMessage.of(deadFeedback, f.feedbackId, "DEAD", Json.write(f.message()));
+                    dead.error = f.error;
+                    return dead;
+                })
+                .uid("refused-feedback-encode").name("refused feedback");
+        messageSink.accept(batches.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS), completions, refused));
         allocationSink.accept(planned.getSideOutput(WavePlanner.ALLOCATIONS));
     }
 

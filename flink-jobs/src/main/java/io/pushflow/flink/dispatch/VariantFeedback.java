@@ -10,8 +10,15 @@ public class VariantFeedback {
     public String variant;
     public double trials;
     public long rewards;
+    /** Why the planner refused it, when it did. */
+    public String error;
 
     public VariantFeedback() {
+    }
+
+    /** As it came, for the dead-letter queue. */
+    public BanditFeedback message() {
+        return new BanditFeedback(BanditFeedback.VERSION, feedbackId, campaignId, variant, trials, rewards);
     }
 
     public static VariantFeedback from(BanditFeedback f) {

@@ -52,6 +52,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     public static final String UID = "wave-planner";
     /** Each variant's share of each wave, for ClickHouse campaign_allocations. */
     public static final OutputTag<Allocation> ALLOCATIONS = new OutputTag<>("allocations") { };
+    /** Feedback for a campaign the planner does not know (never launched, or forgotten) or for a variant it lacks, with the reason. */
+    public static final OutputTag<VariantFeedback> REFUSED_FEEDBACK = new OutputTag<>("refused-feedback") { };
     /** A campaign that has released its audience, for the admin service. */
     public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") { };
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
@@ -139,20 +141,24 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     @Override
     public void processElement(DispatchEvent event, Context ctx, Collector<OutboxBatch> out) throws Exception {
         if (event.feedback != null) {
-            learn(event.feedback);
+            learn(event.feedback, ctx);
         } else {
             control(event.control, ctx);
         }
     }
 
-    /** New evidence for a variant; the next wave's shares follow it. Feedback before the launch has nothing to join. */
-    private void learn(VariantFeedback feedback) throws Exception {
+    /** New evidence for a variant; the next wave's shares follow it. Feedback nothing can join is refused with the reason. */
+    private void learn(VariantFeedback feedback, Context ctx) throws Exception {
         PlanState state = plan.value();
         if (state == null) {
+            feedback.error = "campaign " + feedback.campaignId + " is unknown to the planner (never launched, or over for more than a day)";
+            ctx.output(REFUSED_FEEDBACK, feedback);
             return;
         }
         int arm = Arrays.asList(state.campaign.variantKeys).indexOf(feedback.variant);
-        if (arm < 0 || feedback.trials < 0 || feedback.rewards < 0) {
+        if (arm < 0) {
+            feedback.error = "campaign " + feedback.campaignId + " has no variant '" + feedback.variant + "'";
+            ctx.output(REFUSED_FEEDBACK, feedback);
             return;
         }
         state.trials[arm] += feedback.trials;

@@ -33,12 +33,13 @@ public final class StatusJob {
     /**
      * Everything the job reads from its configuration. {@code clickWindow}: how long after sending the poller keeps
      * looking at a notification's click count; the mean delays from a push to the app's report of a click and of an
-     * open, and to the provider's count of a click (the click delay plus the poller's pause), which settle rewards.
+     * open, and to the provider's count of a click (the click delay plus the poller's pause), which settle rewards;
+     * {@code eventGrace}: how long an event may wait for its campaign's command before it is a dead letter.
      */
     public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
                            Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter, Duration feedbackInterval,
-                           Duration meanClickDelay, Duration meanOpenDelay, Duration providerClickDelay, Checkpoints checkpoints,
-                           int prefetch) implements Serializable {
+                           Duration meanClickDelay, Duration meanOpenDelay, Duration providerClickDelay, Duration eventGrace,
+                           Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
             Duration maxPause = millis("STATUS_MAX_PAUSE_MS", "30000");
@@ -47,7 +48,8 @@ public final class StatusJob {
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
                     millis("STATUS_FIRST_LOOK_MS", "2000"), maxPause, millis("STATUS_CLICK_WINDOW_MS", "3600000"), Duration.ofHours(24),
                     millis("FEEDBACK_INTERVAL_MS", "2000"), clickDelay, millis("FEEDBACK_OPEN_DELAY_MS", Long.toString(clickDelay.toMillis())),
-                    millis("FEEDBACK_PROVIDER_DELAY_MS", Long.toString(clickDelay.plus(maxPause).toMillis())), Checkpoints.fromEnvironment(),
+                    millis("FEEDBACK_PROVIDER_DELAY_MS", Long.toString(clickDelay.plus(maxPause).toMillis())),
+                    millis("STATUS_EVENT_GRACE_MS", Long.toString(EngagementCheck.GRACE.toMillis())), Checkpoints.fromEnvironment(),
                     Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "5000")));
         }
 
@@ -89,7 +91,7 @@ public final class StatusJob {
                 .map(e -> e.rule).returns(RewardRule.class).uid("reward-rule").name("reward rule");
         SingleOutputStreamOperator<EngagementEvent> engagement = rules.keyBy(r -> r.campaignId)
                 .connect(all.filter(e -> !e.appOpened()).uid("push-engagement").name("push engagement").keyBy(e -> e.campaignId))
-                .process(new EngagementCheck(settings.queues().dead(Queues.PUSH_EVENTS), EngagementCheck.GRACE, EngagementCheck.KEEP_AFTER_WINDOW))
+                .process(new EngagementCheck(settings.queues().dead(Queues.PUSH_EVENTS), settings.eventGrace(), EngagementCheck.KEEP_AFTER_WINDOW))
                 .uid(EngagementCheck.UID).name("events of known campaigns");
         engagementSink.accept(engagement);
         DataStream<VariantDelta> firsts = engagement

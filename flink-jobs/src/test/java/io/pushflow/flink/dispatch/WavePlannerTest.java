@@ -464,4 +464,18 @@ class WavePlannerTest {
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
+
+    @Test
+    void feedback_for_a_campaign_or_variant_the_planner_does_not_know_is_refused_with_the_reason() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(feedback("A", 10, 1), T0); // campaign 7 not launched yet
+            h.processElement(control("LAUNCH", 1, "BANDIT", 0, 60_000), T0);
+            h.processElement(feedback("Z", 10, 1), T0);
+            h.processElement(feedback("B", 10, 1), T0);
+            assertThat(h.getSideOutput(WavePlanner.REFUSED_FEEDBACK)).extracting(r -> r.getValue().variant + ": " + r.getValue().error)
+                    .containsExactly("A: campaign 7 is unknown to the planner (never launched, or over for more than a day)",
+                            "Z: campaign 7 has no variant 'Z'");
+        }
+    }
 }
