@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.pushflow.core.json.Json;
+import io.pushflow.provider.RuntimeCertificate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

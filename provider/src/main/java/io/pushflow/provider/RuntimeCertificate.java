@@ -1,4 +1,4 @@
-package io.pushflow.provider.apns;
+package io.pushflow.provider;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
