@@ -142,6 +142,7 @@ public final class FcmFake implements AutoCloseable {
     private final List<Accepted> accepted = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Failure> failures = new ArrayDeque<>();
     private final AtomicInteger sendCalls = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Integer> sendProtocols = new ConcurrentHashMap<>();
     private final AtomicInteger grants = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong(1_500_000_000_000L);
@@ -175,6 +176,7 @@ public final class FcmFake implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                             @Override
                             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -319,6 +321,11 @@ public final class FcmFake implements AutoCloseable {
         return sendCalls.get();
     }
 
+    /** TCP connections accepted so far (token endpoint and FCM alike). */
+    public int connectionsOpened() {
+        return connections.get();
+    }
+
     /** Send requests by the protocol they came over (FCM's clients speak HTTP/2). */
     public Map<String, Integer> sendProtocols() {
         return Map.copyOf(sendProtocols);
@@ -371,7 +378,7 @@ public final class FcmFake implements AutoCloseable {
             if (reply.retryAfter() != null) {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
             }
-            if (keepAlive) {
+            if (keepAlive && protocol.equals("HTTP/1.1")) { // HTTP/2 forbids connection headers
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
             var written = ctx.writeAndFlush(response);

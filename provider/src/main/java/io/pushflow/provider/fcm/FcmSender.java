@@ -55,7 +55,7 @@ public final class FcmSender implements DeviceSender {
     private final FcmSettings settings;
     private final URI send;
     private final FcmAccessTokens tokens;
-    private final HttpClient[] clients;
+    private final Lane[] lanes;
     private final ExecutorService executor;
     private final AtomicInteger next = new AtomicInteger();
     private final RetryRounds rounds;
@@ -89,14 +89,14 @@ public final class FcmSender implements DeviceSender {
             t.setDaemon(true);
             return t;
         });
-        this.clients = new HttpClient[settings.connections()];
-        for (int i = 0; i < clients.length; i++) {
+        this.lanes = new Lane[settings.connections()];
+        for (int i = 0; i < lanes.length; i++) {
             HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(settings.connectTimeout())
                     .executor(executor);
             if (ssl != null) {
                 b.sslContext(ssl);
             }
-            clients[i] = b.build();
+            lanes[i] = new Lane(b.build());
         }
         this.rounds = new RetryRounds(settings.retry(), sleeper, settings.connections() * settings.streamsPerConnection(),
                 settings.answerTimeout());
@@ -151,9 +151,47 @@ public final class FcmSender implements DeviceSender {
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(template.body(token), StandardCharsets.UTF_8))
                 .build();
-        HttpClient client = clients[Math.floorMod(next.getAndIncrement(), clients.length)];
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .handle((response, error) -> error != null ? noAnswer(error) : answer(response, accessToken));
+        Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
+        return lane.exchange(request).handle((response, error) -> error != null ? noAnswer(error) : answer(response, accessToken));
+    }
+
+    /**
+     * One HTTP client, so one HTTP/2 connection. The JDK client opens a connection of its own for every request made
+     * before its first HTTP/2 connection is up (hundreds of TLS handshakes at once): until the first answer came,
+     * requests wait for it, then all share its connection.
+     */
+    private static final class Lane {
+        private final HttpClient client;
+        private CompletableFuture<HttpResponse<String>> first;
+
+        Lane(HttpClient client) {
+            this.client = client;
+        }
+
+        CompletableFuture<HttpResponse<String>> exchange(HttpRequest request) {
+            CompletableFuture<HttpResponse<String>> opening;
+            synchronized (this) {
+                if (first == null) {
+                    first = send(request);
+                    first.whenComplete((r, e) -> {
+                        if (e != null) {
+                            reset(); // no connection came of it: the next request opens one
+                        }
+                    });
+                    return first;
+                }
+                opening = first;
+            }
+            return opening.isDone() ? send(request) : opening.handle((r, e) -> null).thenCompose(x -> send(request));
+        }
+
+        private synchronized void reset() {
+            first = null;
+        }
+
+        private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+            return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
     }
 
     /** The message for one text language with the device token left out, or why FCM would refuse it. */
