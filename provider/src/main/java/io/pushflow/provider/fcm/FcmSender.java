@@ -18,12 +18,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -33,9 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Firebase Cloud Messaging through the HTTP v1 API: one {@code messages:send} per device token, authenticated with a
@@ -55,9 +47,7 @@ public final class FcmSender implements DeviceSender {
     private final FcmSettings settings;
     private final URI send;
     private final FcmAccessTokens tokens;
-    private final Lane[] lanes;
-    private final ExecutorService executor;
-    private final AtomicInteger next = new AtomicInteger();
+    private final Http2Lanes lanes;
     private final RetryRounds rounds;
 
     public FcmSender(FcmSettings settings) throws IOException {
@@ -68,6 +58,9 @@ public final class FcmSender implements DeviceSender {
         this.settings = settings;
         String base = settings.endpoint().toString().replaceAll("/+$", "");
         this.send = URI.create(base + "/v1/projects/" + settings.projectId() + "/messages:send");
+        if (!"https".equals(send.getScheme())) {
+            throw new IllegalArgumentException("FCM is reached over https, not " + send.getScheme());
+        }
         SSLContext ssl = sslContext(settings);
         GoogleCredentials credentials;
         try {
@@ -84,20 +77,7 @@ public final class FcmSender implements DeviceSender {
             throw new IOException("the FCM service account JSON is not a service account key (" + e.getClass().getSimpleName() + ")");
         }
         this.tokens = new FcmAccessTokens(credentials, clock, settings.tokenRefreshMargin());
-        this.executor = Executors.newFixedThreadPool(Math.max(2, Math.min(settings.connections(), 4)), r -> {
-            Thread t = new Thread(r, "fcm-client");
-            t.setDaemon(true);
-            return t;
-        });
-        this.lanes = new Lane[settings.connections()];
-        for (int i = 0; i < lanes.length; i++) {
-            HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(settings.connectTimeout())
-                    .executor(executor);
-            if (ssl != null) {
-                b.sslContext(ssl);
-            }
-            lanes[i] = new Lane(b.build());
-        }
+        this.lanes = new Http2Lanes(send, settings.trustedServerCertificates(), settings.connections(), settings.connectTimeout());
         this.rounds = new RetryRounds(settings.retry(), sleeper, settings.connections() * settings.streamsPerConnection(),
                 settings.answerTimeout());
     }
@@ -145,53 +125,8 @@ public final class FcmSender implements DeviceSender {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Answer.retry("no access token: " + e.getClass().getSimpleName(), null));
         }
-        HttpRequest request = HttpRequest.newBuilder(send)
-                .timeout(settings.answerTimeout())
-                .header("Authorization", "Bearer " + accessToken)
-                .header("Content-Type", "application/json; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(template.body(token), StandardCharsets.UTF_8))
-                .build();
-        Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
-        return lane.exchange(request).handle((response, error) -> error != null ? noAnswer(error) : answer(response, accessToken));
-    }
-
-    /**
-     * One HTTP client, so one HTTP/2 connection. The JDK client opens a connection of its own for every request made
-     * before its first HTTP/2 connection is up (hundreds of TLS handshakes at once): until the first answer came,
-     * requests wait for it, then all share its connection.
-     */
-    private static final class Lane {
-        private final HttpClient client;
-        private CompletableFuture<HttpResponse<String>> first;
-
-        Lane(HttpClient client) {
-            this.client = client;
-        }
-
-        CompletableFuture<HttpResponse<String>> exchange(HttpRequest request) {
-            CompletableFuture<HttpResponse<String>> opening;
-            synchronized (this) {
-                if (first == null) {
-                    first = send(request);
-                    first.whenComplete((r, e) -> {
-                        if (e != null) {
-                            reset(); // no connection came of it: the next request opens one
-                        }
-                    });
-                    return first;
-                }
-                opening = first;
-            }
-            return opening.isDone() ? send(request) : opening.handle((r, e) -> null).thenCompose(x -> send(request));
-        }
-
-        private synchronized void reset() {
-            first = null;
-        }
-
-        private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
-            return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
+        return lanes.post(send.getRawPath(), "Bearer " + accessToken, template.body(token))
+                .handle((response, error) -> error != null ? noAnswer(error) : answer(response, accessToken));
     }
 
     /** The message for one text language with the device token left out, or why FCM would refuse it. */
@@ -245,12 +180,12 @@ public final class FcmSender implements DeviceSender {
         return new Template("{\"message\":{\"token\":", "," + rest.substring(1) + "}", null);
     }
 
-    private Answer answer(HttpResponse<String> response, String accessToken) {
-        int status = response.statusCode();
+    private Answer answer(Http2Lanes.Response response, String accessToken) {
+        int status = response.status();
         if (status == 200) {
             return Answer.SENT;
         }
-        Duration retryAfter = response.headers().firstValue("Retry-After").map(FcmSender::seconds).orElse(null);
+        Duration retryAfter = response.retryAfter() == null ? null : seconds(response.retryAfter());
         FcmError error = FcmError.parse(status, response.body());
         String code = error.code();
         switch (code) {
@@ -276,8 +211,8 @@ public final class FcmSender implements DeviceSender {
     /** Failed before any answer: retried only when the request cannot have left (no connection could be opened). */
     private static Answer noAnswer(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException || cause instanceof javax.net.ssl.SSLHandshakeException) {
-            return Answer.retry("not sent: " + cause.getClass().getSimpleName(), null);
+        if (cause instanceof Http2Lanes.NotSentException) {
+            return Answer.retry("not sent: " + cause.getMessage(), null);
         }
         return Answer.unconfirmed("no answer: " + cause.getClass().getSimpleName());
     }
@@ -297,7 +232,7 @@ public final class FcmSender implements DeviceSender {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        lanes.close();
     }
 
     @Override

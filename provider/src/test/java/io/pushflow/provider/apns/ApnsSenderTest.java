@@ -235,6 +235,30 @@ class ApnsSenderTest {
     }
 
     @Test
+    void a_push_while_no_connection_opens_is_unconfirmed_and_not_repeated() throws Exception {
+        ApnsSettings nowhere;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ApnsSettings f = fake.settings();
+            nowhere = new ApnsSettings(f.host(), s.getLocalPort(), f.topic(), f.teamId(), f.keyId(), f.signingKeyPem(),
+                    f.trustedServerCertificates(), 1, 10, Duration.ofSeconds(2), Duration.ofSeconds(2), f.tokenRefresh(),
+                    new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+        } // closed: nothing listens there now
+        try (ApnsSender sender = sender(nowhere)) {
+            // a refused connection fails the push at once (tried again); pushy may also keep a push waiting while it
+            // reconnects and send it after we gave up: that one is unconfirmed and not ours to send again
+            DeviceOutcome o = sender.send(push(null, null), List.of(new Device(token(1), "en"))).outcomes().get(0);
+            assertThat(o.status()).isIn(Status.UNCONFIRMED, Status.RETRIES_EXHAUSTED);
+            if (o.status() == Status.RETRIES_EXHAUSTED) {
+                assertThat(o.reason()).startsWith("not sent");
+                assertThat(o.attempts()).isEqualTo(3);
+            } else {
+                assertThat(o.reason()).isEqualTo("no answer within the timeout");
+            }
+            assertThat(slept).hasSize(o.attempts() - 1);
+        }
+    }
+
+    @Test
     void one_provider_token_serves_many_pushes_on_a_connection() throws Exception {
         List<Device> devices = IntStream.range(0, 30).mapToObj(i -> new Device(token(i), "en")).toList();
         devices.forEach(d -> fake.register(d.token()));

@@ -254,6 +254,30 @@ class FcmSenderTest {
     }
 
     @Test
+    void a_message_that_could_not_leave_is_retried_and_reported_as_not_sent() throws Exception {
+        FcmSettings closed = fake.settings().withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+        try (FcmFake tokenOnly = new FcmFake(PROJECT)) {
+            // a token endpoint that works, an FCM endpoint where nothing listens
+            closed = new FcmSettings(java.net.URI.create("https://127.0.0.1:" + freePort()), PROJECT, tokenOnly.serviceAccountJson(),
+                    tokenOnly.settings().trustedServerCertificates(), 2, 10, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(5),
+                    closed.retry());
+            try (FcmSender sender = sender(closed)) {
+                DeviceOutcome o = sender.send(push(null, null), List.of(new Device(token(1), "en"))).outcomes().get(0);
+                assertThat(o.status()).isEqualTo(Status.RETRIES_EXHAUSTED);
+                assertThat(o.reason()).startsWith("not sent");
+                assertThat(o.attempts()).isEqualTo(3);
+            }
+        }
+        assertThat(slept).hasSize(2);
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
     void one_access_token_serves_until_shortly_before_it_expires() throws Exception {
         List<Device> devices = IntStream.range(0, 20).mapToObj(i -> new Device(token(i), "en")).toList();
         devices.forEach(d -> fake.register(d.token()));
