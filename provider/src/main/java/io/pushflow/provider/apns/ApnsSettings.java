@@ -40,7 +40,10 @@ public record ApnsSettings(
     public static final int PORT = 443;
     /** Within Apple's window: older than 20 minutes, younger than an hour. */
     public static final Duration DEFAULT_TOKEN_REFRESH = Duration.ofMinutes(50);
-    /** From the provider benchmark: see the README's "Push providers" (more connections beat more streams here). */
+    /**
+     * From {@code DeviceSenderBench} (provider/README.md): one or two connections send at a third of what four do, more
+     * streams on one connection do not make up for it; four connections of 250 streams (1,000 pushes in flight).
+     */
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int DEFAULT_STREAMS_PER_CONNECTION = 250;
 

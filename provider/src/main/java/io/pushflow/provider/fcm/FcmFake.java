@@ -104,6 +104,8 @@ public final class FcmFake implements AutoCloseable {
         }
     }
 
+    /** What Google's front ends allow a connection (HTTP/2 SETTINGS); a client's further streams wait for a free one. */
+    public static final int MAX_CONCURRENT_STREAMS = 100;
     /** Google names its own token endpoint as the assertion's audience, wherever the request is sent. */
     private static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
     private static final String FCM_ERROR = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
@@ -182,7 +184,7 @@ public final class FcmFake implements AutoCloseable {
                             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                                     ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer()
-                                                    .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(1_000)).build(),
+                                                    .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS)).build(),
                                             new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                                                 @Override
                                                 protected void initChannel(Channel stream) {

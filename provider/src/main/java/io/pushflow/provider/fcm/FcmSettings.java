@@ -15,7 +15,7 @@ import java.util.List;
  * @param endpoint                  {@link #PRODUCTION_ENDPOINT} or a fake's
  * @param trustedServerCertificates certificates to trust instead of the JVM's CAs (a fake's), or empty
  * @param connections               HTTP/2 connections (one HTTP client each, requests spread over them)
- * @param streamsPerConnection      requests in flight per connection
+ * @param streamsPerConnection      requests in flight per connection (beyond what the server allows they wait in the client)
  * @param connectTimeout            for opening a connection
  * @param answerTimeout             for one message's answer; a message without an answer is reported unconfirmed, not retried
  * @param tokenRefreshMargin        an access token is replaced this long before it expires
@@ -33,8 +33,11 @@ public record FcmSettings(
         RetryPolicy retry) {
 
     public static final URI PRODUCTION_ENDPOINT = URI.create("https://fcm.googleapis.com");
-    /** From the provider benchmark: see the README's "Push providers". */
-    public static final int DEFAULT_CONNECTIONS = 4;
+    /**
+     * From {@code DeviceSenderBench} (provider/README.md): more connections beat more streams; Google's front ends take
+     * about 100 streams a connection, so 8 connections of 100 (800 messages in flight).
+     */
+    public static final int DEFAULT_CONNECTIONS = 8;
     public static final int DEFAULT_STREAMS_PER_CONNECTION = 100;
 
     public FcmSettings {

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * HTTP/2 over TLS to one origin on Netty (already on the classpath for pushy), over a fixed number of connections,
  * each opened when first needed and again after it closed; requests go round the connections, each on a stream of
- * its own. The JDK's HTTP client did the same at several times the CPU per request (see the README). A request that
+ * its own. The JDK's HTTP client did the same at about three times the CPU per request (provider/README.md). A request that
  * never left (no connection, TLS failed, the write failed) fails with {@link NotSentException}; one that left and got
  * no answer fails with another exception.
  */
