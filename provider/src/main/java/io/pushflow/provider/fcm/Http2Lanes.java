@@ -16,6 +16,10 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -180,6 +184,20 @@ final class Http2Lanes implements AutoCloseable {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            try {
+                // REFUSED_STREAM, and a GOAWAY below this stream's id, say the server did not act on it (RFC 9113 8.7)
+                if (event instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+                    answer.completeExceptionally(new NotSentException("the server refused the stream", null));
+                } else if (event instanceof Http2GoAwayFrame goAway && status == 0) {
+                    answer.completeExceptionally(new NotSentException("the server is going away before this stream", null));
+                }
+            } finally {
+                ReferenceCountUtil.release(event);
+            }
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             answer.completeExceptionally(new IOException("the stream closed before its answer"));
         }
@@ -225,9 +243,18 @@ final class Http2Lanes implements AutoCloseable {
                                     ctx.close();
                                     return;
                                 }
+                                // ready once the server's SETTINGS came: before them its stream limit is unknown, and a
+                                // burst of streams over it is refused and costs the connection
                                 ctx.pipeline().addLast(Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true).build(),
-                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                                ready.complete(ctx.channel());
+                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new ChannelInboundHandlerAdapter() {
+                                            @Override
+                                            public void channelRead(ChannelHandlerContext c, Object msg) {
+                                                if (msg instanceof Http2SettingsFrame) {
+                                                    ready.complete(c.channel());
+                                                }
+                                                ReferenceCountUtil.release(msg);
+                                            }
+                                        });
                             }
 
                             @Override

@@ -129,6 +129,22 @@ class FcmSenderTest {
     }
 
     @Test
+    void streams_beyond_what_the_server_allows_wait_in_the_client() throws Exception {
+        fake.acceptAnyWellFormedToken(true);
+        fake.keepBodies(false);
+        List<Device> devices = IntStream.range(0, 3 * FcmFake.MAX_CONCURRENT_STREAMS * 2).mapToObj(i -> new Device(token(i), "en")).toList();
+        DeviceReport report;
+        try (FcmSender sender = sender(fake.settings().withConcurrency(1, 3 * FcmFake.MAX_CONCURRENT_STREAMS))) {
+            report = sender.send(push(null, null), devices);
+        }
+        assertThat(report.outcomes()).allSatisfy(o -> assertThat(o).extracting(DeviceOutcome::status, DeviceOutcome::attempts)
+                .containsExactly(Status.SENT, 1));
+        assertThat(fake.received()).hasSize(devices.size()).allSatisfy((t, n) -> assertThat(n).isEqualTo(1));
+        assertThat(fake.connectionsOpened()).isEqualTo(2); // the token endpoint's and one HTTP/2 connection
+        assertThat(fake.refusals()).isEmpty();
+    }
+
+    @Test
     void a_normal_message_without_an_image_says_so() throws Exception {
         fake.register(token(1));
         DevicePush plain = new DevicePush(Map.of(), Map.of("en", "Calm"), Map.of(), null, null, null, null, DevicePush.Urgency.NORMAL, null);
