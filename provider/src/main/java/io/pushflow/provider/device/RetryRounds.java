@@ -52,7 +52,12 @@ public final class RetryRounds {
             if (outcomes.containsKey(d.token())) {
                 continue;
             }
-            Answer refused = refuse.apply(d);
+            Answer refused;
+            try {
+                refused = refuse.apply(d);
+            } catch (RuntimeException e) { // a push that cannot be written for this device fails, the call goes on
+                refused = Answer.failed("cannot be written: " + e.getClass().getSimpleName());
+            }
             if (refused != null) {
                 outcomes.put(d.token(), outcome(d.token(), refused, 0));
             } else {
