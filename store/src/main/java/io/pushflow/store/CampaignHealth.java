@@ -2,6 +2,7 @@ package io.pushflow.store;
 
 import io.pushflow.core.guard.GuardrailCheck;
 import io.pushflow.core.stats.SampleRatioMismatch;
+import io.pushflow.core.stats.SentRatio;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,10 +14,7 @@ import java.util.TreeMap;
  * What the guardrails watch, read from ClickHouse, from outside the jobs:
  * <ul>
  *   <li>sample ratio mismatch on what was sent: per variant the users the delivery job actually sent against the
- *       counts the planner intended, wave by wave (each complete wave's sent users split in the proportions the
- *       planner gave the wave's variants, summed over the waves), for every split policy, bandits included. A wave
- *       counts once every user of it has an outcome: the planner releases a wave one variant after the other, so a
- *       wave half through the gate would look skewed by construction;</li>
+ *       counts the planner intended, wave by wave ({@link SentRatio}), for every split policy, bandits included;</li>
  *   <li>the same on what was delivered: per variant the devices the provider reports reached against the recipients
  *       of the same notifications, once the provider has finished them (a provider that drops one variant's pushes);</li>
  *   <li>the provider's failures, and dead tokens and unsubscribes, in the last window and before it.</li>
@@ -53,21 +51,19 @@ public final class CampaignHealth {
             outcomes.computeIfAbsent(num(r.get("wave")), w -> new HashMap<>())
                     .put((String) r.get("variant"), new long[]{num(r.get("sent")), num(r.get("decided"))});
         }
-        long[] observed = new long[variants.size()];
-        double[] expected = new double[variants.size()];
+        SentRatio sentRatio = new SentRatio(variants.size());
         for (var wave : assigned.entrySet()) {
             Map<String, long[]> done = outcomes.getOrDefault(wave.getKey(), Map.of());
-            long users = wave.getValue().values().stream().mapToLong(Long::longValue).sum();
-            long decided = done.values().stream().mapToLong(c -> c[1]).sum();
-            if (users == 0 || decided < users) {
-                continue; // not every user of the wave has an outcome yet
-            }
-            long sent = done.values().stream().mapToLong(c -> c[0]).sum();
+            long[] users = new long[variants.size()];
+            long[] decided = new long[variants.size()];
+            long[] sent = new long[variants.size()];
             for (int i = 0; i < variants.size(); i++) {
-                long[] c = done.get(variants.get(i));
-                observed[i] += c == null ? 0 : c[0];
-                expected[i] += (double) sent * wave.getValue().getOrDefault(variants.get(i), 0L) / users;
+                users[i] = wave.getValue().getOrDefault(variants.get(i), 0L);
+                long[] c = done.getOrDefault(variants.get(i), new long[2]);
+                sent[i] = c[0];
+                decided[i] = c[1];
             }
+            sentRatio.addWave(users, decided, sent);
         }
         long[] recipients = new long[variants.size()];
         long[] delivered = new long[variants.size()];
@@ -80,7 +76,7 @@ public final class CampaignHealth {
                 delivered[i] = num(r.get("delivered"));
             }
         }
-        return new Ratios(test(observed, expected, alarm), test(delivered, toDouble(recipients), alarm));
+        return new Ratios(sentRatio.test(alarm), test(delivered, toDouble(recipients), alarm));
     }
 
     /**
