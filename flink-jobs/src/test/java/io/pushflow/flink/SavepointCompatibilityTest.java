@@ -19,10 +19,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +47,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +85,7 @@ class SavepointCompatibilityTest {
     static final Map<String, Object> FILTER = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
             "values", List.of("kitesurfing", "surfing", "sailing", "fishing", "windsurfing", "skiing"))));
     static final Path SOURCES = Path.of("src", "test", "resources", "savepoints");
-    static final String FIXTURE = "campaign.json";
+    static final String FIXTURE = "campaign.json.gz";
 
     /** What the outside world held when the savepoints were taken. */
     record Fixture(String flinkVersion, Instant takenAt, long seed, int users, Instant usersAsOf, long campaignId,
@@ -94,7 +96,10 @@ class SavepointCompatibilityTest {
     void savepoints_of_an_earlier_version_taken_mid_campaign_restore_and_the_campaign_finishes_with_nobody_twice(
             @InjectClusterClient ClusterClient<?> client) throws Exception {
         Path resources = Path.of(getClass().getClassLoader().getResource("savepoints/" + FIXTURE).toURI()).getParent();
-        Fixture fixture = Json.MAPPER.readValue(resources.resolve(FIXTURE).toFile(), Fixture.class);
+        Fixture fixture;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(resources.resolve(FIXTURE)))) {
+            fixture = Json.MAPPER.readValue(in, Fixture.class);
+        }
         try (JobEnvironment je = new JobEnvironment(); OneSignalFake fake = new OneSignalFake(APP, KEY)) {
             fake.keepBodies(true);
             Set<Long> cohort = je.load(fixture.seed(), fixture.users(), fixture.usersAsOf()).stream()
@@ -107,13 +112,16 @@ class SavepointCompatibilityTest {
             List<JobID> jobs = new ArrayList<>();
             for (String job : JOBS) {
                 copy(resources.resolve(job), copies.resolve(job));
-                jobs.add(submit(client, copies.resolve(job).toUri().toString(), build(job, je, fake)));
+                jobs.add(UpgradeTest.submit(client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake)));
             }
             try {
                 long deadline = System.currentTimeMillis() + 120_000;
                 while (outcomes(je) < cohort.size() && System.currentTimeMillis() < deadline) {
+                    assertRunning(client, jobs);
                     Thread.sleep(200);
                 }
+                System.out.printf("savepoints of Flink %s taken %s: %d of %d outcomes before them, %d after the restore%n",
+                        fixture.flinkVersion(), fixture.takenAt(), before, cohort.size(), outcomes(je));
                 List<Map<String, Object>> rows = je.clickHouse.select("SELECT user_id, outcome FROM " + je.clickHouse.table("push_sends")
                         + " FINAL WHERE campaign_id = " + fixture.campaignId());
                 assertThat(rows.stream().map(r -> Long.parseLong(String.valueOf(r.get("user_id")))).collect(Collectors.toSet()))
@@ -128,14 +136,14 @@ class SavepointCompatibilityTest {
                 }
                 assertThat(keys).as("every subscription reached under one idempotency key, before and after the restore")
                         .allSatisfy((id, k) -> assertThat(k).as(id).hasSize(1));
-                for (JobID job : jobs) {
-                    assertThat(client.getJobStatus(job).get()).as("job %s", job).isEqualTo(JobStatus.RUNNING);
-                }
+                assertRunning(client, jobs);
                 assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("campaign_allocations")
                         + " WHERE campaign_id = " + fixture.campaignId())).as("waves after the restore").isPositive();
             } finally {
                 for (JobID job : jobs) {
-                    client.cancel(job).get();
+                    if (!client.getJobStatus(job).get().isGloballyTerminalState()) {
+                        client.cancel(job).get();
+                    }
                 }
             }
         }
@@ -150,7 +158,7 @@ class SavepointCompatibilityTest {
             long cohort = je.load(SEED, USERS, USERS_AS_OF).stream().filter(UserPredicate.of(FilterChain.parse(FILTER), USERS_AS_OF)).count();
             Map<String, JobID> jobs = new LinkedHashMap<>();
             for (String job : JOBS) {
-                jobs.put(job, submit(client, null, build(job, je, fake)));
+                jobs.put(job, UpgradeTest.submit(client, 2, null, build(job, je, fake)));
             }
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS,
                     Queues.DELIVERY_USER_CHANGES, Queues.PUSH_EVENTS, Queues.PUSH_NOTIFICATIONS, Queues.STATUS_COMMANDS);
@@ -191,7 +199,9 @@ class SavepointCompatibilityTest {
             for (Map.Entry<String, String> e : savepoints.entrySet()) {
                 copy(Path.of(URI.create(e.getValue())), SOURCES.resolve(e.getKey()));
             }
-            Files.writeString(SOURCES.resolve(FIXTURE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixture));
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(SOURCES.resolve(FIXTURE)))) {
+                Json.MAPPER.writeValue(out, fixture);
+            }
             System.out.printf("savepoints renewed: %d of %d members had an outcome, %d rows%n", before, cohort, rows.size());
         }
     }
@@ -212,15 +222,17 @@ class SavepointCompatibilityTest {
         };
     }
 
-    static JobID submit(ClusterClient<?> client, String savepoint, Consumer<StreamExecutionEnvironment> build) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        build.accept(env);
-        StreamGraph graph = env.getStreamGraph();
-        if (savepoint != null) {
-            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+    /** Fails with the job's own failure when one did not restore or failed since. */
+    static void assertRunning(ClusterClient<?> client, List<JobID> jobs) throws Exception {
+        for (JobID job : jobs) {
+            JobStatus status = client.getJobStatus(job).get();
+            if (status == JobStatus.FAILED) {
+                String cause = client.requestJobResult(job).get().getSerializedThrowable()
+                        .map(t -> t.getFullStringifiedStackTrace()).orElse("no cause");
+                throw new AssertionError("job " + job + " failed (a savepoint that no longer restores needs a migration, see the class comment):\n" + cause);
+            }
+            assertThat(status).as("job %s", job).isIn(JobStatus.CREATED, JobStatus.INITIALIZING, JobStatus.RUNNING);
         }
-        return client.submitJob(graph.getJobGraph()).get();
     }
 
     static String stop(ClusterClient<?> client, JobID job, Path dir) throws Exception {
