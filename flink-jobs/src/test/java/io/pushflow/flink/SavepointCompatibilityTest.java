@@ -107,12 +107,13 @@ class SavepointCompatibilityTest {
             insertRows(je, fixture.pushSends());
             long before = outcomes(je);
             assertThat(before).as("outcomes before the savepoints").isBetween(1L, cohort.size() - 1L);
-            // somewhere else than where they were written: the canonical format is relocatable
+            // somewhere else than where they were written (the canonical format is relocatable), into RocksDB, the jobs' default
+            // state backend (they were written from the heap: the canonical format is the same for both)
             Path copies = Files.createDirectories(Path.of("target", "savepoints", je.id)).toAbsolutePath();
             List<JobID> jobs = new ArrayList<>();
             for (String job : JOBS) {
                 copy(resources.resolve(job), copies.resolve(job));
-                jobs.add(UpgradeTest.submit(client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake)));
+                jobs.add(UpgradeTest.submit(client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake, "rocksdb")));
             }
             try {
                 long deadline = System.currentTimeMillis() + 120_000;
@@ -158,7 +159,7 @@ class SavepointCompatibilityTest {
             long cohort = je.load(SEED, USERS, USERS_AS_OF).stream().filter(UserPredicate.of(FilterChain.parse(FILTER), USERS_AS_OF)).count();
             Map<String, JobID> jobs = new LinkedHashMap<>();
             for (String job : JOBS) {
-                jobs.put(job, UpgradeTest.submit(client, 2, null, build(job, je, fake)));
+                jobs.put(job, UpgradeTest.submit(client, 2, null, build(job, je, fake, "hashmap")));
             }
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS,
                     Queues.DELIVERY_USER_CHANGES, Queues.PUSH_EVENTS, Queues.PUSH_NOTIFICATIONS, Queues.STATUS_COMMANDS);
@@ -206,10 +207,11 @@ class SavepointCompatibilityTest {
         }
     }
 
-    /** The job as it runs, against this test's queues, database and provider fake; short pauses for a test. */
-    static Consumer<StreamExecutionEnvironment> build(String job, JobEnvironment je, OneSignalFake fake) throws IOException {
+    /** The job as it runs, against this test's queues, database and provider fake, its state in {@code stateBackend}; short pauses for a test. */
+    static Consumer<StreamExecutionEnvironment> build(String job, JobEnvironment je, OneSignalFake fake, String stateBackend) throws IOException {
         var provider = new ProviderFactory.OneSignal(fake.baseUrl().toString(), APP, KEY, Duration.ofSeconds(5), 8);
-        Checkpoints checkpoints = je.checkpoints(Duration.ofMillis(300));
+        Checkpoints test = je.checkpoints(Duration.ofMillis(300));
+        Checkpoints checkpoints = new Checkpoints(test.interval(), test.directory(), stateBackend);
         return switch (job) {
             case "dispatch" -> env -> DispatchJob.build(env, new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(500),
                     100_000, 50, checkpoints, 1_000), new ClickHouseAudience(je.chConfig));
