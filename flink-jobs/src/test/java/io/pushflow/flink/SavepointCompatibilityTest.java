@@ -146,6 +146,13 @@ class SavepointCompatibilityTest {
                         client.cancel(job).get();
                     }
                 }
+                // the cancel is only requested: the database and queues go when the jobs no longer write to them
+                long deadline = System.currentTimeMillis() + 60_000;
+                for (JobID job : jobs) {
+                    while (!client.getJobStatus(job).get().isGloballyTerminalState() && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100);
+                    }
+                }
             }
         }
     }
