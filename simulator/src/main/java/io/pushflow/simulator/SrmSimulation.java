@@ -26,15 +26,15 @@ import java.util.stream.IntStream;
  * How often the SRM guardrail fires, offline and seeded: many campaigns of {@code users} users released in waves of
  * {@code wave}, each wave split by the policy the dispatch job uses (Thompson sampling fed the clicks of the waves
  * before, or a fixed even split) and by {@link WaveAssignment#counts}, every user then skipped, failed or sent at
- * random — alike for every variant in a healthy campaign, more failures for variant B in a broken one. After every
+ * random — alike for every variant in a healthy campaign, more failures for one variant in a broken one. After every
  * wave the guardrail's own test ({@link SentRatio}, the code the admin service runs) looks at the cumulative counts;
  * a campaign alarms when any look has p below the threshold with the minimum sample. Prints the false-alarm rate of
  * healthy campaigns (with a 95% interval) and the detection rate of broken ones, and writes them as JSON.
  */
 public final class SrmSimulation {
 
-    /** One kind of campaign: its policy, and how much more often variant B's pushes fail than the others'. */
-    record Kind(String name, boolean bandit, double extraFailureB) {
+    /** One kind of campaign: its policy, and how much more often one variant's pushes fail than the others'. */
+    record Kind(String name, boolean bandit, int failing, double extraFailure) {
     }
 
     record Outcome(boolean alarmed, long sentAtAlarm, int looks) {
@@ -67,8 +67,10 @@ public final class SrmSimulation {
         double alpha = Double.parseDouble(a.get("--alpha"));
         long minSample = Long.parseLong(a.get("--min-sample"));
         long seed = Long.parseLong(a.get("--seed"));
-        List<Kind> kinds = List.of(new Kind("healthy bandit", true, 0), new Kind("healthy even split", false, 0),
-                new Kind("bandit, B fails 2 points more", true, 0.02), new Kind("bandit, B fails 5 points more", true, 0.05));
+        List<Kind> kinds = List.of(new Kind("healthy bandit", true, 0, 0), new Kind("healthy even split", false, 0, 0),
+                new Kind("even split, B fails 2 points more", false, 1, 0.02), new Kind("even split, B fails 5 points more", false, 1, 0.05),
+                new Kind("bandit, best (C) fails 5 points more", true, 2, 0.05), new Kind("bandit, B fails 5 points more", true, 1, 0.05),
+                new Kind("bandit, B fails 20 points more", true, 1, 0.20));
         System.out.printf(Locale.ROOT, "SRM guardrail over %,d seeded campaigns per kind: %,d users in waves of %,d (%d looks each), "
                 + "3 variants, %.0f%% skipped and %.0f%% failed alike, p < %s with at least %,d users sent%n",
                 runs, users, wave, (users + wave - 1) / wave, SKIP * 100, FAIL * 100, alpha, minSample);
@@ -81,12 +83,13 @@ public final class SrmSimulation {
             RateInterval rate = RateInterval.of(alarms, runs, 0.95);
             long[] at = outcomes.stream().filter(Outcome::alarmed).mapToLong(Outcome::sentAtAlarm).sorted().toArray();
             Long median = at.length == 0 ? null : at[at.length / 2];
-            System.out.printf(Locale.ROOT, "  %-32s alarmed in %4d of %d campaigns: %6.2f%% (95%%: %.2f%%-%.2f%%)%s%n", kind.name(), alarms, runs,
+            System.out.printf(Locale.ROOT, "  %-36s alarmed in %4d of %d campaigns: %6.2f%% (95%% credible: %.2f%%-%.2f%%)%s%n", kind.name(), alarms, runs,
                     rate.rate() * 100, rate.low() * 100, rate.high() * 100, median == null ? "" : String.format(Locale.ROOT,
                             ", median %,d users sent at the alarm", median));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("kind", kind.name());
-            row.put("extraFailureB", kind.extraFailureB());
+            row.put("failingVariant", kind.extraFailure() == 0 ? null : String.valueOf((char) ('A' + kind.failing())));
+            row.put("extraFailure", kind.extraFailure());
             row.put("campaigns", runs);
             row.put("alarmed", alarms);
             row.put("rate", rate.rate());
@@ -130,7 +133,7 @@ public final class SrmSimulation {
             long[] sent = new long[k];
             for (int v = 0; v < k; v++) {
                 assigned[v] = counts[v];
-                double fail = FAIL + (v == 1 ? kind.extraFailureB() : 0);
+                double fail = FAIL + (v == kind.failing() ? kind.extraFailure() : 0);
                 int reached = binomial(rng, counts[v], 1 - SKIP);
                 sent[v] = binomial(rng, reached, 1 - fail);
                 trials[v] += sent[v];

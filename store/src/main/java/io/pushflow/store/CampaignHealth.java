@@ -76,7 +76,7 @@ public final class CampaignHealth {
                 delivered[i] = num(r.get("delivered"));
             }
         }
-        return new Ratios(sentRatio.test(alarm), test(delivered, toDouble(recipients), alarm));
+        return new Ratios(sentRatio.test(alarm), deliveredRatio(recipients, delivered, alarm));
     }
 
     /**
@@ -96,20 +96,29 @@ public final class CampaignHealth {
                 num(r.get("ed")), num(r.get("ei")));
     }
 
-    private static SampleRatioMismatch test(long[] observed, double[] expected, double alarm) {
+    /** Devices reached against the recipients of the same notifications: alike for every variant, at the common rate. */
+    private static SampleRatioMismatch deliveredRatio(long[] recipients, long[] delivered, double alarm) {
         long total = 0;
-        for (long o : observed) {
-            total += o;
+        long reached = 0;
+        for (int i = 0; i < recipients.length; i++) {
+            total += recipients[i];
+            reached += Math.min(delivered[i], recipients[i]);
         }
-        return total == 0 ? null : SampleRatioMismatch.test(observed, expected, alarm);
-    }
-
-    private static double[] toDouble(long[] counts) {
-        double[] out = new double[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = counts[i];
+        if (total == 0) {
+            return null;
         }
-        return out;
+        double rate = (double) reached / total;
+        long[] not = new long[recipients.length];
+        long[] through = new long[recipients.length];
+        double[] expectedThrough = new double[recipients.length];
+        double[] expectedNot = new double[recipients.length];
+        for (int i = 0; i < recipients.length; i++) {
+            through[i] = Math.min(delivered[i], recipients[i]);
+            not[i] = recipients[i] - through[i];
+            expectedThrough[i] = recipients[i] * rate;
+            expectedNot[i] = recipients[i] * (1 - rate);
+        }
+        return SampleRatioMismatch.homogeneity(through, expectedThrough, not, expectedNot, alarm, total);
     }
 
     /** ClickHouse writes 64-bit integers in JSON as strings. */
