@@ -71,6 +71,37 @@ class CampaignApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_cohort_saved_before_the_sql_limit_is_refused_by_campaign_validation_and_launch() throws Exception {
+        long big = marketer().post("/api/v1/cohorts", cohort("saved before the sql limit")).id();
+        Map<String, Object> draft = bandit("oversized cohort");
+        long id = marketer().post("/api/v1/campaigns", draft).id();
+        draft.put("cohortId", big);
+        List<String> values = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
+        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE cohorts SET filter_json = ? WHERE id = ?")) {
+            update.setString(1, io.pushflow.core.json.Json.write(Map.of("all", List.of(apps, apps, apps))));
+            update.setLong(2, big);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        Api.Reply created = marketer().post("/api/v1/campaigns", draft);
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.errorFields()).containsOnly("cohortId");
+        assertThat(created.json().get("message").toString()).startsWith("cohortId: cohort " + big + " filter.all[");
+
+        assertThat(marketer().put("/api/v1/campaigns/" + id, draft).status()).isEqualTo(400);
+        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE campaigns SET cohort_id = ? WHERE id = ?")) {
+            update.setLong(1, big);
+            update.setLong(2, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        Api.Reply launched = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(launched.status()).isEqualTo(400);
+        assertThat(launched.body()).contains("compiles to");
+        assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "DRAFT");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void a_draft_gets_defaults_filled_in_and_variant_keys() {
         Api.Reply created = marketer().post("/api/v1/campaigns", bandit("defaults"));

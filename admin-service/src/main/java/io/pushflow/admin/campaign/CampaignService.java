@@ -9,6 +9,7 @@ import io.pushflow.admin.audit.AuditEntry;
 import io.pushflow.admin.audit.AuditLog;
 import io.pushflow.admin.cohort.Cohort;
 import io.pushflow.admin.cohort.CohortRepository;
+import io.pushflow.admin.cohort.CohortService;
 import io.pushflow.admin.outbox.CommandOutbox;
 import io.pushflow.admin.push.Push;
 import io.pushflow.admin.push.PushRepository;
@@ -138,7 +139,12 @@ public class CampaignService {
             if (!end.isAfter(now)) {
                 throw ApiException.conflict("the send window of campaign " + id + " ended at " + end + "; change startAt or duration first");
             }
-            cohorts.findById(current.cohortId()).orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            Cohort cohort = cohorts.findById(current.cohortId())
+                    .orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            List<FieldError> oversized = CohortService.oversized(cohort, "cohortId");
+            if (!oversized.isEmpty()) {
+                throw ApiException.invalid(oversized);
+            }
             launchedAt = now;
         }
         Instant endedAt = next.isFinal() ? now : current.endedAt();
@@ -254,9 +260,8 @@ public class CampaignService {
 
     private Settings settings(CampaignRequest r) {
         List<FieldError> errors = new ArrayList<>();
-        if (!cohorts.existsById(r.cohortId())) {
-            errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId()));
-        }
+        cohorts.findById(r.cohortId()).ifPresentOrElse(cohort -> errors.addAll(CohortService.oversized(cohort, "cohortId")),
+                () -> errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId())));
         var seen = new HashSet<Long>();
         for (int i = 0; i < r.variants().size(); i++) {
             long pushId = r.variants().get(i).pushId();
