@@ -83,6 +83,18 @@ class AuthAndDocsTest extends ApiTestBase {
     }
 
     @Test
+    void each_operation_takes_a_body_that_fits_it() {
+        String padded = "{" + " ".repeat(70 * 1024) + "}";
+        Api.Reply campaign = as("marketer").post("/api/v1/campaigns", padded);
+        assertThat(campaign.status()).isEqualTo(413);
+        assertThat(campaign.json().get("message").toString()).contains("at most 65536");
+        assertThat(as("admin").post("/api/v1/app-keys", "{" + " ".repeat(5 * 1024) + "}").status()).isEqualTo(413);
+        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(600 * 1024) + "}").status()).isEqualTo(413);
+        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(70 * 1024) + "}").status()).isEqualTo(400);
+        assertThat(as("marketer").post("/api/v1/cohorts/preview", "{" + " ".repeat(1100 * 1024) + "}").status()).isEqualTo(413);
+    }
+
+    @Test
     void health_details_are_for_users_only() {
         Api.Reply anonymous = as(null).get("/health");
         assertThat(anonymous.status()).isEqualTo(200);
