@@ -141,9 +141,12 @@ public class CampaignService {
             }
             Cohort cohort = cohorts.findById(current.cohortId())
                     .orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
-            List<FieldError> oversized = CohortService.oversized(cohort, "cohortId");
-            if (!oversized.isEmpty()) {
-                throw ApiException.invalid(oversized);
+            List<FieldError> stale = new ArrayList<>(CohortService.oversized(cohort, "cohortId"));
+            for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(id)) {
+                pushes.findById(v.pushId()).flatMap(push -> PushService.unsafeDeepLink(push, "variants." + v.variantKey())).ifPresent(stale::add);
+            }
+            if (!stale.isEmpty()) {
+                throw ApiException.invalid(stale);
             }
             launchedAt = now;
         }
@@ -267,8 +270,10 @@ public class CampaignService {
             long pushId = r.variants().get(i).pushId();
             if (!seen.add(pushId)) {
                 errors.add(new FieldError("variants[" + i + "].pushId", "push " + pushId + " is already variant " + (char) ('A' + indexOf(r, pushId))));
-            } else if (!pushes.existsById(pushId)) {
-                errors.add(new FieldError("variants[" + i + "].pushId", "no push with id " + pushId));
+            } else {
+                String field = "variants[" + i + "].pushId";
+                pushes.findById(pushId).ifPresentOrElse(push -> PushService.unsafeDeepLink(push, field).ifPresent(errors::add),
+                        () -> errors.add(new FieldError(field, "no push with id " + pushId)));
             }
         }
         Duration window = duration(errors, "duration", r.duration(), MIN_WINDOW, MAX_WINDOW);

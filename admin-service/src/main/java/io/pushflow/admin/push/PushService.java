@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -165,6 +166,13 @@ public class PushService {
     private static boolean validUri(String text) {
         URI uri = uri(text);
         return uri != null && "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null;
+    }
+
+    /** A stored push whose deep link the current rules refuse (saved before them), as an error of {@code field}. */
+    public static Optional<FieldError> unsafeDeepLink(Push push, String field) {
+        return push.deepLink() == null || validDeepLink(push.deepLink()) ? Optional.empty()
+                : Optional.of(new FieldError(field, "push " + push.id() + " has a deep link that is neither an http(s) URL nor an "
+                        + "app link; change the push first"));
     }
 
     /** An http(s) URL with a host, or an app's own scheme: never one a browser or the OS runs or reads on its own. */
