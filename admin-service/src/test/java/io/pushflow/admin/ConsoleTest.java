@@ -84,6 +84,26 @@ class ConsoleTest extends ApiTestBase {
     }
 
     @Test
+    void the_console_loads_only_its_own_code_cannot_be_framed_and_its_pages_break_no_rule_of_its_policy() {
+        Api.Reply page = as(null).get("/console/");
+        assertThat(page.headers().get("content-security-policy")).contains("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'");
+        assertThat(page.headers()).containsEntry("x-frame-options", "DENY").containsEntry("x-content-type-options", "nosniff");
+        assertThat(as(null).get("/console/js/app.js").headers()).containsEntry("x-content-type-options", "nosniff");
+
+        browser.signIn(url, "marketer", "marketer-pw");
+        var js = (org.openqa.selenium.JavascriptExecutor) browser.driver;
+        js.executeScript("window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective))");
+        for (String hash : List.of("#/cohorts/new", "#/creatives/new", "#/campaigns/new", "#/campaigns")) {
+            js.executeScript("location.hash = arguments[0]", hash);
+            browser.await(WAIT, d -> d.findElements(By.cssSelector("#view h1")).isEmpty() ? null : true);
+        }
+        Object width = js.executeScript("return import('/console/js/shared.js').then(m => {"
+                + " const bar = m.progressBar(0.5, 'test'); document.body.append(bar); return bar.firstChild.style.width; })");
+        assertThat(width).isEqualTo("50%");
+        assertThat((List<?>) js.executeScript("return window.violations")).isEmpty();
+    }
+
+    @Test
     void a_wrong_password_keeps_the_sign_in_form_and_says_so() {
         assertThat(browser.signInRefused(url, "marketer", "not-the-password")).contains("wrong");
         assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();

@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.audit.AuditEntry;
 import io.pushflow.admin.security.Roles;
@@ -83,6 +84,7 @@ class CampaignController {
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Create a draft campaign")
     @ApiResponses.Write
+    @BodyLimit(64 * 1024)
     CampaignView create(@Body @Valid CampaignRequest request) {
         return service.create(request);
     }
@@ -92,6 +94,7 @@ class CampaignController {
     @Operation(summary = "Replace a campaign", description = "A draft changes freely; a launched campaign only its name, duration, "
             + "sendRateLimit, pace, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
     @ApiResponses.WriteOne
+    @BodyLimit(64 * 1024)
     CampaignView update(long id, @Body @Valid CampaignRequest request) {
         return service.update(id, request);
     }

@@ -9,6 +9,7 @@ import io.pushflow.admin.audit.AuditEntry;
 import io.pushflow.admin.audit.AuditLog;
 import io.pushflow.admin.cohort.Cohort;
 import io.pushflow.admin.cohort.CohortRepository;
+import io.pushflow.admin.cohort.CohortService;
 import io.pushflow.admin.outbox.CommandOutbox;
 import io.pushflow.admin.push.Push;
 import io.pushflow.admin.push.PushRepository;
@@ -139,7 +140,15 @@ public class CampaignService {
             if (!end.isAfter(now)) {
                 throw ApiException.conflict("the send window of campaign " + id + " ended at " + end + "; change startAt or duration first");
             }
-            cohorts.findById(current.cohortId()).orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            Cohort cohort = cohorts.findById(current.cohortId())
+                    .orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            List<FieldError> stale = new ArrayList<>(CohortService.oversized(cohort, "cohortId"));
+            for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(id)) {
+                pushes.findById(v.pushId()).flatMap(push -> PushService.unsafeDeepLink(push, "variants." + v.variantKey())).ifPresent(stale::add);
+            }
+            if (!stale.isEmpty()) {
+                throw ApiException.invalid(stale);
+            }
             launchedAt = now;
         }
         Instant endedAt = next.isFinal() ? now : current.endedAt();
@@ -338,16 +347,17 @@ public class CampaignService {
 
     private Settings settings(CampaignRequest r) {
         List<FieldError> errors = new ArrayList<>();
-        if (!cohorts.existsById(r.cohortId())) {
-            errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId()));
-        }
+        cohorts.findById(r.cohortId()).ifPresentOrElse(cohort -> errors.addAll(CohortService.oversized(cohort, "cohortId")),
+                () -> errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId())));
         var seen = new HashSet<Long>();
         for (int i = 0; i < r.variants().size(); i++) {
             long pushId = r.variants().get(i).pushId();
             if (!seen.add(pushId)) {
                 errors.add(new FieldError("variants[" + i + "].pushId", "push " + pushId + " is already variant " + (char) ('A' + indexOf(r, pushId))));
-            } else if (!pushes.existsById(pushId)) {
-                errors.add(new FieldError("variants[" + i + "].pushId", "no push with id " + pushId));
+            } else {
+                String field = "variants[" + i + "].pushId";
+                pushes.findById(pushId).ifPresentOrElse(push -> PushService.unsafeDeepLink(push, field).ifPresent(errors::add),
+                        () -> errors.add(new FieldError(field, "no push with id " + pushId)));
             }
         }
         Duration window = duration(errors, "duration", r.duration(), MIN_WINDOW, MAX_WINDOW);

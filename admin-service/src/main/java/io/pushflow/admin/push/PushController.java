@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
 import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
@@ -51,6 +52,7 @@ class PushController {
     @Operation(summary = "Create a push", description = "Texts per locale with a default locale; titles up to " + PushService.MAX_TITLE
             + " and bodies up to " + PushService.MAX_BODY + " characters, data up to " + PushService.MAX_DATA_BYTES + " bytes of JSON.")
     @ApiResponses.Write
+    @BodyLimit(512 * 1024)
     PushView create(@Body @Valid PushRequest request) {
         return service.create(request);
     }
@@ -59,6 +61,7 @@ class PushController {
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Replace a push")
     @ApiResponses.WriteOne
+    @BodyLimit(512 * 1024)
     PushView update(long id, @Body @Valid PushRequest request) {
         return service.update(id, request);
     }
