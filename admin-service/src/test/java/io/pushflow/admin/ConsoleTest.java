@@ -206,7 +206,10 @@ class ConsoleTest extends ApiTestBase {
         assertThat((List<Object>) campaign.get("variants")).hasSize(2);
         assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT").containsEntry("metric", "CLICKS")
                 .containsEntry("rewardSource", "PROVIDER");
-        assertThat(browser.visible("p.muted").getText()).contains("BANDIT split on clicks", "counted from the provider's click counts");
+        // the page shows "Loading…" in the same kind of paragraph until its data is in
+        String split = browser.await(WAIT, d -> d.findElements(By.cssSelector("p.muted")).stream().map(WebElement::getText)
+                .filter(t -> t.contains("split on")).findFirst().orElse(null));
+        assertThat(split).contains("BANDIT split on clicks", "counted from the provider's click counts");
         assertThat((Map<String, Object>) campaign.get("frequencyCap")).containsEntry("count", 2).containsEntry("period", "PT24H");
         assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
         assertThat(browser.visible("#action-launch").getText()).isEqualTo("Launch");

@@ -85,7 +85,7 @@ class GuardrailApiTest extends ApiTestBase {
     void thresholds_default_are_checked_and_change_while_the_campaign_runs() throws Exception {
         Api.Reply created = marketer().post("/api/v1/campaigns", campaign("guarded defaults", Map.of("maxFailureRate", 0.1, "window", "PT2M")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat((Map<String, Object>) created.json().get("guardrails")).isEqualTo(Map.of("enabled", true, "srmAlpha", 0.001,
+        assertThat((Map<String, Object>) created.json().get("guardrails")).isEqualTo(Map.of("enabled", true, "srmAlpha", 1.0E-4,
                 "srmMinSample", 1000, "maxFailureRate", 0.1, "minAttempts", 200, "window", "PT2M", "invalidJump", 3.0, "minDecided", 200));
 
         assertThat(marketer().post("/api/v1/campaigns", campaign("bad alpha", Map.of("srmAlpha", 0.7))).errorFields())

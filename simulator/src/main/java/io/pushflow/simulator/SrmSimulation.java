@@ -5,6 +5,8 @@ import io.pushflow.core.bandit.Policy;
 import io.pushflow.core.bandit.Shares;
 import io.pushflow.core.bandit.ThompsonSampling;
 import io.pushflow.core.bandit.WaveAssignment;
+import io.pushflow.core.guard.GuardrailCheck;
+import io.pushflow.core.guard.Guardrails;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
@@ -48,11 +50,12 @@ public final class SrmSimulation {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new LinkedHashMap<>(Map.of("--runs", "1000", "--users", "100000", "--wave", "1000", "--alpha", "0.001",
-                "--min-sample", "1000", "--seed", "1", "--out", "bench-results/srm.json"));
+        Map<String, String> a = new LinkedHashMap<>(Map.of("--runs", "1000", "--users", "100000", "--wave", "1000",
+                "--alpha", GuardrailCheck.plain(Guardrails.DEFAULTS.srmAlpha()), "--min-sample", Long.toString(Guardrails.DEFAULTS.srmMinSample()),
+                "--seed", "1", "--out", "bench-results/srm.json"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || !a.containsKey(args[i]) || i + 1 >= args.length) {
-                System.out.println("usage: SrmSimulation [--runs 1000] [--users 100000] [--wave 1000] [--alpha 0.001] [--min-sample 1000] "
+                System.out.println("usage: SrmSimulation [--runs 1000] [--users 100000] [--wave 1000] [--alpha 0.0001] [--min-sample 1000] "
                         + "[--seed 1] [--out bench-results/srm.json]");
                 if (!args[i].equals("--help")) {
                     throw new IllegalArgumentException("unknown or incomplete option: " + args[i]);

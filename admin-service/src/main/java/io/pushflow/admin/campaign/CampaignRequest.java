@@ -82,7 +82,8 @@ public record CampaignRequest(
             + "own share before it (and 5 points above it; once minDecided users were decided in each)")
     public record Guardrails(
             @Nullable @Schema(description = "false: no guardrail halts this campaign (default true)", example = "true") Boolean enabled,
-            @Nullable @Schema(description = "p-value below which a sample ratio mismatch halts (default 0.001)", example = "0.001") Double srmAlpha,
+            @Nullable @Schema(description = "p-value below which a sample ratio mismatch halts (default 0.0001; the statistics warn from 0.001)",
+                    example = "0.0001") Double srmAlpha,
             @Nullable @Schema(description = "users sent before the SRM test may halt (default 1000)", example = "1000") Long srmMinSample,
             @Nullable @Schema(description = "failed / attempted in the window above which the campaign halts (default 0.2)", example = "0.2")
             Double maxFailureRate,

@@ -87,7 +87,7 @@ public class GuardrailWatch {
                 && ratios.delivered().pValue() < g.srmAlpha()) {
             reason = Optional.of(String.format(java.util.Locale.ROOT, "sample ratio mismatch on delivery: the provider reached the variants' "
                     + "recipients unequally (chi-squared %.1f, p = %.2g below %s, %d devices)", ratios.delivered().chiSquared(),
-                    ratios.delivered().pValue(), g.srmAlpha(), ratios.delivered().sample()));
+                    ratios.delivered().pValue(), GuardrailCheck.plain(g.srmAlpha()), ratios.delivered().sample()));
         }
         if (reason.isEmpty()) {
             return reason;

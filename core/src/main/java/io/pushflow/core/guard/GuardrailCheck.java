@@ -28,7 +28,7 @@ public final class GuardrailCheck {
         SampleRatioMismatch srm = n.sentRatio();
         if (srm != null && srm.sample() >= g.srmMinSample() && srm.pValue() < g.srmAlpha()) {
             return Optional.of(String.format(Locale.ROOT, "sample ratio mismatch: the users sent per variant are not the planned shares "
-                    + "(chi-squared %.1f, p = %.2g below %s, %d users)", srm.chiSquared(), srm.pValue(), g.srmAlpha(), srm.sample()));
+                    + "(chi-squared %.1f, p = %.2g below %s, %d users)", srm.chiSquared(), srm.pValue(), plain(g.srmAlpha()), srm.sample()));
         }
         long attempts = n.recentSent() + n.recentFailed();
         if (attempts >= g.minAttempts()) {
@@ -47,6 +47,11 @@ public final class GuardrailCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** 0.0001, not 1.0E-4. */
+    public static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static String minutes(Guardrails g) {

@@ -17,7 +17,7 @@ import java.time.Duration;
 public record Guardrails(boolean enabled, double srmAlpha, long srmMinSample, double maxFailureRate, long minAttempts, Duration window,
                          double invalidJump, long minDecided) {
 
-    public static final Guardrails DEFAULTS = new Guardrails(true, 0.001, 1_000, 0.2, 200, Duration.ofMinutes(5), 3.0, 200);
+    public static final Guardrails DEFAULTS = new Guardrails(true, 0.0001, 1_000, 0.2, 200, Duration.ofMinutes(5), 3.0, 200);
     /** A jump must also add this much to the share, so a campaign with almost no dead tokens is not halted by a handful. */
     public static final double MIN_JUMP = 0.05;
 
