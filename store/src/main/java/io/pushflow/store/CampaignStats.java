@@ -7,7 +7,7 @@ import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.stats.ProbabilityOfBest;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
-import org.jspecify.annotations.Nullable;
+import jakarta.annotation.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
