@@ -41,6 +41,13 @@ class ConsoleTest extends ApiTestBase {
     private Browser browser;
     private String url;
 
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = new java.util.HashMap<>(super.getProperties());
+        p.put("pushflow.guardrails.interval", "1s");
+        return p;
+    }
+
     @BeforeAll
     void usersAndBrowser() throws Exception {
         try (ClickHouse clickHouse = env.clickHouse()) {
@@ -205,6 +212,44 @@ class ConsoleTest extends ApiTestBase {
         browser.visible("#match-count");
         assertThat(browser.driver.findElements(By.id("save-cohort"))).isEmpty();
         assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void a_campaign_a_guardrail_halted_says_why_warns_of_the_mismatch_and_offers_resume_and_stop() throws Exception {
+        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters, guarded")).id();
+        long a = as("marketer").post("/api/v1/pushes", push("Guarded A")).id();
+        long b = as("marketer").post("/api/v1/pushes", push("Guarded B")).id();
+        long id = as("marketer").post("/api/v1/campaigns", Map.of("name", "Guarded", "app", "windy-ios", "cohortId", cohort,
+                "variants", List.of(Map.of("pushId", a), Map.of("pushId", b)), "split", Map.of("type", "BANDIT"), "duration", "PT1H",
+                "guardrails", Map.of("maxFailureRate", 1.0))).id();
+        assertThat(as("marketer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+        // one wave of 1,000 users each; 70% of B's pushes failed, so B was sent far less than its half
+        String at = ClickHouse.dateTime(Instant.now());
+        StringBuilder sends = new StringBuilder();
+        for (int u = 0; u < 2_000; u++) {
+            boolean toB = u >= 1_000;
+            sends.append("{\"campaign_id\":").append(id).append(",\"user_id\":").append(u).append(",\"variant\":\"").append(toB ? "B" : "A")
+                    .append("\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\"").append(toB && u % 10 < 7 ? "failed" : "sent")
+                    .append("\",\"reason\":\"\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"").append(at).append("\",\"rank\":1}\n");
+        }
+        try (ClickHouse ch = env.clickHouse()) {
+            ch.insertJsonEachRow(ch.table("campaign_allocations"), ("{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\""
+                    + at + "\"}\n{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("push_sends"), sends.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/campaigns/" + id);
+        browser.await(WAIT, d -> "HALTED".equals(d.findElement(By.cssSelector("#campaign-status .badge")).getAttribute("data-status")) ? true : null);
+        assertThat(browser.visible("#status-banner").getText()).contains("halted by a guardrail", "sample ratio mismatch", "until you resume or stop");
+        String warning = browser.await(WAIT, d -> {
+            String text = d.findElement(By.id("srm")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(warning).contains("Sample ratio mismatch", "users sent per variant", "p = ");
+        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).extracting(WebElement::getText).containsExactly("Resume", "Stop");
+        browser.screenshot("campaign-halted");
     }
 
     @Test
