@@ -51,6 +51,15 @@ class CampaignApiTest extends ApiTestBase {
         commands.close();
     }
 
+    @Test
+    void every_list_has_its_items_on_an_empty_page_too() {
+        for (String list : List.of("/api/v1/campaigns", "/api/v1/cohorts", "/api/v1/pushes")) {
+            Map<String, Object> page = as("viewer").get(list + "?page=1000").json();
+            assertThat(page).as(list).containsEntry("items", List.of()).containsEntry("page", 1000);
+        }
+        assertThat(as("viewer").get("/api/v1/campaigns?status=STOPPED").json()).containsEntry("items", List.of());
+    }
+
     private Api marketer() {
         return as("marketer");
     }

@@ -57,6 +57,10 @@ class StatsApiTest extends ApiTestBase {
             c.put("duration", "PT2H");
             long id = marketer.post("/api/v1/campaigns", c).id();
             assertThat(marketer.post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+            // nothing counted yet: no time of data, no rate, no ETA, no shares (the document must allow each null)
+            Api.Reply empty = as("viewer").get("/api/v1/campaigns/" + id + "/stats");
+            assertThat(empty.status()).as(empty.body()).isEqualTo(200);
+            assertThat(empty.json()).containsEntry("outcomes", 0).doesNotContainKeys("dataAsOf", "etaSeconds", "sampleRatio");
 
             insert(ch, "campaign_allocations", List.of(
                     "{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":6,\"at\":\"" + at(now) + "\"}",

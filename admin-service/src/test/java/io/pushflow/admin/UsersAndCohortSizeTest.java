@@ -63,12 +63,7 @@ class UsersAndCohortSizeTest extends ApiTestBase {
         if (user != null) {
             request.basicAuth(user, user + "-pw");
         }
-        try {
-            var r = client.toBlocking().exchange(request, String.class);
-            return new Api.Reply(r.code(), r.body(), Map.of());
-        } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
-            return new Api.Reply(e.code(), e.getResponse().getBody(String.class).orElse(""), Map.of());
-        }
+        return Api.exchange(client, request);
     }
 
     private long expected(Map<String, Object> filter, Instant asOf) {
@@ -132,6 +127,13 @@ class UsersAndCohortSizeTest extends ApiTestBase {
         String csv = "user_id,app,platform,push_token,country,locale,timezone,app_version,last_active_at,installed_at\n"
                 + "900003,test-import,ios,tok,PT,pt,Europe/Lisbon,57.1,2026-11-01T00:00:00Z,2025-01-01T00:00:00Z\n";
         assertThat(importAs("admin", csv, MediaType.of("text/csv")).json()).containsEntry("accepted", 1).containsEntry("rejected", 0);
+        String withBadRows = csv
+                + "900004,test-import,ios,tok,PT,pt,Europe/Lisbon,57.1,2026-11-01T00:00:00Z,2025-01-01T00:00:00Z,extra\n"
+                + "\"900005,test-import,ios,tok,PT,pt,Europe/Lisbon,57.1,2026-11-01T00:00:00Z,2025-01-01T00:00:00Z\n"
+                + "900006,test-import,ios,tok,PT,pt,Europe/Lisbon,57.1,2026-11-01T00:00:00Z,2025-01-01T00:00:00Z\n";
+        Api.Reply rows = importAs("admin", withBadRows, MediaType.of("text/csv"));
+        assertThat(rows.json()).containsEntry("accepted", 2).containsEntry("rejected", 2);
+        assertThat(rows.body()).contains("{\"line\":3,\"reason\":\"11 fields where the header has 10\"}", "{\"line\":4,\"reason\":\"not a CSV row");
 
         assertThat(importAs("marketer", csv, MediaType.of("text/csv")).status()).isEqualTo(403);
         assertThat(importAs(null, csv, MediaType.of("text/csv")).status()).isEqualTo(401);

@@ -1,11 +1,13 @@
 package io.pushflow.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pushflow.core.bandit.ArmEvidence;
 import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.stats.ProbabilityOfBest;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
+import jakarta.annotation.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +42,10 @@ public final class CampaignStats {
      * click count, or under AUTO the larger, named in {@code clicksFrom}); {@code clickedByApp} and
      * {@code clickedByProvider} are the two counts. {@code probabilityBest} is by the campaign's metric.
      */
-    public record Variant(String variant, long assigned, long sent, long failed, Map<String, Long> skipped, long delivered, long received,
+    public record Variant(String variant, long assigned, long sent, long failed,
+                          @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Long> skipped, long delivered, long received,
                           long opened, long clicked, long clickedByApp, long clickedByProvider, RewardSource clicksFrom,
-                          RateInterval openRate, RateInterval clickRate, double probabilityBest, Double share) {
+                          RateInterval openRate, RateInterval clickRate, double probabilityBest, @Nullable Double share) {
     }
 
     /**
@@ -51,8 +54,9 @@ public final class CampaignStats {
      * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}.
      */
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
-                           double sendRatePerSecond, Long etaSeconds, SampleRatioMismatch sampleRatio, SampleRatioMismatch sampleRatioDelivered,
-                           Instant dataAsOf, Long dataAgeSeconds, List<Variant> variants) {
+                           double sendRatePerSecond, @Nullable Long etaSeconds, @Nullable SampleRatioMismatch sampleRatio,
+                           @Nullable SampleRatioMismatch sampleRatioDelivered, @Nullable Instant dataAsOf, @Nullable Long dataAgeSeconds,
+                           List<Variant> variants) {
     }
 
     /** One point of a series: the start of a step and the value in it. */

@@ -2,9 +2,8 @@ package io.pushflow.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
@@ -93,35 +92,59 @@ public final class UserImport {
         }
     }
 
+    /**
+     * A row is one line (no user field holds a line break), read on its own, so a malformed row (a stray quote, too
+     * few or too many fields) is reported with its line number and the next line is read as if nothing happened.
+     */
     private void readCsv(InputStream body, long defaultVersion, Batches batches) {
-        CsvMapper csv = new CsvMapper();
-        try (MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader())
-                .readValues(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            while (true) {
-                long line = rows.getCurrentLocation().getLineNr();
-                Map<String, String> row;
+        ObjectReader row = new CsvMapper().readerFor(String[].class);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
+            String headerText = reader.readLine();
+            if (headerText == null) {
+                return;
+            }
+            String[] header;
+            try {
+                header = row.readValue(headerText);
+            } catch (IOException | RuntimeException e) {
+                batches.reject(1, "the header is not a CSV row: " + firstLine(e) + "; no row can be read without it");
+                return;
+            }
+            for (int i = 0; i < header.length; i++) {
+                header[i] = header[i].trim();
+            }
+            long line = 1;
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                String[] fields;
                 try {
-                    if (!rows.hasNextValue()) {
-                        break;
-                    }
-                    line = rows.getCurrentLocation().getLineNr();
-                    row = rows.nextValue();
+                    fields = row.readValue(text);
                 } catch (IOException | RuntimeException e) {
-                    batches.reject(line, "not a CSV row matching the header: " + e.getMessage().lines().findFirst().orElse(""));
-                    break;
+                    batches.reject(line, "not a CSV row: " + firstLine(e));
+                    continue;
+                }
+                if (fields.length != header.length) {
+                    batches.reject(line, fields.length + " fields where the header has " + header.length);
+                    continue;
                 }
                 Map<String, Object> record = new LinkedHashMap<>();
-                row.forEach((k, v) -> {
-                    if (v != null && !v.isEmpty()) {
-                        record.put(k.trim(), v);
+                for (int i = 0; i < fields.length; i++) {
+                    if (!fields[i].isEmpty()) {
+                        record.put(header[i], fields[i]);
                     }
-                });
+                }
                 batches.offer(line, record, defaultVersion);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the import body", e);
         }
+    }
+
+    private static String firstLine(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** Collects good users and writes full batches on a second thread, one write at a time. */

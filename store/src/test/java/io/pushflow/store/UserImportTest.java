@@ -2,6 +2,7 @@ package io.pushflow.store;
 
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +95,47 @@ class UserImportTest {
         assertThat(users.get(0).version()).isEqualTo(5);
         assertThat(users.get(1).sports()).isEmpty();
         assertThat(store.count(FilterChain.EVERYONE, CLOCK.instant(), true)).isEqualTo(2);
+    }
+
+    @Test
+    void malformed_csv_rows_at_the_start_middle_and_end_of_100k_are_each_reported_and_every_good_row_is_imported() {
+        int rows = 100_000;
+        UserGenerator generator = new UserGenerator(3, CLOCK.instant());
+        // line 1 is the header, so user i is on line i + 1
+        Map<Long, String> bad = Map.of(
+                2L, "\"1,windy-ios,ios,tok-1,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
+                3L, "2,windy-ios,ios,tok-2,1,1,0,PT,pt,Europe/Lisbon,57.1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
+                50_001L, "50000,windy-ios,ios,tok,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,extra",
+                100_001L, "100000,windy-ios,ios,tok,1,1,0,Portugal,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1");
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+        generator.users(1, rows).forEach(u -> csv.append(bad.getOrDefault(u.userId() + 1, csvRow(u))).append('\n'));
+
+        UserImport.Report report = new UserImport(store, CLOCK, 10_000).run(stream(csv.toString()), UserImport.Format.CSV);
+
+        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 50_001L, 100_001L);
+        assertThat(report.rejections().get(0).reason()).startsWith("not a CSV row: ");
+        assertThat(report.rejections().get(1).reason()).isEqualTo("14 fields where the header has 15");
+        assertThat(report.rejections().get(2).reason()).isEqualTo("16 fields where the header has 15");
+        assertThat(report.rejections().get(3).reason()).isEqualTo("country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT");
+        assertThat(report.rejected()).isEqualTo(4);
+        assertThat(report.accepted()).isEqualTo(rows - 4);
+        assertThat(store.count(FilterChain.EVERYONE, CLOCK.instant(), true)).isEqualTo(rows - 4);
+        assertThat(store.find(List.of(1L, 2L, 3L, 49_999L, 50_000L, 50_001L, 99_999L, 100_000L)))
+                .extracting(User::userId).containsExactly(3L, 49_999L, 50_001L, 99_999L);
+        assertThat(store.find(List.of(50_001L)).get(0)).isEqualTo(generator.user(50_001).withVersion(CLOCK.millis()));
+    }
+
+    private static final String CSV_HEADER = "user_id,app,platform,push_token,token_valid,subscribed,is_pro,country,locale,timezone,"
+            + "app_version,sports,last_active_at,installed_at,version";
+
+    private static String csvRow(User u) {
+        return String.join(",", Long.toString(u.userId()), u.app(), u.platform(), u.pushToken(), bit(u.tokenValid()), bit(u.subscribed()),
+                bit(u.isPro()), u.country(), u.locale(), u.timezone(), u.appVersion(), String.join("|", u.sports()),
+                u.lastActiveAt().toString(), u.installedAt().toString(), Long.toString(u.version()));
+    }
+
+    private static String bit(boolean b) {
+        return b ? "1" : "0";
     }
 
     private static ByteArrayInputStream stream(String body) {

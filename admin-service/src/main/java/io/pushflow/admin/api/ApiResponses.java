@@ -16,11 +16,13 @@ public final class ApiResponses {
     private ApiResponses() {
     }
 
-    /** Any call with credentials: 401 without them. */
+    /** Any call with credentials: 401 without them, 403 with an app key (it only posts events) or a role that may not. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
     @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "An app key instead of a user's credentials, or a role that may not do this",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public @interface Authenticated {
     }
 
@@ -33,10 +35,12 @@ public final class ApiResponses {
     public @interface Read {
     }
 
+    /** One item by its id: 400 for an id that is not a number, 404 for an unknown one. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
-    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @Authenticated
+    @ApiResponse(responseCode = "400", description = "The id is not a whole number", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "No such id", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public @interface ReadOne {
     }
@@ -46,8 +50,9 @@ public final class ApiResponses {
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
     @ApiResponse(responseCode = "400", description = "Invalid input; errors[] names each field at fault", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "403", description = "The role may not change configuration, or the request came from another site's page "
-            + "(its Origin is not this service)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "The role may not change configuration, an app key instead of a user's credentials, "
+            + "or the request came from another site's page (its Origin is not this service)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "409", description = "Conflicts with the current state (name taken, in use, wrong status)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "A body over the operation's limit: JSON up to 1 MB, campaigns 64 KiB, pushes 512 KiB, app keys 4 KiB "
             + "(the user import streams its body and takes more)", content = @Content(schema = @Schema(implementation = ApiError.class)))

@@ -1,5 +1,6 @@
 package io.pushflow.admin.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -10,7 +11,8 @@ import java.util.function.Function;
 @Serdeable
 @Schema(description = "One page of results")
 public record Page<T>(
-        List<T> items,
+        // serialized when empty too (the default drops empty lists), as the document requires it
+        @JsonInclude(JsonInclude.Include.ALWAYS) List<T> items,
         @Schema(description = "Page number, from 0", example = "0") int page,
         @Schema(description = "Page size", example = "20") int size,
         @Schema(description = "Items over all pages", example = "42") long total) {

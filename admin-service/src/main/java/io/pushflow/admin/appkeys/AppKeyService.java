@@ -1,6 +1,7 @@
 package io.pushflow.admin.appkeys;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.admin.api.ApiException;
 import io.pushflow.admin.audit.AuditLog;
@@ -30,13 +31,13 @@ class AppKeyService {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "AppKey", description = "An app key without its secret")
     record AppKeyView(
-            @Schema(description = "Null for a key from EVENT_APP_KEYS (revoked by changing the environment)", example = "3") Long id,
+            @Nullable @Schema(description = "Null for a key from EVENT_APP_KEYS (revoked by changing the environment)", example = "3") Long id,
             @Schema(example = "windy-event-collector") String name,
             @Schema(description = "The key's first characters, to recognise it by", example = "pfk_Q2x9aB7c") String prefix,
             @Schema(description = "api (made through this API) or environment (EVENT_APP_KEYS)", example = "api") String source,
-            @Schema(description = "Null for a key from the environment") Instant createdAt,
-            @Schema(example = "admin") String createdBy,
-            @Schema(description = "Seen last (updated every few seconds), null when never used") Instant lastUsedAt) {
+            @Nullable @Schema(description = "Null for a key from the environment") Instant createdAt,
+            @Nullable @Schema(description = "Null for a key from the environment", example = "admin") String createdBy,
+            @Nullable @Schema(description = "Seen last (updated every few seconds), null when never used") Instant lastUsedAt) {
     }
 
     @Serdeable

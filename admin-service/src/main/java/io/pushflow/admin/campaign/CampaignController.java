@@ -48,7 +48,7 @@ class CampaignController {
             @Schema(example = "updated") String action,
             @Schema(example = "marketer") String actor,
             Instant at,
-            @Schema(description = "created: the value; updated: changes {field: {from, to}}; lifecycle: from and to status")
+            @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "created: the value; updated: changes {field: {from, to}}; lifecycle: from and to status")
             Map<String, Object> details) {
     }
 

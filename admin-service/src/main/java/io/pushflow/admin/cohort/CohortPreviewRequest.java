@@ -9,6 +9,6 @@ import java.util.Map;
 @Serdeable
 @Schema(name = "CohortPreviewRequest", description = "An unsaved filter chain to count")
 public record CohortPreviewRequest(
-        @NotNull @Schema(example = "{\"all\":[{\"field\":\"sports\",\"op\":\"has_any\",\"values\":[\"kitesurfing\"]},"
+        @NotNull @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, example = "{\"all\":[{\"field\":\"sports\",\"op\":\"has_any\",\"values\":[\"kitesurfing\"]},"
                 + "{\"field\":\"country\",\"op\":\"eq\",\"value\":\"PT\"}]}") Map<String, Object> filter) {
 }

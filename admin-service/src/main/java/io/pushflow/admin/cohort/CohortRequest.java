@@ -14,7 +14,7 @@ import java.util.Map;
 public record CohortRequest(
         @NotBlank @Size(max = 200) @Schema(example = "PT kiters, active this week, app 57+") String name,
         @Nullable @Size(max = 2000) @Schema(example = "Kitesurfers in Portugal who opened the app in the last 7 days") String description,
-        @NotNull @Schema(description = "Filter chain: nested {\"all\"|\"any\": [...]} groups (optionally \"not\": true) of "
+        @NotNull @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "Filter chain: nested {\"all\"|\"any\": [...]} groups (optionally \"not\": true) of "
                 + "{\"field\", \"op\", \"value\"|\"values\"} conditions; fields and operators are listed by GET /api/v1/cohort-fields",
                 example = "{\"all\":[{\"field\":\"sports\",\"op\":\"has_any\",\"values\":[\"kitesurfing\"]},"
                         + "{\"field\":\"country\",\"op\":\"eq\",\"value\":\"PT\"},"

@@ -13,7 +13,7 @@ public record CohortView(
         @Schema(example = "7") long id,
         @Schema(example = "PT kiters, active this week, app 57+") String name,
         @Nullable String description,
-        @Schema(description = "The filter chain in canonical form (values normalized, duplicates dropped)") Map<String, Object> filter,
+        @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "The filter chain in canonical form (values normalized, duplicates dropped)") Map<String, Object> filter,
         @Schema(example = "4") int conditions,
         @Schema(description = "Increases with every change", example = "0") long version,
         Instant createdAt,

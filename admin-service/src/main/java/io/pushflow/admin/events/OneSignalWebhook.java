@@ -18,7 +18,7 @@ public record OneSignalWebhook(
                 example = "b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d") String notificationId,
         @Schema(description = "The push's title") @Nullable String heading,
         @Schema(description = "The push's body") @Nullable String content,
-        @Schema(description = "The push's data: must hold pushflow_campaign and pushflow_variant for a click",
+        @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "The push's data: must hold pushflow_campaign and pushflow_variant for a click",
                 example = "{\"pushflow_campaign\":12,\"pushflow_variant\":\"B\",\"pushflow_push\":7}") @Nullable Map<String, Object> additionalData,
         @Schema(description = "The clicked action button, empty for the push's body") @Nullable String actionId,
         @Schema(description = "The push's launch URL") @Nullable String url,

@@ -26,7 +26,7 @@ public record PushRequest(
         String deepLink,
         @Nullable @Size(max = 2000) @Schema(description = "Big picture, an https URL", example = "https://cdn.example.com/wind.png")
         String imageUrl,
-        @Nullable @Schema(description = "Extra data for the app, up to " + PushService.MAX_DATA_BYTES + " bytes of JSON", example = "{\"spot\":123}")
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "Extra data for the app, up to " + PushService.MAX_DATA_BYTES + " bytes of JSON", example = "{\"spot\":123}")
         Map<String, Object> data) {
 
     @Serdeable

@@ -16,7 +16,7 @@ public record PushView(
         Map<String, PushRequest.Text> texts,
         @Nullable String deepLink,
         @Nullable String imageUrl,
-        @Nullable Map<String, Object> data,
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> data,
         @Schema(example = "0") long version,
         Instant createdAt,
         String createdBy,

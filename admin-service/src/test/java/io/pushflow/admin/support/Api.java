@@ -12,7 +12,10 @@ import io.pushflow.core.json.Json;
 import java.util.List;
 import java.util.Map;
 
-/** Calls the real HTTP API as a given user and returns status and parsed JSON body, errors included. */
+/**
+ * Calls the real HTTP API as a given user and returns status and parsed JSON body, errors included; every answer is
+ * checked against the served OpenAPI document ({@link OpenApiContract}).
+ */
 public final class Api {
 
     public record Reply(int status, String body, Map<String, String> headers) {
@@ -66,7 +69,7 @@ public final class Api {
     }
 
     private Reply send(MutableHttpRequest<?> request) {
-        request.contentType(MediaType.APPLICATION_JSON_TYPE).accept(MediaType.APPLICATION_JSON_TYPE);
+        request.contentType(MediaType.APPLICATION_JSON_TYPE);
         if (user != null) {
             String[] parts = TestEnvironment.USERS.split(",");
             for (String p : parts) {
@@ -76,12 +79,21 @@ public final class Api {
                 }
             }
         }
+        return exchange(client, request);
+    }
+
+    /** Sends the request as it is (asking for JSON) and checks the answer against the served OpenAPI document. */
+    public static Reply exchange(HttpClient client, MutableHttpRequest<?> request) {
+        request.accept(MediaType.APPLICATION_JSON_TYPE);
+        Reply reply;
         try {
             HttpResponse<String> r = client.toBlocking().exchange(request, Argument.STRING, Argument.STRING);
-            return new Reply(r.code(), r.getBody().orElse(""), headers(r));
+            reply = new Reply(r.code(), r.getBody().orElse(""), headers(r));
         } catch (HttpClientResponseException e) {
-            return new Reply(e.code(), e.getResponse().getBody(String.class).orElse(""), headers(e.getResponse()));
+            reply = new Reply(e.code(), e.getResponse().getBody(String.class).orElse(""), headers(e.getResponse()));
         }
+        OpenApiContract.check(client, request, reply);
+        return reply;
     }
 
     private static Map<String, String> headers(HttpResponse<?> r) {

@@ -1,15 +1,9 @@
 package io.pushflow.admin.support;
 
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /** Calls the real HTTP API as the app does: with an app key (or none), any content type, any extra headers. */
 public final class AppClient {
@@ -45,22 +39,10 @@ public final class AppClient {
     }
 
     public static Api.Reply send(HttpClient client, MutableHttpRequest<?> request) {
-        request.accept("application/json");
-        try {
-            HttpResponse<String> r = client.toBlocking().exchange(request, Argument.STRING, Argument.STRING);
-            return new Api.Reply(r.code(), r.getBody().orElse(""), headers(r));
-        } catch (HttpClientResponseException e) {
-            return new Api.Reply(e.code(), e.getResponse().getBody(String.class).orElse(""), headers(e.getResponse()));
-        }
+        return Api.exchange(client, request);
     }
 
     private Api.Reply send(MutableHttpRequest<?> request) {
         return send(client, request);
-    }
-
-    private static Map<String, String> headers(HttpResponse<?> r) {
-        Map<String, String> h = new HashMap<>();
-        r.getHeaders().forEach((name, values) -> h.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        return h;
     }
 }
