@@ -121,6 +121,7 @@ class UserChangesTest extends ApiTestBase {
     @Test
     void malformed_changes_go_to_the_dead_letter_queue_with_the_reason() throws Exception {
         publish("{not json");
+        publish("null");
         change(5, 40, Map.of("favourite_colour", "red"));
         change(88, 40, Map.of("push_token", "t88"));
         change(5, 41, Map.of("country", "Portugal"));
@@ -128,7 +129,7 @@ class UserChangesTest extends ApiTestBase {
 
         List<String> reasons = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (reasons.size() < 5 && System.currentTimeMillis() < deadline) {
+        while (reasons.size() < 6 && System.currentTimeMillis() < deadline) {
             GetResponse r = channel.basicGet(env.queues().dead(Queues.USER_CHANGES), true);
             if (r == null) {
                 Thread.sleep(50);
@@ -136,7 +137,8 @@ class UserChangesTest extends ApiTestBase {
                 reasons.add(String.valueOf(r.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)));
             }
         }
-        assertThat(reasons).hasSize(5);
+        assertThat(reasons).hasSize(6);
+        assertThat(reasons).contains("the message is JSON null, not a user change");
         assertThat(reasons).anyMatch(r -> r.startsWith("malformed JSON"));
         assertThat(reasons).anyMatch(r -> r.startsWith("set.favourite_colour is not a field a change may set"));
         assertThat(reasons).anyMatch(r -> r.startsWith("user 88 is not in the store and the change cannot create it: platform is missing"));

@@ -42,7 +42,7 @@ class CampaignReports extends BatchConsumer {
             CampaignReport report;
             try {
                 report = Json.read(new String(d.getBody(), StandardCharsets.UTF_8), CampaignReport.class);
-                if (report.v() != CampaignReport.VERSION || report.type() == null || report.campaignId() <= 0) {
+                if (report == null || report.v() != CampaignReport.VERSION || report.type() == null || report.campaignId() <= 0) {
                     throw new IllegalArgumentException("not a v" + CampaignReport.VERSION + " report with a type and a campaign id");
                 }
             } catch (IllegalArgumentException e) {

@@ -106,6 +106,9 @@ public class UserChangeApplier extends BatchConsumer {
 
     static UserChange parse(byte[] body) {
         UserChange change = Json.read(new String(body, StandardCharsets.UTF_8), UserChange.class);
+        if (change == null) {
+            throw new IllegalArgumentException("the message is JSON null, not a user change");
+        }
         if (change.v() != UserChange.VERSION) {
             throw new IllegalArgumentException("unsupported contract version v=" + change.v() + "; expected " + UserChange.VERSION);
         }

@@ -50,7 +50,7 @@ public final class HostileInput {
                 Arbitraries.integers().between(1_000, 200_000).map("x"::repeat),
                 Arbitraries.integers().between(1, 40).map(n -> List.of(Map.of())),
                 Arbitraries.integers().between(100, 5_000).map(n -> java.util.Collections.nCopies(n, 0)),
-                Arbitraries.integers().between(1, 3_000).map(HostileInput::nested),
+                Arbitraries.integers().between(1, 900).map(HostileInput::nested),
                 Arbitraries.maps(Arbitraries.strings().ofMaxLength(12), Arbitraries.strings().ofMaxLength(12)).ofMaxSize(6).map(m -> m));
     }
 
