@@ -137,6 +137,18 @@ public final class JobEnvironment implements AutoCloseable {
         return new CampaignCommand(1, "launch-" + campaignId, CampaignCommand.Type.LAUNCH, campaignId, 1, now, "test", snapshot);
     }
 
+    /** A job's exception history from Flink's REST API: task failures, region failovers included (numRestarts counts neither). */
+    @SuppressWarnings("unchecked")
+    public static List<Object> exceptionHistory(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job)
+            throws Exception {
+        java.net.URI rest = java.net.URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var answer = client.send(java.net.http.HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> body = Json.read(answer.body(), Map.class);
+        return (List<Object>) ((Map<String, Object>) body.get("exceptionHistory")).get("entries");
+    }
+
     @Override
     public void close() throws Exception {
         if (job != null) {

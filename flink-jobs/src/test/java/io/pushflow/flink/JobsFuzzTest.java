@@ -55,6 +55,8 @@ class JobsFuzzTest {
     static final long SEED = Long.getLong("fuzz.seed", 17);
     /** A campaign nobody launched: what parses still refers to nothing. */
     static final long UNKNOWN = 900_000_001L;
+    /** The key of a dead letter without a correlation id (its message had none). */
+    static final String ANONYMOUS = "(none) ";
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -119,7 +121,7 @@ class JobsFuzzTest {
                 JobID[] jobs = je.jobs.stream().map(j -> j.getJobID()).toArray(JobID[]::new);
                 long[] failures = new long[jobs.length];
                 for (int j = 0; j < jobs.length; j++) {
-                    List<Object> history = exceptions(cluster, jobs[j]);
+                    List<Object> history = JobEnvironment.exceptionHistory(cluster, jobs[j]);
                     failures[j] = history.size();
                     if (!history.isEmpty()) {
                         problems.add("job " + je.jobs.get(j).getJobID() + " failed tasks: " + abbreviated(Json.write(history.get(0))));
@@ -146,7 +148,7 @@ class JobsFuzzTest {
                         }
                     }
                     long anonymous = sent.get(t.queue()).stream().filter(m -> m.correlationId() == null).count();
-                    long anonymousDead = dead.keySet().stream().filter(k -> k.startsWith("missing-correlation-id-")).count();
+                    long anonymousDead = dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count();
                     s.deadLettered += anonymousDead;
                     if (anonymousDead != anonymous) {
                         problems.add(t.queue() + ": " + anonymous + " messages without a correlation id, " + anonymousDead + " dead-lettered");
@@ -250,7 +252,7 @@ class JobsFuzzTest {
             Map<String, Object> headers = r.getProps().getHeaders();
             Object reason = headers == null ? null : headers.get(ConfirmingRabbitSink.ERROR_HEADER);
             String id = r.getProps().getCorrelationId();
-            dead.put(id == null ? "" : id, reason == null ? "" : reason.toString());
+            dead.put(id == null ? ANONYMOUS + r.getEnvelope().getDeliveryTag() : id, reason == null ? "" : reason.toString());
         }
         return dead;
     }
@@ -262,17 +264,6 @@ class JobsFuzzTest {
             Thread.sleep(200);
         }
         return left;
-    }
-
-    /** The job's exception history from Flink's REST API (a region failover does not count as a restart). */
-    @SuppressWarnings("unchecked")
-    private static List<Object> exceptions(MiniCluster cluster, JobID job) throws Exception {
-        java.net.URI rest = java.net.URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
-        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        var answer = client.send(java.net.http.HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        Map<String, Object> body = Json.read(answer.body(), Map.class);
-        return (List<Object>) ((Map<String, Object>) body.get("exceptionHistory")).get("entries");
     }
 
     private static String abbreviated(String s) {

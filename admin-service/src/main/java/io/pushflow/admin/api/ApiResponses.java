@@ -16,12 +16,17 @@ public final class ApiResponses {
     private ApiResponses() {
     }
 
-    /** Any call with credentials: 401 without them, 403 with an app key (it only posts events) or a role that may not. */
+    /**
+     * Any call with credentials: 401 without them, 403 with an app key (it only posts events), a role that may not or
+     * another site's Origin; 413 for a request line or headers over the server's limits.
+     */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
     @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "403", description = "An app key instead of a user's credentials, or a role that may not do this",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "The request line (4 KiB) or the headers (8 KiB) are over the server's limit",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public @interface Authenticated {
     }

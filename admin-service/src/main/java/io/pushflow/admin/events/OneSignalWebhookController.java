@@ -94,6 +94,8 @@ class OneSignalWebhookController {
     @ApiResponse(responseCode = "400", description = "Not a webhook body, no subscriptionId, no pushflow data, or an unknown campaign or variant",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "No or an unknown or revoked app key in ?key=", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "A user's credentials instead of the app key", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "A body, request line or headers over the limits", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "415", description = "Not JSON: the webhook is configured without cors: true", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "503", description = "RabbitMQ did not confirm", content = @Content(schema = @Schema(implementation = ApiError.class)))
     WebhookReport oneSignalWebhook(@Parameter(hidden = true) @Body InputStream request,

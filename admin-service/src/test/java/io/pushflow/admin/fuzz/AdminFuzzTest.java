@@ -4,8 +4,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.Api;
@@ -205,29 +203,29 @@ class AdminFuzzTest extends ApiTestBase {
         for (Surface surface : surfaces()) {
             FuzzTally.Surface s = tally.surface(surface.name());
             for (int i = 0; i < COUNT; i++) {
-                MutableHttpRequest<?> request = request(in, surface);
+                Hostile request = request(in, surface);
                 s.inputs++;
                 Api.Reply reply;
                 try {
-                    reply = Api.exchange(client, request);
+                    reply = send(request);
+                    Api.check(client, request.method(), request.path(), reply);
                 } catch (AssertionError e) {
                     s.undocumented++;
-                    failures.add(e.getMessage());
+                    failures.add(request + ": " + e.getMessage());
                     continue;
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     s.noAnswer++;
-                    failures.add(surface.name() + " " + request.getUri() + ": no answer: " + e);
+                    failures.add(request + ": no answer: " + e);
                     continue;
                 }
                 if (reply.status() >= 500) {
                     s.serverErrors++;
-                    failures.add(surface.name() + " " + request.getUri() + " answered " + reply.status() + " " + abbreviated(reply.body()));
+                    failures.add(request + " answered " + reply.status() + " " + abbreviated(reply.body()));
                 } else if (reply.status() >= 400) {
                     s.clientErrors++;
                     if (!isApiError(reply)) {
                         s.undocumented++;
-                        failures.add(surface.name() + " " + request.getUri() + " answered " + reply.status()
-                                + " not in the ApiError shape: " + abbreviated(reply.body()));
+                        failures.add(request + " answered " + reply.status() + " not in the ApiError shape: " + abbreviated(reply.body()));
                     }
                 } else {
                     s.accepted++;
@@ -236,7 +234,8 @@ class AdminFuzzTest extends ApiTestBase {
         }
         System.out.printf("REST fuzz: %d requests in %d s%n", tally.total(s -> s.name.startsWith("queue ") ? 0 : s.inputs),
                 (System.nanoTime() - started) / 1_000_000_000);
-        assertThat(failures).as("answers that break the contract (first 20 of %d)", failures.size()).isEmpty();
+        assertThat(failures.subList(0, Math.min(20, failures.size()))).as("answers that break the contract (the first 20 of %d)",
+                failures.size()).isEmpty();
     }
 
     @org.junit.jupiter.api.AfterAll
@@ -245,11 +244,43 @@ class AdminFuzzTest extends ApiTestBase {
         tally.write("admin");
     }
 
-    private MutableHttpRequest<?> request(HostileInput in, Surface surface) {
-        String path = surface.path().replace("{id}", pathId(in, surface.path()));
-        if (in.below(10) < 4) {
-            path += "?" + query(in);
+    /** A request as sent: method, raw path with query, headers and body bytes. */
+    record Hostile(String method, String path, String query, Map<String, String> headers, byte[] body) {
+
+        @Override
+        public String toString() {
+            String q = query == null ? "" : "?" + (query.length() > 200 ? query.substring(0, 200) + "…" : query);
+            Map<String, String> shown = new LinkedHashMap<>(headers);
+            shown.computeIfPresent("Authorization", (k, v) -> v.length() > 40 ? v.substring(0, 40) + "…" : v);
+            return method + " " + (path.length() > 200 ? path.substring(0, 200) + "…" : path) + q + " " + shown
+                    + (body == null ? "" : " (" + body.length + " bytes)");
         }
+    }
+
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+    @jakarta.inject.Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
+    /** Sends the bytes as they are (a framework client would encode or refuse some of them). */
+    private Api.Reply send(Hostile r) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.getURI() + r.path() + (r.query() == null ? "" : "?" + r.query())))
+                .timeout(java.time.Duration.ofSeconds(60))
+                .method(r.method(), r.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofByteArray(r.body()))
+                .header("Accept", "application/json");
+        r.headers().forEach(b::header);
+        java.net.http.HttpResponse<String> answer = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, String> headers = new java.util.HashMap<>();
+        answer.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+        return new Api.Reply(answer.statusCode(), answer.body(), headers);
+    }
+
+    private Hostile request(HostileInput in, Surface surface) {
+        String path = surface.path().replace("{id}", pathId(in, surface.path()));
+        String query = in.below(10) < 4 ? query(in) : null;
         Map<String, Object> valid = surface.body().get();
         byte[] body = null;
         String contentType = in.pick(surface.contentTypes());
@@ -268,41 +299,40 @@ class AdminFuzzTest extends ApiTestBase {
                 body = ("user_id,app,platform\n7,windy-ios,ios\n" + in.draw(in.value()) + "\n,,,,\n\"unclosed,").getBytes(StandardCharsets.UTF_8);
             }
         }
-        MutableHttpRequest<?> request = HttpRequest.create(io.micronaut.http.HttpMethod.valueOf(surface.method()), path);
-        if (body != null) {
-            ((MutableHttpRequest<Object>) request).body(body);
-        }
+        Map<String, String> headers = new LinkedHashMap<>();
         if (in.below(10) < 2) {
             contentType = in.pick(List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data",
                     "application/octet-stream", "application/json; charset=ISO-8859-1", "text/html", "application/x-ndjson", "text/csv",
                     "*/*", "application/json;;;", "x"));
         }
         if (in.below(20) > 0) {
-            request.header("Content-Type", contentType);
+            headers.put("Content-Type", contentType);
         }
-        authenticate(in, surface, request);
-        return request;
+        authenticate(in, surface, headers);
+        if (surface.app() && surface.path().contains("webhooks") && headers.remove("key") != null) {
+            query = (query == null ? "" : query + "&") + "key=" + URLEncoder.encode(appKey, StandardCharsets.UTF_8);
+        }
+        return new Hostile(surface.method(), path, query, headers, body);
     }
 
-    private void authenticate(HostileInput in, Surface surface, MutableHttpRequest<?> request) {
+    private void authenticate(HostileInput in, Surface surface, Map<String, String> headers) {
         int who = in.below(10);
         if (surface.app() ? who < 6 : who == 0) {
             if (surface.path().contains("webhooks") && in.below(2) == 0) {
-                request.uri(java.net.URI.create(request.getUri() + (request.getUri().getQuery() == null ? "?" : "&") + "key="
-                        + URLEncoder.encode(appKey, StandardCharsets.UTF_8)));
+                headers.put("key", "in the query");
             } else {
-                request.header(AppClient.KEY_HEADER, in.below(4) == 0 ? "pfk_" + in.draw(net.jqwik.api.Arbitraries.strings().alpha().ofMaxLength(40)) : appKey);
+                headers.put(AppClient.KEY_HEADER, in.below(4) == 0 ? "pfk_" + in.draw(net.jqwik.api.Arbitraries.strings().alpha().ofMaxLength(40)) : appKey);
             }
         } else if (who < 8) {
             String role = in.pick(ROLES);
-            request.basicAuth(role, role + "-pw");
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString((role + ":" + role + "-pw").getBytes(StandardCharsets.UTF_8)));
         } else if (who == 8) {
-            request.header("Authorization", in.pick(List.of("Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)),
+            headers.put("Authorization", in.pick(List.of("Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)),
                     "Basic !!!", "Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8)), "Bearer x.y.z",
                     "Basic", "Basic " + Base64.getEncoder().encodeToString(("admin:" + "x".repeat(2_000)).getBytes(StandardCharsets.UTF_8)))));
         }
         if (in.below(10) == 0) {
-            request.header("Origin", in.pick(List.of("https://evil.example", "null", "http://localhost")));
+            headers.put("Origin", in.pick(List.of("https://evil.example", "null", "http://localhost")));
         }
     }
 

@@ -96,6 +96,11 @@ public final class Api {
         return reply;
     }
 
+    /** Checks an answer to {@code method} on {@code rawPath} that another client got against the served OpenAPI document. */
+    public static void check(HttpClient client, String method, String rawPath, Reply reply) {
+        OpenApiContract.check(client, HttpRequest.create(io.micronaut.http.HttpMethod.valueOf(method), rawPath), reply);
+    }
+
     private static Map<String, String> headers(HttpResponse<?> r) {
         Map<String, String> h = new java.util.HashMap<>();
         r.getHeaders().forEach((name, values) -> h.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));

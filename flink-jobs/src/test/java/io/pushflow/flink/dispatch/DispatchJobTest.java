@@ -271,24 +271,9 @@ class DispatchJobTest {
                 assertThat(reports).containsKeys("42 COMPLETED", "43 FAILED");
                 assertThat(reports.get("43 FAILED")).contains("ClickHouse refused the cohort's query (code 62)");
                 // what Flink's own counters hide: no task failed, neither by the refusal nor by the outage
-                assertThat(exceptions(cluster, je.job.getJobID())).as("the job's exception history").isEmpty();
+                assertThat(JobEnvironment.exceptionHistory(cluster, je.job.getJobID())).as("the job's exception history").isEmpty();
             }
         }
-    }
-
-    /** The job's exception history from Flink's REST API (a region failover does not count as a restart). */
-    private static List<Object> exceptions(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job)
-            throws Exception {
-        java.net.URI rest = java.net.URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
-        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        var answer = client.send(java.net.http.HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        Map<String, Object> body = Json.read(answer.body(), Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> history = (Map<String, Object>) body.get("exceptionHistory");
-        @SuppressWarnings("unchecked")
-        List<Object> entries = (List<Object>) history.get("entries");
-        return entries;
     }
 
     private static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {
