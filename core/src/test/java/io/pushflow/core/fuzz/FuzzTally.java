@@ -26,6 +26,8 @@ public final class FuzzTally {
         /** answers the OpenAPI document does not allow, or 4xx not in the error shape */
         public long undocumented;
         public long noAnswer;
+        /** requests sent again because their pooled connection was found closed before the server read them */
+        public long retried;
         public long deadLettered;
         /** left on the queue after the run: neither consumed nor dead-lettered */
         public long stuck;
@@ -44,6 +46,7 @@ public final class FuzzTally {
             m.put("5xx", serverErrors);
             m.put("undocumented", undocumented);
             m.put("noAnswer", noAnswer);
+            m.put("retried", retried);
             m.put("deadLettered", deadLettered);
             m.put("stuck", stuck);
             m.put("taskFailures", taskFailures);
@@ -62,10 +65,11 @@ public final class FuzzTally {
     }
 
     public synchronized void print() {
-        System.out.printf("%-46s %7s %6s %6s %5s %6s %6s %6s%n", "surface", "inputs", "2xx", "4xx", "5xx", "dead", "stuck", "fails");
+        System.out.printf("%-46s %7s %6s %6s %5s %7s %7s %6s %6s %6s%n", "surface", "inputs", "2xx", "4xx", "5xx", "undoc", "noansw",
+                "dead", "stuck", "fails");
         for (Surface s : surfaces.values()) {
-            System.out.printf("%-46s %7d %6d %6d %5d %6d %6d %6d%n", s.name, s.inputs, s.accepted, s.clientErrors, s.serverErrors,
-                    s.deadLettered, s.stuck, s.taskFailures);
+            System.out.printf("%-46s %7d %6d %6d %5d %7d %7d %6d %6d %6d%n", s.name, s.inputs, s.accepted, s.clientErrors, s.serverErrors,
+                    s.undocumented, s.noAnswer, s.deadLettered, s.stuck, s.taskFailures);
         }
     }
 
