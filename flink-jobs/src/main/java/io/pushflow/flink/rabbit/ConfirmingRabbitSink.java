@@ -37,6 +37,8 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
 
     public static final String ERROR_HEADER = "x-pushflow-error";
     private static final long CONFIRM_TIMEOUT_MILLIS = 60_000;
+    /** The longest reason a dead letter's header carries (the rest of a long reason is the message's own text). */
+    static final int MAX_ERROR_CHARS = 1_000;
 
     /** One checkpoint's messages of one writer. */
     public record Pending(List<AmqpMessage> messages) {
@@ -132,11 +134,13 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
 
         private void publish(Channel ch, AmqpMessage message) throws IOException {
             declare(ch, message);
+            String id = shortString(message.correlationId);
             AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
                     .contentType("application/json").deliveryMode(2)
-                    .correlationId(message.correlationId).messageId(message.correlationId).type(message.type);
+                    .correlationId(id).messageId(id).type(message.type);
             if (message.error != null) {
-                props.headers(Map.of(ERROR_HEADER, message.error));
+                props.headers(Map.of(ERROR_HEADER, message.error.length() <= MAX_ERROR_CHARS ? message.error
+                        : message.error.substring(0, MAX_ERROR_CHARS) + "…"));
             }
             if (message.exchange != null) {
                 ch.basicPublish(message.exchange, "", props.build(), message.body);
@@ -144,6 +148,18 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
                 ch.basicPublish("", message.queue, props.build(), message.body);
             }
         }
+
+    /**
+     * An id as AMQP can carry it (a short string: at most 255 bytes): a longer one, which only an id taken from a hostile
+     * message can be, becomes a name-based UUID of it, the same on every replay. The broker closes the connection on a
+     * property or header it cannot frame, and the commit would be retried forever.
+     */
+    static String shortString(String id) {
+        if (id == null || id.getBytes(StandardCharsets.UTF_8).length <= 255) {
+            return id;
+        }
+        return "long-id-" + java.util.UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+    }
 
         /** Declares the shared topology before the first message to a queue or exchange (names carry the prefix). */
         private void declare(Channel ch, AmqpMessage message) throws IOException {
