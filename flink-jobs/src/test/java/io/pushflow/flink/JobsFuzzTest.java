@@ -222,7 +222,8 @@ class JobsFuzzTest {
     private static boolean unreadable(byte[] body, List<Integer> versions) {
         Map<?, ?> m;
         try {
-            m = Json.read(body, Map.class);
+            // as the jobs read it: bytes that are no UTF-8 become replacement characters
+            m = Json.read(new String(body, StandardCharsets.UTF_8), Map.class);
         } catch (RuntimeException e) {
             return true;
         }
@@ -238,19 +239,28 @@ class JobsFuzzTest {
                 || v instanceof String s && s.trim().equals(version.toString()));
     }
 
-    /** The dead letters of a queue by correlation id, with their reasons, once every message sent is accounted for or the deadline passed. */
+    /**
+     * The dead letters of a queue by correlation id, with their reasons: read until every unreadable message sent has one
+     * and the queue has been quiet for two seconds (readable messages a job rejects arrive too), or the deadline passed.
+     */
     private static Map<String, String> deadLetters(JobEnvironment je, String queue, List<Sent> sent, long deadline) throws Exception {
         Map<String, String> dead = new LinkedHashMap<>();
-        long mustBeDead = sent.stream().filter(Sent::unreadable).count();
+        Set<String> awaited = new HashSet<>();
+        sent.stream().filter(m -> m.unreadable() && m.correlationId() != null).forEach(m -> awaited.add(m.correlationId()));
+        long anonymous = sent.stream().filter(m -> m.correlationId() == null).count();
+        long quietSince = System.currentTimeMillis();
         while (System.currentTimeMillis() < deadline) {
             GetResponse r = je.channel.basicGet(je.queues.dead(queue), true);
             if (r == null) {
-                if (dead.size() >= mustBeDead && je.channel.messageCount(je.queues.name(queue)) == 0) {
+                boolean all = dead.keySet().containsAll(awaited)
+                        && dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count() >= anonymous;
+                if (all && System.currentTimeMillis() - quietSince > 2_000 && je.channel.messageCount(je.queues.name(queue)) == 0) {
                     break;
                 }
                 Thread.sleep(100);
                 continue;
             }
+            quietSince = System.currentTimeMillis();
             Map<String, Object> headers = r.getProps().getHeaders();
             Object reason = headers == null ? null : headers.get(ConfirmingRabbitSink.ERROR_HEADER);
             String id = r.getProps().getCorrelationId();
