@@ -9,6 +9,7 @@ import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.CampaignStats;
+import io.pushflow.store.HoldoutLift;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
@@ -28,6 +29,7 @@ public class StatsService {
 
     private final CampaignService campaigns;
     private final CampaignStats stats;
+    private final HoldoutLift lift;
     private final UserStore users;
     private final UserTables tables;
     private final Clock clock;
@@ -43,9 +45,10 @@ public class StatsService {
     });
     static final int AUDIENCES_KEPT = 10_000;
 
-    StatsService(CampaignService campaigns, CampaignStats stats, UserStore users, UserTables tables, Clock clock) {
+    StatsService(CampaignService campaigns, CampaignStats stats, HoldoutLift lift, UserStore users, UserTables tables, Clock clock) {
         this.campaigns = campaigns;
         this.stats = stats;
+        this.lift = lift;
         this.users = users;
         this.tables = tables;
         this.clock = clock;
@@ -80,6 +83,26 @@ public class StatsService {
             throw ApiException.invalid("step", "must be from PT1S to P1D, got " + step);
         }
         return stats.series(id, m, c.rewardSource(), d);
+    }
+
+    static final Duration MIN_LIFT_WINDOW = Duration.ofMinutes(1);
+    static final Duration MAX_LIFT_WINDOW = Duration.ofDays(30);
+
+    /** The share of each variant's members and of the holdout who opened the app within {@code window} after their wave. */
+    public HoldoutLift.Lift lift(long id, String window) {
+        tables.ensure();
+        Campaign c = campaigns.find(id);
+        Duration w;
+        try {
+            w = Duration.parse(window);
+        } catch (RuntimeException e) {
+            throw ApiException.invalid("window", "'" + window + "' is not an ISO 8601 duration such as P1D");
+        }
+        if (w.compareTo(MIN_LIFT_WINDOW) < 0 || w.compareTo(MAX_LIFT_WINDOW) > 0) {
+            throw ApiException.invalid("window", "must be from PT1M to P30D, got " + window);
+        }
+        List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
+        return lift.of(id, keys, w, clock.instant());
     }
 
     /** The cohort's size when the campaign started (0 before it was launched). */

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.pushflow.store.CampaignStats;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.HoldoutLift;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
@@ -31,5 +32,10 @@ class ClickHouseFactory {
     @Singleton
     CampaignStats campaignStats(ClickHouse clickHouse) {
         return new CampaignStats(clickHouse);
+    }
+
+    @Singleton
+    HoldoutLift holdoutLift(ClickHouse clickHouse) {
+        return new HoldoutLift(clickHouse);
     }
 }
