@@ -136,6 +136,28 @@ public final class ClickHouse implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Runs a SELECT and returns its result as it streams in, in {@code format} (e.g. CSVWithNames); closing the stream
+     * ends the response. The caller must close it.
+     */
+    public java.io.InputStream stream(String sql, String format) {
+        QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings()));
+        return new java.io.FilterInputStream(response.getInputStream()) {
+            @Override
+            public void close() throws java.io.IOException {
+                try {
+                    super.close();
+                } finally {
+                    try {
+                        response.close();
+                    } catch (Exception e) {
+                        throw new java.io.IOException("closing the response of: " + abbreviate(sql), e);
+                    }
+                }
+            }
+        };
+    }
+
     /** Runs a SELECT and hands its whole result, as RowBinary bytes, to {@code rows}. */
     public <T> T selectRowBinary(String sql, java.util.function.Function<java.nio.ByteBuffer, T> rows) {
         byte[] body;

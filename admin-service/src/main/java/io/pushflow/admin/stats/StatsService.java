@@ -73,16 +73,7 @@ public class StatsService {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("metric", "'" + metric + "' is not one of sends, opens, clicks, share");
         }
-        Duration d;
-        try {
-            d = Duration.parse(step);
-        } catch (RuntimeException e) {
-            throw ApiException.invalid("step", "'" + step + "' is not an ISO 8601 duration such as PT1M");
-        }
-        if (d.compareTo(MIN_STEP) < 0 || d.compareTo(MAX_STEP) > 0) {
-            throw ApiException.invalid("step", "must be from PT1S to P1D, got " + step);
-        }
-        return stats.series(id, m, c.rewardSource(), d);
+        return stats.series(id, m, c.rewardSource(), duration("step", step, MIN_STEP, MAX_STEP));
     }
 
     static final Duration MIN_LIFT_WINDOW = Duration.ofMinutes(1);
@@ -92,17 +83,23 @@ public class StatsService {
     public HoldoutLift.Lift lift(long id, String window) {
         tables.ensure();
         Campaign c = campaigns.find(id);
-        Duration w;
-        try {
-            w = Duration.parse(window);
-        } catch (RuntimeException e) {
-            throw ApiException.invalid("window", "'" + window + "' is not an ISO 8601 duration such as P1D");
-        }
-        if (w.compareTo(MIN_LIFT_WINDOW) < 0 || w.compareTo(MAX_LIFT_WINDOW) > 0) {
-            throw ApiException.invalid("window", "must be from PT1M to P30D, got " + window);
-        }
+        Duration w = duration("window", window, MIN_LIFT_WINDOW, MAX_LIFT_WINDOW);
         List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
         return lift.of(id, keys, w, clock.instant());
+    }
+
+    /** A query parameter that is an ISO 8601 duration from {@code min} to {@code max}, else a 400 that names it. */
+    private static Duration duration(String name, String value, Duration min, Duration max) {
+        Duration d;
+        try {
+            d = Duration.parse(value);
+        } catch (RuntimeException e) {
+            throw ApiException.invalid(name, "'" + value + "' is not an ISO 8601 duration such as " + min);
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw ApiException.invalid(name, "must be from " + min + " to " + max + ", got " + value);
+        }
+        return d;
     }
 
     /** The cohort's size when the campaign started (0 before it was launched). */

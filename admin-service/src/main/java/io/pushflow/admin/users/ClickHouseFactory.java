@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Value;
 import io.pushflow.store.CampaignStats;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.HoldoutLift;
+import io.pushflow.store.OutcomeExport;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
@@ -37,5 +38,10 @@ class ClickHouseFactory {
     @Singleton
     HoldoutLift holdoutLift(ClickHouse clickHouse) {
         return new HoldoutLift(clickHouse);
+    }
+
+    @Singleton
+    OutcomeExport outcomeExport(ClickHouse clickHouse) {
+        return new OutcomeExport(clickHouse);
     }
 }
