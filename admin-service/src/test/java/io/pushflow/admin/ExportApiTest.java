@@ -2,7 +2,6 @@ package io.pushflow.admin;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.OutcomeExport;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +36,7 @@ class ExportApiTest extends ApiTestBase {
 
     @Test
     void outcomes_and_variants_come_out_as_csv() throws Exception {
-        Api marketer = as("marketer");
-        long id = campaign(marketer, "export");
+        long id = draftCampaign("export", 0.1);
         Instant sent = Instant.parse("2026-11-02T09:00:00Z");
         try (ClickHouse ch = env.clickHouse()) {
             insert(ch, "users", List.of(user(1), user(2), user(3), user(4)));
@@ -82,7 +79,7 @@ class ExportApiTest extends ApiTestBase {
     @Test
     void a_large_campaign_streams_its_outcomes() throws Exception {
         int members = Integer.getInteger("export.members", 100_000);
-        long id = campaign(as("marketer"), "large export");
+        long id = draftCampaign("large export", 0.1);
         Instant sent = Instant.parse("2026-11-02T09:00:00Z");
         try (ClickHouse ch = env.clickHouse()) {
             for (int from = 1; from <= members; from += 200_000) {
@@ -119,22 +116,6 @@ class ExportApiTest extends ApiTestBase {
                 (rows - 1) / seconds);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(rows - 1).isEqualTo(members);
-    }
-
-    private long campaign(Api marketer, String name) {
-        as("admin").get("/api/v1/cohort-fields"); // the service creates its tables on first use
-        long cohort = marketer.post("/api/v1/cohorts", cohort(name + " cohort")).id();
-        long a = marketer.post("/api/v1/pushes", push(name + " A")).id();
-        long b = marketer.post("/api/v1/pushes", push(name + " B")).id();
-        Map<String, Object> c = new HashMap<>();
-        c.put("name", name);
-        c.put("app", "windy-ios");
-        c.put("cohortId", cohort);
-        c.put("variants", List.of(Map.of("pushId", a), Map.of("pushId", b)));
-        c.put("split", Map.of("type", "AB_FIXED"));
-        c.put("holdoutShare", 0.1);
-        c.put("duration", "PT2H");
-        return marketer.post("/api/v1/campaigns", c).id();
     }
 
     private HttpResponse<String> get(String path, String user) throws Exception {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +35,7 @@ class HoldoutLiftApiTest extends ApiTestBase {
     @SuppressWarnings("unchecked")
     void the_estimated_lift_holds_the_simulated_truth() {
         Api marketer = as("marketer");
-        long id = campaign(marketer);
+        long id = draftCampaign("lift", 0.2);
         AppOpenModel model = new AppOpenModel(SEED, new SimulatorConfig.AppOpens(BASELINE, WINDOW.toMillis(), UPLIFT));
         Instant first = Instant.parse("2026-11-02T09:00:00Z");
         StringBuilder users = new StringBuilder();
@@ -102,19 +101,4 @@ class HoldoutLiftApiTest extends ApiTestBase {
         return new double[] {((Number) lift.get("low")).doubleValue(), ((Number) lift.get("high")).doubleValue()};
     }
 
-    private long campaign(Api marketer) {
-        as("admin").get("/api/v1/cohort-fields"); // the service creates its tables on first use
-        long cohort = marketer.post("/api/v1/cohorts", cohort("lift cohort")).id();
-        long a = marketer.post("/api/v1/pushes", push("lift A")).id();
-        long b = marketer.post("/api/v1/pushes", push("lift B")).id();
-        Map<String, Object> c = new HashMap<>();
-        c.put("name", "lift");
-        c.put("app", "windy-ios");
-        c.put("cohortId", cohort);
-        c.put("variants", List.of(Map.of("pushId", a), Map.of("pushId", b)));
-        c.put("split", Map.of("type", "AB_FIXED"));
-        c.put("holdoutShare", 0.2);
-        c.put("duration", "PT6H");
-        return marketer.post("/api/v1/campaigns", c).id();
-    }
 }

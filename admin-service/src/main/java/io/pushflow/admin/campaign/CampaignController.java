@@ -36,9 +36,11 @@ import java.util.Map;
 class CampaignController {
 
     private final CampaignService service;
+    private final CampaignCloner cloner;
 
-    CampaignController(CampaignService service) {
+    CampaignController(CampaignService service, CampaignCloner cloner) {
         this.service = service;
+        this.cloner = cloner;
     }
 
     @Serdeable
@@ -85,6 +87,17 @@ class CampaignController {
     @ApiResponses.Write
     CampaignView create(@Body @Valid CampaignRequest request) {
         return service.create(request);
+    }
+
+    @Post("/{id}/clone")
+    @Status(HttpStatus.CREATED)
+    @Secured({Roles.ADMIN, Roles.MARKETER})
+    @Operation(summary = "Copy a campaign, in any status, into a new draft", description = "The copy has the same cohort, variants (pushes and "
+            + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours and frequencyCap, is named 'Copy of <name>', and keeps "
+            + "startAt only when it is still ahead. Both histories record the copy ('cloned', 'cloned to').")
+    @ApiResponses.WriteOne
+    CampaignView cloneOf(long id) {
+        return cloner.cloneOf(id);
     }
 
     @Put("/{id}")
