@@ -138,10 +138,12 @@ public final class ClickHouse implements AutoCloseable {
 
     /**
      * Runs a SELECT and returns its result as it streams in, in {@code format} (e.g. CSVWithNames); closing the stream
-     * ends the response. The caller must close it.
+     * ends the response. {@code maxExecutionTime} bounds the whole query, the client's reading included (a long
+     * download needs more than one statement's usual limit). The caller must close it.
      */
-    public java.io.InputStream stream(String sql, String format) {
-        QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings()));
+    public java.io.InputStream stream(String sql, String format, Duration maxExecutionTime) {
+        QuerySettings settings = new QuerySettings().serverSetting("max_execution_time", String.valueOf(Math.max(1, maxExecutionTime.toSeconds())));
+        QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings));
         return new java.io.FilterInputStream(response.getInputStream()) {
             @Override
             public void close() throws java.io.IOException {

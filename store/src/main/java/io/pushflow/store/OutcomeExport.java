@@ -1,6 +1,7 @@
 package io.pushflow.store;
 
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * A campaign's outcomes as CSV, one row per audience member, streamed from ClickHouse as it computes them (never
@@ -14,9 +15,12 @@ public final class OutcomeExport {
     public static final String COLUMNS = "user_id,variant,outcome,reason,error,wave,sent_at,delivered_at,opened_at,clicked_at";
 
     private final ClickHouse clickHouse;
+    private final Duration maxExecutionTime;
 
-    public OutcomeExport(ClickHouse clickHouse) {
+    /** {@code maxExecutionTime}: how long one export may take, its download included. */
+    public OutcomeExport(ClickHouse clickHouse, Duration maxExecutionTime) {
         this.clickHouse = clickHouse;
+        this.maxExecutionTime = maxExecutionTime;
     }
 
     /** The CSV with a header row; the caller closes the stream. */
@@ -38,7 +42,7 @@ public final class OutcomeExport {
                 + "SELECT user_id, variant, outcome, reason, error, wave, sent_at, delivered_at FROM (" + sends + ") ANY LEFT JOIN (" + delivered
                 + ") USING notification_id) ANY LEFT JOIN (" + tokens + ") USING user_id) ANY LEFT JOIN (" + engaged + ") USING push_token"
                 + ") ORDER BY user_id";
-        return clickHouse.stream(sql, "CSVWithNames");
+        return clickHouse.stream(sql, "CSVWithNames", maxExecutionTime);
     }
 
     private static String iso(String column) {

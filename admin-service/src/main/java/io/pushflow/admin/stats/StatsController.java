@@ -66,7 +66,7 @@ class StatsController {
             + "opened the app (app_open events) within the window after their wave began, and the difference against the holdout with a "
             + "95% interval (Newcombe's hybrid score interval for a difference of proportions). Members count as assigned (intent to "
             + "treat): a variant's skipped members too, as the holdout is set aside before the delivery gate. complete is false until "
-            + "the last wave's window has closed")
+            + "the last wave's window has closed. One answer per campaign and window is kept for 30 s (the query joins every member)")
     @ApiResponses.ReadOne
     HoldoutLift.Lift lift(long id,
                           @QueryValue(defaultValue = "P1D") @Parameter(description = "ISO 8601, PT1M to P30D: how long after their wave an app open counts") String window) {

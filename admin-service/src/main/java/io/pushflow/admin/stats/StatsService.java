@@ -78,14 +78,31 @@ public class StatsService {
 
     static final Duration MIN_LIFT_WINDOW = Duration.ofMinutes(1);
     static final Duration MAX_LIFT_WINDOW = Duration.ofDays(30);
+    /** A lift is a join over every member (seconds at a million): one answer serves every page for this long. */
+    static final Duration LIFT_KEPT = Duration.ofSeconds(30);
+    private record KeptLift(HoldoutLift.Lift lift, Instant until) {
+    }
+    private final Map<String, KeptLift> lifts = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KeptLift> eldest) {
+            return size() > 1_000;
+        }
+    });
 
     /** The share of each variant's members and of the holdout who opened the app within {@code window} after their wave. */
     public HoldoutLift.Lift lift(long id, String window) {
         tables.ensure();
         Campaign c = campaigns.find(id);
         Duration w = duration("window", window, MIN_LIFT_WINDOW, MAX_LIFT_WINDOW);
-        List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
-        return lift.of(id, keys, w, clock.instant());
+        Instant now = clock.instant();
+        String key = id + "/" + w.toSeconds();
+        KeptLift kept = lifts.get(key);
+        if (kept == null || !now.isBefore(kept.until())) { // computed outside the lock: a lift takes a ClickHouse query
+            List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
+            kept = new KeptLift(lift.of(id, keys, w, now), now.plus(LIFT_KEPT));
+            lifts.put(key, kept);
+        }
+        return kept.lift();
     }
 
     /** A query parameter that is an ISO 8601 duration from {@code min} to {@code max}, else a 400 that names it. */

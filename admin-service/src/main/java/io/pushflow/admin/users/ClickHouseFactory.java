@@ -41,7 +41,7 @@ class ClickHouseFactory {
     }
 
     @Singleton
-    OutcomeExport outcomeExport(ClickHouse clickHouse) {
-        return new OutcomeExport(clickHouse);
+    OutcomeExport outcomeExport(ClickHouse clickHouse, @Value("${pushflow.export.max-execution-time:10m}") Duration maxExecutionTime) {
+        return new OutcomeExport(clickHouse, maxExecutionTime);
     }
 }
