@@ -33,6 +33,19 @@ public final class AppOpenModel {
         return config.uplift(variant);
     }
 
+    /**
+     * The true lift when opens are counted over {@code measured} from the wave, a window that also holds the push's
+     * delay from the wave to the device and the model's whole window after it: the push's extra open always counts,
+     * but so do more of the users' own, so the lift is u (1 - b)^(measured / window - 1), u at the model's own window.
+     */
+    public double trueLift(String variant, java.time.Duration measured) {
+        double ratio = (double) measured.toMillis() / config.windowMillis();
+        if (ratio < 1) {
+            throw new IllegalArgumentException("the measured window must hold the model's window of " + config.windowMillis() + " ms");
+        }
+        return config.uplift(variant) * Math.pow(1 - config.baseline(), ratio - 1);
+    }
+
     /** The opens {@code subscriptionId} makes by itself in [from, until), in order. */
     public List<Instant> organic(String subscriptionId, Instant from, Instant until) {
         List<Instant> opens = new ArrayList<>();
