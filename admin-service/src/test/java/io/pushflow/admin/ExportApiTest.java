@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The CSV export over rows the jobs write into ClickHouse (written here in their shapes): the variants table, every
  * member's outcome with its times, and how long a large campaign takes to stream and its holdout lift to compute (printed,
- * not asserted; members from {@code -Dexport.members}, 100,000 by default; docs/results.md's figures are of 1,000,000).
+ * not asserted; members from {@code -Dexport.members}, 20,000 by default; docs/results.md's figures are of 1,000,000).
  */
 @MicronautTest
 class ExportApiTest extends ApiTestBase {
@@ -78,7 +78,7 @@ class ExportApiTest extends ApiTestBase {
 
     @Test
     void a_large_campaign_streams_its_outcomes() throws Exception {
-        int members = Integer.getInteger("export.members", 100_000);
+        int members = Integer.getInteger("export.members", 20_000);
         long id = draftCampaign("large export", 0.1);
         Instant sent = Instant.parse("2026-11-02T09:00:00Z");
         try (ClickHouse ch = env.clickHouse()) {
