@@ -20,7 +20,8 @@ const ACTIONS = {
   resume: {label: 'Resume', title: 'Resume this campaign?', text: 'Sending goes on where it stopped.', ok: 'Resume campaign'},
   stop: {label: 'Stop', title: 'Stop this campaign for good?', text: 'Nobody else receives it; a stopped campaign cannot be resumed.', ok: 'Stop campaign'},
 };
-const ALLOWED = {DRAFT: ['launch'], SCHEDULED: ['pause', 'stop'], RUNNING: ['pause', 'stop'], PAUSED: ['resume', 'stop']};
+const ALLOWED = {DRAFT: ['launch'], SCHEDULED: ['pause', 'stop'], RUNNING: ['pause', 'stop'], PAUSED: ['resume', 'stop'], HALTED: ['resume', 'stop']};
+const P = p => p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
 
 export async function render(view, ctx, id) {
   let c = await get(`/campaigns/${id}`);
@@ -37,6 +38,7 @@ export async function render(view, ctx, id) {
   const buttons = h('div', {class: 'actions', id: 'lifecycle'});
   const message = h('div', {'aria-live': 'polite'});
   const banner = h('div', {id: 'status-banner', 'aria-live': 'polite'});
+  const srm = h('div', {id: 'srm', 'aria-live': 'polite'});
   const summary = h('dl', {class: 'summary', id: 'summary'});
   const variants = h('tbody');
   const results = h('div', {class: 'actions', id: 'results-actions'},
@@ -54,7 +56,7 @@ export async function render(view, ctx, id) {
       ` · counted from ${SOURCES[c.split.rewardSource]} · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
       ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
       c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
-    banner, message, summary,
+    banner, srm, message, summary,
     h('div', {class: 'page-head'}, h('h2', {}, 'Variants'), results),
     h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
       h('caption', {class: 'visually-hidden'}, 'Numbers per variant'),
@@ -89,7 +91,9 @@ export async function render(view, ctx, id) {
 
   function showStatus() {
     fill(status, statusBadge(c.status));
-    fill(banner, c.statusReason ? h('p', {class: 'banner alert', role: 'alert'}, h('strong', {}, `${c.status.toLowerCase()}: `), c.statusReason) : null);
+    const halted = c.status === 'HALTED' ? 'halted by a guardrail' : c.status.toLowerCase();
+    fill(banner, c.statusReason ? h('p', {class: 'banner alert', role: 'alert'}, h('strong', {}, `${halted}: `), c.statusReason.replace(/\.?$/, '.'),
+      c.status === 'HALTED' ? ' Nothing more is sent until you resume or stop it.' : '') : null);
     fill(buttons, ctx.canWrite ? (ALLOWED[c.status] ?? []).map(action => h('button', {
       type: 'button', id: `action-${action}`, class: action === 'stop' ? 'danger' : 'primary',
       onclick: () => act(action),
@@ -159,6 +163,10 @@ export async function render(view, ctx, id) {
   }
 
   function showStats(s) {
+    const alarms = [['sent', s.sampleRatio], ['delivered', s.sampleRatioDelivered]].filter(([, t]) => t?.mismatch);
+    fill(srm, alarms.length ? h('p', {class: 'banner warning', role: 'alert'}, h('strong', {}, 'Sample ratio mismatch: '),
+      alarms.map(([what, t]) => `the users ${what} per variant are not the planned shares (p = ${P(t.pValue)}, ${count(t.sample)} users)`).join('; '),
+      '. Something treats the variants differently (a failing variant, a filter, a bug): do not trust the comparison until it is explained.') : null);
     fill(summary,
       item('Progress', [progressBar(s.progress, 'Progress'), percent(s.progress), ' · ', num(s.outcomes), ' of ', num(s.audience, undefined, {id: 'audience'})]),
       item('Sent', num(s.variants.reduce((n, v) => n + v.sent, 0), undefined, {id: 'total-sent'})),

@@ -153,7 +153,7 @@ export async function renderEditor(view, ctx, id) {
         h('h2', {}, 'Texts per locale'), tabs, editor,
         readOnly ? null : h('div', {class: 'row'}, field('Add a locale', newLocale, 'ISO 639-1, e.g. pt, de, zh-Hans'),
           h('button', {type: 'button', id: 'add-locale', onclick: addLocale}, 'Add locale')),
-        field('Deep link', deepLink, 'Opened on tap: an app link or https URL'),
+        field('Deep link', deepLink, 'Opened on tap: an app link (windy://...) or an http(s) URL'),
         field('Image', imageUrl, 'Big picture, an https URL'),
         readOnly ? h('p', {class: 'muted'}, 'Viewers see creatives but cannot change them.') : h('button', {type: 'submit', class: 'primary', id: 'save-creative'}, 'Save creative'),
         message),

@@ -7,6 +7,8 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
     else if (key === 'class') el.className = value;
+    // through the CSSOM: the console's Content-Security-Policy refuses style attributes
+    else if (key === 'style') el.style.cssText = value;
     else if (key === 'value') el.value = value;
     else if (key === 'checked' || key === 'selected' || key === 'disabled') el[key] = Boolean(value);
     else el.setAttribute(key, value === true ? '' : value);

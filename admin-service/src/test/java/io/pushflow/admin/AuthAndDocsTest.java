@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest
 class AuthAndDocsTest extends ApiTestBase {
 
+    @jakarta.inject.Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
     @Test
     void without_credentials_every_api_call_is_401_in_the_error_shape() {
         Api.Reply reply = as(null).get("/api/v1/cohorts");
@@ -41,6 +44,65 @@ class AuthAndDocsTest extends ApiTestBase {
     void marketers_and_admins_write() {
         assertThat(as("marketer").post("/api/v1/cohorts", cohort("marketer's cohort")).status()).isEqualTo(201);
         assertThat(as("admin").post("/api/v1/cohorts", cohort("admin's cohort")).status()).isEqualTo(201);
+    }
+
+    /** A write as the marketer with the given body type and Origin (either may be null): the status. */
+    private int write(io.micronaut.http.HttpMethod method, String path, String body, String contentType, String origin) {
+        var request = io.micronaut.http.HttpRequest.create(method, path).basicAuth("marketer", "marketer-pw");
+        if (body != null) {
+            request.body(body);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        try {
+            return client.toBlocking().exchange(request, String.class).code();
+        } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
+            return e.code();
+        }
+    }
+
+    @Test
+    void another_site_cannot_write_with_a_browsers_cached_credentials() {
+        var post = io.micronaut.http.HttpMethod.POST;
+        String cohort = io.pushflow.core.json.Json.write(cohort("cross-site"));
+        assertThat(write(post, "/api/v1/cohorts", cohort, "text/plain", null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", "name=x", "application/x-www-form-urlencoded", null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", cohort, "TEXT/plain; charset=utf-8", null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/campaigns/1/launch", null, null, null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/users/import", "user_id\n1\n", "text/plain", null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json", "https://evil.example")).isEqualTo(403);
+        assertThat(write(io.micronaut.http.HttpMethod.DELETE, "/api/v1/cohorts/1", null, null, "null")).isEqualTo(403);
+
+        String self = server.getURL().toString().replaceAll("/$", "");
+        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json; charset=utf-8", self)).isEqualTo(201);
+        assertThat(write(io.micronaut.http.HttpMethod.DELETE, "/api/v1/cohorts/999999", null, null, null)).isEqualTo(404);
+    }
+
+    @Test
+    void each_operation_takes_a_body_that_fits_it() {
+        String padded = "{" + " ".repeat(70 * 1024) + "}";
+        Api.Reply campaign = as("marketer").post("/api/v1/campaigns", padded);
+        assertThat(campaign.status()).isEqualTo(413);
+        assertThat(campaign.json().get("message").toString()).contains("at most 65536");
+        assertThat(as("admin").post("/api/v1/app-keys", "{" + " ".repeat(5 * 1024) + "}").status()).isEqualTo(413);
+        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(600 * 1024) + "}").status()).isEqualTo(413);
+        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(70 * 1024) + "}").status()).isEqualTo(400);
+        assertThat(as("marketer").post("/api/v1/cohorts/preview", "{" + " ".repeat(1100 * 1024) + "}").status()).isEqualTo(413);
+    }
+
+    @Test
+    void health_details_are_for_users_only() {
+        Api.Reply anonymous = as(null).get("/health");
+        assertThat(anonymous.status()).isEqualTo(200);
+        assertThat(anonymous.json()).containsEntry("status", "UP").doesNotContainKey("details");
+        assertThat(anonymous.body()).doesNotContain("jdbc:", "diskSpace");
+        Api.Reply viewer = as("viewer").get("/health");
+        assertThat(viewer.status()).isEqualTo(200);
+        assertThat(viewer.json()).containsKey("details");
     }
 
     @Test

@@ -71,6 +71,61 @@ class CampaignApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_push_whose_deep_link_was_saved_before_the_scheme_rules_is_refused_by_campaign_validation_and_launch() throws Exception {
+        long push = marketer().post("/api/v1/pushes", push("saved before the scheme rules")).id();
+        Map<String, Object> draft = bandit("unsafe deep link");
+        draft.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", push)));
+        long id = marketer().post("/api/v1/campaigns", draft).id();
+        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE pushes SET deep_link = 'javascript:alert(document.cookie)' WHERE id = ?")) {
+            update.setLong(1, push);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        Api.Reply created = marketer().post("/api/v1/campaigns", bandit("unsafe deep link 2"));
+        assertThat(created.status()).isEqualTo(201);
+        draft.put("name", "unsafe deep link 3");
+        Api.Reply refused = marketer().post("/api/v1/campaigns", draft);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorFields()).containsExactly("variants[1].pushId");
+
+        Api.Reply launched = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(launched.status()).isEqualTo(400);
+        assertThat(launched.errorFields()).containsExactly("variants.B");
+        assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "DRAFT");
+    }
+
+    @Test
+    void a_cohort_saved_before_the_sql_limit_is_refused_by_campaign_validation_and_launch() throws Exception {
+        long big = marketer().post("/api/v1/cohorts", cohort("saved before the sql limit")).id();
+        Map<String, Object> draft = bandit("oversized cohort");
+        long id = marketer().post("/api/v1/campaigns", draft).id();
+        draft.put("cohortId", big);
+        List<String> values = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
+        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE cohorts SET filter_json = ? WHERE id = ?")) {
+            update.setString(1, io.pushflow.core.json.Json.write(Map.of("all", List.of(apps, apps, apps))));
+            update.setLong(2, big);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        Api.Reply created = marketer().post("/api/v1/campaigns", draft);
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.errorFields()).containsOnly("cohortId");
+        assertThat(created.json().get("message").toString()).startsWith("cohortId: cohort " + big + " filter.all[");
+
+        assertThat(marketer().put("/api/v1/campaigns/" + id, draft).status()).isEqualTo(400);
+        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE campaigns SET cohort_id = ? WHERE id = ?")) {
+            update.setLong(1, big);
+            update.setLong(2, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        Api.Reply launched = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
+        assertThat(launched.status()).isEqualTo(400);
+        assertThat(launched.body()).contains("compiles to");
+        assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "DRAFT");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void a_draft_gets_defaults_filled_in_and_variant_keys() {
         Api.Reply created = marketer().post("/api/v1/campaigns", bandit("defaults"));

@@ -77,6 +77,39 @@ class CohortApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_hostile_preview_is_refused_with_few_problems() {
+        String tenMegabytes = "{\"filter\":{\"all\":[" + "0,".repeat(5_000_000) + "0]}}";
+        Api.Reply huge = as("viewer").post("/api/v1/cohorts/preview", tenMegabytes);
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json()).containsEntry("status", 413);
+
+        String justUnderTheLimit = "{\"filter\":{\"all\":[" + "0,".repeat(400_000) + "0]}}";
+        Api.Reply zeros = as("viewer").post("/api/v1/cohorts/preview", justUnderTheLimit);
+        assertThat(zeros.status()).as(zeros.body()).isEqualTo(400);
+        assertThat(zeros.errorFields()).containsExactly("filter.all");
+        assertThat(zeros.body().length()).isLessThan(1_000);
+
+        Map<String, Object> junk = Map.of("field", "x".repeat(1_000), "op", "y".repeat(1_000));
+        Api.Reply many = as("viewer").post("/api/v1/cohorts/preview", Map.of("filter", Map.of("all", java.util.Collections.nCopies(200, junk))));
+        assertThat(many.status()).isEqualTo(400);
+        assertThat(many.errorFields()).hasSizeLessThanOrEqualTo(51);
+        assertThat(many.body().length()).isLessThan(51 * 400);
+    }
+
+    @Test
+    void a_chain_whose_sql_is_too_long_for_clickhouse_is_refused_naming_the_condition() {
+        List<String> values = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
+        Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "is_pro", "op", "is_true"), apps, Map.of("any", List.of(apps, apps))));
+
+        Api.Reply created = marketer().post("/api/v1/cohorts", Map.of("name", "too long for clickhouse", "filter", filter));
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.errorFields()).containsExactly("filter.all[1]", "filter.all[2].any[0]");
+        assertThat(created.json().get("message").toString()).startsWith("filter.all[1]: this condition compiles to").contains("ClickHouse");
+        assertThat(as("viewer").post("/api/v1/cohorts/preview", Map.of("filter", filter)).status()).isEqualTo(400);
+    }
+
+    @Test
     void every_problem_of_a_filter_chain_is_named_by_its_place() {
         Api.Reply reply = marketer().post("/api/v1/cohorts", Map.of("name", "broken", "filter", Map.of("all", List.of(
                 Map.of("field", "sport", "op", "eq", "value", "kitesurfing"),

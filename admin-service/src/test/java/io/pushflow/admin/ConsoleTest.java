@@ -58,6 +58,7 @@ class ConsoleTest extends ApiTestBase {
         p.put("pushflow.onesignal.api-url", oneSignal.baseUrl().toString());
         p.put("pushflow.onesignal.app-id", "console-app");
         p.put("pushflow.onesignal.rest-api-key", "console-key");
+        p.put("pushflow.guardrails.interval", "1s");
         return p;
     }
 
@@ -95,6 +96,26 @@ class ConsoleTest extends ApiTestBase {
                 () -> client.toBlocking().exchange(io.micronaut.http.HttpRequest.GET("/api/v1/me").header("X-Requested-With", "XMLHttpRequest")));
         assertThat(scripted.code()).isEqualTo(401);
         assertThat(scripted.getResponse().getHeaders().contains("WWW-Authenticate")).as("no challenge to open the browser's dialog").isFalse();
+    }
+
+    @Test
+    void the_console_loads_only_its_own_code_cannot_be_framed_and_its_pages_break_no_rule_of_its_policy() {
+        Api.Reply page = as(null).get("/console/");
+        assertThat(page.headers().get("content-security-policy")).contains("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'");
+        assertThat(page.headers()).containsEntry("x-frame-options", "DENY").containsEntry("x-content-type-options", "nosniff");
+        assertThat(as(null).get("/console/js/app.js").headers()).containsEntry("x-content-type-options", "nosniff");
+
+        browser.signIn(url, "marketer", "marketer-pw");
+        var js = (org.openqa.selenium.JavascriptExecutor) browser.driver;
+        js.executeScript("window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective))");
+        for (String hash : List.of("#/cohorts/new", "#/creatives/new", "#/campaigns/new", "#/campaigns")) {
+            js.executeScript("location.hash = arguments[0]", hash);
+            browser.await(WAIT, d -> d.findElements(By.cssSelector("#view h1")).isEmpty() ? null : true);
+        }
+        Object width = js.executeScript("return import('/console/js/shared.js').then(m => {"
+                + " const bar = m.progressBar(0.5, 'test'); document.body.append(bar); return bar.firstChild.style.width; })");
+        assertThat(width).isEqualTo("50%");
+        assertThat((List<?>) js.executeScript("return window.violations")).isEmpty();
     }
 
     @Test
@@ -296,6 +317,44 @@ class ConsoleTest extends ApiTestBase {
         browser.visible("#match-count");
         assertThat(browser.driver.findElements(By.id("save-cohort"))).isEmpty();
         assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void a_campaign_a_guardrail_halted_says_why_warns_of_the_mismatch_and_offers_resume_and_stop() throws Exception {
+        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters, guarded")).id();
+        long a = as("marketer").post("/api/v1/pushes", push("Guarded A")).id();
+        long b = as("marketer").post("/api/v1/pushes", push("Guarded B")).id();
+        long id = as("marketer").post("/api/v1/campaigns", Map.of("name", "Guarded", "app", "windy-ios", "cohortId", cohort,
+                "variants", List.of(Map.of("pushId", a), Map.of("pushId", b)), "split", Map.of("type", "BANDIT"), "duration", "PT1H",
+                "guardrails", Map.of("maxFailureRate", 1.0))).id();
+        assertThat(as("marketer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+        // one wave of 1,000 users each; 70% of B's pushes failed, so B was sent far less than its half
+        String at = ClickHouse.dateTime(Instant.now());
+        StringBuilder sends = new StringBuilder();
+        for (int u = 0; u < 2_000; u++) {
+            boolean toB = u >= 1_000;
+            sends.append("{\"campaign_id\":").append(id).append(",\"user_id\":").append(u).append(",\"variant\":\"").append(toB ? "B" : "A")
+                    .append("\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\"").append(toB && u % 10 < 7 ? "failed" : "sent")
+                    .append("\",\"reason\":\"\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"").append(at).append("\",\"rank\":1}\n");
+        }
+        try (ClickHouse ch = env.clickHouse()) {
+            ch.insertJsonEachRow(ch.table("campaign_allocations"), ("{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\""
+                    + at + "\"}\n{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("push_sends"), sends.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/campaigns/" + id);
+        browser.await(WAIT, d -> "HALTED".equals(d.findElement(By.cssSelector("#campaign-status .badge")).getAttribute("data-status")) ? true : null);
+        assertThat(browser.visible("#status-banner").getText()).contains("halted by a guardrail", "sample ratio mismatch", "until you resume or stop");
+        String warning = browser.await(WAIT, d -> {
+            String text = d.findElement(By.id("srm")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertThat(warning).contains("Sample ratio mismatch", "users sent per variant", "p = ");
+        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).extracting(WebElement::getText).containsExactly("Resume", "Stop");
+        browser.screenshot("campaign-halted");
     }
 
     @Test

@@ -57,6 +57,23 @@ class PushApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_deep_link_is_an_app_link_or_an_http_url_never_a_scheme_that_runs_code_or_reads_files() {
+        for (String link : List.of("javascript:alert(document.cookie)", "JavaScript://%0aalert(1)", "file:///etc/passwd", "data:text/html,<script>x</script>",
+                "intent://scan/#Intent;scheme=zxing;end", "vbscript:msgbox", "https:no-host", "windy:")) {
+            Map<String, Object> bad = new HashMap<>(push("link " + link.hashCode()));
+            bad.put("deepLink", link);
+            Api.Reply reply = marketer().post("/api/v1/pushes", bad);
+            assertThat(reply.status()).as(link).isEqualTo(400);
+            assertThat(reply.errorFields()).as(link).containsExactly("deepLink");
+        }
+        for (String link : List.of("windy://spot/123", "https://www.windy.com/spot/1", "http://example.com/x", "fb123:open")) {
+            Map<String, Object> good = new HashMap<>(push("link " + link.hashCode()));
+            good.put("deepLink", link);
+            assertThat(marketer().post("/api/v1/pushes", good).status()).as(link).isEqualTo(201);
+        }
+    }
+
+    @Test
     void a_push_needs_at_least_one_text() {
         Map<String, Object> empty = new HashMap<>(push("empty"));
         empty.put("texts", Map.of());

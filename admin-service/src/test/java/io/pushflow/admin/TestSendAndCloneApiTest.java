@@ -127,7 +127,7 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         assertThat(draft.get("id")).isNotEqualTo(id);
         assertThat(draft).containsEntry("name", "Copy of November wind").containsEntry("status", "DRAFT").doesNotContainKey("launchedAt");
         for (String same : List.of("app", "cohortId", "variants", "split", "holdoutShare", "duration", "sendRateLimit", "pace", "quietHours",
-                "frequencyCap", "provider")) {
+                "frequencyCap", "provider", "guardrails")) {
             assertThat(draft.get(same)).as(same).isEqualTo(original.get(same));
         }
         assertThat(as("viewer").get("/api/v1/campaigns/" + copy.id() + "/history").list()).extracting(h -> h.get("action"))

@@ -32,6 +32,7 @@ class UsersAndCohortSizeTest extends ApiTestBase {
     void importUsers() {
         generated = new UserGenerator(7, Instant.now()).users(1, USERS).toList();
         String ndjson = generated.stream().map(UsersAndCohortSizeTest::json).collect(Collectors.joining("\n"));
+        assertThat(ndjson.length()).as("over the 1 MB JSON buffer limit: the import streams its body").isGreaterThan(1 << 20);
         Api.Reply reply = importAs("admin", ndjson, MediaType.of("application/x-ndjson"));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("accepted", USERS).containsEntry("rejected", 0);

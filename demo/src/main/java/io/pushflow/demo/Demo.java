@@ -34,6 +34,15 @@ public final class Demo {
     public record Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
                           String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
                           Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards) {
+
+        /** Everything but the admin password. */
+        @Override
+        public String toString() {
+            return "Options[users=" + users + ", window=" + window + ", wave=" + wave + ", clickRates=" + clickRates + ", seed=" + seed
+                    + ", adminUrl=" + adminUrl + ", adminUser=" + adminUser + ", adminPassword=(secret), clickHouseDatabase=" + clickHouseDatabase
+                    + ", queuePrefix=" + queuePrefix + ", flinkPort=" + flinkPort + ", simulatorPort=" + simulatorPort + ", reportDir=" + reportDir
+                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + "]";
+        }
     }
 
     /** The creatives: what they say and how often the simulated users click them. */

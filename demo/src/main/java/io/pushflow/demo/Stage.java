@@ -46,6 +46,11 @@ public final class Stage implements AutoCloseable {
     }
 
     public static Stage start(Demo.Options o, PrintStream out) throws Exception {
+        return start(o, out, 8);
+    }
+
+    /** The same, the provider client trying each request at most {@code providerAttempts} times (a fault test wants few). */
+    public static Stage start(Demo.Options o, PrintStream out, int providerAttempts) throws Exception {
         ClickHouse.Config ch = ClickHouse.Config.fromEnvironment().withDatabase(o.clickHouseDatabase());
         RabbitSettings rabbit = RabbitSettings.fromEnvironment();
         Queues queues = new Queues(o.queuePrefix());
@@ -77,7 +82,8 @@ public final class Stage implements AutoCloseable {
                     rabbit.connectionFactory(), queues);
             cluster = new Demo.Cluster(o.flinkPort());
             Demo.step(out, "provider simulator at %s; Flink dashboard at %s", simulator.baseUrl(), cluster.url());
-            ProviderFactory provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10), 8);
+            ProviderFactory provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10),
+                    providerAttempts);
             cluster.submit("pushflow dispatch", env -> DispatchJob.build(env, new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000,
                     checkpoints(checkpoints, "dispatch"), 1_000), new ClickHouseAudience(ch)));
             cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32,

@@ -32,9 +32,7 @@ public record Checkpoints(Duration interval, String directory, String stateBacke
 
     /** CHECKPOINT_INTERVAL_MS (2000), CHECKPOINT_DIR (file:///tmp/pushflow/checkpoints), STATE_BACKEND (rocksdb). */
     public static Checkpoints fromEnvironment() {
-        return new Checkpoints(Duration.ofMillis(Long.parseLong(io.pushflow.core.Environment.value("CHECKPOINT_INTERVAL_MS", "2000"))),
-                io.pushflow.core.Environment.value("CHECKPOINT_DIR", "file:///tmp/pushflow/checkpoints"),
-                io.pushflow.core.Environment.value("STATE_BACKEND", "rocksdb"));
+        return new Checkpoints(JobSetting.CHECKPOINT_INTERVAL_MS.millis(), JobSetting.CHECKPOINT_DIR.value(), JobSetting.STATE_BACKEND.value());
     }
 
     /** Exactly-once checkpoints into the directory, the state backend, no Kryo fallback, no copies between chained operators, no operator without a fixed uid. */

@@ -35,7 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** A test's own queues and ClickHouse database, the jobs it starts, and everything removed again on close. */
 public final class JobEnvironment implements AutoCloseable {
 
-    public final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    /** Always 8 characters: a committable restored from another run's savepoint names its queue with a prefix of this length (see SavepointCompatibilityTest). */
+    public final String id = String.format("%8s", Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36)).replace(' ', '0');
     public final Queues queues = new Queues("t" + id + ".");
     public final ClickHouse.Config chConfig = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);
     public final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
@@ -119,6 +120,12 @@ public final class JobEnvironment implements AutoCloseable {
     /** A LAUNCH of a campaign with variants A and B (English texts) starting now. */
     public static CampaignCommand launch(long campaignId, Map<String, Object> filter, Instant now, SplitType split, Metric metric,
                                          RewardSource rewards, Duration window, double holdout) {
+        return launch(campaignId, filter, now, split, metric, rewards, window, holdout, null, SendPace.EVEN);
+    }
+
+    /** As above, with a send rate limit (users per second, null for none) and a pace. */
+    public static CampaignCommand launch(long campaignId, Map<String, Object> filter, Instant now, SplitType split, Metric metric,
+                                         RewardSource rewards, Duration window, double holdout, Integer sendRateLimit, SendPace pace) {
         var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b"),
                 "pt", new CampaignSnapshot.LocalizedText("tp", "bp")), null, null, null);
         var snapshot = new CampaignSnapshot(campaignId, "kiters", "windy-ios", CampaignStatus.RUNNING,
@@ -126,7 +133,7 @@ public final class JobEnvironment implements AutoCloseable {
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
                 new CampaignSnapshot.Split(split, metric, null, null, split == SplitType.BANDIT ? 0.05 : null,
                         split == SplitType.BANDIT ? 20 : null, rewards), holdout,
-                now, window, null, null, null, "ONESIGNAL", SendPace.EVEN);
+                now, window, sendRateLimit, null, null, "ONESIGNAL", pace);
         return new CampaignCommand(1, "launch-" + campaignId, CampaignCommand.Type.LAUNCH, campaignId, 1, now, "test", snapshot);
     }
 

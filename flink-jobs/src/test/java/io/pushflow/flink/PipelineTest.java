@@ -114,7 +114,7 @@ class PipelineTest {
                 je.command(JobEnvironment.launch(44, filter(), start, SplitType.BANDIT, Metric.CLICKS, RewardSource.APP, Duration.ofSeconds(15), 0));
 
                 CampaignStats stats = new CampaignStats(je.clickHouse);
-                CampaignStats.Spec spec = new CampaignStats.Spec(42, List.of("A", "B"), null, cohort.size(), Metric.CLICKS, RewardSource.AUTO);
+                CampaignStats.Spec spec = new CampaignStats.Spec(42, List.of("A", "B"), cohort.size(), Metric.CLICKS, RewardSource.AUTO);
                 // the start, the 6 s window, then the users' slowest opens and clicks
                 CampaignStats.Campaign seen = settle(stats, spec, sim, start.toEpochMilli() + 16_000);
                 assertThat(seen).isNotNull();
@@ -144,9 +144,9 @@ class PipelineTest {
                         .mapToDouble(CampaignStats.Point::value).sum()).isEqualTo(a.clicked());
 
                 // the same creatives, one campaign optimising opens and one clicks: each moves its traffic to its own best
-                CampaignStats.Campaign opens = settle(stats, new CampaignStats.Spec(43, List.of("A", "B"), null, cohort.size(), Metric.OPENS,
+                CampaignStats.Campaign opens = settle(stats, new CampaignStats.Spec(43, List.of("A", "B"), cohort.size(), Metric.OPENS,
                         RewardSource.AUTO), sim, System.currentTimeMillis());
-                CampaignStats.Campaign clicks = settle(stats, new CampaignStats.Spec(44, List.of("A", "B"), null, cohort.size(), Metric.CLICKS,
+                CampaignStats.Campaign clicks = settle(stats, new CampaignStats.Spec(44, List.of("A", "B"), cohort.size(), Metric.CLICKS,
                         RewardSource.APP), sim, System.currentTimeMillis());
                 assertThat(opens.metric()).isEqualTo(Metric.OPENS);
                 assertThat(opens.variants().get(0).probabilityBest()).as("A is best by opens").isGreaterThan(0.95);
@@ -174,7 +174,7 @@ class PipelineTest {
                 CampaignStats stats = new CampaignStats(je.clickHouse);
                 for (long campaign : List.of(42L, 43L)) {
                     RewardSource source = campaign == 42 ? RewardSource.PROVIDER : RewardSource.AUTO;
-                    CampaignStats.Campaign seen = settle(stats, new CampaignStats.Spec(campaign, List.of("A", "B"), null, cohort.size(),
+                    CampaignStats.Campaign seen = settle(stats, new CampaignStats.Spec(campaign, List.of("A", "B"), cohort.size(),
                             Metric.CLICKS, source), sim, start.toEpochMilli() + 25_000);
                     assertThat(seen.outcomes()).isEqualTo(cohort.size());
                     for (CampaignStats.Variant v : seen.variants()) {

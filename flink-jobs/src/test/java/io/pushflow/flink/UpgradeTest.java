@@ -123,7 +123,8 @@ class UpgradeTest {
                 je.checkpoints(Duration.ofMillis(300)), 200);
     }
 
-    private static JobID submit(ClusterClient<?> client, int parallelism, String savepoint, Consumer<StreamExecutionEnvironment> build) throws Exception {
+    /** Submits a job graph, started from {@code savepoint} when not null (every state must find its operator). */
+    static JobID submit(ClusterClient<?> client, int parallelism, String savepoint, Consumer<StreamExecutionEnvironment> build) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         build.accept(env);

@@ -58,6 +58,16 @@ public final class OneSignalFake implements AutoCloseable {
             return false;
         }
 
+        /** A status to answer this valid create-notification call with instead (429 or 5xx), or null: a fault aimed at some pushes. */
+        default Integer refusal(JsonNode createBody) {
+            return null;
+        }
+
+        /** Whether {@code subscriptionId} is not subscribed, for this create-notification call. */
+        default boolean unsubscribed(String subscriptionId, JsonNode createBody) {
+            return unsubscribed(subscriptionId);
+        }
+
         default void created(Created notification) {
         }
 
@@ -177,12 +187,7 @@ public final class OneSignalFake implements AutoCloseable {
             failure = behaviour.failure();
         }
         if (failure != null) {
-            if (failure == 429) {
-                x.getResponseHeaders().add("Retry-After", "1");
-                reply(x, 429, Map.of("errors", List.of("API rate limit exceeded"), "limit", "send"));
-            } else {
-                reply(x, failure, Map.of("errors", List.of("Internal server error")));
-            }
+            fail(x, failure);
             return;
         }
         String path = x.getRequestURI().getPath();
@@ -217,15 +222,29 @@ public final class OneSignalFake implements AutoCloseable {
             reply(x, 400, Map.of("errors", problems));
             return;
         }
+        Integer refusal = behaviour.refusal(body);
+        if (refusal != null) {
+            fail(x, refusal);
+            return;
+        }
         String key = body.path("idempotency_key").asText(null);
         replyRaw(x, 200, key == null ? create(body) : answers.computeIfAbsent(key, k -> create(body)));
+    }
+
+    private void fail(HttpExchange x, int status) throws IOException {
+        if (status == 429) {
+            x.getResponseHeaders().add("Retry-After", "1");
+            reply(x, 429, Map.of("errors", List.of("API rate limit exceeded"), "limit", "send"));
+        } else {
+            reply(x, status, Map.of("errors", List.of("Internal server error")));
+        }
     }
 
     /** Creates a notification for the subscribed ids and answers like OneSignal (computed once per idempotency key). */
     private String create(JsonNode body) {
         List<String> ids = new ArrayList<>();
         body.get("include_subscription_ids").forEach(n -> ids.add(n.asText()));
-        List<String> invalid = ids.stream().filter(i -> unsubscribed.contains(i) || behaviour.unsubscribed(i)).toList();
+        List<String> invalid = ids.stream().filter(i -> unsubscribed.contains(i) || behaviour.unsubscribed(i, body)).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         if (invalid.size() == ids.size()) {
             answer.put("id", "");

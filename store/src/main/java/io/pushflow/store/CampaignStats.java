@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * opened and clicked as the app reported them (the status job's exact running totals), clicks as the provider counted
  * them, the clicks of the campaign's reward source, rates per delivered push with 95% credible intervals, the
  * probability of being best by the campaign's metric, and the share of the latest wave; per campaign the metric and
- * reward source, progress, send rate, ETA, a sample-ratio test for fixed splits and how fresh the data is. Every
+ * reward source, progress, send rate, ETA, sample-ratio tests of what was sent and delivered, and how fresh the data is. Every
  * query is bounded by the client's {@code max_execution_time}.
  */
 public final class CampaignStats {
@@ -29,10 +29,10 @@ public final class CampaignStats {
     public static final double LEVEL = 0.95;
 
     /**
-     * What the statistics need to know of the campaign: its variants, the fixed split's weights (else null), its
-     * audience, the metric its split test optimises and where that is counted.
+     * What the statistics need to know of the campaign: its variants, its audience, the metric its split test optimises
+     * and where that is counted.
      */
-    public record Spec(long campaignId, List<String> variants, double[] fixedWeights, long audience, Metric metric, RewardSource rewardSource) {
+    public record Spec(long campaignId, List<String> variants, long audience, Metric metric, RewardSource rewardSource) {
     }
 
     /**
@@ -45,9 +45,14 @@ public final class CampaignStats {
                           RateInterval openRate, RateInterval clickRate, double probabilityBest, Double share) {
     }
 
+    /**
+     * {@code sampleRatio}: the users sent per variant against the planner's intended shares; {@code sampleRatioDelivered}:
+     * the devices reached per variant against the recipients of the same notifications (see {@link CampaignHealth}); each
+     * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}.
+     */
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
-                           double sendRatePerSecond, Long etaSeconds, SampleRatioMismatch sampleRatio, Instant dataAsOf, Long dataAgeSeconds,
-                           List<Variant> variants) {
+                           double sendRatePerSecond, Long etaSeconds, SampleRatioMismatch sampleRatio, SampleRatioMismatch sampleRatioDelivered,
+                           Instant dataAsOf, Long dataAgeSeconds, List<Variant> variants) {
     }
 
     /** One point of a series: the start of a step and the value in it. */
@@ -57,9 +62,11 @@ public final class CampaignStats {
     public enum Series { SENDS, OPENS, CLICKS, SHARE }
 
     private final ClickHouse clickHouse;
+    private final CampaignHealth health;
 
     public CampaignStats(ClickHouse clickHouse) {
         this.clickHouse = clickHouse;
+        this.health = new CampaignHealth(clickHouse);
     }
 
     public Campaign of(Spec spec, Instant now) {
@@ -140,17 +147,11 @@ public final class CampaignStats {
                     skipped.getOrDefault(v, Map.of()), d, received.getOrDefault(v, 0L), o, c, app, provider, from,
                     RateInterval.of(o, Math.max(d, o), LEVEL), RateInterval.of(c, Math.max(d, c), LEVEL), best[i], share.get(v)));
         }
-        SampleRatioMismatch srm = null;
-        if (spec.fixedWeights() != null && spec.variants().size() > 1) {
-            long[] observed = spec.variants().stream().mapToLong(v -> assigned.getOrDefault(v, 0L)).toArray();
-            if (java.util.Arrays.stream(observed).sum() > 0) {
-                srm = SampleRatioMismatch.test(observed, spec.fixedWeights());
-            }
-        }
+        CampaignHealth.Ratios srm = health.ratios(spec.campaignId(), spec.variants(), null, SampleRatioMismatch.ALARM);
         long left = Math.max(0, spec.audience() - outcomes);
         Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
         return new Campaign(spec.campaignId(), spec.metric(), spec.rewardSource(), spec.audience(), outcomes, holdout,
-                spec.audience() == 0 ? 0 : Math.min(1, (double) outcomes / spec.audience()), rate, eta, srm, freshest,
+                spec.audience() == 0 ? 0 : Math.min(1, (double) outcomes / spec.audience()), rate, eta, srm.sent(), srm.delivered(), freshest,
                 freshest == null ? null : Math.max(0, Duration.between(freshest, now).toSeconds()), variants);
     }
 

@@ -43,6 +43,13 @@ public final class ClickHouse implements AutoCloseable {
             return new Config(url, user, password, other, maxExecutionTime);
         }
 
+        /** Everything but the password, so a logged config never shows it. */
+        @Override
+        public String toString() {
+            return "Config[url=" + url + ", user=" + user + ", password=" + (password == null || password.isEmpty() ? "(none)" : "(secret)")
+                    + ", database=" + database + ", maxExecutionTime=" + maxExecutionTime + "]";
+        }
+
         private static String env(String name, String fallback) {
             String value = System.getenv(name);
             if (value == null) {

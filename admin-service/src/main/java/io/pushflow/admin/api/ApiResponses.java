@@ -46,8 +46,14 @@ public final class ApiResponses {
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
     @ApiResponse(responseCode = "400", description = "Invalid input; errors[] names each field at fault", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "403", description = "The role may not change configuration", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "The role may not change configuration, or the request came from another site's page "
+            + "(its Origin is not this service)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "409", description = "Conflicts with the current state (name taken, in use, wrong status)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "A body over the operation's limit: JSON up to 1 MB, campaigns 64 KiB, pushes 512 KiB, app keys 4 KiB "
+            + "(the user import streams its body and takes more)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "415", description = "Not a body type the operation takes: application/json (the user import also "
+            + "application/x-ndjson and text/csv). Every POST with user credentials needs one, even without a body ({}), so no other "
+            + "site's form can send it", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public @interface Write {
     }
 

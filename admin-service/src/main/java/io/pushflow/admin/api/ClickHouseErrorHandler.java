@@ -11,8 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.UUID;
 
-/** ClickHouse down or a query over its time limit: 503, so a client knows to retry later. */
+/**
+ * ClickHouse down, over its time limit or refusing a query: 503, so a client knows to retry later. ClickHouse's own
+ * text (statement, table names, versions) stays in the log under a reference the answer gives.
+ */
 @Produces
 @Singleton
 class ClickHouseErrorHandler implements ExceptionHandler<ClickHouseException, HttpResponse<ApiError>> {
@@ -21,10 +25,11 @@ class ClickHouseErrorHandler implements ExceptionHandler<ClickHouseException, Ht
 
     @Override
     public HttpResponse<ApiError> handle(HttpRequest request, ClickHouseException e) {
-        LOG.warn("{} {}: ClickHouse failed: {}", request.getMethod(), request.getPath(), e.getMessage());
+        String reference = UUID.randomUUID().toString();
+        LOG.warn("{} {}: ClickHouse failed (reference {}): {}", request.getMethod(), request.getPath(), reference, e.getMessage(), e);
         HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
-        String reason = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
         return HttpResponse.<ApiError>status(status).body(new ApiError(status.getCode(), status.getReason(),
-                "the user store (ClickHouse) did not answer in time or failed: " + reason, request.getPath(), List.of()));
+                "the user store (ClickHouse) did not answer in time or failed; try again later. The server log has the details "
+                        + "under reference " + reference, request.getPath(), List.of()));
     }
 }

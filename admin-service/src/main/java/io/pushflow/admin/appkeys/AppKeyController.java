@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.appkeys.AppKeyService.AppKeyView;
 import io.pushflow.admin.appkeys.AppKeyService.CreatedAppKey;
 import io.pushflow.admin.security.Roles;
@@ -49,6 +50,7 @@ class AppKeyController {
             description = "Only a SHA-256 of the key is stored. The key works at once on this instance and within "
                     + "pushflow.app-keys.refresh (5 s) on the others. Audited.")
     @ApiResponses.Write
+    @BodyLimit(4 * 1024)
     CreatedAppKey createAppKey(@Body @Valid AppKeyRequest request) {
         AppKeyService.CreatedKey created = service.create(request.name());
         keys.added(created.row());

@@ -49,6 +49,13 @@ class AppKeyService {
             @Schema(example = "pfk_Q2x9aB7c") String prefix,
             Instant createdAt,
             @Schema(example = "admin") String createdBy) {
+
+        /** The answer carries the key; a log of this record must not. */
+        @Override
+        public String toString() {
+            return "CreatedAppKey[id=" + id + ", name=" + name + ", key=(secret), prefix=" + prefix + ", createdAt=" + createdAt
+                    + ", createdBy=" + createdBy + "]";
+        }
     }
 
     private final AppKeyRepository repository;
@@ -85,6 +92,11 @@ class AppKeyService {
     record CreatedKey(AppKey row, String key) {
         CreatedAppKey view() {
             return new CreatedAppKey(row.id(), row.name(), key, row.keyPrefix(), row.createdAt(), row.createdBy());
+        }
+
+        @Override
+        public String toString() {
+            return "CreatedKey[row=" + row + ", key=(secret)]";
         }
     }
 

@@ -38,6 +38,8 @@ public record Campaign(
         @Nullable String quietEnd,
         @Nullable Integer frequencyCapCount,
         @Nullable Long frequencyCapPeriodSeconds,
+        @Nullable String guardrailsJson,
+        @Nullable Instant guardrailsSince,
         String provider,
         @Nullable Instant launchedAt,
         @Nullable Instant endedAt,
@@ -51,10 +53,20 @@ public record Campaign(
         return withStatus(next, null, launched, ended, now, actor);
     }
 
-    /** The campaign in status {@code next}, for {@code reason} (why the jobs failed it; null for a marketer's step). */
+    /**
+     * The campaign in status {@code next}, for {@code reason} (why the jobs failed it or a guardrail halted it; null for a
+     * marketer's step).
+     */
     Campaign withStatus(CampaignStatus next, @Nullable String reason, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
         return new Campaign(id, name, app, cohortId, next, reason, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare, burnIn,
                 holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
-                frequencyCapPeriodSeconds, provider, launched, ended, version, createdAt, createdBy, now, actor);
+                frequencyCapPeriodSeconds, guardrailsJson, guardrailsSince, provider, launched, ended, version, createdAt, createdBy, now, actor);
+    }
+
+    /** The guardrails look from {@code since} on (a marketer resumed it after a halt). */
+    Campaign withGuardrailsSince(Instant since) {
+        return new Campaign(id, name, app, cohortId, status, statusReason, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare,
+                burnIn, holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
+                frequencyCapPeriodSeconds, guardrailsJson, since, provider, launchedAt, endedAt, version, createdAt, createdBy, updatedAt, updatedBy);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * A campaign copied into a new draft: the same cohort, variants (pushes and weights), split, holdout, window, pace,
- * rate limit, quiet hours and frequency cap, named "Copy of ..."; a start time already past is left out (the copy
+ * rate limit, quiet hours, frequency cap and guardrails, named "Copy of ..."; a start time already past is left out (the copy
  * starts at its launch). Both campaigns' histories record the copy.
  */
 @Singleton
@@ -39,7 +39,7 @@ public class CampaignCloner {
                 source.split(), source.holdoutShare(),
                 source.startAt() != null && source.startAt().isAfter(clock.instant()) ? source.startAt() : null, source.duration(),
                 source.sendRateLimit(), source.pace(), source.quietHours(), source.frequencyCap(),
-                CampaignRequest.Provider.valueOf(source.provider()));
+                CampaignRequest.Provider.valueOf(source.provider()), source.guardrails());
         CampaignView copy = campaigns.create(request);
         audit.write(CampaignService.ENTITY, copy.id(), "cloned", Map.of("from", id));
         audit.write(CampaignService.ENTITY, id, "cloned to", Map.of("to", copy.id()));

@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Status;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.audit.AuditEntry;
 import io.pushflow.admin.security.Roles;
@@ -85,15 +86,17 @@ class CampaignController {
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Create a draft campaign")
     @ApiResponses.Write
+    @BodyLimit(64 * 1024)
     CampaignView create(@Body @Valid CampaignRequest request) {
         return service.create(request);
     }
 
     @Post("/{id}/clone")
+    @BodyLimit(4 * 1024)
     @Status(HttpStatus.CREATED)
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Copy a campaign, in any status, into a new draft", description = "The copy has the same cohort, variants (pushes and "
-            + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours and frequencyCap, is named 'Copy of <name>', and keeps "
+            + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours, frequencyCap and guardrails, is named 'Copy of <name>', and keeps "
             + "startAt only when it is still ahead. Both histories record the copy ('cloned', 'cloned to').")
     @ApiResponses.WriteOne
     CampaignView cloneOf(long id) {
@@ -105,6 +108,7 @@ class CampaignController {
     @Operation(summary = "Replace a campaign", description = "A draft changes freely; a launched campaign only its name, duration, "
             + "sendRateLimit, pace, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
     @ApiResponses.WriteOne
+    @BodyLimit(64 * 1024)
     CampaignView update(long id, @Body @Valid CampaignRequest request) {
         return service.update(id, request);
     }

@@ -15,6 +15,8 @@ public interface CampaignRepository extends PageableRepository<Campaign, Long> {
 
     Page<Campaign> findByStatus(CampaignStatus status, Pageable pageable);
 
+    List<Campaign> findByStatus(CampaignStatus status);
+
     List<String> findNameByCohortId(long cohortId);
 
     List<Campaign> findByStatusAndStartAtLessThanEquals(CampaignStatus status, Instant now);

@@ -41,7 +41,9 @@ public record CampaignRequest(
                 example = "EVEN") SendPace pace,
         @Nullable @Valid @Schema(description = "No pushes in these hours of the user's own time zone") QuietHours quietHours,
         @Nullable @Valid @Schema(description = "At most count campaign pushes per user in period, over all campaigns") FrequencyCap frequencyCap,
-        @Nullable @Schema(description = "Push provider", example = "ONESIGNAL") Provider provider) {
+        @Nullable @Schema(description = "Push provider", example = "ONESIGNAL") Provider provider,
+        @Nullable @Valid @Schema(description = "When the running campaign halts itself; empty: the defaults. Editable while it runs")
+        Guardrails guardrails) {
 
     public enum Provider { ONESIGNAL }
 
@@ -66,6 +68,31 @@ public record CampaignRequest(
             @Nullable @Schema(description = "Where the metric is counted: PROVIDER (the provider's click count per notification, polled; "
                     + "clicks only), APP (the app's engagement events), AUTO (default: per variant the larger of the two counts, never "
                     + "their sum; OPENS come from app events only)", example = "AUTO") RewardSource rewardSource) {
+    }
+
+    /**
+     * The guardrails' thresholds; each left out takes its default (in the campaign as served, every one is filled in).
+     * The service checks them across fields; see {@link io.pushflow.core.guard.Guardrails}.
+     */
+    @Serdeable
+    @Schema(name = "Guardrails", description = "A running campaign halts itself (status HALTED, with the reason; a marketer resumes or stops "
+            + "it) when the users sent per variant are not the planned shares (sample ratio mismatch, p below srmAlpha once srmMinSample "
+            + "users were sent), when the provider fails more than maxFailureRate of the pushes attempted in the last window (once "
+            + "minAttempts were), or when dead tokens and unsubscribes in the last window jump above invalidJump times the campaign's "
+            + "own share before it (and 5 points above it; once minDecided users were decided in each)")
+    public record Guardrails(
+            @Nullable @Schema(description = "false: no guardrail halts this campaign (default true)", example = "true") Boolean enabled,
+            @Nullable @Schema(description = "p-value below which a sample ratio mismatch halts (default 0.001)", example = "0.001") Double srmAlpha,
+            @Nullable @Schema(description = "users sent before the SRM test may halt (default 1000)", example = "1000") Long srmMinSample,
+            @Nullable @Schema(description = "failed / attempted in the window above which the campaign halts (default 0.2)", example = "0.2")
+            Double maxFailureRate,
+            @Nullable @Schema(description = "pushes attempted in the window before the failure rate may halt (default 200)", example = "200")
+            Long minAttempts,
+            @Nullable @Schema(description = "ISO 8601 duration of the window, PT1M to PT6H (default PT5M)", example = "PT5M") String window,
+            @Nullable @Schema(description = "factor over the campaign's own share of dead tokens and unsubscribes (default 3)", example = "3")
+            Double invalidJump,
+            @Nullable @Schema(description = "users decided in the window, and before it, before the jump may halt (default 200)", example = "200")
+            Long minDecided) {
     }
 
     @Serdeable

@@ -9,6 +9,7 @@ import io.pushflow.admin.audit.AuditEntry;
 import io.pushflow.admin.audit.AuditLog;
 import io.pushflow.admin.cohort.Cohort;
 import io.pushflow.admin.cohort.CohortRepository;
+import io.pushflow.admin.cohort.CohortService;
 import io.pushflow.admin.outbox.CommandOutbox;
 import io.pushflow.admin.push.Push;
 import io.pushflow.admin.push.PushRepository;
@@ -22,6 +23,7 @@ import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
+import io.pushflow.core.guard.Guardrails;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -74,7 +76,7 @@ public class CampaignService {
         Settings s = settings(request);
         Instant now = clock.instant();
         String actor = audit.actor();
-        Campaign saved = campaigns.save(row(s, null, CampaignStatus.DRAFT, null, null, null, now, actor, now, actor));
+        Campaign saved = campaigns.save(row(s, null, CampaignStatus.DRAFT, null, null, null, null, null, now, actor, now, actor));
         saveVariants(saved.id(), s);
         CampaignView view = view(saved);
         audit.created(ENTITY, saved.id(), view);
@@ -82,8 +84,8 @@ public class CampaignService {
     }
 
     /**
-     * A draft changes freely. A launched campaign changes only its name and limits (window, rate, quiet hours,
-     * frequency cap); the jobs receive them as an UPDATE command. A stopped or completed one does not change.
+     * A draft changes freely. A launched campaign changes only its name, limits (window, rate, quiet hours,
+     * frequency cap) and guardrails; the jobs receive them as an UPDATE command. A stopped or completed one does not change.
      */
     @Transactional
     public CampaignView update(long id, CampaignRequest request) {
@@ -93,8 +95,8 @@ public class CampaignService {
         }
         Settings s = settings(request);
         CampaignView before = view(current);
-        Campaign next = row(s, id, current.status(), current.version(), current.launchedAt(), current.endedAt(),
-                current.createdAt(), current.createdBy(), clock.instant(), audit.actor());
+        Campaign next = row(s, id, current.status(), current.statusReason(), current.guardrailsSince(), current.version(), current.launchedAt(),
+                current.endedAt(), current.createdAt(), current.createdBy(), clock.instant(), audit.actor());
         if (current.status() == CampaignStatus.DRAFT) {
             variants.deleteByCampaignId(id);
             saveVariants(id, s);
@@ -102,7 +104,7 @@ public class CampaignService {
             List<String> frozen = frozenChanges(current, next, s);
             if (!frozen.isEmpty()) {
                 throw ApiException.conflict("campaign " + id + " is " + current.status() + ": " + String.join(", ", frozen)
-                        + " can no longer change; only name, duration, sendRateLimit, pace, quietHours and frequencyCap can");
+                        + " can no longer change; only name, duration, sendRateLimit, pace, quietHours, frequencyCap and guardrails can");
             }
         }
         Campaign updated = campaigns.update(next);
@@ -138,11 +140,23 @@ public class CampaignService {
             if (!end.isAfter(now)) {
                 throw ApiException.conflict("the send window of campaign " + id + " ended at " + end + "; change startAt or duration first");
             }
-            cohorts.findById(current.cohortId()).orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            Cohort cohort = cohorts.findById(current.cohortId())
+                    .orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
+            List<FieldError> stale = new ArrayList<>(CohortService.oversized(cohort, "cohortId"));
+            for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(id)) {
+                pushes.findById(v.pushId()).flatMap(push -> PushService.unsafeDeepLink(push, "variants." + v.variantKey())).ifPresent(stale::add);
+            }
+            if (!stale.isEmpty()) {
+                throw ApiException.invalid(stale);
+            }
             launchedAt = now;
         }
         Instant endedAt = next.isFinal() ? now : current.endedAt();
-        Campaign updated = campaigns.update(current.withStatus(next, launchedAt, endedAt, now, audit.actor()));
+        Campaign moved = current.withStatus(next, launchedAt, endedAt, now, audit.actor());
+        if (current.status() == CampaignStatus.HALTED && action == Action.RESUME) {
+            moved = moved.withGuardrailsSince(now); // what made it halt, the marketer has seen: the guardrails look from here on
+        }
+        Campaign updated = campaigns.update(moved);
         audit.write(ENTITY, id, action.name().toLowerCase(Locale.ROOT), Map.of("from", current.status(), "to", next));
         if (action != Action.COMPLETE) {
             enqueue(updated, CampaignCommand.Type.valueOf(action.name()));
@@ -181,6 +195,45 @@ public class CampaignService {
             audit.write(ENTITY, current.id(), failed ? "failed" : "completed", details);
         });
         return true;
+    }
+
+    /**
+     * A guardrail tripped: a RUNNING (or SCHEDULED) campaign becomes HALTED with {@code reason}, in the audit trail as
+     * the system's step with the numbers, and the jobs get a PAUSE through the outbox (so the halt survives a restart of
+     * any process: MySQL holds the status, the outbox the command, the jobs' checkpoints the pause). False when the
+     * campaign is no longer in a state a guardrail halts (a marketer paused or stopped it meanwhile).
+     */
+    @Transactional
+    public boolean halt(long id, String reason, Map<String, Object> numbers) {
+        Campaign current = campaigns.findById(id).orElse(null);
+        if (current == null) {
+            return false;
+        }
+        var next = current.status().next(Action.HALT, true);
+        if (next.isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Campaign halted = campaigns.update(current.withStatus(next.get(), reason, current.launchedAt(), current.endedAt(), now, AuditLog.SYSTEM));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", current.status());
+        details.put("to", next.get());
+        details.put("reason", reason);
+        details.put("numbers", numbers);
+        audit.write(ENTITY, id, "halted", details);
+        outbox.enqueue(new CampaignCommand(CampaignCommand.VERSION, UUID.randomUUID().toString(), CampaignCommand.Type.PAUSE, id, halted.version(),
+                now, AuditLog.SYSTEM, snapshot(halted)));
+        return true;
+    }
+
+    /** The campaigns the guardrails watch: running ones. */
+    public List<Campaign> running() {
+        return campaigns.findByStatus(CampaignStatus.RUNNING);
+    }
+
+    /** The campaign's guardrails, the defaults where it sets none. */
+    public static Guardrails guardrails(Campaign c) {
+        return c.guardrailsJson() == null ? Guardrails.DEFAULTS : guardrails(Json.read(c.guardrailsJson(), CampaignRequest.Guardrails.class), null);
     }
 
     /** Moves scheduled campaigns whose start time has come to RUNNING. */
@@ -249,21 +302,62 @@ public class CampaignService {
 
     /** A request checked across its fields and against the database, with defaults filled in. */
     private record Settings(CampaignRequest request, CampaignRequest.Split split, Duration window, Duration testDuration,
-                            Duration capPeriod, List<Double> weights) {
+                            Duration capPeriod, List<Double> weights, Guardrails guardrails) {
+    }
+
+    /** The request's guardrails over the defaults; a bad one is a field error (or, with no list to add to, thrown). */
+    private static Guardrails guardrails(CampaignRequest.Guardrails in, List<FieldError> errors) {
+        Guardrails d = Guardrails.DEFAULTS;
+        if (in == null) {
+            return d;
+        }
+        Duration window = d.window();
+        if (in.window() != null) {
+            try {
+                window = Duration.parse(in.window());
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("guardrails.window", "'" + in.window() + "' is not an ISO 8601 duration such as PT5M"));
+                return d;
+            }
+        }
+        try {
+            return new Guardrails(in.enabled() == null ? d.enabled() : in.enabled(), or(in.srmAlpha(), d.srmAlpha()),
+                    or(in.srmMinSample(), d.srmMinSample()), or(in.maxFailureRate(), d.maxFailureRate()), or(in.minAttempts(), d.minAttempts()),
+                    window, or(in.invalidJump(), d.invalidJump()), or(in.minDecided(), d.minDecided()));
+        } catch (IllegalArgumentException e) {
+            if (errors == null) {
+                throw e;
+            }
+            String message = e.getMessage();
+            int colon = message.indexOf(':');
+            String field = colon > 0 && !message.substring(0, colon).contains(" ") ? message.substring(0, colon) : null;
+            errors.add(new FieldError("guardrails" + (field == null ? "" : "." + field), field == null ? message : message.substring(colon + 1).trim()));
+            return d;
+        }
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    static CampaignRequest.Guardrails view(Guardrails g) {
+        return new CampaignRequest.Guardrails(g.enabled(), g.srmAlpha(), g.srmMinSample(), g.maxFailureRate(), g.minAttempts(), g.window().toString(),
+                g.invalidJump(), g.minDecided());
     }
 
     private Settings settings(CampaignRequest r) {
         List<FieldError> errors = new ArrayList<>();
-        if (!cohorts.existsById(r.cohortId())) {
-            errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId()));
-        }
+        cohorts.findById(r.cohortId()).ifPresentOrElse(cohort -> errors.addAll(CohortService.oversized(cohort, "cohortId")),
+                () -> errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId())));
         var seen = new HashSet<Long>();
         for (int i = 0; i < r.variants().size(); i++) {
             long pushId = r.variants().get(i).pushId();
             if (!seen.add(pushId)) {
                 errors.add(new FieldError("variants[" + i + "].pushId", "push " + pushId + " is already variant " + (char) ('A' + indexOf(r, pushId))));
-            } else if (!pushes.existsById(pushId)) {
-                errors.add(new FieldError("variants[" + i + "].pushId", "no push with id " + pushId));
+            } else {
+                String field = "variants[" + i + "].pushId";
+                pushes.findById(pushId).ifPresentOrElse(push -> PushService.unsafeDeepLink(push, field).ifPresent(errors::add),
+                        () -> errors.add(new FieldError(field, "no push with id " + pushId)));
             }
         }
         Duration window = duration(errors, "duration", r.duration(), MIN_WINDOW, MAX_WINDOW);
@@ -320,6 +414,7 @@ public class CampaignService {
         }
         Metric metric = in.metric() == null ? Metric.CLICKS : in.metric();
         RewardSource rewards = in.rewardSource() == null ? RewardSource.AUTO : in.rewardSource();
+        Guardrails guards = guardrails(r.guardrails(), errors);
         if (!rewards.supports(metric)) {
             errors.add(new FieldError("split.rewardSource", "the provider counts clicks only; " + metric
                     + " needs the app's events: rewardSource APP or AUTO"));
@@ -328,7 +423,7 @@ public class CampaignService {
             throw ApiException.invalid(errors);
         }
         var split = new CampaignRequest.Split(in.type(), metric, in.testShare(), in.testDuration(), minShare, burnIn, rewards);
-        return new Settings(r, split, window, testDuration, capPeriod, weights);
+        return new Settings(r, split, window, testDuration, capPeriod, weights, guards);
     }
 
     private static int indexOf(CampaignRequest r, long pushId) {
@@ -362,16 +457,17 @@ public class CampaignService {
         }
     }
 
-    private Campaign row(Settings s, Long id, CampaignStatus status, Long version, Instant launchedAt, Instant endedAt,
-                         Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+    private Campaign row(Settings s, Long id, CampaignStatus status, String statusReason, Instant guardrailsSince, Long version, Instant launchedAt,
+                         Instant endedAt, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
         CampaignRequest r = s.request();
         CampaignRequest.Split split = s.split();
-        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, null, split.type(), split.metric(), split.rewardSource(), split.testShare(),
+        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, statusReason, split.type(), split.metric(), split.rewardSource(), split.testShare(),
                 s.testDuration() == null ? null : s.testDuration().toSeconds(), split.minShare(), split.burnIn(),
                 r.holdoutShare() == null ? 0.0 : r.holdoutShare(), r.startAt(), s.window().toSeconds(), r.sendRateLimit(),
                 r.pace() == null ? SendPace.EVEN : r.pace(),
                 r.quietHours() == null ? null : r.quietHours().start(), r.quietHours() == null ? null : r.quietHours().end(),
                 r.frequencyCap() == null ? null : r.frequencyCap().count(), s.capPeriod() == null ? null : s.capPeriod().toSeconds(),
+                Json.write(view(s.guardrails())), guardrailsSince,
                 (r.provider() == null ? CampaignRequest.Provider.ONESIGNAL : r.provider()).name(),
                 launchedAt, endedAt, version, createdAt, createdBy, updatedAt, updatedBy);
     }
@@ -426,6 +522,6 @@ public class CampaignService {
                 c.sendRateLimit(), c.pace(),
                 c.quietStart() == null ? null : new CampaignRequest.QuietHours(c.quietStart(), c.quietEnd()),
                 c.frequencyCapCount() == null ? null : new CampaignRequest.FrequencyCap(c.frequencyCapCount(), iso(c.frequencyCapPeriodSeconds())),
-                c.provider(), c.launchedAt(), c.endedAt(), c.version(), c.createdAt(), c.createdBy(), c.updatedAt(), c.updatedBy());
+                c.provider(), view(guardrails(c)), c.launchedAt(), c.endedAt(), c.version(), c.createdAt(), c.createdBy(), c.updatedAt(), c.updatedBy());
     }
 }

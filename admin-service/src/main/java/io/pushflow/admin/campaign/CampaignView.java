@@ -16,7 +16,8 @@ public record CampaignView(
         String name,
         String app,
         @Schema(example = "RUNNING") CampaignStatus status,
-        @Nullable @Schema(description = "Why the campaign is in its status, when the system put it there (FAILED: why the jobs could not go on)")
+        @Nullable @Schema(description = "Why the campaign is in its status, when the system put it there (FAILED: why the jobs could not go on; "
+                + "HALTED: which guardrail tripped, with the numbers)")
         String statusReason,
         long cohortId,
         List<VariantView> variants,
@@ -30,6 +31,7 @@ public record CampaignView(
         @Nullable CampaignRequest.QuietHours quietHours,
         @Nullable CampaignRequest.FrequencyCap frequencyCap,
         String provider,
+        @Schema(description = "The guardrails with every default filled in") CampaignRequest.Guardrails guardrails,
         @Nullable Instant launchedAt,
         @Nullable Instant endedAt,
         long version,

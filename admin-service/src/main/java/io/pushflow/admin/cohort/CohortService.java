@@ -7,6 +7,7 @@ import io.pushflow.admin.api.ApiException;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.audit.AuditLog;
 import io.pushflow.admin.campaign.CampaignRepository;
+import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.InvalidFilterException;
 import io.pushflow.core.json.Json;
@@ -15,6 +16,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 @Singleton
@@ -34,15 +36,30 @@ public class CohortService {
         this.clock = clock;
     }
 
-    /** Validates a filter chain from the API, naming each problem's place under {@code filter}. */
+    /** Validates a filter chain from the API (its SQL must fit ClickHouse too), naming each problem's place under {@code filter}. */
     public static FilterChain filterChain(Map<String, Object> tree) {
         try {
-            return FilterChain.parse(tree);
+            FilterChain chain = FilterChain.parse(tree);
+            ClickHouseFilterSql.requireFits(chain);
+            return chain;
         } catch (InvalidFilterException e) {
-            throw ApiException.invalid(e.problems().stream()
-                    .map(p -> new FieldError(p.path().isEmpty() ? "filter" : "filter." + p.path(), p.message()))
-                    .toList());
+            throw ApiException.invalid(fieldErrors("filter", e));
         }
+    }
+
+    /** What makes a stored cohort's SQL too long for ClickHouse (one saved before the limit), as errors of {@code field}; empty when it fits. */
+    public static List<FieldError> oversized(Cohort cohort, String field) {
+        try {
+            ClickHouseFilterSql.requireFits(FilterChain.fromJson(cohort.filterJson()));
+            return List.of();
+        } catch (InvalidFilterException e) {
+            return fieldErrors("filter", e).stream()
+                    .map(f -> new FieldError(field, "cohort " + cohort.id() + " " + f.field() + ": " + f.message())).toList();
+        }
+    }
+
+    private static List<FieldError> fieldErrors(String prefix, InvalidFilterException e) {
+        return e.problems().stream().map(p -> new FieldError(p.path().isEmpty() ? prefix : prefix + "." + p.path(), p.message())).toList();
     }
 
     @Transactional

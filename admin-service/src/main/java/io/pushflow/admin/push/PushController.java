@@ -13,6 +13,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.pushflow.admin.api.ApiResponses;
+import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
@@ -55,6 +56,7 @@ class PushController {
     @Operation(summary = "Create a push", description = "Texts per locale with a default locale; titles up to " + PushService.MAX_TITLE
             + " and bodies up to " + PushService.MAX_BODY + " characters, data up to " + PushService.MAX_DATA_BYTES + " bytes of JSON.")
     @ApiResponses.Write
+    @BodyLimit(512 * 1024)
     PushView create(@Body @Valid PushRequest request) {
         return service.create(request);
     }
@@ -63,11 +65,13 @@ class PushController {
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @Operation(summary = "Replace a push")
     @ApiResponses.WriteOne
+    @BodyLimit(512 * 1024)
     PushView update(long id, @Body @Valid PushRequest request) {
         return service.update(id, request);
     }
 
     @Post("/{id}/test")
+    @BodyLimit(16 * 1024)
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Send a push as a test to a few subscriptions before launch", description = "Straight through the provider "

@@ -21,7 +21,8 @@ public record PushRequest(
                 example = "{\"en\":{\"title\":\"Wind is on\",\"body\":\"25 knots at your spot tomorrow\"},"
                         + "\"pt\":{\"title\":\"Há vento\",\"body\":\"25 nós no teu spot amanhã\"}}")
         Map<String, Text> texts,
-        @Nullable @Size(max = 2000) @Schema(description = "Opened on tap: an app link or https URL", example = "windy://spot/123")
+        @Nullable @Size(max = 2000) @Schema(description = "Opened on tap: an app link (the app's own scheme) or an http(s) URL; never javascript:, data:, file:, "
+                + "intent: or another scheme that runs code or reads local data", example = "windy://spot/123")
         String deepLink,
         @Nullable @Size(max = 2000) @Schema(description = "Big picture, an https URL", example = "https://cdn.example.com/wind.png")
         String imageUrl,

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -108,6 +109,10 @@ public class PushService {
                 push.dataJson() == null ? null : Json.read(push.dataJson(), LinkedHashMap.class));
     }
 
+    /** Schemes that run code or reach local data or other apps' internals when opened: no push may carry them. */
+    static final List<String> NOT_APP_SCHEMES = List.of("javascript", "vbscript", "data", "file", "blob", "filesystem", "about",
+            "content", "intent", "jar", "view-source", "ftp", "ws", "wss");
+
     static void validate(PushRequest request) {
         List<FieldError> errors = new ArrayList<>();
         request.texts().forEach((locale, text) -> {
@@ -125,10 +130,11 @@ public class PushService {
         if (!request.texts().containsKey(request.defaultLocale())) {
             errors.add(new FieldError("defaultLocale", "'" + request.defaultLocale() + "' has no text; it must be one of " + request.texts().keySet()));
         }
-        if (request.deepLink() != null && !validUri(request.deepLink(), false)) {
-            errors.add(new FieldError("deepLink", "expected an absolute URI with a scheme, such as windy://spot/123 or https://..."));
+        if (request.deepLink() != null && !validDeepLink(request.deepLink())) {
+            errors.add(new FieldError("deepLink", "expected an http(s) URL or an app link such as windy://spot/123 "
+                    + "(not " + String.join(", ", NOT_APP_SCHEMES) + ")"));
         }
-        if (request.imageUrl() != null && !validUri(request.imageUrl(), true)) {
+        if (request.imageUrl() != null && !validUri(request.imageUrl())) {
             errors.add(new FieldError("imageUrl", "expected an https URL"));
         }
         if (request.data() != null) {
@@ -156,15 +162,37 @@ public class PushService {
         return LANGUAGES.contains(locale) || SCRIPTED.contains(locale);
     }
 
-    private static boolean validUri(String text, boolean httpsOnly) {
-        try {
-            URI uri = new URI(text);
-            if (uri.getScheme() == null) {
-                return false;
-            }
-            return !httpsOnly || ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null);
-        } catch (URISyntaxException e) {
+    /** An https URL with a host. */
+    private static boolean validUri(String text) {
+        URI uri = uri(text);
+        return uri != null && "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null;
+    }
+
+    /** A stored push whose deep link the current rules refuse (saved before them), as an error of {@code field}. */
+    public static Optional<FieldError> unsafeDeepLink(Push push, String field) {
+        return push.deepLink() == null || validDeepLink(push.deepLink()) ? Optional.empty()
+                : Optional.of(new FieldError(field, "push " + push.id() + " has a deep link that is neither an http(s) URL nor an "
+                        + "app link; change the push first"));
+    }
+
+    /** An http(s) URL with a host, or an app's own scheme: never one a browser or the OS runs or reads on its own. */
+    private static boolean validDeepLink(String text) {
+        URI uri = uri(text);
+        if (uri == null || uri.getScheme() == null) {
             return false;
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http") || scheme.equals("https")) {
+            return uri.getHost() != null;
+        }
+        return !NOT_APP_SCHEMES.contains(scheme) && uri.getRawSchemeSpecificPart() != null && !uri.getRawSchemeSpecificPart().isEmpty();
+    }
+
+    private static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pushflow.admin.security;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.AuthenticationFailureReason;
@@ -20,18 +21,36 @@ import java.util.Map;
  * HTTP Basic users from configuration ({@code ADMIN_USERS="name:password:role,..."}, roles admin, marketer,
  * viewer). Passwords are compared in constant time and never logged.
  */
+@Context
 @Singleton
 public class ConfiguredUsers<B> implements HttpRequestAuthenticationProvider<B> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredUsers.class);
 
     private record User(String name, byte[] password, String role) {
+        @Override
+        public String toString() {
+            return "User[name=" + name + ", password=(secret), role=" + role + "]";
+        }
     }
 
     private final Map<String, User> users;
 
-    public ConfiguredUsers(@Value("${pushflow.auth.users:}") String spec) {
+    /** The passwords of the development users ({@code bin/pushflow admin}'s); known to everyone, so never outside a laptop. */
+    static final String DEV_SUFFIX = "-dev";
+
+    public ConfiguredUsers(@Value("${pushflow.auth.users:}") String spec, @Value("${pushflow.auth.allow-dev-users:false}") boolean allowDevUsers,
+                           @Value("${pushflow.auth.require-users:false}") boolean requireUsers) {
         this.users = parse(spec);
+        if (users.isEmpty() && requireUsers) {
+            throw new IllegalStateException("ADMIN_USERS is unset or empty: set it to name:password:role,... (roles " + Roles.ALL + ")");
+        }
+        List<String> dev = users.values().stream()
+                .filter(u -> new String(u.password(), StandardCharsets.UTF_8).endsWith(DEV_SUFFIX)).map(User::name).toList();
+        if (!dev.isEmpty() && !allowDevUsers) {
+            throw new IllegalStateException("ADMIN_USERS: " + dev + " have development passwords (ending in " + DEV_SUFFIX
+                    + "); give them real ones, or set ADMIN_ALLOW_DEV_USERS=true on a development machine (bin/pushflow admin does)");
+        }
         if (users.isEmpty()) {
             LOG.warn("No users configured (ADMIN_USERS): every API call will be refused with 401");
         } else {

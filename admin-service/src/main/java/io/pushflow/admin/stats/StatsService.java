@@ -5,7 +5,6 @@ import io.pushflow.admin.campaign.Campaign;
 import io.pushflow.admin.campaign.CampaignService;
 import io.pushflow.admin.users.UserTables;
 import io.pushflow.core.campaign.CampaignSnapshot;
-import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.CampaignStats;
@@ -59,9 +58,7 @@ public class StatsService {
         Campaign c = campaigns.find(id);
         CampaignSnapshot s = campaigns.snapshot(c);
         List<String> keys = s.variants().stream().map(CampaignSnapshot.Variant::key).toList();
-        double[] weights = s.split().type() == SplitType.AB_FIXED
-                ? s.variants().stream().mapToDouble(CampaignSnapshot.Variant::weight).toArray() : null;
-        return stats.of(new CampaignStats.Spec(id, keys, weights, audience(c, s), s.split().metric(), s.split().rewardSource()), clock.instant());
+        return stats.of(new CampaignStats.Spec(id, keys, audience(c, s), s.split().metric(), s.split().rewardSource()), clock.instant());
     }
 
     public Map<String, List<CampaignStats.Point>> series(long id, String metric, String step) {

@@ -3,6 +3,7 @@ package io.pushflow.admin.users;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.pushflow.store.CampaignHealth;
 import io.pushflow.store.CampaignStats;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.HoldoutLift;
@@ -33,6 +34,11 @@ class ClickHouseFactory {
     @Singleton
     CampaignStats campaignStats(ClickHouse clickHouse) {
         return new CampaignStats(clickHouse);
+    }
+
+    @Singleton
+    CampaignHealth campaignHealth(ClickHouse clickHouse) {
+        return new CampaignHealth(clickHouse);
     }
 
     @Singleton

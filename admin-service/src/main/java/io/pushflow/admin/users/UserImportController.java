@@ -58,7 +58,7 @@ class UserImportController {
         this.batchSize = batchSize;
     }
 
-    @Post(value = "/import", consumes = {"application/x-ndjson", "text/csv", "application/json", "text/plain"})
+    @Post(value = "/import", consumes = {"application/x-ndjson", "text/csv", "application/json"})
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Import users from NDJSON (one JSON object a line) or CSV (a header row), streamed",
             description = "Fields as the users table names them: user_id, platform, push_token, country, locale, timezone, "

@@ -3,7 +3,12 @@ package io.pushflow.core.filter;
 import io.pushflow.core.filter.FilterNode.Condition;
 import io.pushflow.core.filter.FilterNode.Group;
 
+import io.pushflow.core.filter.InvalidFilterException.Problem;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -15,11 +20,62 @@ import java.util.stream.Collectors;
  */
 public final class ClickHouseFilterSql {
 
+    /**
+     * The longest clause (UTF-8 bytes) a chain may compile to: ClickHouse refuses a query over its
+     * {@code max_query_size} (256 KiB by default), and the audience queries add their own text around the clause.
+     */
+    public static final int MAX_WHERE_BYTES = 200 * 1024;
+
     private ClickHouseFilterSql() {
     }
 
     public static String where(FilterChain chain, Instant now) {
         return node(chain.root(), now);
+    }
+
+    /**
+     * Refuses a chain whose clause would be longer than {@link #MAX_WHERE_BYTES}, naming the largest conditions
+     * (by their place in the chain, e.g. {@code all[2]}) until what is left would fit.
+     * @throws InvalidFilterException when the clause is too long
+     */
+    public static void requireFits(FilterChain chain) {
+        Instant now = Instant.EPOCH;
+        int total = bytes(where(chain, now));
+        if (total <= MAX_WHERE_BYTES) {
+            return;
+        }
+        record Sized(String path, int bytes) {
+        }
+        List<Sized> conditions = new ArrayList<>();
+        collect(chain.root(), "", (path, condition) -> conditions.add(new Sized(path, bytes(condition(condition, now)))));
+        conditions.sort(Comparator.comparingInt(Sized::bytes).reversed());
+        List<Problem> problems = new ArrayList<>();
+        int left = total;
+        for (Sized c : conditions) {
+            if (left <= MAX_WHERE_BYTES) {
+                break;
+            }
+            problems.add(new Problem(c.path(), "this condition compiles to " + c.bytes() + " bytes of SQL and the whole chain to "
+                    + total + ", over the " + MAX_WHERE_BYTES + " the user store (ClickHouse) takes: use fewer or shorter values"));
+            left -= c.bytes();
+        }
+        throw new InvalidFilterException(problems);
+    }
+
+    private static void collect(FilterNode node, String path, java.util.function.BiConsumer<String, Condition> out) {
+        if (node instanceof Condition c) {
+            out.accept(path, c);
+            return;
+        }
+        Group g = (Group) node;
+        String list = path.isEmpty() ? g.mode().code() : path + "." + g.mode().code();
+        for (int i = 0; i < g.children().size(); i++) {
+            collect(g.children().get(i), list + "[" + i + "]", out);
+        }
+    }
+
+    private static int bytes(String sql) {
+        return sql.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static String node(FilterNode node, Instant now) {

@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a filter chain from a generic JSON tree (maps, lists, strings, numbers, booleans as any JSON
- * library produces them), checking every field, operator and value, and collecting every problem with
- * its path instead of stopping at the first.
+ * library produces them), checking every field, operator and value, and collecting problems with their
+ * paths instead of stopping at the first. A hostile tree costs little: lists and objects over their limits are
+ * refused before they are walked, the walk stops after {@link #MAX_PROBLEMS} problems or
+ * {@link #MAX_CONDITIONS} conditions, and text echoed back is cut to {@link #MAX_ECHO} characters.
  */
 final class FilterChainParser {
 
@@ -32,6 +34,8 @@ final class FilterChainParser {
     static final int MAX_CONDITIONS = 200;
     static final int MAX_VALUES = 1_000;
     static final int MAX_TEXT = 100;
+    static final int MAX_PROBLEMS = 50;
+    static final int MAX_ECHO = 40;
     static final Duration MAX_RELATIVE = Duration.ofDays(3_650);
 
     private static final Set<String> GROUP_KEYS = Set.of("all", "any", "not");
@@ -40,9 +44,21 @@ final class FilterChainParser {
     private final List<Problem> problems = new ArrayList<>();
     private int conditions;
 
+    /** Ends the walk: enough is known to refuse the chain. */
+    private static final class Enough extends RuntimeException {
+        Enough() {
+            super(null, null, false, false);
+        }
+    }
+
     static Group parse(Object tree) {
         FilterChainParser parser = new FilterChainParser();
-        Group root = parser.root(tree);
+        Group root = null;
+        try {
+            root = parser.root(tree);
+        } catch (Enough e) {
+            // the problems so far say what to fix
+        }
         if (!parser.problems.isEmpty()) {
             throw new InvalidFilterException(parser.problems);
         }
@@ -54,11 +70,7 @@ final class FilterChainParser {
             problem("", "the top of a filter chain is a group: {\"all\": [...]} or {\"any\": [...]}");
             return null;
         }
-        Group root = group(map, "", 1, true);
-        if (conditions > MAX_CONDITIONS) {
-            problem("", "a filter chain holds at most " + MAX_CONDITIONS + " conditions, this one " + conditions);
-        }
-        return root;
+        return group(map, "", 1, true);
     }
 
     private FilterNode node(Object o, String path, int depth) {
@@ -75,7 +87,9 @@ final class FilterChainParser {
     }
 
     private Group group(Map<?, ?> map, String path, int depth, boolean root) {
-        unknownKeys(map, GROUP_KEYS, path);
+        if (!unknownKeys(map, GROUP_KEYS, path)) {
+            return null;
+        }
         if (map.containsKey("all") && map.containsKey("any")) {
             problem(path, "a group is either \"all\" or \"any\", not both: nest one inside the other");
             return null;
@@ -98,6 +112,10 @@ final class FilterChainParser {
             problem(listPath, "expected a list of groups and conditions");
             return null;
         }
+        if (items.size() > MAX_CONDITIONS) {
+            problem(listPath, "a group holds at most " + MAX_CONDITIONS + " items, this one " + items.size());
+            throw new Enough();
+        }
         if (items.isEmpty() && !(root && mode == Mode.ALL && !negated)) {
             problem(listPath, "an empty group: add conditions or remove it (only the top {\"all\": []} means everyone)");
         }
@@ -112,13 +130,18 @@ final class FilterChainParser {
     }
 
     private Condition condition(Map<?, ?> map, String path) {
-        conditions++;
-        unknownKeys(map, CONDITION_KEYS, path);
+        if (++conditions > MAX_CONDITIONS) {
+            problem("", "a filter chain holds at most " + MAX_CONDITIONS + " conditions");
+            throw new Enough();
+        }
+        if (!unknownKeys(map, CONDITION_KEYS, path)) {
+            return null;
+        }
         Field field = null;
         if (map.get("field") instanceof String name) {
             field = Field.fromCode(name).orElse(null);
             if (field == null) {
-                problem(at(path, "field"), "unknown field '" + name + "'; known fields: " + codes(Arrays.asList(Field.values())));
+                problem(at(path, "field"), "unknown field '" + echo(name) + "'; known fields: " + codes(Arrays.asList(Field.values())));
             }
         } else {
             problem(at(path, "field"), "expected a field name such as \"country\"");
@@ -127,7 +150,7 @@ final class FilterChainParser {
         if (map.get("op") instanceof String name) {
             op = Operator.fromCode(name).orElse(null);
             if (op == null) {
-                problem(at(path, "op"), "unknown operator '" + name + "'; operators: " + codes(Arrays.asList(Operator.values())));
+                problem(at(path, "op"), "unknown operator '" + echo(name) + "'; operators: " + codes(Arrays.asList(Operator.values())));
             } else if (field != null && !field.operators().contains(op)) {
                 problem(at(path, "op"), "operator '" + name + "' does not apply to " + field.code()
                         + "; use one of " + codes(field.operators()));
@@ -266,16 +289,32 @@ final class FilterChainParser {
         };
     }
 
-    private void unknownKeys(Map<?, ?> map, Set<String> allowed, String path) {
+    /** Records each unknown key; false (one problem, keys unread) for an object with more keys than could be known. */
+    private boolean unknownKeys(Map<?, ?> map, Set<String> allowed, String path) {
+        String expected = "expected " + String.join(", ", allowed.stream().sorted().toList());
+        if (map.size() > allowed.size()) {
+            problem(path, map.size() + " keys; " + expected);
+            return false;
+        }
         for (Object key : map.keySet()) {
             if (!allowed.contains(String.valueOf(key))) {
-                problem(at(path, String.valueOf(key)), "unknown key; expected " + String.join(", ", allowed.stream().sorted().toList()));
+                problem(at(path, echo(String.valueOf(key))), "unknown key; " + expected);
             }
         }
+        return true;
     }
 
     private void problem(String path, String message) {
         problems.add(new Problem(path, message));
+        if (problems.size() == MAX_PROBLEMS) {
+            problems.add(new Problem("", "stopped after " + MAX_PROBLEMS + " problems; fix these and send the chain again"));
+            throw new Enough();
+        }
+    }
+
+    /** Text from the request as a message quotes it: at most {@link #MAX_ECHO} characters. */
+    private static String echo(String text) {
+        return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "…";
     }
 
     private static String at(String path, String key) {

@@ -26,7 +26,10 @@ class CampaignStatusTest {
             "COMPLETED, LAUNCH, true, -", "COMPLETED, RESUME, true, -", "COMPLETED, STOP, true, -",
             "DRAFT, FAIL, true, -", "SCHEDULED, FAIL, false, FAILED", "RUNNING, FAIL, true, FAILED", "PAUSED, FAIL, true, FAILED",
             "STOPPED, FAIL, true, -", "COMPLETED, FAIL, true, -",
-            "FAILED, LAUNCH, true, -", "FAILED, RESUME, true, -", "FAILED, STOP, true, -", "FAILED, COMPLETE, true, -", "FAILED, FAIL, true, -"})
+            "FAILED, LAUNCH, true, -", "FAILED, RESUME, true, -", "FAILED, STOP, true, -", "FAILED, COMPLETE, true, -", "FAILED, FAIL, true, -",
+            "RUNNING, HALT, true, HALTED", "SCHEDULED, HALT, false, HALTED", "PAUSED, HALT, true, -", "DRAFT, HALT, true, -",
+            "HALTED, HALT, true, -", "HALTED, PAUSE, true, -", "HALTED, RESUME, true, RUNNING", "HALTED, RESUME, false, SCHEDULED",
+            "HALTED, STOP, true, STOPPED", "HALTED, COMPLETE, true, COMPLETED", "HALTED, FAIL, true, FAILED", "STOPPED, HALT, true, -"})
     void transitions(CampaignStatus from, Action action, boolean started, String to) {
         Optional<CampaignStatus> next = from.next(action, started);
         assertThat(next.map(Enum::name).orElse("-")).isEqualTo(to);

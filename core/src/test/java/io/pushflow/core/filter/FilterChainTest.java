@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -142,7 +143,34 @@ class FilterChainTest {
         }
         assertThat(problems(deep)).extracting(Problem::message).contains("groups nest at most 8 deep");
         List<Object> wide = new ArrayList<>(Collections.nCopies(201, Map.of("field", "is_pro", "op", "is_true")));
-        assertThat(problems(Map.of("all", wide))).extracting(Problem::message).containsExactly("a filter chain holds at most 200 conditions, this one 201");
+        assertThat(problems(Map.of("all", wide))).extracting(Problem::message).containsExactly("a group holds at most 200 items, this one 201");
+        List<Object> spread = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            spread.add(Map.of("any", new ArrayList<>(Collections.nCopies(100, Map.of("field", "is_pro", "op", "is_true")))));
+        }
+        assertThat(problems(Map.of("all", spread))).extracting(Problem::message).containsExactly("a filter chain holds at most 200 conditions");
+    }
+
+    @Test
+    void a_hostile_chain_costs_a_bounded_number_of_problems() {
+        List<Object> zeros = new ArrayList<>(Collections.nCopies(5_000_000, 0));
+        assertThat(problems(Map.of("all", zeros))).extracting(Problem::path).containsExactly("all");
+
+        List<Object> junk = new ArrayList<>(Collections.nCopies(200, 0));
+        List<Problem> many = problems(Map.of("all", junk));
+        assertThat(many).hasSize(FilterChainParser.MAX_PROBLEMS + 1);
+        assertThat(many.get(many.size() - 1).message()).startsWith("stopped after 50 problems");
+
+        Map<String, Object> keys = new HashMap<>();
+        for (int i = 0; i < 100_000; i++) {
+            keys.put("k" + i, i);
+        }
+        keys.put("all", List.of());
+        assertThat(problems(keys)).extracting(Problem::message).containsExactly("100001 keys; expected all, any, not");
+
+        String huge = "x".repeat(1_000_000);
+        List<Problem> echoed = problems(Map.of("all", List.of(Map.of("field", huge, "op", huge), Map.of("field", "app", "op", "eq", "value", "a", huge, 1))));
+        assertThat(echoed).allSatisfy(p -> assertThat(p.path().length() + p.message().length()).isLessThan(400));
     }
 
     @Test

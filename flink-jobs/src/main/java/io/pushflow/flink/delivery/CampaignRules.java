@@ -49,8 +49,8 @@ public class CampaignRules {
             case STOP -> Status.STOPPED.name();
             case LAUNCH, RESUME -> Status.RUNNING.name();
             case UPDATE -> switch (c.status()) {
-                case PAUSED -> Status.PAUSED.name();
-                case STOPPED, COMPLETED -> Status.STOPPED.name();
+                case PAUSED, HALTED -> Status.PAUSED.name();
+                case STOPPED, COMPLETED, FAILED -> Status.STOPPED.name();
                 default -> Status.RUNNING.name();
             };
         };

@@ -1,8 +1,8 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.core.Environment;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
+import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
@@ -36,11 +36,10 @@ public final class DeliveryJob {
                            int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+            return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
-                    Integer.parseInt(Environment.value("DELIVERY_SEND_THREADS", "16")), Integer.parseInt(Environment.value("DELIVERY_IN_FLIGHT", "64")),
-                    Duration.ofMinutes(10), Checkpoints.fromEnvironment(),
-                    Integer.parseInt(Environment.value("DELIVERY_PREFETCH", "1000")));
+                    JobSetting.DELIVERY_SEND_THREADS.intValue(), JobSetting.DELIVERY_IN_FLIGHT.intValue(),
+                    Duration.ofMinutes(10), Checkpoints.fromEnvironment(), JobSetting.DELIVERY_PREFETCH.intValue());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.core.Environment;
+import io.pushflow.flink.JobSetting;
 import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.PushProvider;
 
@@ -20,8 +20,8 @@ public interface ProviderFactory extends Serializable {
 
         /** ONESIGNAL_API_URL, ONESIGNAL_APP_ID, ONESIGNAL_REST_API_KEY, ONESIGNAL_MAX_ATTEMPTS. */
         public static OneSignal fromEnvironment() {
-            return new OneSignal(Environment.value("ONESIGNAL_API_URL", DEFAULT_API_URL), Environment.value("ONESIGNAL_APP_ID", ""), Environment.value("ONESIGNAL_REST_API_KEY", ""),
-                    Duration.ofSeconds(10), Integer.parseInt(Environment.value("ONESIGNAL_MAX_ATTEMPTS", "8")));
+            return new OneSignal(JobSetting.ONESIGNAL_API_URL.value(), JobSetting.ONESIGNAL_APP_ID.value(), JobSetting.ONESIGNAL_REST_API_KEY.value(),
+                    Duration.ofSeconds(10), JobSetting.ONESIGNAL_MAX_ATTEMPTS.intValue());
         }
 
         @Override

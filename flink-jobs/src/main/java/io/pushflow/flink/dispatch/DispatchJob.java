@@ -1,9 +1,9 @@
 package io.pushflow.flink.dispatch;
 
-import io.pushflow.core.Environment;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
+import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
@@ -31,10 +31,10 @@ public final class DispatchJob {
                            int maxWave, int batchSize, Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
-                    ClickHouse.Config.fromEnvironment(), Duration.ofMillis(Long.parseLong(Environment.value("DISPATCH_WAVE_INTERVAL_MS", "10000"))),
-                    Integer.parseInt(Environment.value("DISPATCH_MAX_WAVE", "100000")), Integer.parseInt(Environment.value("DISPATCH_BATCH_SIZE", "1000")),
-                    Checkpoints.fromEnvironment(), Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "1000")));
+            return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
+                    ClickHouse.Config.fromEnvironment(), JobSetting.DISPATCH_WAVE_INTERVAL_MS.millis(),
+                    JobSetting.DISPATCH_MAX_WAVE.intValue(), JobSetting.DISPATCH_BATCH_SIZE.intValue(),
+                    Checkpoints.fromEnvironment(), Integer.parseInt(JobSetting.RABBITMQ_PREFETCH.value("1000")));
         }
     }
 

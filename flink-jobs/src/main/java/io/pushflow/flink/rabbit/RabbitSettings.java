@@ -1,6 +1,6 @@
 package io.pushflow.flink.rabbit;
 
-import io.pushflow.core.Environment;
+import io.pushflow.flink.JobSetting;
 import com.rabbitmq.client.ConnectionFactory;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 
@@ -10,8 +10,8 @@ import java.io.Serializable;
 public record RabbitSettings(String host, int port, String user, String password, String virtualHost) implements Serializable {
 
     public static RabbitSettings fromEnvironment() {
-        return new RabbitSettings(Environment.value("RABBITMQ_HOST", "127.0.0.1"), Integer.parseInt(Environment.value("RABBITMQ_PORT", "5672")),
-                Environment.value("RABBITMQ_USER", "guest"), Environment.value("RABBITMQ_PASSWORD", "guest"), Environment.value("RABBITMQ_VHOST", "/"));
+        return new RabbitSettings(JobSetting.RABBITMQ_HOST.value(), JobSetting.RABBITMQ_PORT.intValue(),
+                JobSetting.RABBITMQ_USER.value(), JobSetting.RABBITMQ_PASSWORD.value(), JobSetting.RABBITMQ_VHOST.value());
     }
 
     public ConnectionFactory connectionFactory() {

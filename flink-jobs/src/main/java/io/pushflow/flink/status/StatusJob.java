@@ -1,8 +1,8 @@
 package io.pushflow.flink.status;
 
-import io.pushflow.core.Environment;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
+import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.delivery.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
@@ -42,19 +42,15 @@ public final class StatusJob {
                            Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
-            Duration maxPause = millis("STATUS_MAX_PAUSE_MS", "30000");
-            Duration clickDelay = millis("FEEDBACK_CLICK_DELAY_MS", "30000");
-            return new Settings(new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")), RabbitSettings.fromEnvironment(),
+            Duration maxPause = JobSetting.STATUS_MAX_PAUSE_MS.millis();
+            Duration clickDelay = JobSetting.FEEDBACK_CLICK_DELAY_MS.millis();
+            return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
-                    millis("STATUS_FIRST_LOOK_MS", "2000"), maxPause, millis("STATUS_CLICK_WINDOW_MS", "3600000"), Duration.ofHours(24),
-                    millis("FEEDBACK_INTERVAL_MS", "2000"), clickDelay, millis("FEEDBACK_OPEN_DELAY_MS", Long.toString(clickDelay.toMillis())),
-                    millis("FEEDBACK_PROVIDER_DELAY_MS", Long.toString(clickDelay.plus(maxPause).toMillis())),
-                    millis("STATUS_EVENT_GRACE_MS", Long.toString(EngagementCheck.GRACE.toMillis())), Checkpoints.fromEnvironment(),
-                    Integer.parseInt(Environment.value("RABBITMQ_PREFETCH", "5000")));
-        }
-
-        private static Duration millis(String name, String fallback) {
-            return Duration.ofMillis(Long.parseLong(Environment.value(name, fallback)));
+                    JobSetting.STATUS_FIRST_LOOK_MS.millis(), maxPause, JobSetting.STATUS_CLICK_WINDOW_MS.millis(), Duration.ofHours(24),
+                    JobSetting.FEEDBACK_INTERVAL_MS.millis(), clickDelay, JobSetting.FEEDBACK_OPEN_DELAY_MS.millis(clickDelay),
+                    JobSetting.FEEDBACK_PROVIDER_DELAY_MS.millis(clickDelay.plus(maxPause)),
+                    JobSetting.STATUS_EVENT_GRACE_MS.millis(), Checkpoints.fromEnvironment(),
+                    Integer.parseInt(JobSetting.RABBITMQ_PREFETCH.value("5000")));
         }
     }
 

@@ -104,6 +104,7 @@ public final class ProviderSimulator implements AutoCloseable {
     /** When each campaign's clicks happened, kept only when asked for (a benchmark of how fast clicks reach the bandit). */
     private volatile Map<Long, Queue<Long>> clickTimes;
     private static final long TICK_MILLIS = 50;
+    private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final int EVENTS_PER_MESSAGE = 1_000;
 
     public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
@@ -201,6 +202,33 @@ public final class ProviderSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * A fault the simulator plays from now until {@link #clearFaults()}, for the pushes of {@code campaign} (null: every
+     * campaign) and {@code variant} (null: every variant): a {@code serverErrorShare} of their create-notification
+     * calls answered 503, and a further {@code invalidShare} of their ids answered as not subscribed.
+     */
+    public record Fault(Long campaign, String variant, double serverErrorShare, double invalidShare) {
+        public Fault {
+            if (serverErrorShare < 0 || serverErrorShare > 1 || invalidShare < 0 || invalidShare > 1) {
+                throw new IllegalArgumentException("serverErrorShare and invalidShare are shares between 0 and 1");
+            }
+        }
+
+        boolean aims(JsonNode body) {
+            JsonNode data = body.path("data");
+            return (campaign == null || campaign == data.path("pushflow_campaign").asLong())
+                    && (variant == null || variant.equals(data.path("pushflow_variant").asText()));
+        }
+    }
+
+    public void fault(Fault fault) {
+        faults.add(fault);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /** Events the app has put on {@code push.events} so far. */
     public long published() {
         return published.get();
@@ -220,10 +248,44 @@ public final class ProviderSimulator implements AutoCloseable {
         /** A fixed share of ids, chosen by their hash, is not subscribed (the same ids on every call). */
         @Override
         public boolean unsubscribed(String id) {
+            return config.invalidShare() > 0 && hash(id) < config.invalidShare() * 0x10000;
+        }
+
+        /** Beside the fixed share, a fault's share of its pushes' ids (by the ids' hash, so more of them than before). */
+        @Override
+        public boolean unsubscribed(String id, JsonNode body) {
+            if (unsubscribed(id)) {
+                return true;
+            }
+            for (Fault f : faults) {
+                if (f.invalidShare() > 0 && f.aims(body) && hash(id) < (config.invalidShare() + f.invalidShare()) * 0x10000) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Integer refusal(JsonNode body) {
+            for (Fault f : faults) {
+                if (f.serverErrorShare() > 0 && f.aims(body)) {
+                    double r;
+                    synchronized (random) {
+                        r = random.nextDouble();
+                    }
+                    if (r < f.serverErrorShare()) {
+                        return 503;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static long hash(String id) {
             long h = id.hashCode() * 0x9E3779B97F4A7C15L; // SplitMix64's finalizer spreads similar ids over the range
             h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
             h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-            return config.invalidShare() > 0 && ((h ^ (h >>> 31)) >>> 48) < config.invalidShare() * 0x10000;
+            return (h ^ (h >>> 31)) >>> 48;
         }
 
         @Override

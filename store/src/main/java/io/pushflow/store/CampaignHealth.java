@@ -1,0 +1,128 @@
+package io.pushflow.store;
+
+import io.pushflow.core.guard.GuardrailCheck;
+import io.pushflow.core.stats.SampleRatioMismatch;
+import io.pushflow.core.stats.SentRatio;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the guardrails watch, read from ClickHouse, from outside the jobs:
+ * <ul>
+ *   <li>sample ratio mismatch on what was sent: per variant the users the delivery job actually sent against the
+ *       counts the planner intended, wave by wave ({@link SentRatio}), for every split policy, bandits included;</li>
+ *   <li>the same on what was delivered: per variant the devices the provider reports reached against the recipients
+ *       of the same notifications, once the provider has finished them (a provider that drops one variant's pushes);</li>
+ *   <li>the provider's failures, and dead tokens and unsubscribes, in the last window and before it.</li>
+ * </ul>
+ * {@code since} leaves out what happened before a marketer resumed a halted campaign (they saw it, and chose to go on).
+ */
+public final class CampaignHealth {
+
+    /** The two SRM tests; each null until there is something to test. */
+    public record Ratios(SampleRatioMismatch sent, SampleRatioMismatch delivered) {
+    }
+
+    private final ClickHouse clickHouse;
+
+    public CampaignHealth(ClickHouse clickHouse) {
+        this.clickHouse = clickHouse;
+    }
+
+    public Ratios ratios(long campaignId, List<String> variants, Instant since, double alarm) {
+        if (variants.size() < 2) {
+            return new Ratios(null, null);
+        }
+        String id = Long.toString(campaignId);
+        String from = since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'";
+        Map<Long, Map<String, Long>> assigned = new TreeMap<>();
+        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, users FROM " + clickHouse.table("campaign_allocations")
+                + " FINAL WHERE campaign_id = " + id + from)) {
+            assigned.computeIfAbsent(num(r.get("wave")), w -> new HashMap<>()).put((String) r.get("variant"), num(r.get("users")));
+        }
+        Map<Long, Map<String, long[]>> outcomes = new HashMap<>(); // wave → variant → {sent, decided}
+        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
+                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id + " AND variant != 'holdout' AND reason != 'duplicate'"
+                + " GROUP BY wave, variant")) {
+            outcomes.computeIfAbsent(num(r.get("wave")), w -> new HashMap<>())
+                    .put((String) r.get("variant"), new long[]{num(r.get("sent")), num(r.get("decided"))});
+        }
+        SentRatio sentRatio = new SentRatio(variants.size());
+        for (var wave : assigned.entrySet()) {
+            Map<String, long[]> done = outcomes.getOrDefault(wave.getKey(), Map.of());
+            long[] users = new long[variants.size()];
+            long[] decided = new long[variants.size()];
+            long[] sent = new long[variants.size()];
+            for (int i = 0; i < variants.size(); i++) {
+                users[i] = wave.getValue().getOrDefault(variants.get(i), 0L);
+                long[] c = done.getOrDefault(variants.get(i), new long[2]);
+                sent[i] = c[0];
+                decided[i] = c[1];
+            }
+            sentRatio.addWave(users, decided, sent);
+        }
+        long[] recipients = new long[variants.size()];
+        long[] delivered = new long[variants.size()];
+        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(recipients) AS recipients, sum(successful) AS delivered FROM "
+                + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id + " AND version > 0 AND remaining = 0"
+                + (since == null ? "" : " AND sent_at >= '" + ClickHouse.dateTime(since) + "'") + " GROUP BY variant")) {
+            int i = variants.indexOf((String) r.get("variant"));
+            if (i >= 0) {
+                recipients[i] = num(r.get("recipients"));
+                delivered[i] = num(r.get("delivered"));
+            }
+        }
+        return new Ratios(sentRatio.test(alarm), deliveredRatio(recipients, delivered, alarm));
+    }
+
+    /**
+     * Pushes sent and failed, and users decided and among them dead tokens and unsubscribes, from {@code recentFrom} on
+     * and (users only) before it; holdout and duplicates are not decisions, and nothing before {@code since} counts.
+     */
+    public GuardrailCheck.Numbers numbers(long campaignId, SampleRatioMismatch sentRatio, Instant recentFrom, Instant since) {
+        String recent = "at >= '" + ClickHouse.dateTime(recentFrom) + "'";
+        String invalid = "reason IN ('unsubscribed', 'invalid_token')";
+        List<Map<String, Object>> rows = clickHouse.select("SELECT countIf(outcome = 'sent' AND " + recent + ") AS rs, countIf(outcome = 'failed' AND "
+                + recent + ") AS rf, countIf(" + recent + ") AS rd, countIf(" + recent + " AND " + invalid + ") AS ri, countIf(NOT (" + recent
+                + ")) AS ed, countIf(NOT (" + recent + ") AND " + invalid + ") AS ei FROM " + clickHouse.table("push_sends")
+                + " FINAL WHERE campaign_id = " + campaignId + " AND reason NOT IN ('holdout', 'duplicate', 'campaign_stopped')"
+                + (since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'"));
+        Map<String, Object> r = rows.isEmpty() ? Map.of() : rows.get(0);
+        return new GuardrailCheck.Numbers(sentRatio, num(r.get("rs")), num(r.get("rf")), num(r.get("rd")), num(r.get("ri")),
+                num(r.get("ed")), num(r.get("ei")));
+    }
+
+    /** Devices reached against the recipients of the same notifications: alike for every variant, at the common rate. */
+    private static SampleRatioMismatch deliveredRatio(long[] recipients, long[] delivered, double alarm) {
+        long total = 0;
+        long reached = 0;
+        for (int i = 0; i < recipients.length; i++) {
+            total += recipients[i];
+            reached += Math.min(delivered[i], recipients[i]);
+        }
+        if (total == 0) {
+            return null;
+        }
+        double rate = (double) reached / total;
+        long[] not = new long[recipients.length];
+        long[] through = new long[recipients.length];
+        double[] expectedThrough = new double[recipients.length];
+        double[] expectedNot = new double[recipients.length];
+        for (int i = 0; i < recipients.length; i++) {
+            through[i] = Math.min(delivered[i], recipients[i]);
+            not[i] = recipients[i] - through[i];
+            expectedThrough[i] = recipients[i] * rate;
+            expectedNot[i] = recipients[i] * (1 - rate);
+        }
+        return SampleRatioMismatch.homogeneity(through, expectedThrough, not, expectedNot, alarm, total);
+    }
+
+    /** ClickHouse writes 64-bit integers in JSON as strings. */
+    private static long num(Object v) {
+        return v == null ? 0 : v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
+    }
+}
