@@ -100,6 +100,23 @@ class TestSendAndCloneApiTest extends ApiTestBase {
     }
 
     @Test
+    void a_test_the_provider_refuses_is_a_502_and_still_in_the_history() throws Exception {
+        Api marketer = as("marketer");
+        long push = marketer.post("/api/v1/pushes", push("failing test")).id();
+        oneSignal.failNext(503, 503, 503);
+        Api.Reply failed = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"), "language", "en"));
+        assertThat(failed.status()).as(failed.body()).isEqualTo(502);
+        assertThat(failed.json().get("message").toString()).contains("the provider created no notification");
+        try (var jdbc = env.jdbc(); var q = jdbc.prepareStatement("SELECT details FROM audit_log WHERE entity_type = 'push' AND entity_id = ? "
+                + "AND action = 'test sent'")) {
+            q.setLong(1, push);
+            ResultSet rs = q.executeQuery();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("details")).contains("503");
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void a_campaign_is_copied_into_a_new_draft() {
         Api marketer = as("marketer");

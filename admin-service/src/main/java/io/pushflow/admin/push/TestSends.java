@@ -53,6 +53,9 @@ public class TestSends {
         if (request.language() != null && !content.texts().containsKey(request.language())) {
             throw ApiException.invalid("language", "push " + pushId + " has no text in '" + request.language() + "'; it has " + content.texts().keySet());
         }
+        PushService.unsafeDeepLink(push, "pushId").ifPresent(e -> {
+            throw ApiException.invalid(List.of(e));
+        });
         if (request.subscriptionIds().size() > MAX_RECIPIENTS) { // the request's own validation says so too; this guards other callers
             throw ApiException.invalid("subscriptionIds", "a test goes to at most " + MAX_RECIPIENTS + " subscriptions");
         }
@@ -70,11 +73,12 @@ public class TestSends {
                     content.deepLink(), content.imageUrl());
             sends.add(sent(language, message));
         }
+        audit.write(PushService.ENTITY, pushId, "test sent", Map.of("subscriptionIds", request.subscriptionIds(), "languages", languages,
+                "notificationIds", sends.stream().map(TestSendView.Sent::notificationId).toList(),
+                "errors", sends.stream().flatMap(s -> s.errors().stream()).toList()));
         if (sends.stream().noneMatch(TestSendView.Sent::created)) {
             throw new ApiException(HttpStatus.BAD_GATEWAY, "the provider created no notification: " + sends.get(0).errors(), List.of());
         }
-        audit.write(PushService.ENTITY, pushId, "test sent", Map.of("subscriptionIds", request.subscriptionIds(), "languages", languages,
-                "notificationIds", sends.stream().map(TestSendView.Sent::notificationId).toList()));
         return new TestSendView(pushId, request.subscriptionIds(), sends);
     }
 
