@@ -12,11 +12,15 @@ import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.pushflow.admin.api.ApiError;
 import io.pushflow.admin.api.ApiResponses;
 import io.pushflow.admin.api.BodyLimit;
 import io.pushflow.admin.api.Page;
 import io.pushflow.admin.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -80,6 +84,10 @@ class PushController {
             + "no campaign's statistics count it; the push's history records who sent it where. 502 when the provider created nothing, "
             + "503 when no provider is configured.")
     @ApiResponses.WriteOne
+    @ApiResponse(responseCode = "502", description = "The provider created no notification (its errors in the message; the attempt is in the "
+            + "push's history)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "No provider is configured (ONESIGNAL_APP_ID and ONESIGNAL_API_KEY)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     TestSendView test(long id, @Body @Valid TestSendRequest request) {
         return tests.send(id, request);
     }
