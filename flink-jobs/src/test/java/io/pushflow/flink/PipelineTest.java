@@ -7,6 +7,7 @@ import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.stats.ProportionDifference;
 import io.pushflow.core.user.User;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.ProviderFactory;
@@ -200,10 +201,10 @@ class PipelineTest {
         try (JobEnvironment je = new JobEnvironment()) {
             Instant now = Instant.now();
             List<User> cohort = je.load(23, 4_000, now).stream().filter(UserPredicate.of(FilterChain.parse(FILTER), now)).toList();
-            // the users' window of 20 s; the lift counted over 30 s from each wave, which holds the seconds from the wave to a
-            // device too, so the truth is the model's for 30 s
+            // the users' window of 20 s; the lift counted over 40 s from each wave, which holds the seconds from the wave to a
+            // device too (up to 20 s, on a loaded machine as well), so the truth is the model's for 40 s
             Duration window = Duration.ofSeconds(20);
-            Duration measured = Duration.ofSeconds(30);
+            Duration measured = Duration.ofSeconds(40);
             double baseline = 0.3;
             var config = new SimulatorConfig(7, 0, 400, 300, 0, 0, 0, new SimulatorConfig.Engagement(0.2, 0.02), List.of())
                     .withAppOpens(new SimulatorConfig.AppOpens(baseline, window.toMillis(), Map.of("A", 0.3, "B", 0.3)));
@@ -229,8 +230,13 @@ class PipelineTest {
                 assertThat(seen.holdout().members() + seen.pushed().group().members()).isEqualTo(cohort.size());
                 assertThat(seen.holdout().members()).isBetween((long) (cohort.size() * 0.2), (long) (cohort.size() * 0.4));
                 System.out.printf("holdout lift through the jobs: truth %.3f, pushed %s, holdout %s%n", truth, seen.pushed(), seen.holdout());
-                assertThat(truth).isBetween(seen.pushed().lift().low(), seen.pushed().lift().high());
-                double ownOpens = 1 - Math.pow(1 - baseline, 1.5); // the users' own opens over 30 s
+                // the 95% interval misses the truth in one run of twenty by design: the test holds the estimate to its 99.9% interval
+                HoldoutLift.Group pushed = seen.pushed().group();
+                ProportionDifference wide = ProportionDifference.of(pushed.opened(), pushed.members(), seen.holdout().opened(), seen.holdout().members(),
+                        0.999);
+                assertThat(wide.difference()).isEqualTo(seen.pushed().lift().difference(), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(truth).isBetween(wide.low(), wide.high());
+                double ownOpens = 1 - Math.pow(1 - baseline, 2); // the users' own opens over 40 s
                 assertThat(seen.holdout().rate()).isBetween(ownOpens - 0.1, ownOpens + 0.1);
             }
         }
