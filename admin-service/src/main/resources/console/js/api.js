@@ -23,13 +23,22 @@ export function forget() {
   sessionStorage.removeItem(KEY);
 }
 
-async function call(method, path, body) {
+function headers(accept) {
   // X-Requested-With: a 401 then comes without the challenge that would open the browser's own password dialog
-  const headers = {Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest'};
+  const h = {Accept: accept, 'X-Requested-With': 'XMLHttpRequest'};
   const credentials = sessionStorage.getItem(KEY);
-  if (credentials) headers.Authorization = `Basic ${credentials}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`/api/v1${path}`, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  if (credentials) h.Authorization = `Basic ${credentials}`;
+  return h;
+}
+
+async function call(method, path, body) {
+  const h = headers('application/json');
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const response = await fetch(`/api/v1${path}`, {method, headers: h, body: body === undefined ? undefined : JSON.stringify(body)});
+  return answer(response);
+}
+
+async function answer(response) {
   const text = await response.text();
   let json = null;
   try {
@@ -43,6 +52,26 @@ async function call(method, path, body) {
   }
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
+}
+
+/**
+ * Saves what a GET returns as a file under the name the server gives (a plain link would carry no credentials);
+ * resolves to {name, bytes}.
+ */
+export async function download(path, accept) {
+  const response = await fetch(`/api/v1${path}`, {headers: headers(accept)});
+  if (!response.ok) return answer(response);
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download';
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return {name, bytes: blob.size};
 }
 
 export const get = path => call('GET', path);

@@ -1,11 +1,13 @@
-// One campaign: live numbers per variant, charts, and the lifecycle buttons.
-import {get, post} from './api.js';
+// One campaign: live numbers per variant, charts, holdout lift, the lifecycle buttons, results as CSV and a copy as a new draft.
+import {get, post, download} from './api.js';
 import {h, fill, errorBox, confirmAction} from './dom.js';
 import {count, percent, interval, duration, dateTime, isoDuration} from './format.js';
 import {num, statusBadge, progressBar, PALETTE} from './shared.js';
 import {lineChart, align} from './charts.js';
 
 const REFRESH_MS = 3000;
+const LIFT_REFRESH_MS = 30000;
+const LIFT_WINDOWS = {PT1H: '1 hour', PT6H: '6 hours', P1D: '24 hours', P7D: '7 days'};
 const SOURCES = {
   AUTO: 'the app\'s events and the provider\'s counts, the larger',
   APP: 'the app\'s events',
@@ -39,6 +41,13 @@ export async function render(view, ctx, id) {
   const srm = h('div', {id: 'srm', 'aria-live': 'polite'});
   const summary = h('dl', {class: 'summary', id: 'summary'});
   const variants = h('tbody');
+  const results = h('div', {class: 'actions', id: 'results-actions'},
+    h('button', {type: 'button', id: 'export-variants', onclick: () => exportCsv('variants')}, 'Download variants (CSV)'),
+    h('button', {type: 'button', id: 'export-outcomes', onclick: () => exportCsv('outcomes')}, 'Download every outcome (CSV)'),
+    ctx.canWrite ? h('button', {type: 'button', id: 'action-clone', onclick: cloneCampaign}, 'Copy as new draft') : null);
+  const liftWindow = h('select', {id: 'lift-window', onchange: () => refreshLift()},
+    Object.entries(LIFT_WINDOWS).map(([value, label]) => h('option', {value, selected: value === 'P1D'}, label)));
+  const lift = h('div', {id: 'lift', 'aria-live': 'polite'});
   const boxes = ['share', 'click-rate', 'sends'].map(name => h('div', {class: 'chart', id: `chart-${name}`}));
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/campaigns'}, 'Campaigns'), ' / '),
@@ -48,7 +57,7 @@ export async function render(view, ctx, id) {
       ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
       c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
     banner, srm, message, summary,
-    h('h2', {}, 'Variants'),
+    h('div', {class: 'page-head'}, h('h2', {}, 'Variants'), results),
     h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
       h('caption', {class: 'visually-hidden'}, 'Numbers per variant'),
       h('thead', {}, h('tr', {}, ['Variant', 'Allocation', 'Sent', 'Failed / skipped', 'Delivered', 'Opened', 'Clicked', 'Open rate (95%)',
@@ -57,7 +66,13 @@ export async function render(view, ctx, id) {
     h('div', {class: 'charts'},
       h('figure', {}, h('figcaption', {}, 'Allocation share per wave'), boxes[0]),
       h('figure', {}, h('figcaption', {}, 'Click rate per variant with its 95% interval (since this page opened)'), boxes[1]),
-      h('figure', {}, h('figcaption', {}, 'Sends per minute (10-second steps)'), boxes[2])));
+      h('figure', {}, h('figcaption', {}, 'Sends per minute (10-second steps)'), boxes[2])),
+    c.holdoutShare ? h('section', {id: 'lift-section'},
+      h('div', {class: 'page-head'}, h('h2', {}, 'Holdout lift'),
+        h('div', {class: 'field inline'}, h('label', {for: 'lift-window'}, 'App opened within'), liftWindow)),
+      h('p', {class: 'muted'}, 'The share of each variant\'s members and of the holdout (who got nothing) who opened the app within the window ',
+        'after their wave, and the difference: what the push changed, with its 95% interval (Newcombe). Members count as assigned, sent or skipped.'),
+      lift) : null);
 
   const series = keys.map((k, i) => ({label: k, stroke: colors[i]}));
   const shareChart = lineChart(boxes[0], {series, yFormat: percent, yRange: [0, 1]});
@@ -83,6 +98,56 @@ export async function render(view, ctx, id) {
       type: 'button', id: `action-${action}`, class: action === 'stop' ? 'danger' : 'primary',
       onclick: () => act(action),
     }, ACTIONS[action].label)) : null);
+  }
+
+  async function exportCsv(what) {
+    try {
+      const file = await download(`/campaigns/${id}/export?what=${what}`, 'text/csv');
+      fill(message, h('p', {class: 'ok', id: 'export-done', 'data-file': file.name, 'data-bytes': file.bytes},
+        `Downloaded ${file.name} (${count(file.bytes / 1000)} kB).`));
+    } catch (e) {
+      fill(message, errorBox(e));
+    }
+  }
+
+  async function cloneCampaign() {
+    try {
+      const copy = await post(`/campaigns/${id}/clone`);
+      location.hash = `#/campaigns/${copy.id}`;
+    } catch (e) {
+      fill(message, errorBox(e));
+    }
+  }
+
+  let liftTimer = null;
+  async function refreshLift() {
+    clearTimeout(liftTimer);
+    if (!c.holdoutShare) return;
+    try {
+      showLift(await get(`/campaigns/${id}/stats/lift?window=${liftWindow.value}`));
+    } catch (e) {
+      if (!stopped) fill(lift, errorBox(e));
+    }
+    if (!stopped) liftTimer = setTimeout(refreshLift, LIFT_REFRESH_MS);
+  }
+
+  function showLift(l) {
+    const row = (name, g, d) => h('tr', {'data-group': g.group},
+      h('th', {scope: 'row'}, name),
+      h('td', {}, num(g.members, undefined, {'data-metric': 'members'})),
+      h('td', {}, num(g.opened, undefined, {'data-metric': 'opened'})),
+      h('td', {}, percent(g.rate)),
+      h('td', {'data-metric': 'lift', 'data-low': d?.low ?? '', 'data-high': d?.high ?? ''}, d ? points(d.difference) : '–',
+        d ? h('div', {class: 'muted small'}, `${points(d.low)} to ${points(d.high)}`) : null));
+    fill(lift, h('div', {class: 'table-wrap'}, h('table', {class: 'numbers', id: 'lift-table'},
+      h('caption', {class: 'visually-hidden'}, 'Holdout lift'),
+      h('thead', {}, h('tr', {}, ['Group', 'Members', 'Opened the app', 'Share', 'Lift over holdout (95%)'].map(t => h('th', {scope: 'col'}, t)))),
+      h('tbody', {},
+        row('All pushed', l.pushed.group, l.pushed.lift),
+        l.variants.map(v => row(`Variant ${v.group.group}`, v.group, v.lift)),
+        row('Holdout (no push)', l.holdout, null)))),
+      h('p', {class: 'muted small'}, l.complete ? `Every wave's window has closed (${dateTime(l.windowClosesAt)}).`
+        : l.windowClosesAt ? `Still counting: the last wave's window closes ${dateTime(l.windowClosesAt)}.` : 'No wave has gone out yet.'));
   }
 
   async function act(action) {
@@ -154,13 +219,21 @@ export async function render(view, ctx, id) {
   }
   showStatus();
   await refresh();
+  refreshLift();
   return () => {
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(liftTimer);
     shareChart.destroy();
     sendsChart.destroy();
     rateChart.destroy();
   };
+}
+
+/** A difference of shares in percentage points: 0.036 → "+3.6 pts". */
+function points(d) {
+  const p = d * 100;
+  return `${p > 0 ? '+' : ''}${p.toFixed(1)} pts`;
 }
 
 function item(label, value) {

@@ -1,4 +1,4 @@
-// Creatives (pushes): texts per locale, edited next to a phone-like preview.
+// Creatives (pushes): texts per locale, edited next to a phone-like preview, and sent as a test to the testers' phones.
 import {get, post, put} from './api.js';
 import {h, fill, field, errorBox} from './dom.js';
 import {dateTime} from './format.js';
@@ -6,6 +6,7 @@ import {all} from './shared.js';
 
 const MAX_TITLE = 100;
 const MAX_BODY = 1000;
+const MAX_TEST_RECIPIENTS = 20;
 
 export async function renderList(view, ctx) {
   const pushes = await all(get, '/pushes');
@@ -122,6 +123,27 @@ export async function renderEditor(view, ctx, id) {
     }
   }
 
+  const testIds = h('textarea', {id: 'test-ids', rows: 2, placeholder: 'subscription ids, one per line or comma-separated'});
+  const testLanguage = h('select', {id: 'test-language'}, h('option', {value: ''}, 'every language'),
+    Object.keys(existing?.texts ?? {}).map(l => h('option', {value: l}, l)));
+  const testResult = h('div', {id: 'test-result', 'aria-live': 'polite'});
+
+  async function sendTest(event) {
+    event.preventDefault();
+    const subscriptionIds = testIds.value.split(/[\s,]+/).filter(Boolean);
+    try {
+      const sent = await post(`/pushes/${existing.id}/test`, {subscriptionIds, language: testLanguage.value || null});
+      fill(testResult, h('div', {class: 'ok', id: 'test-sent', 'data-notifications': sent.sends.filter(s => s.notificationId).length},
+        h('p', {}, `Sent to ${subscriptionIds.length} subscription${subscriptionIds.length === 1 ? '' : 's'}:`),
+        h('ul', {}, sent.sends.map(s => h('li', {'data-language': s.language}, h('strong', {}, s.language), ': ',
+          s.notificationId ? `notification ${s.notificationId}` : 'not sent',
+          s.invalidSubscriptionIds?.length ? ` · not subscribed: ${s.invalidSubscriptionIds.join(', ')}` : '',
+          s.errors?.length ? ` · ${s.errors.join('; ')}` : '')))));
+    } catch (e) {
+      fill(testResult, errorBox(e));
+    }
+  }
+
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/creatives'}, 'Creatives'), ' / '),
     h('h1', {}, existing ? existing.name : 'New creative'),
@@ -135,7 +157,15 @@ export async function renderEditor(view, ctx, id) {
         field('Image', imageUrl, 'Big picture, an https URL'),
         readOnly ? h('p', {class: 'muted'}, 'Viewers see creatives but cannot change them.') : h('button', {type: 'submit', class: 'primary', id: 'save-creative'}, 'Save creative'),
         message),
-      h('aside', {class: 'preview'}, h('h2', {class: 'visually-hidden'}, 'Preview'), phone)));
+      h('aside', {class: 'preview'}, h('h2', {class: 'visually-hidden'}, 'Preview'), phone)),
+    existing && !readOnly ? h('form', {class: 'card', id: 'test-send', onsubmit: sendTest},
+      h('h2', {}, 'Send a test'),
+      h('p', {class: 'muted'}, `The saved creative goes to up to ${MAX_TEST_RECIPIENTS} test devices now, one notification per language, `,
+        'through the push provider. It counts in no campaign.'),
+      field('Subscription ids', testIds, 'The provider\'s ids of your test phones (OneSignal subscription / player ids)'),
+      field('Language', testLanguage),
+      h('button', {type: 'submit', class: 'primary', id: 'send-test'}, 'Send test'),
+      testResult) : null);
   drawTabs();
   drawEditor();
   drawPreview();

@@ -7,6 +7,7 @@ import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.admin.support.Browser;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserGenerator;
+import io.pushflow.provider.OneSignalFake;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Inject;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console's pages in a real browser (Debian's headless Chromium) against the real API: sign-in, the cohort
- * builder's live count, the creative editor with its preview, campaign creation, and what a viewer does not see.
+ * builder's live count, the creative editor with its preview and its test send (to the strict OneSignal fake), campaign
+ * creation, the campaign page's CSV downloads, holdout lift and copy, and what a viewer does not see.
  * The campaign page with live numbers needs the jobs and the simulator: the demo module's ConsoleCampaignTest.
  */
 @MicronautTest
@@ -40,10 +42,22 @@ class ConsoleTest extends ApiTestBase {
 
     private Browser browser;
     private String url;
+    private final OneSignalFake oneSignal = oneSignal();
+
+    private static OneSignalFake oneSignal() {
+        try {
+            return new OneSignalFake("console-app", "console-key");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new java.util.HashMap<>(super.getProperties());
+        p.put("pushflow.onesignal.api-url", oneSignal.baseUrl().toString());
+        p.put("pushflow.onesignal.app-id", "console-app");
+        p.put("pushflow.onesignal.rest-api-key", "console-key");
         p.put("pushflow.guardrails.interval", "1s");
         return p;
     }
@@ -62,6 +76,7 @@ class ConsoleTest extends ApiTestBase {
         if (browser != null) {
             browser.close();
         }
+        oneSignal.close();
     }
 
     @Test
@@ -170,6 +185,72 @@ class ConsoleTest extends ApiTestBase {
     }
 
     @Test
+    void a_marketer_sends_a_creative_to_a_test_phone_in_one_language() {
+        long id = as("marketer").post("/api/v1/pushes", push("Console test send")).id();
+        int before = oneSignal.created().size();
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/creatives/" + id);
+        browser.visible("#test-ids").sendKeys("my-test-phone");
+        new Select(browser.find("#test-language")).selectByValue("pt");
+        browser.find("#send-test").click();
+        assertThat(browser.visible("#test-sent li[data-language=pt]").getText()).startsWith("pt: notification ");
+        assertThat(oneSignal.created()).hasSize(before + 1);
+        OneSignalFake.Created sent = oneSignal.created().get(before);
+        assertThat(sent.subscriptionIds()).containsExactly("my-test-phone");
+        assertThat(sent.body().path("contents").path("en").asText()).isEqualTo("25 nós no teu spot amanhã");
+
+        browser.visible("#test-ids").sendKeys(", " + String.join(",", java.util.Collections.nCopies(20, "p")));
+        browser.find("#send-test").click();
+        assertThat(browser.visible("#test-result .error").getText()).contains("subscriptionIds");
+        assertThat(oneSignal.created()).hasSize(before + 1);
+    }
+
+    @Test
+    void the_campaign_page_downloads_its_outcomes_shows_the_holdout_lift_and_copies_the_campaign() throws Exception {
+        long id = draftCampaign("Console results", 0.2);
+        String at = ClickHouse.dateTime(Instant.now().minus(Duration.ofHours(3)));
+        List<String> sends = new java.util.ArrayList<>();
+        List<String> opens = new java.util.ArrayList<>();
+        for (int u = 1; u <= 10; u++) { // the first USERS users of the class, whose tokens users holds
+            String variant = u <= 2 ? "holdout" : u % 2 == 0 ? "A" : "B";
+            sends.add("{\"campaign_id\":" + id + ",\"user_id\":" + u + ",\"variant\":\"" + variant + "\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\""
+                    + (u <= 2 ? "skipped" : "sent") + "\",\"reason\":\"" + (u <= 2 ? "holdout" : "") + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\""
+                    + at + "\",\"rank\":1}");
+        }
+        try (ClickHouse ch = env.clickHouse()) {
+            ch.insertJsonEachRow(ch.table("push_sends"), String.join("\n", sends).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        browser.signIn(url, "marketer", "marketer-pw");
+        browser.go(url, "#/campaigns/" + id);
+        assertThat(browser.visible("#lift-table tr[data-group=holdout] [data-metric=members]").getAttribute("data-value")).isEqualTo("2");
+        assertThat(browser.find("#lift-table tr[data-group=pushed] [data-metric=members]").getAttribute("data-value")).isEqualTo("8");
+
+        browser.find("#export-outcomes").click();
+        String file = browser.visible("#export-done").getAttribute("data-file");
+        assertThat(file).isEqualTo("campaign-" + id + "-outcomes.csv");
+        java.nio.file.Path saved = browser.downloads.resolve(file);
+        List<String> lines = browser.await(WAIT, d -> {
+            try {
+                return java.nio.file.Files.exists(saved) ? java.nio.file.Files.readAllLines(saved) : null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        assertThat(lines).hasSize(11);
+        assertThat(lines.get(0)).contains("user_id", "variant", "outcome", "opened_at");
+        browser.find("#export-variants").click();
+        browser.await(WAIT, d -> java.nio.file.Files.exists(browser.downloads.resolve("campaign-" + id + "-variants.csv")) ? true : null);
+        browser.screenshot("campaign-results");
+
+        browser.find("#action-clone").click();
+        browser.await(WAIT, d -> d.getCurrentUrl().matches(".*#/campaigns/\\d+$") && !d.getCurrentUrl().endsWith("/" + id) ? true : null);
+        long copy = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*/", ""));
+        browser.await(WAIT, d -> d.findElement(By.id("campaign-name")).getText().equals("Copy of Console results") ? true : null);
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
+        assertThat(as("viewer").get("/api/v1/campaigns/" + copy).json()).containsEntry("cohortId", as("viewer").get("/api/v1/campaigns/" + id).json().get("cohortId"));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void a_marketer_creates_a_draft_campaign_from_a_cohort_and_two_creatives() throws Exception {
         long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters for the form")).id();
@@ -228,9 +309,12 @@ class ConsoleTest extends ApiTestBase {
         browser.go(url, "#/campaigns/" + id);
         assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
         assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).isEmpty();
+        assertThat(browser.driver.findElements(By.id("action-clone"))).isEmpty();
+        assertThat(browser.find("#export-variants").isDisplayed()).isTrue();
         browser.go(url, "#/creatives/" + a);
         assertThat(browser.visible("#push-name").isEnabled()).isFalse();
         assertThat(browser.driver.findElements(By.id("save-creative"))).isEmpty();
+        assertThat(browser.driver.findElements(By.id("send-test"))).isEmpty();
         browser.go(url, "#/cohorts/" + cohort);
         browser.visible("#match-count");
         assertThat(browser.driver.findElements(By.id("save-cohort"))).isEmpty();

@@ -143,6 +143,30 @@ public final class ClickHouse implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Runs a SELECT and returns its result as it streams in, in {@code format} (e.g. CSVWithNames); closing the stream
+     * ends the response. {@code maxExecutionTime} bounds the whole query, the client's reading included (a long
+     * download needs more than one statement's usual limit). The caller must close it.
+     */
+    public java.io.InputStream stream(String sql, String format, Duration maxExecutionTime) {
+        QuerySettings settings = new QuerySettings().serverSetting("max_execution_time", String.valueOf(Math.max(1, maxExecutionTime.toSeconds())));
+        QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings));
+        return new java.io.FilterInputStream(response.getInputStream()) {
+            @Override
+            public void close() throws java.io.IOException {
+                try {
+                    super.close();
+                } finally {
+                    try {
+                        response.close();
+                    } catch (Exception e) {
+                        throw new java.io.IOException("closing the response of: " + abbreviate(sql), e);
+                    }
+                }
+            }
+        };
+    }
+
     /** Runs a SELECT and hands its whole result, as RowBinary bytes, to {@code rows}. */
     public <T> T selectRowBinary(String sql, java.util.function.Function<java.nio.ByteBuffer, T> rows) {
         byte[] body;

@@ -37,9 +37,11 @@ import java.util.Map;
 class CampaignController {
 
     private final CampaignService service;
+    private final CampaignCloner cloner;
 
-    CampaignController(CampaignService service) {
+    CampaignController(CampaignService service, CampaignCloner cloner) {
         this.service = service;
+        this.cloner = cloner;
     }
 
     @Serdeable
@@ -87,6 +89,18 @@ class CampaignController {
     @BodyLimit(64 * 1024)
     CampaignView create(@Body @Valid CampaignRequest request) {
         return service.create(request);
+    }
+
+    @Post("/{id}/clone")
+    @BodyLimit(4 * 1024)
+    @Status(HttpStatus.CREATED)
+    @Secured({Roles.ADMIN, Roles.MARKETER})
+    @Operation(summary = "Copy a campaign, in any status, into a new draft", description = "The copy has the same cohort, variants (pushes and "
+            + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours, frequencyCap and guardrails, is named 'Copy of <name>', and keeps "
+            + "startAt only when it is still ahead. Both histories record the copy ('cloned', 'cloned to').")
+    @ApiResponses.WriteOne
+    CampaignView cloneOf(long id) {
+        return cloner.cloneOf(id);
     }
 
     @Put("/{id}")

@@ -9,7 +9,9 @@ import io.pushflow.admin.api.ApiResponses;
 import io.pushflow.admin.security.Roles;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
+import io.pushflow.core.stats.ProportionDifference;
 import io.pushflow.store.CampaignStats;
+import io.pushflow.store.HoldoutLift;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -25,6 +27,10 @@ import java.util.Map;
 @SerdeImport(CampaignStats.Point.class)
 @SerdeImport(RateInterval.class)
 @SerdeImport(SampleRatioMismatch.class)
+@SerdeImport(HoldoutLift.Lift.class)
+@SerdeImport(HoldoutLift.Group.class)
+@SerdeImport(HoldoutLift.Comparison.class)
+@SerdeImport(ProportionDifference.class)
 class StatsController {
 
     private final StatsService service;
@@ -53,5 +59,17 @@ class StatsController {
                                                      @QueryValue(defaultValue = "sends") @Parameter(description = "sends, opens, clicks or share") String metric,
                                                      @QueryValue(defaultValue = "PT1M") @Parameter(description = "ISO 8601, PT1S to P1D") String step) {
         return service.series(id, metric, step);
+    }
+
+    @Get("/lift")
+    @Operation(summary = "Holdout lift: of the members given each variant (and all variants together) and of the holdout, the share who "
+            + "opened the app (app_open events) within the window after their wave began, and the difference against the holdout with a "
+            + "95% interval (Newcombe's hybrid score interval for a difference of proportions). Members count as assigned (intent to "
+            + "treat): a variant's skipped members too, as the holdout is set aside before the delivery gate. complete is false until "
+            + "the last wave's window has closed. One answer per campaign and window is kept for 30 s (the query joins every member)")
+    @ApiResponses.ReadOne
+    HoldoutLift.Lift lift(long id,
+                          @QueryValue(defaultValue = "P1D") @Parameter(description = "ISO 8601, PT1M to P30D: how long after their wave an app open counts") String window) {
+        return service.lift(id, window);
     }
 }

@@ -8,6 +8,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.CampaignStats;
+import io.pushflow.store.HoldoutLift;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
@@ -27,6 +28,7 @@ public class StatsService {
 
     private final CampaignService campaigns;
     private final CampaignStats stats;
+    private final HoldoutLift lift;
     private final UserStore users;
     private final UserTables tables;
     private final Clock clock;
@@ -42,9 +44,10 @@ public class StatsService {
     });
     static final int AUDIENCES_KEPT = 10_000;
 
-    StatsService(CampaignService campaigns, CampaignStats stats, UserStore users, UserTables tables, Clock clock) {
+    StatsService(CampaignService campaigns, CampaignStats stats, HoldoutLift lift, UserStore users, UserTables tables, Clock clock) {
         this.campaigns = campaigns;
         this.stats = stats;
+        this.lift = lift;
         this.users = users;
         this.tables = tables;
         this.clock = clock;
@@ -67,16 +70,50 @@ public class StatsService {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("metric", "'" + metric + "' is not one of sends, opens, clicks, share");
         }
+        return stats.series(id, m, c.rewardSource(), duration("step", step, MIN_STEP, MAX_STEP));
+    }
+
+    static final Duration MIN_LIFT_WINDOW = Duration.ofMinutes(1);
+    static final Duration MAX_LIFT_WINDOW = Duration.ofDays(30);
+    /** A lift is a join over every member (seconds at a million): one answer serves every page for this long. */
+    static final Duration LIFT_KEPT = Duration.ofSeconds(30);
+    private record KeptLift(HoldoutLift.Lift lift, Instant until) {
+    }
+    private final Map<String, KeptLift> lifts = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KeptLift> eldest) {
+            return size() > 1_000;
+        }
+    });
+
+    /** The share of each variant's members and of the holdout who opened the app within {@code window} after their wave. */
+    public HoldoutLift.Lift lift(long id, String window) {
+        tables.ensure();
+        Campaign c = campaigns.find(id);
+        Duration w = duration("window", window, MIN_LIFT_WINDOW, MAX_LIFT_WINDOW);
+        Instant now = clock.instant();
+        String key = id + "/" + w.toSeconds();
+        KeptLift kept = lifts.get(key);
+        if (kept == null || !now.isBefore(kept.until())) { // computed outside the lock: a lift takes a ClickHouse query
+            List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
+            kept = new KeptLift(lift.of(id, keys, w, now), now.plus(LIFT_KEPT));
+            lifts.put(key, kept);
+        }
+        return kept.lift();
+    }
+
+    /** A query parameter that is an ISO 8601 duration from {@code min} to {@code max}, else a 400 that names it. */
+    private static Duration duration(String name, String value, Duration min, Duration max) {
         Duration d;
         try {
-            d = Duration.parse(step);
+            d = Duration.parse(value);
         } catch (RuntimeException e) {
-            throw ApiException.invalid("step", "'" + step + "' is not an ISO 8601 duration such as PT1M");
+            throw ApiException.invalid(name, "'" + value + "' is not an ISO 8601 duration such as " + min);
         }
-        if (d.compareTo(MIN_STEP) < 0 || d.compareTo(MAX_STEP) > 0) {
-            throw ApiException.invalid("step", "must be from PT1S to P1D, got " + step);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw ApiException.invalid(name, "must be from " + min + " to " + max + ", got " + value);
         }
-        return stats.series(id, m, c.rewardSource(), d);
+        return d;
     }
 
     /** The cohort's size when the campaign started (0 before it was launched). */

@@ -6,6 +6,8 @@ import io.micronaut.context.annotation.Value;
 import io.pushflow.store.CampaignHealth;
 import io.pushflow.store.CampaignStats;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.HoldoutLift;
+import io.pushflow.store.OutcomeExport;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
@@ -37,5 +39,15 @@ class ClickHouseFactory {
     @Singleton
     CampaignHealth campaignHealth(ClickHouse clickHouse) {
         return new CampaignHealth(clickHouse);
+    }
+
+    @Singleton
+    HoldoutLift holdoutLift(ClickHouse clickHouse) {
+        return new HoldoutLift(clickHouse);
+    }
+
+    @Singleton
+    OutcomeExport outcomeExport(ClickHouse clickHouse, @Value("${pushflow.export.max-execution-time:10m}") Duration maxExecutionTime) {
+        return new OutcomeExport(clickHouse, maxExecutionTime);
     }
 }

@@ -40,6 +40,24 @@ public abstract class ApiTestBase implements TestPropertyProvider {
         return new Api(client, user);
     }
 
+    /** A draft A/B campaign of two new pushes to a new cohort, with a holdout; its id. */
+    protected long draftCampaign(String name, double holdoutShare) {
+        Api marketer = as("marketer");
+        as("admin").get("/api/v1/cohort-fields"); // the service creates its tables on first use
+        long cohort = marketer.post("/api/v1/cohorts", cohort(name + " cohort")).id();
+        long a = marketer.post("/api/v1/pushes", push(name + " A")).id();
+        long b = marketer.post("/api/v1/pushes", push(name + " B")).id();
+        Map<String, Object> c = new java.util.HashMap<>();
+        c.put("name", name);
+        c.put("app", "windy-ios");
+        c.put("cohortId", cohort);
+        c.put("variants", List.of(Map.of("pushId", a), Map.of("pushId", b)));
+        c.put("split", Map.of("type", "AB_FIXED"));
+        c.put("holdoutShare", holdoutShare);
+        c.put("duration", "PT6H");
+        return marketer.post("/api/v1/campaigns", c).id();
+    }
+
     /** A valid cohort body. */
     protected static Map<String, Object> cohort(String name) {
         return Map.of("name", name, "description", "kiters in Portugal active in the last 7 days on app 57+",

@@ -38,11 +38,16 @@ public final class Browser implements AutoCloseable {
             : Path.of("..").resolve(System.getenv("PUSHFLOW_SCREENSHOTS"));
 
     public final WebDriver driver;
+    /** Where the browser saves what it downloads (inside its temporary profile). */
+    public final Path downloads;
     private final Path profile;
 
     public Browser() throws IOException {
         profile = Files.createTempDirectory("pushflow-chromium");
+        downloads = Files.createDirectories(profile.resolve("downloads"));
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
         // without the background-networking flags Chromium stalls on the closed network here
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

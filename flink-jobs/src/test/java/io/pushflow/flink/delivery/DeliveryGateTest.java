@@ -367,6 +367,27 @@ class DeliveryGateTest {
         }
     }
 
+    /** A paused (or guardrail-halted) campaign's waiting batches stay waiting across a restart, until it runs again. */
+    @Test
+    void a_paused_campaign_s_waiting_batches_wait_across_a_restore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.PAUSED)), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC")), T0);
+            assertThat(verdicts(h)).isEmpty();
+            snapshot = h.snapshot(1, T0);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(T0 + HOUR / 2);
+            h.processElement(batch(7, 2, "A", user(2, "UTC")), T0 + HOUR / 2);
+            assertThat(verdicts(h)).isEmpty();
+            h.processBroadcastElement(GateControl.of(rules(7, 2, CampaignRules.Status.RUNNING)), T0 + HOUR / 2);
+            assertThat(verdicts(h)).containsExactlyInAnyOrder("1:SEND", "2:SEND");
+        }
+    }
+
     @Test
     void a_campaign_is_forgotten_for_its_users_a_day_after_its_window() throws Exception {
         try (var h = open()) {

@@ -242,6 +242,33 @@ class WavePlannerTest {
         }
     }
 
+    /** A pause (a marketer's or a guardrail's halt, which reaches the jobs as a PAUSE) is state: a restart keeps it. */
+    @Test
+    void a_pause_survives_a_restore_and_only_a_resume_lifts_it() throws Exception {
+        List<Long> released = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(control("LAUNCH", 1, "BANDIT", 0, 5 * 60_000), T0);
+            h.setProcessingTime(T0 + WAVE);
+            released.addAll(ids(drain(h)));
+            h.processElement(control("PAUSE", 2, "BANDIT", 0, 5 * 60_000), T0 + WAVE + 1);
+            snapshot = h.snapshot(1, T0 + WAVE + 1);
+        }
+        assertThat(released).isNotEmpty();
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(T0 + 6 * WAVE);
+            assertThat(drain(h)).as("released after the restart of a paused campaign").isEmpty();
+            h.processElement(control("RESUME", 3, "BANDIT", 0, 5 * 60_000), T0 + 6 * WAVE);
+            h.setProcessingTime(T0 + 7 * WAVE);
+            List<Long> after = ids(drain(h));
+            assertThat(after).isNotEmpty();
+            assertThat(after).doesNotContainAnyElementsOf(released);
+        }
+    }
+
     @Test
     void a_restore_from_a_snapshot_resumes_at_the_cursor_and_repeats_no_one() throws Exception {
         List<Long> released = new ArrayList<>();

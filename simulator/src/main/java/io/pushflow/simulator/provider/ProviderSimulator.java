@@ -56,6 +56,8 @@ public final class ProviderSimulator implements AutoCloseable {
         public final AtomicLong opened = new AtomicLong();
         public final AtomicLong clicked = new AtomicLong();
         public final AtomicLong reported = new AtomicLong();
+        /** App opens the push caused (beyond the users' own), when the config simulates app opens. */
+        public final AtomicLong appOpened = new AtomicLong();
         public volatile double trueOpen;
         public volatile double trueClick;
 
@@ -67,6 +69,7 @@ public final class ProviderSimulator implements AutoCloseable {
             m.put("opened", opened.get());
             m.put("clicked", clicked.get());
             m.put("reported", reported.get());
+            m.put("appOpened", appOpened.get());
             m.put("trueOpen", trueOpen);
             m.put("trueClick", trueClick);
             return m;
@@ -86,6 +89,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final String eventsTarget;
     private final ScheduledExecutorService clock;
     private final SplittableRandom random;
+    private final AppOpenModel appOpens;
     private final Map<String, Tally> ledger = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> converted = new ConcurrentHashMap<>();
     /** The campaigns that reached each subscription (a handful each), to see one campaign reach it twice. */
@@ -118,6 +122,7 @@ public final class ProviderSimulator implements AutoCloseable {
                       String eventsTarget) throws Exception {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
+        this.appOpens = config.appOpens() == null ? null : new AppOpenModel(config.seed(), config.appOpens());
         this.connection = connection;
         this.app = app;
         this.eventsTarget = eventsTarget;
@@ -179,6 +184,22 @@ public final class ProviderSimulator implements AutoCloseable {
         Map<Long, Queue<Long>> times = clickTimes;
         Queue<Long> mine = times == null ? null : times.get(campaignId);
         return mine == null ? List.of() : mine.stream().sorted().toList();
+    }
+
+    /**
+     * The app opens {@code subscriptionIds} make by themselves over the next {@code span} (with or without a push: a
+     * holdout's members too), reported as {@code APP_OPENED} events as they happen. Needs {@code appOpens} in the config.
+     */
+    public void openAppsByThemselves(java.util.Collection<String> subscriptionIds, java.time.Duration span) {
+        if (appOpens == null) {
+            throw new IllegalStateException("the config simulates no app opens (appOpens)");
+        }
+        Instant now = Instant.now();
+        for (String id : subscriptionIds) {
+            for (Instant at : appOpens.organic(id, now, now.plus(span))) {
+                due(at.toEpochMilli(), new Engaged(0, null, id, PushEvent.Type.APP_OPENED, null, null));
+            }
+        }
     }
 
     /**
@@ -293,6 +314,13 @@ public final class ProviderSimulator implements AutoCloseable {
             AtomicLong clicks = new AtomicLong();
             converted.put(n.id(), clicks);
             long now = System.currentTimeMillis();
+            if (appOpens != null) {
+                Instant arrived = Instant.ofEpochMilli(now + config.deliveryLatencyMillis());
+                for (String id : n.subscriptionIds()) {
+                    appOpens.pushed(campaign, variant, id, arrived).ifPresent(at ->
+                            due(at.toEpochMilli(), new Engaged(campaign, variant, id, PushEvent.Type.APP_OPENED, tally, null)));
+                }
+            }
             synchronized (random) {
                 for (String id : n.subscriptionIds()) {
                     double u = random.nextDouble();
@@ -346,7 +374,13 @@ public final class ProviderSimulator implements AutoCloseable {
             for (var bucket = pending.firstEntry(); bucket != null && bucket.getKey() <= tick; bucket = pending.firstEntry()) {
                 pending.remove(bucket.getKey());
                 for (Engaged e : bucket.getValue()) {
-                    (e.type() == PushEvent.Type.CLICKED ? e.tally().clicked : e.tally().opened).incrementAndGet();
+                    if (e.tally() != null) {
+                        (switch (e.type()) {
+                            case CLICKED -> e.tally().clicked;
+                            case OPENED -> e.tally().opened;
+                            case APP_OPENED -> e.tally().appOpened;
+                        }).incrementAndGet();
+                    }
                     if (e.converted() != null) {
                         e.converted().incrementAndGet();
                         Map<Long, Queue<Long>> times = clickTimes;
@@ -389,7 +423,9 @@ public final class ProviderSimulator implements AutoCloseable {
                 reportFailing = false;
             }
             for (Engaged e : part) {
-                e.tally().reported.incrementAndGet();
+                if (e.tally() != null) {
+                    e.tally().reported.incrementAndGet();
+                }
             }
             published.addAndGet(part.size());
             part.clear();

@@ -10,10 +10,13 @@ import java.util.List;
  * {@code otherwise}), when pushes are delivered, how fast users open and click, which share of ids are not
  * subscribed, how often the API answers 429 or 5xx, and whether the app reports its users' opens and clicks on
  * {@code push.events} ({@code appEvents}, default true; when false the provider's own click counts are the only
- * signal, as with an app that reports nothing).
+ * signal, as with an app that reports nothing). {@code appOpens} (optional) makes the users open the app by
+ * themselves at a baseline rate and a push raise that by its variant's uplift (see {@link AppOpenModel}), so a
+ * holdout's measured lift can be held against the truth.
  */
 public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
-                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents) {
+                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents,
+                              AppOpens appOpens) {
 
     /** True probabilities per delivered push: opened, and clicked (a click is also an open). */
     public record Engagement(double open, double click) {
@@ -21,6 +24,28 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
             if (open < 0 || open > 1 || click < 0 || click > 1) {
                 throw new IllegalArgumentException("open and click are probabilities between 0 and 1, got " + open + " and " + click);
             }
+        }
+    }
+
+    /**
+     * App opens: within any {@code windowMillis} a user opens the app by themselves with probability {@code baseline};
+     * a push of variant v raises that to {@code baseline + uplift[v]} (variants not named: no uplift).
+     */
+    public record AppOpens(double baseline, long windowMillis, java.util.Map<String, Double> uplift) {
+        public AppOpens {
+            uplift = uplift == null ? java.util.Map.of() : java.util.Map.copyOf(uplift);
+            if (baseline < 0 || baseline >= 1 || windowMillis <= 0) {
+                throw new IllegalArgumentException("baseline is a probability below 1 and windowMillis positive, got " + baseline + " and " + windowMillis);
+            }
+            for (var e : uplift.entrySet()) {
+                if (e.getValue() < 0 || baseline + e.getValue() > 1) {
+                    throw new IllegalArgumentException("uplift of " + e.getKey() + " must keep baseline + uplift within 0..1, got " + e.getValue());
+                }
+            }
+        }
+
+        public double uplift(String variant) {
+            return variant == null ? 0 : uplift.getOrDefault(variant, 0.0);
         }
     }
 
@@ -46,6 +71,13 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
         }
     }
 
+    /** Without simulated app opens. */
+    public SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
+                           double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents) {
+        this(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare, serverErrorShare, otherwise,
+                variants, appEvents, null);
+    }
+
     /** With the app reporting its users' opens and clicks. */
     public SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
                            double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants) {
@@ -56,7 +88,13 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
     /** The same, with the app's reports on {@code push.events} switched on or off. */
     public SimulatorConfig withAppEvents(boolean on) {
         return new SimulatorConfig(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare,
-                serverErrorShare, otherwise, variants, on);
+                serverErrorShare, otherwise, variants, on, appOpens);
+    }
+
+    /** The same, with the users opening the app as {@code opens} says. */
+    public SimulatorConfig withAppOpens(AppOpens opens) {
+        return new SimulatorConfig(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare,
+                serverErrorShare, otherwise, variants, appEvents, opens);
     }
 
     public static SimulatorConfig defaults() {

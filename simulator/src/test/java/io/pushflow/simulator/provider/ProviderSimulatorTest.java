@@ -179,4 +179,25 @@ class ProviderSimulatorTest {
             assertThat(tally.reported.get()).isEqualTo(reported.size());
         }
     }
+
+    @Test
+    void users_open_the_app_by_themselves_and_more_often_after_a_push() throws Exception {
+        var config = new SimulatorConfig(17, 0, 0, 0, 0, 0, 0, new SimulatorConfig.Engagement(0, 0), List.of())
+                .withAppOpens(new SimulatorConfig.AppOpens(0.5, 1_000, Map.of("A", 0.4)));
+        List<PushEvent> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), null, batch -> reported.addAll(batch.events()),
+                "test")) {
+            OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
+            client.send(push("42-5-A-0", "A", ids("pushed", 500)));
+            sim.openAppsByThemselves(ids("held", 500), Duration.ofSeconds(1));
+            Thread.sleep(2_000);
+            List<PushEvent> opens = List.copyOf(reported);
+            assertThat(opens).allSatisfy(e -> assertThat(e.type()).isEqualTo(PushEvent.Type.APP_OPENED));
+            // a push of A opens the app with probability 0.4 / (1 - 0.5) beyond the users' own opens; the held out open by themselves only
+            long byPush = opens.stream().filter(e -> e.campaignId() == 42).count();
+            assertThat(byPush).isEqualTo(sim.tally(42, "A").appOpened.get()).isBetween(340L, 460L);
+            long heldOpened = opens.stream().filter(e -> e.campaignId() == 0).map(PushEvent::subscriptionId).distinct().count();
+            assertThat(heldOpened).isBetween(200L, 300L);
+        }
+    }
 }
