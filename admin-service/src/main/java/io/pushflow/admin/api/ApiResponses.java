@@ -23,11 +23,11 @@ public final class ApiResponses {
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
-    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "403", description = "An app key instead of a user's credentials, or a role that may not do this",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "The request line (4 KiB) or the headers (8 KiB) are over the server's limit",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public @interface Authenticated {
     }
 
@@ -36,7 +36,7 @@ public final class ApiResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @Authenticated
-    @ApiResponse(responseCode = "400", description = "Bad paging parameters", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "Bad paging parameters", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public @interface Read {
     }
 
@@ -45,25 +45,25 @@ public final class ApiResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @Authenticated
-    @ApiResponse(responseCode = "400", description = "The id is not a whole number", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "The id is not a whole number", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public @interface ReadOne {
     }
 
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
-    @ApiResponse(responseCode = "400", description = "Invalid input; errors[] names each field at fault", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid input; errors[] names each field at fault", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "No or wrong credentials", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "403", description = "The role may not change configuration, an app key instead of a user's credentials, "
             + "or the request came from another site's page (its Origin is not this service)",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "409", description = "Conflicts with the current state (name taken, in use, wrong status)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "Conflicts with the current state (name taken, in use, wrong status)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "A body over the operation's limit: JSON up to 1 MB, campaigns 64 KiB, pushes 512 KiB, app keys 4 KiB "
-            + "(the user import streams its body and takes more)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+            + "(the user import streams its body and takes more)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "415", description = "Not a body type the operation takes: application/json (the user import also "
             + "application/x-ndjson and text/csv). Every POST with user credentials needs one, even without a body ({}), so no other "
-            + "site's form can send it", content = @Content(schema = @Schema(implementation = ApiError.class)))
+            + "site's form can send it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public @interface Write {
     }
 
@@ -72,7 +72,7 @@ public final class ApiResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     @Write
-    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "No such id", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public @interface WriteOne {
     }
 }

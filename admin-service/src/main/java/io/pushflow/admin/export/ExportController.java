@@ -10,6 +10,7 @@ import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.pushflow.admin.api.ApiError;
 import io.pushflow.admin.api.ApiResponses;
 import io.pushflow.admin.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,7 +33,8 @@ class ExportController {
         this.service = service;
     }
 
-    @Get(produces = "text/csv")
+    // no produces: micronaut-openapi would give every response, the JSON errors too, that type; the file carries text/csv
+    @Get
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "A campaign's results as CSV, streamed as ClickHouse computes them (a download: Content-Disposition attachment)",
             description = "what=variants: the statistics table, one row per variant and one for the holdout: assigned, sent, failed, skipped "
@@ -43,6 +45,8 @@ class ExportController {
                     + "notification, not per device), opened_at, clicked_at (the app's first reports), ISO 8601 UTC or empty. "
                     + "A million members take a few seconds.")
     @ApiResponse(responseCode = "200", description = "The CSV, with a header row", content = @Content(mediaType = "text/csv"))
+    @ApiResponse(responseCode = "415", description = "A Content-Type other than application/json on this GET",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponses.ReadOne
     HttpResponse<StreamedFile> export(long id,
                                       @QueryValue(defaultValue = "variants") @Parameter(description = "variants or outcomes",

@@ -115,6 +115,9 @@ class AdminFuzzTest extends ApiTestBase {
                 new Surface("POST", "/api/v1/campaigns/{id}/stop", none, json, false),
                 new Surface("GET", "/api/v1/campaigns/{id}/stats", none, json, false),
                 new Surface("GET", "/api/v1/campaigns/{id}/stats/timeseries", none, json, false),
+                new Surface("GET", "/api/v1/campaigns/{id}/stats/lift", none, json, false),
+                new Surface("GET", "/api/v1/campaigns/{id}/export", none, json, false),
+                new Surface("POST", "/api/v1/campaigns/{id}/clone", none, json, false),
                 new Surface("GET", "/api/v1/cohorts", none, json, false),
                 new Surface("POST", "/api/v1/cohorts", cohort, json, false),
                 new Surface("POST", "/api/v1/cohorts/preview", preview, json, false),
@@ -127,6 +130,8 @@ class AdminFuzzTest extends ApiTestBase {
                 new Surface("GET", "/api/v1/pushes/{id}", none, json, false),
                 new Surface("PUT", "/api/v1/pushes/{id}", push, json, false),
                 new Surface("DELETE", "/api/v1/pushes/{id}", none, json, false),
+                new Surface("POST", "/api/v1/pushes/{id}/test", () -> Map.of("subscriptionIds", List.of("6392d91a-b206-4b7b-a620-cd68e32c3a76"),
+                        "language", "en"), json, false),
                 new Surface("GET", "/api/v1/app-keys", none, json, false),
                 new Surface("POST", "/api/v1/app-keys", () -> Map.of("name", "fuzzed"), json, false),
                 new Surface("DELETE", "/api/v1/app-keys/{id}", none, json, false),
@@ -218,7 +223,10 @@ class AdminFuzzTest extends ApiTestBase {
                     failures.add(request + ": no answer: " + e);
                     continue;
                 }
-                if (reply.status() >= 500) {
+                if (reply.status() == 503 && surface.path().endsWith("/test") && isApiError(reply)) {
+                    // a valid test send with no provider configured in this environment: the documented answer, not a failure
+                    s.unavailable++;
+                } else if (reply.status() >= 500) {
                     s.serverErrors++;
                     failures.add(request + " answered " + reply.status() + " " + abbreviated(reply.body()));
                 } else if (reply.status() >= 400) {
@@ -360,7 +368,7 @@ class AdminFuzzTest extends ApiTestBase {
     }
 
     private String query(HostileInput in) {
-        List<String> names = List.of("page", "size", "status", "exact", "metric", "step", "format", "key", "unknown", "page[]");
+        List<String> names = List.of("page", "size", "status", "exact", "metric", "step", "format", "key", "what", "unknown", "page[]");
         StringBuilder q = new StringBuilder();
         for (int p = 0; p < 1 + in.below(3); p++) {
             Object v = in.draw(in.value());

@@ -26,6 +26,8 @@ public final class FuzzTally {
         /** answers the OpenAPI document does not allow, or 4xx not in the error shape */
         public long undocumented;
         public long noAnswer;
+        /** a documented 503: the operation needs a service this environment does not configure (the provider of test sends) */
+        public long unavailable;
         /** requests sent again because their pooled connection was found closed before the server read them */
         public long retried;
         public long deadLettered;
@@ -46,6 +48,7 @@ public final class FuzzTally {
             m.put("5xx", serverErrors);
             m.put("undocumented", undocumented);
             m.put("noAnswer", noAnswer);
+            m.put("unavailable", unavailable);
             m.put("retried", retried);
             m.put("deadLettered", deadLettered);
             m.put("stuck", stuck);
