@@ -1,5 +1,7 @@
 package io.pushflow.store;
 
+import jakarta.annotation.Nullable;
+
 import io.pushflow.core.stats.ProportionDifference;
 
 import java.time.Duration;
@@ -34,7 +36,7 @@ public final class HoldoutLift {
      * {@code windowClosesAt}: when the last wave's window ends (null before any wave); until then the shares can still
      * grow, and {@code complete} is false.
      */
-    public record Lift(long campaignId, long windowSeconds, String interval, Instant windowClosesAt, boolean complete, Group holdout,
+    public record Lift(long campaignId, long windowSeconds, String interval, @Nullable Instant windowClosesAt, boolean complete, Group holdout,
                        Comparison pushed, List<Comparison> variants) {
     }
 
