@@ -179,11 +179,13 @@ final class ChaosRound {
                 problems.add("jobs: newest " + jobs.newest() + ", failed or restarting " + jobs.unhealthy());
             }
             Map<String, Long> dead = ChaosStage.deadLetters(pipeline.rabbit, pipeline.queues);
-            dead.forEach((queue, n) -> {
-                if (n > deadBefore.getOrDefault(queue, 0L)) {
-                    problems.add((n - deadBefore.getOrDefault(queue, 0L)) + " new messages in " + queue);
+            for (Map.Entry<String, Long> e : dead.entrySet()) {
+                long added = e.getValue() - deadBefore.getOrDefault(e.getKey(), 0L);
+                if (added > 0) {
+                    problems.add(added + " new messages in " + e.getKey());
+                    ChaosStage.deadLetterReasons(pipeline.rabbit, e.getKey(), 3).forEach(r -> out.println("    dead letter: " + r));
                 }
-            });
+            }
             List<long[]> curve = List.copyOf(samples);
             List<Long> recovery = injected.stream().map(f -> recoveryMs(curve, f.atMs())).toList();
             Result result = new Result(number, seed, campaign, injected, plan.contains(ChaosFault.PAUSE), recovery, problems.isEmpty(), problems, audience, outcomeRows, members,

@@ -7,6 +7,7 @@ import io.pushflow.cluster.ClusterSettings;
 import io.pushflow.cluster.StandaloneCluster;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.tools.Cli;
@@ -255,6 +256,23 @@ final class ChaosStage implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The reasons of the first {@code n} messages of a dead-letter queue (left in it), with the start of each body. */
+    static List<String> deadLetterReasons(RabbitSettings rabbit, String queue, int n) throws Exception {
+        List<String> reasons = new ArrayList<>();
+        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-chaos"); Channel channel = connection.createChannel()) {
+            for (int i = 0; i < n; i++) {
+                com.rabbitmq.client.GetResponse m = channel.basicGet(queue, false); // not acknowledged: back in the queue on close
+                if (m == null) {
+                    break;
+                }
+                Object reason = m.getProps().getHeaders() == null ? null : m.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER);
+                String body = new String(m.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+                reasons.add(reason + " | " + body.substring(0, Math.min(300, body.length())));
+            }
+        }
+        return reasons;
     }
 
     /** {@code bin/pushflow jobs ARGS} against this cluster; its exit code. */
