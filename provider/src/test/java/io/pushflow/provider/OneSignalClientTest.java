@@ -67,6 +67,16 @@ class OneSignalClientTest {
     }
 
     @Test
+    void retry_after_is_a_floor_under_the_backoff_not_the_backoff() throws Exception {
+        fake.failNext(429, 429, 429, 429, 429, 429);
+        OneSignalClient patient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofSeconds(2), 8, slept::add);
+        SendResult result = patient.send(message("42-3-A-0", List.of("s1")));
+        assertThat(result.attempts()).isEqualTo(7);
+        assertThat(slept).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        assertThat(slept.get(5)).as("the sixth wait: the backoff's 4-8 s, above Retry-After's 1 s").isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+    }
+
+    @Test
     void a_timeout_is_retried_under_the_same_key_and_gives_up_after_the_last_attempt() throws Exception {
         fake.delay(Duration.ofMillis(600));
         OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);

@@ -207,6 +207,7 @@ public final class ChaosBench {
             row.put("passed", mine.stream().filter(ChaosRound.Result::passed).count());
             row.put("duplicates", mine.stream().mapToLong(ChaosRound.Result::duplicates).sum());
             row.put("missing", mine.stream().mapToLong(ChaosRound.Result::missing).sum());
+            row.put("failedOutcomes", mine.stream().mapToLong(ChaosRound.Result::failedOutcomes).sum());
             row.put("recoveryMedianSeconds", recovery.isEmpty() ? null : recovery.get(recovery.size() / 2) / 1e3);
             row.put("recoveryMaxSeconds", recovery.isEmpty() ? null : recovery.get(recovery.size() - 1) / 1e3);
             row.put("recoveryNotMeasured", unrecovered);
@@ -234,12 +235,14 @@ public final class ChaosBench {
     }
 
     static void printTable(PrintStream out, List<ChaosRound.Result> results) {
-        out.printf(Locale.ROOT, "%n%-14s %6s %6s %10s %8s %22s%n", "fault", "rounds", "passed", "duplicates", "missing", "recovery median / max");
-        perKind(results).forEach((kind, row) -> out.printf(Locale.ROOT, "%-14s %6d %6d %10d %8d %22s%n", kind, row.get("rounds"), row.get("passed"),
-                row.get("duplicates"), row.get("missing"), row.get("recoveryMedianSeconds") == null ? "-"
+        out.printf(Locale.ROOT, "%n%-14s %6s %6s %10s %8s %8s %22s%n", "fault", "rounds", "passed", "duplicates", "missing", "failed",
+                "recovery median / max");
+        perKind(results).forEach((kind, row) -> out.printf(Locale.ROOT, "%-14s %6d %6d %10d %8d %8d %22s%n", kind, row.get("rounds"), row.get("passed"),
+                row.get("duplicates"), row.get("missing"), row.get("failedOutcomes"), row.get("recoveryMedianSeconds") == null ? "-"
                         : String.format(Locale.ROOT, "%.1f s / %.1f s", row.get("recoveryMedianSeconds"), row.get("recoveryMaxSeconds"))));
-        out.printf(Locale.ROOT, "%-14s %6d %6d %10d %8d%n", "all rounds", results.size(), results.stream().filter(ChaosRound.Result::passed).count(),
-                results.stream().mapToLong(ChaosRound.Result::duplicates).sum(), results.stream().mapToLong(ChaosRound.Result::missing).sum());
+        out.printf(Locale.ROOT, "%-14s %6d %6d %10d %8d %8d%n", "all rounds", results.size(), results.stream().filter(ChaosRound.Result::passed).count(),
+                results.stream().mapToLong(ChaosRound.Result::duplicates).sum(), results.stream().mapToLong(ChaosRound.Result::missing).sum(),
+                results.stream().mapToLong(ChaosRound.Result::failedOutcomes).sum());
         results.stream().filter(r -> !r.passed()).forEach(r -> out.printf(Locale.ROOT, "round %d FAILED, seed %d: %s%n", r.round(), r.seed(),
                 String.join("; ", r.problems())));
     }

@@ -41,7 +41,7 @@ final class ChaosRound {
 
     /** A round's outcome. {@code recoveryMs} per injected fault (see {@link #recoveryMs}). */
     record Result(int round, long seed, long campaign, List<Injected> faults, boolean paused, List<Long> recoveryMs, boolean passed, List<String> problems,
-                  long audience, long outcomeRows, long members, long missing, long duplicates, int halts, int taskFailures, double seconds) {
+                  long audience, long outcomeRows, long members, long missing, long failedOutcomes, long duplicates, int halts, int taskFailures, double seconds) {
     }
 
     private final ChaosStage stage;
@@ -135,7 +135,7 @@ final class ChaosRound {
             }
             if (status.equals("HALTED")) {
                 halts++;
-                out.printf(Locale.ROOT, "  the campaign HALTED (%s): the marketer resumes it%n", campaignJson(campaign).path("haltReason").asText("?"));
+                out.printf(Locale.ROOT, "  the campaign HALTED (%s): the marketer resumes it%n", campaignJson(campaign).path("statusReason").asText("?"));
                 call("resume", campaign, Duration.ofMinutes(2));
             }
             Thread.sleep(2_000);
@@ -152,10 +152,11 @@ final class ChaosRound {
             JsonNode stats = pipeline.stats(campaign);
             long audience = stats.path("audience").asLong();
             Map<String, Object> rows = ch.select("SELECT count() AS rows, uniqExact(user_id) AS members, countIf(user_id < 1 OR user_id > " + users
-                    + ") AS strangers FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign).get(0);
+                    + ") AS strangers, countIf(outcome = 'failed') AS failed FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign).get(0);
             long outcomeRows = Long.parseLong(rows.get("rows").toString());
             long members = Long.parseLong(rows.get("members").toString());
             long strangers = Long.parseLong(rows.get("strangers").toString());
+            long failed = Long.parseLong(rows.get("failed").toString());
             long missing = users - members;
             long duplicates = stage.simulator.duplicates(campaign);
             if (audience != users) {
@@ -189,17 +190,17 @@ final class ChaosRound {
             List<long[]> curve = List.copyOf(samples);
             List<Long> recovery = injected.stream().map(f -> recoveryMs(curve, f.atMs())).toList();
             Result result = new Result(number, seed, campaign, injected, plan.contains(ChaosFault.PAUSE), recovery, problems.isEmpty(), problems, audience, outcomeRows, members,
-                    missing, duplicates, halts, jobs.exceptions() - taskFailuresBefore, (System.nanoTime() - started) / 1e9);
+                    missing, failed, duplicates, halts, Math.max(0, jobs.exceptions() - taskFailuresBefore), (System.nanoTime() - started) / 1e9);
             report(result);
             return result;
         }
     }
 
-    /** Each fault of the plan at a random moment in the first half of the window, one after the other; a pause inside the first. */
+    /** Each fault of the plan at a random moment from a quarter to half of the window, one after the other; a pause inside the first. */
     private void inject(List<ChaosFault> plan, SplittableRandom random, long launched, long campaign, List<Injected> injected) throws Exception {
         boolean pause = plan.contains(ChaosFault.PAUSE);
         List<ChaosFault> faults = plan.stream().filter(f -> f != ChaosFault.PAUSE).toList();
-        long at = (long) (window.toMillis() * (0.15 + 0.3 * random.nextDouble()));
+        long at = (long) (window.toMillis() * (0.25 + 0.25 * random.nextDouble()));
         for (ChaosFault fault : faults) {
             Thread.sleep(Math.max(0, launched + at - System.currentTimeMillis()));
             long from = System.currentTimeMillis();
@@ -377,9 +378,9 @@ final class ChaosRound {
     }
 
     private void report(Result r) {
-        out.printf(Locale.ROOT, "round %d (seed %d) %s in %.0f s: %,d outcome rows for %,d members (%,d missing), %d reached twice, %d halts, "
+        out.printf(Locale.ROOT, "round %d (seed %d) %s in %.0f s: %,d outcome rows for %,d members (%,d missing, %,d failed), %d reached twice, %d halts, "
                         + "%d task failures in the jobs' exception history; recovery %s%n", r.round(), r.seed(), r.passed() ? "PASSED" : "FAILED",
-                r.seconds(), r.outcomeRows(), r.members(), r.missing(), r.duplicates(), r.halts(), r.taskFailures(),
+                r.seconds(), r.outcomeRows(), r.members(), r.missing(), r.failedOutcomes(), r.duplicates(), r.halts(), r.taskFailures(),
                 r.recoveryMs().stream().map(ms -> ms == null ? "-" : String.format(Locale.ROOT, "%.1f s", ms / 1e3)).toList());
         r.problems().forEach(p -> out.println("  problem: " + p));
     }
