@@ -1,6 +1,7 @@
 package io.pushflow.demo.bench;
 
 import io.pushflow.cluster.ClusterSettings;
+import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.bench.BenchArgs;
 import io.pushflow.simulator.provider.ProviderSimulator;
@@ -35,7 +36,7 @@ public final class ChaosBench {
 
     static final List<String> REQUIRED = List.of("url", "user", "password", "database", "queue-prefix", "simulator-port", "app-id", "app-key",
             "cluster-classpath", "job-jar", "flink-port", "work-dir");
-    static final List<String> OPTIONAL = List.of("rounds", "seed", "users", "window", "faults", "plan", "out", "services", "admin-log");
+    static final List<String> OPTIONAL = List.of("rounds", "seed", "users", "window", "faults", "plan", "out", "services", "admin-log", "merge");
     /** Three creatives whose simulated click rates differ, as in the demo. */
     static final List<String[]> CREATIVES = List.of(new String[]{"Wind alert", "Gusts up to 25 knots at your spot tomorrow", "0.02"},
             new String[]{"Your spot, tomorrow", "Side-shore 18 knots from 10:00", "0.03"},
@@ -50,7 +51,8 @@ public final class ChaosBench {
         List<String> known = new ArrayList<>(REQUIRED);
         known.addAll(OPTIONAL);
         Map<String, String> opts = BenchArgs.parse(args, "chaos [--rounds N (10)] [--seed S (now)] [--users U (20000)] [--window SECONDS (90)] "
-                + "[--faults all|no-services|KIND,... (all)] [--plan KIND+KIND;KIND;... (drawn from the seed)] [--out FILE (bench-results/chaos.json)]; "
+                + "[--faults all|no-services|KIND,... (all)] [--plan KIND+KIND;KIND;... (drawn from the seed)] [--out FILE (bench-results/chaos.json)] "
+                + "[--merge EARLIER.json (its rounds join this run's table and file)]; "
                 + "the kinds: " + ChaosFault.labels(List.of(ChaosFault.values())) + "; bin/pushflow passes the services' options", known, REQUIRED);
         Map<String, Object> result = run(opts, System.out);
         System.exit(Boolean.TRUE.equals(result.get("allPassed")) ? 0 : 1);
@@ -80,6 +82,12 @@ public final class ChaosBench {
         pipelineOpts.put("flink-url", "http://127.0.0.1:" + opts.get("flink-port"));
         pipelineOpts.put("cluster", "standalone");
         List<ChaosRound.Result> results = new ArrayList<>();
+        if (opts.containsKey("merge")) {
+            var earlier = Json.MAPPER.readTree(Path.of(opts.get("merge")).toFile()).path("roundResults");
+            results.addAll(List.of(Json.MAPPER.treeToValue(earlier, ChaosRound.Result[].class)));
+            printer.printf(Locale.ROOT, "  %d rounds of %s join this run's table%n", results.size(), opts.get("merge"));
+        }
+        String faultsText = plan == null ? ChaosFault.labels(allowed) : opts.get("plan");
         boolean services = (plan == null ? allowed.stream() : plan.stream().flatMap(List::stream)).anyMatch(f -> f.service);
         try (Pipeline pipeline = new Pipeline(pipelineOpts)) {
             UserGenerator generator = new UserGenerator(seed, Instant.now());
@@ -114,6 +122,7 @@ public final class ChaosBench {
                             log.to(null);
                         }
                         results.add(r);
+                        Pipeline.writeJson(out, summary(results, seed, users, window, faultsText)); // a run cut short keeps its rounds
                         if (!r.passed()) {
                             Path kept = keepLogs(work, stage, roundLog, opts.get("admin-log"), r);
                             printer.printf(Locale.ROOT, "  round %d FAILED: logs kept in %s; play it again with --rounds 1 --seed %d --faults %s%n", i,
@@ -131,7 +140,7 @@ public final class ChaosBench {
                 }
             }
         }
-        Map<String, Object> json = summary(results, seed, users, window, plan == null ? ChaosFault.labels(allowed) : opts.get("plan"));
+        Map<String, Object> json = summary(results, seed, users, window, faultsText);
         printTable(printer, results);
         Pipeline.writeJson(out, json);
         return json;
