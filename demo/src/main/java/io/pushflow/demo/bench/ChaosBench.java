@@ -101,6 +101,14 @@ public final class ChaosBench {
                     new InetSocketAddress("127.0.0.1", pipeline.simulatorPort), pipeline.rabbit.connectionFactory(), pipeline.queues);
                  ChaosStage stage = new ChaosStage(clusterSettings(opts, work, simulator), Path.of(opts.get("job-jar")),
                          List.of(opts.getOrDefault("services", "bin/pushflow services").split(" ")), simulator, printer)) {
+                // Ctrl-C or a TERM mid-round: the services an outage stopped are started again, the cluster is stopped
+                Thread interrupted = new Thread(() -> {
+                    if (services) {
+                        stage.restoreServices();
+                    }
+                    stage.close();
+                }, "chaos-interrupted");
+                Runtime.getRuntime().addShutdownHook(interrupted);
                 try {
                     stage.start();
                     List<Long> pushes = new ArrayList<>();
@@ -137,6 +145,7 @@ public final class ChaosBench {
                     if (services) {
                         stage.restoreServices();
                     }
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
                 }
             }
         }
@@ -162,7 +171,9 @@ public final class ChaosBench {
         env.put("DISPATCH_WAVE_INTERVAL_MS", "2000");
         env.put("FEEDBACK_INTERVAL_MS", "2000");
         env.put("FEEDBACK_CLICK_DELAY_MS", "5000");
-        env.put("STATUS_MAX_PAUSE_MS", "5000");
+        // the poller looks at a notification for the clicks' window: the simulated users click within seconds, and a
+        // window of an hour kept every earlier round's notifications polled (one blocking call each)
+        env.put("STATUS_CLICK_WINDOW_MS", "180000");
         return ClusterSettings.fromEnvironment(work.resolve("cluster")).withSize(2, 3).withPorts(Integer.parseInt(opts.get("flink-port")), 0)
                 .withMemory("1600m", "384m", "1g").withDirectories(checkpoints, savepoints).withClasspath(opts.get("cluster-classpath"))
                 .withEnvironment(env);
