@@ -133,8 +133,8 @@ public final class ChaosBench {
                         Pipeline.writeJson(out, summary(results, seed, users, window, faultsText)); // a run cut short keeps its rounds
                         if (!r.passed()) {
                             Path kept = keepLogs(work, stage, roundLog, opts.get("admin-log"), r);
-                            printer.printf(Locale.ROOT, "  round %d FAILED: logs kept in %s; play it again with --rounds 1 --seed %d --faults %s%n", i,
-                                    kept, roundSeed, ChaosFault.labels(faults));
+                            printer.printf(Locale.ROOT, "  round %d FAILED: logs kept in %s; play it again with --seed %d --plan %s%n", i,
+                                    kept, roundSeed, String.join("+", faults.stream().map(f -> f.label).toList()));
                         }
                         if (!stage.jobStates().healthy()) {
                             printer.println("  the jobs are not all running after the round: the cluster is started again and the jobs resumed");
