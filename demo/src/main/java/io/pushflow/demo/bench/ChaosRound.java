@@ -208,7 +208,7 @@ final class ChaosRound {
             if (pause) {
                 long pauseAfter = 2_000 + random.nextInt(4_000);
                 long pauseFor = 5_000 + random.nextInt(10_000);
-                marketer = new Thread(() -> pauseAndResume(campaign, pauseAfter, pauseFor), "chaos-marketer");
+                marketer = new Thread(() -> pauseAndResume(campaign, from, pauseAfter, pauseFor), "chaos-marketer");
                 marketer.start();
                 pause = false;
             }
@@ -252,9 +252,17 @@ final class ChaosRound {
         };
     }
 
-    /** The marketer pauses the campaign and resumes it later; a call the admin service cannot take now is made again until it can. */
-    private void pauseAndResume(long campaign, long after, long length) {
+    /**
+     * The marketer pauses the campaign {@code after} ms into the fault that began at {@code faultFrom} (counted from
+     * when it took effect: a service's stop takes seconds) and resumes it later; a call the admin service cannot take
+     * now is made again until it can.
+     */
+    private void pauseAndResume(long campaign, long faultFrom, long after, long length) {
         try {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (stage.brokenAt() < faultFrom && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
             Thread.sleep(after);
             long paused = System.currentTimeMillis();
             int tries = call("pause", campaign, Duration.ofMinutes(3));

@@ -63,6 +63,18 @@ final class ChaosStage implements AutoCloseable {
         JOBS.forEach(j -> parallelism.put(j, 2));
     }
 
+    private volatile long brokenAt;
+
+    /** From now on the fault is in effect (a service's stop command has returned, a process is dead). */
+    private void broken() {
+        brokenAt = System.currentTimeMillis();
+    }
+
+    /** When the last fault took effect (epoch ms; 0 before any). */
+    long brokenAt() {
+        return brokenAt;
+    }
+
     /** The cluster and the three jobs at parallelism 2, each running with a completed checkpoint. */
     void start() throws Exception {
         cluster.start(StandaloneCluster.START_TIMEOUT);
@@ -84,6 +96,7 @@ final class ChaosStage implements AutoCloseable {
         List<Long> taskManagers = cluster.pids().stream().filter(p -> p != jobManager).toList();
         long victim = taskManagers.get(random.nextInt(taskManagers.size()));
         kill(victim);
+        broken();
         Thread.sleep(5_000);
         String replacement = cluster.addTaskManager(StandaloneCluster.START_TIMEOUT);
         return "killed TaskManager pid " + victim + ", " + replacement + " in its place";
@@ -93,6 +106,7 @@ final class ChaosStage implements AutoCloseable {
     String killJobManager() throws Exception {
         long victim = cluster.jobManagerPid().orElseThrow();
         kill(victim);
+        broken();
         recover();
         return "killed the JobManager pid " + victim + ", cluster restarted, jobs resumed";
     }
@@ -115,6 +129,7 @@ final class ChaosStage implements AutoCloseable {
     String rescale(SplittableRandom random) throws Exception {
         String job = JOBS.get(random.nextInt(JOBS.size()));
         int to = parallelism.get(job) == 2 ? 1 : 2;
+        broken();
         int rc = jobs("upgrade", job, "--parallelism", Integer.toString(to), "--dir", savepoints);
         if (rc != 0) {
             throw new IllegalStateException("jobs upgrade " + job + " failed (exit " + rc + ")");
@@ -127,6 +142,7 @@ final class ChaosStage implements AutoCloseable {
     /** The provider answers every call with {@code status} (or {@code latency} late) for the time given. */
     String providerOutage(Integer status, Duration latency, Duration length) throws InterruptedException {
         simulator.outage(status, latency);
+        broken();
         try {
             Thread.sleep(length.toMillis());
         } finally {
@@ -138,6 +154,7 @@ final class ChaosStage implements AutoCloseable {
 
     String rabbitOutage(Duration length) throws Exception {
         run(List.of("rabbitmqctl", "stop_app"));
+        broken();
         try {
             Thread.sleep(length.toMillis());
         } finally {
@@ -149,6 +166,7 @@ final class ChaosStage implements AutoCloseable {
     /** {@code bin/pushflow services stop SERVICE}, the time given, {@code services start SERVICE}. */
     String serviceOutage(String service, Duration length) throws Exception {
         run(withServices("stop", service));
+        broken();
         try {
             Thread.sleep(length.toMillis());
         } finally {
