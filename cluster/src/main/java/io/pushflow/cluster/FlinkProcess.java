@@ -57,6 +57,14 @@ final class FlinkProcess {
     }
 
     /**
+     * The process just started still lives. Its command line is no test yet: until the JVM's spawn helper has
+     * exec'd java, it names the helper (a replacement TaskManager was taken for dead in that moment).
+     */
+    boolean started() {
+        return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
      * Starts {@code java jvmOptions -Dlog.file=… mainClass arguments} as {@code flink-daemon.sh} does: in the
      * background, output to the .out file, nothing on standard input, in a session of its own (the scripts' nohup),
      * so a Ctrl-C or a closed terminal of the shell that started it does not reach it; it works in the state directory.

@@ -218,7 +218,7 @@ public final class StandaloneCluster {
         Optional<ClusterRest.Overview> last = Optional.empty();
         while (System.nanoTime() < deadline) {
             for (FlinkProcess p : watched) {
-                if (!p.alive()) {
+                if (!p.started()) {
                     throw new IllegalStateException("the " + p.name + " exited while starting:\n" + p.tail(40));
                 }
             }

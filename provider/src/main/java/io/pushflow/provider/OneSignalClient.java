@@ -51,7 +51,11 @@ public final class OneSignalClient implements PushProvider {
     public SendResult send(PushMessage message) throws ProviderException, InterruptedException {
         String body = Json.write(body(message));
         ProviderException last = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        int allowed = maxAttempts;
+        int unanswered = 0;
+        int attempt = 0;
+        while (attempt < allowed) {
+            attempt++;
             if (last != null) {
                 sleeper.sleep(backoff(attempt, last));
             }
@@ -66,6 +70,8 @@ public final class OneSignalClient implements PushProvider {
                         .build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 last = new ProviderException("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
+                unanswered++;
+                allowed = 2 * maxAttempts; // OneSignal may have created it: try longer to learn its answer under the same key
                 continue;
             }
             int status = response.statusCode();
@@ -79,7 +85,8 @@ public final class OneSignalClient implements PushProvider {
             }
             throw new ProviderException("OneSignal refused the notification (" + status + "): " + errors(response.body()), status, false, null);
         }
-        throw new ProviderException(last.getMessage() + " (after " + maxAttempts + " attempts)", last.status(), true, last.getCause());
+        String unknown = unanswered == 0 ? "" : "; the outcome is unknown: OneSignal did not answer " + unanswered + " of them and may have sent it";
+        throw new ProviderException(last.getMessage() + " (after " + attempt + " attempts" + unknown + ")", last.status(), true, last.getCause());
     }
 
     /** GET /notifications/{id}?app_id=: the delivery counts; a 429 says how long to wait in {@link ProviderException#retryAfter}. */
@@ -174,14 +181,14 @@ public final class OneSignalClient implements PushProvider {
     }
 
     /**
-     * Retry-After when the provider gives one (seconds), else exponential from 250 ms, capped at 30 s, with half of
-     * it random, so many senders retrying together do not hit the provider in step.
+     * Exponential from 250 ms, capped at 30 s, with half of it random, so many senders retrying together do not hit
+     * the provider in step; never shorter than Retry-After when the provider gives one (seconds; an HTTP date is not
+     * parsed). Retry-After is the least to wait, not the backoff: taken as the wait, eight attempts gave up after 8 s
+     * of a provider's 429s, and a 30-second rate limit failed a tenth of a chaos round's audience for good.
      */
     private static Duration backoff(int attempt, ProviderException last) {
-        if (last.retryAfter() != null) {
-            return last.retryAfter(); // an HTTP date is not parsed: our own backoff then
-        }
         long ceiling = Math.min(30_000, 250L << Math.min(attempt - 2, 7));
-        return Duration.ofMillis(ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        Duration exponential = Duration.ofMillis(ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        return last.retryAfter() != null && last.retryAfter().compareTo(exponential) > 0 ? last.retryAfter() : exponential;
     }
 }

@@ -67,21 +67,52 @@ class OneSignalClientTest {
     }
 
     @Test
-    void a_timeout_is_retried_under_the_same_key_and_gives_up_after_the_last_attempt() throws Exception {
+    void retry_after_is_a_floor_under_the_backoff_not_the_backoff() throws Exception {
+        fake.failNext(429, 429, 429, 429, 429, 429);
+        OneSignalClient patient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofSeconds(2), 8, slept::add);
+        SendResult result = patient.send(message("42-3-A-0", List.of("s1")));
+        assertThat(result.attempts()).isEqualTo(7);
+        assertThat(slept).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        assertThat(slept.get(5)).as("the sixth wait: the backoff's 4-8 s, above Retry-After's 1 s").isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+    }
+
+    @Test
+    void a_timeout_is_retried_under_the_same_key_twice_as_often_and_the_failure_says_the_outcome_is_unknown() throws Exception {
         fake.delay(Duration.ofMillis(600));
         OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
         assertThatThrownBy(() -> impatient.send(message("42-2-A-0", List.of("s1"))))
                 .isInstanceOf(ProviderException.class)
-                .hasMessageContaining("after 4 attempts")
+                .hasMessageContaining("after 8 attempts; the outcome is unknown: OneSignal did not answer 8 of them")
                 .matches(e -> ((ProviderException) e).retryable());
-        assertThat(slept).hasSize(3);
+        assertThat(slept).hasSize(7);
         long deadline = System.currentTimeMillis() + 10_000; // the fake answers the abandoned calls in turn
-        while (fake.calls() < 4 && System.currentTimeMillis() < deadline) {
+        while (fake.calls() < 8 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(700);
-        assertThat(fake.calls()).isEqualTo(4);
-        assertThat(fake.created()).hasSize(1); // all four carried one idempotency key
+        assertThat(fake.calls()).isEqualTo(8);
+        assertThat(fake.created()).as("the provider sent it although the client never heard").hasSize(1); // one idempotency key
+    }
+
+    @Test
+    void a_provider_that_answers_again_after_timeouts_gives_the_one_notification_it_created() throws Exception {
+        fake.delay(Duration.ofMillis(600));
+        OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
+        Thread recovers = new Thread(() -> {
+            try {
+                Thread.sleep(1_600); // past the fourth attempt: once four attempts were all there was
+                fake.delay(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        recovers.start();
+        SendResult result = impatient.send(message("42-4-A-0", List.of("s1")));
+        recovers.join();
+        assertThat(result.sent()).isTrue();
+        assertThat(result.attempts()).isGreaterThan(4);
+        Thread.sleep(700);
+        assertThat(fake.created()).hasSize(1);
     }
 
     @Test

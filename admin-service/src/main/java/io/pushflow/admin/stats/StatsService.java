@@ -116,7 +116,10 @@ public class StatsService {
         return d;
     }
 
-    /** The cohort's size when the campaign started (0 before it was launched). */
+    /**
+     * The cohort's size when the campaign started (0 before it was launched), counted exactly once per campaign: a
+     * count without FINAL also counts the rows that users' changes (a token the provider called invalid) added since.
+     */
     private long audience(Campaign c, CampaignSnapshot s) {
         Instant start = c.startAt() != null ? c.startAt() : c.launchedAt();
         if (start == null) {
@@ -125,7 +128,7 @@ public class StatsService {
         String key = c.id() + "@" + start;
         Long known = audiences.get(key);
         if (known == null) { // counted outside the lock: a count takes a ClickHouse query
-            known = users.count(FilterChain.fromJson(Json.write(s.cohort().filter())), start, false);
+            known = users.count(FilterChain.fromJson(Json.write(s.cohort().filter())), start, true);
             audiences.put(key, known);
         }
         return known;

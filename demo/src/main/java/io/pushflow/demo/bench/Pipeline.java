@@ -64,7 +64,7 @@ final class Pipeline implements AutoCloseable {
         queues = new Queues(opts.get("queue-prefix"));
         flink = URI.create(opts.get("flink-url").replaceAll("/?$", "/"));
         cluster = opts.get("cluster");
-        flinkPids = Arrays.stream(opts.get("flink-pids").split(",")).map(Long::parseLong).toList();
+        flinkPids = opts.containsKey("flink-pids") ? Arrays.stream(opts.get("flink-pids").split(",")).map(Long::parseLong).toList() : List.of();
         simulatorPort = Integer.parseInt(opts.get("simulator-port"));
         appId = opts.get("app-id");
         appKey = opts.get("app-key");

@@ -55,6 +55,33 @@ class RabbitSourceTest {
     }
 
     @Test
+    void a_duplicate_the_connector_drops_after_a_restore_leaves_no_dead_letter() throws Exception {
+        try (Connection c = rabbit.connectionFactory().newConnection(); Channel plain = c.createChannel()) {
+            queues.declare(Queues.PUSH_NOTIFICATIONS, new ChannelDeclarer(plain));
+            String queue = queues.name(Queues.PUSH_NOTIFICATIONS);
+            plain.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId("seen-before").build(), "{}".getBytes());
+            Channel channel = PushflowRabbitSource.acknowledgingDuplicates(plain);
+            var delivery = awaitMessage(channel, queue);
+            channel.basicReject(delivery.getEnvelope().getDeliveryTag(), false); // what the connector does with an id it has processed
+            Thread.sleep(300);
+            assertThat(plain.queueDeclarePassive(queue).getMessageCount()).isZero();
+            assertThat(plain.queueDeclarePassive(queues.dead(Queues.PUSH_NOTIFICATIONS)).getMessageCount()).as("dead letters").isZero();
+            assertThat(channel.queueDeclarePassive(queue).getQueue()).as("every other call reaches the channel").isEqualTo(queue);
+        }
+    }
+
+    private static com.rabbitmq.client.GetResponse awaitMessage(Channel channel, String queue) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            var m = channel.basicGet(queue, false);
+            if (m != null) {
+                return m;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nothing arrived on " + queue);
+    }
+
+    @Test
     void a_source_whose_channel_the_broker_closed_still_closes_its_connection() throws Exception {
         var harness = opened(rabbit);
         Connection connection = field(harness, "connection");

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,6 +102,8 @@ public final class ProviderSimulator implements AutoCloseable {
     /** Opens and clicks that happened and that the app has not reported yet (it could not reach the broker). */
     private final List<Engaged> unreported = new ArrayList<>();
     private volatile boolean reportFailing;
+    /** While set, every call to the provider is answered with this status (an outage: 429 storms, 5xx). */
+    private volatile Integer outageStatus;
     /** When each campaign's clicks happened, kept only when asked for (a benchmark of how fast clicks reach the bandit). */
     private volatile Map<Long, Queue<Long>> clickTimes;
     private static final long TICK_MILLIS = 50;
@@ -229,6 +232,20 @@ public final class ProviderSimulator implements AutoCloseable {
         faults.clear();
     }
 
+    /**
+     * An outage of the provider until {@link #endOutage}: every call answered with {@code status} when not null (429
+     * with {@code Retry-After}, or a 5xx), and every call answered {@code latency} late.
+     */
+    public void outage(Integer status, Duration latency) {
+        outageStatus = status;
+        api.delay(latency);
+    }
+
+    public void endOutage() {
+        outageStatus = null;
+        api.delay(Duration.ZERO);
+    }
+
     /** Events the app has put on {@code push.events} so far. */
     public long published() {
         return published.get();
@@ -238,6 +255,10 @@ public final class ProviderSimulator implements AutoCloseable {
 
         @Override
         public Integer failure() {
+            Integer outage = outageStatus;
+            if (outage != null) {
+                return outage;
+            }
             double r;
             synchronized (random) {
                 r = random.nextDouble();
