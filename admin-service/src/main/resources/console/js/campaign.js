@@ -102,7 +102,8 @@ export async function render(view, ctx, id) {
 
   async function exportCsv(what) {
     try {
-      const file = await download(`/campaigns/${id}/export?what=${what}`, 'text/csv');
+      // the CSV, or the JSON error the service answers instead (the operation declares no produces: see ExportController)
+      const file = await download(`/campaigns/${id}/export?what=${what}`, 'text/csv, application/json');
       fill(message, h('p', {class: 'ok', id: 'export-done', 'data-file': file.name, 'data-bytes': file.bytes},
         `Downloaded ${file.name} (${count(file.bytes / 1000)} kB).`));
     } catch (e) {
