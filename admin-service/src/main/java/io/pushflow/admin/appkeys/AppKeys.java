@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.pushflow.admin.BackgroundRounds;
 import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,15 @@ public class AppKeys {
 
     private final AppKeyRepository repository;
     private final Clock clock;
+    private final BackgroundRounds rounds;
     private final Map<String, Holder> bootstrap;
     private final Map<Holder, Instant> lastUsed = new ConcurrentHashMap<>();
     private volatile Map<String, Holder> valid = Map.of();
 
-    AppKeys(AppKeyRepository repository, Clock clock, @Value("${pushflow.app-keys.bootstrap:}") String bootstrapSpec) {
+    AppKeys(AppKeyRepository repository, Clock clock, BackgroundRounds rounds, @Value("${pushflow.app-keys.bootstrap:}") String bootstrapSpec) {
         this.repository = repository;
         this.clock = clock;
+        this.rounds = rounds;
         this.bootstrap = parse(bootstrapSpec);
         if (!bootstrap.isEmpty()) {
             LOG.info("{} app keys from EVENT_APP_KEYS: {}", bootstrap.size(), bootstrap.values().stream().map(Holder::name).toList());
@@ -135,6 +138,10 @@ public class AppKeys {
     /** Writes the last uses back, then reads the table again; when MySQL fails, the keys known so far stay valid. */
     @Scheduled(fixedDelay = "${pushflow.app-keys.refresh:5s}", initialDelay = "${pushflow.app-keys.refresh:5s}")
     void refresh() {
+        rounds.run(this::refreshNow);
+    }
+
+    private void refreshNow() {
         try {
             for (Map.Entry<Holder, Instant> use : lastUsed.entrySet()) {
                 if (use.getKey().id() != null) {

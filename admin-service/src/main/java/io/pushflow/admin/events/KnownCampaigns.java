@@ -3,6 +3,7 @@ package io.pushflow.admin.events;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.pushflow.admin.BackgroundRounds;
 import io.pushflow.core.campaign.CampaignStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -30,11 +31,14 @@ public class KnownCampaigns {
 
     private final CampaignKeyRepository repository;
     private final long missRefreshNanos;
+    private final BackgroundRounds rounds;
     private volatile Map<Long, Known> byId;
     private volatile long loadedAtNanos;
 
-    KnownCampaigns(CampaignKeyRepository repository, @Value("${pushflow.events.campaigns.miss-refresh:1s}") Duration missRefresh) {
+    KnownCampaigns(CampaignKeyRepository repository, BackgroundRounds rounds,
+                   @Value("${pushflow.events.campaigns.miss-refresh:1s}") Duration missRefresh) {
         this.repository = repository;
+        this.rounds = rounds;
         this.missRefreshNanos = missRefresh.toNanos();
     }
 
@@ -58,6 +62,10 @@ public class KnownCampaigns {
 
     @Scheduled(fixedDelay = "${pushflow.events.campaigns.refresh:5s}", initialDelay = "${pushflow.events.campaigns.refresh:5s}")
     void refresh() {
+        rounds.run(this::refreshNow);
+    }
+
+    private void refreshNow() {
         try {
             load();
         } catch (RuntimeException e) {

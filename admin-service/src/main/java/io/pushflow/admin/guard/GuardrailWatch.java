@@ -2,6 +2,7 @@ package io.pushflow.admin.guard;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.pushflow.admin.BackgroundRounds;
 import io.pushflow.admin.campaign.Campaign;
 import io.pushflow.admin.campaign.CampaignService;
 import io.pushflow.admin.campaign.CampaignVariantRepository;
@@ -39,17 +40,24 @@ public class GuardrailWatch {
     private final CampaignHealth health;
     private final UserTables tables;
     private final Clock clock;
+    private final BackgroundRounds rounds;
 
-    GuardrailWatch(CampaignService campaigns, CampaignVariantRepository variants, CampaignHealth health, UserTables tables, Clock clock) {
+    GuardrailWatch(CampaignService campaigns, CampaignVariantRepository variants, CampaignHealth health, UserTables tables, Clock clock,
+                   BackgroundRounds rounds) {
         this.campaigns = campaigns;
         this.variants = variants;
         this.health = health;
         this.tables = tables;
         this.clock = clock;
+        this.rounds = rounds;
     }
 
     @Scheduled(fixedDelay = "${pushflow.guardrails.interval:10s}", initialDelay = "${pushflow.guardrails.interval:10s}")
     void watch() {
+        rounds.run(this::watchNow);
+    }
+
+    private void watchNow() {
         List<Campaign> running;
         try {
             tables.ensure();

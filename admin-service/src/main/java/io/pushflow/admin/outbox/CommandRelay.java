@@ -1,6 +1,7 @@
 package io.pushflow.admin.outbox;
 
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.pushflow.admin.BackgroundRounds;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -25,18 +26,24 @@ public class CommandRelay {
     private final OutboxRepository outbox;
     private final CommandPublisher publisher;
     private final Clock clock;
+    private final BackgroundRounds rounds;
     private int failures;
     private boolean stopped;
     private Instant nextAttempt = Instant.EPOCH;
 
-    CommandRelay(OutboxRepository outbox, CommandPublisher publisher, Clock clock) {
+    CommandRelay(OutboxRepository outbox, CommandPublisher publisher, Clock clock, BackgroundRounds rounds) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.clock = clock;
+        this.rounds = rounds;
     }
 
     @Scheduled(fixedDelay = "${pushflow.outbox.poll-interval:200ms}", initialDelay = "1s")
-    public synchronized void relay() {
+    public void relay() {
+        rounds.run(this::relayNow);
+    }
+
+    private synchronized void relayNow() {
         if (stopped || clock.instant().isBefore(nextAttempt)) {
             return;
         }

@@ -1,0 +1,60 @@
+package io.pushflow.admin;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.event.ShutdownEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shutdown waits for a round half-way through (so no query is cut when the pools close) and starts no new one. */
+class BackgroundRoundsTest {
+
+    @Test
+    void shutdownWaitsForTheRunningRoundAndStartsNoNewOne() throws Exception {
+        BackgroundRounds rounds = new BackgroundRounds();
+        ExecutorService threads = Executors.newFixedThreadPool(2);   // the common pool has one thread on two cores
+        CountDownLatch inRound = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean roundFinished = new AtomicBoolean();
+        CompletableFuture<Void> round = CompletableFuture.runAsync(() -> rounds.run(() -> {
+            inRound.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            roundFinished.set(true);
+        }), threads);
+        assertTrue(inRound.await(10, TimeUnit.SECONDS));
+
+        ShutdownEvent event = new ShutdownEvent(ApplicationContext.builder().build());
+        AtomicBoolean shutdownReturned = new AtomicBoolean();
+        CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> {
+            rounds.onApplicationEvent(event);
+            shutdownReturned.set(true);
+        }, threads);
+        Thread.sleep(300);
+        assertFalse(shutdownReturned.get(), "shutdown went on while a round was half-way through");
+        assertTrue(rounds.stopping());
+
+        release.countDown();
+        shutdown.get(10, TimeUnit.SECONDS);
+        round.get(10, TimeUnit.SECONDS);
+        assertTrue(roundFinished.get());
+
+        AtomicInteger laterRounds = new AtomicInteger();
+        rounds.run(laterRounds::incrementAndGet);
+        assertEquals(0, laterRounds.get(), "a round started after the shutdown began");
+        threads.shutdown();
+    }
+}
