@@ -91,7 +91,7 @@ public final class Stage implements AutoCloseable {
             Duration openDelay = Duration.ofMillis(simConfig.openDelayMillis() + simConfig.deliveryLatencyMillis());
             Duration clickDelay = openDelay.plusMillis(simConfig.clickDelayMillis());
             cluster.submit("pushflow status", env -> StatusJob.build(env, new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1),
-                    Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofSeconds(1), clickDelay, openDelay,
+                    Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1), 16, Duration.ofSeconds(1), clickDelay, openDelay,
                     clickDelay.plusSeconds(5), Duration.ofMinutes(1), checkpoints(checkpoints, "status"), 5_000)));
             return new Stage(simulator, cluster, checkpoints);
         } catch (Exception | Error e) {

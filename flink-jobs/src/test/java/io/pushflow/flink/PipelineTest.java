@@ -74,7 +74,7 @@ class PipelineTest {
         StreamExecutionEnvironment status = StreamExecutionEnvironment.getExecutionEnvironment();
         status.setParallelism(2);
         StatusJob.build(status, new StatusJob.Settings(je.queues, je.rabbit, je.chConfig, provider, Duration.ofMillis(500),
-                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), 16, Duration.ofMillis(500), Duration.ofSeconds(1),
                 Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofMinutes(1), je.checkpoints(Duration.ofMillis(300)), 5_000));
         je.jobs.add(status.executeAsync("status"));
         // a launch before the jobs read would start the window before they run: wait for every source

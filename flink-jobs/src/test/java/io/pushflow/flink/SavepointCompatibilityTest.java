@@ -157,7 +157,7 @@ class SavepointCompatibilityTest {
             case "delivery" -> env -> DeliveryJob.build(env, new DeliveryJob.Settings(je.queues, je.rabbit, je.chConfig, provider, 4, 16,
                     Duration.ofMinutes(2), checkpoints, 200));
             case "status" -> env -> StatusJob.build(env, new StatusJob.Settings(je.queues, je.rabbit, je.chConfig, provider, Duration.ofMillis(500),
-                    Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(1),
+                    Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofHours(1), 16, Duration.ofMillis(500), Duration.ofSeconds(1),
                     Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofMinutes(1), checkpoints, 5_000));
             default -> throw new IllegalArgumentException(job);
         };

@@ -81,7 +81,7 @@ public final class SignalsBench {
             ProviderFactory provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), APP, KEY, Duration.ofSeconds(10), 5);
             // the defaults StatusJob.Settings.fromEnvironment gives, but for this run's queues and database
             StatusJob.Settings settings = new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                    Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                    Duration.ofHours(1), Duration.ofHours(24), 16, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30),
                     Duration.ofSeconds(60), Duration.ofMinutes(10), new Checkpoints(Duration.ofSeconds(2), checkpoints.toUri().toString()), 5_000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             StatusJob.build(env, settings);

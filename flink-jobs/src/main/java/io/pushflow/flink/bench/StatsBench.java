@@ -185,7 +185,7 @@ public final class StatsBench {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             StatusJob.build(env, new StatusJob.Settings(queues, rabbit, ch,
                     new ProviderFactory.OneSignal(provider.baseUrl().toString(), "bench", "bench", Duration.ofSeconds(5), 3),
-                    Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(1), 16, Duration.ofSeconds(2),
                     Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(10), new Checkpoints(Duration.ofSeconds(1), checkpoints.toUri().toString()), 5_000));
             JobClient job = env.executeAsync("status for the stats benchmark");
             Thread.sleep(5_000); // the job's start

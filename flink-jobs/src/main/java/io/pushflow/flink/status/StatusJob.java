@@ -32,13 +32,13 @@ public final class StatusJob {
 
     /**
      * Everything the job reads from its configuration. {@code clickWindow}: how long after sending the poller keeps
-     * looking at a notification's click count; the mean delays from a push to the app's report of a click and of an
+     * looking at a notification's click count; {@code looksInFlight}: the poller's view calls at once per task; the mean delays from a push to the app's report of a click and of an
      * open, and to the provider's count of a click (the click delay plus the poller's pause), which settle rewards;
      * {@code eventGrace}: how long an event may wait for its campaign's command before it is a dead letter.
      */
     public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
-                           Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter, Duration feedbackInterval,
-                           Duration meanClickDelay, Duration meanOpenDelay, Duration providerClickDelay, Duration eventGrace,
+                           Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter, int looksInFlight,
+                           Duration feedbackInterval, Duration meanClickDelay, Duration meanOpenDelay, Duration providerClickDelay, Duration eventGrace,
                            Checkpoints checkpoints, int prefetch) implements Serializable {
 
         public static Settings fromEnvironment() {
@@ -47,6 +47,7 @@ public final class StatusJob {
             return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
                     JobSetting.STATUS_FIRST_LOOK_MS.millis(), maxPause, JobSetting.STATUS_CLICK_WINDOW_MS.millis(), Duration.ofHours(24),
+                    JobSetting.STATUS_LOOKS_IN_FLIGHT.intValue(),
                     JobSetting.FEEDBACK_INTERVAL_MS.millis(), clickDelay, JobSetting.FEEDBACK_OPEN_DELAY_MS.millis(clickDelay),
                     JobSetting.FEEDBACK_PROVIDER_DELAY_MS.millis(clickDelay.plus(maxPause)),
                     JobSetting.STATUS_EVENT_GRACE_MS.millis(), Checkpoints.fromEnvironment(),
@@ -98,7 +99,7 @@ public final class StatusJob {
                 .map(e -> e.notification).returns(ProviderNotification.class).uid("notification-to-poll").name("notification")
                 .keyBy(n -> n.notificationId)
                 .process(new DeliveryPoller(settings.provider(), settings.firstLook(), settings.maxPause(), settings.clickWindow(),
-                        settings.giveUpAfter()))
+                        settings.giveUpAfter(), settings.looksInFlight()))
                 .uid(DeliveryPoller.UID).name("delivery poller");
         notificationSink.accept(polled);
         SingleOutputStreamOperator<AmqpMessage> feedback = rules.keyBy(r -> r.campaignId)

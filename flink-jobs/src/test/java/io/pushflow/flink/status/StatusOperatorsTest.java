@@ -78,7 +78,7 @@ class StatusOperatorsTest {
             var client = new ProviderFactory.OneSignal(provider.baseUrl().toString(), "app", "key", Duration.ofSeconds(2), 1);
             String id = client.open().send(new PushMessage(PushMessage.idempotencyKey("r1", "en"), List.of("s1", "s2", "s3"), Map.of(),
                     Map.of("en", "b"), Map.of(), null, null)).notificationId();
-            var poller = new DeliveryPoller(client, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(20), Duration.ofHours(1));
+            var poller = new DeliveryPoller(client, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(20), Duration.ofHours(1), 4);
             OperatorSubtaskState snapshot;
             try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(poller), (ProviderNotification n) -> n.notificationId,
                     Types.STRING)) {
@@ -87,6 +87,7 @@ class StatusOperatorsTest {
                 h.processElement(notification(id, 3), T0);
                 h.processElement(notification(id, 3), T0); // the same one again: one poll
                 h.setProcessingTime(T0 + 1_000);
+                DeliveryPollerTest.answered(h, poller);
                 assertThat(h.extractOutputValues()).extracting(n -> n.remaining).containsExactly(3L);
                 assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
                 snapshot = h.snapshot(1, T0 + 1_000);
@@ -98,6 +99,7 @@ class StatusOperatorsTest {
                 h.initializeState(snapshot);
                 h.open();
                 h.setProcessingTime(T0 + 3_000); // the doubled pause
+                DeliveryPollerTest.answered(h, poller);
                 assertThat(h.extractOutputValues()).extracting(n -> n.successful + "/" + n.remaining + "/" + n.converted + "/" + n.received)
                         .containsExactly("3/0/1/3");
                 assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
@@ -105,15 +107,18 @@ class StatusOperatorsTest {
                 assertThat(h.numProcessingTimeTimers()).isEqualTo(1); // delivered, but its clicks keep coming for the window
                 h.getOutput().clear();
                 h.setProcessingTime(T0 + 7_000); // nothing changed: no row, no evidence
+                DeliveryPollerTest.answered(h, poller);
                 assertThat(h.extractOutputValues()).isEmpty();
                 assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).hasSize(1);
                 provider.click(id);
                 provider.click(id);
                 h.setProcessingTime(T0 + 15_000);
+                DeliveryPollerTest.answered(h, poller);
                 assertThat(h.extractOutputValues()).extracting(n -> n.converted).containsExactly(3L);
                 assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
                         .containsExactly("3:1", "0:2");
                 h.setProcessingTime(T0 + 23_000); // the window is over: the last look, and the notification is forgotten
+                DeliveryPollerTest.answered(h, poller);
                 assertThat(h.numProcessingTimeTimers()).isZero();
                 assertThat(h.numKeyedStateEntries()).isZero();
             }
