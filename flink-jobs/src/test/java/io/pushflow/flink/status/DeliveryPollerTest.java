@@ -14,12 +14,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.pushflow.flink.status.StatusOperatorsTest.T0;
-import static io.pushflow.flink.status.StatusOperatorsTest.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The poller's view calls run off the task thread: a slow provider costs each look its time, not the task. */
+/**
+ * The poller follows a notification until it is delivered and its clicks have had their window; its view calls run off
+ * the task thread, so a slow provider costs each look its time, not the task.
+ */
 class DeliveryPollerTest {
 
     static final Duration LATENCY = Duration.ofSeconds(2);
@@ -68,6 +71,78 @@ class DeliveryPollerTest {
         h.setProcessingTime(T0);
         h.processElement(notification(id, 1), T0);
         return h;
+    }
+
+    static ProviderNotification notification(String id, int recipients) {
+        ProviderNotification n = new ProviderNotification();
+        n.notificationId = id;
+        n.campaignId = 7;
+        n.variant = "A";
+        n.requestId = "7-1-A-0:A:en";
+        n.recipients = recipients;
+        n.remaining = recipients;
+        n.sentAtMillis = T0;
+        return n;
+    }
+
+    @Test
+    void a_notification_is_polled_until_delivered_and_its_click_window_is_over_with_each_delivery_and_click_reported_once() throws Exception {
+        AtomicBoolean delivered = new AtomicBoolean();
+        try (OneSignalFake provider = new OneSignalFake("app", "key")) {
+            provider.behaviour(new OneSignalFake.Behaviour() {
+                @Override
+                public Map<String, Long> counts(OneSignalFake.Created n, long clicks) {
+                    long done = delivered.get() ? n.subscriptionIds().size() : 0;
+                    return Map.of("successful", done, "failed", 0L, "errored", 0L, "converted", clicks,
+                            "remaining", n.subscriptionIds().size() - done, "received", done);
+                }
+            });
+            var client = new ProviderFactory.OneSignal(provider.baseUrl().toString(), "app", "key", Duration.ofSeconds(2), 1);
+            String id = client.open().send(new PushMessage(PushMessage.idempotencyKey("r1", "en"), List.of("s1", "s2", "s3"), Map.of(),
+                    Map.of("en", "b"), Map.of(), null, null)).notificationId();
+            var poller = new DeliveryPoller(client, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(20), Duration.ofHours(1), 4);
+            OperatorSubtaskState snapshot;
+            try (var h = harness(poller)) {
+                h.open();
+                h.setProcessingTime(T0);
+                h.processElement(notification(id, 3), T0);
+                h.processElement(notification(id, 3), T0); // the same one again: one poll
+                h.setProcessingTime(T0 + 1_000);
+                answered(h, poller);
+                assertThat(h.extractOutputValues()).extracting(n -> n.remaining).containsExactly(3L);
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+                snapshot = h.snapshot(1, T0 + 1_000);
+            }
+            delivered.set(true);
+            provider.click(id);
+            try (var h = harness(poller)) {
+                h.initializeState(snapshot);
+                h.open();
+                h.setProcessingTime(T0 + 3_000); // the doubled pause
+                answered(h, poller);
+                assertThat(h.extractOutputValues()).extracting(n -> n.successful + "/" + n.remaining + "/" + n.converted + "/" + n.received)
+                        .containsExactly("3/0/1/3");
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
+                        .containsExactly("3:1");
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1); // delivered, but its clicks keep coming for the window
+                h.getOutput().clear();
+                h.setProcessingTime(T0 + 7_000); // nothing changed: no row, no evidence
+                answered(h, poller);
+                assertThat(h.extractOutputValues()).isEmpty();
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).hasSize(1);
+                provider.click(id);
+                provider.click(id);
+                h.setProcessingTime(T0 + 15_000);
+                answered(h, poller);
+                assertThat(h.extractOutputValues()).extracting(n -> n.converted).containsExactly(3L);
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
+                        .containsExactly("3:1", "0:2");
+                h.setProcessingTime(T0 + 23_000); // the window is over: the last look, and the notification is forgotten
+                answered(h, poller);
+                assertThat(h.numProcessingTimeTimers()).isZero();
+                assertThat(h.numKeyedStateEntries()).isZero();
+            }
+        }
     }
 
     @Test
