@@ -34,8 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The view call runs off the task thread, at most {@code looksInFlight} at once per task, so a slow provider
  * costs time per look, not the task: its answer is collected by a short timer on the task thread, the only one
- * that touches state. A look due while that many are in flight waits its turn on a timer. Calls in flight are not
- * part of a snapshot: after a restore the notification's timer simply looks again (a view call only reads).
+ * that touches state. A look due while that many are in flight waits its turn on a timer (the waiting in no
+ * particular order). Calls in flight are not part of a snapshot: after a restore the notification's timer simply
+ * looks again (a view call only reads).
  */
 public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotification, ProviderNotification> {
 
