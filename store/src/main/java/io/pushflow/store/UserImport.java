@@ -85,6 +85,10 @@ public final class UserImport {
                     batches.reject(line, "not a JSON object: " + e.getOriginalMessage());
                     continue;
                 }
+                if (record == null) {
+                    batches.reject(line, "not a JSON object: null");
+                    continue;
+                }
                 batches.offer(line, record, defaultVersion);
             }
         } catch (IOException e) {

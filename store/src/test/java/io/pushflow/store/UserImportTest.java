@@ -49,19 +49,21 @@ class UserImportTest {
                 GOOD.formatted(4, 4).replace(", \"push_token\": \"t4\"", ""),
                 GOOD.formatted(5, 5).replace("57.3", "v57"),
                 GOOD.formatted(6, 6).replace("\"platform\"", "\"colour\": \"red\", \"platform\""),
+                "null",
                 GOOD.formatted(7, 7));
         UserImport.Report report = new UserImport(store, CLOCK, 2).run(stream(body), UserImport.Format.NDJSON);
 
         assertThat(report.accepted()).isEqualTo(2);
-        assertThat(report.rejected()).isEqualTo(6);
-        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 5L, 6L, 7L, 8L);
+        assertThat(report.rejected()).isEqualTo(7);
+        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 5L, 6L, 7L, 8L, 9L);
         assertThat(report.rejections()).extracting(UserImport.Rejection::reason).containsExactly(
                 report.rejections().get(0).reason(),
                 "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT",
                 report.rejections().get(2).reason(),
                 "push_token is missing",
                 "app_version 'v57' is not a version like 57.3.1",
-                "unknown field 'colour'");
+                "unknown field 'colour'",
+                "not a JSON object: null");
         assertThat(report.rejections().get(0).reason()).startsWith("not a JSON object");
         assertThat(report.rejections().get(2).reason()).startsWith("sports: unknown sport 'kiting'");
 

@@ -84,11 +84,16 @@ class EventsController {
                             @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
         AppEventReader.Format format = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(NDJSON)
                 ? AppEventReader.Format.NDJSON : AppEventReader.Format.JSON;
-        return intake.limited(() -> {
-            byte[] body = EventIntake.read(request, contentLength, maxBodyBytes);
-            AppEventReader.Result result = reader.read(body, format, clock.instant());
-            String batchId = result.accepted().isEmpty() ? null : intake.publish(result.accepted());
-            return new EventsReport(result.accepted().size(), result.rejections().size(), batchId, result.rejections());
-        });
+        // closed on every way out, also when refused unread: a body left half-read would stall the connection's next request
+        try (request) {
+            return intake.limited(() -> {
+                byte[] body = EventIntake.read(request, contentLength, maxBodyBytes);
+                AppEventReader.Result result = reader.read(body, format, clock.instant());
+                String batchId = result.accepted().isEmpty() ? null : intake.publish(result.accepted());
+                return new EventsReport(result.accepted().size(), result.rejections().size(), batchId, result.rejections());
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -101,7 +101,12 @@ class OneSignalWebhookController {
     WebhookReport oneSignalWebhook(@Parameter(hidden = true) @Body InputStream request,
                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_LENGTH) Long contentLength) {
-        return intake.limited(() -> take(request, contentType, contentLength));
+        // closed on every way out, also when refused unread: a body left half-read would stall the connection's next request
+        try (request) {
+            return intake.limited(() -> take(request, contentType, contentLength));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private WebhookReport take(InputStream request, @Nullable String contentType, @Nullable Long contentLength) {

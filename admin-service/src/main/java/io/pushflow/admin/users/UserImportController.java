@@ -71,14 +71,17 @@ class UserImportController {
     ImportReport importUsers(@Body InputStream body,
                              @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
                              @Nullable @QueryValue String format) {
-        tables.ensure();
-        UserImport.Format chosen = format(format, contentType);
-        try {
+        // closed on every way out, also when refused unread: a body left half-read would stall the connection's next request
+        try (body) {
+            tables.ensure();
+            UserImport.Format chosen = format(format, contentType);
             UserImport.Report report = new UserImport(users, clock, batchSize).run(body, chosen);
             return new ImportReport(report.accepted(), report.rejected(),
                     report.rejections().stream().map(r -> new Rejection(r.line(), r.reason())).toList(), report.millis());
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
