@@ -25,6 +25,8 @@ public final class CampaignHealth {
 
     /** The two SRM tests; each null until there is something to test. */
     public record Ratios(SampleRatioMismatch sent, SampleRatioMismatch delivered) {
+
+        public static final Ratios NONE = new Ratios(null, null);
     }
 
     private final ClickHouse clickHouse;
@@ -35,7 +37,7 @@ public final class CampaignHealth {
 
     public Ratios ratios(long campaignId, List<String> variants, Instant since, double alarm) {
         if (variants.size() < 2) {
-            return new Ratios(null, null);
+            return Ratios.NONE;
         }
         String id = Long.toString(campaignId);
         String from = since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'";
@@ -80,10 +82,11 @@ public final class CampaignHealth {
     }
 
     /**
-     * Pushes sent and failed, and users decided and among them dead tokens and unsubscribes, from {@code recentFrom} on
-     * and (users only) before it; holdout and duplicates are not decisions, and nothing before {@code since} counts.
+     * The campaign's SRM tests ({@link #ratios}) with its pushes sent and failed, and users decided and among them dead
+     * tokens and unsubscribes, from {@code recentFrom} on and (users only) before it; holdout and duplicates are not
+     * decisions, and nothing before {@code since} counts.
      */
-    public GuardrailCheck.Numbers numbers(long campaignId, SampleRatioMismatch sentRatio, Instant recentFrom, Instant since) {
+    public GuardrailCheck.Numbers numbers(long campaignId, Ratios ratios, Instant recentFrom, Instant since) {
         String recent = "at >= '" + ClickHouse.dateTime(recentFrom) + "'";
         String invalid = "reason IN ('unsubscribed', 'invalid_token')";
         List<Map<String, Object>> rows = clickHouse.select("SELECT countIf(outcome = 'sent' AND " + recent + ") AS rs, countIf(outcome = 'failed' AND "
@@ -92,8 +95,8 @@ public final class CampaignHealth {
                 + " FINAL WHERE campaign_id = " + campaignId + " AND reason NOT IN ('holdout', 'duplicate', 'campaign_stopped')"
                 + (since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'"));
         Map<String, Object> r = rows.isEmpty() ? Map.of() : rows.get(0);
-        return new GuardrailCheck.Numbers(sentRatio, num(r.get("rs")), num(r.get("rf")), num(r.get("rd")), num(r.get("ri")),
-                num(r.get("ed")), num(r.get("ei")));
+        return new GuardrailCheck.Numbers(ratios.sent(), ratios.delivered(), num(r.get("rs")), num(r.get("rf")), num(r.get("rd")),
+                num(r.get("ri")), num(r.get("ed")), num(r.get("ei")));
     }
 
     /** Devices reached against the recipients of the same notifications: alike for every variant, at the common rate. */

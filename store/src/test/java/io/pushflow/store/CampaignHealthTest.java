@@ -46,7 +46,7 @@ class CampaignHealthTest {
         CampaignHealth.Ratios r = health.ratios(2, AB, null, SampleRatioMismatch.ALARM);
         assertThat(r.sent().mismatch()).isTrue();
         assertThat(r.sent().pValue()).isLessThan(1e-6);
-        GuardrailCheck.Numbers n = health.numbers(2, r.sent(), t.minusSeconds(1), null);
+        GuardrailCheck.Numbers n = health.numbers(2, r, t.minusSeconds(1), null);
         assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, n)).hasValueSatisfying(reason -> assertThat(reason).contains("sample ratio mismatch"));
     }
 
@@ -73,6 +73,8 @@ class CampaignHealthTest {
         CampaignHealth.Ratios r = health.ratios(4, AB, null, SampleRatioMismatch.ALARM);
         assertThat(r.delivered().sample()).isEqualTo(2_000); // a2 not looked at, b2 not finished: the recipients of a1 and b1
         assertThat(r.delivered().mismatch()).isTrue();
+        assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, health.numbers(4, r, t.minusSeconds(60), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("sample ratio mismatch on delivery").contains("2000 devices"));
         insert("provider_notifications", notification(5, "a1", "A", 1_000, 985, 0, 1) + notification(5, "b1", "B", 800, 790, 0, 1));
         assertThat(health.ratios(5, AB, null, SampleRatioMismatch.ALARM).delivered().mismatch()).isFalse();
     }
@@ -90,9 +92,9 @@ class CampaignHealthTest {
         }
         rows.append(send(6, 5_000, "holdout", 2, "skipped", "holdout", t));
         insert("push_sends", rows.toString());
-        GuardrailCheck.Numbers n = health.numbers(6, null, t.minusSeconds(60), null);
-        assertThat(n).isEqualTo(new GuardrailCheck.Numbers(null, 200, 100, 400, 100, 1_000, 20));
-        assertThat(health.numbers(6, null, t.minusSeconds(60), t.minusSeconds(30)).earlierDecided()).isZero();
+        GuardrailCheck.Numbers n = health.numbers(6, CampaignHealth.Ratios.NONE, t.minusSeconds(60), null);
+        assertThat(n).isEqualTo(new GuardrailCheck.Numbers(null, null, 200, 100, 400, 100, 1_000, 20));
+        assertThat(health.numbers(6, CampaignHealth.Ratios.NONE, t.minusSeconds(60), t.minusSeconds(30)).earlierDecided()).isZero();
         assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, n)).hasValueSatisfying(reason -> assertThat(reason).contains("failed 33% of 300"));
     }
 
