@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.pushflow.store.ClickHouse.longValue;
+
 /**
  * What the guardrails watch, read from ClickHouse, from outside the jobs:
  * <ul>
@@ -44,14 +46,14 @@ public final class CampaignHealth {
         Map<Long, Map<String, Long>> assigned = new TreeMap<>();
         for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, users FROM " + clickHouse.table("campaign_allocations")
                 + " FINAL WHERE campaign_id = " + id + from)) {
-            assigned.computeIfAbsent(num(r.get("wave")), w -> new HashMap<>()).put((String) r.get("variant"), num(r.get("users")));
+            assigned.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>()).put((String) r.get("variant"), longValue(r.get("users")));
         }
         Map<Long, Map<String, long[]>> outcomes = new HashMap<>(); // wave → variant → {sent, decided}
         for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
                 + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id + " AND variant != 'holdout' AND reason != 'duplicate'"
                 + " GROUP BY wave, variant")) {
-            outcomes.computeIfAbsent(num(r.get("wave")), w -> new HashMap<>())
-                    .put((String) r.get("variant"), new long[]{num(r.get("sent")), num(r.get("decided"))});
+            outcomes.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>())
+                    .put((String) r.get("variant"), new long[]{longValue(r.get("sent")), longValue(r.get("decided"))});
         }
         SentRatio sentRatio = new SentRatio(variants.size());
         for (var wave : assigned.entrySet()) {
@@ -74,8 +76,8 @@ public final class CampaignHealth {
                 + (since == null ? "" : " AND sent_at >= '" + ClickHouse.dateTime(since) + "'") + " GROUP BY variant")) {
             int i = variants.indexOf((String) r.get("variant"));
             if (i >= 0) {
-                recipients[i] = num(r.get("recipients"));
-                delivered[i] = num(r.get("delivered"));
+                recipients[i] = longValue(r.get("recipients"));
+                delivered[i] = longValue(r.get("delivered"));
             }
         }
         return new Ratios(sentRatio.test(alarm), deliveredRatio(recipients, delivered, alarm));
@@ -95,8 +97,8 @@ public final class CampaignHealth {
                 + " FINAL WHERE campaign_id = " + campaignId + " AND reason NOT IN ('holdout', 'duplicate', 'campaign_stopped')"
                 + (since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'"));
         Map<String, Object> r = rows.isEmpty() ? Map.of() : rows.get(0);
-        return new GuardrailCheck.Numbers(ratios.sent(), ratios.delivered(), num(r.get("rs")), num(r.get("rf")), num(r.get("rd")),
-                num(r.get("ri")), num(r.get("ed")), num(r.get("ei")));
+        return new GuardrailCheck.Numbers(ratios.sent(), ratios.delivered(), longValue(r.get("rs")), longValue(r.get("rf")),
+                longValue(r.get("rd")), longValue(r.get("ri")), longValue(r.get("ed")), longValue(r.get("ei")));
     }
 
     /** Devices reached against the recipients of the same notifications: alike for every variant, at the common rate. */
@@ -122,10 +124,5 @@ public final class CampaignHealth {
             expectedNot[i] = recipients[i] * (1 - rate);
         }
         return SampleRatioMismatch.homogeneity(through, expectedThrough, not, expectedNot, alarm, total);
-    }
-
-    /** ClickHouse writes 64-bit integers in JSON as strings. */
-    private static long num(Object v) {
-        return v == null ? 0 : v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
     }
 }
