@@ -4,11 +4,15 @@ import io.pushflow.core.guard.GuardrailCheck;
 import io.pushflow.core.stats.SampleRatioMismatch;
 import io.pushflow.core.stats.SentRatio;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.pushflow.store.ClickHouse.longValue;
 
@@ -22,8 +26,16 @@ import static io.pushflow.store.ClickHouse.longValue;
  *   <li>the provider's failures, and dead tokens and unsubscribes, in the last window and before it.</li>
  * </ul>
  * {@code since} leaves out what happened before a marketer resumed a halted campaign (they saw it, and chose to go on).
+ * One instance serves the statistics and the watch alike, so they share its readings of the outcomes per wave.
  */
 public final class CampaignHealth {
+
+    /**
+     * How long one reading of a campaign's outcomes per wave (a FINAL read of every outcome row of the campaign, the
+     * dearest query here) serves every caller: the console polls each open page every 3 s and the guardrail watch
+     * looks every 10 s. The SRM tests lag the outcomes by at most this much.
+     */
+    public static final Duration OUTCOMES_LIFETIME = Duration.ofSeconds(3);
 
     /** The two SRM tests; each null until there is something to test. */
     public record Ratios(SampleRatioMismatch sent, SampleRatioMismatch delivered) {
@@ -31,10 +43,29 @@ public final class CampaignHealth {
         public static final Ratios NONE = new Ratios(null, null);
     }
 
+    /** One variant's users in one wave: those with an outcome, and those sent. */
+    private record WaveOutcomes(long decided, long sent) {
+    }
+
+    /** A campaign's outcomes per wave and variant, and when they were read. */
+    private record Reading(Instant at, Map<Long, Map<String, WaveOutcomes>> outcomes) {
+    }
+
     private final ClickHouse clickHouse;
+    private final InstantSource clock;
+    private final Duration lifetime;
+    // a map of readings, not Caffeine: neither the service nor the jobs have a cache library on their classpath
+    private final Map<Long, Reading> readings = new ConcurrentHashMap<>();
 
     public CampaignHealth(ClickHouse clickHouse) {
+        this(clickHouse, Clock.systemUTC(), OUTCOMES_LIFETIME);
+    }
+
+    /** Readings of the outcomes per wave are shared for {@code lifetime} by {@code clock}. */
+    public CampaignHealth(ClickHouse clickHouse, InstantSource clock, Duration lifetime) {
         this.clickHouse = clickHouse;
+        this.clock = clock;
+        this.lifetime = lifetime;
     }
 
     public Ratios ratios(long campaignId, List<String> variants, Instant since, double alarm) {
@@ -48,24 +79,18 @@ public final class CampaignHealth {
                 + " FINAL WHERE campaign_id = " + id + from)) {
             assigned.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>()).put((String) r.get("variant"), longValue(r.get("users")));
         }
-        Map<Long, Map<String, long[]>> outcomes = new HashMap<>(); // wave → variant → {sent, decided}
-        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
-                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id + " AND variant != 'holdout' AND reason != 'duplicate'"
-                + " GROUP BY wave, variant")) {
-            outcomes.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>())
-                    .put((String) r.get("variant"), new long[]{longValue(r.get("sent")), longValue(r.get("decided"))});
-        }
+        Map<Long, Map<String, WaveOutcomes>> outcomes = outcomes(campaignId);
         SentRatio sentRatio = new SentRatio(variants.size());
         for (var wave : assigned.entrySet()) {
-            Map<String, long[]> done = outcomes.getOrDefault(wave.getKey(), Map.of());
+            Map<String, WaveOutcomes> done = outcomes.getOrDefault(wave.getKey(), Map.of());
             long[] users = new long[variants.size()];
             long[] decided = new long[variants.size()];
             long[] sent = new long[variants.size()];
             for (int i = 0; i < variants.size(); i++) {
                 users[i] = wave.getValue().getOrDefault(variants.get(i), 0L);
-                long[] c = done.getOrDefault(variants.get(i), new long[2]);
-                sent[i] = c[0];
-                decided[i] = c[1];
+                WaveOutcomes c = done.getOrDefault(variants.get(i), new WaveOutcomes(0, 0));
+                sent[i] = c.sent();
+                decided[i] = c.decided();
             }
             sentRatio.addWave(users, decided, sent);
         }
@@ -81,6 +106,28 @@ public final class CampaignHealth {
             }
         }
         return new Ratios(sentRatio.test(alarm), deliveredRatio(recipients, delivered, alarm));
+    }
+
+    /**
+     * The campaign's outcomes per wave and variant (holdout and duplicates left out), as read at most
+     * {@code lifetime} ago: every caller within it shares one reading.
+     */
+    private Map<Long, Map<String, WaveOutcomes>> outcomes(long campaignId) {
+        Instant now = clock.instant();
+        Reading last = readings.get(campaignId);
+        if (last != null && now.isBefore(last.at().plus(lifetime))) {
+            return last.outcomes();
+        }
+        Map<Long, Map<String, WaveOutcomes>> outcomes = new HashMap<>();
+        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
+                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + campaignId + " AND variant != 'holdout' AND reason != 'duplicate'"
+                + " GROUP BY wave, variant")) {
+            outcomes.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>())
+                    .put((String) r.get("variant"), new WaveOutcomes(longValue(r.get("decided")), longValue(r.get("sent"))));
+        }
+        readings.values().removeIf(old -> !now.isBefore(old.at().plus(lifetime))); // campaigns nobody looks at any more
+        readings.put(campaignId, new Reading(now, outcomes));
+        return outcomes;
     }
 
     /**

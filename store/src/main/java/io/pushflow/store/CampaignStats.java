@@ -53,7 +53,8 @@ public final class CampaignStats {
     /**
      * {@code sampleRatio}: the users sent per variant against the planner's intended shares; {@code sampleRatioDelivered}:
      * the devices reached per variant against the recipients of the same notifications (see {@link CampaignHealth}); each
-     * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}.
+     * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}, and
+     * {@code sampleRatio} as of the outcomes read at most {@link CampaignHealth#OUTCOMES_LIFETIME} ago.
      */
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
                            double sendRatePerSecond, @Nullable Long etaSeconds, @Nullable SampleRatioMismatch sampleRatio,
@@ -71,8 +72,13 @@ public final class CampaignStats {
     private final CampaignHealth health;
 
     public CampaignStats(ClickHouse clickHouse) {
+        this(clickHouse, new CampaignHealth(clickHouse));
+    }
+
+    /** {@code health} shared with the guardrail watch, so both read a campaign's outcomes per wave once per its lifetime. */
+    public CampaignStats(ClickHouse clickHouse, CampaignHealth health) {
         this.clickHouse = clickHouse;
-        this.health = new CampaignHealth(clickHouse);
+        this.health = health;
     }
 
     public Campaign of(Spec spec, Instant now) {
@@ -206,6 +212,7 @@ public final class CampaignStats {
         return a == null || b.isAfter(a) ? b : a;
     }
 
+    /** ClickHouse writes 64-bit integers in JSON as strings. */
     private static Number number(Object v) {
         return v instanceof Number n ? n : Double.valueOf(String.valueOf(v));
     }
