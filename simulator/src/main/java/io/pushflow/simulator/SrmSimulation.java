@@ -39,7 +39,7 @@ public final class SrmSimulation {
     record Kind(String name, boolean bandit, int failing, double extraFailure) {
     }
 
-    record Outcome(boolean alarmed, long sentAtAlarm, int looks) {
+    record Outcome(boolean alarmed, long sentAtAlarm) {
     }
 
     private static final double[] CLICK = {0.02, 0.03, 0.045};
@@ -127,7 +127,6 @@ public final class SrmSimulation {
         double[] trials = new double[k];
         long[] clicks = new long[k];
         SentRatio ratio = new SentRatio(k);
-        int looks = 0;
         for (int released = 0; released < users; released += wave) {
             int n = Math.min(wave, users - released);
             double[] shares = policy == null ? Shares.even(k) : shares(policy, trials, clicks, rng);
@@ -143,13 +142,12 @@ public final class SrmSimulation {
                 clicks[v] += binomial(rng, (int) sent[v], CLICK[v]);
             }
             ratio.addWave(assigned, assigned, sent);
-            looks++;
             SampleRatioMismatch test = ratio.test(alpha);
             if (test != null && test.sample() >= minSample && test.pValue() < alpha) {
-                return new Outcome(true, test.sample(), looks);
+                return new Outcome(true, test.sample());
             }
         }
-        return new Outcome(false, 0, looks);
+        return new Outcome(false, 0);
     }
 
     private static double[] shares(Policy policy, double[] trials, long[] clicks, UniformRandomProvider rng) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.pushflow.store.ClickHouse.longValue;
+
 /**
  * A campaign's statistics from ClickHouse, as the marketer's screen shows them: per variant the audience
  * assigned, outcomes (sent, failed, skipped by reason), deliveries and receipts the provider reports, installs that
@@ -51,7 +53,8 @@ public final class CampaignStats {
     /**
      * {@code sampleRatio}: the users sent per variant against the planner's intended shares; {@code sampleRatioDelivered}:
      * the devices reached per variant against the recipients of the same notifications (see {@link CampaignHealth}); each
-     * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}.
+     * null until there is something to test, its {@code mismatch} true below {@link SampleRatioMismatch#ALARM}, and
+     * {@code sampleRatio} as of the outcomes read at most {@link CampaignHealth#OUTCOMES_LIFETIME} ago.
      */
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
                            double sendRatePerSecond, @Nullable Long etaSeconds, @Nullable SampleRatioMismatch sampleRatio,
@@ -69,8 +72,13 @@ public final class CampaignStats {
     private final CampaignHealth health;
 
     public CampaignStats(ClickHouse clickHouse) {
+        this(clickHouse, new CampaignHealth(clickHouse));
+    }
+
+    /** {@code health} shared with the guardrail watch, so both read a campaign's outcomes per wave once per its lifetime. */
+    public CampaignStats(ClickHouse clickHouse, CampaignHealth health) {
         this.clickHouse = clickHouse;
-        this.health = new CampaignHealth(clickHouse);
+        this.health = health;
     }
 
     public Campaign of(Spec spec, Instant now) {
@@ -83,7 +91,7 @@ public final class CampaignStats {
         for (Map<String, Object> r : clickHouse.select("SELECT variant, toString(outcome) AS outcome, reason, count() AS n FROM "
                 + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant, outcome, reason")) {
             String variant = (String) r.get("variant");
-            long n = num(r.get("n"));
+            long n = longValue(r.get("n"));
             outcomes += n;
             switch ((String) r.get("outcome")) {
                 case "sent" -> sent.merge(variant, n, Long::sum);
@@ -103,32 +111,32 @@ public final class CampaignStats {
         for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(successful) AS delivered, sum(received) AS received, "
                 + "sum(converted) AS converted, toUnixTimestamp(max(checked_at)) AS checked FROM "
                 + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant")) {
-            delivered.put((String) r.get("variant"), num(r.get("delivered")));
-            received.put((String) r.get("variant"), num(r.get("received")));
-            converted.put((String) r.get("variant"), num(r.get("converted")));
-            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("checked"))));
+            delivered.put((String) r.get("variant"), longValue(r.get("delivered")));
+            received.put((String) r.get("variant"), longValue(r.get("received")));
+            converted.put((String) r.get("variant"), longValue(r.get("converted")));
+            freshest = later(freshest, Instant.ofEpochSecond(longValue(r.get("checked"))));
         }
         Map<String, Long> opened = new LinkedHashMap<>();
         Map<String, Long> clicked = new LinkedHashMap<>();
         for (Map<String, Object> r : clickHouse.select("SELECT variant, opened, clicked, toUnixTimestamp(at) AS at FROM "
                 + clickHouse.table("variant_totals") + " FINAL WHERE campaign_id = " + id)) {
-            opened.put((String) r.get("variant"), num(r.get("opened")));
-            clicked.put((String) r.get("variant"), num(r.get("clicked")));
-            freshest = later(freshest, Instant.ofEpochSecond(num(r.get("at"))));
+            opened.put((String) r.get("variant"), longValue(r.get("opened")));
+            clicked.put((String) r.get("variant"), longValue(r.get("clicked")));
+            freshest = later(freshest, Instant.ofEpochSecond(longValue(r.get("at"))));
         }
         Map<String, Long> assigned = new LinkedHashMap<>();
         Map<String, Double> share = new LinkedHashMap<>();
         for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(users) AS assigned, argMax(share, wave) AS share FROM "
                 + clickHouse.table("campaign_allocations") + " FINAL WHERE campaign_id = " + id + " GROUP BY variant")) {
-            assigned.put((String) r.get("variant"), num(r.get("assigned")));
+            assigned.put((String) r.get("variant"), longValue(r.get("assigned")));
             share.put((String) r.get("variant"), ((Number) r.get("share")).doubleValue());
         }
         // sends over the last minute, or since the first send when the campaign is younger than that
         List<Map<String, Object>> recent = clickHouse.select("SELECT count() AS n, toUnixTimestamp(min(at)) AS first FROM "
                 + clickHouse.table("push_sends") + " WHERE campaign_id = " + id + " AND outcome = 'sent' AND at >= '"
                 + ClickHouse.dateTime(now.minusSeconds(60)) + "'");
-        long inMinute = recent.isEmpty() ? 0 : num(recent.get(0).get("n"));
-        double seconds = inMinute == 0 ? 60 : Math.max(1, Math.min(60, now.getEpochSecond() - num(recent.get(0).get("first")) + 1));
+        long inMinute = recent.isEmpty() ? 0 : longValue(recent.get(0).get("n"));
+        double seconds = inMinute == 0 ? 60 : Math.max(1, Math.min(60, now.getEpochSecond() - longValue(recent.get(0).get("first")) + 1));
         double rate = inMinute / seconds;
 
         List<ArmEvidence> evidence = new ArrayList<>();
@@ -195,7 +203,7 @@ public final class CampaignStats {
                 before.put(variant, Math.max(value, previous));
                 value = Math.max(0, value - previous);
             }
-            out.computeIfAbsent(variant, v -> new ArrayList<>()).add(new Point(Instant.ofEpochSecond(num(r.get("t"))), value));
+            out.computeIfAbsent(variant, v -> new ArrayList<>()).add(new Point(Instant.ofEpochSecond(longValue(r.get("t"))), value));
         }
         return out;
     }
@@ -205,10 +213,6 @@ public final class CampaignStats {
     }
 
     /** ClickHouse writes 64-bit integers in JSON as strings. */
-    private static long num(Object v) {
-        return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
-    }
-
     private static Number number(Object v) {
         return v instanceof Number n ? n : Double.valueOf(String.valueOf(v));
     }

@@ -183,8 +183,12 @@ public final class ClickHouse implements AutoCloseable {
     /** The single number a query like {@code SELECT count() ...} returns. */
     public long selectLong(String sql) {
         List<Map<String, Object>> rows = select(sql);
-        Object value = rows.get(0).values().iterator().next();
-        return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+        return longValue(rows.get(0).values().iterator().next());
+    }
+
+    /** An integer column of a JSON row: ClickHouse writes 64-bit integers in JSON as strings; absent is 0. */
+    public static long longValue(Object value) {
+        return value == null ? 0 : value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
     }
 
     /** Inserts rows given as JSONEachRow lines. */

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.pushflow.store.ClickHouse.longValue;
+
 /**
  * What a campaign's pushes changed: of the members given each variant and of the holdout, the share who opened the
  * app (ClickHouse {@code app_opens}, by their push token in {@code users}) within {@code window} after their wave
@@ -71,8 +73,8 @@ public final class HoldoutLift {
         long lastWave = 0;
         Map<String, long[]> counts = new java.util.HashMap<>();
         for (Map<String, Object> r : clickHouse.select(sql)) {
-            counts.put((String) r.get("variant"), new long[] {num(r.get("members")), num(r.get("opened"))});
-            lastWave = Math.max(lastWave, num(r.get("last_wave")));
+            counts.put((String) r.get("variant"), new long[] {longValue(r.get("members")), longValue(r.get("opened"))});
+            lastWave = Math.max(lastWave, longValue(r.get("last_wave")));
         }
         Group holdout = group(HOLDOUT, counts.getOrDefault(HOLDOUT, new long[2]));
         long[] all = new long[2];
@@ -95,9 +97,5 @@ public final class HoldoutLift {
 
     private static Comparison compare(Group g, Group holdout) {
         return new Comparison(g, ProportionDifference.of(g.opened(), g.members(), holdout.opened(), holdout.members(), CampaignStats.LEVEL));
-    }
-
-    private static long num(Object v) {
-        return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
     }
 }

@@ -10,13 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The guardrails' numbers against the real ClickHouse: SRM on what was sent, wave by wave for a bandit whose shares
  * move, quiet on a healthy campaign, firing when one variant's pushes fail, blind to a wave still going through the
- * gate; SRM on what was delivered; failures and dead tokens in the window.
+ * gate; SRM on what was delivered; failures and dead tokens in the window; one reading of the outcomes shared.
  */
 class CampaignHealthTest {
 
@@ -46,7 +47,7 @@ class CampaignHealthTest {
         CampaignHealth.Ratios r = health.ratios(2, AB, null, SampleRatioMismatch.ALARM);
         assertThat(r.sent().mismatch()).isTrue();
         assertThat(r.sent().pValue()).isLessThan(1e-6);
-        GuardrailCheck.Numbers n = health.numbers(2, r.sent(), t.minusSeconds(1), null);
+        GuardrailCheck.Numbers n = health.numbers(2, r, t.minusSeconds(1), null);
         assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, n)).hasValueSatisfying(reason -> assertThat(reason).contains("sample ratio mismatch"));
     }
 
@@ -73,8 +74,37 @@ class CampaignHealthTest {
         CampaignHealth.Ratios r = health.ratios(4, AB, null, SampleRatioMismatch.ALARM);
         assertThat(r.delivered().sample()).isEqualTo(2_000); // a2 not looked at, b2 not finished: the recipients of a1 and b1
         assertThat(r.delivered().mismatch()).isTrue();
+        assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, health.numbers(4, r, t.minusSeconds(60), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("sample ratio mismatch on delivery").contains("2000 devices"));
         insert("provider_notifications", notification(5, "a1", "A", 1_000, 985, 0, 1) + notification(5, "b1", "B", 800, 790, 0, 1));
         assertThat(health.ratios(5, AB, null, SampleRatioMismatch.ALARM).delivered().mismatch()).isFalse();
+    }
+
+    @Test
+    void one_reading_of_the_outcomes_per_wave_serves_every_caller_for_its_lifetime() {
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        AtomicReference<Instant> now = new AtomicReference<>(t);
+        CampaignHealth shared = new CampaignHealth(CH.clickHouse, now::get, CampaignHealth.OUTCOMES_LIFETIME);
+        write(7, new double[][]{{0.5, 0.5}}, 4_000, 0, 0, t, 10);
+        assertThat(shared.ratios(7, AB, null, SampleRatioMismatch.ALARM).sent().sample()).isEqualTo(4_000);
+        // wave 2: every push of B failed
+        insert("campaign_allocations", "{\"campaign_id\":7,\"wave\":2,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\"" + at(t) + "\"}\n"
+                + "{\"campaign_id\":7,\"wave\":2,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at(t) + "\"}\n");
+        StringBuilder sends = new StringBuilder();
+        for (int u = 0; u < 2_000; u++) {
+            sends.append(send(7, 1_000_000 + u, u < 1_000 ? "A" : "B", 2, u < 1_000 ? "sent" : "failed", "", t));
+        }
+        insert("push_sends", sends.toString());
+        now.set(t.plus(CampaignHealth.OUTCOMES_LIFETIME).minusMillis(1));
+        // the watch's look (since a resume, its own threshold) shares the console's reading: wave 2 not through yet
+        SampleRatioMismatch watched = shared.ratios(7, AB, t.minusSeconds(3_600), Guardrails.DEFAULTS.srmAlpha()).sent();
+        assertThat(watched.sample()).isEqualTo(4_000);
+        assertThat(watched.mismatch()).isFalse();
+        now.set(t.plus(CampaignHealth.OUTCOMES_LIFETIME));
+        SampleRatioMismatch fresh = shared.ratios(7, AB, null, SampleRatioMismatch.ALARM).sent();
+        assertThat(fresh.sample()).isEqualTo(6_000);
+        assertThat(fresh.mismatch()).isTrue();
+        assertThat(health.ratios(7, AB, null, SampleRatioMismatch.ALARM).sent()).isEqualTo(fresh);
     }
 
     @Test
@@ -90,9 +120,9 @@ class CampaignHealthTest {
         }
         rows.append(send(6, 5_000, "holdout", 2, "skipped", "holdout", t));
         insert("push_sends", rows.toString());
-        GuardrailCheck.Numbers n = health.numbers(6, null, t.minusSeconds(60), null);
-        assertThat(n).isEqualTo(new GuardrailCheck.Numbers(null, 200, 100, 400, 100, 1_000, 20));
-        assertThat(health.numbers(6, null, t.minusSeconds(60), t.minusSeconds(30)).earlierDecided()).isZero();
+        GuardrailCheck.Numbers n = health.numbers(6, CampaignHealth.Ratios.NONE, t.minusSeconds(60), null);
+        assertThat(n).isEqualTo(new GuardrailCheck.Numbers(null, null, 200, 100, 400, 100, 1_000, 20));
+        assertThat(health.numbers(6, CampaignHealth.Ratios.NONE, t.minusSeconds(60), t.minusSeconds(30)).earlierDecided()).isZero();
         assertThat(GuardrailCheck.tripped(Guardrails.DEFAULTS, n)).hasValueSatisfying(reason -> assertThat(reason).contains("failed 33% of 300"));
     }
 

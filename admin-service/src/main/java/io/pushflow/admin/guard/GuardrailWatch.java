@@ -88,21 +88,15 @@ public class GuardrailWatch {
         if (c.guardrailsSince() != null && c.guardrailsSince().isAfter(recentFrom)) {
             recentFrom = c.guardrailsSince();
         }
-        CampaignHealth.Ratios ratios = health.ratios(c.id(), keys, c.guardrailsSince(), g.srmAlpha());
-        GuardrailCheck.Numbers n = health.numbers(c.id(), ratios.sent(), recentFrom, c.guardrailsSince());
+        GuardrailCheck.Numbers n = health.numbers(c.id(), health.ratios(c.id(), keys, c.guardrailsSince(), g.srmAlpha()), recentFrom,
+                c.guardrailsSince());
         Optional<String> reason = GuardrailCheck.tripped(g, n);
-        if (reason.isEmpty() && ratios.delivered() != null && ratios.delivered().sample() >= g.srmMinSample()
-                && ratios.delivered().pValue() < g.srmAlpha()) {
-            reason = Optional.of(String.format(java.util.Locale.ROOT, "sample ratio mismatch on delivery: the provider reached the variants' "
-                    + "recipients unequally (chi-squared %.1f, p = %.2g below %s, %d devices)", ratios.delivered().chiSquared(),
-                    ratios.delivered().pValue(), GuardrailCheck.plain(g.srmAlpha()), ratios.delivered().sample()));
-        }
         if (reason.isEmpty()) {
             return reason;
         }
         Map<String, Object> numbers = new LinkedHashMap<>();
-        numbers.put("sentRatio", ratios.sent());
-        numbers.put("deliveredRatio", ratios.delivered());
+        numbers.put("sentRatio", n.sentRatio());
+        numbers.put("deliveredRatio", n.deliveredRatio());
         numbers.put("recent", Map.of("from", recentFrom.toString(), "sent", n.recentSent(), "failed", n.recentFailed(), "decided", n.recentDecided(),
                 "invalid", n.recentInvalid()));
         numbers.put("before", Map.of("decided", n.earlierDecided(), "invalid", n.earlierInvalid()));

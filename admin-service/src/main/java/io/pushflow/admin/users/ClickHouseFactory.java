@@ -11,6 +11,7 @@ import io.pushflow.store.OutcomeExport;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.time.Duration;
 
 @Factory
@@ -32,13 +33,14 @@ class ClickHouseFactory {
     }
 
     @Singleton
-    CampaignStats campaignStats(ClickHouse clickHouse) {
-        return new CampaignStats(clickHouse);
+    CampaignStats campaignStats(ClickHouse clickHouse, CampaignHealth health) {
+        return new CampaignStats(clickHouse, health);
     }
 
+    /** One for the statistics and the guardrail watch: they share its readings of each campaign's outcomes. */
     @Singleton
-    CampaignHealth campaignHealth(ClickHouse clickHouse) {
-        return new CampaignHealth(clickHouse);
+    CampaignHealth campaignHealth(ClickHouse clickHouse, Clock clock) {
+        return new CampaignHealth(clickHouse, clock, CampaignHealth.OUTCOMES_LIFETIME);
     }
 
     @Singleton

@@ -9,12 +9,12 @@ import java.util.Optional;
 public final class GuardrailCheck {
 
     /**
-     * A campaign's numbers as of now: the SRM test of the users sent (null before there is one), pushes sent and failed
-     * in the last window, and users decided (every outcome but holdout and duplicate) and among them dead tokens and
-     * unsubscribes, in the last window and before it.
+     * A campaign's numbers as of now: the SRM tests of the users sent and of the devices the provider reached (each null
+     * before there is one), pushes sent and failed in the last window, and users decided (every outcome but holdout and
+     * duplicate) and among them dead tokens and unsubscribes, in the last window and before it.
      */
-    public record Numbers(SampleRatioMismatch sentRatio, long recentSent, long recentFailed, long recentDecided, long recentInvalid,
-                          long earlierDecided, long earlierInvalid) {
+    public record Numbers(SampleRatioMismatch sentRatio, SampleRatioMismatch deliveredRatio, long recentSent, long recentFailed,
+                          long recentDecided, long recentInvalid, long earlierDecided, long earlierInvalid) {
     }
 
     private GuardrailCheck() {
@@ -26,7 +26,7 @@ public final class GuardrailCheck {
             return Optional.empty();
         }
         SampleRatioMismatch srm = n.sentRatio();
-        if (srm != null && srm.sample() >= g.srmMinSample() && srm.pValue() < g.srmAlpha()) {
+        if (mismatch(g, srm)) {
             return Optional.of(String.format(Locale.ROOT, "sample ratio mismatch: the users sent per variant are not the planned shares "
                     + "(chi-squared %.1f, p = %.2g below %s, %d users)", srm.chiSquared(), srm.pValue(), plain(g.srmAlpha()), srm.sample()));
         }
@@ -46,7 +46,18 @@ public final class GuardrailCheck {
                         + "from %.1f%% before (the limit is %s times)", recent * 100, minutes(g), before * 100, g.invalidJump()));
             }
         }
+        SampleRatioMismatch delivered = n.deliveredRatio();
+        if (mismatch(g, delivered)) {
+            return Optional.of(String.format(Locale.ROOT, "sample ratio mismatch on delivery: the provider reached the variants' "
+                    + "recipients unequally (chi-squared %.1f, p = %.2g below %s, %d devices)", delivered.chiSquared(), delivered.pValue(),
+                    plain(g.srmAlpha()), delivered.sample()));
+        }
         return Optional.empty();
+    }
+
+    /** Whether an SRM test saw enough to count and its p-value is below the campaign's threshold. */
+    private static boolean mismatch(Guardrails g, SampleRatioMismatch srm) {
+        return srm != null && srm.sample() >= g.srmMinSample() && srm.pValue() < g.srmAlpha();
     }
 
     /** 0.0001, not 1.0E-4. */

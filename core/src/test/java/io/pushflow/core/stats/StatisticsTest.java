@@ -55,15 +55,22 @@ class StatisticsTest {
 
     @Test
     void sample_ratio_mismatch_uses_the_chi_squared_tail() {
-        SampleRatioMismatch fine = SampleRatioMismatch.test(new long[]{5_020, 4_980}, new double[]{0.5, 0.5});
-        assertThat(fine.chiSquared()).isCloseTo(0.16, within(1e-9));
-        assertThat(fine.pValue()).isCloseTo(0.6892, within(1e-4));
+        // 10,000 users per variant, 90% through overall: 20 more or fewer through is chi-squared 20²/9,000·2 + 20²/1,000·2
+        SampleRatioMismatch fine = SampleRatioMismatch.homogeneity(new long[]{9_020, 8_980}, new double[]{9_000, 9_000},
+                new long[]{980, 1_020}, new double[]{1_000, 1_000}, SampleRatioMismatch.ALARM, 20_000);
+        assertThat(fine.chiSquared()).isCloseTo(0.8889, within(1e-4));
+        assertThat(fine.pValue()).isCloseTo(0.3458, within(1e-4));
         assertThat(fine.mismatch()).isFalse();
-        SampleRatioMismatch skewed = SampleRatioMismatch.test(new long[]{5_300, 4_700}, new double[]{1, 1});
-        assertThat(skewed.chiSquared()).isCloseTo(36.0, within(1e-9));
-        assertThat(skewed.pValue()).isLessThan(1e-8);
+        assertThat(fine.degreesOfFreedom()).isEqualTo(1);
+        assertThat(fine.sample()).isEqualTo(20_000);
+        SampleRatioMismatch skewed = SampleRatioMismatch.homogeneity(new long[]{9_100, 8_900}, new double[]{9_000, 9_000},
+                new long[]{900, 1_100}, new double[]{1_000, 1_000}, SampleRatioMismatch.ALARM, 20_000);
+        assertThat(skewed.chiSquared()).isCloseTo(22.2222, within(1e-4));
+        assertThat(skewed.pValue()).isCloseTo(2.428e-6, within(1e-9));
         assertThat(skewed.mismatch()).isTrue();
-        SampleRatioMismatch weighted = SampleRatioMismatch.test(new long[]{7_480, 2_520}, new double[]{3, 1});
+        // a variant expected to get nobody is left out: two of three left, one degree of freedom
+        SampleRatioMismatch weighted = SampleRatioMismatch.homogeneity(new long[]{27_000, 9_000, 0}, new double[]{27_000, 9_000, 0},
+                new long[]{3_000, 1_000, 0}, new double[]{3_000, 1_000, 0}, SampleRatioMismatch.ALARM, 40_000);
         assertThat(weighted.mismatch()).isFalse();
         assertThat(weighted.degreesOfFreedom()).isEqualTo(1);
     }
