@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.pushflow.demo.Conditions.await;
+import static io.pushflow.demo.Conditions.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -150,24 +152,5 @@ class GuardrailTest {
 
     private static long count(ClickHouse ch, String sql) {
         return ch.selectLong(sql);
-    }
-
-    private static AdminApi.Reply ok(AdminApi.Reply r, int expected) {
-        assertThat(r.status()).as(r.text()).isEqualTo(expected);
-        return r;
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            Thread.sleep(250);
-        }
     }
 }

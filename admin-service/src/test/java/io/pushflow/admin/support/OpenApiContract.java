@@ -4,10 +4,10 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
 
+import java.net.URI;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -17,19 +17,21 @@ import java.util.stream.Collectors;
  */
 public final class OpenApiContract {
 
-    static final String DOCUMENT = "/api/spec/pushflow.yml";
+    public static final String DOCUMENT = "/api/spec/pushflow.yml";
     private static final String API = "/api/v1/";
     private static volatile OpenApiInteractionValidator validator;
 
     private OpenApiContract() {
     }
 
-    /** Fails the test when the answer to the request is not what the document says it can be. */
-    static void check(HttpClient client, HttpRequest<?> request, Api.Reply reply) {
-        // the path as sent: an id with an encoded slash is one segment, as the server reads it
-        String path = request.getUri().getRawPath();
+    /**
+     * Fails the test when the answer to {@code methodName} on {@code path} (the raw path as sent: an id with an encoded
+     * slash is one segment, as the server reads it) is not what the document says it can be; {@code document} reads
+     * the served document (once per run). Plain Java, so the demo's tests can check a service running as a process.
+     */
+    public static void check(Supplier<String> document, String methodName, String path, Api.Reply reply) {
         // a CORS preflight is the server's answer about an operation, not one of the API's operations
-        if (!path.startsWith(API) || request.getMethodName().equals("OPTIONS")) {
+        if (!path.startsWith(API) || methodName.equals("OPTIONS")) {
             return;
         }
         String contentType = reply.headers().get("content-type");
@@ -40,8 +42,8 @@ public final class OpenApiContract {
         if (!reply.body().isEmpty()) {
             response.withBody(reply.body());
         }
-        Request.Method method = Request.Method.valueOf(request.getMethodName().toUpperCase(Locale.ROOT));
-        ValidationReport report = validator(client).validateResponse(path, method, response.build());
+        Request.Method method = Request.Method.valueOf(methodName.toUpperCase(Locale.ROOT));
+        ValidationReport report = validator(document).validateResponse(path, method, response.build());
         if (report.hasErrors()) {
             throw new AssertionError(method + " " + path + " answered " + reply.status() + " " + abbreviated(reply.body())
                     + "\nwhich the served OpenAPI document does not allow:\n" + report.getMessages().stream()
@@ -52,19 +54,38 @@ public final class OpenApiContract {
     }
 
     /** The document is compiled into the service, so every test server serves the same one: read it once. */
-    private static OpenApiInteractionValidator validator(HttpClient client) {
+    private static OpenApiInteractionValidator validator(Supplier<String> served) {
         OpenApiInteractionValidator v = validator;
         if (v == null) {
             synchronized (OpenApiContract.class) {
                 v = validator;
                 if (v == null) {
-                    String document = client.toBlocking().retrieve(DOCUMENT);
+                    String document = served.get();
                     v = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
                     validator = v;
                 }
             }
         }
         return v;
+    }
+
+    /** The document as the service at {@code base} serves it. */
+    public static String served(URI base) {
+        URI document = base.resolve(DOCUMENT);
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(document).timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(document + " answered " + r.statusCode());
+            }
+            return r.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String abbreviated(String body) {
