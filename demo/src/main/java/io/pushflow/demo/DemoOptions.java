@@ -56,7 +56,11 @@ final class DemoOptions {
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
                     case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
-                    case "--cluster" -> cluster = Demo.ClusterKind.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
+                    case "--cluster" -> cluster = switch (args[++i]) {
+                        case "local" -> Demo.ClusterKind.LOCAL;
+                        case "standalone" -> Demo.ClusterKind.STANDALONE;
+                        default -> throw new IllegalArgumentException("--cluster takes local or standalone, not '" + args[i] + "'");
+                    };
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
