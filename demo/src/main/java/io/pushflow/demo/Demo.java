@@ -33,7 +33,7 @@ public final class Demo {
     /** What a run is told; {@code bin/pushflow demo} fills in the services it started. */
     public record Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
                           String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
-                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards) {
+                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster) {
 
         /** Everything but the admin password. */
         @Override
@@ -41,9 +41,12 @@ public final class Demo {
             return "Options[users=" + users + ", window=" + window + ", wave=" + wave + ", clickRates=" + clickRates + ", seed=" + seed
                     + ", adminUrl=" + adminUrl + ", adminUser=" + adminUser + ", adminPassword=(secret), clickHouseDatabase=" + clickHouseDatabase
                     + ", queuePrefix=" + queuePrefix + ", flinkPort=" + flinkPort + ", simulatorPort=" + simulatorPort + ", reportDir=" + reportDir
-                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + "]";
+                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + ", cluster=" + cluster + "]";
         }
     }
+
+    /** Where the three jobs run: a local cluster in this process (the default, quicker to start) or Flink's standalone cluster. */
+    public enum ClusterKind { LOCAL, STANDALONE }
 
     /** The creatives: what they say and how often the simulated users click them. */
     static final List<String[]> CREATIVES = List.of(

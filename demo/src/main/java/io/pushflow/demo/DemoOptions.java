@@ -11,7 +11,7 @@ import java.util.List;
 final class DemoOptions {
 
     static final String USAGE = """
-            usage: bin/pushflow demo [--users N] [--window PT2M] [--rewards auto|app|provider] [--json FILE] [--keep-running]
+            usage: bin/pushflow demo [--users N] [--window PT2M] [--rewards auto|app|provider] [--cluster local|standalone] [--json FILE] [--keep-running]
               --users N           synthetic users to generate (default 100000)
               --window D          the campaign's send window, ISO 8601 (default PT2M)
               --wave D            time between the dispatch job's waves (default PT5S)
@@ -19,6 +19,9 @@ final class DemoOptions {
               --rewards S         where the bandit's clicks are counted: auto (default: the larger of the app's and
                                   the provider's count), app (the app's events), provider (the provider's click counts
                                   only; the simulated app then reports nothing, as an uninstrumented app)
+              --cluster C         where the three jobs run: local (default: a Flink cluster in the demo's process) or
+                                  standalone (Flink's standalone cluster, a JobManager and two TaskManager processes,
+                                  the job jar submitted as bin/pushflow jobs start does, state in RocksDB)
               --json FILE         also write the summary as JSON
               --report DIR        where the report goes (default demo-report)
               --keep-running      leave the cluster, the simulator and the admin service running at the end
@@ -37,6 +40,7 @@ final class DemoOptions {
         boolean keep = false;
         boolean live = true;
         RewardSource rewards = RewardSource.AUTO;
+        Demo.ClusterKind cluster = Demo.ClusterKind.LOCAL;
         String url = Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
         String user = Environment.value("DEMO_ADMIN_USER", "marketer");
         String password = Environment.value("DEMO_ADMIN_PASSWORD", "marketer");
@@ -52,6 +56,11 @@ final class DemoOptions {
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
                     case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
+                    case "--cluster" -> cluster = switch (args[++i]) {
+                        case "local" -> Demo.ClusterKind.LOCAL;
+                        case "standalone" -> Demo.ClusterKind.STANDALONE;
+                        default -> throw new IllegalArgumentException("--cluster takes local or standalone, not '" + args[i] + "'");
+                    };
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
@@ -77,6 +86,6 @@ final class DemoOptions {
         }
         return new Demo.Options(users, window, wave, rates, 7, url, user, password, Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
                 Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards);
+                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards, cluster);
     }
 }

@@ -26,23 +26,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a campaign needs on one machine besides the admin service: synthetic users in ClickHouse, empty
- * queues, the provider simulator (whose users click the demo's creatives at the given rates) and the three jobs
- * in a local Flink cluster. The demo's marketer and the console's browser test both run their campaigns on it.
+ * queues, the provider simulator (whose users click the demo's creatives at the given rates) and the three jobs,
+ * in a local Flink cluster in this process or, with {@link Demo.ClusterKind#STANDALONE}, on Flink's standalone
+ * cluster (a JobManager and two TaskManager processes, RocksDB state) submitted as the job jar with the same
+ * settings. The demo's marketer and the console's browser test both run their campaigns on it.
  */
 public final class Stage implements AutoCloseable {
 
     private final ProviderSimulator simulator;
-    private final Demo.Cluster cluster;
-    private final Path checkpoints;
+    private final AutoCloseable flink;
+    private final String flinkUrl;
+    private final Path work;
+    /** Stops the standalone cluster's processes, which outlive this JVM, when it exits before {@link #close} (Ctrl-C). */
+    private final Thread stopOnExit;
 
-    private Stage(ProviderSimulator simulator, Demo.Cluster cluster, Path checkpoints) {
+    private Stage(ProviderSimulator simulator, AutoCloseable flink, String flinkUrl, Path work, Thread stopOnExit) {
         this.simulator = simulator;
-        this.cluster = cluster;
-        this.checkpoints = checkpoints;
+        this.flink = flink;
+        this.flinkUrl = flinkUrl;
+        this.work = work;
+        this.stopOnExit = stopOnExit;
     }
 
     public static Stage start(Demo.Options o, PrintStream out) throws Exception {
@@ -74,28 +83,47 @@ public final class Stage implements AutoCloseable {
                 .withAppEvents(o.rewards() != RewardSource.PROVIDER);
         String appId = "pushflow-demo";
         String key = "demo-key";
-        Path checkpoints = Files.createTempDirectory("pushflow-demo-checkpoints");
+        Path work = Files.createTempDirectory("pushflow-demo");
+        Path checkpoints = work.resolve("checkpoints");
         ProviderSimulator simulator = null;
-        Demo.Cluster cluster = null;
+        AutoCloseable flink = null;
+        Thread stopOnExit = null;
         try {
             simulator = new ProviderSimulator(simConfig, appId, key, new InetSocketAddress("127.0.0.1", o.simulatorPort()),
                     rabbit.connectionFactory(), queues);
-            cluster = new Demo.Cluster(o.flinkPort());
-            Demo.step(out, "provider simulator at %s; Flink dashboard at %s", simulator.baseUrl(), cluster.url());
-            ProviderFactory provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10),
+            ProviderFactory.OneSignal provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10),
                     providerAttempts);
-            cluster.submit("pushflow dispatch", env -> DispatchJob.build(env, new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000,
-                    checkpoints(checkpoints, "dispatch"), 1_000), new ClickHouseAudience(ch)));
-            cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32,
-                    Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200)));
+            var dispatch = new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000, checkpoints(checkpoints, "dispatch"), 1_000);
+            var delivery = new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32, Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200);
             Duration openDelay = Duration.ofMillis(simConfig.openDelayMillis() + simConfig.deliveryLatencyMillis());
             Duration clickDelay = openDelay.plusMillis(simConfig.clickDelayMillis());
-            cluster.submit("pushflow status", env -> StatusJob.build(env, new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1),
-                    Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1), 16, Duration.ofSeconds(1), clickDelay, openDelay,
-                    clickDelay.plusSeconds(5), Duration.ofMinutes(1), checkpoints(checkpoints, "status"), 5_000)));
-            return new Stage(simulator, cluster, checkpoints);
+            var status = new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30),
+                    Duration.ofHours(1), 16, Duration.ofSeconds(1), clickDelay, openDelay, clickDelay.plusSeconds(5), Duration.ofMinutes(1),
+                    checkpoints(checkpoints, "status"), 5_000);
+            String url;
+            if (o.cluster() == Demo.ClusterKind.STANDALONE) {
+                StandaloneJobs.Artifacts built = StandaloneJobs.Artifacts.find();
+                StandaloneJobs jobs = new StandaloneJobs(StandaloneJobs.settings(work, o.flinkPort(), built.clusterClasspath(),
+                        jobSettings(dispatch, delivery, status, provider)), built.jobJar(), out);
+                flink = jobs;
+                stopOnExit = new Thread(jobs::close, "pushflow-demo-cluster-stop");
+                Runtime.getRuntime().addShutdownHook(stopOnExit);
+                Demo.step(out, "starting Flink's standalone cluster (a JobManager and two TaskManager processes) and the jobs from %s",
+                        built.jobJar());
+                jobs.start(2);
+                url = jobs.restUrl();
+            } else {
+                Demo.Cluster cluster = new Demo.Cluster(o.flinkPort());
+                flink = cluster;
+                cluster.submit("pushflow dispatch", env -> DispatchJob.build(env, dispatch, new ClickHouseAudience(ch)));
+                cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, delivery));
+                cluster.submit("pushflow status", env -> StatusJob.build(env, status));
+                url = cluster.url();
+            }
+            Demo.step(out, "provider simulator at %s; Flink dashboard at %s", simulator.baseUrl(), url);
+            return new Stage(simulator, flink, url, work, stopOnExit);
         } catch (Exception | Error e) {
-            new Stage(simulator, cluster, checkpoints).close();
+            new Stage(simulator, flink, null, work, stopOnExit).close();
             throw e;
         }
     }
@@ -105,11 +133,49 @@ public final class Stage implements AutoCloseable {
     }
 
     public String flinkUrl() {
-        return cluster.url();
+        return flinkUrl;
     }
 
     private static Checkpoints checkpoints(Path dir, String job) {
         return new Checkpoints(Duration.ofSeconds(1), dir.resolve(job).toUri().toString());
+    }
+
+    /**
+     * The same settings as the environment the job jar reads them from (JobSetting), with state in RocksDB; the
+     * checkpoint directory is the cluster's. Two stay at the jar's own values, which no campaign of the demo reaches:
+     * the delivery's send timeout (10 minutes) and the poller's last look (after 24 hours).
+     */
+    private static Map<String, String> jobSettings(DispatchJob.Settings dispatch, DeliveryJob.Settings delivery, StatusJob.Settings status,
+                                                   ProviderFactory.OneSignal provider) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PUSHFLOW_QUEUE_PREFIX", dispatch.queues().prefix());
+        env.put("CLICKHOUSE_DATABASE", dispatch.clickHouse().database());
+        env.put("ONESIGNAL_API_URL", provider.apiUrl());
+        env.put("ONESIGNAL_APP_ID", provider.appId());
+        env.put("ONESIGNAL_REST_API_KEY", provider.restApiKey());
+        env.put("ONESIGNAL_MAX_ATTEMPTS", Integer.toString(provider.maxAttempts()));
+        env.put("STATE_BACKEND", "rocksdb");
+        env.put("CHECKPOINT_INTERVAL_MS", millis(dispatch.checkpoints().interval()));
+        env.put("DISPATCH_WAVE_INTERVAL_MS", millis(dispatch.waveInterval()));
+        env.put("DISPATCH_MAX_WAVE", Integer.toString(dispatch.maxWave()));
+        env.put("DISPATCH_BATCH_SIZE", Integer.toString(dispatch.batchSize()));
+        env.put("DELIVERY_SEND_THREADS", Integer.toString(delivery.sendThreads()));
+        env.put("DELIVERY_IN_FLIGHT", Integer.toString(delivery.inFlightRequests()));
+        env.put("DELIVERY_PREFETCH", Integer.toString(delivery.prefetch()));
+        env.put("STATUS_FIRST_LOOK_MS", millis(status.firstLook()));
+        env.put("STATUS_MAX_PAUSE_MS", millis(status.maxPause()));
+        env.put("STATUS_CLICK_WINDOW_MS", millis(status.clickWindow()));
+        env.put("STATUS_LOOKS_IN_FLIGHT", Integer.toString(status.looksInFlight()));
+        env.put("STATUS_EVENT_GRACE_MS", millis(status.eventGrace()));
+        env.put("FEEDBACK_INTERVAL_MS", millis(status.feedbackInterval()));
+        env.put("FEEDBACK_CLICK_DELAY_MS", millis(status.meanClickDelay()));
+        env.put("FEEDBACK_OPEN_DELAY_MS", millis(status.meanOpenDelay()));
+        env.put("FEEDBACK_PROVIDER_DELAY_MS", millis(status.providerClickDelay()));
+        return env;
+    }
+
+    private static String millis(Duration d) {
+        return Long.toString(d.toMillis());
     }
 
     /** A run starts from empty queues: what an earlier run left behind is removed. */
@@ -119,13 +185,20 @@ public final class Stage implements AutoCloseable {
         }
     }
 
-    /** Cancels the jobs, stops the simulator and removes the checkpoints. */
+    /** Cancels the jobs (or stops the standalone cluster), stops the simulator and removes the checkpoints. */
     @Override
     public void close() throws Exception {
-        try (ProviderSimulator s = simulator; Demo.Cluster c = cluster) {
+        try (ProviderSimulator s = simulator; AutoCloseable c = flink) {
             // closed in reverse order: the jobs first, then the simulator they call
         } finally {
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+            if (stopOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopOnExit);
+                } catch (IllegalStateException exiting) {
+                    // closed by a shutdown hook itself: the hook stops the cluster anyway
+                }
+            }
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
         }
     }
 }

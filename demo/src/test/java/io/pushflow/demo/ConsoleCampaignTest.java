@@ -32,7 +32,7 @@ class ConsoleCampaignTest {
         try (AdminProcess admin = new AdminProcess("marketer:marketer-pw:marketer,viewer:viewer-pw:viewer")) {
             var options = new Demo.Options(4_000, Duration.ofMinutes(2), Duration.ofSeconds(2), List.of(0.03, 0.08, 0.25), 13, admin.url, "marketer",
                     "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "console-test"), null, false, false,
-                    RewardSource.AUTO);
+                    RewardSource.AUTO, Demo.ClusterKind.LOCAL);
             AdminApi api = new AdminApi(admin.url, "marketer", "marketer-pw");
             try (Stage stage = Stage.start(options, System.out); Browser browser = new Browser()) {
                 List<String> creatives = new ArrayList<>();

@@ -41,7 +41,8 @@ class GuardrailTest {
     void each_guardrail_halts_its_campaign_and_nothing_is_sent_until_it_is_resumed() throws Exception {
         try (AdminProcess admin = new AdminProcess("marketer:marketer-pw:marketer")) {
             var options = new Demo.Options(6_000, Duration.ofMinutes(3), Duration.ofSeconds(2), List.of(0.03, 0.08, 0.25), 17, admin.url, "marketer",
-                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "guardrail-test"), null, false, false, RewardSource.AUTO);
+                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "guardrail-test"), null, false, false, RewardSource.AUTO,
+                    Demo.ClusterKind.LOCAL);
             AdminApi api = new AdminApi(admin.url, "marketer", "marketer-pw");
             try (Stage stage = Stage.start(options, System.out, 3);
                  ClickHouse ch = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(admin.database))) {

@@ -75,13 +75,23 @@ public final class BenchReport {
                 JsonNode spread = r.path("pushesPerSecondSpread");
                 String runs = spread.isMissingNode() ? "1" : String.format(Locale.ROOT, "%d (%s–%s pushes/s)", r.path("runs").asInt(),
                         num(spread.path("min").asDouble()), num(spread.path("max").asDouble()));
-                out.add(new Row("e2e", String.format(Locale.ROOT, "campaign to %s users, launch to last outcome row: users/s (pushes/s), median",
-                        people(r.path("users").asLong())),
+                String cluster = r.path("cluster").asText("");
+                out.add(new Row("e2e", String.format(Locale.ROOT, "campaign to %s users%s, launch to last outcome row: users/s (pushes/s), median",
+                        people(r.path("users").asLong()), cluster.isEmpty() ? "" : " on the " + cluster + " cluster"),
                         String.format(Locale.ROOT, "%s (%s)", num(e2e), num(r.path("pushesPerSecond").asDouble())),
                         "RabbitMQ " + num(r.path("rawRabbitUsersPerSecond").path("perSecond").asDouble()) + " users/s in outbox batches",
                         ratio(r.path("ratioToRabbit").asDouble()), runs));
                 out.add(new Row("e2e", "", "", "ClickHouse " + num(r.path("rawClickHouseRowsPerSecond").path("perSecond").asDouble()) + " outcome rows/s",
                         ratio(r.path("ratioToClickHouse").asDouble()), ""));
+                if (r.has("clusters")) {
+                    JsonNode local = r.path("clusters").path("local");
+                    JsonNode localSpread = local.path("pushesPerSecondSpread");
+                    out.add(new Row("e2e", "the same on the one-JVM cluster, earlier in the same run: users/s (pushes/s), median",
+                            String.format(Locale.ROOT, "%s (%s)", num(local.path("usersPerSecond").asDouble()), num(local.path("pushesPerSecond").asDouble())),
+                            "", "standalone / one JVM " + ratio(r.path("clusters").path("standaloneToLocalPushes").asDouble()),
+                            String.format(Locale.ROOT, "%d (%s–%s pushes/s)", r.path("runs").asInt(), num(localSpread.path("min").asDouble()),
+                                    num(localSpread.path("max").asDouble()))));
+                }
                 out.add(new Row("e2e", "time to first push; Flink process peak memory",
                         String.format(Locale.ROOT, "%.1f s; %,d MB", r.path("firstPushSeconds").asDouble(), r.path("flinkPeakRssBytes").asLong() >> 20), "", "", "1"));
                 if (r.has("warmupUsers")) {

@@ -1,6 +1,7 @@
 package io.pushflow.demo.bench;
 
 import io.pushflow.cluster.ClusterSettings;
+import io.pushflow.demo.StandaloneJobs;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.bench.BenchArgs;
@@ -156,16 +157,12 @@ public final class ChaosBench {
     }
 
     private static ClusterSettings clusterSettings(Map<String, String> opts, Path work, ProviderSimulator simulator) {
-        String checkpoints = work.resolve("checkpoints").toUri().toString();
-        String savepoints = work.resolve("savepoints").toUri().toString();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PUSHFLOW_QUEUE_PREFIX", opts.get("queue-prefix"));
         env.put("CLICKHOUSE_DATABASE", opts.get("database"));
         env.put("ONESIGNAL_API_URL", simulator.baseUrl().toString());
         env.put("ONESIGNAL_APP_ID", opts.get("app-id"));
         env.put("ONESIGNAL_REST_API_KEY", opts.get("app-key"));
-        env.put("CHECKPOINT_DIR", checkpoints);
-        env.put("SAVEPOINT_DIR", savepoints);
         env.put("STATE_BACKEND", "rocksdb");
         env.put("CHECKPOINT_INTERVAL_MS", "2000");
         env.put("DISPATCH_WAVE_INTERVAL_MS", "2000");
@@ -174,9 +171,7 @@ public final class ChaosBench {
         // the poller looks at a notification for the clicks' window: the simulated users click within seconds, and a
         // window of an hour kept every earlier round's notifications polled (one blocking call each)
         env.put("STATUS_CLICK_WINDOW_MS", "180000");
-        return ClusterSettings.fromEnvironment(work.resolve("cluster")).withSize(2, 3).withPorts(Integer.parseInt(opts.get("flink-port")), 0)
-                .withMemory("1600m", "384m", "1g").withDirectories(checkpoints, savepoints).withClasspath(opts.get("cluster-classpath"))
-                .withEnvironment(env);
+        return StandaloneJobs.settings(work, Integer.parseInt(opts.get("flink-port")), opts.get("cluster-classpath"), env);
     }
 
     /** The round's log, the cluster's logs and the admin service's log, copied to a directory named for the round and its seed. */

@@ -5,21 +5,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.cluster.ClusterSettings;
 import io.pushflow.cluster.StandaloneCluster;
-import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.demo.StandaloneJobs;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.simulator.provider.ProviderSimulator;
-import io.pushflow.tools.Cli;
-import io.pushflow.tools.JobControl;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,19 +25,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the chaos suite runs and breaks, as an operator runs it: Flink's standalone cluster (a JobManager and two
- * TaskManager processes) with the three jobs submitted through {@code bin/pushflow jobs} ({@link JobControl}), the
+ * TaskManager processes) with the three jobs submitted through {@code bin/pushflow jobs} ({@link StandaloneJobs}), the
  * provider simulator, and the shared services, stopped and started through their own tools ({@code rabbitmqctl}) or
  * {@code bin/pushflow services stop|start}. Each fault returns once it is over and repaired as a supervisor or an
  * operator would repair it.
  */
 final class ChaosStage implements AutoCloseable {
 
-    static final List<String> JOBS = List.of("dispatch", "delivery", "status");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final List<String> JOBS = StandaloneJobs.JOBS;
 
-    private final StandaloneCluster cluster;
-    private final Path jobJar;
-    private final String checkpoints;
+    private final StandaloneJobs cluster;
     private final String savepoints;
     private final List<String> services;
     private final PrintStream out;
@@ -53,9 +43,7 @@ final class ChaosStage implements AutoCloseable {
     private final Map<String, Integer> parallelism = new LinkedHashMap<>();
 
     ChaosStage(ClusterSettings settings, Path jobJar, List<String> services, ProviderSimulator simulator, PrintStream out) {
-        this.cluster = new StandaloneCluster(settings, out);
-        this.jobJar = jobJar;
-        this.checkpoints = settings.checkpointDir();
+        this.cluster = new StandaloneJobs(settings, jobJar, out);
         this.savepoints = settings.savepointDir();
         this.services = services;
         this.simulator = simulator;
@@ -77,9 +65,7 @@ final class ChaosStage implements AutoCloseable {
 
     /** The cluster and the three jobs at parallelism 2, each running with a completed checkpoint. */
     void start() throws Exception {
-        cluster.start(StandaloneCluster.START_TIMEOUT);
-        jobs("start", "--parallelism", "2");
-        awaitJobsRunning(Duration.ofMinutes(3));
+        cluster.start(2);
     }
 
     String restUrl() {
@@ -87,24 +73,24 @@ final class ChaosStage implements AutoCloseable {
     }
 
     List<Long> pids() {
-        return cluster.pids();
+        return cluster.cluster().pids();
     }
 
     /** kill -9 of one TaskManager; after a supervisor's 5 s a replacement registers. */
     String killTaskManager(SplittableRandom random) throws Exception {
-        long jobManager = cluster.jobManagerPid().orElseThrow();
-        List<Long> taskManagers = cluster.pids().stream().filter(p -> p != jobManager).toList();
+        long jobManager = cluster.cluster().jobManagerPid().orElseThrow();
+        List<Long> taskManagers = cluster.cluster().pids().stream().filter(p -> p != jobManager).toList();
         long victim = taskManagers.get(random.nextInt(taskManagers.size()));
         kill(victim);
         broken();
         Thread.sleep(5_000);
-        String replacement = cluster.addTaskManager(StandaloneCluster.START_TIMEOUT);
+        String replacement = cluster.cluster().addTaskManager(StandaloneCluster.START_TIMEOUT);
         return "killed TaskManager pid " + victim + ", " + replacement + " in its place";
     }
 
     /** kill -9 of the JobManager, the TaskManagers stopped, the cluster started again and the jobs resumed from their checkpoints. */
     String killJobManager() throws Exception {
-        long victim = cluster.jobManagerPid().orElseThrow();
+        long victim = cluster.cluster().jobManagerPid().orElseThrow();
         kill(victim);
         broken();
         recover();
@@ -116,13 +102,7 @@ final class ChaosStage implements AutoCloseable {
      * the JobManager died, or a round that left a job down.
      */
     void recover() throws Exception {
-        cluster.stop(Duration.ofSeconds(15));
-        cluster.start(StandaloneCluster.START_TIMEOUT);
-        int rc = jobs("resume");
-        if (rc != 0) {
-            throw new IllegalStateException("jobs resume failed (exit " + rc + ")");
-        }
-        awaitJobsRunning(Duration.ofMinutes(3));
+        cluster.recover();
     }
 
     /** Stop-with-savepoint of one job and its start from that savepoint at the other parallelism. */
@@ -130,12 +110,12 @@ final class ChaosStage implements AutoCloseable {
         String job = JOBS.get(random.nextInt(JOBS.size()));
         int to = parallelism.get(job) == 2 ? 1 : 2;
         broken();
-        int rc = jobs("upgrade", job, "--parallelism", Integer.toString(to), "--dir", savepoints);
+        int rc = cluster.jobs("upgrade", job, "--parallelism", Integer.toString(to), "--dir", savepoints);
         if (rc != 0) {
             throw new IllegalStateException("jobs upgrade " + job + " failed (exit " + rc + ")");
         }
         parallelism.put(job, to);
-        awaitJobsRunning(Duration.ofMinutes(3));
+        cluster.awaitJobsRunning(Duration.ofMinutes(3));
         return job + " stopped with a savepoint and started from it at parallelism " + to;
     }
 
@@ -210,7 +190,7 @@ final class ChaosStage implements AutoCloseable {
         Map<String, Long> started = new LinkedHashMap<>();
         List<String> unhealthy = new ArrayList<>();
         int exceptions = 0;
-        for (JsonNode j : get("/jobs/overview").path("jobs")) {
+        for (JsonNode j : cluster.get("/jobs/overview").path("jobs")) {
             String name = j.path("name").asText();
             String state = j.path("state").asText();
             if (List.of("FAILED", "FAILING", "RESTARTING").contains(state)) {
@@ -221,42 +201,10 @@ final class ChaosStage implements AutoCloseable {
                 newest.put(name, state);
             }
             if (state.equals("RUNNING")) {
-                exceptions += get("/jobs/" + j.path("jid").asText() + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries").size();
+                exceptions += cluster.get("/jobs/" + j.path("jid").asText() + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries").size();
             }
         }
         return new JobStates(newest, unhealthy, exceptions);
-    }
-
-    /** Until every job runs with all its tasks RUNNING and a checkpoint completed since. */
-    void awaitJobsRunning(Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<String, Boolean> ready = new LinkedHashMap<>();
-                for (JsonNode j : get("/jobs/overview").path("jobs")) {
-                    if (j.path("state").asText().equals("RUNNING")) {
-                        String id = j.path("jid").asText();
-                        JsonNode job = get("/jobs/" + id);
-                        boolean tasks = true;
-                        for (JsonNode v : job.path("vertices")) {
-                            tasks &= v.path("status").asText().equals("RUNNING");
-                        }
-                        long restoredOrStarted = Math.max(j.path("start-time").asLong(), 0);
-                        JsonNode completed = get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
-                        ready.put(j.path("name").asText(), tasks && completed.path("latest_ack_timestamp").asLong() > restoredOrStarted);
-                    }
-                }
-                last = ready.toString();
-                if (JOBS.stream().allMatch(n -> Boolean.TRUE.equals(ready.get("pushflow " + n)))) {
-                    return;
-                }
-            } catch (IOException e) {
-                last = e.toString(); // the JobManager is starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the three jobs did not all run with a completed checkpoint within " + limit.toSeconds() + " s: " + last);
     }
 
     /** Messages waiting in each dead-letter queue of the prefix (a queue that does not exist holds none). */
@@ -293,25 +241,6 @@ final class ChaosStage implements AutoCloseable {
         return reasons;
     }
 
-    /** {@code bin/pushflow jobs ARGS} against this cluster; its exit code. */
-    int jobs(String... args) {
-        List<String> all = new ArrayList<>(List.of("--rest", cluster.restUrl(), "--jar", jobJar.toString(), "--checkpoints", checkpoints));
-        all.addAll(List.of(args));
-        var commandLine = Cli.commandLine(new JobControl());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(out, true));
-        return commandLine.execute(all.toArray(String[]::new));
-    }
-
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
-        }
-        return Json.MAPPER.readTree(r.body());
-    }
-
     /** Runs a command to its end (its output in a file: a daemon it starts may keep a pipe open for ever). */
     private void run(List<String> command) throws Exception {
         Path log = java.nio.file.Files.createTempFile("pushflow-chaos-command", ".log");
@@ -345,6 +274,6 @@ final class ChaosStage implements AutoCloseable {
     /** The cluster's processes stopped (the simulator is the caller's). */
     @Override
     public void close() {
-        cluster.stop(StandaloneCluster.STOP_GRACE);
+        cluster.close();
     }
 }

@@ -51,7 +51,8 @@ public final class EndToEndBench {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
         known.addAll(List.of("users", "runs", "raw", "warmup", "out", Pipeline.WATCH));
         Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
-                + "[--cluster standalone|local (standalone)] [--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options", known,
+                + "[--cluster standalone|local (standalone)] [--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options, and "
+                + "without --cluster runs local, then standalone, and compares them", known,
                 Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
         boolean raw = Boolean.parseBoolean(opts.getOrDefault("raw", "true"));
