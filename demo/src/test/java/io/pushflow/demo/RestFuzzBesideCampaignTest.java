@@ -42,7 +42,8 @@ class RestFuzzBesideCampaignTest {
     void hostile_requests_get_documented_answers_and_the_campaign_beside_them_reaches_every_member_once() throws Exception {
         try (AdminProcess admin = new AdminProcess("admin:admin-pw:admin,marketer:marketer-pw:marketer,viewer:viewer-pw:viewer")) {
             var options = new Demo.Options(3_000, Duration.ofMinutes(1), Duration.ofSeconds(2), List.of(0.03, 0.08, 0.25), 29, admin.url, "marketer",
-                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "rest-fuzz-beside"), null, false, false, RewardSource.AUTO);
+                    "marketer-pw", admin.database, admin.prefix, 0, 0, Path.of("target", "rest-fuzz-beside"), null, false, false, RewardSource.AUTO,
+                    Demo.ClusterKind.LOCAL);
             AdminApi marketer = new AdminApi(admin.url, "marketer", "marketer-pw");
             AdminApi adminApi = new AdminApi(admin.url, "admin", "admin-pw");
             try (Stage stage = Stage.start(options, System.out);
