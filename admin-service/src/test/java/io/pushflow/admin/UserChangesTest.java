@@ -11,6 +11,7 @@ import io.pushflow.admin.users.UserChangeApplier;
 import io.pushflow.admin.users.UserTables;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.store.UserStore;
@@ -57,7 +58,7 @@ class UserChangesTest extends ApiTestBase {
     }
 
     static User user(long id, String token, long version) {
-        return new User(id, "windy-ios", "ios", token, true, true, false, "PT", "pt", "Europe/Lisbon", "57.1.0",
+        return new User(id, "windy-ios", "ios", token, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", "Europe/Lisbon", "57.1.0",
                 List.of("surfing"), T, T.minusSeconds(86_400 * 100), version);
     }
 
@@ -92,7 +93,7 @@ class UserChangesTest extends ApiTestBase {
         change(3, 20, Map.of("country", "es", "sports", List.of("kitesurfing", "sailing"), "app_version", "57.2"));
 
         User refreshed = await(1, u -> u.version() == 20);
-        assertThat(refreshed).isEqualTo(new User(1, "windy-ios", "ios", "tok-1-refreshed", true, true, false, "PT", "pt",
+        assertThat(refreshed).isEqualTo(new User(1, "windy-ios", "ios", "tok-1-refreshed", "", DeviceTokenKind.NONE, true, true, false, "PT", "pt",
                 "Europe/Lisbon", "57.1.0", List.of("surfing"), T, T.minusSeconds(86_400 * 100), 20));
         assertThat(await(2, u -> u.version() == 20).subscribed()).isFalse();
         User moved = await(3, u -> u.version() == 20);

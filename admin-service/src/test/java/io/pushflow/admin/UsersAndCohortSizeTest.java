@@ -116,7 +116,7 @@ class UsersAndCohortSizeTest extends ApiTestBase {
     void imports_report_bad_lines_by_number_and_only_admins_import() {
         User g = generated.get(0);
         // another app, so the counts of the other tests do not see these users
-        User other = new User(900_001, "test-import", g.platform(), g.pushToken(), true, true, false, g.country(), g.locale(),
+        User other = new User(900_001, "test-import", g.platform(), g.pushToken(), g.deviceToken(), g.deviceTokenKind(), true, true, false, g.country(), g.locale(),
                 g.timezone(), g.appVersion(), g.sports(), g.lastActiveAt(), g.installedAt(), 1);
         String good = json(other);
         String body = String.join("\n", good, "{\"user_id\": -3}", "[1,2]", good.replace("900001", "900002").replace("\"country\":\"", "\"country\":\"X"));

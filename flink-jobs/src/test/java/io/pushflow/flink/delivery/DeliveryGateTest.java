@@ -2,6 +2,7 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
@@ -74,7 +75,7 @@ class DeliveryGateTest {
     }
 
     static User user(long id, String timezone) {
-        return new User(id, "windy-ios", "ios", "sub-" + id, true, true, false, "PT", "pt", timezone, "57.0.0",
+        return new User(id, "windy-ios", "ios", "sub-" + id, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", timezone, "57.0.0",
                 List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
     }
 
@@ -282,7 +283,7 @@ class DeliveryGateTest {
             r.windowEndMillis = night + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(r), night);
             later(h);
-            User u = new User(1, "windy-ios", "ios", "sub-1", true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
+            User u = new User(1, "windy-ios", "ios", "sub-1", "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
                     List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(night - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
             h.processElement(push(7, "A", u), night);
             List<Later> deferred = later(h);
