@@ -90,7 +90,7 @@ class UserImportTest {
         UserImport.Report report = new UserImport(store, CLOCK, 1000).run(stream(body), UserImport.Format.CSV);
         assertThat(report.accepted()).isEqualTo(2);
         assertThat(report.rejections()).containsExactly(new UserImport.Rejection(4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"),
-                new UserImport.Rejection(5, "device_token_kind fcm needs a device_token"));
+                new UserImport.Rejection(5, "device_token_kind fcm needs a device_token beside it"));
         List<User> users = store.find(List.of(10L, 11L));
         assertThat(users.get(0).pushToken()).isEqualTo("tok-10");
         assertThat(users.get(0).deviceToken()).isEqualTo("ab".repeat(32));

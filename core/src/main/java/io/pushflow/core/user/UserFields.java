@@ -64,8 +64,9 @@ public final class UserFields {
     }
 
     /**
-     * {@code user} with the given fields replaced (all checked), version unchanged. A device token keeps its kind
-     * unless the kind is set too; setting the kind {@code none} alone forgets the token.
+     * {@code user} with the given fields replaced (all checked), version unchanged. A device token comes with its kind
+     * in the same record, so a change is checked without the stored row (the delivery job has none); the kind
+     * {@code none} alone forgets the token.
      */
     public static User apply(User user, Map<String, ?> set) {
         String app = user.app();
@@ -110,18 +111,25 @@ public final class UserFields {
                 default -> throw new InvalidUserException("unknown field '" + field + "'");
             }
         }
-        if (deviceTokenKind == DeviceTokenKind.NONE && !set.containsKey("device_token")) {
-            deviceToken = "";
-        }
-        deviceToken = deviceTokenKind.normalize(deviceToken);
-        if (!deviceTokenKind.fits(deviceToken)) {
-            throw new InvalidUserException(deviceTokenKind == DeviceTokenKind.NONE
-                    ? "device_token needs device_token_kind (" + DeviceTokenKind.FCM.code() + " or " + DeviceTokenKind.APNS.code() + ")"
-                    : deviceToken.isEmpty() ? "device_token_kind " + deviceTokenKind.code() + " needs a device_token"
-                    : "device_token is not " + deviceTokenKind.shapeDescription() + " (device_token_kind " + deviceTokenKind.code() + ")");
+        if (set.containsKey("device_token") || set.containsKey("device_token_kind")) {
+            deviceToken = deviceToken(set.containsKey("device_token") ? deviceToken : "", set.containsKey("device_token_kind") ? deviceTokenKind : null);
         }
         return new User(user.userId(), app, platform, token, deviceToken, deviceTokenKind, tokenValid, subscribed, pro, country, locale, timezone, version, sports,
                 lastActive, installed, user.version());
+    }
+
+    /** The token as stored, checked against its kind ({@code null}: not given). */
+    private static String deviceToken(String token, DeviceTokenKind kind) {
+        if (kind == null || kind == DeviceTokenKind.NONE && !token.isEmpty()) {
+            throw new InvalidUserException("device_token needs device_token_kind (" + DeviceTokenKind.FCM.code() + " or "
+                    + DeviceTokenKind.APNS.code() + ") beside it");
+        }
+        String normalized = kind.normalize(token);
+        if (!kind.fits(normalized)) {
+            throw new InvalidUserException(token.isEmpty() ? "device_token_kind " + kind.code() + " needs a device_token beside it"
+                    : "device_token is not " + kind.shapeDescription() + " (device_token_kind " + kind.code() + ")");
+        }
+        return normalized;
     }
 
     private static String text(Map<String, ?> record, String field) {

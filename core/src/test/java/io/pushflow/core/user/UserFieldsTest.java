@@ -46,9 +46,9 @@ class UserFieldsTest {
     @Test
     void bad_device_tokens_and_kinds_are_named() {
         assertThatThrownBy(() -> UserFields.user(record(Map.of("device_token", APNS)), 1))
-                .isInstanceOf(InvalidUserException.class).hasMessage("device_token needs device_token_kind (fcm or apns)");
+                .isInstanceOf(InvalidUserException.class).hasMessage("device_token needs device_token_kind (fcm or apns) beside it");
         assertThatThrownBy(() -> UserFields.user(record(Map.of("device_token_kind", "apns")), 1))
-                .isInstanceOf(InvalidUserException.class).hasMessage("device_token_kind apns needs a device_token");
+                .isInstanceOf(InvalidUserException.class).hasMessage("device_token_kind apns needs a device_token beside it");
         assertThatThrownBy(() -> UserFields.user(record(Map.of("device_token", FCM, "device_token_kind", "apns")), 1))
                 .isInstanceOf(InvalidUserException.class)
                 .hasMessage("device_token is not an APNs device token (64 to 200 hex digits) (device_token_kind apns)");
@@ -61,18 +61,27 @@ class UserFieldsTest {
     }
 
     @Test
-    void a_change_refreshes_the_token_keeping_its_kind_or_forgets_it() {
+    void a_change_sets_the_token_with_its_kind_or_forgets_it_whatever_the_stored_row_holds() {
         User apns = UserFields.user(record(Map.of("device_token", APNS, "device_token_kind", "apns")), 1);
+        User none = UserFields.user(record(Map.of()), 1);
         String refreshed = "ff".repeat(32);
 
-        assertThat(UserFields.apply(apns, Map.of("device_token", refreshed)).deviceToken()).isEqualTo(refreshed);
+        assertThat(UserFields.apply(apns, Map.of("device_token", refreshed, "device_token_kind", "apns")).deviceToken()).isEqualTo(refreshed);
+        assertThat(UserFields.apply(none, Map.of("device_token", refreshed, "device_token_kind", "apns")).deviceToken()).isEqualTo(refreshed);
         User forgotten = UserFields.apply(apns, Map.of("device_token_kind", "none"));
         assertThat(forgotten.deviceToken()).isEmpty();
         assertThat(forgotten.deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
         User moved = UserFields.apply(apns, Map.of("device_token", FCM, "device_token_kind", "fcm"));
         assertThat(moved.deviceTokenKind()).isEqualTo(DeviceTokenKind.FCM);
-        assertThatThrownBy(() -> UserFields.apply(apns, Map.of("device_token", FCM)))
-                .isInstanceOf(InvalidUserException.class).hasMessageContaining("device_token_kind apns");
+        assertThat(moved.deviceToken()).isEqualTo(FCM);
+        // the same verdict on any stored row: the delivery job checks changes without one
+        for (User stored : List.of(apns, none)) {
+            assertThatThrownBy(() -> UserFields.apply(stored, Map.of("device_token", refreshed)))
+                    .isInstanceOf(InvalidUserException.class).hasMessage("device_token needs device_token_kind (fcm or apns) beside it");
+            assertThatThrownBy(() -> UserFields.apply(stored, Map.of("device_token_kind", "fcm")))
+                    .isInstanceOf(InvalidUserException.class).hasMessage("device_token_kind fcm needs a device_token beside it");
+        }
+        assertThat(UserFields.apply(apns, Map.of("subscribed", false)).deviceToken()).isEqualTo(APNS);
         assertThat(UserFields.CHANGEABLE).contains("device_token", "device_token_kind");
     }
 

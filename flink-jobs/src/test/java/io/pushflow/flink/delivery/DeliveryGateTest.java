@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeliveryGateTest {
 
@@ -412,6 +413,21 @@ class DeliveryGateTest {
             h.processElement(change(2, 5, Map.of("push_token", "sub-2-new")), T0);
             User newer = user(1, "UTC").withVersion(9); // read after the change
             h.processElement(batch(7, 1, "A", newer, user(2, "UTC")), T0);
+            assertThat(requests(h).get(0).pushTokens).containsExactly("sub-1", "sub-2-new");
+        }
+    }
+
+    @Test
+    void a_device_token_change_is_checked_on_arrival_and_applies_beside_the_subscription_id() throws Exception {
+        assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "ab".repeat(32)))))
+                .hasMessage("device_token needs device_token_kind (fcm or apns) beside it");
+        assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "not hex", "device_token_kind", "apns"))))
+                .hasMessageStartingWith("device_token is not an APNs device token");
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(change(1, 5, Map.of("device_token", "ab".repeat(32), "device_token_kind", "apns")), T0);
+            h.processElement(change(2, 5, Map.of("device_token_kind", "none", "push_token", "sub-2-new")), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0);
             assertThat(requests(h).get(0).pushTokens).containsExactly("sub-1", "sub-2-new");
         }
     }
