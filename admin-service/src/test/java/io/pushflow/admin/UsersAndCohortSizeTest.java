@@ -8,6 +8,7 @@ import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,10 @@ class UsersAndCohortSizeTest extends ApiTestBase {
         m.put("app", u.app());
         m.put("platform", u.platform());
         m.put("push_token", u.pushToken());
+        if (u.deviceTokenKind() != DeviceTokenKind.NONE) {
+            m.put("device_token", u.deviceToken());
+            m.put("device_token_kind", u.deviceTokenKind().code());
+        }
         m.put("token_valid", u.tokenValid());
         m.put("subscribed", u.subscribed());
         m.put("is_pro", u.isPro());
@@ -88,6 +93,19 @@ class UsersAndCohortSizeTest extends ApiTestBase {
             assertThat(count).isEqualTo(expected(kiters, Instant.parse((String) size.get("asOf")))).isBetween(1L, (long) USERS);
             assertThat((List<Number>) size.get("sample")).hasSize(20).isSorted();
             assertThat(size).containsEntry("exact", exact);
+        }
+    }
+
+    @Test
+    void a_preview_selects_by_the_kind_of_device_token_the_import_brought() {
+        for (String kind : List.of("none", "fcm", "apns")) {
+            Map<String, Object> chain = Map.of("all", List.of(Map.of("field", "app", "op", "ne", "value", "test-import"),
+                    Map.of("field", "device_token_kind", "op", "eq", "value", kind)));
+            Api.Reply reply = as("viewer").post("/api/v1/cohorts/preview?exact=true", Map.of("filter", chain));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            long count = ((Number) reply.json().get("count")).longValue();
+            assertThat(count).as(kind).isEqualTo(expected(chain, Instant.now())).isPositive()
+                    .isEqualTo(generated.stream().filter(u -> u.deviceTokenKind().code().equals(kind)).count());
         }
     }
 
