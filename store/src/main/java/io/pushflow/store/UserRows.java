@@ -20,8 +20,8 @@ import java.util.List;
 public final class UserRows {
 
     /** The columns in table order. */
-    public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "device_token", "device_token_kind", "token_valid", "subscribed",
-            "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
+    public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "device_token", "device_token_kind",
+            "token_valid", "subscribed", "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
             "last_active_at", "installed_at", "version");
 
     private UserRows() {
@@ -102,7 +102,8 @@ public final class UserRows {
             long lastActive = Integer.toUnsignedLong(rows.getInt());
             long installed = Integer.toUnsignedLong(rows.getInt());
             long version = rows.getLong();
-            page.add(id, token, deviceToken, deviceTokenKind, flags, version, platform, app, country, locale, timezone, appVersion, sports, lastActive, installed);
+            page.add(id, token, deviceToken, deviceTokenKind, flags, version, platform, app, country, locale, timezone, appVersion, sports,
+                    lastActive, installed);
         }
         return page;
     }

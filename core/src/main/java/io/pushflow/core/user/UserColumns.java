@@ -70,8 +70,8 @@ public class UserColumns {
 
     /** The user at {@code i}. */
     public User user(int i) {
-        return new User(userIds[i], apps.get(i), platforms.get(i), pushTokens[i], deviceToken(i), deviceTokenKind(i), flag(i, TOKEN_VALID), flag(i, SUBSCRIBED), flag(i, PRO),
-                countries.get(i), locales.get(i), timezones.get(i), appVersions.get(i), Sport.codes(sportsMasks[i]),
+        return new User(userIds[i], apps.get(i), platforms.get(i), pushTokens[i], deviceToken(i), deviceTokenKind(i),
+                flag(i, TOKEN_VALID), flag(i, SUBSCRIBED), flag(i, PRO), countries.get(i), locales.get(i), timezones.get(i), appVersions.get(i), Sport.codes(sportsMasks[i]),
                 Instant.ofEpochSecond(lastActiveAt[i]), Instant.ofEpochSecond(installedAt[i]), versions[i]);
     }
 
@@ -95,8 +95,9 @@ public class UserColumns {
         if (hasDeviceTokens() && (deviceTokens.length != n || deviceTokenKinds.codes.length != n)) {
             return "every column needs one value per user";
         }
-        for (TextColumn c : hasDeviceTokens() ? new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions, deviceTokenKinds}
-                : new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions}) {
+        TextColumn[] texts = hasDeviceTokens() ? new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions, deviceTokenKinds}
+                : new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions};
+        for (TextColumn c : texts) {
             if (c == null || c.codes == null || c.values == null || c.codes.length != n) {
                 return "every column needs one value per user";
             }
@@ -202,13 +203,14 @@ public class UserColumns {
         }
 
         public Builder add(User u) {
-            return add(u.userId(), u.pushToken(), u.deviceToken(), u.deviceTokenKind(), (u.subscribed() ? SUBSCRIBED : 0) | (u.tokenValid() ? TOKEN_VALID : 0) | (u.isPro() ? PRO : 0),
+            return add(u.userId(), u.pushToken(), u.deviceToken(), u.deviceTokenKind(),
+                    (u.subscribed() ? SUBSCRIBED : 0) | (u.tokenValid() ? TOKEN_VALID : 0) | (u.isPro() ? PRO : 0),
                     u.version(), u.platform(), u.app(), u.country(), u.locale(), u.timezone(), u.appVersion(), u.sportsMask(),
                     u.lastActiveAt().getEpochSecond(), u.installedAt().getEpochSecond());
         }
 
-        public Builder add(long userId, String pushToken, String deviceToken, DeviceTokenKind deviceTokenKind, int flag, long version, String platform, String app, String country, String locale,
-                           String timezone, String appVersion, long sportsMask, long lastActiveSecond, long installedSecond) {
+        public Builder add(long userId, String pushToken, String deviceToken, DeviceTokenKind deviceTokenKind, int flag, long version,
+                           String platform, String app, String country, String locale, String timezone, String appVersion, long sportsMask, long lastActiveSecond, long installedSecond) {
             if (size == userIds.length) {
                 grow();
             }

@@ -59,8 +59,8 @@ public final class UserFields {
         defaults.putAll(record);
         Object version = record.get("version");
         long userId = positive(record.get("user_id"), "user_id");
-        return apply(new User(userId, "", "ios", "", "", DeviceTokenKind.NONE, true, true, false, "", "", "UTC", "0", List.of(), Instant.EPOCH, Instant.EPOCH,
-                version == null || version instanceof String s && s.isEmpty() ? defaultVersion : positive(version, "version")), defaults);
+        return apply(new User(userId, "", "ios", "", "", DeviceTokenKind.NONE, true, true, false, "", "", "UTC", "0", List.of(),
+                Instant.EPOCH, Instant.EPOCH, version == null || version instanceof String s && s.isEmpty() ? defaultVersion : positive(version, "version")), defaults);
     }
 
     /**
@@ -91,7 +91,8 @@ public final class UserFields {
                 case "platform" -> platform = oneOf(set, field, Vocabulary.PLATFORMS, false);
                 case "push_token" -> token = text(set, field);
                 case "device_token" -> deviceToken = text(set, field, MAX_DEVICE_TOKEN);
-                case "device_token_kind" -> deviceTokenKind = DeviceTokenKind.fromCode(oneOf(set, field, DeviceTokenKind.codes(), false)).orElseThrow();
+                case "device_token_kind" ->
+                        deviceTokenKind = DeviceTokenKind.fromCode(oneOf(set, field, DeviceTokenKind.codes(), false)).orElseThrow();
                 case "token_valid" -> tokenValid = bool(set, field);
                 case "subscribed" -> subscribed = bool(set, field);
                 case "is_pro" -> pro = bool(set, field);
@@ -112,10 +113,11 @@ public final class UserFields {
             }
         }
         if (set.containsKey("device_token") || set.containsKey("device_token_kind")) {
-            deviceToken = deviceToken(set.containsKey("device_token") ? deviceToken : "", set.containsKey("device_token_kind") ? deviceTokenKind : null);
+            deviceToken = deviceToken(set.containsKey("device_token") ? deviceToken : "",
+                    set.containsKey("device_token_kind") ? deviceTokenKind : null);
         }
-        return new User(user.userId(), app, platform, token, deviceToken, deviceTokenKind, tokenValid, subscribed, pro, country, locale, timezone, version, sports,
-                lastActive, installed, user.version());
+        return new User(user.userId(), app, platform, token, deviceToken, deviceTokenKind, tokenValid, subscribed, pro, country, locale,
+                timezone, version, sports, lastActive, installed, user.version());
     }
 
     /** The token as stored, checked against its kind ({@code null}: not given). */
