@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.users
     user_id         UInt64,
     app             String,                          -- e.g. 'windy-ios'
     platform        Enum8('ios' = 1, 'android' = 2),
-    push_token      String,                          -- the provider's subscription id
+    push_token      String,                          -- the OneSignal subscription id (device_token: below)
     token_valid     UInt8,                           -- 0/1
     subscribed      UInt8,                           -- 0/1
     is_pro          UInt8,                           -- 0/1
@@ -36,3 +36,8 @@ CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.users
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY user_id;
+-- Direct sending (FCM, APNs) needs the device token beside the OneSignal subscription id in push_token. Added later: an
+-- ADD COLUMN is applied only while the column is missing (18.16 has no IF NOT EXISTS for it); rows from before read as
+-- '' and 'none' (reachable through OneSignal only) until an import or a user.changes message brings the token.
+ALTER TABLE ${CLICKHOUSE_DATABASE}.users ADD COLUMN device_token String DEFAULT '' AFTER push_token;
+ALTER TABLE ${CLICKHOUSE_DATABASE}.users ADD COLUMN device_token_kind Enum8('none' = 0, 'fcm' = 1, 'apns' = 2) DEFAULT 'none' AFTER device_token;

@@ -24,7 +24,11 @@ class CohortApiTest extends ApiTestBase {
         assertThat(reply.status()).isEqualTo(200);
         List<Map<String, Object>> fields = reply.list();
         assertThat(fields).extracting(f -> f.get("field")).containsExactly(
-                "app", "platform", "country", "locale", "timezone", "app_version", "sports", "is_pro", "last_active_at", "installed_at");
+                "app", "platform", "device_token_kind", "country", "locale", "timezone", "app_version", "sports", "is_pro", "last_active_at",
+                "installed_at");
+        Map<String, Object> kind = fields.stream().filter(f -> f.get("field").equals("device_token_kind")).findFirst().orElseThrow();
+        assertThat(kind.get("type")).isEqualTo("ENUM");
+        assertThat((List<String>) kind.get("values")).containsExactly("none", "fcm", "apns");
         Map<String, Object> sports = fields.stream().filter(f -> f.get("field").equals("sports")).findFirst().orElseThrow();
         assertThat((List<Map<String, Object>>) sports.get("operators")).extracting(o -> o.get("op")).containsExactly("contains", "has_any", "has_all");
         assertThat((List<String>) sports.get("values")).contains("kitesurfing", "windsurfing", "sailing");

@@ -4,6 +4,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.admin.support.TestClock;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.store.CampaignHealth;
 import io.pushflow.store.ClickHouse;
@@ -46,7 +47,7 @@ class StatsApiTest extends ApiTestBase {
         Api marketer = as("marketer");
         Instant now = Instant.now();
         try (ClickHouse ch = env.clickHouse()) {
-            List<User> kiters = LongStream.rangeClosed(1, 10).mapToObj(id -> new User(id, "windy-ios", "ios", "s" + id, true, true, false, "PT", "pt",
+            List<User> kiters = LongStream.rangeClosed(1, 10).mapToObj(id -> new User(id, "windy-ios", "ios", "s" + id, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt",
                     "Europe/Lisbon", "57.1.0", List.of("kitesurfing"), now.minus(Duration.ofDays(1)), now.minus(Duration.ofDays(100)), 1)).toList();
             as("admin").get("/api/v1/cohort-fields"); // the service creates its tables on first use
             new UserStore(ch).insert(kiters);

@@ -11,6 +11,7 @@ import io.pushflow.admin.users.UserChangeApplier;
 import io.pushflow.admin.users.UserTables;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.store.UserStore;
@@ -46,7 +47,8 @@ class UserChangesTest extends ApiTestBase {
     @BeforeAll
     void connect() throws Exception {
         tables.ensure();
-        users.insert(List.of(user(1, "tok-1", 10), user(2, "tok-2", 10), user(3, "tok-3", 10), user(4, "tok-4", 10), user(5, "tok-5", 10)));
+        users.insert(List.of(user(1, "tok-1", 10), user(2, "tok-2", 10), user(3, "tok-3", 10), user(4, "tok-4", 10), user(5, "tok-5", 10),
+                user(6, "tok-6", 10)));
         connection = TestEnvironment.rabbit().newConnection();
         channel = connection.createChannel();
     }
@@ -57,7 +59,7 @@ class UserChangesTest extends ApiTestBase {
     }
 
     static User user(long id, String token, long version) {
-        return new User(id, "windy-ios", "ios", token, true, true, false, "PT", "pt", "Europe/Lisbon", "57.1.0",
+        return new User(id, "windy-ios", "ios", token, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", "Europe/Lisbon", "57.1.0",
                 List.of("surfing"), T, T.minusSeconds(86_400 * 100), version);
     }
 
@@ -90,9 +92,10 @@ class UserChangesTest extends ApiTestBase {
         change(1, 20, Map.of("push_token", "tok-1-refreshed"));
         change(2, 20, Map.of("subscribed", false));
         change(3, 20, Map.of("country", "es", "sports", List.of("kitesurfing", "sailing"), "app_version", "57.2"));
+        change(6, 20, Map.of("device_token", "AB".repeat(32), "device_token_kind", "apns"));
 
         User refreshed = await(1, u -> u.version() == 20);
-        assertThat(refreshed).isEqualTo(new User(1, "windy-ios", "ios", "tok-1-refreshed", true, true, false, "PT", "pt",
+        assertThat(refreshed).isEqualTo(new User(1, "windy-ios", "ios", "tok-1-refreshed", "", DeviceTokenKind.NONE, true, true, false, "PT", "pt",
                 "Europe/Lisbon", "57.1.0", List.of("surfing"), T, T.minusSeconds(86_400 * 100), 20));
         assertThat(await(2, u -> u.version() == 20).subscribed()).isFalse();
         User moved = await(3, u -> u.version() == 20);
@@ -100,6 +103,10 @@ class UserChangesTest extends ApiTestBase {
         assertThat(moved.sports()).containsExactly("kitesurfing", "sailing");
         assertThat(moved.appVersion()).isEqualTo("57.2");
         assertThat(moved.pushToken()).isEqualTo("tok-3");
+        User direct = await(6, u -> u.version() == 20);
+        assertThat(direct.deviceToken()).isEqualTo("ab".repeat(32));
+        assertThat(direct.deviceTokenKind()).isEqualTo(DeviceTokenKind.APNS);
+        assertThat(direct.pushToken()).as("the OneSignal subscription id stays beside it").isEqualTo("tok-6");
     }
 
     @Test
@@ -126,10 +133,11 @@ class UserChangesTest extends ApiTestBase {
         change(88, 40, Map.of("push_token", "t88"));
         change(5, 41, Map.of("country", "Portugal"));
         publish(Json.write(new UserChange(9, 5, 42, Map.of("subscribed", true))));
+        change(5, 43, Map.of("device_token", "ab".repeat(32)));
 
         List<String> reasons = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (reasons.size() < 6 && System.currentTimeMillis() < deadline) {
+        while (reasons.size() < 7 && System.currentTimeMillis() < deadline) {
             GetResponse r = channel.basicGet(env.queues().dead(Queues.USER_CHANGES), true);
             if (r == null) {
                 Thread.sleep(50);
@@ -137,13 +145,14 @@ class UserChangesTest extends ApiTestBase {
                 reasons.add(String.valueOf(r.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)));
             }
         }
-        assertThat(reasons).hasSize(6);
+        assertThat(reasons).hasSize(7);
         assertThat(reasons).contains("the message is JSON null, not a user change");
         assertThat(reasons).anyMatch(r -> r.startsWith("malformed JSON"));
         assertThat(reasons).anyMatch(r -> r.startsWith("set.favourite_colour is not a field a change may set"));
         assertThat(reasons).anyMatch(r -> r.startsWith("user 88 is not in the store and the change cannot create it: platform is missing"));
         assertThat(reasons).anyMatch(r -> r.equals("country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT"));
         assertThat(reasons).anyMatch(r -> r.startsWith("unsupported contract version v=9"));
+        assertThat(reasons).anyMatch(r -> r.equals("device_token needs device_token_kind (fcm or apns) beside it"));
         assertThat(users.find(List.of(5L)).get(0)).isEqualTo(user(5, "tok-5", 10));
     }
 }

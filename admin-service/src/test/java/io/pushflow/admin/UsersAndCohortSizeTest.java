@@ -8,6 +8,7 @@ import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,10 @@ class UsersAndCohortSizeTest extends ApiTestBase {
         m.put("app", u.app());
         m.put("platform", u.platform());
         m.put("push_token", u.pushToken());
+        if (u.deviceTokenKind() != DeviceTokenKind.NONE) {
+            m.put("device_token", u.deviceToken());
+            m.put("device_token_kind", u.deviceTokenKind().code());
+        }
         m.put("token_valid", u.tokenValid());
         m.put("subscribed", u.subscribed());
         m.put("is_pro", u.isPro());
@@ -92,6 +97,19 @@ class UsersAndCohortSizeTest extends ApiTestBase {
     }
 
     @Test
+    void a_preview_selects_by_the_kind_of_device_token_the_import_brought() {
+        for (String kind : List.of("none", "fcm", "apns")) {
+            Map<String, Object> chain = Map.of("all", List.of(Map.of("field", "app", "op", "ne", "value", "test-import"),
+                    Map.of("field", "device_token_kind", "op", "eq", "value", kind)));
+            Api.Reply reply = as("viewer").post("/api/v1/cohorts/preview?exact=true", Map.of("filter", chain));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            long count = ((Number) reply.json().get("count")).longValue();
+            assertThat(count).as(kind).isEqualTo(expected(chain, Instant.now())).isPositive()
+                    .isEqualTo(generated.stream().filter(u -> u.deviceTokenKind().code().equals(kind)).count());
+        }
+    }
+
+    @Test
     void a_saved_cohort_has_a_size_and_an_invalid_preview_is_a_400() {
         Map<String, Object> portugal = Map.of("all", List.of(Map.of("field", "country", "op", "in", "values", List.of("PT", "ES")),
                 Map.of("field", "app", "op", "ne", "value", "test-import")));
@@ -116,7 +134,7 @@ class UsersAndCohortSizeTest extends ApiTestBase {
     void imports_report_bad_lines_by_number_and_only_admins_import() {
         User g = generated.get(0);
         // another app, so the counts of the other tests do not see these users
-        User other = new User(900_001, "test-import", g.platform(), g.pushToken(), true, true, false, g.country(), g.locale(),
+        User other = new User(900_001, "test-import", g.platform(), g.pushToken(), g.deviceToken(), g.deviceTokenKind(), true, true, false, g.country(), g.locale(),
                 g.timezone(), g.appVersion(), g.sports(), g.lastActiveAt(), g.installedAt(), 1);
         String good = json(other);
         String body = String.join("\n", good, "{\"user_id\": -3}", "[1,2]", good.replace("900001", "900002").replace("\"country\":\"", "\"country\":\"X"));

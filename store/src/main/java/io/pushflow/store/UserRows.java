@@ -3,6 +3,7 @@ package io.pushflow.store;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
 
@@ -19,8 +20,8 @@ import java.util.List;
 public final class UserRows {
 
     /** The columns in table order. */
-    public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "token_valid", "subscribed",
-            "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
+    public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "device_token", "device_token_kind",
+            "token_valid", "subscribed", "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
             "last_active_at", "installed_at", "version");
 
     private UserRows() {
@@ -64,6 +65,8 @@ public final class UserRows {
         g.writeStringField("last_active_at", dateTime(u.lastActiveAt()));
         g.writeStringField("installed_at", dateTime(u.installedAt()));
         g.writeNumberField("version", u.version());
+        g.writeStringField("device_token", u.deviceToken());
+        g.writeStringField("device_token_kind", u.deviceTokenKind().code());
         g.writeEndObject();
     }
 
@@ -73,10 +76,11 @@ public final class UserRows {
 
     /** What a read of users selects: the columns a {@link User} holds, times as epoch seconds (cheaper to read than text). */
     static final String SELECT = "user_id, app, platform, push_token, token_valid, subscribed, is_pro, country, locale, timezone,"
-            + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version";
+            + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version,"
+            + " device_token, toString(device_token_kind) AS device_token_kind";
 
     /** What an audience page selects, in the order {@link #read} takes it as RowBinary. */
-    static final String PAGE = "user_id, push_token, token_valid, subscribed, is_pro, toString(platform) AS platform_name, app, country, locale,"
+    static final String PAGE = "user_id, push_token, device_token, toString(device_token_kind) AS device_token_kind_name, token_valid, subscribed, is_pro, toString(platform) AS platform_name, app, country, locale,"
             + " timezone, app_version, sports_mask, last_active_at, installed_at, version";
 
     /** Adds every row of a RowBinary result of {@link #PAGE} to {@code page}. */
@@ -84,6 +88,8 @@ public final class UserRows {
         while (rows.hasRemaining()) {
             long id = rows.getLong();
             String token = string(rows);
+            String deviceToken = string(rows);
+            DeviceTokenKind deviceTokenKind = DeviceTokenKind.fromCode(string(rows)).orElse(DeviceTokenKind.NONE);
             int flags = (rows.get() == 1 ? UserColumns.TOKEN_VALID : 0) | (rows.get() == 1 ? UserColumns.SUBSCRIBED : 0)
                     | (rows.get() == 1 ? UserColumns.PRO : 0);
             String platform = string(rows);
@@ -96,7 +102,8 @@ public final class UserRows {
             long lastActive = Integer.toUnsignedLong(rows.getInt());
             long installed = Integer.toUnsignedLong(rows.getInt());
             long version = rows.getLong();
-            page.add(id, token, flags, version, platform, app, country, locale, timezone, appVersion, sports, lastActive, installed);
+            page.add(id, token, deviceToken, deviceTokenKind, flags, version, platform, app, country, locale, timezone, appVersion, sports,
+                    lastActive, installed);
         }
         return page;
     }
@@ -143,9 +150,12 @@ public final class UserRows {
         public long last_active_s;
         public long installed_s;
         public long version;
+        public String device_token;
+        public String device_token_kind;
 
         User toUser() {
-            return new User(user_id, app, platform, push_token, token_valid == 1, subscribed == 1, is_pro == 1,
+            return new User(user_id, app, platform, push_token, device_token,
+                    DeviceTokenKind.fromCode(device_token_kind).orElse(DeviceTokenKind.NONE), token_valid == 1, subscribed == 1, is_pro == 1,
                     country.replace("\0", ""), locale, timezone, app_version, sports,
                     Instant.ofEpochSecond(last_active_s), Instant.ofEpochSecond(installed_s), version);
         }

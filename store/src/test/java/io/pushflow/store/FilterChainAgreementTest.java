@@ -4,6 +4,7 @@ import io.pushflow.core.filter.Field;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.Operator;
 import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import net.jqwik.api.Arbitraries;
@@ -125,6 +126,7 @@ class FilterChainAgreementTest {
         Arbitrary<String> one = switch (field) {
             case APP -> Arbitraries.of(APPS);
             case PLATFORM -> Arbitraries.of("ios", "android");
+            case DEVICE_TOKEN_KIND -> Arbitraries.of(DeviceTokenKind.codes());
             case COUNTRY -> Arbitraries.of(COUNTRIES.subList(0, COUNTRIES.size() - 1));
             case LOCALE -> Arbitraries.of(LOCALES);
             case TIMEZONE -> Arbitraries.of(ZONES);
@@ -179,7 +181,9 @@ class FilterChainAgreementTest {
                 }
             }
             String platform = random.nextBoolean() ? "ios" : "android";
-            users.add(new User(i, pick(APPS, random), platform, "token-" + i, random.nextInt(10) > 0, random.nextInt(10) > 0,
+            DeviceTokenKind kind = pick(List.of(DeviceTokenKind.values()), random);
+            String deviceToken = kind == DeviceTokenKind.NONE ? "" : kind == DeviceTokenKind.APNS ? "%064x".formatted(i) : "fcm-token-" + "0".repeat(22) + i;
+            users.add(new User(i, pick(APPS, random), platform, "token-" + i, deviceToken, kind, random.nextInt(10) > 0, random.nextInt(10) > 0,
                     random.nextInt(4) == 0, pick(COUNTRIES, random), pick(LOCALES, random), pick(ZONES, random),
                     pick(VERSIONS, random), sports, pick(times, random), pick(times, random), 1));
         }

@@ -1,6 +1,7 @@
 package io.pushflow.store;
 
 import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -82,15 +83,24 @@ class UserImportTest {
     @Test
     void csv_with_a_header_imports_the_same_users() {
         String body = """
-                user_id,platform,push_token,country,locale,timezone,app_version,sports,is_pro,subscribed,last_active_at,installed_at,version
-                10,ios,tok-10,ES,es,Europe/Madrid,56.2.1,windsurfing|sailing,1,0,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,5
-                11,ios,tok-11,ES,es,Europe/Madrid,56.2.1,,true,true,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,
-                12,ios,tok-12,ES,es,Mars/Base,56.2.1,,0,1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,
-                """;
+                user_id,platform,push_token,country,locale,timezone,app_version,sports,is_pro,subscribed,last_active_at,installed_at,version,device_token_kind,device_token
+                10,ios,tok-10,ES,es,Europe/Madrid,56.2.1,windsurfing|sailing,1,0,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,5,apns,%s
+                11,ios,tok-11,ES,es,Europe/Madrid,56.2.1,,true,true,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,,,
+                12,ios,tok-12,ES,es,Mars/Base,56.2.1,,0,1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,,,
+                13,ios,tok-13,ES,es,Europe/Madrid,56.2.1,,0,1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,,fcm,
+                """.formatted("AB".repeat(32));
         UserImport.Report report = new UserImport(store, CLOCK, 1000).run(stream(body), UserImport.Format.CSV);
         assertThat(report.accepted()).isEqualTo(2);
-        assertThat(report.rejections()).containsExactly(new UserImport.Rejection(4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"));
+        assertThat(report.rejections()).containsExactly(new UserImport.Rejection(4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"),
+                new UserImport.Rejection(5, "device_token_kind fcm needs a device_token beside it"));
         List<User> users = store.find(List.of(10L, 11L));
+        assertThat(users.get(0).pushToken()).isEqualTo("tok-10");
+        assertThat(users.get(0).deviceToken()).isEqualTo("ab".repeat(32));
+        assertThat(users.get(0).deviceTokenKind()).isEqualTo(DeviceTokenKind.APNS);
+        assertThat(users.get(1).deviceToken()).isEmpty();
+        assertThat(users.get(1).deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
+        assertThat(store.count(FilterChain.parse(java.util.Map.of("all", List.of(java.util.Map.of("field", "device_token_kind", "op", "eq",
+                "value", "apns")))), CLOCK.instant(), true)).isEqualTo(1);
         assertThat(users.get(0).sports()).containsExactly("windsurfing", "sailing");
         assertThat(users.get(0).isPro()).isTrue();
         assertThat(users.get(0).subscribed()).isFalse();
@@ -108,7 +118,7 @@ class UserImportTest {
                 2L, "\"1,windy-ios,ios,tok-1,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
                 3L, "2,windy-ios,ios,tok-2,1,1,0,PT,pt,Europe/Lisbon,57.1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
                 50_001L, "50000,windy-ios,ios,tok,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,extra",
-                100_001L, "100000,windy-ios,ios,tok,1,1,0,Portugal,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1");
+                100_001L, "100000,windy-ios,ios,tok,1,1,0,Portugal,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,,");
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         generator.users(1, rows).forEach(u -> csv.append(bad.getOrDefault(u.userId() + 1, csvRow(u))).append('\n'));
 
@@ -116,8 +126,8 @@ class UserImportTest {
 
         assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 50_001L, 100_001L);
         assertThat(report.rejections().get(0).reason()).startsWith("not a CSV row: ");
-        assertThat(report.rejections().get(1).reason()).isEqualTo("14 fields where the header has 15");
-        assertThat(report.rejections().get(2).reason()).isEqualTo("16 fields where the header has 15");
+        assertThat(report.rejections().get(1).reason()).isEqualTo("14 fields where the header has 17");
+        assertThat(report.rejections().get(2).reason()).isEqualTo("16 fields where the header has 17");
         assertThat(report.rejections().get(3).reason()).isEqualTo("country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT");
         assertThat(report.rejected()).isEqualTo(4);
         assertThat(report.accepted()).isEqualTo(rows - 4);
@@ -125,15 +135,21 @@ class UserImportTest {
         assertThat(store.find(List.of(1L, 2L, 3L, 49_999L, 50_000L, 50_001L, 99_999L, 100_000L)))
                 .extracting(User::userId).containsExactly(3L, 49_999L, 50_001L, 99_999L);
         assertThat(store.find(List.of(50_001L)).get(0)).isEqualTo(generator.user(50_001).withVersion(CLOCK.millis()));
+        // every kind of device token makes the way through CSV and the users table unchanged
+        List<User> sample = generator.users(60_000, 200).toList();
+        assertThat(sample).extracting(User::deviceTokenKind).contains(DeviceTokenKind.values());
+        assertThat(store.find(sample.stream().map(User::userId).toList()))
+                .isEqualTo(sample.stream().map(u -> u.withVersion(CLOCK.millis())).toList());
     }
 
     private static final String CSV_HEADER = "user_id,app,platform,push_token,token_valid,subscribed,is_pro,country,locale,timezone,"
-            + "app_version,sports,last_active_at,installed_at,version";
+            + "app_version,sports,last_active_at,installed_at,version,device_token,device_token_kind";
 
     private static String csvRow(User u) {
         return String.join(",", Long.toString(u.userId()), u.app(), u.platform(), u.pushToken(), bit(u.tokenValid()), bit(u.subscribed()),
                 bit(u.isPro()), u.country(), u.locale(), u.timezone(), u.appVersion(), String.join("|", u.sports()),
-                u.lastActiveAt().toString(), u.installedAt().toString(), Long.toString(u.version()));
+                u.lastActiveAt().toString(), u.installedAt().toString(), Long.toString(u.version()), u.deviceToken(),
+                u.deviceTokenKind() == DeviceTokenKind.NONE ? "" : u.deviceTokenKind().code());
     }
 
     private static String bit(boolean b) {

@@ -1,6 +1,7 @@
 package io.pushflow.store;
 
 import io.pushflow.core.filter.FilterChain;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class UserStoreTest {
     }
 
     static User user(long id, String country, long version) {
-        return new User(id, "windy-ios", "ios", "tok-" + id, true, true, id % 2 == 0, country, "pt", "Europe/Lisbon", "57.3.1",
+        return new User(id, "windy-ios", "ios", "tok-" + id, "", DeviceTokenKind.NONE, true, true, id % 2 == 0, country, "pt", "Europe/Lisbon", "57.3.1",
                 List.of("kitesurfing", "sailing"), NOW.minusSeconds(3600), NOW.minusSeconds(86_400 * 400), version);
     }
 
@@ -74,7 +75,8 @@ class UserStoreTest {
         List<User> generated = new io.pushflow.core.user.UserGenerator(4, NOW).users(3_000_000, 2_000).toList(); // ids no other test uses
         users.insert(generated);
         User changed = generated.get(10).withVersion(generated.get(10).version() + 1);
-        changed = io.pushflow.core.user.UserFields.apply(changed, Map.of("push_token", "sub-new", "country", "nz", "subscribed", false));
+        changed = io.pushflow.core.user.UserFields.apply(changed, Map.of("push_token", "sub-new", "country", "nz", "subscribed", false,
+                "device_token", "cd".repeat(32), "device_token_kind", "apns"));
         users.insert(List.of(changed));
         FilterChain everyone = FilterChain.parse(Map.of("all", List.of(Map.of("field", "platform", "op", "in", "values", List.of("ios", "android")))));
         List<User> expected = new java.util.ArrayList<>(generated);
@@ -94,6 +96,42 @@ class UserStoreTest {
     }
 
     @Test
+    void users_stored_before_device_tokens_read_as_reachable_through_onesignal_only_after_the_migration() {
+        ClickHouse before = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(db.clickHouse.config().database() + "_old"));
+        try {
+            before.createDatabase();
+            String create = ClickHouseSchema.statements(new String(getClass().getResourceAsStream("/clickhouse/001_users.sql").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8)).get(0);
+            assertThat(create).startsWith("CREATE TABLE").doesNotContain("device_token");
+            before.execute(create.replace("${CLICKHOUSE_DATABASE}", ClickHouse.identifier(before.config().database())));
+            before.insertJsonEachRow(before.table("users"), ("{\"user_id\": 5, \"app\": \"windy-ios\", \"platform\": \"ios\", \"push_token\": \"sub-5\", "
+                    + "\"token_valid\": 1, \"subscribed\": 1, \"is_pro\": 0, \"country\": \"PT\", \"locale\": \"pt\", "
+                    + "\"timezone\": \"Europe/Lisbon\", \"app_version\": \"57.3.1\", \"app_version_num\": 57003001, \"sports\": [], "
+                    + "\"sports_mask\": 0, \"last_active_at\": \"2026-11-24 11:00:00\", \"installed_at\": \"2025-10-20 12:00:00\", "
+                    + "\"version\": 1}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            ClickHouseSchema.apply(before);
+
+            UserStore store = new UserStore(before);
+            User old = store.find(List.of(5L)).get(0);
+            assertThat(old.pushToken()).isEqualTo("sub-5");
+            assertThat(old.deviceToken()).isEmpty();
+            assertThat(old.deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
+            FilterChain none = FilterChain.parse(Map.of("all", List.of(Map.of("field", "device_token_kind", "op", "eq", "value", "none"))));
+            assertThat(store.page(none, NOW, 0, 10).users()).containsExactly(old);
+            User refreshed = io.pushflow.core.user.UserFields.apply(old, Map.of("device_token", "ef".repeat(32), "device_token_kind", "apns"))
+                    .withVersion(2);
+            store.insert(List.of(refreshed));
+            assertThat(store.find(List.of(5L))).containsExactly(refreshed);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            before.dropDatabase();
+            before.close();
+        }
+    }
+
+    @Test
     void the_schema_applies_again_without_harm() {
         ClickHouseSchema.apply(db.clickHouse);
         assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.tables WHERE database = '"
@@ -101,6 +139,8 @@ class UserStoreTest {
         // a column added by a later ALTER is there once, however often the schema applies
         assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.columns WHERE database = '"
                 + db.clickHouse.config().database() + "' AND table = 'provider_notifications' AND name = 'received'")).isEqualTo(1);
+        assertThat(db.clickHouse.selectLong("SELECT count() AS n FROM system.columns WHERE database = '"
+                + db.clickHouse.config().database() + "' AND table = 'users' AND name LIKE 'device_token%'")).isEqualTo(2);
     }
 
     @Test

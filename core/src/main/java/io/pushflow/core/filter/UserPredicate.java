@@ -44,6 +44,7 @@ public final class UserPredicate {
         return switch (c.field()) {
             case APP -> text(c, User::app);
             case PLATFORM -> text(c, User::platform);
+            case DEVICE_TOKEN_KIND -> text(c, u -> u.deviceTokenKind().code());
             case COUNTRY -> text(c, User::country);
             case LOCALE -> text(c, User::locale);
             case TIMEZONE -> text(c, User::timezone);

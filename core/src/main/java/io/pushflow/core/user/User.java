@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * One app install as ClickHouse {@code users} holds it (newest {@code version} wins). Times are UTC and
- * whole seconds, as the table stores them.
+ * whole seconds, as the table stores them. {@code pushToken} is the OneSignal subscription id; {@code deviceToken}
+ * the FCM or APNs token underneath it, empty with kind {@link DeviceTokenKind#NONE} where none is known.
  */
 public record User(
         long userId,
         String app,
         String platform,
         String pushToken,
+        String deviceToken,
+        DeviceTokenKind deviceTokenKind,
         boolean tokenValid,
         boolean subscribed,
         boolean isPro,
@@ -43,8 +46,8 @@ public record User(
     }
 
     public User withVersion(long newVersion) {
-        return new User(userId, app, platform, pushToken, tokenValid, subscribed, isPro, country, locale, timezone, appVersion, sports,
-                lastActiveAt, installedAt, newVersion);
+        return new User(userId, app, platform, pushToken, deviceToken, deviceTokenKind, tokenValid, subscribed, isPro, country, locale,
+                timezone, appVersion, sports, lastActiveAt, installedAt, newVersion);
     }
 
     /** Whether a push can reach this install at all: subscribed with a valid token. */

@@ -17,6 +17,10 @@ public class UserColumns {
 
     public long[] userIds = new long[0];
     public String[] pushTokens = new String[0];
+    /** The FCM or APNs token per user, "" where none is known; a batch from before device tokens has none (see {@link #deviceToken}). */
+    public String[] deviceTokens = new String[0];
+    /** {@link DeviceTokenKind} codes per user, like {@link #deviceTokens} missing from older batches. */
+    public TextColumn deviceTokenKinds = new TextColumn();
     /** {@link #SUBSCRIBED}, {@link #TOKEN_VALID}, {@link #PRO} per user. */
     public int[] flags = new int[0];
     /** The user's row version when it was read; a newer {@code user.changes} message wins over it. */
@@ -48,10 +52,26 @@ public class UserColumns {
         return (flags[user] & flag) != 0;
     }
 
+    /** The device token of the user at {@code i}; "" in a batch written before device tokens existed. */
+    public String deviceToken(int i) {
+        return hasDeviceTokens() ? deviceTokens[i] : "";
+    }
+
+    /** The device token's kind of the user at {@code i}; {@link DeviceTokenKind#NONE} in a batch from before device tokens. */
+    public DeviceTokenKind deviceTokenKind(int i) {
+        return hasDeviceTokens() ? DeviceTokenKind.fromCode(deviceTokenKinds.get(i)).orElse(DeviceTokenKind.NONE) : DeviceTokenKind.NONE;
+    }
+
+    /** False for columns written before device tokens (a queued message or a savepoint's state): they carry none. */
+    private boolean hasDeviceTokens() {
+        return deviceTokens != null && deviceTokens.length > 0 && deviceTokenKinds != null && deviceTokenKinds.codes != null
+                && deviceTokenKinds.codes.length > 0;
+    }
+
     /** The user at {@code i}. */
     public User user(int i) {
-        return new User(userIds[i], apps.get(i), platforms.get(i), pushTokens[i], flag(i, TOKEN_VALID), flag(i, SUBSCRIBED), flag(i, PRO),
-                countries.get(i), locales.get(i), timezones.get(i), appVersions.get(i), Sport.codes(sportsMasks[i]),
+        return new User(userIds[i], apps.get(i), platforms.get(i), pushTokens[i], deviceToken(i), deviceTokenKind(i),
+                flag(i, TOKEN_VALID), flag(i, SUBSCRIBED), flag(i, PRO), countries.get(i), locales.get(i), timezones.get(i), appVersions.get(i), Sport.codes(sportsMasks[i]),
                 Instant.ofEpochSecond(lastActiveAt[i]), Instant.ofEpochSecond(installedAt[i]), versions[i]);
     }
 
@@ -72,7 +92,12 @@ public class UserColumns {
                 || installedAt == null || installedAt.length != n) {
             return "every column needs one value per user";
         }
-        for (TextColumn c : new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions}) {
+        if (hasDeviceTokens() && (deviceTokens.length != n || deviceTokenKinds.codes.length != n)) {
+            return "every column needs one value per user";
+        }
+        TextColumn[] texts = hasDeviceTokens() ? new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions, deviceTokenKinds}
+                : new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions};
+        for (TextColumn c : texts) {
             if (c == null || c.codes == null || c.values == null || c.codes.length != n) {
                 return "every column needs one value per user";
             }
@@ -94,6 +119,7 @@ public class UserColumns {
     public <T extends UserColumns> T selectInto(T into, int[] rows) {
         into.userIds = new long[rows.length];
         into.pushTokens = new String[rows.length];
+        into.deviceTokens = new String[rows.length];
         into.flags = new int[rows.length];
         into.versions = new long[rows.length];
         into.sportsMasks = new long[rows.length];
@@ -103,12 +129,14 @@ public class UserColumns {
             int r = rows[i];
             into.userIds[i] = userIds[r];
             into.pushTokens[i] = pushTokens[r];
+            into.deviceTokens[i] = deviceToken(r);
             into.flags[i] = flags[r];
             into.versions[i] = versions[r];
             into.sportsMasks[i] = sportsMasks[r];
             into.lastActiveAt[i] = lastActiveAt[r];
             into.installedAt[i] = installedAt[r];
         }
+        into.deviceTokenKinds = hasDeviceTokens() ? deviceTokenKinds.select(rows) : noDeviceTokenKinds(rows.length);
         into.platforms = platforms.select(rows);
         into.apps = apps.select(rows);
         into.countries = countries.select(rows);
@@ -116,6 +144,14 @@ public class UserColumns {
         into.timezones = timezones.select(rows);
         into.appVersions = appVersions.select(rows);
         return into;
+    }
+
+    private static TextColumn noDeviceTokenKinds(int n) {
+        TextColumn.Builder none = new TextColumn.Builder(n);
+        for (int i = 0; i < n; i++) {
+            none.add(DeviceTokenKind.NONE.code());
+        }
+        return none.build();
     }
 
     protected void fill(List<User> users) {
@@ -128,11 +164,13 @@ public class UserColumns {
     public static final class Builder {
         private long[] userIds;
         private String[] pushTokens;
+        private String[] deviceTokens;
         private int[] flags;
         private long[] versions;
         private long[] sportsMasks;
         private long[] lastActiveAt;
         private long[] installedAt;
+        private final TextColumn.Builder deviceTokenKinds;
         private final TextColumn.Builder platforms;
         private final TextColumn.Builder apps;
         private final TextColumn.Builder countries;
@@ -145,11 +183,13 @@ public class UserColumns {
             int n = Math.max(1, expected);
             userIds = new long[n];
             pushTokens = new String[n];
+            deviceTokens = new String[n];
             flags = new int[n];
             versions = new long[n];
             sportsMasks = new long[n];
             lastActiveAt = new long[n];
             installedAt = new long[n];
+            deviceTokenKinds = new TextColumn.Builder(n);
             platforms = new TextColumn.Builder(n);
             apps = new TextColumn.Builder(n);
             countries = new TextColumn.Builder(n);
@@ -163,18 +203,21 @@ public class UserColumns {
         }
 
         public Builder add(User u) {
-            return add(u.userId(), u.pushToken(), (u.subscribed() ? SUBSCRIBED : 0) | (u.tokenValid() ? TOKEN_VALID : 0) | (u.isPro() ? PRO : 0),
+            return add(u.userId(), u.pushToken(), u.deviceToken(), u.deviceTokenKind(),
+                    (u.subscribed() ? SUBSCRIBED : 0) | (u.tokenValid() ? TOKEN_VALID : 0) | (u.isPro() ? PRO : 0),
                     u.version(), u.platform(), u.app(), u.country(), u.locale(), u.timezone(), u.appVersion(), u.sportsMask(),
                     u.lastActiveAt().getEpochSecond(), u.installedAt().getEpochSecond());
         }
 
-        public Builder add(long userId, String pushToken, int flag, long version, String platform, String app, String country, String locale,
-                           String timezone, String appVersion, long sportsMask, long lastActiveSecond, long installedSecond) {
+        public Builder add(long userId, String pushToken, String deviceToken, DeviceTokenKind deviceTokenKind, int flag, long version,
+                           String platform, String app, String country, String locale, String timezone, String appVersion, long sportsMask, long lastActiveSecond, long installedSecond) {
             if (size == userIds.length) {
                 grow();
             }
             userIds[size] = userId;
             pushTokens[size] = pushToken;
+            deviceTokens[size] = deviceToken;
+            deviceTokenKinds.add(deviceTokenKind.code());
             flags[size] = flag;
             versions[size] = version;
             sportsMasks[size] = sportsMask;
@@ -194,6 +237,7 @@ public class UserColumns {
             int n = userIds.length * 2;
             userIds = java.util.Arrays.copyOf(userIds, n);
             pushTokens = java.util.Arrays.copyOf(pushTokens, n);
+            deviceTokens = java.util.Arrays.copyOf(deviceTokens, n);
             flags = java.util.Arrays.copyOf(flags, n);
             versions = java.util.Arrays.copyOf(versions, n);
             sportsMasks = java.util.Arrays.copyOf(sportsMasks, n);
@@ -208,6 +252,8 @@ public class UserColumns {
         public <T extends UserColumns> T buildInto(T c) {
             c.userIds = java.util.Arrays.copyOf(userIds, size);
             c.pushTokens = java.util.Arrays.copyOf(pushTokens, size);
+            c.deviceTokens = java.util.Arrays.copyOf(deviceTokens, size);
+            c.deviceTokenKinds = deviceTokenKinds.build();
             c.flags = java.util.Arrays.copyOf(flags, size);
             c.versions = java.util.Arrays.copyOf(versions, size);
             c.sportsMasks = java.util.Arrays.copyOf(sportsMasks, size);

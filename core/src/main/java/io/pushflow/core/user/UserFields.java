@@ -20,9 +20,11 @@ public final class UserFields {
     public static final List<String> REQUIRED = List.of("user_id", "platform", "push_token", "country", "locale", "timezone",
             "app_version", "last_active_at", "installed_at");
     /** Fields a change may set. */
-    public static final Set<String> CHANGEABLE = Set.of("app", "platform", "push_token", "token_valid", "subscribed", "is_pro",
-            "country", "locale", "timezone", "app_version", "sports", "last_active_at", "installed_at");
+    public static final Set<String> CHANGEABLE = Set.of("app", "platform", "push_token", "device_token", "device_token_kind", "token_valid",
+            "subscribed", "is_pro", "country", "locale", "timezone", "app_version", "sports", "last_active_at", "installed_at");
     static final int MAX_TEXT = 200;
+    /** FCM registration tokens are longer than any other text (about 160 characters today, with no documented bound). */
+    static final int MAX_DEVICE_TOKEN = 4096;
 
     private UserFields() {
     }
@@ -57,15 +59,21 @@ public final class UserFields {
         defaults.putAll(record);
         Object version = record.get("version");
         long userId = positive(record.get("user_id"), "user_id");
-        return apply(new User(userId, "", "ios", "", true, true, false, "", "", "UTC", "0", List.of(), Instant.EPOCH, Instant.EPOCH,
-                version == null || version instanceof String s && s.isEmpty() ? defaultVersion : positive(version, "version")), defaults);
+        return apply(new User(userId, "", "ios", "", "", DeviceTokenKind.NONE, true, true, false, "", "", "UTC", "0", List.of(),
+                Instant.EPOCH, Instant.EPOCH, version == null || version instanceof String s && s.isEmpty() ? defaultVersion : positive(version, "version")), defaults);
     }
 
-    /** {@code user} with the given fields replaced (all checked), version unchanged. */
+    /**
+     * {@code user} with the given fields replaced (all checked), version unchanged. A device token comes with its kind
+     * in the same record, so a change is checked without the stored row (the delivery job has none); the kind
+     * {@code none} alone forgets the token.
+     */
     public static User apply(User user, Map<String, ?> set) {
         String app = user.app();
         String platform = user.platform();
         String token = user.pushToken();
+        String deviceToken = user.deviceToken();
+        DeviceTokenKind deviceTokenKind = user.deviceTokenKind();
         boolean tokenValid = user.tokenValid();
         boolean subscribed = user.subscribed();
         boolean pro = user.isPro();
@@ -82,6 +90,9 @@ public final class UserFields {
                 case "app" -> app = text(set, field);
                 case "platform" -> platform = oneOf(set, field, Vocabulary.PLATFORMS, false);
                 case "push_token" -> token = text(set, field);
+                case "device_token" -> deviceToken = text(set, field, MAX_DEVICE_TOKEN);
+                case "device_token_kind" ->
+                        deviceTokenKind = DeviceTokenKind.fromCode(oneOf(set, field, DeviceTokenKind.codes(), false)).orElseThrow();
                 case "token_valid" -> tokenValid = bool(set, field);
                 case "subscribed" -> subscribed = bool(set, field);
                 case "is_pro" -> pro = bool(set, field);
@@ -101,14 +112,36 @@ public final class UserFields {
                 default -> throw new InvalidUserException("unknown field '" + field + "'");
             }
         }
-        return new User(user.userId(), app, platform, token, tokenValid, subscribed, pro, country, locale, timezone, version, sports,
-                lastActive, installed, user.version());
+        if (set.containsKey("device_token") || set.containsKey("device_token_kind")) {
+            deviceToken = deviceToken(set.containsKey("device_token") ? deviceToken : "",
+                    set.containsKey("device_token_kind") ? deviceTokenKind : null);
+        }
+        return new User(user.userId(), app, platform, token, deviceToken, deviceTokenKind, tokenValid, subscribed, pro, country, locale,
+                timezone, version, sports, lastActive, installed, user.version());
+    }
+
+    /** The token as stored, checked against its kind ({@code null}: not given). */
+    private static String deviceToken(String token, DeviceTokenKind kind) {
+        if (kind == null || kind == DeviceTokenKind.NONE && !token.isEmpty()) {
+            throw new InvalidUserException("device_token needs device_token_kind (" + DeviceTokenKind.FCM.code() + " or "
+                    + DeviceTokenKind.APNS.code() + ") beside it");
+        }
+        String normalized = kind.normalize(token);
+        if (!kind.fits(normalized)) {
+            throw new InvalidUserException(token.isEmpty() ? "device_token_kind " + kind.code() + " needs a device_token beside it"
+                    : "device_token is not " + kind.shapeDescription() + " (device_token_kind " + kind.code() + ")");
+        }
+        return normalized;
     }
 
     private static String text(Map<String, ?> record, String field) {
+        return text(record, field, MAX_TEXT);
+    }
+
+    private static String text(Map<String, ?> record, String field, int max) {
         Object v = record.get(field);
-        if (!(v instanceof String s) || s.isEmpty() || s.length() > MAX_TEXT || s.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidUserException(field + " must be a text of 1 to " + MAX_TEXT + " characters");
+        if (!(v instanceof String s) || s.isEmpty() || s.length() > max || s.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidUserException(field + " must be a text of 1 to " + max + " characters");
         }
         return s;
     }

@@ -173,6 +173,9 @@ public final class UserGenerator {
             entry(band(60, 365), 12.0)));
 
     /** SplitMix64's increment: offsets the id so user 0 does not get the bare seed. */
+    /** Installs OneSignal knows whose device token pushflow never learned (an app release before it reported them). */
+    private static final double NO_DEVICE_TOKEN = 0.04;
+    private static final String BASE64_URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final long seed;
@@ -208,7 +211,15 @@ public final class UserGenerator {
         boolean subscribed = random.nextDouble() >= retention.unsubscribed();
         boolean tokenValid = random.nextDouble() >= retention.deadToken();
         String appVersion = appVersion(Math.max(installedAt, lastActiveAt - UPDATE_LAG.pick(random).sample(random)), random);
-        return new User(userId, "windy-" + platform, platform, pushToken, tokenValid, subscribed, isPro,
+        // drawn last, so every other attribute is what the same seed gave before device tokens existed
+        DeviceTokenKind kind = random.nextDouble() < NO_DEVICE_TOKEN ? DeviceTokenKind.NONE
+                : platform.equals("ios") ? DeviceTokenKind.APNS : DeviceTokenKind.FCM;
+        String deviceToken = switch (kind) {
+            case NONE -> "";
+            case APNS -> apnsToken(random);
+            case FCM -> fcmToken(random);
+        };
+        return new User(userId, "windy-" + platform, platform, pushToken, deviceToken, kind, tokenValid, subscribed, isPro,
                 country.code(), locale, timezone, appVersion, sports,
                 Instant.ofEpochSecond(lastActiveAt), Instant.ofEpochSecond(installedAt), version);
     }
@@ -226,6 +237,30 @@ public final class UserGenerator {
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(msb, lsb).toString();
+    }
+
+    /** 32 random bytes as lower-case hex, the way APNs device tokens are registered. */
+    private static String apnsToken(RandomGenerator random) {
+        StringBuilder hex = new StringBuilder(64);
+        for (int i = 0; i < 4; i++) {
+            hex.append(String.format("%016x", random.nextLong()));
+        }
+        return hex.toString();
+    }
+
+    /** An FCM registration token's shape: an instance id, ':', then "APA91b" and a base64url body (163 characters). */
+    private static String fcmToken(RandomGenerator random) {
+        StringBuilder token = new StringBuilder(163);
+        appendBase64Url(token, 22, random);
+        token.append(":APA91b");
+        appendBase64Url(token, 134, random);
+        return token.toString();
+    }
+
+    private static void appendBase64Url(StringBuilder out, int length, RandomGenerator random) {
+        for (int i = 0; i < length; i++) {
+            out.append(BASE64_URL.charAt(random.nextInt(BASE64_URL.length())));
+        }
     }
 
     /** One primary sport (by the country's taste), maybe a snow sport, then companions of the primary. */

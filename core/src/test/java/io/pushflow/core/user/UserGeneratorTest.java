@@ -51,7 +51,8 @@ class UserGeneratorTest {
     void a_pinned_user_stays_bit_for_bit_the_same_on_every_jvm() {
         // changes when the generator's tables change, and should: data sets generated before would differ
         assertThat(GENERATOR.user(17)).isEqualTo(new User(17, "windy-android", "android", "7c541620-424c-44fb-a97d-c3a549100175",
-                true, true, false, "US", "en", "America/Denver", "46.3.0", List.of("kitesurfing", "skiing"),
+                "_voVAFYsnX8vsYSDU54SX0:APA91bgk44MIYsj_oOAj0B9iFesNSjTxduR9OzgYD0GvNTN0aX6Rplp9b69s9DAyLKuPTklNChy38_Tyb6f1btdOwmSAHnNq"
+                        + "-EVOy743P5KBbYbeqPq34hOR6HIK7vvP57jB8cuD1-8N", DeviceTokenKind.FCM, true, true, false, "US", "en", "America/Denver", "46.3.0", List.of("kitesurfing", "skiing"),
                 Instant.parse("2024-08-15T18:20:15Z"), Instant.parse("2020-09-18T08:48:43Z"), NOW.toEpochMilli()));
     }
 
@@ -61,6 +62,7 @@ class UserGeneratorTest {
             Map<String, Object> tree = Map.of("all", List.of(
                     eq("app", user.app()),
                     eq("platform", user.platform()),
+                    eq("device_token_kind", user.deviceTokenKind().code()),
                     eq("country", user.country()),
                     eq("locale", user.locale()),
                     eq("timezone", user.timezone()),
@@ -92,6 +94,28 @@ class UserGeneratorTest {
             assertThat(user.version()).isEqualTo(NOW.toEpochMilli());
         });
         assertThat(population).extracting(User::pushToken).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void ios_installs_carry_apns_tokens_android_fcm_and_a_few_none() {
+        assertThat(population).allSatisfy(user -> {
+            DeviceTokenKind kind = user.deviceTokenKind();
+            if (kind != DeviceTokenKind.NONE) {
+                assertThat(kind).isEqualTo(user.platform().equals("ios") ? DeviceTokenKind.APNS : DeviceTokenKind.FCM);
+            }
+            assertThat(user.deviceToken()).matches(switch (kind) {
+                case NONE -> "";
+                case APNS -> "[0-9a-f]{64}";
+                case FCM -> "[A-Za-z0-9_-]{22}:APA91b[A-Za-z0-9_-]{134}";
+            });
+            // the same user through the import's checks: every generated token is one the import accepts as it is
+            Map<String, Object> set = kind == DeviceTokenKind.NONE ? Map.of("device_token_kind", "none")
+                    : Map.of("device_token", user.deviceToken(), "device_token_kind", kind.code());
+            assertThat(UserFields.apply(user, set)).isEqualTo(user);
+        });
+        assertThat(share(u -> u.deviceTokenKind() == DeviceTokenKind.NONE)).isBetween(.03, .05);
+        assertThat(share(u -> u.deviceTokenKind() == DeviceTokenKind.APNS)).isBetween(.25, .60);
+        assertThat(population.stream().filter(u -> !u.deviceToken().isEmpty())).extracting(User::deviceToken).doesNotHaveDuplicates();
     }
 
     @Test

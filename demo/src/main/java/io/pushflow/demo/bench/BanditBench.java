@@ -69,7 +69,8 @@ public final class BanditBench {
                 POLICIES, users, window, java.util.Arrays.toString(CLICK_RATES), machine);
         UserGenerator generator = new UserGenerator(29, Instant.now());
         p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1))
-                .map(u -> new User(u.userId(), "bandit-" + u.userId() % POLICIES.size(), u.platform(), u.pushToken(), u.tokenValid(), u.subscribed(),
+                .map(u -> new User(u.userId(), "bandit-" + u.userId() % POLICIES.size(), u.platform(), u.pushToken(), u.deviceToken(),
+                        u.deviceTokenKind(), u.tokenValid(), u.subscribed(),
                         u.isPro(), u.country(), u.locale(), u.timezone(), u.appVersion(), u.sports(), u.lastActiveAt(), u.installedAt(), u.version()))
                 .toList());
         p.emptyQueues();

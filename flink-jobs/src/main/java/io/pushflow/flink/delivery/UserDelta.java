@@ -1,6 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.core.user.UserFields;
@@ -44,6 +45,6 @@ public class UserDelta {
         return Json.read(setJson, Map.class);
     }
 
-    private static final User PLACEHOLDER = new User(1, "app", "ios", "token", true, true, false, "PT", "en", "UTC", "1.0.0", List.of(),
-            Instant.EPOCH, Instant.EPOCH, 0);
+    private static final User PLACEHOLDER = new User(1, "app", "ios", "token", "", DeviceTokenKind.NONE, true, true, false, "PT", "en",
+            "UTC", "1.0.0", List.of(), Instant.EPOCH, Instant.EPOCH, 0);
 }

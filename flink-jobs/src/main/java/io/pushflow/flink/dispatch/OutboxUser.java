@@ -1,11 +1,12 @@
 package io.pushflow.flink.dispatch;
 
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 
 import java.time.Instant;
 
-/** One user in an outbox batch: what sending and the cohort re-check need, read with the audience page. */
+/** One user in a version 1 outbox batch (which carried no device tokens): what sending and the cohort re-check need. */
 public class OutboxUser {
 
     public long userId;
@@ -50,7 +51,7 @@ public class OutboxUser {
 
     /** The user as the batch read them (times in whole seconds, as the table keeps them). */
     public User toUser() {
-        return new User(userId, app, platform, pushToken, tokenValid, subscribed, pro, country, locale, timezone, appVersion,
+        return new User(userId, app, platform, pushToken, "", DeviceTokenKind.NONE, tokenValid, subscribed, pro, country, locale, timezone, appVersion,
                 Sport.codes(sportsMask), Instant.ofEpochMilli(lastActiveAtMillis), Instant.ofEpochMilli(installedAtMillis), version);
     }
 }

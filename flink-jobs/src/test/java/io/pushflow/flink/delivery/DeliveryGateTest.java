@@ -2,6 +2,7 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeliveryGateTest {
 
@@ -74,7 +76,7 @@ class DeliveryGateTest {
     }
 
     static User user(long id, String timezone) {
-        return new User(id, "windy-ios", "ios", "sub-" + id, true, true, false, "PT", "pt", timezone, "57.0.0",
+        return new User(id, "windy-ios", "ios", "sub-" + id, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", timezone, "57.0.0",
                 List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
     }
 
@@ -282,7 +284,7 @@ class DeliveryGateTest {
             r.windowEndMillis = night + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(r), night);
             later(h);
-            User u = new User(1, "windy-ios", "ios", "sub-1", true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
+            User u = new User(1, "windy-ios", "ios", "sub-1", "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
                     List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(night - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
             h.processElement(push(7, "A", u), night);
             List<Later> deferred = later(h);
@@ -411,6 +413,21 @@ class DeliveryGateTest {
             h.processElement(change(2, 5, Map.of("push_token", "sub-2-new")), T0);
             User newer = user(1, "UTC").withVersion(9); // read after the change
             h.processElement(batch(7, 1, "A", newer, user(2, "UTC")), T0);
+            assertThat(requests(h).get(0).pushTokens).containsExactly("sub-1", "sub-2-new");
+        }
+    }
+
+    @Test
+    void a_device_token_change_is_checked_on_arrival_and_applies_beside_the_subscription_id() throws Exception {
+        assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "ab".repeat(32)))))
+                .hasMessage("device_token needs device_token_kind (fcm or apns) beside it");
+        assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "not hex", "device_token_kind", "apns"))))
+                .hasMessageStartingWith("device_token is not an APNs device token");
+        try (var h = open()) {
+            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
+            h.processElement(change(1, 5, Map.of("device_token", "ab".repeat(32), "device_token_kind", "apns")), T0);
+            h.processElement(change(2, 5, Map.of("device_token_kind", "none", "push_token", "sub-2-new")), T0);
+            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0);
             assertThat(requests(h).get(0).pushTokens).containsExactly("sub-1", "sub-2-new");
         }
     }

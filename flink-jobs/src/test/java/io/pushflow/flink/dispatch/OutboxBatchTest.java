@@ -1,7 +1,9 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserFields;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.delivery.DeliveryEvent;
 import io.pushflow.flink.delivery.DeliveryEventSchema;
@@ -31,21 +33,45 @@ class OutboxBatchTest {
         return Json.write(Map.of("v", 1, "batchId", "7-1-A-0", "campaignId", 7, "campaignVersion", 1, "variant", "A", "wave", 1, "users", list));
     }
 
+    /** The users as a batch from before device tokens carries them: with none. */
+    static List<User> withoutDeviceTokens(List<User> users) {
+        return users.stream().map(u -> UserFields.apply(u, Map.of("device_token_kind", "none"))).toList();
+    }
+
     @Test
     void a_version_1_batch_is_read_into_columns_and_split_at_the_chunk_border() {
         DeliveryEvent read = schema.parse("7-1-A-0", version1(USERS));
         assertThat(read.readable()).isTrue();
         OutboxBatch batch = read.batch;
         assertThat(batch.v).isEqualTo(OutboxBatch.VERSION);
-        assertThat(batch.users()).isEqualTo(USERS);
+        assertThat(batch.users()).isEqualTo(withoutDeviceTokens(USERS));
 
         List<OutboxBatch> parts = batch.byChunk();
         assertThat(parts).extracting(b -> b.batchId).containsExactly("7-1-A-0/c0", "7-1-A-0/c1");
         assertThat(parts.get(0).userIds).containsExactly(65_530, 65_531, 65_532, 65_533, 65_534, 65_535);
         assertThat(parts.get(1).chunk()).isEqualTo(1);
-        assertThat(parts.stream().flatMap(b -> b.users().stream()).toList()).isEqualTo(USERS);
+        assertThat(parts.stream().flatMap(b -> b.users().stream()).toList()).isEqualTo(withoutDeviceTokens(USERS));
         assertThat(batch.byChunk()).extracting(b -> b.batchId).as("a replay splits the same way").containsExactly("7-1-A-0/c0", "7-1-A-0/c1");
         assertThat(parts.get(1).byChunk()).containsExactly(parts.get(1));
+    }
+
+    @Test
+    void a_batch_carries_each_users_device_token_and_one_queued_before_device_tokens_reads_as_none() {
+        assertThat(USERS).extracting(User::deviceTokenKind).contains(DeviceTokenKind.APNS, DeviceTokenKind.FCM);
+        OutboxBatch batch = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
+        DeliveryEvent read = schema.parse("7-1-A-0", Json.write(batch));
+        assertThat(read.readable()).isTrue();
+        assertThat(read.batch.users()).isEqualTo(USERS);
+        assertThat(read.batch.byChunk().stream().flatMap(b -> b.users().stream()).toList()).isEqualTo(USERS);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> before = Json.MAPPER.convertValue(batch, LinkedHashMap.class);
+        before.remove("deviceTokens");
+        before.remove("deviceTokenKinds");
+        DeliveryEvent old = schema.parse("7-1-A-0", Json.write(before));
+        assertThat(old.readable()).isTrue();
+        assertThat(old.batch.users()).isEqualTo(withoutDeviceTokens(USERS));
+        assertThat(old.batch.byChunk().stream().flatMap(b -> b.users().stream()).toList()).isEqualTo(withoutDeviceTokens(USERS));
     }
 
     @Test
@@ -58,6 +84,12 @@ class OutboxBatchTest {
         OutboxBatch codes = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
         codes.timezones.codes[0] = 99;
         assertThat(schema.parse("codes", Json.write(codes)).error).contains("does not hold");
+        OutboxBatch tokens = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
+        tokens.deviceTokens = Arrays.copyOf(tokens.deviceTokens, 3);
+        assertThat(schema.parse("device tokens", Json.write(tokens)).error).contains("one value per user");
+        OutboxBatch kinds = OutboxBatch.of("7-1-A-0", 7, 1, "A", 1, USERS);
+        kinds.deviceTokenKinds.codes[0] = 99;
+        assertThat(schema.parse("kinds", Json.write(kinds)).error).contains("does not hold");
         assertThat(schema.parse("v3", Json.write(batch).replace("\"v\":2", "\"v\":3")).error).contains("not a v1 or v2");
         assertThat(schema.parse("nulls", version1(USERS).replace("[{", "[null,{")).error).contains("positive user id");
         assertThat(schema.parse("empty", "{\"v\":2,\"batchId\":\"x\",\"variant\":\"A\"}").error).contains("an id, a variant and users");

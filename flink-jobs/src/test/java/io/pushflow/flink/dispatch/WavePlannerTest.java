@@ -151,7 +151,8 @@ class WavePlannerTest {
             OutboxBatch read = Json.read(Json.write(first), OutboxBatch.class);
             assertThat(read.problem()).isNull();
             assertThat(read.user(read.size() - 1)).isEqualTo(first.user(first.size() - 1));
-            assertThat(Json.write(first).length() / first.size()).as("bytes per user on push.outbox").isLessThan(150);
+            // the device tokens take the most (an FCM token is 163 characters, an APNs token 64): 235 bytes a user here
+            assertThat(Json.write(first).length() / first.size()).as("bytes per user on push.outbox").isLessThan(250);
         }
     }
 

@@ -3,6 +3,7 @@ package io.pushflow.tools.bench;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 
 import java.io.IOException;
@@ -24,6 +25,10 @@ final class ImportLines implements AutoCloseable {
         json.writeStringField("app", u.app());
         json.writeStringField("platform", u.platform());
         json.writeStringField("push_token", u.pushToken());
+        if (u.deviceTokenKind() != DeviceTokenKind.NONE) {
+            json.writeStringField("device_token", u.deviceToken());
+            json.writeStringField("device_token_kind", u.deviceTokenKind().code());
+        }
         json.writeBooleanField("token_valid", u.tokenValid());
         json.writeBooleanField("subscribed", u.subscribed());
         json.writeBooleanField("is_pro", u.isPro());
