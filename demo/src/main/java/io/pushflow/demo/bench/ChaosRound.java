@@ -53,7 +53,11 @@ final class ChaosRound {
     private final List<Long> pushes;
     private final PrintStream out;
 
-    ChaosRound(ChaosStage stage, Pipeline pipeline, long users, Duration window, long cohort, List<Long> pushes, PrintStream out) {
+    /** ONESIGNAL, or DIRECT: the simulator's APNs and FCM. */
+    private final String provider;
+
+    ChaosRound(ChaosStage stage, Pipeline pipeline, long users, Duration window, long cohort, List<Long> pushes, PrintStream out, String provider) {
+        this.provider = provider;
         this.stage = stage;
         this.pipeline = pipeline;
         this.api = pipeline.api;
@@ -89,7 +93,7 @@ final class ChaosRound {
         long started = System.nanoTime();
         String name = String.format(Locale.ROOT, "chaos round %d seed %d (%s)", number, seed, ChaosFault.labels(plan));
         long campaign = pipeline.launch(name, "windy-ios", cohort, pushes, Map.of("type", "BANDIT", "minShare", 0.05, "burnIn", 30),
-                window, "EVEN");
+                window, "EVEN", provider);
         long launched = System.currentTimeMillis();
         out.printf(Locale.ROOT, "round %d (seed %d): campaign %d to %,d users over %d s, faults %s%n", number, seed, campaign, users,
                 window.toSeconds(), ChaosFault.labels(plan));
