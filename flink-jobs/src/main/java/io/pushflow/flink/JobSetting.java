@@ -51,6 +51,8 @@ public enum JobSetting {
     FCM_TRUST_CERT_FILE("", Scope.TUNING),
     FCM_CONNECTIONS(Integer.toString(FcmSettings.DEFAULT_CONNECTIONS), Scope.TUNING),
     FCM_STREAMS(Integer.toString(FcmSettings.DEFAULT_STREAMS_PER_CONNECTION), Scope.TUNING),
+    /** APNS_* and FCM_* from a file of KEY=VALUE lines, read when a TaskManager first sends directly (the simulator writes one). */
+    DIRECT_SETTINGS_FILE("", Scope.TUNING),
     CHECKPOINT_DIR("file:///tmp/pushflow/checkpoints", Scope.SHARED_DIRECTORY),
     CHECKPOINT_INTERVAL_MS("2000", Scope.TUNING),
     STATE_BACKEND("rocksdb", Scope.TUNING),

@@ -30,12 +30,19 @@ import java.util.function.Function;
  * holds only their paths, so it can travel in the job graph and be logged. A service left unconfigured fails its
  * pushes with a message that names the settings.
  *
- * @param apns the APNs settings, or null when APNs is not configured
- * @param fcm  the FCM settings, or null when FCM is not configured
+ * @param apns         the APNs settings, or null when APNs is not configured
+ * @param fcm          the FCM settings, or null when FCM is not configured
+ * @param settingsFile where the APNS_* and FCM_* settings are read from when a service is not configured otherwise
+ *                     ({@code KEY=VALUE} lines, {@code export} allowed), on the task manager when it first sends to
+ *                     the service: the provider simulator writes one; empty for none
  */
-public record DirectServices(Apns apns, Fcm fcm) implements Serializable {
+public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements Serializable {
 
-    public static final DirectServices NONE = new DirectServices(null, null);
+    public static final DirectServices NONE = new DirectServices(null, null, "");
+
+    public DirectServices {
+        settingsFile = settingsFile == null ? "" : settingsFile;
+    }
 
     /**
      * @param signingKeyFile   the team's .p8 key (PKCS#8 PEM)
@@ -76,11 +83,33 @@ public record DirectServices(Apns apns, Fcm fcm) implements Serializable {
                 : new Fcm(value.apply(JobSetting.FCM_ENDPOINT), value.apply(JobSetting.FCM_PROJECT_ID), value.apply(JobSetting.FCM_SERVICE_ACCOUNT_FILE),
                 value.apply(JobSetting.FCM_TRUST_CERT_FILE), Integer.parseInt(value.apply(JobSetting.FCM_CONNECTIONS)),
                 Integer.parseInt(value.apply(JobSetting.FCM_STREAMS)));
-        return new DirectServices(apns, fcm);
+        return new DirectServices(apns, fcm, given.containsKey("DIRECT_SETTINGS_FILE") ? "" : JobSetting.DIRECT_SETTINGS_FILE.value());
+    }
+
+    /** The settings of a file of {@code KEY=VALUE} lines (blank lines, {@code #} comments and {@code export} allowed). */
+    static Map<String, String> readSettings(String file) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String line : read(file).split("\\R")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            l = l.startsWith("export ") ? l.substring("export ".length()).strip() : l;
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(file + ": not a KEY=VALUE line: " + l);
+            }
+            settings.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+        }
+        settings.put("DIRECT_SETTINGS_FILE", "");
+        return settings;
     }
 
     /** A client for {@code service}; throws when it is not configured or its settings are wrong, with the reason. */
     public DeviceSender open(DeviceTokenKind service) throws IOException {
+        if ((service == DeviceTokenKind.APNS ? apns : fcm) == null && !settingsFile.isBlank()) {
+            return from(readSettings(settingsFile)).open(service);
+        }
         switch (service) {
             case APNS -> {
                 if (apns == null) {

@@ -81,6 +81,26 @@ class ProviderSenderTest {
     }
 
     @Test
+    void the_services_may_come_from_a_settings_file_read_when_the_first_push_goes_out(@TempDir Path dir) throws Exception {
+        try (JobEnvironment je = new JobEnvironment(); ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
+             FcmFake fcm = new FcmFake("pushflow-test")) {
+            apns.acceptAnyWellFormedToken(true);
+            Path file = dir.resolve("direct.env");
+            ProviderSender sender = open(new DirectServices(null, null, file.toString()), je);
+            try {
+                StringBuilder lines = new StringBuilder("# written after the job started, as the provider simulator does\n");
+                ProviderSimulator.settingsFor(apns, fcm, dir).forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+                java.nio.file.Files.writeString(file, lines);
+                SendReport report = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+                assertThat(statuses(report)).containsExactly(DeviceOutcome.Status.SENT);
+                assertThat(apns.received()).containsOnlyKeys(APNS_1);
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    @Test
     void a_service_left_unconfigured_fails_its_pushes_with_what_to_set() throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
             ProviderSender sender = open(DirectServices.NONE, je);

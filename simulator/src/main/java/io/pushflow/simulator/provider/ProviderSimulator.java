@@ -404,7 +404,8 @@ public final class ProviderSimulator implements AutoCloseable {
      * TLS with a certificate made at start, accepting every well-formed token (a share of them, by the token's hash as
      * for OneSignal's ids, answered as uninstalled), each accepted push reaching the simulated users like a OneSignal
      * notification. Writes what a delivery job needs to reach them into {@code dir} and returns it as the jobs'
-     * settings (APNS_*, FCM_*: the signing key, the service account, the certificates to trust).
+     * settings (APNS_*, FCM_*: the signing key, the service account, the certificates to trust), also as {@code DIR/direct.env}
+     * (the jobs' DIRECT_SETTINGS_FILE).
      */
     public synchronized Map<String, String> startDirect(Path dir) throws Exception {
         if (apns != null) {
@@ -429,7 +430,11 @@ public final class ProviderSimulator implements AutoCloseable {
             JsonNode message = push.message();
             reached(message.path("data"), message.path("notification").path("body").asText(null), List.of(push.token()), null);
         });
-        return settingsFor(apns, fcm, dir);
+        Map<String, String> env = settingsFor(apns, fcm, dir);
+        StringBuilder lines = new StringBuilder();
+        env.forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+        Files.writeString(dir.resolve("direct.env"), lines);
+        return env;
     }
 
     /**
@@ -599,10 +604,7 @@ public final class ProviderSimulator implements AutoCloseable {
             Map<String, String> env = sim.startDirect(direct);
             System.out.println("provider simulator: APNs at 127.0.0.1:" + env.get("APNS_PORT") + " and FCM at " + env.get("FCM_ENDPOINT")
                     + "; the delivery job reaches them with these settings (also in " + direct.resolve("direct.env") + "):");
-            StringBuilder lines = new StringBuilder();
-            env.forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
-            Files.writeString(direct.resolve("direct.env"), lines);
-            System.out.print(lines);
+            System.out.print(Files.readString(direct.resolve("direct.env")));
         }
         Thread.currentThread().join();
     }
