@@ -56,6 +56,9 @@ final class ChaosRound {
     /** ONESIGNAL, or DIRECT: the simulator's APNs and FCM. */
     private final String provider;
 
+    /** How long the jobs may take to be running again after the campaign before a round counts them as left failed. */
+    static final long JOBS_RECOVER_MS = 120_000;
+
     ChaosRound(ChaosStage stage, Pipeline pipeline, long users, Duration window, long cohort, List<Long> pushes, PrintStream out, String provider) {
         this.provider = provider;
         this.stage = stage;
@@ -179,7 +182,13 @@ final class ChaosRound {
                             variant, v[0], v[2], v[3], v[1], v[4]));
                 }
             });
+            // a fault late in the round (a TaskManager killed just before the end) may still be recovering: Flink restarts
+            // the tasks once the replacement registers, so the jobs get the time a restart takes before they are judged
             ChaosStage.JobStates jobs = stage.jobStates();
+            for (long until = System.currentTimeMillis() + JOBS_RECOVER_MS; !jobs.healthy() && System.currentTimeMillis() < until; ) {
+                Thread.sleep(2_000);
+                jobs = stage.jobStates();
+            }
             if (!jobs.healthy()) {
                 problems.add("jobs: newest " + jobs.newest() + ", failed or restarting " + jobs.unhealthy());
             }
