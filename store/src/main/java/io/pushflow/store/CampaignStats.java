@@ -59,7 +59,7 @@ public final class CampaignStats {
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
                            double sendRatePerSecond, @Nullable Long etaSeconds, @Nullable SampleRatioMismatch sampleRatio,
                            @Nullable SampleRatioMismatch sampleRatioDelivered, @Nullable Instant dataAsOf, @Nullable Long dataAgeSeconds,
-                           List<Variant> variants, List<ProviderOutcomes> providers) {
+                           List<Variant> variants, @JsonInclude(JsonInclude.Include.ALWAYS) List<ProviderOutcomes> providers) {
     }
 
     /**
