@@ -41,6 +41,7 @@ export async function render(view, ctx, id) {
   const srm = h('div', {id: 'srm', 'aria-live': 'polite'});
   const summary = h('dl', {class: 'summary', id: 'summary'});
   const variants = h('tbody');
+  const providers = h('tbody');
   const results = h('div', {class: 'actions', id: 'results-actions'},
     h('button', {type: 'button', id: 'export-variants', onclick: () => exportCsv('variants')}, 'Download variants (CSV)'),
     h('button', {type: 'button', id: 'export-outcomes', onclick: () => exportCsv('outcomes')}, 'Download every outcome (CSV)'),
@@ -55,7 +56,8 @@ export async function render(view, ctx, id) {
     h('p', {class: 'muted'}, `${c.split.type} split`, c.split.type === 'AB_FIXED' ? '' : ` on ${c.split.metric.toLowerCase()}`,
       ` · counted from ${SOURCES[c.split.rewardSource]} · cohort `, cohort ? h('a', {href: `#/cohorts/${cohort.id}`}, cohort.name) : `#${c.cohortId}`,
       ` · window ${isoDuration(c.duration)}`, c.sendRateLimit ? ` · at most ${count(c.sendRateLimit)}/s` : '', c.pace === 'ASAP' ? ' · as fast as allowed' : '',
-      c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : ''),
+      c.holdoutShare ? ` · holdout ${percent(c.holdoutShare)}` : '',
+      c.provider === 'DIRECT' ? ' · sent directly (APNs, FCM)' : ''),
     banner, srm, message, summary,
     h('div', {class: 'page-head'}, h('h2', {}, 'Variants'), results),
     h('div', {class: 'table-wrap'}, h('table', {id: 'variants', class: 'numbers'},
@@ -63,6 +65,12 @@ export async function render(view, ctx, id) {
       h('thead', {}, h('tr', {}, ['Variant', 'Allocation', 'Sent', 'Failed / skipped', 'Delivered', 'Opened', 'Clicked', 'Open rate (95%)',
         'Click rate (95%)', `P(best by ${c.split.metric.toLowerCase()})`].map(t => h('th', {scope: 'col'}, t)))),
       variants)),
+    h('h2', {}, 'By provider'),
+    h('div', {class: 'table-wrap'}, h('table', {id: 'providers', class: 'numbers'},
+      h('caption', {class: 'muted small'}, 'What each service took: OneSignal\'s notifications, or the requests sent straight to APNs and FCM. '
+        + 'APNs and FCM report no delivery: for them, delivered is what the service accepted.'),
+      h('thead', {}, h('tr', {}, ['Provider', 'Requests', 'Users', 'Delivered', 'Dead tokens', 'Errored'].map(t => h('th', {scope: 'col'}, t)))),
+      providers)),
     h('div', {class: 'charts'},
       h('figure', {}, h('figcaption', {}, 'Allocation share per wave'), boxes[0]),
       h('figure', {}, h('figcaption', {}, 'Click rate per variant with its 95% interval (since this page opened)'), boxes[1]),
@@ -191,6 +199,12 @@ export async function render(view, ctx, id) {
         h('td', {class: s.metric === 'CLICKS' ? 'metric' : ''}, percent(v.clickRate.rate), h('div', {class: 'muted small'}, interval(v.clickRate))),
         h('td', {}, percent(v.probabilityBest)));
     }));
+    const providerNames = {onesignal: 'OneSignal', apns: 'APNs', fcm: 'FCM'};
+    fill(providers, (s.providers ?? []).length === 0 ? h('tr', {}, h('td', {colspan: 6, class: 'muted'}, 'nothing sent yet'))
+      : s.providers.map(p => h('tr', {'data-provider': p.provider},
+        h('th', {scope: 'row'}, providerNames[p.provider] ?? p.provider),
+        h('td', {}, num(p.requests)), h('td', {}, num(p.recipients)), h('td', {}, num(p.delivered, undefined, {'data-metric': 'delivered'})),
+        h('td', {}, num(p.invalid)), h('td', {}, num(p.errored)))));
     if (s.variants.some(v => v.delivered > 0)) {
       rateHistory.push([Date.now() / 1000, ...s.variants.flatMap(v => [v.clickRate.rate, v.clickRate.low, v.clickRate.high])]);
       rateChart.set(rateHistory[0].map((_, col) => rateHistory.map(row => row[col])));

@@ -19,6 +19,9 @@ export async function render(view, ctx) {
     h('option', {value: 'BANDIT'}, 'Bandit: more traffic to the best (Thompson sampling)'),
     h('option', {value: 'AB_WINNER'}, 'A/B test, then the winner'),
     h('option', {value: 'AB_FIXED'}, 'Fixed split'));
+  const provider = h('select', {id: 'c-provider', onchange: showSources},
+    h('option', {value: 'ONESIGNAL'}, 'OneSignal (subscription ids)'),
+    h('option', {value: 'DIRECT'}, 'directly: APNs for iOS tokens, FCM for Android tokens'));
   const metric = h('select', {id: 'c-metric', onchange: showSources}, h('option', {value: 'CLICKS'}, 'clicks'), h('option', {value: 'OPENS'}, 'opens'));
   const rewardSource = h('select', {id: 'c-reward-source'},
     h('option', {value: 'AUTO'}, 'both: the larger of the app\'s and the provider\'s count'),
@@ -66,11 +69,11 @@ export async function render(view, ctx) {
     }
   }
 
-  // the provider counts clicks only: opens come from the app's events
+  // OneSignal counts clicks only, APNs and FCM nothing: opens, and a direct campaign's clicks, come from the app's events
   function showSources() {
-    const provider = rewardSource.querySelector('option[value=PROVIDER]');
-    provider.disabled = metric.value === 'OPENS';
-    if (provider.disabled && rewardSource.value === 'PROVIDER') rewardSource.value = 'AUTO';
+    const counts = rewardSource.querySelector('option[value=PROVIDER]');
+    counts.disabled = metric.value === 'OPENS' || provider.value === 'DIRECT';
+    if (counts.disabled && rewardSource.value === 'PROVIDER') rewardSource.value = 'AUTO';
   }
 
   function showSplit() {
@@ -97,6 +100,7 @@ export async function render(view, ctx) {
       pace: pace.value,
       quietHours: quietOn.checked ? {start: quietStart.value, end: quietEnd.value} : null,
       frequencyCap: capOn.checked ? {count: Number(capCount.value), period: capPeriod.value} : null,
+      provider: provider.value,
     };
     if (type === 'BANDIT') Object.assign(body.split, {minShare: Number(minShare.value) / 100, burnIn: Number(burnIn.value)});
     if (type === 'AB_WINNER') Object.assign(body.split, {testShare: Number(testShare.value) / 100, testDuration: testDuration.value.trim()});
@@ -129,7 +133,8 @@ export async function render(view, ctx) {
           field('Start (your local time; empty: at launch)', startAt),
           h('div', {class: 'field'}, h('label', {for: 'c-window'}, 'Send window'), h('div', {class: 'row'}, windowAmount, windowUnit))),
         h('div', {class: 'grid2'}, field('Holdout (control group, %)', holdout), field('Send rate limit (pushes per second)', rateLimit)),
-        h('div', {class: 'grid2'}, field('Pace', pace)),
+        h('div', {class: 'grid2'}, field('Pace', pace),
+          field('Sent through', provider, 'Direct: users without a device token are skipped (no_device_token)')),
         h('div', {class: 'grid2'},
           h('div', {class: 'field'}, h('label', {class: 'inline'}, quietOn, ' Quiet hours (user\'s time zone)'),
             h('div', {class: 'row'}, h('label', {for: 'c-quiet-start', class: 'visually-hidden'}, 'Quiet from'), quietStart, ' to ',

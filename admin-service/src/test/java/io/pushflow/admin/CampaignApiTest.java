@@ -170,6 +170,20 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(opens.status()).isEqualTo(201);
         assertThat((Map<String, Object>) opens.json().get("split")).containsEntry("metric", "OPENS").containsEntry("rewardSource", "APP");
 
+        Map<String, Object> direct = bandit("sent directly, clicks from the provider");
+        direct.put("provider", "DIRECT");
+        direct.put("split", Map.of("type", "BANDIT", "rewardSource", "PROVIDER"));
+        Api.Reply noCounts = marketer().post("/api/v1/campaigns", direct);
+        assertThat(noCounts.errorFields()).containsExactly("split.rewardSource");
+        assertThat(noCounts.body()).contains("APNs and FCM report no clicks");
+        direct.put("split", Map.of("type", "BANDIT", "rewardSource", "AUTO"));
+        Api.Reply directly = marketer().post("/api/v1/campaigns", direct);
+        assertThat(directly.status()).isEqualTo(201);
+        assertThat(directly.json()).containsEntry("provider", "DIRECT");
+        Map<String, Object> elsewhere = bandit("an unknown provider");
+        elsewhere.put("provider", "PIGEON");
+        assertThat(marketer().post("/api/v1/campaigns", elsewhere).status()).isEqualTo(400);
+
         Map<String, Object> winner = bandit("winner without test");
         winner.put("split", Map.of("type", "AB_WINNER", "minShare", 0.1));
         assertThat(marketer().post("/api/v1/campaigns", winner).errorFields())

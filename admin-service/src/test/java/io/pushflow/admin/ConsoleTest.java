@@ -217,13 +217,25 @@ class ConsoleTest extends ApiTestBase {
                     + (u <= 2 ? "skipped" : "sent") + "\",\"reason\":\"" + (u <= 2 ? "holdout" : "") + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\""
                     + at + "\",\"rank\":1}");
         }
+        // what each service took, as a DIRECT campaign's requests leave it: APNs and FCM, accepted, dead tokens, errors
+        List<String> requests = List.of(
+                "{\"notification_id\":\"apns:b:A:en:apns\",\"campaign_id\":" + id + ",\"variant\":\"A\",\"request_id\":\"b:A:en:apns\",\"recipients\":3,"
+                        + "\"sent_at\":\"" + at + "\",\"successful\":2,\"failed\":1,\"errored\":0,\"converted\":0,\"remaining\":0,\"received\":0,"
+                        + "\"checked_at\":\"" + at + "\",\"version\":1}",
+                "{\"notification_id\":\"fcm:b:B:en:fcm\",\"campaign_id\":" + id + ",\"variant\":\"B\",\"request_id\":\"b:B:en:fcm\",\"recipients\":5,"
+                        + "\"sent_at\":\"" + at + "\",\"successful\":4,\"failed\":0,\"errored\":1,\"converted\":0,\"remaining\":0,\"received\":0,"
+                        + "\"checked_at\":\"" + at + "\",\"version\":1}");
         try (ClickHouse ch = env.clickHouse()) {
             ch.insertJsonEachRow(ch.table("push_sends"), String.join("\n", sends).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("provider_notifications"), String.join("\n", requests).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/campaigns/" + id);
         assertThat(browser.visible("#lift-table tr[data-group=holdout] [data-metric=members]").getAttribute("data-value")).isEqualTo("2");
         assertThat(browser.find("#lift-table tr[data-group=pushed] [data-metric=members]").getAttribute("data-value")).isEqualTo("8");
+        assertThat(browser.visible("#providers tr[data-provider=apns] th").getText()).isEqualTo("APNs");
+        assertThat(browser.find("#providers tr[data-provider=apns] [data-metric=delivered]").getAttribute("data-value")).isEqualTo("2");
+        assertThat(browser.find("#providers tr[data-provider=fcm] [data-metric=delivered]").getAttribute("data-value")).isEqualTo("4");
 
         browser.find("#export-outcomes").click();
         String file = browser.visible("#export-done").getAttribute("data-file");

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.io.PrintStream;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,20 @@ public final class Demo {
     /** What a run is told; {@code bin/pushflow demo} fills in the services it started. */
     public record Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
                           String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
-                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster) {
+                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster,
+                          Provider provider) {
+
+        public Options {
+            provider = provider == null ? Provider.ONESIGNAL : provider;
+        }
+
+        /** Through OneSignal (the simulator's OneSignal API). */
+        public Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
+                       String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
+                       Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster) {
+            this(users, window, wave, clickRates, seed, adminUrl, adminUser, adminPassword, clickHouseDatabase, queuePrefix, flinkPort,
+                    simulatorPort, reportDir, json, keepRunning, live, rewards, cluster, Provider.ONESIGNAL);
+        }
 
         /** Everything but the admin password. */
         @Override
@@ -41,7 +55,7 @@ public final class Demo {
             return "Options[users=" + users + ", window=" + window + ", wave=" + wave + ", clickRates=" + clickRates + ", seed=" + seed
                     + ", adminUrl=" + adminUrl + ", adminUser=" + adminUser + ", adminPassword=(secret), clickHouseDatabase=" + clickHouseDatabase
                     + ", queuePrefix=" + queuePrefix + ", flinkPort=" + flinkPort + ", simulatorPort=" + simulatorPort + ", reportDir=" + reportDir
-                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + ", cluster=" + cluster + "]";
+                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + ", cluster=" + cluster + ", provider=" + provider + "]";
         }
     }
 
@@ -68,7 +82,7 @@ public final class Demo {
         api.requireHealthy();
         try (Stage stage = Stage.start(o, out)) {
             Marketer marketer = new Marketer(api, out);
-            Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES, o.rewards());
+            Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES, o.rewards(), o.provider());
             // the provider's click counts are looked at every few seconds (Stage's poller), so they go quiet for longer between changes
             Watch watch = new Watch(api, campaign, out, o.live(), Duration.ofSeconds(o.rewards() == RewardSource.PROVIDER ? 12 : 6));
             JsonNode stats = watch.untilDone(o.window().plusMinutes(3));

@@ -1,6 +1,7 @@
 package io.pushflow.demo;
 
 import io.pushflow.core.Environment;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.util.List;
 final class DemoOptions {
 
     static final String USAGE = """
-            usage: bin/pushflow demo [--users N] [--window PT2M] [--rewards auto|app|provider] [--cluster local|standalone] [--json FILE] [--keep-running]
+            usage: bin/pushflow demo [--users N] [--window PT2M] [--rewards auto|app|provider] [--provider onesignal|direct]
+                                     [--cluster local|standalone] [--json FILE] [--keep-running]
               --users N           synthetic users to generate (default 100000)
               --window D          the campaign's send window, ISO 8601 (default PT2M)
               --wave D            time between the dispatch job's waves (default PT5S)
@@ -19,6 +21,9 @@ final class DemoOptions {
               --rewards S         where the bandit's clicks are counted: auto (default: the larger of the app's and
                                   the provider's count), app (the app's events), provider (the provider's click counts
                                   only; the simulated app then reports nothing, as an uninstrumented app)
+              --provider P        how the pushes go out: onesignal (default: the simulator's OneSignal API) or direct
+                                  (the simulator's APNs and FCM, one request per device; users without a device token
+                                  are skipped; clicks come from the app's events, so not with --rewards provider)
               --cluster C         where the three jobs run: local (default: a Flink cluster in the demo's process) or
                                   standalone (Flink's standalone cluster, a JobManager and two TaskManager processes,
                                   the job jar submitted as bin/pushflow jobs start does, state in RocksDB)
@@ -41,6 +46,7 @@ final class DemoOptions {
         boolean live = true;
         RewardSource rewards = RewardSource.AUTO;
         Demo.ClusterKind cluster = Demo.ClusterKind.LOCAL;
+        Provider provider = Provider.ONESIGNAL;
         String url = Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
         String user = Environment.value("DEMO_ADMIN_USER", "marketer");
         String password = Environment.value("DEMO_ADMIN_PASSWORD", "marketer");
@@ -56,6 +62,11 @@ final class DemoOptions {
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
                     case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
+                    case "--provider" -> provider = switch (args[++i]) {
+                        case "onesignal" -> Provider.ONESIGNAL;
+                        case "direct" -> Provider.DIRECT;
+                        default -> throw new IllegalArgumentException("--provider takes onesignal or direct, not '" + args[i] + "'");
+                    };
                     case "--cluster" -> cluster = switch (args[++i]) {
                         case "local" -> Demo.ClusterKind.LOCAL;
                         case "standalone" -> Demo.ClusterKind.STANDALONE;
@@ -67,6 +78,9 @@ final class DemoOptions {
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
+            }
+            if (provider == Provider.DIRECT && rewards == RewardSource.PROVIDER) {
+                throw new IllegalArgumentException("APNs and FCM report no clicks: --provider direct needs --rewards app or auto");
             }
             if (users < 100 || users > 20_000_000) {
                 throw new IllegalArgumentException("--users must be from 100 to 20,000,000");
@@ -86,6 +100,6 @@ final class DemoOptions {
         }
         return new Demo.Options(users, window, wave, rates, 7, url, user, password, Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
                 Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards, cluster);
+                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards, cluster, provider);
     }
 }

@@ -1,6 +1,7 @@
 package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.store.bench.AdminApi;
 
@@ -30,7 +31,7 @@ final class Marketer {
         this.out = out;
     }
 
-    Campaign launch(Duration window, List<String[]> creatives, RewardSource rewards) {
+    Campaign launch(Duration window, List<String[]> creatives, RewardSource rewards, Provider provider) {
         String tag = Long.toString(System.currentTimeMillis(), 36);
         JsonNode preview = ok(api.postJson("api/v1/cohorts/preview", Map.of("filter", FILTER), CALL), 200).body();
         long audience = preview.path("count").asLong();
@@ -48,12 +49,13 @@ final class Marketer {
         }
         JsonNode created = ok(api.postJson("api/v1/campaigns", Map.of("name", "Demo bandit " + tag, "app", "windy-ios", "cohortId", cohort,
                 "variants", variants, "split", Map.of("type", "BANDIT", "minShare", 0.05, "burnIn", 30, "rewardSource", rewards.name()),
-                "duration", window.toString()), CALL), 201).body();
+                "duration", window.toString(), "provider", provider.name()), CALL), 201).body();
         long id = created.path("id").asLong();
         List<String> keys = new ArrayList<>();
         created.path("variants").forEach(v -> keys.add(v.path("key").asText()));
         ok(api.postJson("api/v1/campaigns/" + id + "/launch", Map.of(), CALL), 200);
-        Demo.step(out, "campaign %d launched: BANDIT over %d creatives, window %s, clicks counted from %s", id, keys.size(), window, switch (rewards) {
+        Demo.step(out, "campaign %d launched: BANDIT over %d creatives, window %s, sent %s, clicks counted from %s", id, keys.size(), window,
+                provider == Provider.DIRECT ? "straight to APNs and FCM" : "through OneSignal", switch (rewards) {
             case APP -> "the app's events";
             case PROVIDER -> "the provider's click counts (the app reports nothing)";
             case AUTO -> "the app's events and the provider's counts, the larger";

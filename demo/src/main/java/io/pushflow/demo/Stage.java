@@ -3,11 +3,13 @@ package io.pushflow.demo;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.core.messaging.ChannelDeclarer;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
+import io.pushflow.flink.delivery.DirectServices;
 import io.pushflow.flink.delivery.ProviderFactory;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
@@ -94,7 +96,9 @@ public final class Stage implements AutoCloseable {
             ProviderFactory.OneSignal provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10),
                     providerAttempts);
             var dispatch = new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000, checkpoints(checkpoints, "dispatch"), 1_000);
-            var delivery = new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32, Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200);
+            Map<String, String> direct = o.provider() == Provider.DIRECT ? simulator.startDirect(work.resolve("direct")) : Map.of();
+            var delivery = new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32, Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200)
+                    .withDirect(DirectServices.from(direct));
             Duration openDelay = Duration.ofMillis(simConfig.openDelayMillis() + simConfig.deliveryLatencyMillis());
             Duration clickDelay = openDelay.plusMillis(simConfig.clickDelayMillis());
             var status = new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30),
@@ -104,7 +108,7 @@ public final class Stage implements AutoCloseable {
             if (o.cluster() == Demo.ClusterKind.STANDALONE) {
                 StandaloneJobs.Artifacts built = StandaloneJobs.Artifacts.find();
                 StandaloneJobs jobs = new StandaloneJobs(StandaloneJobs.settings(work, o.flinkPort(), built.clusterClasspath(),
-                        jobSettings(dispatch, delivery, status, provider)), built.jobJar(), out);
+                        jobSettings(dispatch, delivery, status, provider, direct)), built.jobJar(), out);
                 flink = jobs;
                 stopOnExit = new Thread(jobs::close, "pushflow-demo-cluster-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -120,7 +124,8 @@ public final class Stage implements AutoCloseable {
                 cluster.submit("pushflow status", env -> StatusJob.build(env, status));
                 url = cluster.url();
             }
-            Demo.step(out, "provider simulator at %s; Flink dashboard at %s", simulator.baseUrl(), url);
+            Demo.step(out, "provider simulator at %s%s; Flink dashboard at %s", simulator.baseUrl(),
+                    direct.isEmpty() ? "" : ", APNs at 127.0.0.1:" + direct.get("APNS_PORT") + ", FCM at " + direct.get("FCM_ENDPOINT"), url);
             return new Stage(simulator, flink, url, work, stopOnExit);
         } catch (Exception | Error e) {
             new Stage(simulator, flink, null, work, stopOnExit).close();
@@ -146,8 +151,8 @@ public final class Stage implements AutoCloseable {
      * the delivery's send timeout (10 minutes) and the poller's last look (after 24 hours).
      */
     private static Map<String, String> jobSettings(DispatchJob.Settings dispatch, DeliveryJob.Settings delivery, StatusJob.Settings status,
-                                                   ProviderFactory.OneSignal provider) {
-        Map<String, String> env = new LinkedHashMap<>();
+                                                   ProviderFactory.OneSignal provider, Map<String, String> direct) {
+        Map<String, String> env = new LinkedHashMap<>(direct);
         env.put("PUSHFLOW_QUEUE_PREFIX", dispatch.queues().prefix());
         env.put("CLICKHOUSE_DATABASE", dispatch.clickHouse().database());
         env.put("ONESIGNAL_API_URL", provider.apiUrl());

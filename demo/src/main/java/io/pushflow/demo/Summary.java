@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public record Summary(long users, long audience, long outcomes, boolean everyUserOneOutcome, long sent, long failed, Map<String, Long> skipped,
                       long duplicates, List<VariantResult> variants, String bestVariant, double bestFinalShare, boolean bestAhead, long clicks,
-                      double expectedClicks, double evenSplitClicks, double clicksGained, String rewardSource, boolean appEvents, long usersClicked) {
+                      double expectedClicks, double evenSplitClicks, double clicksGained, String rewardSource, boolean appEvents, long usersClicked,
+                      Map<String, Long> deliveredByProvider) {
 
     public record VariantResult(String variant, String title, double trueClickRate, long assigned, long sent, long delivered, long clicks,
                                 double clickRate, double clickRateLow, double clickRateHigh, double probabilityBest, double share) {
@@ -57,15 +58,18 @@ public record Summary(long users, long audience, long outcomes, boolean everyUse
         boolean ahead = variants.stream().filter(v -> v != best).allMatch(v -> best.share() > v.share() && best.delivered() > v.delivered());
         long audience = stats.path("audience").asLong();
         long outcomes = stats.path("outcomes").asLong();
+        Map<String, Long> byProvider = new LinkedHashMap<>();
+        stats.path("providers").forEach(p -> byProvider.put(p.path("provider").asText(), p.path("delivered").asLong()));
         return new Summary(users, audience, outcomes, outcomes == audience, sent, failed, skipped, ((Number) simulator.ledger().get("duplicates")).longValue(),
                 variants, best.variant(), best.share(), ahead, clicks, expected, even, expected - even, stats.path("rewardSource").asText(),
-                (Boolean) simulator.ledger().get("appEvents"), usersClicked);
+                (Boolean) simulator.ledger().get("appEvents"), usersClicked, byProvider);
     }
 
     void print(PrintStream out) {
         out.printf(Locale.ROOT, "%n== Summary ==%n");
         out.printf(Locale.ROOT, "users %,d; audience %,d; outcomes %,d (%s); sent %,d, failed %,d, skipped %s; sent twice: %d%n", users, audience,
                 outcomes, everyUserOneOutcome ? "every member exactly one" : "NOT one per member", sent, failed, skipped, duplicates);
+        out.printf(Locale.ROOT, "delivered by provider: %s%n", deliveredByProvider);
         out.printf(Locale.ROOT, "  %-22s %6s %9s %10s %7s %17s %7s %7s%n", "variant", "true", "sent", "delivered", "clicks", "click rate (95%)", "P(best)",
                 "share");
         for (VariantResult v : variants) {

@@ -2,6 +2,7 @@ package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,26 @@ class DemoTest {
 
             everyMemberOneOutcome(Path.of("target", "demo-test-standalone", "summary.json"));
             assertThat(Path.of("target", "demo-test-standalone", "report", "index.html")).exists();
+        }
+    }
+
+    @Test
+    void a_small_direct_demo_sends_through_apns_and_fcm_once_per_member() throws Exception {
+        try (AdminProcess admin = new AdminProcess("marketer:marketer-pw:marketer")) {
+            Demo.Options o = options(admin, 3_000, Duration.ofSeconds(40), 13, "demo-test-direct", RewardSource.APP, Demo.ClusterKind.LOCAL);
+            Demo.run(new Demo.Options(o.users(), o.window(), o.wave(), o.clickRates(), o.seed(), o.adminUrl(), o.adminUser(), o.adminPassword(),
+                    o.clickHouseDatabase(), o.queuePrefix(), o.flinkPort(), o.simulatorPort(), o.reportDir(), o.json(), false, false, o.rewards(),
+                    o.cluster(), Provider.DIRECT), System.out);
+
+            JsonNode summary = everyMemberOneOutcome(Path.of("target", "demo-test-direct", "summary.json"));
+            assertThat(summary.path("skipped").path("no_device_token").asLong()).as("members without a device token").isPositive();
+            JsonNode byProvider = summary.path("deliveredByProvider");
+            assertThat(byProvider.path("apns").asLong()).isPositive();
+            assertThat(byProvider.path("fcm").asLong()).isPositive();
+            assertThat(byProvider.has("onesignal")).isFalse();
+            assertThat(byProvider.path("apns").asLong() + byProvider.path("fcm").asLong()).as("what the services accepted is what was sent")
+                    .isEqualTo(summary.path("sent").asLong());
+            assertThat(summary.path("bestAhead").asBoolean()).as("the bandit learns from the app's events: " + summary).isTrue();
         }
     }
 

@@ -2,6 +2,8 @@ package io.pushflow.flink;
 
 import io.pushflow.core.Environment;
 import io.pushflow.flink.status.EngagementCheck;
+import io.pushflow.provider.apns.ApnsSettings;
+import io.pushflow.provider.fcm.FcmSettings;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +33,26 @@ public enum JobSetting {
     ONESIGNAL_APP_ID("", Scope.CREDENTIAL),
     ONESIGNAL_REST_API_KEY("", Scope.CREDENTIAL),
     ONESIGNAL_MAX_ATTEMPTS("8", Scope.TUNING),
+    /** Direct sending to APNs (a DIRECT campaign's iOS users) is configured when the signing key file is set. */
+    APNS_HOST("api.push.apple.com", Scope.ADDRESS),
+    APNS_PORT("443", Scope.TUNING),
+    APNS_TOPIC("", Scope.CREDENTIAL),
+    APNS_TEAM_ID("", Scope.CREDENTIAL),
+    APNS_KEY_ID("", Scope.CREDENTIAL),
+    APNS_SIGNING_KEY_FILE("", Scope.CREDENTIAL),
+    /** Only to trust a fake's certificate (the provider simulator's). */
+    APNS_TRUST_CERT_FILE("", Scope.TUNING),
+    APNS_CONNECTIONS(Integer.toString(ApnsSettings.DEFAULT_CONNECTIONS), Scope.TUNING),
+    APNS_STREAMS(Integer.toString(ApnsSettings.DEFAULT_STREAMS_PER_CONNECTION), Scope.TUNING),
+    /** Direct sending to FCM (a DIRECT campaign's Android users) is configured when the service account file is set. */
+    FCM_ENDPOINT(FcmSettings.PRODUCTION_ENDPOINT.toString(), Scope.ADDRESS),
+    FCM_PROJECT_ID("", Scope.CREDENTIAL),
+    FCM_SERVICE_ACCOUNT_FILE("", Scope.CREDENTIAL),
+    FCM_TRUST_CERT_FILE("", Scope.TUNING),
+    FCM_CONNECTIONS(Integer.toString(FcmSettings.DEFAULT_CONNECTIONS), Scope.TUNING),
+    FCM_STREAMS(Integer.toString(FcmSettings.DEFAULT_STREAMS_PER_CONNECTION), Scope.TUNING),
+    /** APNS_* and FCM_* from a file of KEY=VALUE lines, read when a TaskManager first sends directly (the simulator writes one). */
+    DIRECT_SETTINGS_FILE("", Scope.TUNING),
     CHECKPOINT_DIR("file:///tmp/pushflow/checkpoints", Scope.SHARED_DIRECTORY),
     CHECKPOINT_INTERVAL_MS("2000", Scope.TUNING),
     STATE_BACKEND("rocksdb", Scope.TUNING),

@@ -9,6 +9,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.filter.FilterChain;
@@ -126,6 +127,13 @@ public final class JobEnvironment implements AutoCloseable {
     /** As above, with a send rate limit (users per second, null for none) and a pace. */
     public static CampaignCommand launch(long campaignId, Map<String, Object> filter, Instant now, SplitType split, Metric metric,
                                          RewardSource rewards, Duration window, double holdout, Integer sendRateLimit, SendPace pace) {
+        return launch(campaignId, filter, now, split, metric, rewards, window, holdout, sendRateLimit, pace, Provider.ONESIGNAL);
+    }
+
+    /** As above, sent through {@code provider} (OneSignal, or APNs and FCM directly). */
+    public static CampaignCommand launch(long campaignId, Map<String, Object> filter, Instant now, SplitType split, Metric metric,
+                                         RewardSource rewards, Duration window, double holdout, Integer sendRateLimit, SendPace pace,
+                                         Provider provider) {
         var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("t", "b"),
                 "pt", new CampaignSnapshot.LocalizedText("tp", "bp")), null, null, null);
         var snapshot = new CampaignSnapshot(campaignId, "kiters", "windy-ios", CampaignStatus.RUNNING,
@@ -133,7 +141,7 @@ public final class JobEnvironment implements AutoCloseable {
                 List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
                 new CampaignSnapshot.Split(split, metric, null, null, split == SplitType.BANDIT ? 0.05 : null,
                         split == SplitType.BANDIT ? 20 : null, rewards), holdout,
-                now, window, sendRateLimit, null, null, "ONESIGNAL", pace);
+                now, window, sendRateLimit, null, null, provider.name(), pace);
         return new CampaignCommand(1, "launch-" + campaignId, CampaignCommand.Type.LAUNCH, campaignId, 1, now, "test", snapshot);
     }
 

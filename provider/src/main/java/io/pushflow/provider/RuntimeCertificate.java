@@ -45,6 +45,16 @@ public record RuntimeCertificate(X509Certificate certificate, PrivateKey private
         }
     }
 
+    /** The certificate as PEM text, for a client in another process to trust (the provider simulator writes it to a file). */
+    public static String pem(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the fake's certificate", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "RuntimeCertificate[" + certificate.getSubjectX500Principal() + "]";

@@ -59,7 +59,17 @@ public final class CampaignStats {
     public record Campaign(long campaignId, Metric metric, RewardSource rewardSource, long audience, long outcomes, long holdout, double progress,
                            double sendRatePerSecond, @Nullable Long etaSeconds, @Nullable SampleRatioMismatch sampleRatio,
                            @Nullable SampleRatioMismatch sampleRatioDelivered, @Nullable Instant dataAsOf, @Nullable Long dataAgeSeconds,
-                           List<Variant> variants) {
+                           List<Variant> variants, @JsonInclude(JsonInclude.Include.ALWAYS) List<ProviderOutcomes> providers) {
+    }
+
+    /**
+     * What each service took (from {@code provider_notifications}): {@code onesignal}, or for a DIRECT campaign {@code apns}
+     * and {@code fcm}. {@code requests}: OneSignal's notifications, or the direct sends' requests; {@code recipients}: the
+     * users in them; {@code delivered}: OneSignal's delivered count, or the devices APNs or FCM accepted (they report no
+     * delivery); {@code invalid}: ids OneSignal calls unsubscribed, or tokens APNs or FCM refused as dead; {@code errored}:
+     * OneSignal's errored count, or the devices a direct send failed (refused, retries exhausted, unconfirmed).
+     */
+    public record ProviderOutcomes(String provider, long requests, long recipients, long delivered, long invalid, long errored) {
     }
 
     /** One point of a series: the start of a step and the value in it. */
@@ -159,12 +169,20 @@ public final class CampaignStats {
                     skipped.getOrDefault(v, Map.of()), d, received.getOrDefault(v, 0L), o, c, app, provider, from,
                     RateInterval.of(o, Math.max(d, o), LEVEL), RateInterval.of(c, Math.max(d, c), LEVEL), best[i], share.get(v)));
         }
+        List<ProviderOutcomes> providers = new ArrayList<>();
+        for (Map<String, Object> r : clickHouse.select("SELECT multiIf(notification_id LIKE 'apns:%', 'apns', notification_id LIKE 'fcm:%', 'fcm', "
+                + "'onesignal') AS provider, count() AS requests, sum(recipients) AS recipients, sum(successful) AS delivered, sum(failed) AS invalid, "
+                + "sum(errored) AS errored FROM " + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id
+                + " GROUP BY provider ORDER BY provider")) {
+            providers.add(new ProviderOutcomes((String) r.get("provider"), longValue(r.get("requests")), longValue(r.get("recipients")),
+                    longValue(r.get("delivered")), longValue(r.get("invalid")), longValue(r.get("errored"))));
+        }
         CampaignHealth.Ratios srm = health.ratios(spec.campaignId(), spec.variants(), null, SampleRatioMismatch.ALARM);
         long left = Math.max(0, spec.audience() - outcomes);
         Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
         return new Campaign(spec.campaignId(), spec.metric(), spec.rewardSource(), spec.audience(), outcomes, holdout,
                 spec.audience() == 0 ? 0 : Math.min(1, (double) outcomes / spec.audience()), rate, eta, srm.sent(), srm.delivered(), freshest,
-                freshest == null ? null : Math.max(0, Duration.between(freshest, now).toSeconds()), variants);
+                freshest == null ? null : Math.max(0, Duration.between(freshest, now).toSeconds()), variants, providers);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class ClickHouseSchema {
     /** The files in the order they apply; a new file is added here and in sql/clickhouse. */
     static final List<String> FILES = List.of("001_users.sql", "002_campaign_allocations.sql", "003_push_sends.sql",
             "004_provider_notifications.sql", "005_push_events.sql", "006_variant_totals.sql", "007_app_opens.sql",
-            "008_variant_totals_history.sql", "009_rejected_rows.sql");
+            "008_variant_totals_history.sql", "009_rejected_rows.sql", "010_direct_requests.sql");
     private static final String PLACEHOLDER = "${CLICKHOUSE_DATABASE}";
     /** {@code ALTER TABLE ${CLICKHOUSE_DATABASE}.table ADD COLUMN name ...}: applied only while the column is missing. */
     static final Pattern ADD_COLUMN = Pattern.compile("^ALTER TABLE \\$\\{CLICKHOUSE_DATABASE}\\.(\\w+) ADD COLUMN (\\w+) ");

@@ -1,6 +1,7 @@
 package io.pushflow.admin.campaign;
 
 import io.pushflow.admin.audit.AuditLog;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.SplitType;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -39,7 +40,7 @@ public class CampaignCloner {
                 source.split(), source.holdoutShare(),
                 source.startAt() != null && source.startAt().isAfter(clock.instant()) ? source.startAt() : null, source.duration(),
                 source.sendRateLimit(), source.pace(), source.quietHours(), source.frequencyCap(),
-                CampaignRequest.Provider.valueOf(source.provider()), source.guardrails());
+                Provider.of(source.provider()), source.guardrails());
         CampaignView copy = campaigns.create(request);
         audit.write(CampaignService.ENTITY, copy.id(), "cloned", Map.of("from", id));
         audit.write(CampaignService.ENTITY, id, "cloned to", Map.of("to", copy.id()));

@@ -3,6 +3,7 @@ package io.pushflow.admin.campaign;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
@@ -41,11 +42,12 @@ public record CampaignRequest(
                 example = "EVEN") SendPace pace,
         @Nullable @Valid @Schema(description = "No pushes in these hours of the user's own time zone") QuietHours quietHours,
         @Nullable @Valid @Schema(description = "At most count campaign pushes per user in period, over all campaigns") FrequencyCap frequencyCap,
-        @Nullable @Schema(description = "Push provider", example = "ONESIGNAL") Provider provider,
+        @Nullable @Schema(description = "How the pushes go out: ONESIGNAL (default; users' OneSignal subscription ids) or DIRECT "
+                + "(straight to APNs for users with an APNs device token and to FCM for users with an FCM token; users without a "
+                + "device token are skipped as no_device_token). APNs and FCM report no clicks: a DIRECT campaign counts its "
+                + "metric from the app's events (rewardSource APP or AUTO)", example = "ONESIGNAL") Provider provider,
         @Nullable @Valid @Schema(description = "When the running campaign halts itself; empty: the defaults. Editable while it runs")
         Guardrails guardrails) {
-
-    public enum Provider { ONESIGNAL }
 
     @Serdeable
     @Schema(name = "CampaignVariantRequest")

@@ -20,6 +20,7 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.CampaignStatus.Action;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
@@ -418,6 +419,9 @@ public class CampaignService {
         if (!rewards.supports(metric)) {
             errors.add(new FieldError("split.rewardSource", "the provider counts clicks only; " + metric
                     + " needs the app's events: rewardSource APP or AUTO"));
+        } else if (r.provider() == Provider.DIRECT && rewards == RewardSource.PROVIDER) {
+            errors.add(new FieldError("split.rewardSource", "APNs and FCM report no clicks: a DIRECT campaign counts its metric from the "
+                    + "app's events (rewardSource APP or AUTO)"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
@@ -468,7 +472,7 @@ public class CampaignService {
                 r.quietHours() == null ? null : r.quietHours().start(), r.quietHours() == null ? null : r.quietHours().end(),
                 r.frequencyCap() == null ? null : r.frequencyCap().count(), s.capPeriod() == null ? null : s.capPeriod().toSeconds(),
                 Json.write(view(s.guardrails())), guardrailsSince,
-                (r.provider() == null ? CampaignRequest.Provider.ONESIGNAL : r.provider()).name(),
+                (r.provider() == null ? Provider.ONESIGNAL : r.provider()).name(),
                 launchedAt, endedAt, version, createdAt, createdBy, updatedAt, updatedBy);
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 @Secured({Roles.ADMIN, Roles.MARKETER, Roles.VIEWER})
 @SerdeImport(CampaignStats.Campaign.class)
 @SerdeImport(CampaignStats.Variant.class)
+@SerdeImport(CampaignStats.ProviderOutcomes.class)
 @SerdeImport(CampaignStats.Point.class)
 @SerdeImport(RateInterval.class)
 @SerdeImport(SampleRatioMismatch.class)

@@ -13,8 +13,10 @@ public final class Reason {
     public static final String CAMPAIGN_STOPPED = "campaign_stopped";
     public static final String HOLDOUT = "holdout";
     public static final String DUPLICATE = "duplicate";
+    /** A campaign sent directly (APNs, FCM) reached a user without a device token of either kind. */
+    public static final String NO_DEVICE_TOKEN = "no_device_token";
     public static final List<String> ALL = List.of(UNSUBSCRIBED, INVALID_TOKEN, LEFT_COHORT, QUIET_HOURS, FREQUENCY_CAP, CAMPAIGN_STOPPED,
-            HOLDOUT, DUPLICATE);
+            HOLDOUT, DUPLICATE, NO_DEVICE_TOKEN);
 
     private Reason() {
     }

@@ -37,7 +37,7 @@ public final class ChaosBench {
 
     static final List<String> REQUIRED = List.of("url", "user", "password", "database", "queue-prefix", "simulator-port", "app-id", "app-key",
             "cluster-classpath", "job-jar", "flink-port", "work-dir");
-    static final List<String> OPTIONAL = List.of("rounds", "seed", "users", "window", "faults", "plan", "out", "services", "admin-log", "merge");
+    static final List<String> OPTIONAL = List.of("rounds", "seed", "users", "window", "faults", "plan", "out", "services", "admin-log", "merge", "provider");
     /** Three creatives whose simulated click rates differ, as in the demo. */
     static final List<String[]> CREATIVES = List.of(new String[]{"Wind alert", "Gusts up to 25 knots at your spot tomorrow", "0.02"},
             new String[]{"Your spot, tomorrow", "Side-shore 18 knots from 10:00", "0.03"},
@@ -53,7 +53,7 @@ public final class ChaosBench {
         known.addAll(OPTIONAL);
         Map<String, String> opts = BenchArgs.parse(args, "chaos [--rounds N (10)] [--seed S (now)] [--users U (20000)] [--window SECONDS (90)] "
                 + "[--faults all|no-services|KIND,... (all)] [--plan KIND+KIND;KIND;... (drawn from the seed)] [--out FILE (bench-results/chaos.json)] "
-                + "[--merge EARLIER.json (its rounds join this run's table and file)]; "
+                + "[--merge EARLIER.json (its rounds join this run's table and file)] [--provider onesignal|direct (onesignal)]; "
                 + "the kinds: " + ChaosFault.labels(List.of(ChaosFault.values())) + "; bin/pushflow passes the services' options", known, REQUIRED);
         Map<String, Object> result = run(opts, System.out);
         System.exit(Boolean.TRUE.equals(result.get("allPassed")) ? 0 : 1);
@@ -76,8 +76,8 @@ public final class ChaosBench {
         Files.createDirectories(work);
         RoundLog log = new RoundLog(console);
         PrintStream printer = new PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
-        printer.printf(Locale.ROOT, "chaos: %d rounds, seed %d, %,d users, window %d s, faults %s%n", rounds, seed, users, window.toSeconds(),
-                plan == null ? ChaosFault.labels(allowed) : opts.get("plan"));
+        printer.printf(Locale.ROOT, "chaos: %d rounds, seed %d, %,d users, window %d s, faults %s, through %s%n", rounds, seed, users,
+                window.toSeconds(), plan == null ? ChaosFault.labels(allowed) : opts.get("plan"), opts.getOrDefault("provider", "onesignal"));
 
         Map<String, String> pipelineOpts = new LinkedHashMap<>(opts);
         pipelineOpts.put("flink-url", "http://127.0.0.1:" + opts.get("flink-port"));
@@ -89,6 +89,11 @@ public final class ChaosBench {
             printer.printf(Locale.ROOT, "  %d rounds of %s join this run's table%n", results.size(), opts.get("merge"));
         }
         String faultsText = plan == null ? ChaosFault.labels(allowed) : opts.get("plan");
+        boolean direct = switch (opts.getOrDefault("provider", "onesignal")) {
+            case "onesignal" -> false;
+            case "direct" -> true;
+            default -> throw new IllegalArgumentException("--provider takes onesignal or direct, not " + opts.get("provider"));
+        };
         boolean services = (plan == null ? allowed.stream() : plan.stream().flatMap(List::stream)).anyMatch(f -> f.service);
         try (Pipeline pipeline = new Pipeline(pipelineOpts)) {
             UserGenerator generator = new UserGenerator(seed, Instant.now());
@@ -100,7 +105,8 @@ public final class ChaosBench {
             SimulatorConfig config = new SimulatorConfig(seed, 500, 2_000, 1_500, 0.01, 0, 0, null, rules);
             try (ProviderSimulator simulator = new ProviderSimulator(config, pipeline.appId, pipeline.appKey,
                     new InetSocketAddress("127.0.0.1", pipeline.simulatorPort), pipeline.rabbit.connectionFactory(), pipeline.queues);
-                 ChaosStage stage = new ChaosStage(clusterSettings(opts, work, simulator), Path.of(opts.get("job-jar")),
+                 ChaosStage stage = new ChaosStage(clusterSettings(opts, work, simulator, direct ? simulator.startDirect(work.resolve("direct"))
+                         : Map.of()), Path.of(opts.get("job-jar")),
                          List.of(opts.getOrDefault("services", "bin/pushflow services").split(" ")), simulator, printer)) {
                 // Ctrl-C or a TERM mid-round: the services an outage stopped are started again, the cluster is stopped
                 Thread interrupted = new Thread(() -> {
@@ -118,7 +124,7 @@ public final class ChaosBench {
                         pushes.add(pipeline.createPush(c[0] + " " + tag, c[0], c[1]));
                     }
                     long cohort = pipeline.createCohort("everyone " + tag, EVERYONE);
-                    ChaosRound round = new ChaosRound(stage, pipeline, users, window, cohort, pushes, printer);
+                    ChaosRound round = new ChaosRound(stage, pipeline, users, window, cohort, pushes, printer, direct ? "DIRECT" : "ONESIGNAL");
                     for (int i = 1; i <= rounds; i++) {
                         long roundSeed = seed + i - 1;
                         List<ChaosFault> faults = plan != null ? plan.get(i - 1) : ChaosRound.draw(roundSeed, allowed);
@@ -156,8 +162,8 @@ public final class ChaosBench {
         return json;
     }
 
-    private static ClusterSettings clusterSettings(Map<String, String> opts, Path work, ProviderSimulator simulator) {
-        Map<String, String> env = new LinkedHashMap<>();
+    private static ClusterSettings clusterSettings(Map<String, String> opts, Path work, ProviderSimulator simulator, Map<String, String> direct) {
+        Map<String, String> env = new LinkedHashMap<>(direct);
         env.put("PUSHFLOW_QUEUE_PREFIX", opts.get("queue-prefix"));
         env.put("CLICKHOUSE_DATABASE", opts.get("database"));
         env.put("ONESIGNAL_API_URL", simulator.baseUrl().toString());

@@ -49,9 +49,10 @@ public final class EndToEndBench {
 
     public static void main(String[] args) throws Exception {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
-        known.addAll(List.of("users", "runs", "raw", "warmup", "out", Pipeline.WATCH));
+        known.addAll(List.of("users", "runs", "raw", "warmup", "out", "provider", "direct-dir", Pipeline.WATCH));
         Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
-                + "[--cluster standalone|local (standalone)] [--out FILE (bench-results/e2e.json)]; bin/pushflow passes the services' options, and "
+                + "[--cluster standalone|local (standalone)] [--provider onesignal|direct (onesignal)] [--out FILE (bench-results/e2e.json)]; "
+                + "bin/pushflow passes the services' options (with --provider direct, the jobs' DIRECT_SETTINGS_FILE in --direct-dir), and "
                 + "without --cluster runs local, then standalone, and compares them", known,
                 Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
@@ -60,20 +61,27 @@ public final class EndToEndBench {
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         Path out = Path.of(opts.getOrDefault("out", "bench-results/e2e.json"));
         Map<String, Object> result;
+        boolean direct = "direct".equals(opts.getOrDefault("provider", "onesignal"));
+        if (!direct && !"onesignal".equals(opts.getOrDefault("provider", "onesignal"))) {
+            throw new IllegalArgumentException("--provider takes onesignal or direct");
+        }
         try (Pipeline pipeline = new Pipeline(opts)) {
-            result = run(pipeline, users, runs, raw, warmup);
+            result = run(pipeline, users, runs, raw, warmup, direct ? Path.of(opts.get("direct-dir")) : null);
         }
         Pipeline.writeJson(out, result);
         System.exit(Boolean.TRUE.equals(result.get("everyoneOnce")) ? 0 : 1);
     }
 
-    static Map<String, Object> run(Pipeline p, long users, int runs, boolean raw, boolean warmup) throws Exception {
+    /** {@code direct}: where the jobs read the simulator's APNs and FCM settings (a DIRECT campaign), or null for OneSignal. */
+    static Map<String, Object> run(Pipeline p, long users, int runs, boolean raw, boolean warmup, Path direct) throws Exception {
+        String provider = direct == null ? "ONESIGNAL" : "DIRECT";
         Machine machine;
         try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
             machine = Machine.describe(ch);
         }
-        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator, "
-                + "%s Flink cluster (%d processes)%n  on %s%n", users, p.cluster, p.flinkPids.size(), machine);
+        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator (%s), "
+                + "%s Flink cluster (%d processes)%n  on %s%n", users, direct == null ? "OneSignal's API" : "APNs and FCM, one request per device",
+                p.cluster, p.flinkPids.size(), machine);
         UserGenerator generator = new UserGenerator(23, Instant.now());
         double loadSeconds = p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1)).toList());
         System.out.printf(Locale.ROOT, "  %,d users loaded into ClickHouse in %.1f s%n", users, loadSeconds);
@@ -83,6 +91,9 @@ public final class EndToEndBench {
         Map<String, Object> json = new LinkedHashMap<>();
         try (ProviderSimulator simulator = new ProviderSimulator(config, p.appId, p.appKey, new InetSocketAddress("127.0.0.1", p.simulatorPort),
                 p.rabbit.connectionFactory(), p.queues); ClickHouse ch = new ClickHouse(p.clickHouse)) {
+            if (direct != null) {
+                simulator.startDirect(direct);
+            }
             String tag = Long.toString(System.currentTimeMillis(), 36);
             List<Long> pushes = List.of(p.createPush("wind " + tag, "Wind alert", "Gusts up to 25 knots at your spot tomorrow"),
                     p.createPush("spot " + tag, "Your spot, tomorrow", "Side-shore 18 knots from 10:00"));
@@ -93,7 +104,8 @@ public final class EndToEndBench {
                 long cohortUsers = new UserStore(ch).count(FilterChain.parse(cohort), Instant.now(), true);
                 long warmed = 0;
                 for (int i = 1; warmed < WARM_UP_USERS; i++) {
-                    Run r = campaign(p, simulator, ch, "warm-up " + tag + "-" + i, p.createCohort("warm-up " + tag + "-" + i, cohort), cohortUsers, pushes);
+                    Run r = campaign(p, simulator, ch, "warm-up " + tag + "-" + i, p.createCohort("warm-up " + tag + "-" + i, cohort), cohortUsers, pushes,
+                            provider);
                     cold = cold == null ? r : cold;
                     warmed += r.outcomes;
                 }
@@ -111,7 +123,7 @@ public final class EndToEndBench {
                     double waited = p.awaitQuiet(ch, Duration.ofSeconds(120));
                     System.out.printf(Locale.ROOT, "  waited %.0f s for the JIT compilers and ClickHouse's merges to finish%n", waited);
                 }
-                measured.add(measure(p, simulator, ch, machine, users, pushes, tag + "-" + i, i));
+                measured.add(measure(p, simulator, ch, machine, users, pushes, tag + "-" + i, i, provider));
             }
             List<Double> rates = measured.stream().map(m -> (Double) m.get("pushesPerSecond")).sorted().toList();
             Map<String, Object> median = measured.stream().filter(m -> m.get("pushesPerSecond").equals(rates.get(rates.size() / 2))).findFirst().orElseThrow();
@@ -120,6 +132,7 @@ public final class EndToEndBench {
                     rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1), (Double) median.get("usersPerSecond"));
             json.put("scenario", "e2e");
             json.put("cluster", p.cluster);
+            json.put("provider", provider);
             json.put("flinkProcesses", p.flinkPids.size());
             json.put("machine", machine);
             json.put("users", users);
@@ -162,8 +175,8 @@ public final class EndToEndBench {
 
     /** One measured campaign to everyone: its rate, correctness and where the CPU went. */
     static Map<String, Object> measure(Pipeline p, ProviderSimulator simulator, ClickHouse ch, Machine machine, long users, List<Long> pushes,
-                                       String tag, int number) throws Exception {
-        Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes);
+                                       String tag, int number, String provider) throws Exception {
+        Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes, provider);
         long campaign = run.campaign;
         long outcomes = run.outcomes;
         double seconds = run.seconds;
@@ -214,11 +227,11 @@ public final class EndToEndBench {
                List<double[]> progress) {
     }
 
-    static Run campaign(Pipeline p, ProviderSimulator simulator, ClickHouse ch, String name, long cohort, long audience, List<Long> pushes)
-            throws Exception {
+    static Run campaign(Pipeline p, ProviderSimulator simulator, ClickHouse ch, String name, long cohort, long audience, List<Long> pushes,
+                        String provider) throws Exception {
         Map<String, Double> cpuBefore = p.cpuSeconds();
         long launched = System.nanoTime();
-        long campaign = p.launch(name, "windy-ios", cohort, pushes, Map.of("type", "AB_FIXED"), Duration.ofHours(1), "ASAP");
+        long campaign = p.launch(name, "windy-ios", cohort, pushes, Map.of("type", "AB_FIXED"), Duration.ofHours(1), "ASAP", provider);
         double firstPush = -1;
         double firstOutcome = -1;
         long outcomes = 0;

@@ -116,6 +116,12 @@ final class Pipeline implements AutoCloseable {
 
     /** A campaign over {@code pushes} (variants A, B, ... in this order), created and launched; returns its id. */
     long launch(String name, String app, long cohort, List<Long> pushes, Map<String, Object> split, Duration window, String pace) {
+        return launch(name, app, cohort, pushes, split, window, pace, "ONESIGNAL");
+    }
+
+    /** As above, sent through {@code provider} (ONESIGNAL, or DIRECT: APNs and FCM). */
+    long launch(String name, String app, long cohort, List<Long> pushes, Map<String, Object> split, Duration window, String pace,
+                String provider) {
         List<Map<String, Object>> variants = new ArrayList<>();
         pushes.forEach(p -> variants.add(Map.of("pushId", p)));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -126,6 +132,7 @@ final class Pipeline implements AutoCloseable {
         body.put("split", split);
         body.put("duration", window.toString());
         body.put("pace", pace);
+        body.put("provider", provider);
         long id = ok(api.postJson("api/v1/campaigns", body, CALL), 201).path("id").asLong();
         ok(api.postJson("api/v1/campaigns/" + id + "/launch", Map.of(), CALL), 200);
         return id;

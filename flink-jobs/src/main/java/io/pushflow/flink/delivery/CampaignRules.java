@@ -2,6 +2,7 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
+import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.delivery.QuietHours;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
@@ -35,6 +36,8 @@ public class CampaignRules {
     public int capCount;
     public long capPeriodMillis;
     public VariantTexts[] variants;
+    /** {@link Provider#name()}; null in rules from before the field, which means OneSignal. */
+    public String provider;
 
     public CampaignRules() {
     }
@@ -73,6 +76,7 @@ public class CampaignRules {
             variants.add(VariantTexts.of(v));
         }
         r.variants = variants.toArray(VariantTexts[]::new);
+        r.provider = Provider.of(c.provider()).name();
         return r;
     }
 
@@ -88,6 +92,7 @@ public class CampaignRules {
             r.asOfMillis = known.asOfMillis;
             r.windowEndMillis = known.windowEndMillis;
             r.variants = known.variants;
+            r.provider = known.provider;
         } else {
             r.filterJson = "{\"all\":[]}";
             r.variants = new VariantTexts[0];
@@ -99,6 +104,11 @@ public class CampaignRules {
 
     public boolean is(Status s) {
         return s.name().equals(status);
+    }
+
+    /** Whether the campaign goes straight to APNs and FCM rather than through OneSignal. */
+    public boolean direct() {
+        return Provider.of(provider) == Provider.DIRECT;
     }
 
     public QuietHours quietHours() {

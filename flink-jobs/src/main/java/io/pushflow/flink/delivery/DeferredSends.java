@@ -14,6 +14,8 @@ public class DeferredSends {
     public long[] userIds = new long[0];
     public String[] pushTokens = new String[0];
     public String[] locales = new String[0];
+    /** Per user the service of a direct send ({@code apns}, {@code fcm}), whose token {@link #pushTokens} holds; null for OneSignal. */
+    public String[] services;
 
     public DeferredSends() {
     }

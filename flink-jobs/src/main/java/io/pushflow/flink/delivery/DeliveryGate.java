@@ -6,6 +6,7 @@ import io.pushflow.core.delivery.Suppression;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
 import io.pushflow.flink.CampaignMetrics;
@@ -269,6 +270,7 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         byte[] kinds = new byte[n];
         Arrays.fill(kinds, (byte) -1);
         String[] tokens = new String[n];
+        DeviceTokenKind[] services = rules.direct() ? new DeviceTokenKind[n] : null;
         String[] locales = new String[n];
         long[] sendAt = new long[n];
         Map<Long, RoaringBitmap> sentAt = new TreeMap<>();
@@ -299,7 +301,16 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 kinds[i] = Outcomes.skipped(Reason.UNSUBSCRIBED);
                 continue;
             }
-            if (invalidTokens.isSuppressed(id) || !tokenValid || token == null || token.isBlank()) {
+            if (services != null) {
+                // a direct send needs the device token; OneSignal's verdict on its subscription id does not decide it
+                DeviceTokenKind service = changedUser != null ? changedUser.deviceTokenKind() : b.deviceTokenKind(i);
+                token = changedUser != null ? changedUser.deviceToken() : b.deviceToken(i);
+                if (service == DeviceTokenKind.NONE || token == null || token.isBlank()) {
+                    kinds[i] = Outcomes.skipped(Reason.NO_DEVICE_TOKEN);
+                    continue;
+                }
+                services[i] = service;
+            } else if (invalidTokens.isSuppressed(id) || !tokenValid || token == null || token.isBlank()) {
                 kinds[i] = Outcomes.skipped(Reason.INVALID_TOKEN);
                 continue;
             }
@@ -356,7 +367,7 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         }
         emitOutcomes(b, kinds, now, rules, emit);
         if (texts != null) {
-            emitSends(b, kinds, tokens, locales, sendAt, now, texts, rules, emit);
+            emitSends(b, kinds, tokens, services, locales, sendAt, now, texts, rules, emit);
         }
     }
 
@@ -389,9 +400,12 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         }
     }
 
-    /** Recipients due now as requests per text language; deferred ones grouped by the moment their quiet hours end. */
-    private static void emitSends(OutboxBatch b, byte[] kinds, String[] tokens, String[] locales, long[] sendAt, long now,
-                                  CampaignRules.VariantTexts texts, CampaignRules rules, Emitter emit) {
+    /**
+     * Recipients due now as requests per service (OneSignal, or APNs and FCM for a direct campaign) and text language;
+     * deferred ones grouped by the moment their quiet hours end.
+     */
+    private static void emitSends(OutboxBatch b, byte[] kinds, String[] tokens, DeviceTokenKind[] services, String[] locales, long[] sendAt,
+                                  long now, CampaignRules.VariantTexts texts, CampaignRules rules, Emitter emit) {
         List<Integer> due = new ArrayList<>();
         Map<Long, List<Integer>> later = new TreeMap<>();
         for (int i = 0; i < kinds.length; i++) {
@@ -399,9 +413,9 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 (sendAt[i] > now ? later.computeIfAbsent(sendAt[i], at -> new ArrayList<>()) : due).add(i);
             }
         }
-        SendRequest.perText(b.batchId, rules, texts, b.wave, b.batchId, due.stream().mapToLong(i -> b.userIds[i]).toArray(),
-                due.stream().map(i -> tokens[i]).toArray(String[]::new), due.stream().map(i -> locales[i]).toArray(String[]::new),
-                emit.requests()::collect);
+        SendRequest.byService(due, services).forEach((service, rows) -> SendRequest.perText(b.batchId, rules, texts, b.wave, b.batchId,
+                rows.stream().mapToLong(i -> b.userIds[i]).toArray(), rows.stream().map(i -> tokens[i]).toArray(String[]::new),
+                rows.stream().map(i -> locales[i]).toArray(String[]::new), service, emit.requests()::collect));
         for (Map.Entry<Long, List<Integer>> group : later.entrySet()) {
             List<Integer> rows = group.getValue();
             DeferredSends d = new DeferredSends();
@@ -413,6 +427,7 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
             d.userIds = rows.stream().mapToLong(i -> b.userIds[i]).toArray();
             d.pushTokens = rows.stream().map(i -> tokens[i]).toArray(String[]::new);
             d.locales = rows.stream().map(i -> locales[i]).toArray(String[]::new);
+            d.services = services == null ? null : rows.stream().map(i -> services[i].code()).toArray(String[]::new);
             emit.defer(d);
         }
     }

@@ -30,16 +30,31 @@ import java.util.function.UnaryOperator;
  */
 public final class DeliveryJob {
 
-    /** Everything the job reads from its configuration. */
+    /** Everything the job reads from its configuration; {@code direct}: APNs and FCM for DIRECT campaigns. */
     public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider,
                            int sendThreads, int inFlightRequests, Duration sendTimeout, Checkpoints checkpoints,
-                           int prefetch) implements Serializable {
+                           int prefetch, DirectServices direct) implements Serializable {
+
+        public Settings {
+            direct = direct == null ? DirectServices.NONE : direct;
+        }
+
+        /** Without direct sending (a DIRECT campaign's pushes fail, saying what to configure). */
+        public Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, ProviderFactory provider, int sendThreads,
+                        int inFlightRequests, Duration sendTimeout, Checkpoints checkpoints, int prefetch) {
+            this(queues, rabbit, clickHouse, provider, sendThreads, inFlightRequests, sendTimeout, checkpoints, prefetch, DirectServices.NONE);
+        }
 
         public static Settings fromEnvironment() {
             return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
                     ClickHouse.Config.fromEnvironment(), ProviderFactory.OneSignal.fromEnvironment(),
                     JobSetting.DELIVERY_SEND_THREADS.intValue(), JobSetting.DELIVERY_IN_FLIGHT.intValue(),
-                    Duration.ofMinutes(10), Checkpoints.fromEnvironment(), JobSetting.DELIVERY_PREFETCH.intValue());
+                    Duration.ofMinutes(10), Checkpoints.fromEnvironment(), JobSetting.DELIVERY_PREFETCH.intValue(),
+                    DirectServices.fromEnvironment());
+        }
+
+        public Settings withDirect(DirectServices services) {
+            return new Settings(queues, rabbit, clickHouse, provider, sendThreads, inFlightRequests, sendTimeout, checkpoints, prefetch, services);
         }
     }
 
@@ -85,7 +100,7 @@ public final class DeliveryJob {
                 .keyBy(Later::campaignId)
                 .process(new QuietHoursQueue()).uid(QuietHoursQueue.UID).name("quiet hours queue");
         DataStream<SendReport> reports = AsyncDataStream.unorderedWait(now.union(later),
-                        new ProviderSender(settings.provider(), settings.sendThreads()),
+                        new ProviderSender(settings.provider(), settings.direct(), settings.clickHouse(), settings.sendThreads()),
                         settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.inFlightRequests())
                 .uid(ProviderSender.UID).name("provider send");
         SingleOutputStreamOperator<Outcomes> sent = reports

@@ -31,6 +31,19 @@ public class ProviderNotification {
     public ProviderNotification() {
     }
 
+    /**
+     * The id of a direct send's row: its service and request ({@code apns:<request id>}). APNs and FCM create no
+     * notification and report no delivery; the row holds what the service accepted, known at once.
+     */
+    public static String directId(String service, String requestId) {
+        return service + ":" + requestId;
+    }
+
+    /** Whether this is a direct send's row (APNs, FCM), complete when written, with nothing to poll. */
+    public boolean direct() {
+        return notificationId != null && (notificationId.startsWith("apns:") || notificationId.startsWith("fcm:"));
+    }
+
     public String jsonEachRow() {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("notification_id", notificationId);

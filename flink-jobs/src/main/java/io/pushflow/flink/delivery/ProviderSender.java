@@ -1,39 +1,64 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.provider.ProviderException;
 import io.pushflow.provider.PushProvider;
 import io.pushflow.provider.SendResult;
+import io.pushflow.provider.device.DeviceOutcome;
+import io.pushflow.provider.device.DeviceReport;
+import io.pushflow.provider.device.DeviceSender;
+import io.pushflow.store.ClickHouse;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
- * Sends requests through the provider with Flink's Async I/O: the provider client retries rate limits and
- * server errors itself (same idempotency key), so a slow provider keeps requests in flight and the operator's
- * bounded capacity turns that into backpressure; nothing is dropped. A request the provider refuses, or that
- * still fails after every retry, reports the provider's error.
+ * Sends requests with Flink's Async I/O: through OneSignal, or for a direct campaign to APNs or FCM. The clients
+ * retry rate limits and server errors themselves (OneSignal under the same idempotency key, APNs and FCM per device,
+ * never a device twice), so a slow service keeps requests in flight and the operator's bounded capacity turns that
+ * into backpressure; nothing is dropped. A request the provider refuses, or that still fails after every retry,
+ * reports the provider's error. A direct request goes through the {@link DirectLedger} first, so a request replayed
+ * after a restart reaches no device a second time.
  */
 public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
 
     public static final String UID = "provider-send";
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSender.class);
+    private static final long LEDGER_MAX_PAUSE_MILLIS = 5_000;
+    /** How long closing waits for the sends in flight: longer than a direct send's answer timeout (30 s by default). */
+    static final long DRAIN_MILLIS = 45_000;
 
     private final ProviderFactory factory;
+    private final DirectServices direct;
+    private final ClickHouse.Config ledgerStore;
     private final int threads;
     private transient PushProvider provider;
     private transient ExecutorService pool;
+    private transient DirectLedger ledger;
+    private transient Map<DeviceTokenKind, DeviceSender> senders;
 
-    public ProviderSender(ProviderFactory factory, int threads) {
+    public ProviderSender(ProviderFactory factory, DirectServices direct, ClickHouse.Config ledgerStore, int threads) {
         this.factory = factory;
+        this.direct = direct;
+        this.ledgerStore = ledgerStore;
         this.threads = threads;
     }
 
     @Override
     public void open(OpenContext context) {
         provider = factory.open();
+        senders = new EnumMap<>(DeviceTokenKind.class);
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "provider-send");
             t.setDaemon(true);
@@ -41,10 +66,41 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
         });
     }
 
+    /**
+     * Lets the sends in flight finish (up to {@link #DRAIN_MILLIS}) before the clients close: a direct send cut off
+     * half-way would leave its request handed out but unanswered in the ledger, and its users unconfirmed after the
+     * restore, though the devices had it. Their answers reach the ledger even when Flink no longer takes the result.
+     */
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdownNow();
+            pool.shutdown();
+            // a cancelled task's thread is interrupted (more than once): wait through it, then keep the interrupt
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+            while (!pool.isTerminated() && System.nanoTime() < deadline) {
+                try {
+                    pool.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (!pool.isTerminated()) {
+                LOG.warn("sends still in flight after {} ms are cut off: a direct one's devices are unconfirmed after the restore", DRAIN_MILLIS);
+                pool.shutdownNow();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (senders != null) {
+                senders.values().forEach(DeviceSender::close);
+                senders.clear();
+            }
+            if (ledger != null) {
+                ledger.close();
+            }
         }
     }
 
@@ -55,31 +111,133 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
             report.request = request;
             long start = System.nanoTime();
             try {
-                SendResult sent = provider.send(request.message());
-                report.notificationId = sent.notificationId();
-                report.invalidTokens = sent.invalidSubscriptionIds().toArray(String[]::new);
-                report.attempts = sent.attempts();
-                report.status = 200;
-                if (!sent.sent() && report.invalidTokens.length == 0) {
-                    if (String.join(" ", sent.errors()).contains("not subscribed")) {
-                        report.invalidTokens = request.pushTokens.clone(); // OneSignal names no ids when none was reachable
-                    } else {
-                        report.error = "OneSignal created no notification: " + String.join("; ", sent.errors());
-                    }
+                if (request.channel == null) {
+                    throughOneSignal(request, report);
+                } else {
+                    direct(request, report);
                 }
-            } catch (ProviderException e) {
-                report.error = e.getMessage();
-                report.status = e.status();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
                 return;
-            } catch (RuntimeException e) {
-                report.error = "could not send: " + e.getMessage();
             }
             report.latencyMillis = (System.nanoTime() - start) / 1_000_000;
             report.atMillis = System.currentTimeMillis();
             result.complete(List.of(report));
         });
+    }
+
+    private void throughOneSignal(SendRequest request, SendReport report) throws InterruptedException {
+        try {
+            SendResult sent = provider.send(request.message());
+            report.notificationId = sent.notificationId();
+            report.invalidTokens = sent.invalidSubscriptionIds().toArray(String[]::new);
+            report.attempts = sent.attempts();
+            report.status = 200;
+            if (!sent.sent() && report.invalidTokens.length == 0) {
+                if (String.join(" ", sent.errors()).contains("not subscribed")) {
+                    report.invalidTokens = request.pushTokens.clone(); // OneSignal names no ids when none was reachable
+                } else {
+                    report.error = "OneSignal created no notification: " + String.join("; ", sent.errors());
+                }
+            }
+        } catch (ProviderException e) {
+            report.error = e.getMessage();
+            report.status = e.status();
+        } catch (RuntimeException e) {
+            report.error = "could not send: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Looked up in the ledger first: answered before (a replay), its recorded answers; handed out but never answered
+     * (the job died while it was out), every device unconfirmed and nothing sent; else written as handed, sent, and
+     * its answers written. The ledger's writes are retried until ClickHouse takes them: an outage slows the campaign
+     * and sends nothing unrecorded.
+     */
+    private void direct(SendRequest request, SendReport report) throws InterruptedException {
+        DeviceTokenKind service = request.directKind();
+        String name = service == DeviceTokenKind.APNS ? "APNs" : "FCM";
+        int n = request.pushTokens.length;
+        DeviceOutcome.Status[] statuses = new DeviceOutcome.Status[n];
+        String[] reasons = new String[n];
+        DeviceSender sender;
+        try {
+            sender = sender(service);
+        } catch (Exception e) {
+            report.error = name + ": " + e.getMessage();
+            return;
+        }
+        DirectLedger.Entry known = ledgerCall(() -> ledger().find(request));
+        if (known.phase() == DirectLedger.Phase.ANSWERED && known.statuses().length == n) {
+            System.arraycopy(known.statuses(), 0, statuses, 0, n);
+            System.arraycopy(known.reasons(), 0, reasons, 0, n);
+            report.replayed = true;
+        } else if (known.phase() != DirectLedger.Phase.NONE) {
+            Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
+            Arrays.fill(reasons, "handed to " + name + " before a restart and its answer was lost; not sent again");
+            report.replayed = true;
+        } else {
+            ledgerCall(() -> {
+                ledger().handed(request, Instant.now());
+                return null;
+            });
+            DeviceReport answer = sender.send(request.devicePush(System.currentTimeMillis()), request.devices());
+            Map<String, DeviceOutcome> byToken = answer.byToken();
+            for (int i = 0; i < n; i++) {
+                DeviceOutcome o = byToken.get(request.pushTokens[i]);
+                statuses[i] = o == null ? DeviceOutcome.Status.FAILED : o.status();
+                reasons[i] = o == null ? "no answer for this device" : o.sent() ? null : o.reason();
+                report.attempts = Math.max(report.attempts, o == null ? 0 : o.attempts());
+            }
+            ledgerCall(() -> {
+                ledger().answered(request, statuses, reasons, Instant.now());
+                return null;
+            });
+        }
+        report.deviceStatuses = new byte[n];
+        for (int i = 0; i < n; i++) {
+            report.deviceStatuses[i] = (byte) statuses[i].ordinal();
+        }
+        report.deviceReasons = reasons;
+        report.status = 200;
+    }
+
+    private synchronized DeviceSender sender(DeviceTokenKind service) throws Exception {
+        DeviceSender sender = senders.get(service);
+        if (sender == null) {
+            sender = direct.open(service);
+            senders.put(service, sender);
+        }
+        return sender;
+    }
+
+    private synchronized DirectLedger ledger() {
+        if (ledger == null) {
+            ledger = new DirectLedger(ledgerStore);
+        }
+        return ledger;
+    }
+
+    /** Until ClickHouse answers: pauses of 0.5 s doubling up to 5 s, one warning per outage. */
+    private static <T> T ledgerCall(Supplier<T> call) throws InterruptedException {
+        long pause = 500;
+        boolean warned = false;
+        while (true) {
+            try {
+                T value = call.get();
+                if (warned) {
+                    LOG.info("the ledger of direct sends is reachable again");
+                }
+                return value;
+            } catch (RuntimeException e) {
+                if (!warned) {
+                    LOG.warn("the ledger of direct sends cannot be read or written; nothing is sent until it can: {}", e.getMessage());
+                    warned = true;
+                }
+                Thread.sleep(pause);
+                pause = Math.min(LEDGER_MAX_PAUSE_MILLIS, pause * 2);
+            }
+        }
     }
 }

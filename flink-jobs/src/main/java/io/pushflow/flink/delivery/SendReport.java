@@ -1,6 +1,10 @@
 package io.pushflow.flink.delivery;
 
-/** What became of one request: the provider's notification id, the ids it called invalid, or its final error. */
+/**
+ * What became of one request: the provider's notification id, the ids it called invalid, or its final error; for a
+ * direct send, each device's answer ({@link io.pushflow.provider.device.DeviceOutcome.Status} ordinals and reasons, in
+ * the request's order).
+ */
 public class SendReport {
 
     public SendRequest request;
@@ -11,6 +15,10 @@ public class SendReport {
     public int attempts;
     public long latencyMillis;
     public long atMillis;
+    public byte[] deviceStatuses;
+    public String[] deviceReasons;
+    /** A direct send the ledger already knew: its answers are the recorded ones, nothing was sent again. */
+    public boolean replayed;
 
     public SendReport() {
     }

@@ -1,16 +1,22 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.provider.PushMessage;
+import io.pushflow.provider.device.Device;
+import io.pushflow.provider.device.DevicePush;
+
+import java.time.Duration;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One create-notification call: one campaign, variant and language, up to {@link PushMessage#MAX_RECIPIENTS}
- * users. {@code requestId} names exactly these users (the batch, the moment for deferred ones, the language),
- * and the idempotency key comes from it, so a replay sends the same request and the provider creates nothing new.
+ * One call to the provider: one campaign, variant and language, up to {@link PushMessage#MAX_RECIPIENTS} users.
+ * {@code requestId} names exactly these users (the batch, the moment for deferred ones, the language, and for a direct
+ * send the service), so a replay is the same request: OneSignal's idempotency key comes from it, and a direct send is
+ * looked up by it in the ledger of direct sends ({@link DirectLedger}) before anything goes out.
  */
 public class SendRequest {
 
@@ -27,9 +33,20 @@ public class SendRequest {
     public String imageUrl;
     public String dataJson;
     public long[] userIds;
+    /** What the provider takes, per user: OneSignal subscription ids, or for a direct send the device tokens of {@link #channel}. */
     public String[] pushTokens;
+    /** {@link DeviceTokenKind#code()} of the service a direct send goes to ({@code apns}, {@code fcm}); null for OneSignal. */
+    public String channel;
+    /** When the campaign's window ends: a direct send's time to live runs until then. */
+    public long windowEndMillis;
 
     public SendRequest() {
+    }
+
+    /** The service a direct send goes to, or null when the request goes through OneSignal. */
+    public DeviceTokenKind directKind() {
+        return channel == null ? null : DeviceTokenKind.fromCode(channel).filter(k -> k != DeviceTokenKind.NONE)
+                .orElseThrow(() -> new IllegalStateException("request " + requestId + " names no service: " + channel));
     }
 
     /**
@@ -38,11 +55,13 @@ public class SendRequest {
      * exactly these users on every replay.
      */
     private static SendRequest of(String requestBase, int part, CampaignRules rules, CampaignRules.VariantTexts texts, int text, long wave,
-                          String batchId, long[] userIds, String[] pushTokens) {
+                          String batchId, long[] userIds, String[] pushTokens, DeviceTokenKind direct) {
         SendRequest s = new SendRequest();
         s.language = texts.languages[text];
-        s.requestId = requestBase + ":" + texts.key + ":" + s.language + (part == 0 ? "" : ":" + part);
+        s.channel = direct == null ? null : direct.code();
+        s.requestId = requestBase + ":" + texts.key + ":" + s.language + (part == 0 ? "" : ":" + part) + (direct == null ? "" : ":" + s.channel);
         s.campaignId = rules.campaignId;
+        s.windowEndMillis = rules.windowEndMillis;
         s.variant = texts.key;
         s.pushId = texts.pushId;
         s.wave = wave;
@@ -60,10 +79,11 @@ public class SendRequest {
     /**
      * The requests for these recipients of one variant: one per text language (a recipient's locale picks it), at
      * most {@link PushMessage#MAX_RECIPIENTS} each, named from {@code requestBase} (the batch, and the moment for
-     * deferred recipients).
+     * deferred recipients). {@code direct} is the service the tokens belong to, or null for OneSignal subscription ids.
      */
     static void perText(String requestBase, CampaignRules rules, CampaignRules.VariantTexts texts, long wave, String batchId,
-                        long[] userIds, String[] pushTokens, String[] locales, java.util.function.Consumer<SendRequest> out) {
+                        long[] userIds, String[] pushTokens, String[] locales, DeviceTokenKind direct,
+                        java.util.function.Consumer<SendRequest> out) {
         Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
         Map<String, Integer> textOfLocale = new java.util.HashMap<>();
         for (int i = 0; i < userIds.length; i++) {
@@ -75,22 +95,64 @@ public class SendRequest {
             for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
                 List<Integer> slice = rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS));
                 out.accept(of(requestBase, part, rules, texts, group.getKey(), wave, batchId,
-                        slice.stream().mapToLong(i -> userIds[i]).toArray(), slice.stream().map(i -> pushTokens[i]).toArray(String[]::new)));
+                        slice.stream().mapToLong(i -> userIds[i]).toArray(), slice.stream().map(i -> pushTokens[i]).toArray(String[]::new),
+                        direct));
             }
         }
     }
 
-    /** The provider message: the chosen language's texts as English too (the provider requires it) and ids in the data. */
-    @SuppressWarnings("unchecked")
-    public PushMessage message() {
+    /**
+     * Users grouped by the service their device token belongs to, in the order of {@code kinds}' first appearance; a
+     * campaign sent through OneSignal is one group under null.
+     */
+    static Map<DeviceTokenKind, List<Integer>> byService(List<Integer> rows, DeviceTokenKind[] kinds) {
+        Map<DeviceTokenKind, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i : rows) {
+            groups.computeIfAbsent(kinds == null ? null : kinds[i], k -> new java.util.ArrayList<>()).add(i);
+        }
+        return groups;
+    }
+
+    /**
+     * The push for APNs or FCM: the chosen language's texts as English too (both services' clients fall back to it),
+     * the same data as through OneSignal, collapsed per campaign (a later push of the campaign replaces an undelivered
+     * one) and kept by the service until the campaign's window ends.
+     */
+    public DevicePush devicePush(long nowMillis) {
+        Duration ttl = Duration.ofMillis(Math.max(0, windowEndMillis - nowMillis));
+        Map<String, Object> data = data();
+        data.values().removeIf(java.util.Objects::isNull); // a creative's data key without a value has nothing to carry
+        return new DevicePush(texts(title), contents(), data, deepLink, imageUrl, "pushflow-" + campaignId, ttl,
+                DevicePush.Urgency.HIGH, null);
+    }
+
+    /** The devices of a direct send, each with the request's language. */
+    public List<Device> devices() {
+        List<Device> devices = new java.util.ArrayList<>(pushTokens.length);
+        for (String token : pushTokens) {
+            devices.add(new Device(token, language));
+        }
+        return devices;
+    }
+
+    private Map<String, String> contents() {
         Map<String, String> contents = new LinkedHashMap<>();
         contents.put(PushMessage.FALLBACK_LANGUAGE, body);
         contents.put(language, body);
-        Map<String, String> headings = new LinkedHashMap<>();
-        if (title != null && !title.isEmpty()) {
-            headings.put(PushMessage.FALLBACK_LANGUAGE, title);
-            headings.put(language, title);
+        return contents;
+    }
+
+    private Map<String, String> texts(String text) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (text != null && !text.isEmpty()) {
+            texts.put(PushMessage.FALLBACK_LANGUAGE, text);
+            texts.put(language, text);
         }
+        return texts;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> data() {
         Map<String, Object> data = new LinkedHashMap<>();
         if (dataJson != null) {
             data.putAll(Json.read(dataJson, Map.class));
@@ -98,7 +160,12 @@ public class SendRequest {
         data.put("pushflow_campaign", campaignId);
         data.put("pushflow_variant", variant);
         data.put("pushflow_push", pushId);
-        return new PushMessage(PushMessage.idempotencyKey(requestId, language), List.of(pushTokens), headings, contents, data,
+        return data;
+    }
+
+    /** The provider message: the chosen language's texts as English too (the provider requires it) and ids in the data. */
+    public PushMessage message() {
+        return new PushMessage(PushMessage.idempotencyKey(requestId, language), List.of(pushTokens), texts(title), contents(), data(),
                 deepLink, imageUrl);
     }
 }

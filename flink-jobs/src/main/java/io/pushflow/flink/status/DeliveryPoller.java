@@ -109,6 +109,17 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         PollState state = new PollState();
         state.last = n;
         poll.update(state);
+        if (n.direct()) {
+            // APNs and FCM report nothing later: what the service accepted is the delivery, known now; the state stays
+            // until the click window is over, so the same row again counts nothing
+            VariantDelta d = VariantDelta.of(n.campaignId, n.variant, n.sentAtMillis);
+            d.delivered = n.successful;
+            if (d.delivered > 0) {
+                ctx.output(DELIVERIES, d);
+            }
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + clickWindowMillis);
+            return;
+        }
         ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + firstLookMillis);
     }
 
@@ -120,6 +131,10 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         if (look == null) {
             waiting.remove(id);
             if (poll.value() == null) {
+                return;
+            }
+            if (poll.value().last.direct()) {
+                poll.clear(); // a direct send's row: nothing to look at, its click window is over
                 return;
             }
             if (inFlight.size() >= looksInFlight) {

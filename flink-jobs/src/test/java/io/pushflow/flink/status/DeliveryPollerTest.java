@@ -86,6 +86,31 @@ class DeliveryPollerTest {
     }
 
     @Test
+    void a_direct_send_s_row_is_its_delivery_at_once_counted_once_and_never_looked_up_at_the_provider() throws Exception {
+        try (OneSignalFake provider = new OneSignalFake("app", "key")) {
+            var poller = poller(provider, Duration.ofSeconds(1), Duration.ofSeconds(20), 4);
+            try (var h = harness(poller)) {
+                h.open();
+                h.setProcessingTime(T0);
+                ProviderNotification direct = notification(ProviderNotification.directId("apns", "7-1-A-0:A:en:apns"), 5);
+                direct.successful = 4;
+                direct.failed = 1;
+                direct.remaining = 0;
+                h.processElement(direct, T0);
+                h.processElement(direct, T0); // the same row again (a replayed request): counted once
+                assertThat(h.getSideOutput(DeliveryPoller.DELIVERIES)).extracting(r -> r.getValue().delivered + ":" + r.getValue().providerClicks)
+                        .containsExactly("4:0");
+                h.setProcessingTime(T0 + 20_000);
+                assertThat(poller.callsInFlight()).isZero();
+                assertThat(h.extractOutputValues()).as("the delivery job wrote its row already").isEmpty();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+                assertThat(h.numKeyedStateEntries()).as("forgotten after the click window").isZero();
+            }
+            assertThat(provider.calls()).as("APNs and FCM have nothing to poll").isZero();
+        }
+    }
+
+    @Test
     void a_notification_is_polled_until_delivered_and_its_click_window_is_over_with_each_delivery_and_click_reported_once() throws Exception {
         AtomicBoolean delivered = new AtomicBoolean();
         try (OneSignalFake provider = new OneSignalFake("app", "key")) {

@@ -98,6 +98,9 @@ public final class ApnsFake implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean acceptAnyWellFormedToken;
     private volatile boolean keepBodies = true;
+    private volatile Failure outage;
+    private volatile java.util.function.Consumer<Accepted> listener;
+    private volatile java.util.function.Predicate<String> dead = token -> false;
     private volatile Duration stall = Duration.ZERO;
     private volatile Duration minTokenRefresh = Duration.ofMinutes(20);
     private volatile Duration maxTokenAge = Duration.ofHours(1);
@@ -184,6 +187,16 @@ public final class ApnsFake implements AutoCloseable {
         }
     }
 
+    /** Whatever the fake accepts from now on is handed to {@code listener} too (a simulated device receiving it). */
+    public void onAccepted(java.util.function.Consumer<Accepted> listener) {
+        this.listener = listener;
+    }
+
+    /** Uninstalled without a list: tokens {@code dead} picks answer 410 Unregistered, as of when they are pushed. */
+    public void unregisterWhere(java.util.function.Predicate<String> dead) {
+        this.dead = dead;
+    }
+
     /** Uninstalled: these tokens answer 410 Unregistered with {@code since}. */
     public void unregister(Instant since, String... tokens) {
         for (String t : tokens) {
@@ -197,6 +210,11 @@ public final class ApnsFake implements AutoCloseable {
     }
 
     /** The next {@code count} pushes are answered with {@code failure}, then pushes are handled normally again. */
+    /** Until called again with null, every push (after those of {@link #failNext}) is answered with {@code failure}: an outage. */
+    public void outage(Failure failure) {
+        outage = failure;
+    }
+
     public synchronized void failNext(int count, Failure failure) {
         for (int i = 0; i < count; i++) {
             failures.add(failure);
@@ -270,7 +288,7 @@ public final class ApnsFake implements AutoCloseable {
             }
             Failure failure;
             synchronized (ApnsFake.this) {
-                failure = failures.poll();
+                failure = failures.isEmpty() ? outage : failures.poll();
             }
             if (failure != null) {
                 throw refused(failure.reason);
@@ -299,6 +317,9 @@ public final class ApnsFake implements AutoCloseable {
                 throw refused(RejectionReason.BAD_DEVICE_TOKEN);
             }
             Instant gone = unregistered.get(token);
+            if (gone == null && dead.test(token)) {
+                gone = Instant.now();
+            }
             if (gone != null) {
                 refusals.merge("Unregistered", 1, Integer::sum);
                 throw new UnregisteredDeviceTokenException(gone);
@@ -317,7 +338,8 @@ public final class ApnsFake implements AutoCloseable {
                 throw refused(RejectionReason.PAYLOAD_TOO_LARGE);
             }
             received.merge(token, 1, Integer::sum);
-            if (keepBodies) {
+            java.util.function.Consumer<Accepted> told = listener;
+            if (keepBodies || told != null) {
                 Map<String, String> kept = new HashMap<>();
                 for (String h : List.of("apns-topic", "apns-priority", "apns-push-type", "apns-collapse-id", "apns-expiration", "apns-id")) {
                     String v = header(headers, h);
@@ -331,7 +353,13 @@ public final class ApnsFake implements AutoCloseable {
                 } catch (IOException e) {
                     json = null;
                 }
-                accepted.add(new Accepted(token, Map.copyOf(kept), json));
+                Accepted push = new Accepted(token, Map.copyOf(kept), json);
+                if (keepBodies) {
+                    accepted.add(push);
+                }
+                if (told != null) {
+                    told.accept(push);
+                }
             }
         }
 

@@ -150,6 +150,9 @@ public final class FcmFake implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1_500_000_000_000L);
     private volatile boolean acceptAnyWellFormedToken;
     private volatile boolean keepBodies = true;
+    private volatile Failure outage;
+    private volatile java.util.function.Consumer<Accepted> listener;
+    private volatile java.util.function.Predicate<String> dead = token -> false;
     private volatile Duration stall = Duration.ZERO;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile long retryAfterSeconds = 1;
@@ -252,6 +255,16 @@ public final class FcmFake implements AutoCloseable {
         registered.addAll(List.of(tokens));
     }
 
+    /** Whatever the fake accepts from now on is handed to {@code listener} too (a simulated device receiving it). */
+    public void onAccepted(java.util.function.Consumer<Accepted> listener) {
+        this.listener = listener;
+    }
+
+    /** Uninstalled without a list: tokens {@code dead} picks answer 404 UNREGISTERED. */
+    public void unregisterWhere(java.util.function.Predicate<String> dead) {
+        this.dead = dead;
+    }
+
     /** App uninstalled or token expired: these answer 404 UNREGISTERED. */
     public void unregister(String... tokens) {
         unregistered.addAll(List.of(tokens));
@@ -268,6 +281,11 @@ public final class FcmFake implements AutoCloseable {
     }
 
     /** The next {@code count} send requests are answered with {@code failure}, then requests are handled normally again. */
+    /** Until called again with null, every push (after those of {@link #failNext}) is answered with {@code failure}: an outage. */
+    public void outage(Failure failure) {
+        outage = failure;
+    }
+
     public synchronized void failNext(int count, Failure failure) {
         for (int i = 0; i < count; i++) {
             failures.add(failure);
@@ -473,7 +491,7 @@ public final class FcmFake implements AutoCloseable {
         }
         Failure failure;
         synchronized (this) {
-            failure = failures.poll();
+            failure = failures.isEmpty() ? outage : failures.poll();
         }
         if (failure != null) {
             Reply r = refuse(failure.status, failure.rpcStatus, failure.name(), failure.message, null);
@@ -507,7 +525,7 @@ public final class FcmFake implements AutoCloseable {
                 || otherSender.contains(token))) {
             return refuse(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", null);
         }
-        if (unregistered.contains(token)) {
+        if (unregistered.contains(token) || dead.test(token)) {
             return refuse(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.", null);
         }
         if (otherSender.contains(token)) {
@@ -517,8 +535,15 @@ public final class FcmFake implements AutoCloseable {
             return Reply.of(200, Map.of("name", "projects/" + projectId + "/messages/fake_message_id"));
         }
         received.merge(token, 1, Integer::sum);
-        if (keepBodies) {
-            accepted.add(new Accepted(token, message));
+        java.util.function.Consumer<Accepted> told = listener;
+        if (keepBodies || told != null) {
+            Accepted push = new Accepted(token, message);
+            if (keepBodies) {
+                accepted.add(push);
+            }
+            if (told != null) {
+                told.accept(push);
+            }
         }
         return Reply.of(200, Map.of("name", "projects/" + projectId + "/messages/0:" + ids.incrementAndGet() + "%fake"));
     }

@@ -97,6 +97,10 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Map<String, long[]> campaignsReached = new ConcurrentHashMap<>();
     private final Map<Long, AtomicLong> duplicates = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
+    /** The bundle id the simulated iOS app's pushes go under. */
+    public static final String DIRECT_TOPIC = "io.pushflow.simulator";
+    private io.pushflow.provider.apns.ApnsFake apns;
+    private io.pushflow.provider.fcm.FcmFake fcm;
     /** Opens and clicks not yet due, by the tick they are due in. */
     private final ConcurrentSkipListMap<Long, Queue<Engaged>> pending = new ConcurrentSkipListMap<>();
     /** Opens and clicks that happened and that the app has not reported yet (it could not reach the broker). */
@@ -239,11 +243,20 @@ public final class ProviderSimulator implements AutoCloseable {
     public void outage(Integer status, Duration latency) {
         outageStatus = status;
         api.delay(latency);
+        synchronized (this) {
+            if (apns != null) { // APNs and FCM go through the same outage, each in its own words
+                apns.outage(status == null ? null : status == 429 ? io.pushflow.provider.apns.ApnsFake.Failure.TOO_MANY_REQUESTS
+                        : io.pushflow.provider.apns.ApnsFake.Failure.SERVICE_UNAVAILABLE);
+                fcm.outage(status == null ? null : status == 429 ? io.pushflow.provider.fcm.FcmFake.Failure.QUOTA_EXCEEDED
+                        : io.pushflow.provider.fcm.FcmFake.Failure.UNAVAILABLE);
+                apns.stall(latency);
+                fcm.stall(latency);
+            }
+        }
     }
 
     public void endOutage() {
-        outageStatus = null;
-        api.delay(Duration.ZERO);
+        outage(null, Duration.ZERO);
     }
 
     /** Events the app has put on {@code push.events} so far. */
@@ -312,48 +325,11 @@ public final class ProviderSimulator implements AutoCloseable {
         @Override
         public void created(Created n) {
             JsonNode data = n.data();
-            long campaign = data.path("pushflow_campaign").asLong();
-            String variant = data.path("pushflow_variant").asText("");
-            SimulatorConfig.Engagement e = config.engagement(data.path("pushflow_push").asLong(), campaign, variant, text(n));
-            Tally tally = ledger.computeIfAbsent(campaign + "/" + variant, k -> new Tally());
-            tally.trueOpen = e.open();
-            tally.trueClick = e.click();
-            tally.notifications.incrementAndGet();
-            tally.recipients.addAndGet(n.subscriptionIds().size());
-            tally.invalid.addAndGet(n.invalidIds().size());
-            for (String id : n.subscriptionIds()) {
-                campaignsReached.compute(id, (k, seen) -> {
-                    if (seen != null && Arrays.stream(seen).anyMatch(c -> c == campaign)) {
-                        duplicates.computeIfAbsent(campaign, c -> new AtomicLong()).incrementAndGet();
-                        return seen;
-                    }
-                    long[] next = seen == null ? new long[1] : Arrays.copyOf(seen, seen.length + 1);
-                    next[next.length - 1] = campaign;
-                    return next;
-                });
-            }
             AtomicLong clicks = new AtomicLong();
             converted.put(n.id(), clicks);
-            long now = System.currentTimeMillis();
-            if (appOpens != null) {
-                Instant arrived = Instant.ofEpochMilli(now + config.deliveryLatencyMillis());
-                for (String id : n.subscriptionIds()) {
-                    appOpens.pushed(campaign, variant, id, arrived).ifPresent(at ->
-                            due(at.toEpochMilli(), new Engaged(campaign, variant, id, PushEvent.Type.APP_OPENED, tally, null)));
-                }
-            }
-            synchronized (random) {
-                for (String id : n.subscriptionIds()) {
-                    double u = random.nextDouble();
-                    if (u < Math.max(e.open(), e.click())) {
-                        long openAt = now + config.deliveryLatencyMillis() + delay(config.openDelayMillis());
-                        due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally, null));
-                        if (u < e.click()) {
-                            due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally, clicks));
-                        }
-                    }
-                }
-            }
+            Tally tally = reached(data, text(n), n.subscriptionIds(), clicks);
+            tally.notifications.incrementAndGet();
+            tally.invalid.addAndGet(n.invalidIds().size());
         }
 
         /** Delivered (and received) everything after the latency; converted = the clicks so far. */
@@ -366,13 +342,137 @@ public final class ProviderSimulator implements AutoCloseable {
                     "converted", clicks == null ? 0L : clicks.get(), "remaining", delivered ? 0L : reached, "received", delivered ? reached : 0L);
         }
 
-        private long delay(long mean) {
-            return mean == 0 ? 0 : (long) (-mean * Math.log(1 - random.nextDouble()));
-        }
-
         private String text(Created n) {
             return n.body() == null ? null : n.body().path("contents").path("en").asText(null);
         }
+    }
+
+    /**
+     * A push of the campaign and variant {@code data} names reached the devices {@code ids} (subscription ids, or device
+     * tokens of a direct send): the ledger counts them, a device reached twice by one campaign counts as a duplicate, and
+     * the users open and click with their variant's true rates after the delays; {@code clicks}, when not null, counts
+     * the clicks as the provider would ({@code converted}).
+     */
+    private Tally reached(JsonNode data, String text, List<String> ids, AtomicLong clicks) {
+        long campaign = data.path("pushflow_campaign").asLong();
+        String variant = data.path("pushflow_variant").asText("");
+        SimulatorConfig.Engagement e = config.engagement(data.path("pushflow_push").asLong(), campaign, variant, text);
+        Tally tally = ledger.computeIfAbsent(campaign + "/" + variant, k -> new Tally());
+        tally.trueOpen = e.open();
+        tally.trueClick = e.click();
+        tally.recipients.addAndGet(ids.size());
+        for (String id : ids) {
+            campaignsReached.compute(id, (k, seen) -> {
+                if (seen != null && Arrays.stream(seen).anyMatch(c -> c == campaign)) {
+                    duplicates.computeIfAbsent(campaign, c -> new AtomicLong()).incrementAndGet();
+                    return seen;
+                }
+                long[] next = seen == null ? new long[1] : Arrays.copyOf(seen, seen.length + 1);
+                next[next.length - 1] = campaign;
+                return next;
+            });
+        }
+        long now = System.currentTimeMillis();
+        if (appOpens != null) {
+            Instant arrived = Instant.ofEpochMilli(now + config.deliveryLatencyMillis());
+            for (String id : ids) {
+                appOpens.pushed(campaign, variant, id, arrived).ifPresent(at ->
+                        due(at.toEpochMilli(), new Engaged(campaign, variant, id, PushEvent.Type.APP_OPENED, tally, null)));
+            }
+        }
+        synchronized (random) {
+            for (String id : ids) {
+                double u = random.nextDouble();
+                if (u < Math.max(e.open(), e.click())) {
+                    long openAt = now + config.deliveryLatencyMillis() + delay(config.openDelayMillis());
+                    due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally, null));
+                    if (u < e.click()) {
+                        due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally, clicks));
+                    }
+                }
+            }
+        }
+        return tally;
+    }
+
+    private long delay(long mean) {
+        return mean == 0 ? 0 : (long) (-mean * Math.log(1 - random.nextDouble()));
+    }
+
+    /**
+     * APNs and FCM beside the OneSignal API, for DIRECT campaigns: pushy's mock APNs server and the FCM fake, both over
+     * TLS with a certificate made at start, accepting every well-formed token (a share of them, by the token's hash as
+     * for OneSignal's ids, answered as uninstalled), each accepted push reaching the simulated users like a OneSignal
+     * notification. Writes what a delivery job needs to reach them into {@code dir} and returns it as the jobs'
+     * settings (APNS_*, FCM_*: the signing key, the service account, the certificates to trust), also as {@code DIR/direct.env}
+     * (the jobs' DIRECT_SETTINGS_FILE).
+     */
+    public synchronized Map<String, String> startDirect(Path dir) throws Exception {
+        if (apns != null) {
+            throw new IllegalStateException("APNs and FCM run already");
+        }
+        Files.createDirectories(dir);
+        apns = new io.pushflow.provider.apns.ApnsFake(DIRECT_TOPIC, "PFSIMTEAM1");
+        fcm = new io.pushflow.provider.fcm.FcmFake("pushflow-simulator");
+        Behaviour rules = new Behaviour();
+        for (var fake : List.<java.util.function.Consumer<java.util.function.Predicate<String>>>of(apns::unregisterWhere, fcm::unregisterWhere)) {
+            fake.accept(rules::unsubscribed);
+        }
+        apns.acceptAnyWellFormedToken(true);
+        fcm.acceptAnyWellFormedToken(true);
+        apns.keepBodies(false);
+        fcm.keepBodies(false);
+        apns.onAccepted(push -> {
+            JsonNode payload = push.payload();
+            reached(payload, payload.path("aps").path("alert").path("body").asText(null), List.of(push.token()), null);
+        });
+        fcm.onAccepted(push -> {
+            JsonNode message = push.message();
+            reached(message.path("data"), message.path("notification").path("body").asText(null), List.of(push.token()), null);
+        });
+        Map<String, String> env = settingsFor(apns, fcm, dir);
+        StringBuilder lines = new StringBuilder();
+        env.forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+        Files.writeString(dir.resolve("direct.env"), lines);
+        return env;
+    }
+
+    /**
+     * Writes what a delivery job needs to reach {@code apns} and {@code fcm} into {@code dir} (the signing key, the
+     * service account, each server's certificate) and returns the jobs' settings for them (APNS_*, FCM_*).
+     */
+    public static Map<String, String> settingsFor(io.pushflow.provider.apns.ApnsFake apns, io.pushflow.provider.fcm.FcmFake fcm, Path dir)
+            throws IOException {
+        Files.createDirectories(dir);
+        Path key = Files.writeString(dir.resolve("apns-signing-key.p8"), apns.signingKeyPem());
+        Path apnsCert = Files.writeString(dir.resolve("apns-server.pem"),
+                io.pushflow.provider.RuntimeCertificate.pem(apns.settings().trustedServerCertificates().get(0)));
+        Path account = Files.writeString(dir.resolve("fcm-service-account.json"), fcm.serviceAccountJson());
+        Path fcmCert = Files.writeString(dir.resolve("fcm-server.pem"),
+                io.pushflow.provider.RuntimeCertificate.pem(fcm.settings().trustedServerCertificates().get(0)));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("APNS_HOST", "127.0.0.1");
+        env.put("APNS_PORT", Integer.toString(apns.port()));
+        env.put("APNS_TOPIC", apns.settings().topic());
+        env.put("APNS_TEAM_ID", apns.settings().teamId());
+        env.put("APNS_KEY_ID", apns.keyId());
+        env.put("APNS_SIGNING_KEY_FILE", key.toString());
+        env.put("APNS_TRUST_CERT_FILE", apnsCert.toString());
+        env.put("FCM_ENDPOINT", fcm.endpoint().toString());
+        env.put("FCM_PROJECT_ID", fcm.settings().projectId());
+        env.put("FCM_SERVICE_ACCOUNT_FILE", account.toString());
+        env.put("FCM_TRUST_CERT_FILE", fcmCert.toString());
+        return env;
+    }
+
+    /** The pushes APNs accepted per device token (from {@link #startDirect}); a value above 1 is a device reached twice. */
+    public Map<String, Integer> apnsReceived() {
+        return apns == null ? Map.of() : apns.received();
+    }
+
+    /** The pushes FCM accepted per registration token (from {@link #startDirect}). */
+    public Map<String, Integer> fcmReceived() {
+        return fcm == null ? Map.of() : fcm.received();
     }
 
     /** One user's open or click, waiting for its moment; {@code converted} counts the notification's clicks. */
@@ -457,6 +557,12 @@ public final class ProviderSimulator implements AutoCloseable {
     public void close() throws Exception {
         clock.shutdownNow();
         api.close();
+        synchronized (this) {
+            if (apns != null) {
+                apns.close();
+                fcm.close();
+            }
+        }
         if (connection != null) {
             connection.close();
         }
@@ -467,13 +573,15 @@ public final class ProviderSimulator implements AutoCloseable {
         int port = 4010;
         SimulatorConfig config = SimulatorConfig.defaults();
         boolean appEvents = true;
+        Path direct = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--config" -> config = SimulatorConfig.parse(Files.readString(Path.of(args[++i])));
                 case "--no-app-events" -> appEvents = false;
+                case "--direct" -> direct = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: simulator [--port 4010] [--config FILE.json] [--no-app-events]");
+                    System.err.println("usage: simulator [--port 4010] [--config FILE.json] [--no-app-events] [--direct DIR]");
                     System.exit(2);
                 }
             }
@@ -492,6 +600,12 @@ public final class ProviderSimulator implements AutoCloseable {
         }));
         System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", "
                 + (config.appEvents() ? "the app's events on " + sim.eventsTarget : "no app events (the provider's click counts only)"));
+        if (direct != null) {
+            Map<String, String> env = sim.startDirect(direct);
+            System.out.println("provider simulator: APNs at 127.0.0.1:" + env.get("APNS_PORT") + " and FCM at " + env.get("FCM_ENDPOINT")
+                    + "; the delivery job reaches them with these settings (also in " + direct.resolve("direct.env") + "):");
+            System.out.print(Files.readString(direct.resolve("direct.env")));
+        }
         Thread.currentThread().join();
     }
 }

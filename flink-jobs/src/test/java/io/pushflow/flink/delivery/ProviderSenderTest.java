@@ -1,0 +1,164 @@
+package io.pushflow.flink.delivery;
+
+import io.pushflow.flink.JobEnvironment;
+import io.pushflow.provider.apns.ApnsFake;
+import io.pushflow.provider.device.DeviceOutcome;
+import io.pushflow.provider.fcm.FcmFake;
+import io.pushflow.simulator.provider.ProviderSimulator;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Direct sends through the provider sender against pushy's mock APNs server, the FCM fake and the real ClickHouse
+ * ledger: a request sent again (as after a restart) reaches no device a second time and reports the first answers;
+ * one whose answer was lost is never sent again; dead tokens and a service left unconfigured report as such.
+ */
+class ProviderSenderTest {
+
+    static final String APNS_1 = "a1".repeat(32);
+    static final String APNS_DEAD = "de".repeat(32);
+    static final String FCM_1 = "fcm-1:" + "q".repeat(40);
+    static final String FCM_DEAD = "fcm-dead:" + "r".repeat(40);
+
+    @Test
+    void a_direct_request_reaches_each_device_once_even_when_it_comes_again(@TempDir Path dir) throws Exception {
+        try (JobEnvironment je = new JobEnvironment(); ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
+             FcmFake fcm = new FcmFake("pushflow-test")) {
+            apns.acceptAnyWellFormedToken(true);
+            fcm.acceptAnyWellFormedToken(true);
+            apns.unregister(Instant.parse("2026-11-01T00:00:00Z"), APNS_DEAD);
+            fcm.unregister(FCM_DEAD);
+            fcm.failNext(2, FcmFake.Failure.UNAVAILABLE); // retried within the call, never a device twice
+            DirectServices services = DirectServices.from(ProviderSimulator.settingsFor(apns, fcm, dir));
+            ProviderSender sender = open(services, je);
+            try {
+                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[]{1, 2}, APNS_1, APNS_DEAD);
+                SendRequest toGoogle = request("7-1-A-0:A:en:fcm", "fcm", new long[]{3, 4}, FCM_1, FCM_DEAD);
+                SendReport first = send(sender, toApple);
+                SendReport second = send(sender, toGoogle);
+                assertThat(statuses(first)).containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
+                assertThat(first.deviceReasons[1]).isEqualTo("Unregistered");
+                assertThat(statuses(second)).containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
+                assertThat(first.replayed || second.replayed).isFalse();
+
+                // the same requests again, as after a restore from a checkpoint taken before they went out
+                SendReport again = send(sender, toApple);
+                SendReport againGoogle = send(sender, toGoogle);
+                assertThat(again.replayed).isTrue();
+                assertThat(statuses(again)).isEqualTo(statuses(first));
+                assertThat(again.deviceReasons).containsExactly(first.deviceReasons);
+                assertThat(statuses(againGoogle)).isEqualTo(statuses(second));
+                assertThat(apns.received()).containsExactly(java.util.Map.entry(APNS_1, 1));
+                assertThat(fcm.received()).containsExactly(java.util.Map.entry(FCM_1, 1));
+
+                // a request handed to APNs whose answer was lost (the job died while it was out): never sent again
+                SendRequest lost = request("7-2-A-0:A:en:apns", "apns", new long[]{5}, "b5".repeat(32));
+                try (DirectLedger ledger = new DirectLedger(je.chConfig)) {
+                    ledger.handed(lost, Instant.now());
+                }
+                SendReport unconfirmed = send(sender, lost);
+                assertThat(statuses(unconfirmed)).containsExactly(DeviceOutcome.Status.UNCONFIRMED);
+                assertThat(unconfirmed.deviceReasons[0]).contains("answer was lost");
+                assertThat(apns.received()).doesNotContainKey("b5".repeat(32));
+                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests") + " FINAL WHERE phase = 2"))
+                        .as("answered requests in the ledger").isEqualTo(2);
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    @Test
+    void the_services_may_come_from_a_settings_file_read_when_the_first_push_goes_out(@TempDir Path dir) throws Exception {
+        try (JobEnvironment je = new JobEnvironment(); ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
+             FcmFake fcm = new FcmFake("pushflow-test")) {
+            apns.acceptAnyWellFormedToken(true);
+            Path file = dir.resolve("direct.env");
+            ProviderSender sender = open(new DirectServices(null, null, file.toString()), je);
+            try {
+                StringBuilder lines = new StringBuilder("# written after the job started, as the provider simulator does\n");
+                ProviderSimulator.settingsFor(apns, fcm, dir).forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+                java.nio.file.Files.writeString(file, lines);
+                SendReport report = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+                assertThat(statuses(report)).containsExactly(DeviceOutcome.Status.SENT);
+                assertThat(apns.received()).containsOnlyKeys(APNS_1);
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    @Test
+    void a_service_left_unconfigured_fails_its_pushes_with_what_to_set() throws Exception {
+        try (JobEnvironment je = new JobEnvironment()) {
+            ProviderSender sender = open(DirectServices.NONE, je);
+            try {
+                SendReport report = send(sender, request("7-1-A-0:A:en:fcm", "fcm", new long[]{1}, FCM_1));
+                assertThat(report.error).startsWith("FCM: direct sending to FCM is not configured").contains("FCM_SERVICE_ACCOUNT_FILE");
+                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests")))
+                        .as("nothing handed out").isZero();
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    private static ProviderSender open(DirectServices services, JobEnvironment je) {
+        ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                services, je.chConfig, 2);
+        sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+        return sender;
+    }
+
+    static SendRequest request(String id, String service, long[] users, String... tokens) {
+        SendRequest r = new SendRequest();
+        r.requestId = id;
+        r.campaignId = 7;
+        r.variant = "A";
+        r.pushId = 11;
+        r.wave = 1;
+        r.batchId = "7-1-A-0";
+        r.language = "en";
+        r.title = "Wind";
+        r.body = "25 knots at the beach";
+        r.userIds = users;
+        r.pushTokens = tokens;
+        r.channel = service;
+        r.windowEndMillis = System.currentTimeMillis() + 3_600_000;
+        return r;
+    }
+
+    static SendReport send(ProviderSender sender, SendRequest request) throws Exception {
+        CompletableFuture<SendReport> answer = new CompletableFuture<>();
+        sender.asyncInvoke(request, new ResultFuture<>() {
+            @Override
+            public void complete(Collection<SendReport> result) {
+                answer.complete(result.iterator().next());
+            }
+
+            @Override
+            public void completeExceptionally(Throwable error) {
+                answer.completeExceptionally(error);
+            }
+        });
+        return answer.get(60, TimeUnit.SECONDS);
+    }
+
+    static List<DeviceOutcome.Status> statuses(SendReport report) {
+        assertThat(report.error).isNull();
+        byte[] codes = report.deviceStatuses;
+        return java.util.stream.IntStream.range(0, codes.length).mapToObj(i -> DeviceOutcome.Status.values()[codes[i]]).toList();
+    }
+}
