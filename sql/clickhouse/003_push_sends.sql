@@ -12,8 +12,9 @@ CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.push_sends
     batch_id        String,                          -- the outbox batch the user came in
     outcome         Enum8('sent' = 1, 'failed' = 2, 'skipped' = 3),
     reason          String,                          -- for skipped: unsubscribed, invalid_token, left_cohort, quiet_hours,
-                                                     -- frequency_cap, campaign_stopped, holdout, duplicate; else ''
-    notification_id String,                          -- the provider's notification id for sent
+                                                     -- frequency_cap, campaign_stopped, holdout, duplicate,
+                                                     -- no_device_token (DIRECT), no_push_token (ONESIGNAL); else ''
+    notification_id String,                          -- the provider's notification id for sent (apns:/fcm:<request> direct)
     error           String,                          -- the provider's error for failed
     at              DateTime('UTC'),
     rank            UInt8                            -- ReplacingMergeTree version: 1 for an outcome, 0 for a duplicate

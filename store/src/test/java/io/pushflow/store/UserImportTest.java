@@ -40,6 +40,23 @@ class UserImportTest {
             + "\"last_active_at\": \"2026-11-23T10:00:00Z\", \"installed_at\": \"2024-01-01T00:00:00Z\"}";
 
     @Test
+    void an_install_reached_only_directly_needs_no_onesignal_subscription_id() {
+        String fcm = "cJ3x:" + "a".repeat(60);
+        String body = String.join("\n",
+                GOOD.formatted(11, 11).replace("\"push_token\": \"t11\"", "\"device_token\": \"" + fcm + "\", \"device_token_kind\": \"fcm\""),
+                GOOD.formatted(12, 12).replace("\"push_token\": \"t12\"", "\"push_token\": \"\", \"device_token\": \"" + "ab".repeat(32)
+                        + "\", \"device_token_kind\": \"apns\""),
+                GOOD.formatted(13, 13).replace("\"push_token\": \"t13\"", "\"push_token\": \"\""));
+        UserImport.Report report = new UserImport(store, CLOCK, 2).run(stream(body), UserImport.Format.NDJSON);
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(3L);
+        assertThat(report.rejections().get(0).reason()).startsWith("push_token is missing");
+        List<User> users = store.find(List.of(11L, 12L));
+        assertThat(users).extracting(u -> u.pushToken() + "|" + u.deviceTokenKind().code()).containsExactly("|fcm", "|apns");
+        assertThat(users.get(0).deviceToken()).isEqualTo(fcm);
+    }
+
+    @Test
     void ndjson_lines_are_checked_one_by_one_and_bad_ones_never_stop_the_rest() {
         String body = String.join("\n",
                 GOOD.formatted(1, 1),
@@ -61,7 +78,7 @@ class UserImportTest {
                 report.rejections().get(0).reason(),
                 "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT",
                 report.rejections().get(2).reason(),
-                "push_token is missing",
+                "push_token is missing (or a device_token with its device_token_kind, for an install reached only directly)",
                 "app_version 'v57' is not a version like 57.3.1",
                 "unknown field 'colour'",
                 "not a JSON object: null");

@@ -61,10 +61,10 @@ class UserImportController {
     @Post(value = "/import", consumes = {"application/x-ndjson", "text/csv", "application/json"})
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Import users from NDJSON (one JSON object a line) or CSV (a header row), streamed",
-            description = "Fields as the users table names them: user_id, platform, push_token, country, locale, timezone, "
-                    + "app_version, last_active_at, installed_at (required); app, token_valid, subscribed, is_pro, sports "
-                    + "(in CSV separated by '|'), device_token with device_token_kind (fcm or apns: the token for direct sending "
-                    + "beside push_token, OneSignal's subscription id), version (optional; default: the import time in ms, so the newest import wins). "
+            description = "Fields as the users table names them: user_id, platform, country, locale, timezone, "
+                    + "app_version, last_active_at, installed_at (required), and push_token (OneSignal's subscription id) or "
+                    + "device_token with device_token_kind (fcm or apns: the token for direct sending) or both; app, token_valid, "
+                    + "subscribed, is_pro, sports (in CSV separated by '|'), version (optional; default: the import time in ms, so the newest import wins). "
                     + "Each line is checked on its own (in CSV a row is one line); a bad line is reported with its number and never "
                     + "stops the rest. The format follows the "
                     + "Content-Type (text/csv for CSV) or ?format=ndjson|csv. Admins only.")

@@ -16,8 +16,11 @@ import java.util.Set;
  */
 public final class UserFields {
 
-    /** Fields a new user must have; the others default (app from the platform, token valid, subscribed, not pro, no sports). */
-    public static final List<String> REQUIRED = List.of("user_id", "platform", "push_token", "country", "locale", "timezone",
+    /**
+     * Fields a new user must have, beside a token to reach them ({@code push_token}, a device token with its kind, or
+     * both); the others default (app from the platform, token valid, subscribed, not pro, no sports).
+     */
+    public static final List<String> REQUIRED = List.of("user_id", "platform", "country", "locale", "timezone",
             "app_version", "last_active_at", "installed_at");
     /** Fields a change may set. */
     public static final Set<String> CHANGEABLE = Set.of("app", "platform", "push_token", "device_token", "device_token_kind", "token_valid",
@@ -49,6 +52,13 @@ public final class UserFields {
                 throw new InvalidUserException("unknown field '" + key + "'");
             }
         }
+        // an install sent to only directly (APNs, FCM) has no OneSignal subscription id: an empty one is none
+        boolean subscription = record.get("push_token") != null && !(record.get("push_token") instanceof String s && s.isEmpty());
+        boolean device = record.get("device_token") instanceof String d && !d.isEmpty();
+        if (!subscription && !device) {
+            throw new InvalidUserException("push_token is missing (or a device_token with its device_token_kind, for an install "
+                    + "reached only directly)");
+        }
         String platform = text(record, "platform");
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("app", "windy-" + platform);
@@ -57,6 +67,9 @@ public final class UserFields {
         defaults.put("is_pro", false);
         defaults.put("sports", List.of());
         defaults.putAll(record);
+        if (!subscription) {
+            defaults.remove("push_token");
+        }
         Object version = record.get("version");
         long userId = positive(record.get("user_id"), "user_id");
         return apply(new User(userId, "", "ios", "", "", DeviceTokenKind.NONE, true, true, false, "", "", "UTC", "0", List.of(),

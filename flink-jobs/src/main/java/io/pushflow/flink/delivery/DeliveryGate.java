@@ -310,7 +310,10 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                     continue;
                 }
                 services[i] = service;
-            } else if (invalidTokens.isSuppressed(id) || !tokenValid || token == null || token.isBlank()) {
+            } else if (token == null || token.isBlank()) {
+                kinds[i] = Outcomes.skipped(Reason.NO_PUSH_TOKEN);
+                continue;
+            } else if (invalidTokens.isSuppressed(id) || !tokenValid) {
                 kinds[i] = Outcomes.skipped(Reason.INVALID_TOKEN);
                 continue;
             }

@@ -283,6 +283,9 @@ class DeliveryGateTest {
             h.processElement(push(9, "A", user(9, "Europe/Lisbon")), T0);
             h.processElement(push(7, OutboxBatch.HOLDOUT, user(10, "Europe/Lisbon")), T0);
             h.processElement(batch(8, 2, "A", user(8, "Europe/Lisbon")), T0); // released twice, in another batch
+            User directOnly = new User(11, "windy-ios", "ios", "", "ab".repeat(32), DeviceTokenKind.APNS, true, true, false, "PT", "pt",
+                    "Europe/Lisbon", "57.0.0", List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
+            h.processElement(batch(8, 3, "A", directOnly), T0); // no OneSignal subscription id: reached only directly
 
             assertThat(verdicts(h)).containsExactly(
                     "2:SKIP:" + Reason.UNSUBSCRIBED, "3:SKIP:" + Reason.UNSUBSCRIBED,
@@ -290,7 +293,7 @@ class DeliveryGateTest {
                     "6:SKIP:" + Reason.LEFT_COHORT, "7:SKIP:" + Reason.QUIET_HOURS,
                     "8:SKIP:" + Reason.FREQUENCY_CAP,
                     "9:SKIP:" + Reason.CAMPAIGN_STOPPED, "10:SKIP:" + Reason.HOLDOUT,
-                    "8:SKIP:" + Reason.DUPLICATE);
+                    "8:SKIP:" + Reason.DUPLICATE, "11:SKIP:" + Reason.NO_PUSH_TOKEN);
         }
     }
 
