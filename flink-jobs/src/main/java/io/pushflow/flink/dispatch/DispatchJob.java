@@ -47,8 +47,10 @@ public final class DispatchJob {
      */
     public static void defineWorkflow(DataStream<DispatchEvent> events, AudienceSource.Factory audience, Settings settings,
                                       Consumer<DataStream<AmqpMessage>> messageSink, Consumer<DataStream<Allocation>> allocationSink) {
+        // at the sources' parallelism (chained to them): a campaign's commands then reach the planner over one channel, in
+        // the order they were published; a rebalance to two subtasks let a RESUME overtake the PAUSE before it
         SingleOutputStreamOperator<DispatchEvent> good = events
-                .process(new SetAsideBadInput<DispatchEvent>()).returns(DispatchEvent.class)
+                .process(new SetAsideBadInput<DispatchEvent>()).returns(DispatchEvent.class).setParallelism(1)
                 .uid("set-aside-bad-input").name("set aside bad input");
         String outbox = settings.queues().name(Queues.PUSH_OUTBOX);
         SingleOutputStreamOperator<OutboxBatch> planned = good

@@ -201,7 +201,14 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
                 schedule(state, Math.max(now, control.startAtMillis + control.durationMillis) + FORGET_AFTER_OVER_MILLIS, ctx);
             }
             case "RESUME" -> {
-                if (state == null || !Status.PAUSED.name().equals(state.status)) {
+                if (state == null) {
+                    return;
+                }
+                if (!Status.PAUSED.name().equals(state.status)) {
+                    if (!isOver(state)) {
+                        state.campaign = control; // the newest version: a PAUSE it overtook on the way is older, and changes nothing
+                        plan.update(state);
+                    }
                     return;
                 }
                 state.campaign = control;

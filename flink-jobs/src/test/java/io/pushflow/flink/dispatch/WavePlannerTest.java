@@ -243,6 +243,25 @@ class WavePlannerTest {
         }
     }
 
+    /**
+     * A halt and the marketer's resume 34 ms later (chaos round 27 of seed 2612): should the RESUME overtake the PAUSE on
+     * its way, the newer command still wins and the campaign goes on; it used to stay paused for good.
+     */
+    @Test
+    void a_resume_that_overtakes_its_pause_still_wins() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(control("LAUNCH", 1, "BANDIT", 0, 5 * 60_000), T0);
+            h.setProcessingTime(T0 + WAVE);
+            assertThat(drain(h)).isNotEmpty();
+
+            h.processElement(control("RESUME", 3, "BANDIT", 0, 5 * 60_000), T0 + WAVE + 1);
+            h.processElement(control("PAUSE", 2, "BANDIT", 0, 5 * 60_000), T0 + WAVE + 2);
+            h.setProcessingTime(T0 + 2 * WAVE);
+            assertThat(drain(h)).as("the older PAUSE changed nothing").isNotEmpty();
+        }
+    }
+
     /** A pause (a marketer's or a guardrail's halt, which reaches the jobs as a PAUSE) is state: a restart keeps it. */
     @Test
     void a_pause_survives_a_restore_and_only_a_resume_lifts_it() throws Exception {
