@@ -14,9 +14,14 @@ import java.util.Locale;
 
 /**
  * {@code bin/pushflow bench all}'s summary: every scenario's result in {@code bench-results/} as one table, each
- * number beside the raw limit of the part beneath it, printed and written as a Markdown report (BENCHMARKS.md).
+ * number beside the raw limit of the part beneath it, printed and written into a Markdown page written by hand
+ * (docs/measurements.md) between the lines {@link #BEGIN} and {@link #END}, the rest of the page left as it is.
  */
 public final class BenchReport {
+
+    /** The lines of the Markdown page between which the report goes. */
+    static final String BEGIN = "<!-- bench all: begin -->";
+    static final String END = "<!-- bench all: end -->";
 
     /** One line of the table: what was measured, the number, the raw part's number, their ratio, runs and spread. */
     record Row(String scenario, String measured, String value, String raw, String ratio, String runs) {
@@ -27,7 +32,7 @@ public final class BenchReport {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4 || !args[0].equals("--results") || !args[2].equals("--markdown")) {
-            System.err.println("usage: BenchReport --results DIR --markdown FILE");
+            System.err.println("usage: BenchReport --results DIR --markdown FILE (a page with the lines " + BEGIN + " and " + END + ")");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -53,18 +58,47 @@ public final class BenchReport {
         if (!missing.isEmpty()) {
             System.out.println("not run: " + String.join(", ", missing));
         }
-        String md = "# Benchmarks\n\n"
-                + "The latest `bin/pushflow bench all`, written by it (" + Instant.now().truncatedTo(ChronoUnit.MINUTES) + "). "
+        String md = "The latest `bin/pushflow bench all`, written by it (" + Instant.now().truncatedTo(ChronoUnit.MINUTES) + "). "
                 + "Every service local, on one machine:\n\n"
                 + "> " + describe(machine) + "\n\n"
                 + "Each number stands beside the raw limit of the part beneath it, measured in the same run. "
-                + "The JSON of each scenario (every run, the spread) is in `bench-results/`; the README's design section says "
-                + "what the numbers decided.\n\n"
+                + "The JSON of each scenario (every run, the spread) is in `bench-results/`; [the design decisions](architecture.md#design-decisions) "
+                + "say what the numbers decided.\n\n"
                 + table
                 + (missing.isEmpty() ? "" : "\nNot run this time: " + String.join(", ", missing) + ".\n")
                 + "\nReproduce: `bin/pushflow bench all` (about 45 minutes here), or one scenario: `bin/pushflow bench <scenario>`.\n";
-        Files.writeString(Path.of(args[3]), md);
-        System.out.println("written " + args[3]);
+        Path markdown = Path.of(args[3]);
+        String page;
+        try {
+            if (!Files.isRegularFile(markdown)) {
+                throw new IllegalArgumentException("does not exist");
+            }
+            page = replaceBetweenMarkers(Files.readString(markdown), md);
+        } catch (IllegalArgumentException e) {
+            System.err.println("pushflow: error: " + markdown + " " + e.getMessage() + ": the report was not written (it goes between the lines "
+                    + BEGIN + " and " + END + " of that page, written by hand; the results are still in " + dir + ")");
+            System.exit(1);
+            return;
+        }
+        Files.writeString(markdown, page);
+        System.out.println("written " + args[3] + ", between its markers");
+    }
+
+    /**
+     * {@code page} with what lies between its lines {@link #BEGIN} and {@link #END} replaced by {@code report}, the rest as it was.
+     *
+     * @throws IllegalArgumentException saying what is wrong when a marker is missing, there twice, or the end comes first
+     */
+    static String replaceBetweenMarkers(String page, String report) {
+        int begin = page.indexOf(BEGIN);
+        int end = page.indexOf(END);
+        if (begin < 0 || end < 0) {
+            throw new IllegalArgumentException("has no line " + (begin < 0 ? BEGIN : END));
+        }
+        if (page.indexOf(BEGIN, begin + 1) >= 0 || page.indexOf(END, end + 1) >= 0 || end < begin) {
+            throw new IllegalArgumentException("must have one line " + BEGIN + " and after it one line " + END);
+        }
+        return page.substring(0, begin + BEGIN.length()) + "\n\n" + report + "\n" + page.substring(end);
     }
 
     static List<Row> rows(String scenario, JsonNode r) {
