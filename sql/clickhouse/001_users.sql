@@ -9,7 +9,7 @@
 --     no LowCardinality (18.16 rejects it without allow_experimental_low_cardinality_type),
 --     no CODEC(...) (18.16: syntax error), no TTL, no DateTime64.
 --
--- Column types are chosen for fast cohort counts (DESIGN.md "Measured gotchas"): Enum8 platform,
+-- Column types are chosen for fast cohort counts (docs/measurements.md#measurements: what the numbers say): Enum8 platform,
 -- FixedString(2) country, a sports bitmask and a numeric app version beside the readable values.
 -- The writer (Java) fills both forms of a value; the filter compiler reads the fast one.
 CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.users

@@ -1,7 +1,7 @@
 -- pushflow ClickHouse DDL: each variant's running totals of installs that opened and clicked (first time only,
 -- counted exactly by the status job) and of deliveries, written every feedback interval. The newest version
 -- wins; a replay writes the same or larger totals. The statistics read this instead of counting distinct
--- installs over push_events, which costs seconds at 10 million events (see the README's measurements).
+-- installs over push_events, which costs seconds at 10 million events (see docs/measurements.md).
 -- Applied like 001_users.sql (see there).
 CREATE TABLE IF NOT EXISTS ${CLICKHOUSE_DATABASE}.variant_totals
 (

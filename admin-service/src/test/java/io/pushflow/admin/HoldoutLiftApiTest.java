@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest
 class HoldoutLiftApiTest extends ApiTestBase {
 
-    /** One population; over seeds 1-60 the three 95% intervals held their truth 170 times in 180 (README, holdout lift). */
+    /** One population; over seeds 1-60 the three 95% intervals held their truth 170 times in 180 (docs/results.md, holdout lift). */
     private static final long SEED = 1;
     private static final int MEMBERS = 40_000;
     private static final double BASELINE = 0.25;

@@ -36,7 +36,7 @@ public final class StandaloneCluster {
     public static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    /** The environment variables the jobs read (README, Configuration), by prefix. */
+    /** The environment variables the jobs read (docs/operations.md, Configuration), by prefix. */
     private static final List<String> JOB_SETTINGS = List.of("RABBITMQ_", "CLICKHOUSE_", "PUSHFLOW_", "ONESIGNAL_", "DISPATCH_", "DELIVERY_",
             "STATUS_", "FEEDBACK_", "CHECKPOINT_", "STATE_BACKEND", "SAVEPOINT_DIR");
 
@@ -273,7 +273,7 @@ public final class StandaloneCluster {
     private void printJobSettings() {
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.putAll(settings.environment());
-        out.println("  the jobs read their settings from these processes' environment (unset ones at their defaults, README \"Configuration\"):");
+        out.println("  the jobs read their settings from these processes' environment (unset ones at their defaults, docs/operations.md \"Configuration\"):");
         env.forEach((name, value) -> {
             if (JOB_SETTINGS.stream().anyMatch(name::startsWith)) {
                 boolean secret = name.contains("PASSWORD") || name.contains("KEY");

@@ -30,7 +30,7 @@ public final class Browser implements AutoCloseable {
     public static final Dimension LAPTOP = new Dimension(1366, 1000);
     public static final Dimension TABLET = new Dimension(820, 1180);
     /**
-     * Where screenshots go: the module's {@code target/console-screenshots}, or, to refresh the ones the README links,
+     * Where screenshots go: the module's {@code target/console-screenshots}, or, to refresh the ones docs/console.md shows,
      * the directory {@code PUSHFLOW_SCREENSHOTS} names relative to the repository ({@code docs/console}): a test run
      * leaves the checkout as it was.
      */

@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The users no push may reach right now (unsubscribed, or with a dead token), for the delivery job's broadcast
- * state: a compressed bitmap of user ids, small enough to keep on every task at 18 million users (see the
- * README for the measured size), where a set of boxed ids would not be.
+ * state: a compressed bitmap of user ids, small enough to keep on every task at 18 million users (see
+ * docs/architecture.md, Push providers, for the measured size), where a set of boxed ids would not be.
  */
 public final class Suppression {
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A validated filter chain: the root group of a cohort. The JSON shape is the one DESIGN.md fixes
+ * A validated filter chain: the root group of a cohort. The JSON shape is the one docs/api.md#filter-chains fixes
  * ({@code {"all": [...]}} / {@code {"any": [...]}} groups of {@code {field, op, value|values}} conditions).
  */
 public record FilterChain(Group root) {
