@@ -1,5 +1,6 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.device.DeviceOutcome;
 import io.pushflow.store.ClickHouse;
@@ -20,9 +21,9 @@ import java.util.Map;
  */
 public final class DirectLedger implements AutoCloseable {
 
-    /** What the ledger knows of a request: nothing, handed out, or every device's answer. */
-    public record Entry(Phase phase, DeviceOutcome.Status[] statuses, String[] reasons) {
-        public static final Entry NONE = new Entry(Phase.NONE, null, null);
+    /** What the ledger knows of a request: nothing, handed out, or every device's answer and when it was written. */
+    public record Entry(Phase phase, DeviceOutcome.Status[] statuses, String[] reasons, long atMillis) {
+        public static final Entry NONE = new Entry(Phase.NONE, null, null, 0);
     }
 
     public enum Phase { NONE, HANDED, ANSWERED }
@@ -38,14 +39,14 @@ public final class DirectLedger implements AutoCloseable {
     }
 
     public Entry find(SendRequest r) {
-        List<Map<String, Object>> rows = clickHouse.select("SELECT phase, statuses, reasons FROM " + table + " WHERE campaign_id = "
-                + r.campaignId + " AND request_id = " + literal(r.requestId) + " ORDER BY phase DESC LIMIT 1");
+        List<Map<String, Object>> rows = clickHouse.select("SELECT phase, statuses, reasons, toUnixTimestamp(at) AS at FROM " + table + " WHERE campaign_id = "
+                + r.campaignId + " AND request_id = " + ClickHouseFilterSql.quote(r.requestId) + " ORDER BY phase DESC LIMIT 1");
         if (rows.isEmpty()) {
             return Entry.NONE;
         }
         Map<String, Object> row = rows.get(0);
         if (ClickHouse.longValue(row.get("phase")) < 2) {
-            return new Entry(Phase.HANDED, null, null);
+            return new Entry(Phase.HANDED, null, null, 0);
         }
         String letters = (String) row.get("statuses");
         DeviceOutcome.Status[] statuses = new DeviceOutcome.Status[letters.length()];
@@ -54,7 +55,7 @@ public final class DirectLedger implements AutoCloseable {
         }
         String[] reasons = new String[statuses.length];
         Json.read((String) row.get("reasons"), Map.class).forEach((k, v) -> reasons[Integer.parseInt(k.toString())] = String.valueOf(v));
-        return new Entry(Phase.ANSWERED, statuses, reasons);
+        return new Entry(Phase.ANSWERED, statuses, reasons, ClickHouse.longValue(row.get("at")) * 1_000);
     }
 
     /** Before the first push of {@code r} leaves; returns once ClickHouse has the row. */
@@ -86,10 +87,6 @@ public final class DirectLedger implements AutoCloseable {
         row.put("reasons", Json.write(reasons));
         row.put("at", ClickHouse.dateTime(at));
         clickHouse.insertJsonEachRow(table, (Json.write(row) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static String literal(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     @Override

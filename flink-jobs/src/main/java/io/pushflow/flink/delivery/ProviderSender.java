@@ -8,6 +8,7 @@ import io.pushflow.provider.device.DeviceOutcome;
 import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.store.ClickHouse;
+import io.pushflow.store.ClickHouseException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +39,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     public static final String UID = "provider-send";
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSender.class);
     private static final long LEDGER_MAX_PAUSE_MILLIS = 5_000;
-    /** How long closing waits for the sends in flight: longer than a direct send's answer timeout (30 s by default). */
+    /** How long closing waits for the direct sends in flight: longer than a direct send's answer timeout (30 s by default). */
     static final long DRAIN_MILLIS = 45_000;
 
     private final ProviderFactory factory;
@@ -47,6 +50,8 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     private transient ExecutorService pool;
     private transient DirectLedger ledger;
     private transient Map<DeviceTokenKind, DeviceSender> senders;
+    /** Direct requests between their ledger's handed row and its answered row: what closing waits for. */
+    private transient AtomicInteger directInFlight;
 
     public ProviderSender(ProviderFactory factory, DirectServices direct, ClickHouse.Config ledgerStore, int threads) {
         this.factory = factory;
@@ -59,6 +64,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     public void open(OpenContext context) {
         provider = factory.open();
         senders = new EnumMap<>(DeviceTokenKind.class);
+        directInFlight = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "provider-send");
             t.setDaemon(true);
@@ -67,9 +73,10 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     }
 
     /**
-     * Lets the sends in flight finish (up to {@link #DRAIN_MILLIS}) before the clients close: a direct send cut off
-     * half-way would leave its request handed out but unanswered in the ledger, and its users unconfirmed after the
+     * Lets the direct sends in flight finish (up to {@link #DRAIN_MILLIS}) before the clients close: a direct send cut
+     * off half-way would leave its request handed out but unanswered in the ledger, and its users unconfirmed after the
      * restore, though the devices had it. Their answers reach the ledger even when Flink no longer takes the result.
+     * OneSignal sends are cut at once: the restore sends them again under the same idempotency key.
      */
     @Override
     public void close() {
@@ -78,17 +85,17 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
             // a cancelled task's thread is interrupted (more than once): wait through it, then keep the interrupt
             boolean interrupted = false;
             long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
-            while (!pool.isTerminated() && System.nanoTime() < deadline) {
+            while (directInFlight.get() > 0 && !pool.isTerminated() && System.nanoTime() < deadline) {
                 try {
-                    pool.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    pool.awaitTermination(50, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
-            if (!pool.isTerminated()) {
-                LOG.warn("sends still in flight after {} ms are cut off: a direct one's devices are unconfirmed after the restore", DRAIN_MILLIS);
-                pool.shutdownNow();
+            if (directInFlight.get() > 0) {
+                LOG.warn("direct sends still in flight after {} ms are cut off: their devices are unconfirmed after the restore", DRAIN_MILLIS);
             }
+            pool.shutdownNow();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -120,6 +127,10 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
                 return;
+            } catch (RuntimeException e) {
+                // a request that cannot be sent fails its users with the reason, never the job (a restore would meet it again)
+                LOG.warn("request {} of campaign {} could not be sent", request.requestId, request.campaignId, e);
+                report.error = "could not send: " + e;
             }
             report.latencyMillis = (System.nanoTime() - start) / 1_000_000;
             report.atMillis = System.currentTimeMillis();
@@ -151,9 +162,9 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
 
     /**
      * Looked up in the ledger first: answered before (a replay), its recorded answers; handed out but never answered
-     * (the job died while it was out), every device unconfirmed and nothing sent; else written as handed, sent, and
-     * its answers written. The ledger's writes are retried until ClickHouse takes them: an outage slows the campaign
-     * and sends nothing unrecorded.
+     * (the job died while it was out), or answered for other devices than the replay has, every device unconfirmed
+     * and nothing sent; else written as handed, sent, and its answers written. The ledger's writes are retried until
+     * ClickHouse takes them: an outage slows the campaign and sends nothing unrecorded.
      */
     private void direct(SendRequest request, SendReport report) throws InterruptedException {
         DeviceTokenKind service = request.directKind();
@@ -168,32 +179,59 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
             report.error = name + ": " + e.getMessage();
             return;
         }
+        // everything a send needs is built before the ledger is told: a request that cannot be built leaves no row
+        long startMillis = System.currentTimeMillis();
+        var push = request.devicePush(startMillis);
+        var devices = request.devices();
         DirectLedger.Entry known = ledgerCall(() -> ledger().find(request));
         if (known.phase() == DirectLedger.Phase.ANSWERED && known.statuses().length == n) {
             System.arraycopy(known.statuses(), 0, statuses, 0, n);
             System.arraycopy(known.reasons(), 0, reasons, 0, n);
             report.replayed = true;
-        } else if (known.phase() != DirectLedger.Phase.NONE) {
+            report.handedAtMillis = known.atMillis();
+        } else if (known.phase() == DirectLedger.Phase.ANSWERED) {
+            Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
+            Arrays.fill(reasons, "answered by " + name + " for " + known.statuses().length + " devices before a restart, replayed with " + n
+                    + "; not sent again");
+            report.replayed = true;
+        } else if (known.phase() == DirectLedger.Phase.HANDED) {
             Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
             Arrays.fill(reasons, "handed to " + name + " before a restart and its answer was lost; not sent again");
             report.replayed = true;
         } else {
+            report.handedAtMillis = startMillis;
             ledgerCall(() -> {
-                ledger().handed(request, Instant.now());
+                ledger().handed(request, Instant.ofEpochMilli(startMillis));
                 return null;
             });
-            DeviceReport answer = sender.send(request.devicePush(System.currentTimeMillis()), request.devices());
-            Map<String, DeviceOutcome> byToken = answer.byToken();
-            for (int i = 0; i < n; i++) {
-                DeviceOutcome o = byToken.get(request.pushTokens[i]);
-                statuses[i] = o == null ? DeviceOutcome.Status.FAILED : o.status();
-                reasons[i] = o == null ? "no answer for this device" : o.sent() ? null : o.reason();
-                report.attempts = Math.max(report.attempts, o == null ? 0 : o.attempts());
+            directInFlight.incrementAndGet();
+            try {
+                DeviceReport answer;
+                try {
+                    answer = sender.send(push, devices);
+                } catch (RuntimeException e) {
+                    // the client broke off half-way: some devices may have it, so none is tried again
+                    LOG.warn("{} request {} broke off while sending", name, request.requestId, e);
+                    answer = null;
+                    Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
+                    Arrays.fill(reasons, "the client broke off while sending (" + e + "); not sent again");
+                }
+                if (answer != null) {
+                    Map<String, DeviceOutcome> byToken = answer.byToken();
+                    for (int i = 0; i < n; i++) {
+                        DeviceOutcome o = byToken.get(request.pushTokens[i]);
+                        statuses[i] = o == null ? DeviceOutcome.Status.FAILED : o.status();
+                        reasons[i] = o == null ? "no answer for this device" : o.sent() ? null : o.reason();
+                        report.attempts = Math.max(report.attempts, o == null ? 0 : o.attempts());
+                    }
+                }
+                ledgerCall(() -> {
+                    ledger().answered(request, statuses, reasons, Instant.now());
+                    return null;
+                });
+            } finally {
+                directInFlight.decrementAndGet();
             }
-            ledgerCall(() -> {
-                ledger().answered(request, statuses, reasons, Instant.now());
-                return null;
-            });
         }
         report.deviceStatuses = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -206,10 +244,15 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     private synchronized DeviceSender sender(DeviceTokenKind service) throws Exception {
         DeviceSender sender = senders.get(service);
         if (sender == null) {
-            sender = direct.open(service);
+            sender = openSender(service);
             senders.put(service, sender);
         }
         return sender;
+    }
+
+    /** The client of a service, opened when its first push goes out. */
+    DeviceSender openSender(DeviceTokenKind service) throws Exception {
+        return direct.open(service);
     }
 
     private synchronized DirectLedger ledger() {
@@ -219,7 +262,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
         return ledger;
     }
 
-    /** Until ClickHouse answers: pauses of 0.5 s doubling up to 5 s, one warning per outage. */
+    /** Until ClickHouse answers: pauses of 0.5 s doubling up to 5 s, one warning per outage; any other error is the request's. */
     private static <T> T ledgerCall(Supplier<T> call) throws InterruptedException {
         long pause = 500;
         boolean warned = false;
@@ -230,7 +273,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                     LOG.info("the ledger of direct sends is reachable again");
                 }
                 return value;
-            } catch (RuntimeException e) {
+            } catch (ClickHouseException e) {
                 if (!warned) {
                     LOG.warn("the ledger of direct sends cannot be read or written; nothing is sent until it can: {}", e.getMessage());
                     warned = true;

@@ -120,8 +120,9 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
         emit(r, report, dead, INVALID, "", "", out);
         byError.forEach((error, rows) -> emit(r, report, rows, Outcomes.KIND_FAILED, "", error, out));
         for (int i : dead) {
-            // the kind none alone clears the token: the user keeps their OneSignal subscription, the dead token is gone
-            UserChange change = new UserChange(UserChange.VERSION, r.userIds[i], report.atMillis,
+            // the kind none alone clears the token: the user keeps their OneSignal subscription, the dead token is gone; as
+            // of when the push left, so a token the app registered after that stays
+            UserChange change = new UserChange(UserChange.VERSION, r.userIds[i], report.handedAtMillis > 0 ? report.handedAtMillis : report.atMillis,
                     Map.of("device_token_kind", DeviceTokenKind.NONE.code()));
             ctx.output(USER_CHANGES, AmqpMessage.toExchange(userChangesExchange, "dead-device-token-" + r.requestId + "-" + r.userIds[i],
                     "USER_CHANGE", Json.write(change)));

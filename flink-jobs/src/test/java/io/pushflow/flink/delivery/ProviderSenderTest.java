@@ -1,8 +1,13 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.provider.apns.ApnsFake;
+import io.pushflow.provider.device.Device;
 import io.pushflow.provider.device.DeviceOutcome;
+import io.pushflow.provider.device.DevicePush;
+import io.pushflow.provider.device.DeviceReport;
+import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.fcm.FcmFake;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -112,6 +117,89 @@ class ProviderSenderTest {
             } finally {
                 sender.close();
             }
+        }
+    }
+
+    @Test
+    void a_request_that_cannot_be_sent_or_a_client_that_breaks_off_fails_its_users_not_the_job() throws Exception {
+        try (JobEnvironment je = new JobEnvironment()) {
+            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                    DirectServices.NONE, je.chConfig, 2) {
+                @Override
+                DeviceSender openSender(DeviceTokenKind service) {
+                    return new DeviceSender() {
+                        @Override
+                        public DeviceReport send(DevicePush push, List<Device> devices) {
+                            throw new IllegalStateException("the connection pool is closed");
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }
+            };
+            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            try {
+                SendReport unbuildable = send(sender, request("7-1-A-0:A:en:pigeon", "pigeon", new long[]{1}, APNS_1));
+                assertThat(unbuildable.error).startsWith("could not send").contains("names no service: pigeon");
+
+                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[]{1, 2}, APNS_1, APNS_DEAD);
+                SendReport broken = send(sender, toApple);
+                assertThat(statuses(broken)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
+                assertThat(broken.deviceReasons[0]).contains("broke off while sending").contains("the connection pool is closed");
+                SendReport again = send(sender, toApple);
+                assertThat(again.replayed).as("recorded as answered: never sent again").isTrue();
+                assertThat(statuses(again)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
+                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests") + " FINAL WHERE phase = 2"))
+                        .as("the broken request answered in the ledger, the unbuildable one never handed").isEqualTo(1);
+
+                // the same request id with other devices than the ledger answered for (a replay whose gate decided otherwise)
+                SendReport other = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+                assertThat(statuses(other)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
+                assertThat(other.deviceReasons[0]).contains("for 2 devices before a restart, replayed with 1");
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    @Test
+    void closing_cuts_a_onesignal_send_at_once_it_is_sent_again_under_its_key_after_the_restore() throws Exception {
+        try (JobEnvironment je = new JobEnvironment(); java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accepting = new Thread(() -> {
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // taken and never answered
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:" + silent.getLocalPort(), "app", "key",
+                    Duration.ofSeconds(30), 1), DirectServices.NONE, je.chConfig, 2);
+            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            SendRequest r = request("7-1-A-0:A:en", null, new long[]{1}, "0b0e3c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f");
+            CompletableFuture<SendReport> answer = new CompletableFuture<>();
+            sender.asyncInvoke(r, new ResultFuture<>() {
+                @Override
+                public void complete(Collection<SendReport> result) {
+                    answer.complete(result.iterator().next());
+                }
+
+                @Override
+                public void completeExceptionally(Throwable error) {
+                    answer.completeExceptionally(error);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(answer).as("the send waits on the silent provider").isNotDone();
+            long start = System.nanoTime();
+            sender.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close with only a OneSignal send in flight").isLessThan(Duration.ofSeconds(5));
         }
     }
 
