@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       flight at the halt are done and the fault is gone, nothing more reaches the provider until the marketer resumes
  *       it, and then it completes with every member exactly one outcome and nobody reached twice.</li>
  * </ul>
+ * Once all three are halted and the faults are gone, none of them reaches anyone for 15 s.
  * From outside the jobs: the status in the API, the provider's ledger, the outcome rows in ClickHouse.
  */
 class GuardrailTest {
@@ -83,13 +84,18 @@ class GuardrailTest {
                 assertThat(campaign(api, d).path("statusReason").asText()).startsWith("dead tokens and unsubscribes jumped");
                 assertThat(sim.tally(v, "B") == null ? 0 : sim.tally(v, "B").recipients.get()).isZero();
 
-                // S: the requests in flight at the halt end (three attempts, about a second); then the provider is healthy again
+                // all three halted: the requests in flight at the halts end (three attempts, about a second); then the provider
+                // is healthy again, and for 15 s none of the three campaigns reaches anyone more
                 Thread.sleep(5_000);
                 sim.clearFaults();
                 long reached = reached(sim, s);
+                long vReached = reached(sim, v);
+                long dReached = reached(sim, d);
                 long sent = count(ch, "SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + s + " AND outcome = 'sent'");
                 Thread.sleep(15_000);
                 assertThat(reached(sim, s)).as("recipients the provider got for S while it was halted").isEqualTo(reached);
+                assertThat(reached(sim, v)).as("recipients the provider got for V while it was halted").isEqualTo(vReached);
+                assertThat(reached(sim, d)).as("recipients the provider got for D while it was halted").isEqualTo(dReached);
                 assertThat(count(ch, "SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + s + " AND outcome = 'sent'"))
                         .isEqualTo(sent);
                 assertThat(campaign(api, s).path("status").asText()).isEqualTo("HALTED");
