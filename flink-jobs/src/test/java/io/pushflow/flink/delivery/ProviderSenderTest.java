@@ -183,18 +183,7 @@ class ProviderSenderTest {
                     Duration.ofSeconds(30), 1), DirectServices.NONE, je.chConfig, 2);
             sender.open((org.apache.flink.api.common.functions.OpenContext) null);
             SendRequest r = request("7-1-A-0:A:en", null, new long[]{1}, "0b0e3c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f");
-            CompletableFuture<SendReport> answer = new CompletableFuture<>();
-            sender.asyncInvoke(r, new ResultFuture<>() {
-                @Override
-                public void complete(Collection<SendReport> result) {
-                    answer.complete(result.iterator().next());
-                }
-
-                @Override
-                public void completeExceptionally(Throwable error) {
-                    answer.completeExceptionally(error);
-                }
-            });
+            CompletableFuture<SendReport> answer = invoke(sender, r);
             Thread.sleep(500);
             assertThat(answer).as("the send waits on the silent provider").isNotDone();
             long start = System.nanoTime();
@@ -229,6 +218,10 @@ class ProviderSenderTest {
     }
 
     static SendReport send(ProviderSender sender, SendRequest request) throws Exception {
+        return invoke(sender, request).get(60, TimeUnit.SECONDS);
+    }
+
+    static CompletableFuture<SendReport> invoke(ProviderSender sender, SendRequest request) {
         CompletableFuture<SendReport> answer = new CompletableFuture<>();
         sender.asyncInvoke(request, new ResultFuture<>() {
             @Override
@@ -241,7 +234,7 @@ class ProviderSenderTest {
                 answer.completeExceptionally(error);
             }
         });
-        return answer.get(60, TimeUnit.SECONDS);
+        return answer;
     }
 
     static List<DeviceOutcome.Status> statuses(SendReport report) {
