@@ -22,8 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +49,13 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     private transient ExecutorService pool;
     private transient DirectLedger ledger;
     private transient Map<DeviceTokenKind, DeviceSender> senders;
-    /** Direct requests between their ledger's handed row and its answered row: what closing waits for. */
-    private transient AtomicInteger directInFlight;
+    /**
+     * Direct requests from their ledger lookup to their answered row: what closing waits for. Guarded by {@link #gate}
+     * with {@link #closing}, so no direct request starts once closing has begun, and none is interrupted half-way.
+     */
+    private transient int directInFlight;
+    private transient boolean closing;
+    private transient Object gate;
 
     public ProviderSender(ProviderFactory factory, DirectServices direct, ClickHouse.Config ledgerStore, int threads) {
         this.factory = factory;
@@ -64,7 +68,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     public void open(OpenContext context) {
         provider = factory.open();
         senders = new EnumMap<>(DeviceTokenKind.class);
-        directInFlight = new AtomicInteger();
+        gate = new Object();
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "provider-send");
             t.setDaemon(true);
@@ -81,19 +85,21 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdown();
             // a cancelled task's thread is interrupted (more than once): wait through it, then keep the interrupt
             boolean interrupted = false;
-            long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
-            while (directInFlight.get() > 0 && !pool.isTerminated() && System.nanoTime() < deadline) {
-                try {
-                    pool.awaitTermination(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
+            synchronized (gate) {
+                closing = true;
+                long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+                for (long left = DRAIN_MILLIS; directInFlight > 0 && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+                    try {
+                        gate.wait(Math.max(1, left));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
-            }
-            if (directInFlight.get() > 0) {
-                LOG.warn("direct sends still in flight after {} ms are cut off: their devices are unconfirmed after the restore", DRAIN_MILLIS);
+                if (directInFlight > 0) {
+                    LOG.warn("direct sends still in flight after {} ms are cut off: their devices are unconfirmed after the restore", DRAIN_MILLIS);
+                }
             }
             pool.shutdownNow();
             if (interrupted) {
@@ -160,13 +166,31 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
         }
     }
 
+    /** A direct request counted in for closing to wait for, unless closing has begun: then it never starts (the restore sends it). */
+    private void direct(SendRequest request, SendReport report) throws InterruptedException {
+        synchronized (gate) {
+            if (closing) {
+                throw new InterruptedException("closing: the direct request is left for the restore");
+            }
+            directInFlight++;
+        }
+        try {
+            sendDirect(request, report);
+        } finally {
+            synchronized (gate) {
+                directInFlight--;
+                gate.notifyAll();
+            }
+        }
+    }
+
     /**
      * Looked up in the ledger first: answered before (a replay), its recorded answers; handed out but never answered
      * (the job died while it was out), or answered for other devices than the replay has, every device unconfirmed
      * and nothing sent; else written as handed, sent, and its answers written. The ledger's writes are retried until
      * ClickHouse takes them: an outage slows the campaign and sends nothing unrecorded.
      */
-    private void direct(SendRequest request, SendReport report) throws InterruptedException {
+    private void sendDirect(SendRequest request, SendReport report) throws InterruptedException {
         DeviceTokenKind service = request.directKind();
         String name = service == DeviceTokenKind.APNS ? "APNs" : "FCM";
         int n = request.pushTokens.length;
@@ -204,34 +228,28 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                 ledger().handed(request, Instant.ofEpochMilli(startMillis));
                 return null;
             });
-            directInFlight.incrementAndGet();
+            DeviceReport answer = null;
             try {
-                DeviceReport answer;
-                try {
-                    answer = sender.send(push, devices);
-                } catch (RuntimeException e) {
-                    // the client broke off half-way: some devices may have it, so none is tried again
-                    LOG.warn("{} request {} broke off while sending", name, request.requestId, e);
-                    answer = null;
-                    Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
-                    Arrays.fill(reasons, "the client broke off while sending (" + e + "); not sent again");
-                }
-                if (answer != null) {
-                    Map<String, DeviceOutcome> byToken = answer.byToken();
-                    for (int i = 0; i < n; i++) {
-                        DeviceOutcome o = byToken.get(request.pushTokens[i]);
-                        statuses[i] = o == null ? DeviceOutcome.Status.FAILED : o.status();
-                        reasons[i] = o == null ? "no answer for this device" : o.sent() ? null : o.reason();
-                        report.attempts = Math.max(report.attempts, o == null ? 0 : o.attempts());
-                    }
-                }
-                ledgerCall(() -> {
-                    ledger().answered(request, statuses, reasons, Instant.now());
-                    return null;
-                });
-            } finally {
-                directInFlight.decrementAndGet();
+                answer = sender.send(push, devices);
+            } catch (RuntimeException e) {
+                // the client broke off half-way: some devices may have it, so none is tried again
+                LOG.warn("{} request {} broke off while sending", name, request.requestId, e);
+                Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
+                Arrays.fill(reasons, "the client broke off while sending (" + e + "); not sent again");
             }
+            if (answer != null) {
+                Map<String, DeviceOutcome> byToken = answer.byToken();
+                for (int i = 0; i < n; i++) {
+                    DeviceOutcome o = byToken.get(request.pushTokens[i]);
+                    statuses[i] = o == null ? DeviceOutcome.Status.FAILED : o.status();
+                    reasons[i] = o == null ? "no answer for this device" : o.sent() ? null : o.reason();
+                    report.attempts = Math.max(report.attempts, o == null ? 0 : o.attempts());
+                }
+            }
+            ledgerCall(() -> {
+                ledger().answered(request, statuses, reasons, Instant.now());
+                return null;
+            });
         }
         report.deviceStatuses = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -209,7 +209,7 @@ class DeliveryJobTest {
                         : u.deviceTokenKind() == DeviceTokenKind.NONE ? "skipped:" + Reason.NO_DEVICE_TOKEN
                         : u == deadApple || u == deadGoogle ? "skipped:" + Reason.INVALID_TOKEN
                         : "sent:";
-                assertThat(row.get("outcome") + ":" + row.get("reason")).as("user %s", u.userId()).isEqualTo(expected);
+                assertThat(row.get("outcome") + ":" + row.get("reason")).as("user %s (%s)", u.userId(), row.get("error")).isEqualTo(expected);
             }
             assertThat(outcomes.values().stream().filter(r -> Reason.NO_DEVICE_TOKEN.equals(r.get("reason"))).count())
                     .as("users without a device token").isPositive();
@@ -259,7 +259,7 @@ class DeliveryJobTest {
             Thread.sleep(200);
         }
         Map<Long, Map<String, Object>> outcomes = new HashMap<>();
-        for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, variant FROM " + table
+        for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, error, variant FROM " + table
                 + " FINAL WHERE campaign_id = " + campaign)) {
             Object before = outcomes.put(Long.parseLong(String.valueOf(row.get("user_id"))), row);
             assertThat(before).as("one row per user").isNull();
@@ -270,7 +270,7 @@ class DeliveryJobTest {
     private static void assertOutcomes(JobEnvironment je, OneSignalFake fake, Map<Long, User> cohort, String goneAtProvider) throws Exception {
         String table = je.clickHouse.table("push_sends");
         Map<Long, Map<String, Object>> outcomes = new HashMap<>();
-        for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, variant FROM " + table
+        for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, error, variant FROM " + table
                 + " FINAL WHERE campaign_id = 42")) {
             Object before = outcomes.put(Long.parseLong(String.valueOf(row.get("user_id"))), row);
             assertThat(before).as("one row per user").isNull();

@@ -192,6 +192,53 @@ class ProviderSenderTest {
         }
     }
 
+    @Test
+    void closing_waits_for_a_direct_request_that_has_begun_and_starts_none_after() throws Exception {
+        try (JobEnvironment je = new JobEnvironment()) {
+            java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+            List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                    DirectServices.NONE, je.chConfig, 2) {
+                @Override
+                DeviceSender openSender(DeviceTokenKind service) throws InterruptedException {
+                    opening.countDown();
+                    open.await(); // a slow handshake: the request has begun, nothing is handed out yet
+                    return new DeviceSender() {
+                        @Override
+                        public DeviceReport send(DevicePush push, List<Device> devices) {
+                            devices.forEach(d -> reached.add(d.token()));
+                            return new DeviceReport(devices.stream().map(d -> new DeviceOutcome(d.token(), DeviceOutcome.Status.SENT, null, 1, null)).toList());
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }
+            };
+            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            CompletableFuture<SendReport> begun = invoke(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+            assertThat(opening.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread closing = new Thread(sender::close, "closing");
+            closing.start();
+            while (closing.getState() != Thread.State.TIMED_WAITING && closing.isAlive()) {
+                Thread.onSpinWait(); // until close waits for the request in flight
+            }
+            CompletableFuture<SendReport> late = invoke(sender, request("7-1-A-1:A:en:apns", "apns", new long[]{2}, APNS_DEAD));
+            assertThat(late).as("a direct request after closing began").failsWithin(Duration.ofSeconds(10));
+            assertThat(closing.isAlive()).as("close waits for the request that has begun").isTrue();
+            open.countDown();
+            closing.join(10_000);
+            assertThat(closing.isAlive()).isFalse();
+            assertThat(statuses(begun.get(10, TimeUnit.SECONDS))).containsExactly(DeviceOutcome.Status.SENT);
+            assertThat(reached).containsExactly(APNS_1);
+            assertThat(je.clickHouse.select("SELECT request_id, phase FROM " + je.clickHouse.table("direct_requests") + " ORDER BY phase"))
+                    .as("the begun request handed and answered, the late one never handed")
+                    .extracting(row -> row.get("request_id") + ":" + row.get("phase")).containsExactly("7-1-A-0:A:en:apns:1", "7-1-A-0:A:en:apns:2");
+        }
+    }
+
     private static ProviderSender open(DirectServices services, JobEnvironment je) {
         ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
                 services, je.chConfig, 2);
