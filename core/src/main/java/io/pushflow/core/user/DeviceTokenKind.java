@@ -47,6 +47,15 @@ public enum DeviceTokenKind {
         return shape == null ? token.isEmpty() : shape.matcher(token).matches();
     }
 
+    /** The service that takes this kind's tokens, as people write its name; an install without one is reached through OneSignal. */
+    public String serviceName() {
+        return switch (this) {
+            case NONE -> "OneSignal";
+            case FCM -> "FCM";
+            case APNS -> "APNs";
+        };
+    }
+
     /** The shape {@link #fits} checks, in words for an error message. */
     public String shapeDescription() {
         return switch (this) {

@@ -192,7 +192,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
      */
     private void sendDirect(SendRequest request, SendReport report) throws InterruptedException {
         DeviceTokenKind service = request.directKind();
-        String name = service == DeviceTokenKind.APNS ? "APNs" : "FCM";
+        String name = service.serviceName();
         int n = request.pushTokens.length;
         DeviceOutcome.Status[] statuses = new DeviceOutcome.Status[n];
         String[] reasons = new String[n];

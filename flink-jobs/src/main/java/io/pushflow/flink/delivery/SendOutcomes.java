@@ -95,9 +95,9 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
      */
     private void direct(SendReport report, Context ctx, Collector<Outcomes> out) {
         SendRequest r = report.request;
-        String service = r.channel;
-        String name = "apns".equals(service) ? "APNs" : "FCM";
-        String notificationId = ProviderNotification.directId(service, r.requestId);
+        DeviceTokenKind service = r.directKind();
+        String name = service.serviceName();
+        String notificationId = ProviderNotification.directId(r.channel, r.requestId);
         int n = r.userIds.length;
         Map<String, List<Integer>> byError = new LinkedHashMap<>();
         List<Integer> sent = new ArrayList<>();
@@ -122,13 +122,13 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
         for (int i : dead) {
             // the kind none alone clears the token: the user keeps their OneSignal subscription, the dead token is gone; as
             // of when the push left, so a token the app registered after that stays
-            UserChange change = new UserChange(UserChange.VERSION, r.userIds[i], report.handedAtMillis > 0 ? report.handedAtMillis : report.atMillis,
+            UserChange change = new UserChange(UserChange.VERSION, r.userIds[i], report.handedAtMillis,
                     Map.of("device_token_kind", DeviceTokenKind.NONE.code()));
             ctx.output(USER_CHANGES, AmqpMessage.toExchange(userChangesExchange, "dead-device-token-" + r.requestId + "-" + r.userIds[i],
                     "USER_CHANGE", Json.write(change)));
         }
         int failed = n - sent.size() - dead.size();
-        metrics.inc(r.campaignId, name.toLowerCase(java.util.Locale.ROOT) + "Sent", sent.size());
+        metrics.inc(r.campaignId, service.code() + "Sent", sent.size());
         ProviderNotification row = new ProviderNotification();
         row.notificationId = notificationId;
         row.campaignId = r.campaignId;
