@@ -24,6 +24,7 @@ public class CampaignRules {
 
     public long campaignId;
     public long version;
+    /** A {@link Status} by name: {@link #status()} reads it. */
     public String status;
     public String filterJson;
     /** Relative cohort conditions (within_last) are read as of the start, as the dispatch job read them. */
@@ -47,16 +48,16 @@ public class CampaignRules {
         CampaignRules r = new CampaignRules();
         r.campaignId = command.campaignId();
         r.version = command.campaignVersion();
-        r.status = switch (command.type()) {
-            case PAUSE -> Status.PAUSED.name();
-            case STOP -> Status.STOPPED.name();
-            case LAUNCH, RESUME -> Status.RUNNING.name();
+        r.status(switch (command.type()) {
+            case PAUSE -> Status.PAUSED;
+            case STOP -> Status.STOPPED;
+            case LAUNCH, RESUME -> Status.RUNNING;
             case UPDATE -> switch (c.status()) {
-                case PAUSED, HALTED -> Status.PAUSED.name();
-                case STOPPED, COMPLETED, FAILED -> Status.STOPPED.name();
-                default -> Status.RUNNING.name();
+                case PAUSED, HALTED -> Status.PAUSED;
+                case STOPPED, COMPLETED, FAILED -> Status.STOPPED;
+                default -> Status.RUNNING;
             };
-        };
+        });
         r.filterJson = Json.write(c.cohort().filter());
         FilterChain.fromJson(r.filterJson); // refuse a chain the gate could not evaluate
         long start = (c.startAt() != null ? c.startAt() : command.issuedAt()).toEpochMilli();
@@ -98,12 +99,21 @@ public class CampaignRules {
             r.variants = new VariantTexts[0];
         }
         r.campaignId = campaignId;
-        r.status = Status.STOPPED.name();
+        r.status(Status.STOPPED);
         return r;
     }
 
+    /** The status as the enum: the field keeps its name, the form state has always stored. */
+    public Status status() {
+        return Status.valueOf(status);
+    }
+
+    private void status(Status s) {
+        status = s.name();
+    }
+
     public boolean is(Status s) {
-        return s.name().equals(status);
+        return status() == s;
     }
 
     /** Whether the campaign goes straight to APNs and FCM rather than through OneSignal. */

@@ -54,7 +54,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
 
     private void update(CampaignRules next, Context ctx, Collector<SendRequest> out) throws Exception {
         CampaignRules known = rules.value();
-        if (known != null && known.version >= next.version && known.status.equals(next.status)) {
+        if (known != null && known.version >= next.version && known.status() == next.status()) {
             return; // every gate task forwards the same rules
         }
         if (known != null && known.version > next.version) {
