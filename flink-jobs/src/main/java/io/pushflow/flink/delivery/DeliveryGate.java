@@ -416,23 +416,9 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 (sendAt[i] > now ? later.computeIfAbsent(sendAt[i], at -> new ArrayList<>()) : due).add(i);
             }
         }
-        SendRequest.byService(due, services).forEach((service, rows) -> SendRequest.perText(b.batchId, rules, texts, b.wave, b.batchId,
-                rows.stream().mapToLong(i -> b.userIds[i]).toArray(), rows.stream().map(i -> tokens[i]).toArray(String[]::new),
-                rows.stream().map(i -> locales[i]).toArray(String[]::new), service, emit.requests()::collect));
-        for (Map.Entry<Long, List<Integer>> group : later.entrySet()) {
-            List<Integer> rows = group.getValue();
-            DeferredSends d = new DeferredSends();
-            d.campaignId = b.campaignId;
-            d.batchId = b.batchId;
-            d.variant = b.variant;
-            d.wave = b.wave;
-            d.notBeforeMillis = group.getKey();
-            d.userIds = rows.stream().mapToLong(i -> b.userIds[i]).toArray();
-            d.pushTokens = rows.stream().map(i -> tokens[i]).toArray(String[]::new);
-            d.locales = rows.stream().map(i -> locales[i]).toArray(String[]::new);
-            d.services = services == null ? null : rows.stream().map(i -> services[i].code()).toArray(String[]::new);
-            emit.defer(d);
-        }
+        Recipients recipients = new Recipients(b.batchId, b.wave, b.variant, b.userIds, tokens, locales, services);
+        SendRequests.build(b.batchId, rules, recipients.select(due), emit.requests()::collect);
+        later.forEach((at, rows) -> emit.defer(recipients.select(rows).deferredUntil(b.campaignId, at)));
     }
 
     private void count(Outcomes o) {

@@ -1,7 +1,6 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
-import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.CampaignMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -108,7 +107,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
                 metrics.inc(r.campaignId, Outcomes.metric(o.kinds[0]), o.kinds.length);
                 ctx.output(OUTCOMES, o);
             } else {
-                send(group, r, out);
+                SendRequests.build(group.batchId + "@" + group.notBeforeMillis, r, Recipients.of(group), out::collect);
             }
         }
     }
@@ -120,16 +119,5 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
 
     private static long momentOf(String key) {
         return Long.parseLong(key.substring(0, key.indexOf('|')));
-    }
-
-    /** The group's requests, per service for a direct campaign (whose users each carry theirs). */
-    private static void send(DeferredSends group, CampaignRules r, Collector<SendRequest> out) {
-        DeviceTokenKind[] services = group.services == null ? null
-                : Arrays.stream(group.services).map(code -> DeviceTokenKind.fromCode(code).orElseThrow()).toArray(DeviceTokenKind[]::new);
-        List<Integer> all = java.util.stream.IntStream.range(0, group.userIds.length).boxed().toList();
-        SendRequest.byService(all, services).forEach((service, rows) -> SendRequest.perText(group.batchId + "@" + group.notBeforeMillis, r,
-                r.variant(group.variant), group.wave, group.batchId, rows.stream().mapToLong(i -> group.userIds[i]).toArray(),
-                rows.stream().map(i -> group.pushTokens[i]).toArray(String[]::new), rows.stream().map(i -> group.locales[i]).toArray(String[]::new),
-                service, out::collect));
     }
 }

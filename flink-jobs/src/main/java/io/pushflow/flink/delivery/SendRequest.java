@@ -54,8 +54,8 @@ public class SendRequest {
      * {@code requestBase} is the batch, or the batch and the moment for deferred recipients, so the id names
      * exactly these users on every replay.
      */
-    private static SendRequest of(String requestBase, int part, CampaignRules rules, CampaignRules.VariantTexts texts, int text, long wave,
-                          String batchId, long[] userIds, String[] pushTokens, DeviceTokenKind direct) {
+    static SendRequest of(String requestBase, int part, CampaignRules rules, CampaignRules.VariantTexts texts, int text, long wave,
+                   String batchId, long[] userIds, String[] pushTokens, DeviceTokenKind direct) {
         SendRequest s = new SendRequest();
         s.language = texts.languages[text];
         s.channel = direct == null ? null : direct.code();
@@ -74,43 +74,6 @@ public class SendRequest {
         s.userIds = userIds;
         s.pushTokens = pushTokens;
         return s;
-    }
-
-    /**
-     * The requests for these recipients of one variant: one per text language (a recipient's locale picks it), at
-     * most {@link PushMessage#MAX_RECIPIENTS} each, named from {@code requestBase} (the batch, and the moment for
-     * deferred recipients). {@code direct} is the service the tokens belong to, or null for OneSignal subscription ids.
-     */
-    static void perText(String requestBase, CampaignRules rules, CampaignRules.VariantTexts texts, long wave, String batchId,
-                        long[] userIds, String[] pushTokens, String[] locales, DeviceTokenKind direct,
-                        java.util.function.Consumer<SendRequest> out) {
-        Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
-        Map<String, Integer> textOfLocale = new java.util.HashMap<>();
-        for (int i = 0; i < userIds.length; i++) {
-            int text = textOfLocale.computeIfAbsent(locales[i] == null ? "" : locales[i], texts::textFor);
-            byText.computeIfAbsent(text, t -> new java.util.ArrayList<>()).add(i);
-        }
-        for (Map.Entry<Integer, List<Integer>> group : byText.entrySet()) {
-            List<Integer> rows = group.getValue();
-            for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
-                List<Integer> slice = rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS));
-                out.accept(of(requestBase, part, rules, texts, group.getKey(), wave, batchId,
-                        slice.stream().mapToLong(i -> userIds[i]).toArray(), slice.stream().map(i -> pushTokens[i]).toArray(String[]::new),
-                        direct));
-            }
-        }
-    }
-
-    /**
-     * Users grouped by the service their device token belongs to, in the order of {@code kinds}' first appearance; a
-     * campaign sent through OneSignal is one group under null.
-     */
-    static Map<DeviceTokenKind, List<Integer>> byService(List<Integer> rows, DeviceTokenKind[] kinds) {
-        Map<DeviceTokenKind, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i : rows) {
-            groups.computeIfAbsent(kinds == null ? null : kinds[i], k -> new java.util.ArrayList<>()).add(i);
-        }
-        return groups;
     }
 
     /**
