@@ -22,6 +22,9 @@ public class CampaignRules {
 
     public enum Status { RUNNING, PAUSED, STOPPED }
 
+    /** A campaign is remembered for a user this long after its window, so a late replay is still a duplicate. */
+    static final long REMEMBER_AFTER_WINDOW_MILLIS = Duration.ofDays(1).toMillis();
+
     public long campaignId;
     public long version;
     /** A {@link Status} by name: {@link #status()} reads it. */
@@ -119,6 +122,11 @@ public class CampaignRules {
     /** Whether the campaign goes straight to APNs and FCM rather than through OneSignal. */
     public boolean direct() {
         return Provider.of(provider) == Provider.DIRECT;
+    }
+
+    /** Until when what is decided at {@code now} is remembered: a day after the window, or after now once the window is over. */
+    public long rememberedUntil(long now) {
+        return Math.max(windowEndMillis, now) + REMEMBER_AFTER_WINDOW_MILLIS;
     }
 
     public QuietHours quietHours() {

@@ -60,7 +60,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
             return;
         }
         rules.update(next);
-        ctx.timerService().registerProcessingTimeTimer(next.windowEndMillis + DeliveryGate.REMEMBER_AFTER_WINDOW_MILLIS);
+        ctx.timerService().registerProcessingTimeTimer(next.windowEndMillis + CampaignRules.REMEMBER_AFTER_WINDOW_MILLIS);
         if (!next.is(CampaignRules.Status.PAUSED)) {
             release(next.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : ctx.timerService().currentProcessingTime(), ctx, out);
         }
@@ -69,7 +69,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SendRequest> out) throws Exception {
         CampaignRules r = rules.value();
-        if (r != null && timestamp >= r.windowEndMillis + DeliveryGate.REMEMBER_AFTER_WINDOW_MILLIS) {
+        if (r != null && timestamp >= r.windowEndMillis + CampaignRules.REMEMBER_AFTER_WINDOW_MILLIS) {
             rules.update(CampaignRules.stopped(r.campaignId, r)); // long over: whoever still waits is skipped
             release(Long.MAX_VALUE, ctx, out);
             rules.clear();
