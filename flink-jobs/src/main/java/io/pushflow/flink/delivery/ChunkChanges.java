@@ -19,7 +19,7 @@ import java.util.stream.LongStream;
 final class ChunkChanges {
 
     private final RoaringBitmap onRecord;
-    private final Map<Long, UserDelta> read = new HashMap<>();
+    private final Map<Long, UserDelta> newestChanges = new HashMap<>();
     private final RoaringBitmap expired = new RoaringBitmap();
 
     /** From the stored record of who has a change (null when nobody has). */
@@ -56,7 +56,7 @@ final class ChunkChanges {
     }
 
     void read(UserDelta change) {
-        read.put(change.userId, change);
+        newestChanges.put(change.userId, change);
     }
 
     /** The user at {@code i} of the batch with their change applied, or null when none is newer than the batch's read. */
@@ -65,7 +65,7 @@ final class ChunkChanges {
         if (!onRecord.contains(ChunkBitmaps.low(id))) {
             return null;
         }
-        UserDelta change = read.get(id);
+        UserDelta change = newestChanges.get(id);
         if (change == null) {
             expired.add(ChunkBitmaps.low(id)); // nothing newer to apply any more
             return null;
