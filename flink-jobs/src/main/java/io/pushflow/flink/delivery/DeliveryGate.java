@@ -136,11 +136,8 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         List<OutboxBatch> over = new ArrayList<>();
         for (OutboxBatch batch : waiting.values()) {
             CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
-            if (!mustWait(batch, rules)) {
-                continue; // decided when its rules came
-            }
-            long deadline = rules == null ? -1 : waitDeadline(rules, 0);
-            if (rules == null || deadline <= timestamp) {
+            // a batch that need not wait any more was decided when its rules came
+            if (mustWait(batch, rules) && (rules == null || waitDeadline(rules, 0) <= timestamp)) {
                 over.add(batch);
             }
         }
