@@ -3,11 +3,13 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.SendPace;
+import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 
 /**
  * A campaign command as the dispatch job keeps it: a flat POJO Flink serializes natively (no Kryo), with the
- * cohort filter as its canonical JSON and times as epoch milliseconds.
+ * cohort filter as its canonical JSON and times as epoch milliseconds. The command and split types are kept by
+ * name (state keeps its types); {@link #command()} and {@link #split()} give them back as the core's enums.
  */
 public class CampaignControl {
 
@@ -31,6 +33,14 @@ public class CampaignControl {
     public String[] variantKeys;
 
     public CampaignControl() {
+    }
+
+    public CampaignCommand.Type command() {
+        return CampaignCommand.Type.valueOf(type);
+    }
+
+    public SplitType split() {
+        return SplitType.valueOf(splitType);
     }
 
     /** {@code issuedAtMillis} stands in for a start time the campaign leaves open (start at launch). */

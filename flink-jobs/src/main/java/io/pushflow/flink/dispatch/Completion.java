@@ -19,6 +19,19 @@ public class Completion {
     public Completion() {
     }
 
+    /** The plan's counts as the campaign ends as {@code type} at {@code atMillis}; {@code reason} only when it failed. */
+    static Completion of(PlanState plan, CampaignReport.Type type, long atMillis, String reason) {
+        Completion done = new Completion();
+        done.type = type.name();
+        done.campaignId = plan.campaign.campaignId;
+        done.released = plan.released;
+        done.heldOut = plan.heldOut;
+        done.unreleased = Math.max(0, plan.audienceEstimate - plan.released - plan.heldOut);
+        done.atMillis = atMillis;
+        done.reason = reason;
+        return done;
+    }
+
     public CampaignReport report() {
         return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(java.util.Locale.ROOT) + "-" + campaignId, campaignId,
                 CampaignReport.Type.valueOf(type),

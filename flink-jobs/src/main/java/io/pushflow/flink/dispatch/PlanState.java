@@ -1,5 +1,7 @@
 package io.pushflow.flink.dispatch;
 
+import io.pushflow.core.campaign.CampaignStatus;
+
 /**
  * What the dispatch job remembers of one campaign between waves: its settings, where the audience cursor
  * stands, and the evidence per variant. A POJO with public fields, so a field added later restores from an
@@ -8,6 +10,7 @@ package io.pushflow.flink.dispatch;
 public class PlanState {
 
     public CampaignControl campaign;
+    /** A {@link CampaignStatus} by name (state keeps its types); read and set it through {@link #status()}. */
     public String status;
     /** Relative cohort conditions (within_last) are fixed at launch, so the audience does not drift mid-campaign. */
     public long asOfMillis;
@@ -29,5 +32,13 @@ public class PlanState {
     public String failure;
 
     public PlanState() {
+    }
+
+    public CampaignStatus status() {
+        return CampaignStatus.valueOf(status);
+    }
+
+    public void status(CampaignStatus next) {
+        status = next.name();
     }
 }
