@@ -7,7 +7,6 @@ import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
-import io.pushflow.flink.rabbit.DispatchEventSchema;
 import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;

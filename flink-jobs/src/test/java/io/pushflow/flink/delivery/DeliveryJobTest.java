@@ -19,6 +19,7 @@ import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.TcpProxy;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.apns.ApnsFake;

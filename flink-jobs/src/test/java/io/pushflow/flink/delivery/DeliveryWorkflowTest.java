@@ -15,6 +15,7 @@ import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.WorkflowEnds;
 import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.provider.OneSignalFake;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -11,7 +11,6 @@ import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.WorkflowEnds;
 import io.pushflow.flink.rabbit.AmqpMessage;
-import io.pushflow.flink.rabbit.DispatchEventSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;

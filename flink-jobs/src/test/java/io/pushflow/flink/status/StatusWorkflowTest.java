@@ -10,7 +10,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.WorkflowEnds;
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
