@@ -10,7 +10,7 @@ import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.DirectServices;
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
 import io.pushflow.flink.rabbit.RabbitSettings;

@@ -5,7 +5,7 @@ import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.flink.delivery.DeliveryJob;
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
 import io.pushflow.flink.status.StatusJob;

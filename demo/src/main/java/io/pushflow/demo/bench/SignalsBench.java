@@ -13,7 +13,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.bench.BenchArgs;
 import io.pushflow.flink.bench.BenchCampaigns;
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.status.StatusJob;

@@ -16,7 +16,7 @@ import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.provider.OneSignalClient;

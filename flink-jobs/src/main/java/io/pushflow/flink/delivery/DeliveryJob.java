@@ -4,6 +4,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.PushflowRabbitSource;
@@ -21,7 +22,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * The delivery job: outbox batches, campaign commands and user changes in; every push checked at the gate right
@@ -117,24 +117,34 @@ public final class DeliveryJob {
 
     /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */
     public static void build(StreamExecutionEnvironment env, Settings settings) {
-        build(env, settings, UnaryOperator.identity());
+        settings.checkpoints().apply(env);
+        defineWorkflow(sources(env, settings), settings, messageSink(settings), outcomeSink(settings), notificationSink(settings));
     }
 
-    /** As {@link #build(StreamExecutionEnvironment, Settings)}, with a step before the outcome sink (tests inject failures there). */
-    public static void build(StreamExecutionEnvironment env, Settings settings, UnaryOperator<DataStream<Outcomes>> beforeOutcomeSink) {
-        settings.checkpoints().apply(env);
+    /** Outbox batches, campaign commands and user changes from RabbitMQ, as one stream. */
+    public static DataStream<DeliveryEvent> sources(StreamExecutionEnvironment env, Settings settings) {
         DataStream<DeliveryEvent> outbox = source(env, settings, Queues.PUSH_OUTBOX, DeliveryEventSchema.Kind.OUTBOX, settings.prefetch());
         DataStream<DeliveryEvent> commands = source(env, settings, Queues.DELIVERY_COMMANDS, DeliveryEventSchema.Kind.COMMANDS, 100);
         DataStream<DeliveryEvent> changes = source(env, settings, Queues.DELIVERY_USER_CHANGES, DeliveryEventSchema.Kind.CHANGES, 10_000);
-        defineWorkflow(outbox.union(commands, changes), settings,
-                out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("delivery-rabbit-sink").name("rabbitmq"),
-                outcomes -> beforeOutcomeSink.apply(outcomes)
-                        .sinkTo(ClickHouseSink.rowBinary(Outcomes::rowBinary, settings.clickHouse(), "push_sends"))
-                        .uid("push-sends-sink").name("push_sends"),
-                notifications -> notifications
-                        .sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(),
-                                "provider_notifications"))
-                        .uid("provider-notifications-sink").name("provider_notifications"));
+        return outbox.union(commands, changes);
+    }
+
+    /** Dead letters, user changes and notifications to poll, published with confirms. */
+    public static Consumer<DataStream<AmqpMessage>> messageSink(Settings settings) {
+        return out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("delivery-rabbit-sink").name("rabbitmq");
+    }
+
+    /** One row per audience member in ClickHouse {@code push_sends}. */
+    public static Consumer<DataStream<Outcomes>> outcomeSink(Settings settings) {
+        return outcomes -> outcomes.sinkTo(ClickHouseSink.rowBinary(Outcomes::rowBinary, settings.clickHouse(), "push_sends"))
+                .uid("push-sends-sink").name("push_sends");
+    }
+
+    /** Created notifications and direct requests in ClickHouse {@code provider_notifications}. */
+    public static Consumer<DataStream<ProviderNotification>> notificationSink(Settings settings) {
+        return notifications -> notifications
+                .sinkTo(ClickHouseSink.jsonEachRow(ProviderNotification::jsonEachRow, settings.clickHouse(), "provider_notifications"))
+                .uid("provider-notifications-sink").name("provider_notifications");
     }
 
     private static DataStream<DeliveryEvent> source(StreamExecutionEnvironment env, Settings settings, String queue,

@@ -1,6 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.provider.ProviderException;
 import io.pushflow.provider.PushProvider;
 import io.pushflow.provider.SendResult;

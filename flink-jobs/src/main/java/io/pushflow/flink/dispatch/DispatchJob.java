@@ -7,7 +7,6 @@ import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
-import io.pushflow.flink.rabbit.DispatchEventSchema;
 import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;
@@ -81,25 +80,32 @@ public final class DispatchJob {
 
     /** The job as it runs: checkpointed, no Kryo fallback, every operator with a fixed uid. */
     public static void build(StreamExecutionEnvironment env, Settings settings, AudienceSource.Factory audience) {
-        build(env, settings, audience, out -> out);
+        settings.checkpoints().apply(env);
+        defineWorkflow(sources(env, settings), audience, settings, messageSink(settings), allocationSink(settings));
     }
 
-    /** As {@link #build(StreamExecutionEnvironment, Settings, AudienceSource.Factory)}, with a step before the sink (tests inject failures there). */
-    public static void build(StreamExecutionEnvironment env, Settings settings, AudienceSource.Factory audience,
-                             java.util.function.UnaryOperator<DataStream<AmqpMessage>> beforeSink) {
-        settings.checkpoints().apply(env);
-        DataStream<DispatchEvent> commands = env
-                .addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), Queues.CAMPAIGN_COMMANDS,
-                        new DispatchEventSchema(DispatchEventSchema.Kind.COMMANDS, settings.queues().name(Queues.CAMPAIGN_COMMANDS)), settings.prefetch()))
-                .setParallelism(1).uid("campaign-commands-source").name("campaign.commands");
-        DataStream<DispatchEvent> feedback = env
-                .addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), Queues.BANDIT_FEEDBACK,
-                        new DispatchEventSchema(DispatchEventSchema.Kind.FEEDBACK, settings.queues().name(Queues.BANDIT_FEEDBACK)), settings.prefetch()))
-                .setParallelism(1).uid("bandit-feedback-source").name("bandit.feedback");
-        defineWorkflow(commands.union(feedback), audience, settings,
-                out -> beforeSink.apply(out).sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq"),
-                allocations -> allocations.sinkTo(ClickHouseSink.jsonEachRow(Allocation::jsonEachRow,
-                        settings.clickHouse(), "campaign_allocations")).uid("allocations-sink").name("campaign_allocations"));
+    /** Campaign commands and bandit feedback from RabbitMQ, as one stream. */
+    public static DataStream<DispatchEvent> sources(StreamExecutionEnvironment env, Settings settings) {
+        return source(env, settings, Queues.CAMPAIGN_COMMANDS, DispatchEventSchema.Kind.COMMANDS, "campaign-commands-source")
+                .union(source(env, settings, Queues.BANDIT_FEEDBACK, DispatchEventSchema.Kind.FEEDBACK, "bandit-feedback-source"));
+    }
+
+    private static DataStream<DispatchEvent> source(StreamExecutionEnvironment env, Settings settings, String queue,
+                                                    DispatchEventSchema.Kind kind, String uid) {
+        return env.addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), queue,
+                        new DispatchEventSchema(kind, settings.queues().name(queue)), settings.prefetch()))
+                .setParallelism(1).uid(uid).name(queue);
+    }
+
+    /** Outbox batches, completion reports and dead letters, published with confirms. */
+    public static Consumer<DataStream<AmqpMessage>> messageSink(Settings settings) {
+        return out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq");
+    }
+
+    /** Each variant's share per wave in ClickHouse {@code campaign_allocations}. */
+    public static Consumer<DataStream<Allocation>> allocationSink(Settings settings) {
+        return allocations -> allocations.sinkTo(ClickHouseSink.jsonEachRow(Allocation::jsonEachRow, settings.clickHouse(), "campaign_allocations"))
+                .uid("allocations-sink").name("campaign_allocations");
     }
 
     public static void main(String[] args) throws Exception {

@@ -19,6 +19,7 @@ import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.TcpProxy;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.apns.ApnsFake;
@@ -116,7 +117,7 @@ class DeliveryJobTest {
                         4, 16, Duration.ofMinutes(2), je.checkpoints(Duration.ofMillis(300)), 200);
                 StreamExecutionEnvironment deliveryEnv = StreamExecutionEnvironment.getExecutionEnvironment();
                 deliveryEnv.setParallelism(2);
-                DeliveryJob.build(deliveryEnv, settings, out -> out.map(new FailOnce("onesignal")).uid("fail-once"));
+                failingOnce(deliveryEnv, settings, "onesignal");
                 je.jobs.add(deliveryEnv.executeAsync("delivery"));
 
                 JobEnvironment.publish(je.channel, je.queues.name(Queues.DELIVERY_USER_CHANGES), "bad-change", "{\"v\":1,\"userId\":0}");
@@ -181,7 +182,7 @@ class DeliveryJobTest {
                     .withDirect(DirectServices.from(ProviderSimulator.settingsFor(apns, fcm, dir)));
             StreamExecutionEnvironment deliveryEnv = StreamExecutionEnvironment.getExecutionEnvironment();
             deliveryEnv.setParallelism(2);
-            DeliveryJob.build(deliveryEnv, settings, out -> out.map(new FailOnce("direct")).uid("fail-once"));
+            failingOnce(deliveryEnv, settings, "direct");
             je.jobs.add(deliveryEnv.executeAsync("delivery"));
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS);
 
@@ -249,6 +250,13 @@ class DeliveryJobTest {
             assertThat(fcm.refusals()).containsEntry("UNREGISTERED", 1);
             assertThat(apns.received().values()).allMatch(n -> n <= 2);
         }
+    }
+
+    /** The job's own ends around its workflow, with a failure injected once before the outcome sink. */
+    private static void failingOnce(StreamExecutionEnvironment env, DeliveryJob.Settings settings, String name) {
+        settings.checkpoints().apply(env);
+        DeliveryJob.defineWorkflow(DeliveryJob.sources(env, settings), settings, DeliveryJob.messageSink(settings),
+                out -> DeliveryJob.outcomeSink(settings).accept(out.map(new FailOnce(name)).uid("fail-once")), DeliveryJob.notificationSink(settings));
     }
 
     private static Map<Long, Map<String, Object>> awaitOutcomes(JobEnvironment je, long campaign, int members) throws Exception {

@@ -2,6 +2,7 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.JobEnvironment;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.provider.apns.ApnsFake;
 import io.pushflow.provider.device.Device;
 import io.pushflow.provider.device.DeviceOutcome;

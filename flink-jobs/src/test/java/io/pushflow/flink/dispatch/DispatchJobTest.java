@@ -57,7 +57,7 @@ class DispatchJobTest {
                     je.checkpoints(Duration.ofMillis(300)), 1_000);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out);
+            DispatchJob.build(env, settings, new ClickHouseAudience(chConfig));
             je.job = env.executeAsync("dispatch under test");
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS); // the window starts when the job reads
 
@@ -155,7 +155,10 @@ class DispatchJobTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             env.enableCheckpointing(200);
-            DispatchJob.build(env, settings, new ClickHouseAudience(chConfig), out -> out.map(new FailOnce()).uid("fail-once"));
+            // the job's own ends around its workflow, with a failure injected once before the message sink
+            settings.checkpoints().apply(env);
+            DispatchJob.defineWorkflow(DispatchJob.sources(env, settings), new ClickHouseAudience(chConfig), settings,
+                    out -> DispatchJob.messageSink(settings).accept(out.map(new FailOnce()).uid("fail-once")), DispatchJob.allocationSink(settings));
             je.job = env.executeAsync("dispatch with a failure");
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.BANDIT_FEEDBACK); // the window starts when the job reads
 
@@ -225,7 +228,7 @@ class DispatchJobTest {
                         je.checkpoints(Duration.ofMillis(300)), 1_000);
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
                 env.setParallelism(2);
-                DispatchJob.build(env, settings, new ClickHouseAudience(viaProxy), out -> out);
+                DispatchJob.build(env, settings, new ClickHouseAudience(viaProxy));
                 je.job = env.executeAsync("dispatch through a ClickHouse outage");
                 je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS);
 

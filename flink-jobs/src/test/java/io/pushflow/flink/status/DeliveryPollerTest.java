@@ -1,6 +1,6 @@
 package io.pushflow.flink.status;
 
-import io.pushflow.flink.delivery.ProviderFactory;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.PushMessage;

@@ -1,8 +1,7 @@
-package io.pushflow.flink.rabbit;
+package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.json.Json;
-import io.pushflow.flink.dispatch.DispatchEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,12 +1,10 @@
-package io.pushflow.flink.rabbit;
+package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
-import io.pushflow.flink.dispatch.CampaignControl;
-import io.pushflow.flink.dispatch.DispatchEvent;
-import io.pushflow.flink.dispatch.VariantFeedback;
+import io.pushflow.flink.rabbit.JsonMessageSchema;
 
 /** Reads {@code campaign.commands} or {@code bandit.feedback} messages for the dispatch job. */
 public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {

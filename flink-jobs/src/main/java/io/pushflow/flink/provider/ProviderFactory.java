@@ -1,4 +1,4 @@
-package io.pushflow.flink.delivery;
+package io.pushflow.flink.provider;
 
 import io.pushflow.flink.JobSetting;
 import io.pushflow.provider.OneSignalClient;
