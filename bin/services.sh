@@ -121,6 +121,16 @@ compose_wait_healthy() {   # svc timeout: until the container's healthcheck says
 docker_engine() { have docker && timeout 10 docker info >/dev/null 2>&1; }
 compose() { "${COMPOSE[@]}" -f "$COMPOSE_FILE_PATH" "$@"; }
 
+validate_compose() {   # `test`: docker-compose.yml checked offline by a compose client, installed when missing
+  [[ -f $COMPOSE_FILE_PATH ]] || die "docker-compose.yml is missing"
+  if ! find_compose; then
+    if debian_root; then apt_install docker-compose; fi
+    find_compose || { warn "neither 'docker compose' nor docker-compose is available: docker-compose.yml not validated"; return 0; }
+  fi
+  compose config -q || die "docker-compose.yml is invalid (${COMPOSE[*]} config -q, messages above)"
+  say "docker-compose.yml: valid (${COMPOSE[*]} config -q)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Debian packages
 # ---------------------------------------------------------------------------------------------
