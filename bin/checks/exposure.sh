@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 fail() { echo "exposure check failed: $*" >&2; exit 1; }
-fn() { sed -n "/^$1() {/,/^}/p" "$ROOT/bin/pushflow"; }   # one function of bin/pushflow, to test on its own
+fn() { sed -n "/^$1() {/,/^}/p" "$ROOT/bin/pushflow" "$ROOT/bin/services.sh"; }   # one function of the launcher, to test on its own
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -26,12 +26,17 @@ public final class ClickHouseSchema {
     /** {@code ALTER TABLE ${CLICKHOUSE_DATABASE}.table ADD COLUMN name ...}: applied only while the column is missing. */
     static final Pattern ADD_COLUMN = Pattern.compile("^ALTER TABLE \\$\\{CLICKHOUSE_DATABASE}\\.(\\w+) ADD COLUMN (\\w+) ");
 
+    /** What {@link #apply} did: the files it read and the statements it ran (a column that exists is not added again). */
+    public record Applied(int files, int statements) {
+    }
+
     private ClickHouseSchema() {
     }
 
-    public static void apply(ClickHouse clickHouse) {
+    public static Applied apply(ClickHouse clickHouse) {
         clickHouse.createDatabase();
         String database = clickHouse.config().database();
+        int statements = 0;
         for (String file : FILES) {
             for (String statement : statements(read(file))) {
                 Matcher added = ADD_COLUMN.matcher(statement);
@@ -40,8 +45,10 @@ public final class ClickHouseSchema {
                     continue; // 18.16 has no ADD COLUMN IF NOT EXISTS: a column added before is left as it is
                 }
                 clickHouse.execute(statement.replace(PLACEHOLDER, ClickHouse.identifier(database)));
+                statements++;
             }
         }
+        return new Applied(FILES.size(), statements);
     }
 
     /** Statements end with {@code ;} at the end of a line; {@code --} comments are dropped. */

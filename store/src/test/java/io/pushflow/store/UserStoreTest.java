@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -160,6 +163,14 @@ class UserStoreTest {
             ClickHouseException gone = catchThrowableOfType(() -> away.select("SELECT 1"), ClickHouseException.class);
             assertThat(gone.serverCode()).isEqualTo(-1);
             assertThat(gone.refused()).isFalse();
+        }
+    }
+
+    @Test
+    void every_file_of_sql_clickhouse_is_applied_in_name_order() throws IOException {
+        // services up applies the packaged list, not a directory listing: a file missing from it would never run
+        try (var files = Files.list(Path.of("../sql/clickhouse"))) {
+            assertThat(ClickHouseSchema.FILES).isEqualTo(files.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
 
