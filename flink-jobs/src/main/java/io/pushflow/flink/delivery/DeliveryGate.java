@@ -48,8 +48,6 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
             new MapStateDescriptor<>("suppression", BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /** Longer than any campaign window or frequency-cap period the admin service accepts (30 days each). */
     static final Duration STATE_TTL = Duration.ofDays(32);
-    /** How long a batch waits for a campaign the gate has no rules of (they come with the launch, before any batch). */
-    static final long WAIT_FOR_UNKNOWN_MILLIS = Duration.ofDays(1).toMillis();
 
     static final MapStateDescriptor<String, Boolean> SEEN = ttl(new MapStateDescriptor<>("seen-batches", String.class, Boolean.class));
     static final MapStateDescriptor<Long, DecidedUsers> DECIDED = ttl(new MapStateDescriptor<>("decided", Long.class, DecidedUsers.class));
@@ -117,36 +115,25 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         }
         seen.put(batch.batchId, true);
         CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
-        if (mustWait(batch, rules)) {
+        if (BatchWait.mustWait(batch, rules)) {
             waiting.put(batch.batchId, batch);
-            ctx.timerService().registerProcessingTimeTimer(waitDeadline(rules, ctx.currentProcessingTime()));
+            ctx.timerService().registerProcessingTimeTimer(BatchWait.deadline(rules, ctx.currentProcessingTime()));
             return;
         }
         decide(batch, rules, ctx.currentProcessingTime(), new Emitter(out, ctx::output, ctx::output));
     }
 
-    /** Until when a batch may wait: a paused campaign until its window is over and remembered, an unknown one a day. */
-    private static long waitDeadline(CampaignRules rules, long now) {
-        return rules == null ? now + WAIT_FOR_UNKNOWN_MILLIS : rules.rememberedUntil(now);
-    }
-
     /** Batches that waited past their deadline are decided as a stopped campaign's: duplicates stay duplicates, the rest skipped. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SendRequest> out) throws Exception {
-        List<OutboxBatch> over = new ArrayList<>();
+        Map<Long, CampaignRules> rulesOf = new HashMap<>();
         for (OutboxBatch batch : waiting.values()) {
-            CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
-            // a batch that need not wait any more was decided when its rules came
-            if (mustWait(batch, rules) && (rules == null || waitDeadline(rules, 0) <= timestamp)) {
-                over.add(batch);
-            }
+            rulesOf.put(batch.campaignId, ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId));
         }
-        over.sort((a, b) -> a.batchId.compareTo(b.batchId));
         Emitter emit = new Emitter(out, ctx::output, ctx::output);
-        for (OutboxBatch batch : over) {
+        for (OutboxBatch batch : BatchWait.over(waiting.values(), rulesOf, timestamp)) {
             waiting.remove(batch.batchId);
-            CampaignRules rules = ctx.getBroadcastState(CAMPAIGNS).get(batch.campaignId);
-            decide(batch, CampaignRules.stopped(batch.campaignId, rules), timestamp, emit);
+            decide(batch, CampaignRules.stopped(batch.campaignId, rulesOf.get(batch.campaignId)), timestamp, emit);
         }
     }
 
@@ -171,14 +158,7 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         long now = ctx.currentProcessingTime();
         Emitter emit = new Emitter(out, ctx::output, ctx::output);
         ctx.applyToKeyedState(WAITING, (chunk, state) -> {
-            List<OutboxBatch> due = new ArrayList<>();
-            for (OutboxBatch batch : state.values()) {
-                if (batch.campaignId == rules.campaignId && !mustWait(batch, rules)) {
-                    due.add(batch);
-                }
-            }
-            due.sort((a, b) -> a.batchId.compareTo(b.batchId));
-            for (OutboxBatch batch : due) {
+            for (OutboxBatch batch : BatchWait.due(state.values(), rules)) {
                 state.remove(batch.batchId);
                 decide(batch, rules, now, emit);
             }
@@ -196,10 +176,6 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
         for (Long id : old) {
             campaigns.remove(id);
         }
-    }
-
-    private static boolean mustWait(OutboxBatch batch, CampaignRules rules) {
-        return rules == null || rules.version < batch.campaignVersion || rules.is(CampaignRules.Status.PAUSED);
     }
 
     /** Where one decision's results go: requests to the provider, outcome rows, deferred recipients. */
