@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Measures the delivery job's suppression state at 18 million users with a fifth suppressed: heap and serialized
  * size of the bitmap, beside a HashSet of boxed ids (the shape it replaces), and lookups per second.
- * Usage: java -cp pushflow-tools.jar io.pushflow.bench.jobs.SuppressionSize [users] [share]
+ * Usage: bin/pushflow bench suppression [users] [share]
  */
 public final class SuppressionSize {
 
