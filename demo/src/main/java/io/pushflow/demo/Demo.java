@@ -1,17 +1,17 @@
 package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushflow.core.json.Json;
 import io.pushflow.cluster.LocalCluster;
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.core.json.Json;
+import io.pushflow.tools.AdminApi;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
-import java.io.PrintStream;
 import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.pushflow.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.tools.AdminApi;
 
 import java.io.PrintStream;
 import java.time.Duration;

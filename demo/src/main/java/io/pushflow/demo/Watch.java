@@ -1,7 +1,7 @@
 package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.tools.AdminApi;
 
 import java.io.PrintStream;
 import java.time.Duration;

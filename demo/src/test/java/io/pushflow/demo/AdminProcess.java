@@ -24,16 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The admin service's built jar started as a process (the way bin/pushflow starts it) with a database, ClickHouse
  * database and queue prefix of its own, all removed on close.
  */
-final class AdminProcess implements AutoCloseable {
+public final class AdminProcess implements AutoCloseable {
 
     static final Path ADMIN_JAR = Path.of("..", "admin-service", "target", "pushflow-admin.jar");
 
-    final String database;
-    final String prefix;
-    final String url;
+    public final String database;
+    public final String prefix;
+    public final String url;
     private final Process process;
 
-    AdminProcess(String users) throws Exception {
+    public AdminProcess(String users) throws Exception {
         assertThat(ADMIN_JAR).as("the admin service's jar (mvn verify packages it before this module's tests)").exists();
         String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         database = "pushflow_demo_t_" + id;

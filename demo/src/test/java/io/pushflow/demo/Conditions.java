@@ -1,6 +1,6 @@
 package io.pushflow.demo;
 
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.tools.AdminApi;
 
 import java.time.Duration;
 

@@ -2,8 +2,8 @@ package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.admin.support.Browser;
-import io.pushflow.store.bench.AdminApi;
 import io.pushflow.core.campaign.RewardSource;
+import io.pushflow.tools.AdminApi;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;

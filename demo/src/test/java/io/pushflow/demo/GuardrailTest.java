@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.store.ClickHouse;
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.tools.AdminApi;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.fuzz.FuzzTally;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
-import io.pushflow.store.bench.AdminApi;
+import io.pushflow.tools.AdminApi;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,7 +1,5 @@
 package io.pushflow.tools;
 
-import io.pushflow.tools.bench.CohortBench;
-import io.pushflow.tools.bench.ImportBench;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -30,9 +28,6 @@ class ArgumentsTest {
         Outcome generate = run(new GenerateUsers(), "--help");
         assertThat(generate.exitCode()).isZero();
         assertThat(generate.out()).contains("--count=N", "--seed=S", "--first-id=F", "--database=D", "default: 100000");
-
-        assertThat(run(new ImportBench(), "-h").out()).contains("--users=N", "--runs=R", "default: 1000000");
-        assertThat(run(new CohortBench(), "--help").out()).contains("--iterations=K", "default: 18000000");
     }
 
     @Test
@@ -51,7 +46,5 @@ class ArgumentsTest {
         assertThat(run(new GenerateUsers(), "--count", "0").err()).contains("--count must be at least 1");
         assertThat(run(new GenerateUsers(), "--first-id", "0").exitCode()).isEqualTo(2);
         assertThat(run(new GenerateUsers(), "--threads", "0").exitCode()).isEqualTo(2);
-        assertThat(run(new ImportBench(), "--runs", "0").exitCode()).isEqualTo(2);
-        assertThat(run(new CohortBench(), "--iterations", "0").exitCode()).isEqualTo(2);
     }
 }
