@@ -298,8 +298,9 @@ final class BenchCommand implements Callable<Integer> {
     private int all() throws Exception {
         Path report = host.root.resolve(REPORT);
         List<String> lines = Files.isRegularFile(report) ? Files.readAllLines(report) : List.of();
-        if (!lines.contains("<!-- bench all: begin -->") || !lines.contains("<!-- bench all: end -->")) {
-            throw new IllegalStateException(REPORT + " lacks the line <!-- bench all: begin --> or <!-- bench all: end -->: bench all writes its table between them");
+        if (!lines.contains(BenchReport.BEGIN) || !lines.contains(BenchReport.END)) {
+            throw new IllegalStateException(REPORT + " lacks the line " + BenchReport.BEGIN + " or " + BenchReport.END
+                    + ": bench all writes its table between them");
         }
         long start = System.nanoTime();
         List<String> failed = new ArrayList<>();
