@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /** App keys through the real HTTP API and MariaDB: made, listed and revoked by admins, checked from a cache. */
 @MicronautTest
@@ -100,14 +101,16 @@ class AppKeysTest extends ApiTestBase {
         String key = (String) created.json().get("key");
         long id = created.id();
         assertThat(probe(key)).isEqualTo(200);
-        awaitTrue(() -> lastUsedInTable(id), REFRESH.multipliedBy(3), "last_used_at written within the refresh");
+        await("last_used_at written within the refresh").atMost(REFRESH.multipliedBy(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> lastUsedInTable(id));
 
         try (Connection c = env.jdbc(); PreparedStatement s = c.prepareStatement("DELETE FROM app_keys WHERE id = ?")) {
             s.setQueryTimeout(10);
             s.setLong(1, id);
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
-        awaitTrue(() -> probe(key) == 401, REFRESH.multipliedBy(3), "the deleted key refused within the refresh");
+        await("the deleted key refused within the refresh").atMost(REFRESH.multipliedBy(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> probe(key), equalTo(401));
     }
 
     private boolean lastUsedInTable(long id) {
@@ -119,16 +122,6 @@ class AppKeysTest extends ApiTestBase {
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitTrue(Supplier<Boolean> condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            Thread.sleep(100);
         }
     }
 

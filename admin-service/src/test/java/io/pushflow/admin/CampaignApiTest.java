@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @MicronautTest
 class CampaignApiTest extends ApiTestBase {
@@ -302,11 +303,8 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(commands.next(id, WAIT).command().campaign().status()).isEqualTo(CampaignStatus.SCHEDULED);
 
         clock.advance(Duration.ofHours(3));
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!marketer().get("/api/v1/campaigns/" + id).json().get("status").equals("RUNNING") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "RUNNING");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "RUNNING"));
         assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list()).extracting(h -> h.get("actor"))
                 .containsExactly("marketer", "marketer", "system");
     }
@@ -318,10 +316,7 @@ class CampaignApiTest extends ApiTestBase {
         marketer().post("/api/v1/campaigns/" + running + "/launch", null);
         try (var connection = io.pushflow.admin.support.TestEnvironment.rabbit().newConnection(); var channel = connection.createChannel()) {
             String queue = env.queues().name(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS);
-            Instant deadline = Instant.now().plusSeconds(10);
-            while (!queueExists(connection, queue) && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
-            }
+            await("the queue " + queue).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> queueExists(connection, queue));
             for (long id : new long[]{running, running, draft}) {
                 var report = new io.pushflow.core.campaign.CampaignReport(1, "completed-" + id, id,
                         io.pushflow.core.campaign.CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
@@ -343,36 +338,26 @@ class CampaignApiTest extends ApiTestBase {
                     "its audience cannot be read: ClickHouse refused the cohort's query (code 62): Max query size exceeded");
             channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(failReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-            while (!marketer().get("/api/v1/campaigns/" + running).json().get("status").equals("COMPLETED") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
-            }
-            assertThat(marketer().get("/api/v1/campaigns/" + running).json()).containsEntry("status", "COMPLETED").containsKey("endedAt");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(marketer().get("/api/v1/campaigns/" + running).json()).containsEntry("status", "COMPLETED").containsKey("endedAt"));
             List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + running + "/history").list();
             assertThat(history).extracting(h -> h.get("action")).containsExactly("created", "launch", "completed");
             assertThat(history.get(2)).containsEntry("actor", "system");
             assertThat(marketer().get("/api/v1/campaigns/" + draft).json()).containsEntry("status", "DRAFT");
-            List<Map<String, Object>> stopHistory = List.of();
-            while (stopHistory.size() < 4 && Instant.now().isBefore(deadline)) {
-                stopHistory = as("viewer").get("/api/v1/campaigns/" + stopped + "/history").list();
-                Thread.sleep(50);
-            }
-            assertThat(stopHistory).extracting(h -> h.get("action")).containsExactly("created", "launch", "stop", "stop confirmed");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(as("viewer").get("/api/v1/campaigns/" + stopped + "/history").list()).extracting(h -> h.get("action"))
+                            .containsExactly("created", "launch", "stop", "stop confirmed"));
             assertThat(marketer().get("/api/v1/campaigns/" + stopped).json()).containsEntry("status", "STOPPED");
-            while (!marketer().get("/api/v1/campaigns/" + failing).json().get("status").equals("FAILED") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
-            }
-            assertThat(marketer().get("/api/v1/campaigns/" + failing).json()).containsEntry("status", "FAILED")
-                    .containsEntry("statusReason", failReport.reason()).containsKey("endedAt");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(marketer().get("/api/v1/campaigns/" + failing).json()).containsEntry("status", "FAILED")
+                            .containsEntry("statusReason", failReport.reason()).containsKey("endedAt"));
             assertThat(as("viewer").get("/api/v1/campaigns/" + failing + "/history").list()).last()
                     .satisfies(h -> assertThat(h).containsEntry("action", "failed").containsEntry("actor", "system"));
             assertThat(marketer().post("/api/v1/campaigns/" + failing + "/resume", null).status()).as("a failed campaign stays failed").isEqualTo(409);
 
-            com.rabbitmq.client.GetResponse dead = null;
-            while (dead == null && Instant.now().isBefore(deadline)) {
-                dead = channel.basicGet(env.queues().dead(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS), true);
-                Thread.sleep(dead == null ? 50 : 0);
-            }
-            assertThat(dead).isNotNull();
+            String deadLetters = env.queues().dead(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS);
+            com.rabbitmq.client.GetResponse dead = await("a dead letter on " + deadLetters).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> channel.basicGet(deadLetters, true), java.util.Objects::nonNull);
             assertThat(String.valueOf(dead.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)))
                     .startsWith("not a v1 report");
         }

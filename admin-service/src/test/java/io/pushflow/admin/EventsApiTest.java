@@ -23,9 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** POST /api/v1/events and the OneSignal webhook through the real HTTP API, onto the real RabbitMQ push.events. */
 @MicronautTest
@@ -320,35 +322,22 @@ class EventsApiTest extends ApiTestBase {
         long later = campaign("launched later");
         String body = Json.write(List.of(event(id(), later, "A", "s", "click", Instant.now().toString())));
         // a miss re-reads the campaigns at most once a second: the new draft may first be unknown, then a draft
-        String reason;
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        do {
-            reason = String.valueOf(rejections(app.events(body)).get(0).get("reason"));
-        } while (!reason.contains("draft") && System.nanoTime() < deadline && sleep(100));
-        assertThat(reason).isEqualTo("campaign " + later + " is a draft: it has sent no pushes");
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(String.valueOf(rejections(app.events(body)).get(0).get("reason"))).isEqualTo("campaign " + later + " is a draft: it has sent no pushes"));
         assertThat(as("marketer").post("/api/v1/campaigns/" + later + "/launch", null).status()).isEqualTo(200);
         Api.Reply accepted = awaitAccepted(body);
         assertThat(accepted.json()).containsEntry("accepted", 1);
         assertThat(queue.drain()).hasSize(1);
     }
 
-    private static boolean sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return true;
-    }
-
     /** Posts until the event is taken: a miss re-reads the campaigns at most once per pushflow.events.campaigns.miss-refresh. */
-    private Api.Reply awaitAccepted(String body) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Api.Reply last;
-        do {
-            last = app.events(body);
-            if (Integer.valueOf(1).equals(last.json().get("accepted"))) {
-                return last;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("not accepted within " + WAIT + ": " + last.body());
+    private Api.Reply awaitAccepted(String body) {
+        AtomicReference<Api.Reply> last = new AtomicReference<>();
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            last.set(app.events(body));
+            assertThat(last.get().json()).as(last.get().body()).containsEntry("accepted", 1);
+        });
+        return last.get();
     }
 
     private Map<String, Object> webhook(String event, boolean withSubscription, Map<String, Object> data) {

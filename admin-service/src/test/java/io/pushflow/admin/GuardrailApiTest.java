@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasEntry;
 
 /**
  * Guardrails through the API and the service's own watch (every second here), over outcome rows written into
@@ -140,17 +142,9 @@ class GuardrailApiTest extends ApiTestBase {
         assertThat(marketer().post("/api/v1/campaigns/" + id + "/stop", null).json()).containsEntry("status", "STOPPED");
     }
 
-    private Map<String, Object> awaitStatus(long id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Map<String, Object> c;
-        do {
-            c = marketer().get("/api/v1/campaigns/" + id).json();
-            if (status.equals(c.get("status"))) {
-                return c;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("campaign " + id + " is still " + c.get("status") + " after " + WAIT + ", not " + status);
+    private Map<String, Object> awaitStatus(long id, String status) {
+        return await("campaign " + id + " " + status).atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> marketer().get("/api/v1/campaigns/" + id).json(), hasEntry("status", (Object) status));
     }
 
     /** {@code n} outcome rows at {@code at}: a {@code failedShare} of them failed, the rest sent. */

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A launch while RabbitMQ is unreachable succeeds and keeps its command in the outbox; once the broker is
@@ -74,24 +75,21 @@ class OutboxOutageTest {
 
     private static Map<String, Object> awaitOutboxRow(TestEnvironment env, long campaign,
                                                       java.util.function.Predicate<Map<String, Object>> condition) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(15);
-        Map<String, Object> row = Map.of();
-        while (Instant.now().isBefore(deadline)) {
+        AtomicReference<Map<String, Object>> row = new AtomicReference<>(Map.of());
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             try (var c = env.jdbc(); var s = c.prepareStatement("SELECT * FROM command_outbox WHERE campaign_id = ?")) {
                 s.setLong(1, campaign);
                 ResultSet rs = s.executeQuery();
                 if (rs.next()) {
-                    row = new HashMap<>();
+                    Map<String, Object> read = new HashMap<>();
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                        read.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
                     }
-                    if (condition.test(row)) {
-                        return row;
-                    }
+                    row.set(read);
                 }
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("outbox row of campaign " + campaign + " never matched; last seen " + row);
+            assertThat(row.get()).as("outbox row of campaign %d", campaign).isNotEmpty().matches(condition);
+        });
+        return row.get();
     }
 }

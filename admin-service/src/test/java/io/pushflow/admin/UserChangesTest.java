@@ -16,15 +16,18 @@ import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,18 +76,14 @@ class UserChangesTest extends ApiTestBase {
         publish(Json.write(new UserChange(1, userId, version, set)));
     }
 
-    private User await(long id, Predicate<User> condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        User last = null;
-        while (System.currentTimeMillis() < deadline) {
+    private User await(long id, Predicate<User> condition) {
+        AtomicReference<User> last = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             List<User> found = users.find(List.of(id));
-            last = found.isEmpty() ? null : found.get(0);
-            if (last != null && condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("user " + id + " never matched; last seen " + last);
+            last.set(found.isEmpty() ? null : found.get(0));
+            assertThat(last.get()).as("user %d", id).isNotNull().matches(condition);
+        });
+        return last.get();
     }
 
     @Test
@@ -136,16 +135,12 @@ class UserChangesTest extends ApiTestBase {
         change(5, 43, Map.of("device_token", "ab".repeat(32)));
 
         List<String> reasons = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (reasons.size() < 7 && System.currentTimeMillis() < deadline) {
-            GetResponse r = channel.basicGet(env.queues().dead(Queues.USER_CHANGES), true);
-            if (r == null) {
-                Thread.sleep(50);
-            } else {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            for (GetResponse r; reasons.size() < 7 && (r = channel.basicGet(env.queues().dead(Queues.USER_CHANGES), true)) != null; ) {
                 reasons.add(String.valueOf(r.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)));
             }
-        }
-        assertThat(reasons).hasSize(7);
+            assertThat(reasons).hasSize(7);
+        });
         assertThat(reasons).contains("the message is JSON null, not a user change");
         assertThat(reasons).anyMatch(r -> r.startsWith("malformed JSON"));
         assertThat(reasons).anyMatch(r -> r.startsWith("set.favourite_colour is not a field a change may set"));

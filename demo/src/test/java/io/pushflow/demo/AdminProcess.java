@@ -7,6 +7,7 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The admin service's built jar started as a process (the way bin/pushflow starts it) with a database, ClickHouse
@@ -65,20 +67,20 @@ public final class AdminProcess implements AutoCloseable {
 
     private void awaitHealth(Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            assertThat(process.isAlive()).as("the admin service exited: %s", Files.readString(log)).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(300);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
+                    .failFast(() -> assertThat(process.isAlive()).as("the admin service exited: %s", Files.readString(log)).isTrue())
+                    .until(() -> {
+                        try {
+                            return http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        } catch (java.io.IOException notYet) {
+                            return false; // still starting
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the admin service did not answer /health: " + Files.readString(log), e);
         }
-        throw new AssertionError("the admin service did not answer /health: " + Files.readString(log));
     }
 
     private static java.sql.Connection mysql() throws java.sql.SQLException {

@@ -13,9 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.pushflow.demo.Conditions.await;
 import static io.pushflow.demo.Conditions.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 
 /**
  * Each guardrail halts a real campaign end to end: the admin service as a process (watching every 10 s, its default),
@@ -64,13 +66,13 @@ class GuardrailTest {
                     ok(api.postJson("api/v1/campaigns/" + id + "/launch", Map.of(), CALL), 200);
                 }
 
-                await(() -> System.currentTimeMillis() - start >= 20_000, Duration.ofSeconds(25), "20 s");
+                await("20 s").atMost(Duration.ofSeconds(25)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> System.currentTimeMillis() - start >= 20_000);
                 long stormAt = System.currentTimeMillis();
                 sim.fault(new ProviderSimulator.Fault(s, null, 1.0, 0));
                 long sHalted = awaitHalted(api, s, stormAt);
                 long vHalted = awaitHalted(api, v, start);
 
-                await(() -> System.currentTimeMillis() - start >= 75_000, Duration.ofSeconds(80), "75 s");
+                await("75 s").atMost(Duration.ofSeconds(80)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> System.currentTimeMillis() - start >= 75_000);
                 long deadAt = System.currentTimeMillis();
                 sim.fault(new ProviderSimulator.Fault(d, null, 0, 0.5));
                 long dHalted = awaitHalted(api, d, deadAt);
@@ -101,10 +103,11 @@ class GuardrailTest {
                 assertThat(campaign(api, s).path("status").asText()).isEqualTo("HALTED");
 
                 ok(api.postJson("api/v1/campaigns/" + s + "/resume", Map.of(), CALL), 200);
-                await(() -> reached(sim, s) > reached, Duration.ofSeconds(30), "S sending again after the resume");
-                await(() -> "COMPLETED".equals(campaign(api, s).path("status").asText()), Duration.ofMinutes(4), "S completed");
-                await(() -> count(ch, "SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + s) == audience,
-                        Duration.ofSeconds(60), "every member of S with an outcome");
+                await("S sending again after the resume").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                        .until(() -> reached(sim, s), greaterThan(reached));
+                await("S completed").atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> campaign(api, s).path("status").asText(), equalTo("COMPLETED"));
+                await("every member of S with an outcome").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                        .until(() -> count(ch, "SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + s), equalTo(audience));
                 assertThat(count(ch, "SELECT uniqExact(user_id) FROM " + ch.table("push_sends") + " WHERE campaign_id = " + s)).isEqualTo(audience);
                 assertThat(sim.duplicates(s)).isZero();
                 JsonNode sStats = stats(api, s);
@@ -118,8 +121,9 @@ class GuardrailTest {
     }
 
     private static long awaitHalted(AdminApi api, long id, long since) throws Exception {
-        await(() -> "HALTED".equals(campaign(api, id).path("status").asText()), HALT_WITHIN.minusMillis(System.currentTimeMillis() - since),
-                "campaign " + id + " halted within " + HALT_WITHIN);
+        Duration left = HALT_WITHIN.minusMillis(System.currentTimeMillis() - since);
+        await("campaign " + id + " halted within " + HALT_WITHIN).atMost(left.toMillis() > 0 ? left : Duration.ofMillis(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> campaign(api, id).path("status").asText(), equalTo("HALTED"));
         return System.currentTimeMillis();
     }
 

@@ -31,9 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code bin/pushflow jobs} against Flink's standalone session cluster (a JobManager and two TaskManager processes,
@@ -165,11 +167,10 @@ class JobControlTest {
      * Waits until exactly {@code count} jobs run and each has completed a checkpoint (so every task of it runs);
      * their ids by name.
      */
-    private static Map<String, String> awaitRunning(String rest, int count) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        JsonNode jobs = null;
-        while (System.currentTimeMillis() < deadline) {
-            jobs = get(rest, "/jobs/overview").path("jobs");
+    private static Map<String, String> awaitRunning(String rest, int count) {
+        AtomicReference<Map<String, String>> found = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(180)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            JsonNode jobs = get(rest, "/jobs/overview").path("jobs");
             Map<String, String> running = new LinkedHashMap<>();
             boolean checkpointed = true;
             for (JsonNode j : jobs) {
@@ -178,20 +179,16 @@ class JobControlTest {
                     checkpointed &= get(rest, "/jobs/" + j.path("jid").asText() + "/checkpoints").path("counts").path("completed").asInt() > 0;
                 }
             }
-            if (running.size() == count && checkpointed) {
-                return running;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not " + count + " running jobs with a completed checkpoint within 180 s: " + jobs);
+            assertThat(running).as("running jobs: %s", jobs).hasSize(count);
+            assertThat(checkpointed).as("each running job has completed a checkpoint: %s", jobs).isTrue();
+            found.set(running);
+        });
+        return found.get();
     }
 
-    private static void awaitGone(long pid) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            assertThat(System.currentTimeMillis()).as("the JobManager (pid " + pid + ") still runs 30 s after SIGKILL").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void awaitGone(long pid) {
+        await("the JobManager (pid " + pid + ") gone after SIGKILL").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     /** The job's chk-N directory with the highest N that has its _metadata (what a resume must pick). */

@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.pushflow.demo.Conditions.await;
 import static io.pushflow.demo.Conditions.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The REST fuzz of every operation ({@link RestFuzz}) against the admin service as a process, while a valid bandit
@@ -73,12 +74,12 @@ class RestFuzzBesideCampaignTest {
                 assertThat(failures.subList(0, Math.min(20, failures.size()))).as("answers that break the contract (the first 20 of %d)",
                         failures.size()).isEmpty();
 
-                await(() -> "COMPLETED".equals(ok(marketer.get("api/v1/campaigns/" + campaign, CALL), 200).body().path("status").asText()),
-                        Duration.ofMinutes(4), "the valid campaign completed");
+                await("the valid campaign completed").atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                        .until(() -> ok(marketer.get("api/v1/campaigns/" + campaign, CALL), 200).body().path("status").asText(), equalTo("COMPLETED"));
                 long audience = ok(marketer.get("api/v1/campaigns/" + campaign + "/stats", CALL), 200).body().path("audience").asLong();
                 assertThat(audience).isGreaterThan(1_000);
-                await(() -> ch.selectLong("SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign) == audience,
-                        Duration.ofSeconds(60), "every member of the valid campaign with an outcome");
+                await("every member of the valid campaign with an outcome").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                        .until(() -> ch.selectLong("SELECT count() FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign), equalTo(audience));
                 assertThat(ch.selectLong("SELECT uniqExact(user_id) FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign))
                         .as("members with an outcome").isEqualTo(audience);
                 assertThat(stage.simulator().duplicates(campaign)).as("subscriptions the provider was asked to reach twice").isZero();

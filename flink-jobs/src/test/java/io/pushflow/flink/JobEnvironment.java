@@ -24,6 +24,7 @@ import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.store.UserStore;
 import org.apache.flink.core.execution.JobClient;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +33,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A test's own queues and ClickHouse database, the jobs it starts, and everything removed again on close. */
 public final class JobEnvironment implements AutoCloseable {
@@ -76,16 +80,13 @@ public final class JobEnvironment implements AutoCloseable {
     }
 
     /** The next message on a queue, waiting up to {@code timeout}; null when none came. */
-    public GetResponse next(String queue, Duration timeout) throws Exception {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            GetResponse r = channel.basicGet(queue, true);
-            if (r != null) {
-                return r;
-            }
-            Thread.sleep(50);
+    public GetResponse next(String queue, Duration timeout) {
+        try {
+            return await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel.basicGet(queue, true), java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException none) {
+            return null;
         }
-        return null;
     }
 
     public static void publish(Channel channel, String queue, String correlationId, String body) throws Exception {
@@ -94,16 +95,16 @@ public final class JobEnvironment implements AutoCloseable {
     }
 
     /** Waits until every one of these queues has a consumer: the jobs' sources are up and reading. */
-    public void awaitConsumers(Duration timeout, String... queueNames) throws Exception {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        for (String q : queueNames) {
-            while (channel.consumerCount(queues.name(q)) == 0) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("nothing consumes " + queues.name(q) + " after " + timeout);
+    public void awaitConsumers(Duration timeout, String... queueNames) {
+        await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<String> unread = new ArrayList<>();
+            for (String q : queueNames) {
+                if (channel.consumerCount(queues.name(q)) == 0) {
+                    unread.add(queues.name(q));
                 }
-                Thread.sleep(100);
             }
-        }
+            assertThat(unread).as("queues nothing consumes").isEmpty();
+        });
     }
 
     /** A command for every job, through the fanout exchange the admin service publishes to. */

@@ -25,6 +25,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,8 +39,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Generated hostile messages (raw bytes: truncated, binary, wrong types, huge, wrong versions, unknown ids, no
@@ -100,16 +103,17 @@ class JobsFuzzTest {
                 System.out.printf("published %d hostile messages in %d ms%n", sent.size() * COUNT, (System.nanoTime() - fuzzStart) / 1_000_000);
 
                 // the valid campaign: every member exactly one outcome
-                long deadline = System.currentTimeMillis() + 180_000;
-                Map<String, Object> outcomes = Map.of();
-                while (System.currentTimeMillis() < deadline) {
-                    outcomes = je.clickHouse.select("SELECT count() AS rows, uniqExact(user_id) AS users FROM "
-                            + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42").get(0);
-                    if (Long.parseLong(String.valueOf(outcomes.get("users"))) >= cohort.size()) {
-                        break;
-                    }
-                    Thread.sleep(500);
+                AtomicReference<Map<String, Object>> counted = new AtomicReference<>(Map.of());
+                try {
+                    await().atMost(Duration.ofMinutes(3)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+                        counted.set(je.clickHouse.select("SELECT count() AS rows, uniqExact(user_id) AS users FROM "
+                                + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42").get(0));
+                        return Long.parseLong(String.valueOf(counted.get().get("users"))) >= cohort.size();
+                    });
+                } catch (ConditionTimeoutException missing) {
+                    // the fuzz report comes first; the assertions on the outcomes after it say who has none
                 }
+                Map<String, Object> outcomes = counted.get();
                 Set<Long> outcomeUsers = new HashSet<>();
                 for (Map<String, Object> r : je.clickHouse.select("SELECT user_id FROM " + je.clickHouse.table("push_sends")
                         + " FINAL WHERE campaign_id = 42")) {
@@ -129,7 +133,7 @@ class JobsFuzzTest {
                 }
                 for (Target t : targets(users, start)) {
                     FuzzTally.Surface s = tally.surface("queue " + t.queue());
-                    Map<String, String> dead = deadLetters(je, t.queue(), sent.get(t.queue()), deadline());
+                    Map<String, String> dead = deadLetters(je, t.queue(), sent.get(t.queue()), Duration.ofMinutes(1));
                     s.taskFailures = failures[t.job()];
                     for (Sent m : sent.get(t.queue())) {
                         if (m.correlationId() == null) {
@@ -166,10 +170,6 @@ class JobsFuzzTest {
                 assertThat(sim.ledger().get("duplicates")).isEqualTo(0L);
             }
         }
-    }
-
-    private static long deadline() {
-        return System.currentTimeMillis() + 60_000;
     }
 
     /** Every queue the jobs read, each with a valid message of its contract about things nobody has. */
@@ -241,41 +241,43 @@ class JobsFuzzTest {
 
     /**
      * The dead letters of a queue by correlation id, with their reasons: read until every unreadable message sent has one
-     * and the queue has been quiet for two seconds (readable messages a job rejects arrive too), or the deadline passed.
+     * and the queue has been quiet for two seconds (readable messages a job rejects arrive too), or the timeout passed.
      */
-    private static Map<String, String> deadLetters(JobEnvironment je, String queue, List<Sent> sent, long deadline) throws Exception {
+    private static Map<String, String> deadLetters(JobEnvironment je, String queue, List<Sent> sent, Duration timeout) {
         Map<String, String> dead = new LinkedHashMap<>();
         Set<String> awaited = new HashSet<>();
         sent.stream().filter(m -> m.unreadable() && m.correlationId() != null).forEach(m -> awaited.add(m.correlationId()));
         long anonymous = sent.stream().filter(m -> m.correlationId() == null).count();
-        long quietSince = System.currentTimeMillis();
-        while (System.currentTimeMillis() < deadline) {
-            GetResponse r = je.channel.basicGet(je.queues.dead(queue), true);
-            if (r == null) {
-                boolean all = dead.keySet().containsAll(awaited)
-                        && dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count() >= anonymous;
-                if (all && System.currentTimeMillis() - quietSince > 2_000 && je.channel.messageCount(je.queues.name(queue)) == 0) {
-                    break;
-                }
-                Thread.sleep(100);
-                continue;
-            }
-            quietSince = System.currentTimeMillis();
-            Map<String, Object> headers = r.getProps().getHeaders();
-            Object reason = headers == null ? null : headers.get(ConfirmingRabbitSink.ERROR_HEADER);
-            String id = r.getProps().getCorrelationId();
-            dead.put(id == null ? ANONYMOUS + r.getEnvelope().getDeliveryTag() : id, reason == null ? "" : reason.toString());
+        try {
+            await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .during(Duration.ofSeconds(2)).until(() -> {
+                        boolean quiet = true;
+                        for (GetResponse r; (r = je.channel.basicGet(je.queues.dead(queue), true)) != null; ) {
+                            quiet = false;
+                            Map<String, Object> headers = r.getProps().getHeaders();
+                            Object reason = headers == null ? null : headers.get(ConfirmingRabbitSink.ERROR_HEADER);
+                            String id = r.getProps().getCorrelationId();
+                            dead.put(id == null ? ANONYMOUS + r.getEnvelope().getDeliveryTag() : id, reason == null ? "" : reason.toString());
+                        }
+                        boolean all = dead.keySet().containsAll(awaited)
+                                && dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count() >= anonymous;
+                        return quiet && all && je.channel.messageCount(je.queues.name(queue)) == 0;
+                    });
+        } catch (ConditionTimeoutException incomplete) {
+            // the caller tallies what is missing
         }
         return dead;
     }
 
+    /** The messages left on a queue once it is empty, or after 30 s. */
     private static long waitEmpty(JobEnvironment je, String queue) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        long left;
-        while ((left = je.channel.messageCount(je.queues.name(queue))) > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> je.channel.messageCount(je.queues.name(queue)) == 0);
+        } catch (ConditionTimeoutException stuck) {
+            // the caller tallies them
         }
-        return left;
+        return je.channel.messageCount(je.queues.name(queue));
     }
 
     private static String abbreviated(String s) {

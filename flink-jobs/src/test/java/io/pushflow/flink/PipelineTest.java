@@ -34,8 +34,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole loop on one MiniCluster against the real RabbitMQ and ClickHouse: dispatch → delivery → the
@@ -83,18 +85,16 @@ class PipelineTest {
         return Instant.now();
     }
 
-    /** The campaign's statistics once every member has an outcome and they agree with the simulator's ledger (or the deadline passed). */
-    static CampaignStats.Campaign settle(CampaignStats stats, CampaignStats.Spec spec, ProviderSimulator sim, long notBefore) throws Exception {
-        CampaignStats.Campaign seen = null;
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-            seen = stats.of(spec, Instant.now());
-            if (System.currentTimeMillis() > notBefore && seen.outcomes() == spec.audience() && matches(seen, sim)) {
-                break;
-            }
-        }
-        return seen;
+    /** The campaign's statistics once every member has an outcome and they agree with the simulator's ledger. */
+    static CampaignStats.Campaign settle(CampaignStats stats, CampaignStats.Spec spec, ProviderSimulator sim, long notBefore) {
+        AtomicReference<CampaignStats.Campaign> seen = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            seen.set(stats.of(spec, Instant.now()));
+            assertThat(System.currentTimeMillis()).as("now, against the earliest the statistics may be final").isGreaterThan(notBefore);
+            assertThat(seen.get().outcomes()).as("members of campaign %d with an outcome", spec.campaignId()).isEqualTo(spec.audience());
+            assertAgrees(seen.get(), sim);
+        });
+        return seen.get();
     }
 
     @Test
@@ -216,18 +216,13 @@ class PipelineTest {
                 sim.openAppsByThemselves(cohort.stream().map(User::pushToken).toList(), Duration.ofSeconds(90));
                 je.command(JobEnvironment.launch(filter(), start, SplitType.AB_FIXED, Duration.ofSeconds(6), 0.3));
                 HoldoutLift lift = new HoldoutLift(je.clickHouse);
-                HoldoutLift.Lift seen = null;
-                long deadline = System.currentTimeMillis() + 120_000;
-                while (System.currentTimeMillis() < deadline) {
-                    Thread.sleep(1_000);
-                    seen = lift.of(42, List.of("A", "B"), measured, Instant.now().minusSeconds(5)); // 5 s for the last opens to arrive
-                    if (seen.complete() && seen.holdout().members() + seen.pushed().group().members() == cohort.size()) {
-                        break;
-                    }
-                }
-                assertThat(seen).isNotNull();
-                assertThat(seen.complete()).isTrue();
-                assertThat(seen.holdout().members() + seen.pushed().group().members()).isEqualTo(cohort.size());
+                AtomicReference<HoldoutLift.Lift> measuredLift = new AtomicReference<>();
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    measuredLift.set(lift.of(42, List.of("A", "B"), measured, Instant.now().minusSeconds(5))); // 5 s for the last opens to arrive
+                    assertThat(measuredLift.get().complete()).as("the lift is complete: %s", measuredLift.get()).isTrue();
+                    assertThat(measuredLift.get().holdout().members() + measuredLift.get().pushed().group().members()).isEqualTo(cohort.size());
+                });
+                HoldoutLift.Lift seen = measuredLift.get();
                 assertThat(seen.holdout().members()).isBetween((long) (cohort.size() * 0.2), (long) (cohort.size() * 0.4));
                 System.out.printf("holdout lift through the jobs: truth %.3f, pushed %s, holdout %s%n", truth, seen.pushed(), seen.holdout());
                 // the 95% interval misses the truth in one run of twenty by design: the test holds the estimate to its 99.9% interval
@@ -274,15 +269,14 @@ class PipelineTest {
                 .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
-    private static boolean matches(CampaignStats.Campaign seen, ProviderSimulator sim) {
+    private static void assertAgrees(CampaignStats.Campaign seen, ProviderSimulator sim) {
         boolean appEvents = (Boolean) sim.ledger().get("appEvents");
         for (CampaignStats.Variant v : seen.variants()) {
             ProviderSimulator.Tally truth = sim.tally(seen.campaignId(), v.variant());
-            if (truth == null || v.delivered() != truth.recipients.get() || v.clicked() != truth.clicked.get()
-                    || v.opened() != (appEvents ? truth.opened.get() : 0)) {
-                return false;
-            }
+            assertThat(truth).as("the simulator's tally of campaign %d's %s", seen.campaignId(), v.variant()).isNotNull();
+            assertThat(List.of(v.delivered(), v.clicked(), v.opened()))
+                    .as("campaign %d's %s delivered, clicked, opened, against the simulator's ledger", seen.campaignId(), v.variant())
+                    .isEqualTo(List.of(truth.recipients.get(), truth.clicked.get(), appEvents ? truth.opened.get() : 0L));
         }
-        return true;
     }
 }

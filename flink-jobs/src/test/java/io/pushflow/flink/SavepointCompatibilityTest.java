@@ -18,6 +18,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,12 +36,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Savepoints of the three jobs taken in the middle of a campaign by an earlier version (test resources under
@@ -106,11 +109,8 @@ class SavepointCompatibilityTest {
                 jobs.add(UpgradeTest.submit(client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake, "rocksdb")));
             }
             try {
-                long deadline = System.currentTimeMillis() + 120_000;
-                while (outcomes(je) < cohort.size() && System.currentTimeMillis() < deadline) {
-                    assertRunning(client, jobs);
-                    Thread.sleep(200);
-                }
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).failFast(() -> assertRunning(client, jobs))
+                        .untilAsserted(() -> assertThat(outcomes(je)).as("outcomes after the restore").isGreaterThanOrEqualTo(cohort.size()));
                 System.out.printf("savepoints of Flink %s taken %s: %d of %d outcomes before them, %d after the restore%n",
                         fixture.flinkVersion(), fixture.takenAt(), before, cohort.size(), outcomes(je));
                 List<Map<String, Object>> rows = je.clickHouse.select("SELECT user_id, outcome FROM " + je.clickHouse.table("push_sends")
@@ -137,11 +137,17 @@ class SavepointCompatibilityTest {
                     }
                 }
                 // the cancel is only requested: the database and queues go when the jobs no longer write to them
-                long deadline = System.currentTimeMillis() + 60_000;
-                for (JobID job : jobs) {
-                    while (!client.getJobStatus(job).get().isGloballyTerminalState() && System.currentTimeMillis() < deadline) {
-                        Thread.sleep(100);
-                    }
+                try {
+                    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        for (JobID job : jobs) {
+                            if (!client.getJobStatus(job).get().isGloballyTerminalState()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+                } catch (ConditionTimeoutException stillCancelling) {
+                    // as before, the cleanup goes on after a minute: a timeout here would hide what the test found
                 }
             }
         }
@@ -181,21 +187,13 @@ class SavepointCompatibilityTest {
     }
 
     /** Waits until the queue is empty and the outcomes stopped growing for three seconds (the sources acknowledge on checkpoints). */
-    static void settle(JobEnvironment je, String queue) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        long seen = -1;
-        long stableSince = System.currentTimeMillis();
-        while (System.currentTimeMillis() < deadline) {
-            long now = outcomes(je) + je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("provider_notifications"));
-            if (now != seen || je.channel.messageCount(je.queues.name(queue)) > 0) {
-                seen = now;
-                stableSince = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - stableSince > 3_000) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(queue + " did not settle");
+    static void settle(JobEnvironment je, String queue) {
+        AtomicLong seen = new AtomicLong(-1);
+        await(queue + " settling").atMost(Duration.ofMinutes(1)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .during(Duration.ofSeconds(3)).until(() -> {
+                    long now = outcomes(je) + je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("provider_notifications"));
+                    return seen.getAndSet(now) == now && je.channel.messageCount(je.queues.name(queue)) == 0;
+                });
     }
 
     static long outcomes(JobEnvironment je) {

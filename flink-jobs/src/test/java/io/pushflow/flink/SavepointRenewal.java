@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import static io.pushflow.flink.SavepointCompatibilityTest.*;
 
@@ -52,10 +53,8 @@ class SavepointRenewal {
                     Queues.DELIVERY_USER_CHANGES, Queues.PUSH_EVENTS, Queues.PUSH_NOTIFICATIONS, Queues.STATUS_COMMANDS);
             je.command(JobEnvironment.launch(CAMPAIGN, FILTER, Instant.now(), SplitType.BANDIT, Metric.CLICKS, RewardSource.AUTO,
                     Duration.ofDays(365 * 20), 0, RATE, SendPace.ASAP));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (outcomes(je) < cohort * 2 / 5 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(outcomes(je)).as("outcomes before the savepoints").isGreaterThanOrEqualTo(cohort * 2 / 5));
             Path written = Files.createDirectories(Path.of("target", "savepoints", je.id)).toAbsolutePath();
             Map<String, String> savepoints = new LinkedHashMap<>();
             savepoints.put("dispatch", stop(client, jobs.get("dispatch"), written));

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An upgrade in the middle of a campaign: dispatch and delivery are stopped with savepoints while the campaign is
@@ -65,19 +66,16 @@ class UpgradeTest {
             JobID delivery = submit(client, 2, null, env -> DeliveryJob.build(env, deliverySettings));
             je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS, Queues.PUSH_OUTBOX, Queues.DELIVERY_COMMANDS); // the window starts when they read
             je.command(JobEnvironment.launch(filter, Instant.now(), SplitType.BANDIT, Duration.ofSeconds(20), 0));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (outcomes(je) == 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(outcomes(je)).as("outcomes before the stop").isPositive());
             // strong evidence that B is better, in the dispatch job's state before the stop: it must still count after the restore
             JobEnvironment.publish(je.channel, je.queues.name(Queues.BANDIT_FEEDBACK), "fb-a",
                     Json.write(new BanditFeedback(1, "fb-a", 42, "A", 2_000, 20)));
             JobEnvironment.publish(je.channel, je.queues.name(Queues.BANDIT_FEEDBACK), "fb-b",
                     Json.write(new BanditFeedback(1, "fb-b", 42, "B", 2_000, 400)));
-            while (je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("campaign_allocations")
-                    + " WHERE variant = 'B' AND share > 0.8") == 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("campaign_allocations")
+                            + " WHERE variant = 'B' AND share > 0.8")).as("waves that give B more than 80%").isPositive());
             long before = outcomes(je);
             assertThat(before).as("part of the campaign went out before the stop").isBetween(1L, cohort.size() - 1L);
             long t0 = System.currentTimeMillis();
@@ -91,10 +89,8 @@ class UpgradeTest {
             submit(client, 1, dispatchSavepoint, env -> DispatchJob.build(env, dispatchSettings, new ClickHouseAudience(je.chConfig)));
             submit(client, 1, deliverySavepoint, env -> DeliveryJob.build(env, deliverySettings));
 
-            deadline = System.currentTimeMillis() + 90_000;
-            while (outcomes(je) < cohort.size() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(outcomes(je)).as("outcomes after the restore").isGreaterThanOrEqualTo(cohort.size()));
             System.out.printf("upgrade: %d of %d outcomes before the stop at wave %d; the rest %d ms after it%n", before, cohort.size(), lastWaveBefore,
                     System.currentTimeMillis() - stoppedAt);
             assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42"))

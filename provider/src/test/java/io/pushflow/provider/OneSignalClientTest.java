@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class OneSignalClientTest {
 
@@ -85,10 +86,8 @@ class OneSignalClientTest {
                 .hasMessageContaining("after 8 attempts; the outcome is unknown: OneSignal did not answer 8 of them")
                 .matches(e -> ((ProviderException) e).retryable());
         assertThat(slept).hasSize(7);
-        long deadline = System.currentTimeMillis() + 10_000; // the fake answers the abandoned calls in turn
-        while (fake.calls() < 8 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)) // the fake answers the abandoned calls in turn
+                .untilAsserted(() -> assertThat(fake.calls()).as("calls the fake received").isGreaterThanOrEqualTo(8));
         Thread.sleep(700);
         assertThat(fake.calls()).isEqualTo(8);
         assertThat(fake.created()).as("the provider sent it although the client never heard").hasSize(1); // one idempotency key

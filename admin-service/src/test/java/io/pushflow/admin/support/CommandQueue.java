@@ -9,7 +9,9 @@ import io.pushflow.core.messaging.Queues;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Optional;
+
+import static org.awaitility.Awaitility.await;
 
 /** Reads what the admin service published on a test's own {@code campaign.commands} queue. */
 public final class CommandQueue implements AutoCloseable {
@@ -32,31 +34,35 @@ public final class CommandQueue implements AutoCloseable {
     private final java.util.List<Delivery> held = new java.util.ArrayList<>();
 
     /** The next command of one campaign, waiting for it up to {@code timeout}; fails the test when none arrives. */
-    public synchronized Delivery next(long campaignId, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            for (var it = held.iterator(); it.hasNext(); ) {
-                Delivery d = it.next();
-                if (d.command().campaignId() == campaignId) {
-                    it.remove();
-                    return d;
-                }
-            }
-            if (!Instant.now().isBefore(deadline)) {
-                throw new AssertionError("no command of campaign " + campaignId + " arrived on " + queue + " within " + timeout);
-            }
-            if (!pull()) {
-                Thread.sleep(50);
+    public synchronized Delivery next(long campaignId, Duration timeout) {
+        return await("a command of campaign " + campaignId + " arriving on " + queue).atMost(timeout)
+                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> take(campaignId), Optional::isPresent).orElseThrow();
+    }
+
+    /** The first command of one campaign, after everything on the queue has been read, taken off the held ones. */
+    private Optional<Delivery> take(long campaignId) throws Exception {
+        pullAll();
+        for (var it = held.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.command().campaignId() == campaignId) {
+                it.remove();
+                return Optional.of(d);
             }
         }
+        return Optional.empty();
     }
 
     /** Commands of one campaign waiting now, after everything on the queue has been read. */
     public synchronized long waiting(long campaignId) throws Exception {
+        pullAll();
+        return held.stream().filter(d -> d.command().campaignId() == campaignId).count();
+    }
+
+    private void pullAll() throws Exception {
         while (pull()) {
             // read everything that is there
         }
-        return held.stream().filter(d -> d.command().campaignId() == campaignId).count();
     }
 
     private boolean pull() throws Exception {

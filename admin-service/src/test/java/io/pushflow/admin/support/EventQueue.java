@@ -9,9 +9,11 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+
+import static org.awaitility.Awaitility.await;
 
 /** Reads what the admin service published on a test's own {@code push.events} queue. */
 public final class EventQueue implements AutoCloseable {
@@ -32,19 +34,10 @@ public final class EventQueue implements AutoCloseable {
     }
 
     /** The next message, waiting for it up to {@code timeout}; fails the test when none arrives. */
-    public Delivery next(Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            GetResponse r = channel.basicGet(queue, true);
-            if (r != null) {
-                return new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
-                        r.getProps().getType(), r.getProps().getDeliveryMode());
-            }
-            if (!Instant.now().isBefore(deadline)) {
-                throw new AssertionError("no message arrived on " + queue + " within " + timeout);
-            }
-            Thread.sleep(20);
-        }
+    public Delivery next(Duration timeout) {
+        return delivery(await("a message arriving on " + queue).atMost(timeout)
+                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> channel.basicGet(queue, true), Objects::nonNull));
     }
 
     /**
@@ -54,10 +47,14 @@ public final class EventQueue implements AutoCloseable {
     public List<Delivery> drain() throws Exception {
         List<Delivery> out = new ArrayList<>();
         for (GetResponse r = channel.basicGet(queue, true); r != null; r = channel.basicGet(queue, true)) {
-            out.add(new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
-                    r.getProps().getType(), r.getProps().getDeliveryMode()));
+            out.add(delivery(r));
         }
         return out;
+    }
+
+    private static Delivery delivery(GetResponse r) {
+        return new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
+                r.getProps().getType(), r.getProps().getDeliveryMode());
     }
 
     @Override

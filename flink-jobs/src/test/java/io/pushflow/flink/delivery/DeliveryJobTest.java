@@ -46,9 +46,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Dispatch and delivery on one MiniCluster against the real RabbitMQ and ClickHouse and the strict OneSignal
@@ -127,20 +129,18 @@ class DeliveryJobTest {
                 CampaignCommand launch = JobEnvironment.launch(filter, Instant.now(), SplitType.AB_FIXED, Duration.ofSeconds(6), 0.1);
                 je.command(launch);
 
-                long rows = 0;
-                long rowsAtCut = -1;
-                long deadline = System.currentTimeMillis() + 120_000;
-                while (rows < cohort.size() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                    rows = je.clickHouse.selectLong("SELECT uniqExact(user_id) AS n FROM " + je.clickHouse.table("push_sends") + " WHERE campaign_id = 42");
-                    if (rowsAtCut < 0 && rows > 0) {
-                        rowsAtCut = rows;
+                AtomicLong rowsAtCut = new AtomicLong(-1);
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    long rows = je.clickHouse.selectLong("SELECT uniqExact(user_id) AS n FROM " + je.clickHouse.table("push_sends") + " WHERE campaign_id = 42");
+                    if (rowsAtCut.get() < 0 && rows > 0) {
+                        rowsAtCut.set(rows);
                         clickHouseLink.cut(); // a few seconds without ClickHouse, while the campaign keeps going out
                         Thread.sleep(3_000);
                         clickHouseLink.restore();
                     }
-                }
-                assertThat(rowsAtCut).as("ClickHouse went away in the middle of the campaign").isBetween(1L, cohort.size() - 1L);
+                    assertThat(rows).as("members with an outcome").isGreaterThanOrEqualTo(cohort.size());
+                });
+                assertThat(rowsAtCut.get()).as("ClickHouse went away in the middle of the campaign").isBetween(1L, cohort.size() - 1L);
                 assertThat(FailOnce.failed("onesignal")).isTrue();
                 assertOutcomes(je, fake, cohort, goneAtProvider);
             }
@@ -230,12 +230,9 @@ class DeliveryJobTest {
             CampaignStats stats = new CampaignStats(je.clickHouse);
             CampaignStats.Spec spec = new CampaignStats.Spec(42, List.of("A", "B"), cohort.size(), Metric.CLICKS, RewardSource.APP);
             List<String> expectedProviders = List.of("apns:" + apns.received().size() + ":1", "fcm:" + fcm.received().size() + ":1");
-            List<String> providers = List.of();
-            for (long by = System.currentTimeMillis() + 20_000; !providers.equals(expectedProviders) && System.currentTimeMillis() < by; ) {
-                Thread.sleep(200);
-                providers = stats.of(spec, Instant.now()).providers().stream().map(p -> p.provider() + ":" + p.delivered() + ":" + p.invalid()).toList();
-            }
-            assertThat(providers).as("per service: accepted and dead tokens").isEqualTo(expectedProviders);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(stats.of(spec, Instant.now()).providers()).extracting(p -> p.provider() + ":" + p.delivered() + ":" + p.invalid())
+                            .as("per service: accepted and dead tokens").isEqualTo(expectedProviders));
             CampaignStats.Campaign seen = stats.of(spec, Instant.now());
             assertThat(seen.variants().stream().mapToLong(CampaignStats.Variant::delivered).sum()).as("delivered: what the services accepted")
                     .isEqualTo(sent.size());
@@ -261,11 +258,9 @@ class DeliveryJobTest {
 
     private static Map<Long, Map<String, Object>> awaitOutcomes(JobEnvironment je, long campaign, int members) throws Exception {
         String table = je.clickHouse.table("push_sends");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline
-                && je.clickHouse.selectLong("SELECT uniqExact(user_id) AS n FROM " + table + " WHERE campaign_id = " + campaign) < members) {
-            Thread.sleep(200);
-        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(je.clickHouse.selectLong("SELECT uniqExact(user_id) AS n FROM " + table + " WHERE campaign_id = " + campaign))
+                        .as("members of campaign %d with an outcome", campaign).isGreaterThanOrEqualTo(members));
         Map<Long, Map<String, Object>> outcomes = new HashMap<>();
         for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, error, variant FROM " + table
                 + " FINAL WHERE campaign_id = " + campaign)) {
@@ -321,12 +316,8 @@ class DeliveryJobTest {
         assertThat(reasons).anySatisfy(r -> assertThat(r).contains("user id"))
                 .anySatisfy(r -> assertThat(r).contains("over this queue's limit of " + (64 << 10)));
 
-        long notified = 0;
-        for (int i = 0; i < 100 && notified != sent.size(); i++) {
-            Thread.sleep(100); // the notifications sink flushes on its own schedule
-            notified = je.clickHouse.selectLong("SELECT sum(recipients) AS n FROM " + je.clickHouse.table("provider_notifications")
-                    + " FINAL WHERE campaign_id = 42");
-        }
-        assertThat(notified).as("the provider's notifications, with their recipients").isEqualTo(sent.size());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> // the notifications sink flushes on its own schedule
+                assertThat(je.clickHouse.selectLong("SELECT sum(recipients) AS n FROM " + je.clickHouse.table("provider_notifications")
+                        + " FINAL WHERE campaign_id = 42")).as("the provider's notifications, with their recipients").isEqualTo(sent.size()));
     }
 }

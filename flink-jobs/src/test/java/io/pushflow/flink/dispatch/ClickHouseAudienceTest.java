@@ -17,12 +17,14 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static io.pushflow.flink.dispatch.WavePlannerTest.KITERS;
 import static io.pushflow.flink.dispatch.WavePlannerTest.T0;
 import static io.pushflow.flink.dispatch.WavePlannerTest.WAVE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The planner reading its audience from the real ClickHouse (off its task thread): the whole cohort, once, in waves. */
 class ClickHouseAudienceTest {
@@ -48,14 +50,14 @@ class ClickHouseAudienceTest {
                     for (long t = T0; t <= T0 + 2 * 60_000 && h.getSideOutput(WavePlanner.COMPLETIONS) == null; t += WAVE) {
                         h.setProcessingTime(t);
                         // the planner reads ClickHouse off its task thread and looks again every few milliseconds
-                        List<Long> wave = WavePlannerTest.ids(WavePlannerTest.drain(h));
-                        for (long poll = t; wave.isEmpty() && h.getSideOutput(WavePlanner.COMPLETIONS) == null && poll < t + 5_000; ) {
-                            Thread.sleep(10);
-                            poll += WavePlanner.READ_AHEAD_POLL_MILLIS;
-                            h.setProcessingTime(poll);
-                            wave = WavePlannerTest.ids(WavePlannerTest.drain(h));
-                        }
-                        released.addAll(wave);
+                        // (up to 5 s of processing time, a poll at a time; a minute of wall time is far more than those 500 polls take)
+                        long waveAt = t;
+                        AtomicLong poll = new AtomicLong(t);
+                        released.addAll(await().atMost(Duration.ofMinutes(1)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                                .until(() -> {
+                                    h.setProcessingTime(poll.getAndAdd(WavePlanner.READ_AHEAD_POLL_MILLIS));
+                                    return WavePlannerTest.ids(WavePlannerTest.drain(h));
+                                }, wave -> !wave.isEmpty() || h.getSideOutput(WavePlanner.COMPLETIONS) != null || poll.get() > waveAt + 5_000));
                     }
                     assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).as("the campaign completed").hasSize(1);
                     assertThat(released).doesNotHaveDuplicates();

@@ -26,8 +26,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 /**
  * The dispatch job on a MiniCluster against the real RabbitMQ and ClickHouse: a LAUNCH on campaign.commands
@@ -67,58 +70,41 @@ class DispatchJobTest {
             Set<String> batchIds = new HashSet<>();
             List<Long> released = new ArrayList<>();
             Map<String, Integer> perVariant = new HashMap<>();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (new HashSet<>(released).size() < cohort.size() && System.currentTimeMillis() < deadline) {
-                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
-                if (r == null) {
-                    Thread.sleep(50);
-                    continue;
-                }
-                OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId);
-                if (batchIds.add(batch.batchId)) {
-                    for (long id : batch.userIds) {
-                        released.add(id);
+            await().atMost(Duration.ofMinutes(1)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+                for (GetResponse r; new HashSet<>(released).size() < cohort.size() && (r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true)) != null; ) {
+                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                    assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId);
+                    if (batchIds.add(batch.batchId)) {
+                        for (long id : batch.userIds) {
+                            released.add(id);
+                        }
+                        assertThat(batch.v).isEqualTo(OutboxBatch.VERSION);
+                        assertThat(batch.problem()).isNull();
+                        perVariant.merge(batch.variant, batch.size(), Integer::sum);
                     }
-                    assertThat(batch.v).isEqualTo(OutboxBatch.VERSION);
-                    assertThat(batch.problem()).isNull();
-                    perVariant.merge(batch.variant, batch.size(), Integer::sum);
                 }
-            }
+                return new HashSet<>(released).size();
+            }, greaterThanOrEqualTo(cohort.size()));
             assertThat(released).doesNotHaveDuplicates();
             assertThat(new HashSet<>(released)).isEqualTo(cohort);
             assertThat(perVariant.keySet()).containsExactlyInAnyOrder("A", "B");
 
-            long allocated = 0;
-            for (int i = 0; i < 100 && allocated < released.size(); i++) {
-                allocated = clickHouse.selectLong("SELECT sum(users) AS n FROM " + clickHouse.table("campaign_allocations")
-                        + " FINAL WHERE campaign_id = 42");
-                Thread.sleep(100);
-            }
-            assertThat(allocated).isEqualTo(released.size());
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(clickHouse.selectLong("SELECT sum(users) AS n FROM " + clickHouse.table("campaign_allocations")
+                            + " FINAL WHERE campaign_id = 42")).as("users allocated").isEqualTo(released.size()));
             assertThat(clickHouse.select("SELECT DISTINCT share FROM " + clickHouse.table("campaign_allocations")
                     + " WHERE campaign_id = 42")).extracting(r -> ((Number) r.get("share")).doubleValue()).containsExactly(0.5);
 
-            GetResponse report = null;
-            for (int i = 0; i < 150 && report == null; i++) {
-                report = channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true);
-                if (report == null) {
-                    Thread.sleep(50);
-                }
-            }
-            assertThat(report).as("a completion report after the window").isNotNull();
+            GetResponse report = await("a completion report after the window").atMost(Duration.ofMillis(7_500)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true), java.util.Objects::nonNull);
             var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), io.pushflow.core.campaign.CampaignReport.class);
             assertThat(completed.campaignId()).isEqualTo(42);
             assertThat(completed.released() + completed.heldOut()).isEqualTo(released.size());
 
-            GetResponse dead = null;
-            for (int i = 0; i < 100 && dead == null; i++) {
-                dead = channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true);
-                if (dead == null) {
-                    Thread.sleep(50);
-                }
-            }
-            assertThat(dead).isNotNull();
+            GetResponse dead = await("a dead letter of the malformed command").atMost(Duration.ofSeconds(5)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true), java.util.Objects::nonNull);
             assertThat(dead.getProps().getCorrelationId()).isEqualTo("bad-1");
             assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("malformed JSON");
         }
@@ -168,30 +154,27 @@ class DispatchJobTest {
 
             Map<String, List<Long>> batches = new HashMap<>();
             Map<String, String> variantOf = new HashMap<>();
-            boolean fedBack = false;
+            AtomicBoolean fedBack = new AtomicBoolean();
             long windowEnd = start.plusSeconds(8).toEpochMilli();
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (batches.values().stream().mapToLong(List::size).sum() < cohort.size() && System.currentTimeMillis() < deadline) {
-                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true);
-                if (r == null) {
-                    Thread.sleep(20);
-                    continue;
+            await().atMost(Duration.ofSeconds(90)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                for (GetResponse r; batches.values().stream().mapToLong(List::size).sum() < cohort.size()
+                        && (r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true)) != null; ) {
+                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                    List<Long> ids = java.util.Arrays.stream(batch.userIds).boxed().toList();
+                    List<Long> before = batches.putIfAbsent(batch.batchId, ids);
+                    if (before != null) {
+                        assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
+                    }
+                    variantOf.put(batch.batchId, batch.variant);
+                    if (fedBack.compareAndSet(false, true)) {
+                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
+                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
+                        publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
+                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
+                    }
                 }
-                OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                List<Long> ids = java.util.Arrays.stream(batch.userIds).boxed().toList();
-                List<Long> before = batches.putIfAbsent(batch.batchId, ids);
-                if (before != null) {
-                    assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
-                }
-                variantOf.put(batch.batchId, batch.variant);
-                if (!fedBack) {
-                    fedBack = true;
-                    publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
-                            new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
-                    publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
-                            new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
-                }
-            }
+                return batches.values().stream().mapToLong(List::size).sum();
+            }, greaterThanOrEqualTo((long) cohort.size()));
             List<Long> released = batches.values().stream().flatMap(List::stream).toList();
             assertThat(FailOnce.FAILED).isTrue();
             assertThat(released).doesNotHaveDuplicates();
@@ -242,27 +225,23 @@ class DispatchJobTest {
 
                 Set<Long> released = new HashSet<>();
                 List<Long> all = new ArrayList<>();
-                boolean cut = false;
-                long deadline = System.currentTimeMillis() + 90_000;
-                while (released.size() < cohort.size() && System.currentTimeMillis() < deadline) {
-                    GetResponse r = je.channel.basicGet(je.queues.name(Queues.PUSH_OUTBOX), true);
-                    if (r == null) {
-                        Thread.sleep(20);
-                        continue;
+                AtomicBoolean cut = new AtomicBoolean();
+                await().atMost(Duration.ofSeconds(90)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    for (GetResponse r; released.size() < cohort.size() && (r = je.channel.basicGet(je.queues.name(Queues.PUSH_OUTBOX), true)) != null; ) {
+                        OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
+                        assertThat(batch.campaignId).as("nothing of the refused campaign goes out").isEqualTo(42);
+                        for (long id : batch.userIds) {
+                            all.add(id);
+                            released.add(id);
+                        }
+                        if (cut.compareAndSet(false, true)) {
+                            clickHouseLink.cut(); // four seconds without ClickHouse in the middle of the campaign
+                            Thread.sleep(4_000);
+                            clickHouseLink.restore();
+                        }
                     }
-                    OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                    assertThat(batch.campaignId).as("nothing of the refused campaign goes out").isEqualTo(42);
-                    for (long id : batch.userIds) {
-                        all.add(id);
-                        released.add(id);
-                    }
-                    if (!cut) {
-                        cut = true;
-                        clickHouseLink.cut(); // four seconds without ClickHouse in the middle of the campaign
-                        Thread.sleep(4_000);
-                        clickHouseLink.restore();
-                    }
-                }
+                    return released.size();
+                }, greaterThanOrEqualTo(cohort.size()));
                 assertThat(cut).isTrue();
                 assertThat(released).isEqualTo(cohort);
                 Map<String, String> reports = new HashMap<>();

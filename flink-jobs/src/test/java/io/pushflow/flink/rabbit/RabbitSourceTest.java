@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -70,15 +71,9 @@ class RabbitSourceTest {
         }
     }
 
-    private static com.rabbitmq.client.GetResponse awaitMessage(Channel channel, String queue) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            var m = channel.basicGet(queue, false);
-            if (m != null) {
-                return m;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nothing arrived on " + queue);
+    private static com.rabbitmq.client.GetResponse awaitMessage(Channel channel, String queue) {
+        return await("a message on " + queue).atMost(Duration.ofSeconds(5)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> channel.basicGet(queue, false), java.util.Objects::nonNull);
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class ApnsSenderTest {
 
@@ -224,10 +225,8 @@ class ApnsSenderTest {
         try (ApnsSender sender = sender(fake.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200)))) {
             report = sender.send(push(null, null), List.of(new Device(token(1), "en")));
             assertThat(report.outcomes().get(0)).extracting(DeviceOutcome::status, DeviceOutcome::attempts).containsExactly(Status.UNCONFIRMED, 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // the stalled server handles it in the end
-            while (fake.received().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20); // polling, bounded by the deadline
-            }
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)) // the stalled server handles it in the end
+                    .untilAsserted(() -> assertThat(fake.received()).as("pushes the server handled").isNotEmpty());
         }
         assertThat(fake.received()).containsEntry(token(1), 1);
         assertThat(fake.calls()).isEqualTo(1);

@@ -22,10 +22,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The provider simulator against the real RabbitMQ, driven through the project's own OneSignal client. */
 class ProviderSimulatorTest {
@@ -58,30 +60,27 @@ class ProviderSimulatorTest {
             assertThat(early.remaining()).isPositive();
             assertThat(early.failed()).isEqualTo(a.invalidSubscriptionIds().size()).isBetween(10L, 80L); // about 10% not subscribed
 
-            Map<String, Integer> events = new HashMap<>();
+            record Received(String correlationId, PushEvents batch) { }
+            List<Received> received = new ArrayList<>();
             List<PushEvent> all = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 15_000;
             var tallyA = sim.tally(42, "A");
             var tallyB = sim.tally(42, "B");
-            while (System.currentTimeMillis() < deadline) {
-                GetResponse r = channel.basicGet(queues.name(Queues.PUSH_EVENTS), true);
-                if (r == null) {
-                    if (all.size() > 0 && all.size() == tallyA.opened.get() + tallyA.clicked.get() + tallyB.opened.get() + tallyB.clicked.get()) {
-                        Thread.sleep(700); // nothing more is due after the delays
-                        if (channel.messageCount(queues.name(Queues.PUSH_EVENTS)) == 0) {
-                            break;
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .during(Duration.ofMillis(700)) // nothing more is due after the delays
+                    .untilAsserted(() -> {
+                        for (GetResponse r; (r = channel.basicGet(queues.name(Queues.PUSH_EVENTS), true)) != null; ) {
+                            PushEvents batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), PushEvents.class);
+                            received.add(new Received(r.getProps().getCorrelationId(), batch));
+                            all.addAll(batch.events());
                         }
-                    }
-                    Thread.sleep(50);
-                    continue;
-                }
-                PushEvents batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), PushEvents.class);
-                assertThat(r.getProps().getCorrelationId()).isEqualTo(batch.batchId());
-                assertThat(batch.events()).isNotEmpty().hasSizeLessThanOrEqualTo(1_000);
-                for (PushEvent e : batch.events()) {
-                    all.add(e);
-                    events.merge(e.variant() + ":" + e.type(), 1, Integer::sum);
-                }
+                        assertThat(all).as("push events on the queue, against the opens and clicks the simulator tallied").isNotEmpty()
+                                .hasSize((int) (tallyA.opened.get() + tallyA.clicked.get() + tallyB.opened.get() + tallyB.clicked.get()));
+                    });
+            Map<String, Integer> events = new HashMap<>();
+            for (Received r : received) {
+                assertThat(r.correlationId()).isEqualTo(r.batch().batchId());
+                assertThat(r.batch().events()).isNotEmpty().hasSizeLessThanOrEqualTo(1_000);
+                r.batch().events().forEach(e -> events.merge(e.variant() + ":" + e.type(), 1, Integer::sum));
             }
             long reachedA = 400 - a.invalidSubscriptionIds().size();
             assertThat(events.get("A:CLICKED")).isEqualTo((int) tallyA.clicked.get()).isBetween((int) (reachedA * 0.4), (int) (reachedA * 0.6));
@@ -132,16 +131,13 @@ class ProviderSimulatorTest {
             OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
             SendResult a = client.send(push("42-3-A-0", "A", ids("p", 500)));
             var tally = sim.tally(42, "A");
-            long deadline = System.currentTimeMillis() + 10_000;
-            long last = -1;
-            while (System.currentTimeMillis() < deadline) {
-                Thread.sleep(300);
-                long now = client.status(a.notificationId()).converted();
-                if (now == last && now > 0) {
-                    break; // the clicks have settled
-                }
-                last = now;
-            }
+            AtomicLong last = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(300))
+                    .untilAsserted(() -> { // the clicks have settled
+                        long now = client.status(a.notificationId()).converted();
+                        long before = last.getAndSet(now);
+                        assertThat(now).as("clicks the provider counts, 300 ms after %d", before).isPositive().isEqualTo(before);
+                    });
             NotificationStatus done = client.status(a.notificationId());
             assertThat(done.converted()).isEqualTo(tally.clicked.get()).isBetween(100L, 200L); // 30% of 500
             assertThat(done.received()).isEqualTo(500);
@@ -167,11 +163,11 @@ class ProviderSimulatorTest {
             OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
             client.send(push("42-4-A-0", "A", ids("q", 300)));
             var tally = sim.tally(42, "A");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline && (refusals.get() > 0 || reported.size() < tally.opened.get() + tally.clicked.get()
-                    || tally.opened.get() < 300)) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                assertThat(refusals.get()).as("refusals still to come").isNotPositive();
+                assertThat(tally.opened.get()).as("opened").isGreaterThanOrEqualTo(300);
+                assertThat((long) reported.size()).as("events reported").isGreaterThanOrEqualTo(tally.opened.get() + tally.clicked.get());
+            });
             assertThat(refusals.get()).isNegative(); // it went on trying after the refusals
             assertThat(tally.opened.get()).isEqualTo(300);
             assertThat(reported).hasSize((int) (tally.opened.get() + tally.clicked.get()));
