@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +30,7 @@ class AppKeysTest extends ApiTestBase {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new java.util.HashMap<>(super.getProperties());
+        Map<String, String> p = new HashMap<>(super.getProperties());
         p.put("pushflow.app-keys.bootstrap", "collector:" + BOOTSTRAP_KEY);
         return p;
     }
@@ -120,7 +122,7 @@ class AppKeysTest extends ApiTestBase {
             try (ResultSet r = s.executeQuery()) {
                 return r.next() && r.getTimestamp(1) != null;
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,17 +1,28 @@
 package io.pushflow.admin;
 
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
+import io.pushflow.core.json.Json;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @MicronautTest
 class AuthAndDocsTest extends ApiTestBase {
 
-    @jakarta.inject.Inject
-    io.micronaut.runtime.server.EmbeddedServer server;
+    @Inject
+    EmbeddedServer server;
 
     @Test
     void without_credentials_every_api_call_is_401_in_the_error_shape() {
@@ -25,7 +36,7 @@ class AuthAndDocsTest extends ApiTestBase {
     void a_wrong_password_is_401() {
         Api.Reply reply = new Api(client, null).get("/api/v1/cohorts");
         assertThat(reply.status()).isEqualTo(401);
-        var wrong = io.micronaut.http.HttpRequest.GET("/api/v1/cohorts").basicAuth("admin", "not-the-password");
+        var wrong = HttpRequest.GET("/api/v1/cohorts").basicAuth("admin", "not-the-password");
         assertThat(Api.exchange(client, wrong).status()).isEqualTo(401);
     }
 
@@ -45,8 +56,8 @@ class AuthAndDocsTest extends ApiTestBase {
     }
 
     /** A write as the marketer with the given body type and Origin (either may be null): the status. */
-    private int write(io.micronaut.http.HttpMethod method, String path, String body, String contentType, String origin) {
-        var request = io.micronaut.http.HttpRequest.create(method, path).basicAuth("marketer", "marketer-pw");
+    private int write(HttpMethod method, String path, String body, String contentType, String origin) {
+        var request = HttpRequest.create(method, path).basicAuth("marketer", "marketer-pw");
         if (body != null) {
             request.body(body);
         }
@@ -58,33 +69,33 @@ class AuthAndDocsTest extends ApiTestBase {
         }
         try {
             return client.toBlocking().exchange(request, String.class).code();
-        } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
+        } catch (HttpClientResponseException e) {
             return e.code();
         }
     }
 
     @Test
     void another_site_cannot_write_with_a_browsers_cached_credentials() {
-        var post = io.micronaut.http.HttpMethod.POST;
-        String cohort = io.pushflow.core.json.Json.write(cohort("cross-site"));
+        var post = HttpMethod.POST;
+        String cohort = Json.write(cohort("cross-site"));
         assertThat(write(post, "/api/v1/cohorts", cohort, "text/plain", null)).isEqualTo(415);
         assertThat(write(post, "/api/v1/cohorts", "name=x", "application/x-www-form-urlencoded", null)).isEqualTo(415);
         assertThat(write(post, "/api/v1/cohorts", cohort, "TEXT/plain; charset=utf-8", null)).isEqualTo(415);
         assertThat(write(post, "/api/v1/campaigns/1/launch", null, null, null)).isEqualTo(415);
         assertThat(write(post, "/api/v1/users/import", "user_id\n1\n", "text/plain", null)).isEqualTo(415);
         assertThat(write(post, "/api/v1/cohorts", cohort, "application/json", "https://evil.example")).isEqualTo(403);
-        assertThat(write(io.micronaut.http.HttpMethod.DELETE, "/api/v1/cohorts/1", null, null, "null")).isEqualTo(403);
+        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/1", null, null, "null")).isEqualTo(403);
 
         String self = server.getURL().toString().replaceAll("/$", "");
         assertThat(write(post, "/api/v1/cohorts", cohort, "application/json; charset=utf-8", self)).isEqualTo(201);
-        assertThat(write(io.micronaut.http.HttpMethod.DELETE, "/api/v1/cohorts/999999", null, null, null)).isEqualTo(404);
+        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/999999", null, null, null)).isEqualTo(404);
     }
 
     @Test
     void a_request_from_another_site_is_refused_in_the_error_shape() {
         // Micronaut's CORS filter answered these with a bare 403 (the fuzz suite found it); the contract check in Api.exchange reads the body
-        for (String origin : java.util.List.of("https://evil.example", "null")) {
-            var read = io.micronaut.http.HttpRequest.GET("/api/v1/cohorts").basicAuth("viewer", "viewer-pw").header("Origin", origin);
+        for (String origin : List.of("https://evil.example", "null")) {
+            var read = HttpRequest.GET("/api/v1/cohorts").basicAuth("viewer", "viewer-pw").header("Origin", origin);
             Api.Reply reply = Api.exchange(client, read);
             assertThat(reply.status()).isEqualTo(403);
             assertThat(reply.json()).containsEntry("status", 403).containsEntry("path", "/api/v1/cohorts");
@@ -121,7 +132,7 @@ class AuthAndDocsTest extends ApiTestBase {
         Api.Reply ui = as(null).get("/api/openapi/index.html");
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).contains("/api/spec/pushflow.yml");
-        var resources = java.util.regex.Pattern.compile("contextPath \\+ \"(/[^\"]+)\"").matcher(ui.body()).results()
+        var resources = Pattern.compile("contextPath \\+ \"(/[^\"]+)\"").matcher(ui.body()).results()
                 .map(m -> m.group(1)).toList();
         assertThat(resources).contains("/swagger-ui/res/swagger-ui-bundle.js", "/swagger-ui/res/swagger-ui.css");
         for (String resource : resources) {
@@ -135,7 +146,7 @@ class AuthAndDocsTest extends ApiTestBase {
     @Test
     void prometheus_scrapes_metrics_without_credentials() {
         as("viewer").get("/api/v1/cohorts"); // one request to count
-        var metrics = client.toBlocking().exchange(io.micronaut.http.HttpRequest.GET("/metrics")
+        var metrics = client.toBlocking().exchange(HttpRequest.GET("/metrics")
                 .accept("text/plain;version=0.0.4;q=1,*/*;q=0.1"), String.class); // what Prometheus sends
         assertThat(metrics.status().getCode()).isEqualTo(200);
         assertThat(metrics.getContentType().orElseThrow().toString()).startsWith("text/plain");

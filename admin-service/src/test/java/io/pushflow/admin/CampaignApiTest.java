@@ -1,25 +1,37 @@
 package io.pushflow.admin;
 
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+
+import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.admin.support.CommandQueue;
 import io.pushflow.admin.support.TestClock;
+import io.pushflow.admin.support.TestEnvironment;
 import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.SplitType;
+import io.pushflow.core.json.Json;
+import io.pushflow.core.messaging.Queues;
+
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -110,10 +122,10 @@ class CampaignApiTest extends ApiTestBase {
         Map<String, Object> draft = bandit("oversized cohort");
         long id = marketer().post("/api/v1/campaigns", draft).id();
         draft.put("cohortId", big);
-        List<String> values = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        List<String> values = IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
         Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
         try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE cohorts SET filter_json = ? WHERE id = ?")) {
-            update.setString(1, io.pushflow.core.json.Json.write(Map.of("all", List.of(apps, apps, apps))));
+            update.setString(1, Json.write(Map.of("all", List.of(apps, apps, apps))));
             update.setLong(2, big);
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
@@ -314,29 +326,29 @@ class CampaignApiTest extends ApiTestBase {
         long running = marketer().post("/api/v1/campaigns", bandit("reported")).id();
         long draft = marketer().post("/api/v1/campaigns", bandit("reported draft")).id();
         marketer().post("/api/v1/campaigns/" + running + "/launch", null);
-        try (var connection = io.pushflow.admin.support.TestEnvironment.rabbit().newConnection(); var channel = connection.createChannel()) {
-            String queue = env.queues().name(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS);
+        try (var connection = TestEnvironment.rabbit().newConnection(); var channel = connection.createChannel()) {
+            String queue = env.queues().name(Queues.CAMPAIGN_REPORTS);
             await("the queue " + queue).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> queueExists(connection, queue));
             for (long id : new long[]{running, running, draft}) {
-                var report = new io.pushflow.core.campaign.CampaignReport(1, "completed-" + id, id,
-                        io.pushflow.core.campaign.CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
-                channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var report = new CampaignReport(1, "completed-" + id, id,
+                        CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
+                channel.basicPublish("", queue, null, Json.write(report).getBytes(StandardCharsets.UTF_8));
             }
             // JSON null parsed to no report and stalled the queue (the fuzz suite found it): it is a dead letter like the rest
-            channel.basicPublish("", queue, null, "null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            channel.basicPublish("", queue, null, "null".getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(StandardCharsets.UTF_8));
             long stopped = marketer().post("/api/v1/campaigns", bandit("reported stop")).id();
             marketer().post("/api/v1/campaigns/" + stopped + "/launch", null);
             marketer().post("/api/v1/campaigns/" + stopped + "/stop", null);
-            var stopReport = new io.pushflow.core.campaign.CampaignReport(1, "stopped-" + stopped, stopped,
-                    io.pushflow.core.campaign.CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now(), null);
-            channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(stopReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var stopReport = new CampaignReport(1, "stopped-" + stopped, stopped,
+                    CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now(), null);
+            channel.basicPublish("", queue, null, Json.write(stopReport).getBytes(StandardCharsets.UTF_8));
             long failing = marketer().post("/api/v1/campaigns", bandit("reported failure")).id();
             marketer().post("/api/v1/campaigns/" + failing + "/launch", null);
-            var failReport = new io.pushflow.core.campaign.CampaignReport(1, "failed-" + failing, failing,
-                    io.pushflow.core.campaign.CampaignReport.Type.FAILED, 0, 0, 1000, Instant.now(),
+            var failReport = new CampaignReport(1, "failed-" + failing, failing,
+                    CampaignReport.Type.FAILED, 0, 0, 1000, Instant.now(),
                     "its audience cannot be read: ClickHouse refused the cohort's query (code 62): Max query size exceeded");
-            channel.basicPublish("", queue, null, io.pushflow.core.json.Json.write(failReport).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            channel.basicPublish("", queue, null, Json.write(failReport).getBytes(StandardCharsets.UTF_8));
 
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                     assertThat(marketer().get("/api/v1/campaigns/" + running).json()).containsEntry("status", "COMPLETED").containsKey("endedAt"));
@@ -355,15 +367,15 @@ class CampaignApiTest extends ApiTestBase {
                     .satisfies(h -> assertThat(h).containsEntry("action", "failed").containsEntry("actor", "system"));
             assertThat(marketer().post("/api/v1/campaigns/" + failing + "/resume", null).status()).as("a failed campaign stays failed").isEqualTo(409);
 
-            String deadLetters = env.queues().dead(io.pushflow.core.messaging.Queues.CAMPAIGN_REPORTS);
-            com.rabbitmq.client.GetResponse dead = await("a dead letter on " + deadLetters).atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> channel.basicGet(deadLetters, true), java.util.Objects::nonNull);
-            assertThat(String.valueOf(dead.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)))
+            String deadLetters = env.queues().dead(Queues.CAMPAIGN_REPORTS);
+            GetResponse dead = await("a dead letter on " + deadLetters).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> channel.basicGet(deadLetters, true), Objects::nonNull);
+            assertThat(String.valueOf(dead.getProps().getHeaders().get(BatchConsumer.REASON_HEADER)))
                     .startsWith("not a v1 report");
         }
     }
 
-    private static boolean queueExists(com.rabbitmq.client.Connection connection, String queue) {
+    private static boolean queueExists(Connection connection, String queue) {
         try (var probe = connection.createChannel()) {
             probe.queueDeclarePassive(queue);
             return true;

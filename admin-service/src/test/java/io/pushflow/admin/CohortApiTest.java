@@ -5,8 +5,10 @@ import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,7 +96,7 @@ class CohortApiTest extends ApiTestBase {
         assertThat(zeros.body().length()).isLessThan(1_000);
 
         Map<String, Object> junk = Map.of("field", "x".repeat(1_000), "op", "y".repeat(1_000));
-        Api.Reply many = as("viewer").post("/api/v1/cohorts/preview", Map.of("filter", Map.of("all", java.util.Collections.nCopies(200, junk))));
+        Api.Reply many = as("viewer").post("/api/v1/cohorts/preview", Map.of("filter", Map.of("all", Collections.nCopies(200, junk))));
         assertThat(many.status()).isEqualTo(400);
         assertThat(many.errorFields()).hasSizeLessThanOrEqualTo(51);
         assertThat(many.body().length()).isLessThan(51 * 400);
@@ -102,7 +104,7 @@ class CohortApiTest extends ApiTestBase {
 
     @Test
     void a_chain_whose_sql_is_too_long_for_clickhouse_is_refused_naming_the_condition() {
-        List<String> values = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        List<String> values = IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
         Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
         Map<String, Object> filter = Map.of("all", List.of(Map.of("field", "is_pro", "op", "is_true"), apps, Map.of("any", List.of(apps, apps))));
 

@@ -1,5 +1,6 @@
 package io.pushflow.admin;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.pushflow.admin.support.Api;
@@ -15,12 +16,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,14 +58,14 @@ class ConsoleTest extends ApiTestBase {
     private static OneSignalFake oneSignal() {
         try {
             return new OneSignalFake("console-app", "console-key");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new java.util.HashMap<>(super.getProperties());
+        Map<String, String> p = new HashMap<>(super.getProperties());
         p.put("pushflow.onesignal.api-url", oneSignal.baseUrl().toString());
         p.put("pushflow.onesignal.app-id", "console-app");
         p.put("pushflow.onesignal.rest-api-key", "console-key");
@@ -92,7 +103,7 @@ class ConsoleTest extends ApiTestBase {
         assertThat(as("viewer").get("/api/v1/me").json()).isEqualTo(Map.of("name", "viewer", "roles", List.of("viewer")));
         assertThat(as("admin").get("/api/v1/me").json()).isEqualTo(Map.of("name", "admin", "roles", List.of("admin")));
         assertThat(as(null).get("/api/v1/me").status()).isEqualTo(401);
-        var scripted = Api.exchange(client, io.micronaut.http.HttpRequest.GET("/api/v1/me").header("X-Requested-With", "XMLHttpRequest"));
+        var scripted = Api.exchange(client, HttpRequest.GET("/api/v1/me").header("X-Requested-With", "XMLHttpRequest"));
         assertThat(scripted.status()).isEqualTo(401);
         assertThat(scripted.headers()).as("no challenge to open the browser's dialog").doesNotContainKey("www-authenticate");
     }
@@ -105,7 +116,7 @@ class ConsoleTest extends ApiTestBase {
         assertThat(as(null).get("/console/js/app.js").headers()).containsEntry("x-content-type-options", "nosniff");
 
         browser.signIn(url, "marketer", "marketer-pw");
-        var js = (org.openqa.selenium.JavascriptExecutor) browser.driver;
+        var js = (JavascriptExecutor) browser.driver;
         js.executeScript("window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective))");
         for (String hash : List.of("#/cohorts/new", "#/creatives/new", "#/campaigns/new", "#/campaigns")) {
             js.executeScript("location.hash = arguments[0]", hash);
@@ -147,7 +158,7 @@ class ConsoleTest extends ApiTestBase {
         Map<String, Object> filter = shownFilter();
         assertThat(filter).containsKey("all");
         assertThat(count).isPositive().isLessThan(USERS);
-        assertThat(browser.find("#match-count").getText()).isEqualTo(String.format(java.util.Locale.US, "%,d", count));
+        assertThat(browser.find("#match-count").getText()).isEqualTo(String.format(Locale.US, "%,d", count));
 
         browser.find("#cohort-name").sendKeys("Kiters and windsurfers, PT ES FR DE US or pro");
         browser.screenshot("cohort-builder");
@@ -199,7 +210,7 @@ class ConsoleTest extends ApiTestBase {
         assertThat(sent.subscriptionIds()).containsExactly("my-test-phone");
         assertThat(sent.body().path("contents").path("en").asText()).isEqualTo("25 nós no teu spot amanhã");
 
-        browser.visible("#test-ids").sendKeys(", " + String.join(",", java.util.Collections.nCopies(20, "p")));
+        browser.visible("#test-ids").sendKeys(", " + String.join(",", Collections.nCopies(20, "p")));
         browser.find("#send-test").click();
         assertThat(browser.visible("#test-result .error").getText()).contains("subscriptionIds");
         assertThat(oneSignal.created()).hasSize(before + 1);
@@ -209,8 +220,8 @@ class ConsoleTest extends ApiTestBase {
     void the_campaign_page_downloads_its_outcomes_shows_the_holdout_lift_and_copies_the_campaign() throws Exception {
         long id = draftCampaign("Console results", 0.2);
         String at = ClickHouse.dateTime(Instant.now().minus(Duration.ofHours(3)));
-        List<String> sends = new java.util.ArrayList<>();
-        List<String> opens = new java.util.ArrayList<>();
+        List<String> sends = new ArrayList<>();
+        List<String> opens = new ArrayList<>();
         for (int u = 1; u <= 10; u++) { // the first USERS users of the class, whose tokens users holds
             String variant = u <= 2 ? "holdout" : u % 2 == 0 ? "A" : "B";
             sends.add("{\"campaign_id\":" + id + ",\"user_id\":" + u + ",\"variant\":\"" + variant + "\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\""
@@ -226,8 +237,8 @@ class ConsoleTest extends ApiTestBase {
                         + "\"sent_at\":\"" + at + "\",\"successful\":4,\"failed\":0,\"errored\":1,\"converted\":0,\"remaining\":0,\"received\":0,"
                         + "\"checked_at\":\"" + at + "\",\"version\":1}");
         try (ClickHouse ch = env.clickHouse()) {
-            ch.insertJsonEachRow(ch.table("push_sends"), String.join("\n", sends).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            ch.insertJsonEachRow(ch.table("provider_notifications"), String.join("\n", requests).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("push_sends"), String.join("\n", sends).getBytes(StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("provider_notifications"), String.join("\n", requests).getBytes(StandardCharsets.UTF_8));
         }
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/campaigns/" + id);
@@ -240,18 +251,18 @@ class ConsoleTest extends ApiTestBase {
         browser.find("#export-outcomes").click();
         String file = browser.visible("#export-done").getAttribute("data-file");
         assertThat(file).isEqualTo("campaign-" + id + "-outcomes.csv");
-        java.nio.file.Path saved = browser.downloads.resolve(file);
+        Path saved = browser.downloads.resolve(file);
         List<String> lines = browser.await(WAIT, d -> {
             try {
-                return java.nio.file.Files.exists(saved) ? java.nio.file.Files.readAllLines(saved) : null;
-            } catch (java.io.IOException e) {
+                return Files.exists(saved) ? Files.readAllLines(saved) : null;
+            } catch (IOException e) {
                 return null;
             }
         });
         assertThat(lines).hasSize(11);
         assertThat(lines.get(0)).contains("user_id", "variant", "outcome", "opened_at");
         browser.find("#export-variants").click();
-        browser.await(WAIT, d -> java.nio.file.Files.exists(browser.downloads.resolve("campaign-" + id + "-variants.csv")) ? true : null);
+        browser.await(WAIT, d -> Files.exists(browser.downloads.resolve("campaign-" + id + "-variants.csv")) ? true : null);
         browser.screenshot("campaign-results");
 
         browser.find("#action-clone").click();
@@ -354,8 +365,8 @@ class ConsoleTest extends ApiTestBase {
         try (ClickHouse ch = env.clickHouse()) {
             ch.insertJsonEachRow(ch.table("campaign_allocations"), ("{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\""
                     + at + "\"}\n{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at + "\"}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            ch.insertJsonEachRow(ch.table("push_sends"), sends.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(ch.table("push_sends"), sends.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         browser.signIn(url, "marketer", "marketer-pw");
@@ -410,7 +421,7 @@ class ConsoleTest extends ApiTestBase {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> shownFilter() {
-        String json = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+        String json = (String) ((JavascriptExecutor) browser.driver).executeScript(
                 "return document.getElementById('filter-json').textContent");
         return Json.read(json, Map.class);
     }

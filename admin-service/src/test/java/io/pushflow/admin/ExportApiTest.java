@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,7 +102,7 @@ class ExportApiTest extends ApiTestBase {
             }
         }
         long start = System.nanoTime();
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request("/api/v1/campaigns/" + id + "/export?what=outcomes", "viewer"),
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request("/api/v1/campaigns/" + id + "/export?what=outcomes", "viewer"),
                 HttpResponse.BodyHandlers.ofInputStream());
         long rows = 0;
         long bytes = 0;

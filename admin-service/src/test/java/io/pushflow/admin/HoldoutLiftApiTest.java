@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ class HoldoutLiftApiTest extends ApiTestBase {
                     .append("\",\"reason\":\"").append(variant.equals("holdout") ? "holdout" : "").append("\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"")
                     .append(ClickHouse.dateTime(waveAt)).append("\",\"rank\":1}\n");
             // the user's own opens from an hour before the wave to two after it, and the push's if it caused one
-            List<Instant> times = new java.util.ArrayList<>(model.organic(token, waveAt.minus(WINDOW), waveAt.plus(WINDOW.multipliedBy(2))));
+            List<Instant> times = new ArrayList<>(model.organic(token, waveAt.minus(WINDOW), waveAt.plus(WINDOW.multipliedBy(2))));
             if (!variant.equals("holdout")) {
                 model.pushed(id, variant, token, waveAt).ifPresent(times::add);
             }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +75,7 @@ class OutboxOutageTest {
     }
 
     private static Map<String, Object> awaitOutboxRow(TestEnvironment env, long campaign,
-                                                      java.util.function.Predicate<Map<String, Object>> condition) throws Exception {
+                                                      Predicate<Map<String, Object>> condition) throws Exception {
         AtomicReference<Map<String, Object>> row = new AtomicReference<>(Map.of());
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             try (var c = env.jdbc(); var s = c.prepareStatement("SELECT * FROM command_outbox WHERE campaign_id = ?")) {

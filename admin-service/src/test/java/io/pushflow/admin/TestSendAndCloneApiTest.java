@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ class TestSendAndCloneApiTest extends ApiTestBase {
 
     /** The push's audited test sends, oldest first: actor and details. */
     private List<String[]> testsAudited(long push) throws Exception {
-        List<String[]> rows = new java.util.ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         try (var jdbc = env.jdbc(); var q = jdbc.prepareStatement("SELECT actor, details FROM audit_log WHERE entity_type = 'push' AND entity_id = ? "
                 + "AND action = 'test sent' ORDER BY id")) {
             q.setLong(1, push);

@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+
+import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.admin.support.TestEnvironment;
 import io.pushflow.admin.users.UserChangeApplier;
@@ -137,7 +139,7 @@ class UserChangesTest extends ApiTestBase {
         List<String> reasons = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             for (GetResponse r; reasons.size() < 7 && (r = channel.basicGet(env.queues().dead(Queues.USER_CHANGES), true)) != null; ) {
-                reasons.add(String.valueOf(r.getProps().getHeaders().get(io.pushflow.admin.messaging.BatchConsumer.REASON_HEADER)));
+                reasons.add(String.valueOf(r.getProps().getHeaders().get(BatchConsumer.REASON_HEADER)));
             }
             assertThat(reasons).hasSize(7);
         });

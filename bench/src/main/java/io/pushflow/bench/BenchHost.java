@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -127,7 +128,7 @@ final class BenchHost {
                     .filter(p -> wanted.contains(read(p.resolve("comm"))))
                     .map(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())))
                     .flatMap(Optional::stream)
-                    .min(Comparator.comparing(h -> h.info().startInstant().orElse(java.time.Instant.MAX)))
+                    .min(Comparator.comparing(h -> h.info().startInstant().orElse(Instant.MAX)))
                     .map(ProcessHandle::pid);
         } catch (IOException e) {
             return Optional.empty();

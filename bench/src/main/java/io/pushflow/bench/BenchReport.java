@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code bin/pushflow bench all}'s summary: every scenario's result in {@code bench-results/} as one table, each
@@ -140,7 +141,7 @@ public final class BenchReport {
                         : String.format(Locale.ROOT, "not met (%.0f%% of it)", 100 * pushes / 50_000), "", "", ""));
                 StringBuilder cpu = new StringBuilder();
                 double busy = 0;
-                for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> r.path("cpuSeconds").fields()) {
+                for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> r.path("cpuSeconds").fields()) {
                     if (e.getValue().isNumber()) {
                         cpu.append(cpu.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                                 .append(Math.round(e.getValue().asDouble() / r.path("users").asDouble() * 1e6)).append(" µs");

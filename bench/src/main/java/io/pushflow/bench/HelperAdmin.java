@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class HelperAdmin implements AutoCloseable {
         this.what = what;
         try {
             host.mysqlExecute("CREATE DATABASE IF NOT EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase) + " CHARACTER SET utf8mb4");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot create MySQL database " + mysqlDatabase + " (the project user's grant covers "
                     + "`pushflow%`: run 'bin/pushflow services up'): " + e.getMessage(), e);
         }

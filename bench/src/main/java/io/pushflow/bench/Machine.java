@@ -3,6 +3,8 @@ package io.pushflow.bench;
 import io.pushflow.store.ClickHouse;
 
 import java.io.IOException;
+
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,7 @@ import java.util.Optional;
 public record Machine(int cores, String cpu, double ramGiB, String os, String java, String clickHouse) {
 
     public static Machine describe(ClickHouse clickHouse) {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel().orElse("?"),
                 Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0,
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),

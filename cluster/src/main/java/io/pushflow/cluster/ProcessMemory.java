@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What Flink's start scripts compute before they start a JobManager or a TaskManager, computed the same way: by
@@ -66,6 +67,6 @@ record ProcessMemory(List<String> jvmOptions, List<String> dynamicProperties) {
 
     /** As the entry points take them: {@code -D key=value} each. */
     List<String> arguments() {
-        return dynamicProperties.stream().flatMap(p -> java.util.stream.Stream.of("-D", p)).toList();
+        return dynamicProperties.stream().flatMap(p -> Stream.of("-D", p)).toList();
     }
 }

@@ -5,8 +5,10 @@ import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** The demo's command line: what a newcomer may change, with defaults that finish in a few minutes. */
 final class DemoOptions {
@@ -61,7 +63,7 @@ final class DemoOptions {
                     case "--report" -> report = Path.of(args[++i]);
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
-                    case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
+                    case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(Locale.ROOT));
                     case "--provider" -> provider = switch (args[++i]) {
                         case "onesignal" -> Provider.ONESIGNAL;
                         case "direct" -> Provider.DIRECT;
@@ -94,7 +96,7 @@ final class DemoOptions {
             if (wave.isNegative() || wave.isZero() || wave.compareTo(window) > 0) {
                 throw new IllegalArgumentException("--wave must be positive and shorter than the window");
             }
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | DateTimeParseException e) {
             System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
         }

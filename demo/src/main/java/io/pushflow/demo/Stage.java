@@ -2,6 +2,8 @@ package io.pushflow.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import org.apache.flink.util.FileUtils;
+
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
@@ -203,7 +205,7 @@ public final class Stage implements AutoCloseable {
                     // closed by a shutdown hook itself: the hook stops the cluster anyway
                 }
             }
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
+            FileUtils.deleteDirectoryQuietly(work.toFile());
         }
     }
 }

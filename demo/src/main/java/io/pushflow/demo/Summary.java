@@ -5,6 +5,7 @@ import io.pushflow.simulator.provider.ProviderSimulator;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,7 @@ public record Summary(long users, long audience, long outcomes, boolean everyUse
             i++;
         }
         double even = delivered * rates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        VariantResult best = variants.stream().max(java.util.Comparator.comparingDouble(VariantResult::trueClickRate)).orElseThrow();
+        VariantResult best = variants.stream().max(Comparator.comparingDouble(VariantResult::trueClickRate)).orElseThrow();
         boolean ahead = variants.stream().filter(v -> v != best).allMatch(v -> best.share() > v.share() && best.delivered() > v.delivered());
         long audience = stats.path("audience").asLong();
         long outcomes = stats.path("outcomes").asLong();

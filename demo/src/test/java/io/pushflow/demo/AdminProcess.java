@@ -9,6 +9,8 @@ import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
 import org.awaitility.core.ConditionTimeoutException;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -41,7 +44,7 @@ public final class AdminProcess implements AutoCloseable {
         database = "pushflow_demo_t_" + id;
         prefix = "tdemo" + id + ".";
         int port;
-        try (var socket = new java.net.ServerSocket(0)) {
+        try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         try (var c = mysql()) {
@@ -74,7 +77,7 @@ public final class AdminProcess implements AutoCloseable {
                         try {
                             return http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(2)).build(),
                                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                        } catch (java.io.IOException notYet) {
+                        } catch (IOException notYet) {
                             return false; // still starting
                         }
                     });
@@ -83,7 +86,7 @@ public final class AdminProcess implements AutoCloseable {
         }
     }
 
-    private static java.sql.Connection mysql() throws java.sql.SQLException {
+    private static java.sql.Connection mysql() throws SQLException {
         return DriverManager.getConnection("jdbc:mysql://" + Environment.value("MYSQL_HOST", "127.0.0.1") + ":" + Environment.value("MYSQL_PORT", "3306") + "/",
                 Environment.value("MYSQL_USER", "pushflow"), Environment.value("MYSQL_PASSWORD", "pushflow"));
     }

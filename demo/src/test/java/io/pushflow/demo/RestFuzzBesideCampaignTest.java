@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ class RestFuzzBesideCampaignTest {
                 long cohort = ok(marketer.postJson("api/v1/cohorts", Map.of("name", "everyone", "filter", filter), CALL), 201).body().path("id").asLong();
                 long a = ok(marketer.postJson("api/v1/pushes", ValidBodies.push("Wind tomorrow"), CALL), 201).body().path("id").asLong();
                 long b = ok(marketer.postJson("api/v1/pushes", ValidBodies.push("Gusts at your spot"), CALL), 201).body().path("id").asLong();
-                Map<String, Object> valid = new java.util.HashMap<>(RestFuzz.campaign(cohort, a, b));
+                Map<String, Object> valid = new HashMap<>(RestFuzz.campaign(cohort, a, b));
                 valid.put("name", "the valid campaign");
                 // as long as the fuzz takes at this count (about 150 ms for the 36 operations' requests each), so it runs alongside
                 valid.put("duration", Duration.ofMillis(Math.max(60_000, COUNT * 150L)).toString());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -151,7 +152,7 @@ class ComposeSettingsTest {
     }
 
     /** The named volume mounted by every Flink service at a directory holding {@code uri}'s path. */
-    static java.util.Optional<String> sharedVolume(String uri, Map<String, Map<String, Object>> flink) {
+    static Optional<String> sharedVolume(String uri, Map<String, Map<String, Object>> flink) {
         String path = URI.create(uri).getPath();
         Set<String> common = null;
         for (Map<String, Object> service : flink.values()) {
@@ -169,7 +170,7 @@ class ComposeSettingsTest {
                 common.retainAll(mine);
             }
         }
-        return common == null ? java.util.Optional.empty() : common.stream().findFirst();
+        return common == null ? Optional.empty() : common.stream().findFirst();
     }
 
     /** The value compose would use with no variable set: {@code ${X:-d}} becomes d. */

@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import org.apache.flink.api.common.JobID;
+
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
@@ -24,15 +26,26 @@ import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.store.UserStore;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.awaitility.core.ConditionTimeoutException;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,8 +74,8 @@ public final class JobEnvironment implements AutoCloseable {
     }
 
     /** Checkpoints every {@code interval} into a directory of this test's own. */
-    public Checkpoints checkpoints(Duration interval) throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "checkpoints", id));
+    public Checkpoints checkpoints(Duration interval) throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "checkpoints", id));
         return new Checkpoints(interval, dir.toAbsolutePath().toUri().toString());
     }
 
@@ -74,16 +87,16 @@ public final class JobEnvironment implements AutoCloseable {
     }
 
     /** Loads generated users and returns the ids the filter selects. */
-    public java.util.Set<Long> loadCohort(long seed, int count, Map<String, Object> filter, Instant now) {
+    public Set<Long> loadCohort(long seed, int count, Map<String, Object> filter, Instant now) {
         return load(seed, count, now).stream().filter(UserPredicate.of(FilterChain.parse(filter), now)).map(User::userId)
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
     }
 
     /** The next message on a queue, waiting up to {@code timeout}; null when none came. */
     public GetResponse next(String queue, Duration timeout) {
         try {
             return await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .until(() -> channel.basicGet(queue, true), java.util.Objects::nonNull);
+                    .until(() -> channel.basicGet(queue, true), Objects::nonNull);
         } catch (ConditionTimeoutException none) {
             return null;
         }
@@ -148,12 +161,12 @@ public final class JobEnvironment implements AutoCloseable {
 
     /** A job's exception history from Flink's REST API: task failures, region failovers included (numRestarts counts neither). */
     @SuppressWarnings("unchecked")
-    public static List<Object> exceptionHistory(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job)
+    public static List<Object> exceptionHistory(MiniCluster cluster, JobID job)
             throws Exception {
-        java.net.URI rest = java.net.URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
-        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        var answer = client.send(java.net.http.HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        URI rest = URI.create(cluster.getRestAddress().get() + "/jobs/" + job + "/exceptions");
+        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var answer = client.send(HttpRequest.newBuilder(rest).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, Object> body = Json.read(answer.body(), Map.class);
         return (List<Object>) ((Map<String, Object>) body.get("exceptionHistory")).get("entries");
     }

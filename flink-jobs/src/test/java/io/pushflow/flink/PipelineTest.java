@@ -26,6 +26,7 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -229,7 +230,7 @@ class PipelineTest {
                 HoldoutLift.Group pushed = seen.pushed().group();
                 ProportionDifference wide = ProportionDifference.of(pushed.opened(), pushed.members(), seen.holdout().opened(), seen.holdout().members(),
                         0.999);
-                assertThat(wide.difference()).isEqualTo(seen.pushed().lift().difference(), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(wide.difference()).isEqualTo(seen.pushed().lift().difference(), Offset.offset(1e-12));
                 assertThat(truth).isBetween(wide.low(), wide.high());
                 double ownOpens = 1 - Math.pow(1 - baseline, 2); // the users' own opens over 40 s
                 assertThat(seen.holdout().rate()).isBetween(ownOpens - 0.1, ownOpens + 0.1);

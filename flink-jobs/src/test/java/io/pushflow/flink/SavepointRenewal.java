@@ -11,6 +11,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.provider.OneSignalFake;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class SavepointRenewal {
             for (OneSignalFake.Created c : fake.created()) {
                 received.computeIfAbsent(c.idempotencyKey(), k -> new ArrayList<>()).addAll(c.subscriptionIds());
             }
-            Fixture fixture = new Fixture(org.apache.flink.runtime.util.EnvironmentInformation.getVersion(), Instant.now(), SEED, USERS,
+            Fixture fixture = new Fixture(EnvironmentInformation.getVersion(), Instant.now(), SEED, USERS,
                     USERS_AS_OF, CAMPAIGN, rows, received);
             deleteRecursively(SOURCES);
             for (Map.Entry<String, String> e : savepoints.entrySet()) {

@@ -18,7 +18,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,7 +98,7 @@ class StateEvolutionTest {
     }
 
     private static void assertThatFieldIsMissing(Class<?> type, String field) {
-        assertThat(java.util.Arrays.stream(type.getFields()).map(java.lang.reflect.Field::getName)).doesNotContain(field).contains("released");
+        assertThat(Arrays.stream(type.getFields()).map(java.lang.reflect.Field::getName)).doesNotContain(field).contains("released");
     }
 
     /** Loads one class with a field taken out (its earlier version), everything else from the parent. */
@@ -130,7 +132,7 @@ class StateEvolutionTest {
                     }, 0);
                     byte[] bytes = writer.toByteArray();
                     return defineClass(name, bytes, 0, bytes.length);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new ClassNotFoundException(name, e);
                 }
             }

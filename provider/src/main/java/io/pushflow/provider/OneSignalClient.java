@@ -5,14 +5,17 @@ import io.pushflow.core.json.Json;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * OneSignal's create-notification call ({@code POST /notifications}) as its published OpenAPI contract describes
@@ -92,8 +95,8 @@ public final class OneSignalClient implements PushProvider {
     /** GET /notifications/{id}?app_id=: the delivery counts; a 429 says how long to wait in {@link ProviderException#retryAfter}. */
     @Override
     public NotificationStatus status(String notificationId) throws ProviderException, InterruptedException {
-        URI uri = URI.create(notifications + "/" + java.net.URLEncoder.encode(notificationId, java.nio.charset.StandardCharsets.UTF_8)
-                + "?app_id=" + java.net.URLEncoder.encode(appId, java.nio.charset.StandardCharsets.UTF_8));
+        URI uri = URI.create(notifications + "/" + URLEncoder.encode(notificationId, StandardCharsets.UTF_8)
+                + "?app_id=" + URLEncoder.encode(appId, StandardCharsets.UTF_8));
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
@@ -104,7 +107,7 @@ public final class OneSignalClient implements PushProvider {
         }
         int code = response.statusCode();
         if (code != 200) {
-            java.time.Duration wait = response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null);
+            Duration wait = response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null);
             throw new ProviderException("OneSignal answered " + code + " for notification " + notificationId + ": " + errors(response.body()),
                     code, code == 429 || code >= 500, wait, null);
         }
@@ -117,9 +120,9 @@ public final class OneSignalClient implements PushProvider {
         }
     }
 
-    private static java.time.Duration seconds(String retryAfter) {
+    private static Duration seconds(String retryAfter) {
         try {
-            return java.time.Duration.ofSeconds(Math.min(60, Math.max(0, Long.parseLong(retryAfter.trim()))));
+            return Duration.ofSeconds(Math.min(60, Math.max(0, Long.parseLong(retryAfter.trim()))));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -188,7 +191,7 @@ public final class OneSignalClient implements PushProvider {
      */
     private static Duration backoff(int attempt, ProviderException last) {
         long ceiling = Math.min(30_000, 250L << Math.min(attempt - 2, 7));
-        Duration exponential = Duration.ofMillis(ceiling / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        Duration exponential = Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
         return last.retryAfter() != null && last.retryAfter().compareTo(exponential) > 0 ? last.retryAfter() : exponential;
     }
 }

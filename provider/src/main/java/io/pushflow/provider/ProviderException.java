@@ -1,17 +1,19 @@
 package io.pushflow.provider;
 
+import java.time.Duration;
+
 /** A send that failed for good: refused as invalid, or still failing after every retry. */
 public class ProviderException extends Exception {
 
     private final int status;
     private final boolean retryable;
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
 
     public ProviderException(String message, int status, boolean retryable, Throwable cause) {
         this(message, status, retryable, null, cause);
     }
 
-    public ProviderException(String message, int status, boolean retryable, java.time.Duration retryAfter, Throwable cause) {
+    public ProviderException(String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.retryable = retryable;
@@ -19,7 +21,7 @@ public class ProviderException extends Exception {
     }
 
     /** How long the provider asked us to wait (its Retry-After), or null when it did not say. */
-    public java.time.Duration retryAfter() {
+    public Duration retryAfter() {
         return retryAfter;
     }
 

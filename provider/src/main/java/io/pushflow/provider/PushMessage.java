@@ -1,5 +1,6 @@
 package io.pushflow.provider;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public record PushMessage(
 
     /** A deterministic key for what one batch sends in one language: the same on every retry and replay. */
     public static String idempotencyKey(String batchId, String language) {
-        return UUID.nameUUIDFromBytes(("pushflow:" + batchId + ":" + language).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("pushflow:" + batchId + ":" + language).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /**

@@ -9,6 +9,7 @@ import org.apache.commons.rng.simple.RandomSource;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.ContinuousDistribution;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public final class BanditSimulator {
             System.err.println("simulate: " + e.getMessage());
             System.exit(2);
             return;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("simulate: cannot read " + args[1] + ": " + e.getMessage());
             System.exit(2);
             return;

@@ -10,6 +10,7 @@ import io.pushflow.core.bandit.Ucb1;
 import io.pushflow.core.json.Json;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -139,7 +140,7 @@ public record Scenario(
     private double[] weights(JsonNode p) {
         if (!p.has("weights")) {
             double[] even = new double[k];
-            java.util.Arrays.fill(even, 1);
+            Arrays.fill(even, 1);
             return even;
         }
         List<Double> w = new ArrayList<>();

@@ -11,16 +11,29 @@ import io.pushflow.core.json.Json;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The project's ClickHouse connection over HTTP (client-v2). Written for both the Debian 18.16 server and a
@@ -29,10 +42,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ClickHouse implements AutoCloseable {
 
-    static final java.time.format.DateTimeFormatter DATE_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** Where ClickHouse is and how long one statement may run. */
-    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) implements java.io.Serializable {
+    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) implements Serializable {
 
         public static Config fromEnvironment() {
             return new Config(env("CLICKHOUSE_URL", "http://127.0.0.1:8123"), env("CLICKHOUSE_USER", "default"),
@@ -72,7 +85,7 @@ public final class ClickHouse implements AutoCloseable {
                 .setPassword(config.password())
                 .compressServerResponse(false)
                 .compressClientRequest(false)
-                .setConnectTimeout(5, java.time.temporal.ChronoUnit.SECONDS)
+                .setConnectTimeout(5, ChronoUnit.SECONDS)
                 .setSocketTimeout(config.maxExecutionTime().plusSeconds(30).toMillis())
                 .build();
     }
@@ -95,8 +108,8 @@ public final class ClickHouse implements AutoCloseable {
 
     /** Runs a statement that returns nothing (DDL, INSERT ... SELECT, OPTIMIZE). */
     /** A time as ClickHouse's DateTime text ({@code 2026-11-24 12:00:00}, UTC, whole seconds): the form JSONEachRow rows carry. */
-    public static String dateTime(java.time.Instant instant) {
-        return java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, java.time.ZoneOffset.UTC).format(DATE_TIME);
+    public static String dateTime(Instant instant) {
+        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC).format(DATE_TIME);
     }
 
     public void execute(String sql) {
@@ -148,19 +161,19 @@ public final class ClickHouse implements AutoCloseable {
      * ends the response. {@code maxExecutionTime} bounds the whole query, the client's reading included (a long
      * download needs more than one statement's usual limit). The caller must close it.
      */
-    public java.io.InputStream stream(String sql, String format, Duration maxExecutionTime) {
+    public InputStream stream(String sql, String format, Duration maxExecutionTime) {
         QuerySettings settings = new QuerySettings().serverSetting("max_execution_time", String.valueOf(Math.max(1, maxExecutionTime.toSeconds())));
         QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings));
-        return new java.io.FilterInputStream(response.getInputStream()) {
+        return new FilterInputStream(response.getInputStream()) {
             @Override
-            public void close() throws java.io.IOException {
+            public void close() throws IOException {
                 try {
                     super.close();
                 } finally {
                     try {
                         response.close();
                     } catch (Exception e) {
-                        throw new java.io.IOException("closing the response of: " + abbreviate(sql), e);
+                        throw new IOException("closing the response of: " + abbreviate(sql), e);
                     }
                 }
             }
@@ -168,7 +181,7 @@ public final class ClickHouse implements AutoCloseable {
     }
 
     /** Runs a SELECT and hands its whole result, as RowBinary bytes, to {@code rows}. */
-    public <T> T selectRowBinary(String sql, java.util.function.Function<java.nio.ByteBuffer, T> rows) {
+    public <T> T selectRowBinary(String sql, Function<ByteBuffer, T> rows) {
         byte[] body;
         try (QueryResponse response = await(client.query(sql + "\nFORMAT RowBinary", settings()))) {
             body = response.getInputStream().readAllBytes();
@@ -177,7 +190,7 @@ public final class ClickHouse implements AutoCloseable {
         } catch (Exception e) {
             throw new ClickHouseException("reading the result of: " + abbreviate(sql), e);
         }
-        return rows.apply(java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+        return rows.apply(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN));
     }
 
     /** The single number a query like {@code SELECT count() ...} returns. */
@@ -224,7 +237,7 @@ public final class ClickHouse implements AutoCloseable {
         return String.valueOf(Math.max(1, config.maxExecutionTime().toSeconds()));
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    private <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(config.maxExecutionTime().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

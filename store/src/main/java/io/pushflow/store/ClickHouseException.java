@@ -1,5 +1,7 @@
 package io.pushflow.store;
 
+import com.clickhouse.client.api.ServerException;
+
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +24,7 @@ public class ClickHouseException extends RuntimeException {
     /** The server's error code, or -1 when no server answered (refused connection, no answer in time). */
     public int serverCode() {
         for (Throwable t = getCause(); t != null; t = t.getCause()) {
-            if (t instanceof com.clickhouse.client.api.ServerException s) {
+            if (t instanceof ServerException s) {
                 if (s.getCode() > 0) {
                     return s.getCode();
                 }
@@ -37,7 +39,7 @@ public class ClickHouseException extends RuntimeException {
     /** What the server said, without its stack or the statement ({@code DB::Exception: ...}), or this exception's message. */
     public String serverMessage() {
         for (Throwable t = getCause(); t != null; t = t.getCause()) {
-            if (t instanceof com.clickhouse.client.api.ServerException s && s.getMessage() != null) {
+            if (t instanceof ServerException s && s.getMessage() != null) {
                 Matcher m = TEXT.matcher(s.getMessage());
                 return m.find() ? m.group(1).strip() : s.getMessage();
             }

@@ -7,6 +7,7 @@ import io.pushflow.core.stats.ProportionDifference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,7 +72,7 @@ public final class HoldoutLift {
                 + ") ANY LEFT JOIN (" + opens + ") USING push_token"
                 + ") GROUP BY variant";
         long lastWave = 0;
-        Map<String, long[]> counts = new java.util.HashMap<>();
+        Map<String, long[]> counts = new HashMap<>();
         for (Map<String, Object> r : clickHouse.select(sql)) {
             counts.put((String) r.get("variant"), new long[] {longValue(r.get("members")), longValue(r.get("opened"))});
             lastWave = Math.max(lastWave, longValue(r.get("last_wave")));

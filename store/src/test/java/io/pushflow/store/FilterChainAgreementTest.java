@@ -4,6 +4,7 @@ import io.pushflow.core.filter.Field;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.Operator;
 import io.pushflow.core.filter.UserPredicate;
+import io.pushflow.core.user.AppVersion;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
@@ -13,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -94,8 +96,8 @@ class FilterChainAgreementTest {
 
     private Arbitrary<Map<String, Object>> group(int depth) {
         Arbitrary<Object> child = depth <= 1 ? condition().map(c -> (Object) c)
-                : Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, condition().map(c -> (Object) c)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.lazy(() -> group(depth - 1)).map(g -> (Object) g)));
+                : Arbitraries.frequencyOf(Tuple.of(4, condition().map(c -> (Object) c)),
+                        Tuple.of(1, Arbitraries.lazy(() -> group(depth - 1)).map(g -> (Object) g)));
         return Combinators.combine(Arbitraries.of("all", "any"), Arbitraries.of(false, false, true), child.list().ofMinSize(1).ofMaxSize(4))
                 .as((mode, not, children) -> {
                     Map<String, Object> g = new LinkedHashMap<>();
@@ -148,7 +150,7 @@ class FilterChainAgreementTest {
     private static List<String> sorted(Field field, List<String> pair) {
         List<String> copy = new ArrayList<>(pair);
         if (field == Field.APP_VERSION) {
-            copy.sort((a, b) -> io.pushflow.core.user.AppVersion.parse(a).compareTo(io.pushflow.core.user.AppVersion.parse(b)));
+            copy.sort((a, b) -> AppVersion.parse(a).compareTo(AppVersion.parse(b)));
         } else {
             copy.sort((a, b) -> Instant.parse(a).compareTo(Instant.parse(b)));
         }

@@ -116,7 +116,7 @@ class UserImportTest {
         assertThat(users.get(0).deviceTokenKind()).isEqualTo(DeviceTokenKind.APNS);
         assertThat(users.get(1).deviceToken()).isEmpty();
         assertThat(users.get(1).deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
-        assertThat(store.count(FilterChain.parse(java.util.Map.of("all", List.of(java.util.Map.of("field", "device_token_kind", "op", "eq",
+        assertThat(store.count(FilterChain.parse(Map.of("all", List.of(Map.of("field", "device_token_kind", "op", "eq",
                 "value", "apns")))), CLOCK.instant(), true)).isEqualTo(1);
         assertThat(users.get(0).sports()).containsExactly("windsurfing", "sailing");
         assertThat(users.get(0).isPro()).isTrue();

@@ -3,16 +3,22 @@ package io.pushflow.store;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserFields;
+import io.pushflow.core.user.UserGenerator;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,14 +61,14 @@ class UserStoreTest {
 
     @Test
     void pages_walk_the_audience_in_id_order_after_a_cursor() {
-        List<User> many = new java.util.ArrayList<>();
+        List<User> many = new ArrayList<>();
         for (long id = 100; id < 130; id++) {
             many.add(user(id, id % 3 == 0 ? "ES" : "PT", 1));
         }
         users.insert(many);
         users.insert(List.of(user(101, "ES", 2)));
         FilterChain portugal = FilterChain.parse(Map.of("all", List.of(Map.of("field", "country", "op", "eq", "value", "PT"))));
-        List<Long> seen = new java.util.ArrayList<>();
+        List<Long> seen = new ArrayList<>();
         long cursor = 99;
         for (List<User> page = users.page(portugal, NOW, cursor, 7).users(); !page.isEmpty(); page = users.page(portugal, NOW, cursor, 7).users()) {
             assertThat(page).hasSizeLessThanOrEqualTo(7).allMatch(u -> u.country().equals("PT"));
@@ -75,14 +81,14 @@ class UserStoreTest {
 
     @Test
     void a_page_carries_every_attribute_of_the_newest_rows() {
-        List<User> generated = new io.pushflow.core.user.UserGenerator(4, NOW).users(3_000_000, 2_000).toList(); // ids no other test uses
+        List<User> generated = new UserGenerator(4, NOW).users(3_000_000, 2_000).toList(); // ids no other test uses
         users.insert(generated);
         User changed = generated.get(10).withVersion(generated.get(10).version() + 1);
-        changed = io.pushflow.core.user.UserFields.apply(changed, Map.of("push_token", "sub-new", "country", "nz", "subscribed", false,
+        changed = UserFields.apply(changed, Map.of("push_token", "sub-new", "country", "nz", "subscribed", false,
                 "device_token", "cd".repeat(32), "device_token_kind", "apns"));
         users.insert(List.of(changed));
         FilterChain everyone = FilterChain.parse(Map.of("all", List.of(Map.of("field", "platform", "op", "in", "values", List.of("ios", "android")))));
-        List<User> expected = new java.util.ArrayList<>(generated);
+        List<User> expected = new ArrayList<>(generated);
         expected.set(10, changed);
         assertThat(users.page(everyone, NOW, 2_999_999, 2_000).users()).isEqualTo(expected);
     }
@@ -104,14 +110,14 @@ class UserStoreTest {
         try {
             before.createDatabase();
             String create = ClickHouseSchema.statements(new String(getClass().getResourceAsStream("/clickhouse/001_users.sql").readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8)).get(0);
+                    StandardCharsets.UTF_8)).get(0);
             assertThat(create).startsWith("CREATE TABLE").doesNotContain("device_token");
             before.execute(create.replace("${CLICKHOUSE_DATABASE}", ClickHouse.identifier(before.config().database())));
             before.insertJsonEachRow(before.table("users"), ("{\"user_id\": 5, \"app\": \"windy-ios\", \"platform\": \"ios\", \"push_token\": \"sub-5\", "
                     + "\"token_valid\": 1, \"subscribed\": 1, \"is_pro\": 0, \"country\": \"PT\", \"locale\": \"pt\", "
                     + "\"timezone\": \"Europe/Lisbon\", \"app_version\": \"57.3.1\", \"app_version_num\": 57003001, \"sports\": [], "
                     + "\"sports_mask\": 0, \"last_active_at\": \"2026-11-24 11:00:00\", \"installed_at\": \"2025-10-20 12:00:00\", "
-                    + "\"version\": 1}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    + "\"version\": 1}\n").getBytes(StandardCharsets.UTF_8));
 
             ClickHouseSchema.apply(before);
 
@@ -122,12 +128,12 @@ class UserStoreTest {
             assertThat(old.deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
             FilterChain none = FilterChain.parse(Map.of("all", List.of(Map.of("field", "device_token_kind", "op", "eq", "value", "none"))));
             assertThat(store.page(none, NOW, 0, 10).users()).containsExactly(old);
-            User refreshed = io.pushflow.core.user.UserFields.apply(old, Map.of("device_token", "ef".repeat(32), "device_token_kind", "apns"))
+            User refreshed = UserFields.apply(old, Map.of("device_token", "ef".repeat(32), "device_token_kind", "apns"))
                     .withVersion(2);
             store.insert(List.of(refreshed));
             assertThat(store.find(List.of(5L))).containsExactly(refreshed);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             before.dropDatabase();
             before.close();

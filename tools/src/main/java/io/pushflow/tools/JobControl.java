@@ -1,6 +1,8 @@
 package io.pushflow.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine;
+
 import io.pushflow.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +65,7 @@ public final class JobControl implements Runnable {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Upload the job jar and run jobs (all three by default).")
     static final class Start implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Parameters(arity = "0..*", paramLabel = "JOB", description = "dispatch, delivery, status (default: all)")
@@ -93,7 +96,7 @@ public final class JobControl implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The cluster's jobs with their state and last checkpoint.")
     static final class ListJobs implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Override
@@ -113,13 +116,13 @@ public final class JobControl implements Runnable {
 
     @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a running job; prints where it is.")
     static final class Savepoint implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Parameters(paramLabel = "JOB", description = "a job id, or dispatch, delivery, status")
         String job;
 
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         SavepointDir savepoints;
 
         @Override
@@ -132,13 +135,13 @@ public final class JobControl implements Runnable {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a job with a savepoint; prints where it is.")
     static final class Stop implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Parameters(paramLabel = "JOB", description = "a job id, or dispatch, delivery, status")
         String job;
 
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         SavepointDir savepoints;
 
         @Override
@@ -151,13 +154,13 @@ public final class JobControl implements Runnable {
     @Command(name = "upgrade", mixinStandardHelpOptions = true,
             description = "Stop a job with a savepoint and start the (new) job jar from it.")
     static final class Upgrade implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Parameters(paramLabel = "JOB", description = "dispatch, delivery or status")
         String job;
 
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         SavepointDir savepoints;
 
         @Option(names = "--allow-non-restored-state", description = "skip savepoint state that no operator of the new version claims")
@@ -184,7 +187,7 @@ public final class JobControl implements Runnable {
                     "Without JobManager HA a JobManager that stops loses its jobs: after the cluster is back, this brings them back.",
                     "A job that runs already is left alone; nothing starts while any named job has no checkpoint to resume from."})
     static final class Resume implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
+        @CommandLine.ParentCommand
         JobControl parent;
 
         @Parameters(arity = "0..*", paramLabel = "JOB", description = "dispatch, delivery, status (default: all)")
@@ -351,7 +354,7 @@ public final class JobControl implements Runnable {
         HttpResponse<String> r;
         try {
             r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             throw new IllegalStateException("no Flink cluster answers at " + rest + " (start one: bin/pushflow cluster; or set FLINK_REST)", e);
         }
         if (r.statusCode() / 100 != 2) {

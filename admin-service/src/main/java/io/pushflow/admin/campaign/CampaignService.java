@@ -42,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 @Singleton
 public class CampaignService {
@@ -259,7 +260,7 @@ public class CampaignService {
         // the variants of the whole page in one query, not one per campaign
         Map<Long, List<CampaignVariant>> arms = found.getContent().isEmpty() ? Map.of()
                 : variants.findByCampaignIdInListOrderByVariantKey(found.getContent().stream().map(Campaign::id).toList())
-                        .stream().collect(java.util.stream.Collectors.groupingBy(CampaignVariant::campaignId));
+                        .stream().collect(Collectors.groupingBy(CampaignVariant::campaignId));
         return Page.of(found, c -> view(c, arms.getOrDefault(c.id(), List.of())));
     }
 

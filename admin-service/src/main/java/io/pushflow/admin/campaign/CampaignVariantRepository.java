@@ -4,6 +4,7 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
+import java.util.Collection;
 import java.util.List;
 
 @JdbcRepository(dialect = Dialect.MYSQL)
@@ -11,7 +12,7 @@ public interface CampaignVariantRepository extends CrudRepository<CampaignVarian
 
     List<CampaignVariant> findByCampaignIdOrderByVariantKey(long campaignId);
 
-    List<CampaignVariant> findByCampaignIdInListOrderByVariantKey(java.util.Collection<Long> campaignIds);
+    List<CampaignVariant> findByCampaignIdInListOrderByVariantKey(Collection<Long> campaignIds);
 
     List<Long> findCampaignIdByPushId(long pushId);
 

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /** Counts a filter chain's users in ClickHouse, with a small sample of their ids. */
 @Singleton
@@ -30,7 +31,7 @@ class CohortSizes {
         Instant now = clock.instant();
         long started = System.nanoTime();
         long count = users.count(chain, now, exact);
-        var sample = count == 0 ? java.util.List.<Long>of() : users.sampleIds(chain, now, sampleSize, exact);
+        var sample = count == 0 ? List.<Long>of() : users.sampleIds(chain, now, sampleSize, exact);
         return new CohortSize(count, sample, exact, now, (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -18,13 +18,16 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
 
@@ -62,7 +65,7 @@ class EventsController {
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, array = @ArraySchema(arraySchema = @Schema(type = "array"),
                     schema = @Schema(implementation = AppEvent.class)),
-                    examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "[{\"eventId\":\"0b6f1a8e-4c1d-4e0a-9d7e-2f1c3b4a5d6e\","
+                    examples = @ExampleObject(value = "[{\"eventId\":\"0b6f1a8e-4c1d-4e0a-9d7e-2f1c3b4a5d6e\","
                             + "\"campaignId\":12,\"variant\":\"B\",\"subscriptionId\":\"5f1c2d3e-8a9b-4c0d-9e1f-2a3b4c5d6e7f\","
                             + "\"type\":\"click\",\"at\":\"2026-11-23T18:02:11Z\"}]")),
             @Content(mediaType = NDJSON, schema = @Schema(implementation = AppEvent.class,
@@ -92,8 +95,8 @@ class EventsController {
                 String batchId = result.accepted().isEmpty() ? null : intake.publish(result.accepted());
                 return new EventsReport(result.accepted().size(), result.rejections().size(), batchId, result.rejections());
             });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -34,6 +34,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -105,7 +106,7 @@ class OneSignalWebhookController {
         try (request) {
             return intake.limited(() -> take(request, contentType, contentLength));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -121,7 +122,7 @@ class OneSignalWebhookController {
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("body", "invalid JSON: " + AppEventReader.shown(e.getOriginalMessage(), 120));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         if (hook == null || !hook.isObject()) {
             throw ApiException.invalid("body", "expected OneSignal's webhook object {event, notificationId, ...}");

@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeoutException;
 
@@ -31,7 +32,7 @@ public class CommandPublisher implements AutoCloseable {
     private Channel channel;
 
     CommandPublisher(ConnectionFactory factory, Queues queues,
-                     @Value("${pushflow.rabbitmq.confirm-timeout:5s}") java.time.Duration confirmTimeout) {
+                     @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration confirmTimeout) {
         this.factory = factory;
         this.queues = queues;
         this.confirmTimeoutMillis = confirmTimeout.toMillis();

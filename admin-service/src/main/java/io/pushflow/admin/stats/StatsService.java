@@ -15,6 +15,8 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +38,7 @@ public class StatsService {
      * The audience of a campaign as of its start does not change: counted once per campaign and start, the most recently
      * viewed {@value #AUDIENCES_KEPT} kept (a campaign long over falls out when others are viewed).
      */
-    private final Map<String, Long> audiences = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, Long> audiences = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > AUDIENCES_KEPT;
@@ -79,7 +81,7 @@ public class StatsService {
     static final Duration LIFT_KEPT = Duration.ofSeconds(30);
     private record KeptLift(HoldoutLift.Lift lift, Instant until) {
     }
-    private final Map<String, KeptLift> lifts = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, KeptLift> lifts = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, KeptLift> eldest) {
             return size() > 1_000;

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.pushflow.admin.api.ApiError;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -67,7 +68,7 @@ class CrossSiteWriteFilter {
             String authority = uri.getHost() + ":" + port;
             String given = host.contains(":") ? host : host + ":" + port;
             return authority.equalsIgnoreCase(given);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

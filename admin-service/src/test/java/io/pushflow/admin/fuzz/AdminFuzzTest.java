@@ -4,7 +4,11 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+
 import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
@@ -22,9 +26,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,7 +90,7 @@ class AdminFuzzTest extends ApiTestBase {
                     s.inputs++;
                 }
                 List<String> withoutReason = new ArrayList<>();
-                java.util.Set<String> dead = new java.util.HashSet<>();
+                Set<String> dead = new HashSet<>();
                 try {
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
                         for (GetResponse r; dead.size() < COUNT && (r = channel.basicGet(queues.dead(queue), true)) != null; ) {
@@ -133,12 +139,12 @@ class AdminFuzzTest extends ApiTestBase {
                 failures.size()).isEmpty();
     }
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     void writeTally() throws Exception {
         tally.print();
         tally.write("admin");
     }
 
-    @jakarta.inject.Inject
-    io.micronaut.runtime.server.EmbeddedServer server;
+    @Inject
+    EmbeddedServer server;
 }

@@ -17,12 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -151,9 +153,9 @@ public final class RestFuzz {
     }
 
     /** The same, sending only the requests of the operations {@code only} takes (the others are drawn, not sent). */
-    public List<String> run(long seed, int count, java.util.function.Predicate<String> only) {
+    public List<String> run(long seed, int count, Predicate<String> only) {
         HostileInput in = new HostileInput(seed);
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         Hostile previous = null;
         for (Surface surface : surfaces()) {
             boolean sent = only.test(surface.name());

@@ -9,7 +9,9 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.pushflow.core.json.Json;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -102,8 +104,8 @@ public final class Api {
     }
 
     private static Map<String, String> headers(HttpResponse<?> r) {
-        Map<String, String> h = new java.util.HashMap<>();
-        r.getHeaders().forEach((name, values) -> h.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
+        Map<String, String> h = new HashMap<>();
+        r.getHeaders().forEach((name, values) -> h.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         return h;
     }
 }

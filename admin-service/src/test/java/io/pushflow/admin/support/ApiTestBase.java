@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public abstract class ApiTestBase implements TestPropertyProvider {
         long cohort = marketer.post("/api/v1/cohorts", cohort(name + " cohort")).id();
         long a = marketer.post("/api/v1/pushes", push(name + " A")).id();
         long b = marketer.post("/api/v1/pushes", push(name + " B")).id();
-        Map<String, Object> c = new java.util.HashMap<>();
+        Map<String, Object> c = new HashMap<>();
         c.put("name", name);
         c.put("app", "windy-ios");
         c.put("cohortId", cohort);

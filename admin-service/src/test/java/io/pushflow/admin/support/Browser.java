@@ -2,8 +2,11 @@ package io.pushflow.admin.support;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -46,7 +50,7 @@ public final class Browser implements AutoCloseable {
         profile = Files.createTempDirectory("pushflow-chromium");
         downloads = Files.createDirectories(profile.resolve("downloads"));
         ChromeOptions options = new ChromeOptions();
-        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
                 "download.prompt_for_download", false));
         options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
         // without the background-networking flags Chromium stalls on the closed network here
@@ -63,7 +67,7 @@ public final class Browser implements AutoCloseable {
     /** Opens the console and signs in; waits until the campaigns page shows. */
     public void signIn(String baseUrl, String user, String password) {
         driver.get(baseUrl + "/console/");
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
         driver.navigate().refresh();
         WebElement name = await(Duration.ofSeconds(15), d -> d.findElements(By.name("username")).stream().findFirst().orElse(null));
         name.sendKeys(user);
@@ -75,7 +79,7 @@ public final class Browser implements AutoCloseable {
     /** Signs in with a wrong password: the form stays, with what went wrong. */
     public String signInRefused(String baseUrl, String user, String password) {
         driver.get(baseUrl + "/console/");
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
         driver.navigate().refresh();
         visible("input[name=username]").sendKeys(user);
         driver.findElement(By.name("password")).sendKeys(password);
@@ -91,11 +95,11 @@ public final class Browser implements AutoCloseable {
     public <T> T await(Duration timeout, ExpectedCondition<T> condition) {
         try {
             // the pages redraw as data arrives: an element found a moment ago may be gone
-            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
                     .until(condition);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("waited " + timeout.toSeconds() + " s in vain at " + driver.getCurrentUrl() + "; the page showed:\n"
-                    + ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return document.body.innerText"), e);
+                    + ((JavascriptExecutor) driver).executeScript("return document.body.innerText"), e);
         }
     }
 
@@ -113,7 +117,7 @@ public final class Browser implements AutoCloseable {
         Files.createDirectories(SCREENSHOTS);
         Path target = SCREENSHOTS.resolve(name + ".png");
         Dimension window = driver.manage().window().getSize();
-        long height = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+        long height = (Long) ((JavascriptExecutor) driver).executeScript(
                 "window.scrollTo(0, 0); return document.documentElement.scrollHeight");
         driver.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(2_400, Math.max(window.getHeight(), height + 90))));
         try {
@@ -126,7 +130,7 @@ public final class Browser implements AutoCloseable {
 
     /** Whether the page is wider than the window (a layout that does not fit). */
     public boolean overflowsHorizontally() {
-        return (Boolean) ((org.openqa.selenium.JavascriptExecutor) driver)
+        return (Boolean) ((JavascriptExecutor) driver)
                 .executeScript("return document.documentElement.scrollWidth > document.documentElement.clientWidth");
     }
 

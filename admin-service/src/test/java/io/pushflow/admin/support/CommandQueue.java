@@ -9,6 +9,8 @@ import io.pushflow.core.messaging.Queues;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static org.awaitility.Awaitility.await;
@@ -31,7 +33,7 @@ public final class CommandQueue implements AutoCloseable {
     }
 
     /** Commands read from the queue that belong to campaigns nobody asked about yet (test methods share the queue). */
-    private final java.util.List<Delivery> held = new java.util.ArrayList<>();
+    private final List<Delivery> held = new ArrayList<>();
 
     /** The next command of one campaign, waiting for it up to {@code timeout}; fails the test when none arrives. */
     public synchronized Delivery next(long campaignId, Duration timeout) {

@@ -27,11 +27,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -339,7 +341,7 @@ public final class EventsBench implements Callable<Integer> {
                 JsonNode report = r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
                 if (report == null || report.path("rejected").asInt() != 0) {
                     throw new IllegalStateException("the endpoint answered " + r.statusCode() + ": "
-                            + new String(r.body(), 0, Math.min(r.body().length, 500), java.nio.charset.StandardCharsets.UTF_8));
+                            + new String(r.body(), 0, Math.min(r.body().length, 500), StandardCharsets.UTF_8));
                 }
                 accepted += report.path("accepted").asLong();
             }
@@ -357,7 +359,7 @@ public final class EventsBench implements Callable<Integer> {
                 for (int i = worker; System.nanoTime() < deadline; i += connections) {
                     String id = UUID.randomUUID().toString();
                     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-                            .messageId(id).correlationId(id).type("EVENTS").timestamp(new java.util.Date()).build();
+                            .messageId(id).correlationId(id).type("EVENTS").timestamp(new Date()).build();
                     long started = System.nanoTime();
                     channel.basicPublish("", queue, props, messages.get(i % messages.size()));
                     channel.waitForConfirmsOrDie(timeoutSeconds * 1000L);

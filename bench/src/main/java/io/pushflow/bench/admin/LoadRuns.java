@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /** The runs of one load (an endpoint or the mix) at one connection count, summed up over the runs. */
 final class LoadRuns {
@@ -64,7 +65,7 @@ final class LoadRuns {
                 r2(max / 1000), requests, non2xx, socketErrors, statuses, sent, coreSummaries);
     }
 
-    private static Summary millis(List<Run> runs, java.util.function.ToDoubleFunction<WrkReport> micros) {
+    private static Summary millis(List<Run> runs, ToDoubleFunction<WrkReport> micros) {
         return Summary.of(runs.stream().map(r -> micros.applyAsDouble(r.wrk()) / 1000).toList());
     }
 

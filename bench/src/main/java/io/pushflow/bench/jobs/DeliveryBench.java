@@ -28,8 +28,11 @@ import io.pushflow.provider.PushMessage;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +163,7 @@ public final class DeliveryBench {
                     new Checkpoints(Duration.ofSeconds(1), checkpointDir.toUri().toString(), backend), 200);
             Configuration conf = new Configuration();
             // RocksDB's block cache and write buffers come from managed memory: give the local cluster a realistic share
-            conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("1g"));
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             DeliveryJob.build(env, settings);
             long start = System.nanoTime();
@@ -182,7 +185,7 @@ public final class DeliveryBench {
             System.gc();
             long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             job.cancel().get();
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
+            FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
             long sent = clickHouse.selectLong("SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
             new ChannelDeclarer(channel).removeAll(queues);
             if (outcomes < audience.size()) {

@@ -27,6 +27,7 @@ import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -140,7 +141,7 @@ public final class SignalsBench {
             job.cancel().get();
             new ChannelDeclarer(channel).removeAll(queues);
             clickHouse.dropDatabase();
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+            FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             System.out.println("written to " + out);

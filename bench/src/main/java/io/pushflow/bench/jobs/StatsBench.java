@@ -22,6 +22,7 @@ import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.tools.AdminApi;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -214,7 +215,7 @@ public final class StatsBench {
                 clicked = now;
             }
             job.cancel().get();
-            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+            FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
             new ChannelDeclarer(channel).removeAll(queues);
             return Spread.of(latencies);
         }

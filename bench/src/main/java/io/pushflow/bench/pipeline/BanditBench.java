@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public final class BanditBench {
             machine = Machine.describe(ch);
         }
         System.out.printf(Locale.ROOT, "bandit benchmark: %s side by side on %,d users (a third each), window %s, true click rates %s%n  on %s%n",
-                POLICIES, users, window, java.util.Arrays.toString(CLICK_RATES), machine);
+                POLICIES, users, window, Arrays.toString(CLICK_RATES), machine);
         UserGenerator generator = new UserGenerator(29, Instant.now());
         p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1))
                 .map(u -> new User(u.userId(), "bandit-" + u.userId() % POLICIES.size(), u.platform(), u.pushToken(), u.deviceToken(),

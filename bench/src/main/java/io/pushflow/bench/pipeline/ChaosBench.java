@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -75,7 +76,7 @@ public final class ChaosBench {
         Path work = Path.of(opts.get("work-dir")).toAbsolutePath();
         Files.createDirectories(work);
         RoundLog log = new RoundLog(console);
-        PrintStream printer = new PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream printer = new PrintStream(log, true, StandardCharsets.UTF_8);
         printer.printf(Locale.ROOT, "chaos: %d rounds, seed %d, %,d users, window %d s, faults %s, through %s%n", rounds, seed, users,
                 window.toSeconds(), plan == null ? ChaosFault.labels(allowed) : opts.get("plan"), opts.getOrDefault("provider", "onesignal"));
 

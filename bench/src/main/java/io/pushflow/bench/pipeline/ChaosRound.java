@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -129,7 +130,7 @@ final class ChaosRound {
         long deadline = launched + window.toMillis() + Duration.ofMinutes(10).toMillis();
         try {
             faulting.get(window.toMillis() + Duration.ofMinutes(10).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             problems.add("a fault could not be injected or repaired: " + e.getCause());
             e.getCause().printStackTrace(out);
         } finally {

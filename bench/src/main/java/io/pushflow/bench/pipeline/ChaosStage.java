@@ -1,8 +1,11 @@
 package io.pushflow.bench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+
 import io.pushflow.cluster.ClusterSettings;
 import io.pushflow.cluster.StandaloneCluster;
 import io.pushflow.core.messaging.Queues;
@@ -13,6 +16,8 @@ import io.pushflow.simulator.provider.ProviderSimulator;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,7 +221,7 @@ final class ChaosStage implements AutoCloseable {
                     out.put(queues.dead(q), channel.queueDeclarePassive(queues.dead(q)).getMessageCount() + 0L);
                 } catch (IOException missing) {
                     out.put(queues.dead(q), 0L);
-                } catch (com.rabbitmq.client.AlreadyClosedException closed) {
+                } catch (AlreadyClosedException closed) {
                     out.put(queues.dead(q), 0L);
                 }
             }
@@ -229,12 +234,12 @@ final class ChaosStage implements AutoCloseable {
         List<String> reasons = new ArrayList<>();
         try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-chaos"); Channel channel = connection.createChannel()) {
             for (int i = 0; i < n; i++) {
-                com.rabbitmq.client.GetResponse m = channel.basicGet(queue, false); // not acknowledged: back in the queue on close
+                GetResponse m = channel.basicGet(queue, false); // not acknowledged: back in the queue on close
                 if (m == null) {
                     break;
                 }
                 Object reason = m.getProps().getHeaders() == null ? null : m.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER);
-                String body = new String(m.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+                String body = new String(m.getBody(), StandardCharsets.UTF_8);
                 reasons.add(reason + " | " + body.substring(0, Math.min(300, body.length())));
             }
         }
@@ -243,7 +248,7 @@ final class ChaosStage implements AutoCloseable {
 
     /** Runs a command to its end (its output in a file: a daemon it starts may keep a pipe open for ever). */
     private void run(List<String> command) throws Exception {
-        Path log = java.nio.file.Files.createTempFile("pushflow-chaos-command", ".log");
+        Path log = Files.createTempFile("pushflow-chaos-command", ".log");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -252,10 +257,10 @@ final class ChaosStage implements AutoCloseable {
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
-                        + java.nio.file.Files.readString(log).trim());
+                        + Files.readString(log).trim());
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(log);
+            Files.deleteIfExists(log);
         }
     }
 

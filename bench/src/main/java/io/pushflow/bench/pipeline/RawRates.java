@@ -1,5 +1,6 @@
 package io.pushflow.bench.pipeline;
 
+import com.clickhouse.data.ClickHouseFormat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -13,6 +14,7 @@ import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ final class RawRates {
             long start = System.nanoTime();
             consume.basicConsume(queue, false, new DefaultConsumer(consume) {
                 @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] payload) throws java.io.IOException {
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] payload) throws IOException {
                     Json.MAPPER.readTree(payload); // a consumer reads what it gets, as the jobs' sources do
                     getChannel().basicAck(envelope.getDeliveryTag(), false);
                     done.countDown();
@@ -106,7 +108,7 @@ final class RawRates {
                             o.notificationId = "raw-notification-" + u;
                             body.writeBytes(o.rowBinary());
                         }
-                        ch.insert(ch.table("push_sends"), body.toByteArray(), com.clickhouse.data.ClickHouseFormat.RowBinary);
+                        ch.insert(ch.table("push_sends"), body.toByteArray(), ClickHouseFormat.RowBinary);
                     }
                     return null;
                 }));

@@ -17,9 +17,12 @@ import io.pushflow.provider.fcm.FcmSender;
 import io.pushflow.provider.fcm.FcmSettings;
 
 import java.nio.file.Files;
+
+import com.sun.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,8 +132,8 @@ public final class DeviceSenderBench {
         DeviceSender open() throws Exception;
     }
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     /** Pushes per second of the CPU time this process spent outside the fake's threads (the client's cost) in the last measured runs. */
     private static double[] lastCpuRates = new double[0];
@@ -244,28 +247,28 @@ public final class DeviceSenderBench {
     private static void row(List<String[]> table, Map<String, Object> json, String service, String label, double[] rates, double[] cpuRates) {
         table.add(new String[] {service, label, fmt(median(rates)), fmt(min(rates)), fmt(max(rates)), spread(rates), fmt(median(cpuRates))});
         json.put(service + " " + label, Map.of("pushesPerSecond", stats(rates), "pushesPerCpuSecond", stats(cpuRates)));
-        System.out.printf(Locale.ROOT, "  %s %s: %s pushes/s, %s pushes per client CPU-second%n", service, label, java.util.Arrays.toString(
-                java.util.Arrays.stream(rates).mapToObj(DeviceSenderBench::fmt).toArray()), java.util.Arrays.toString(
-                java.util.Arrays.stream(cpuRates).mapToObj(DeviceSenderBench::fmt).toArray()));
+        System.out.printf(Locale.ROOT, "  %s %s: %s pushes/s, %s pushes per client CPU-second%n", service, label, Arrays.toString(
+                Arrays.stream(rates).mapToObj(DeviceSenderBench::fmt).toArray()), Arrays.toString(
+                Arrays.stream(cpuRates).mapToObj(DeviceSenderBench::fmt).toArray()));
     }
 
     private static Map<String, Object> stats(double[] rates) {
         return Map.of("median", Math.round(median(rates)), "min", Math.round(min(rates)), "max", Math.round(max(rates)),
-                "runs", java.util.Arrays.stream(rates).map(Math::round).toArray());
+                "runs", Arrays.stream(rates).map(Math::round).toArray());
     }
 
     private static double median(double[] v) {
         double[] s = v.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double min(double[] v) {
-        return java.util.Arrays.stream(v).min().orElse(0);
+        return Arrays.stream(v).min().orElse(0);
     }
 
     private static double max(double[] v) {
-        return java.util.Arrays.stream(v).max().orElse(0);
+        return Arrays.stream(v).max().orElse(0);
     }
 
     /** (max - min) / median. */

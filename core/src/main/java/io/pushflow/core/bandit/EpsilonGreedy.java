@@ -2,6 +2,7 @@ package io.pushflow.core.bandit;
 
 import org.apache.commons.rng.UniformRandomProvider;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** With probability epsilon a random arm, otherwise the best observed mean (untried arms first). */
@@ -34,7 +35,7 @@ public final class EpsilonGreedy implements Policy {
     @Override
     public double[] shares(UniformRandomProvider rng) {
         double[] out = new double[means.length];
-        java.util.Arrays.fill(out, epsilon / means.length);
+        Arrays.fill(out, epsilon / means.length);
         out[Shares.argmax(means)] += 1 - epsilon;
         return out;
     }

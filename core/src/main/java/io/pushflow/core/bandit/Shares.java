@@ -1,5 +1,7 @@
 package io.pushflow.core.bandit;
 
+import java.util.Arrays;
+
 /** Small operations on share vectors. */
 public final class Shares {
 
@@ -8,7 +10,7 @@ public final class Shares {
 
     public static double[] even(int arms) {
         double[] out = new double[arms];
-        java.util.Arrays.fill(out, 1.0 / arms);
+        Arrays.fill(out, 1.0 / arms);
         return out;
     }
 
@@ -23,7 +25,7 @@ public final class Shares {
         double sum = 0;
         for (double w : weights) {
             if (w < 0 || Double.isNaN(w)) {
-                throw new IllegalArgumentException("weights are never negative: " + java.util.Arrays.toString(weights));
+                throw new IllegalArgumentException("weights are never negative: " + Arrays.toString(weights));
             }
             sum += w;
         }

@@ -1,5 +1,6 @@
 package io.pushflow.core.campaign;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ public record PushEvents(int v, String batchId, List<PushEvent> events) {
 
     /** A message body of either form, as read: one event ({@code eventId} set) or a batch ({@code events} set). */
     public record Either(Integer v, String eventId, Long campaignId, String variant, String subscriptionId, PushEvent.Type type,
-                         java.time.Instant at, String batchId, List<PushEvent> events) {
+                         Instant at, String batchId, List<PushEvent> events) {
 
         /** The events this message carries; a message of neither form carries none. */
         public List<PushEvent> all() {

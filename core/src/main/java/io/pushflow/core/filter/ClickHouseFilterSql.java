@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -62,7 +63,7 @@ public final class ClickHouseFilterSql {
         throw new InvalidFilterException(problems);
     }
 
-    private static void collect(FilterNode node, String path, java.util.function.BiConsumer<String, Condition> out) {
+    private static void collect(FilterNode node, String path, BiConsumer<String, Condition> out) {
         if (node instanceof Condition c) {
             out.accept(path, c);
             return;

@@ -1,12 +1,14 @@
 package io.pushflow.core.filter;
 
+import java.util.List;
+
 /** A node of a filter chain: a group of nodes or a single condition. */
 public sealed interface FilterNode permits FilterNode.Group, FilterNode.Condition {
 
     /** {@code all} (AND) or {@code any} (OR) of its children, optionally negated. */
-    record Group(Mode mode, boolean negated, java.util.List<FilterNode> children) implements FilterNode {
+    record Group(Mode mode, boolean negated, List<FilterNode> children) implements FilterNode {
         public Group {
-            children = java.util.List.copyOf(children);
+            children = List.copyOf(children);
         }
     }
 
@@ -14,9 +16,9 @@ public sealed interface FilterNode permits FilterNode.Group, FilterNode.Conditio
      * One test of a user attribute. {@code values} holds the operator's operands in canonical text form
      * (one for {@code eq}, two for {@code between}, none for {@code is_true}), already validated for the field's type.
      */
-    record Condition(Field field, Operator op, java.util.List<String> values) implements FilterNode {
+    record Condition(Field field, Operator op, List<String> values) implements FilterNode {
         public Condition {
-            values = java.util.List.copyOf(values);
+            values = List.copyOf(values);
         }
 
         public String value() {

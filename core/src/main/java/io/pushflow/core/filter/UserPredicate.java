@@ -7,7 +7,9 @@ import io.pushflow.core.user.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * A filter chain as an in-memory test of one user: the delivery job re-checks cohort membership with it at
@@ -61,7 +63,7 @@ public final class UserPredicate {
         };
     }
 
-    private static Predicate<User> text(Condition c, java.util.function.Function<User, String> attribute) {
+    private static Predicate<User> text(Condition c, Function<User, String> attribute) {
         List<String> values = c.values();
         return switch (c.op()) {
             case EQ, IN -> u -> values.contains(attribute.apply(u));
@@ -70,7 +72,7 @@ public final class UserPredicate {
         };
     }
 
-    private static Predicate<User> number(Condition c, List<Long> bounds, java.util.function.ToLongFunction<User> attribute) {
+    private static Predicate<User> number(Condition c, List<Long> bounds, ToLongFunction<User> attribute) {
         long a = bounds.get(0);
         return switch (c.op()) {
             case EQ -> u -> attribute.applyAsLong(u) == a;

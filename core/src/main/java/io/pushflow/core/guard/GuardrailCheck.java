@@ -2,6 +2,7 @@ package io.pushflow.core.guard;
 
 import io.pushflow.core.stats.SampleRatioMismatch;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class GuardrailCheck {
 
     /** 0.0001, not 1.0E-4. */
     public static String plain(double value) {
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static String minutes(Guardrails g) {

@@ -1,6 +1,7 @@
 package io.pushflow.core.messaging;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  * {@link #arguments} so their declarations agree (RabbitMQ refuses a redeclaration with other arguments).
  * A prefix (empty in production) keeps test runs apart.
  */
-public record Queues(String prefix) implements java.io.Serializable {
+public record Queues(String prefix) implements Serializable {
 
     public static final String CAMPAIGN_COMMANDS = "campaign.commands";
     public static final String PUSH_OUTBOX = "push.outbox";

@@ -2,6 +2,7 @@ package io.pushflow.core.user;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -235,14 +236,14 @@ public class UserColumns {
 
         private void grow() {
             int n = userIds.length * 2;
-            userIds = java.util.Arrays.copyOf(userIds, n);
-            pushTokens = java.util.Arrays.copyOf(pushTokens, n);
-            deviceTokens = java.util.Arrays.copyOf(deviceTokens, n);
-            flags = java.util.Arrays.copyOf(flags, n);
-            versions = java.util.Arrays.copyOf(versions, n);
-            sportsMasks = java.util.Arrays.copyOf(sportsMasks, n);
-            lastActiveAt = java.util.Arrays.copyOf(lastActiveAt, n);
-            installedAt = java.util.Arrays.copyOf(installedAt, n);
+            userIds = Arrays.copyOf(userIds, n);
+            pushTokens = Arrays.copyOf(pushTokens, n);
+            deviceTokens = Arrays.copyOf(deviceTokens, n);
+            flags = Arrays.copyOf(flags, n);
+            versions = Arrays.copyOf(versions, n);
+            sportsMasks = Arrays.copyOf(sportsMasks, n);
+            lastActiveAt = Arrays.copyOf(lastActiveAt, n);
+            installedAt = Arrays.copyOf(installedAt, n);
         }
 
         public UserColumns build() {
@@ -250,15 +251,15 @@ public class UserColumns {
         }
 
         public <T extends UserColumns> T buildInto(T c) {
-            c.userIds = java.util.Arrays.copyOf(userIds, size);
-            c.pushTokens = java.util.Arrays.copyOf(pushTokens, size);
-            c.deviceTokens = java.util.Arrays.copyOf(deviceTokens, size);
+            c.userIds = Arrays.copyOf(userIds, size);
+            c.pushTokens = Arrays.copyOf(pushTokens, size);
+            c.deviceTokens = Arrays.copyOf(deviceTokens, size);
             c.deviceTokenKinds = deviceTokenKinds.build();
-            c.flags = java.util.Arrays.copyOf(flags, size);
-            c.versions = java.util.Arrays.copyOf(versions, size);
-            c.sportsMasks = java.util.Arrays.copyOf(sportsMasks, size);
-            c.lastActiveAt = java.util.Arrays.copyOf(lastActiveAt, size);
-            c.installedAt = java.util.Arrays.copyOf(installedAt, size);
+            c.flags = Arrays.copyOf(flags, size);
+            c.versions = Arrays.copyOf(versions, size);
+            c.sportsMasks = Arrays.copyOf(sportsMasks, size);
+            c.lastActiveAt = Arrays.copyOf(lastActiveAt, size);
+            c.installedAt = Arrays.copyOf(installedAt, size);
             c.platforms = platforms.build();
             c.apps = apps.build();
             c.countries = countries.build();

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +160,7 @@ public final class UserFields {
         return s;
     }
 
-    private static String oneOf(Map<String, ?> record, String field, java.util.Collection<String> allowed, boolean upper) {
+    private static String oneOf(Map<String, ?> record, String field, Collection<String> allowed, boolean upper) {
         String v = text(record, field);
         String key = upper ? v.toUpperCase(Locale.ROOT) : v;
         if (!allowed.contains(key)) {

@@ -2,6 +2,7 @@ package io.pushflow.core.bandit;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ class PolicyTest {
     @Test
     void shares_take_a_floor_and_refuse_an_impossible_one() {
         assertThat(Shares.withFloor(new double[]{1, 0, 0, 0}, 0.1)).containsExactly(0.7, 0.1, 0.1, 0.1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Shares.withFloor(new double[]{0.5, 0.5}, 0.5))
+        Assertions.assertThatThrownBy(() -> Shares.withFloor(new double[]{0.5, 0.5}, 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -21,16 +21,20 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Writes rows into a ClickHouse table, batched by Flink's AsyncSinkBase (buffered rows are part of the checkpoint,
@@ -194,8 +198,8 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
         private static String sha256(byte[] bytes) {
             try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-            } catch (java.security.NoSuchAlgorithmException e) {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -218,7 +222,7 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
         private static void answer(Runnable outcome) {
             try {
                 outcome.run();
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 LOG.debug("the sink closed before an insert ended: its rows are replayed from the last checkpoint");
             }
         }

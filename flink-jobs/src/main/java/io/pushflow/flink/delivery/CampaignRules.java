@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -180,7 +181,7 @@ public class CampaignRules {
 
         /** The language whose text a user of {@code locale} gets: theirs when the push has it, else the default. */
         public int textFor(String locale) {
-            String language = locale == null ? "" : locale.toLowerCase(java.util.Locale.ROOT).split("[-_]")[0];
+            String language = locale == null ? "" : locale.toLowerCase(Locale.ROOT).split("[-_]")[0];
             int fallback = 0;
             for (int i = 0; i < languages.length; i++) {
                 if (languages[i].equals(language)) {

@@ -6,6 +6,8 @@ import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
 
+import java.nio.charset.StandardCharsets;
+
 /** Reads the delivery job's three queues: {@code push.outbox}, its copy of the commands and its copy of user changes. */
 public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
 
@@ -41,7 +43,7 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
         OutboxBatch batch = Json.read(body, OutboxBatch.class);
         String problem = batch.v != 1 && batch.v != OutboxBatch.VERSION ? "not a v1 or v" + OutboxBatch.VERSION + " outbox batch" : batch.problem();
         if (problem != null) {
-            return unreadable(id, new String(body, java.nio.charset.StandardCharsets.UTF_8), problem);
+            return unreadable(id, new String(body, StandardCharsets.UTF_8), problem);
         }
         batch.v = OutboxBatch.VERSION;
         return DeliveryEvent.of(batch);
@@ -50,7 +52,7 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
     @Override
     protected DeliveryEvent read(String id, String text) {
         return switch (kind) {
-            case OUTBOX -> read(id, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            case OUTBOX -> read(id, text.getBytes(StandardCharsets.UTF_8));
             case COMMANDS -> {
                 CampaignCommand command = Json.read(text, CampaignCommand.class);
                 if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {

@@ -1,5 +1,6 @@
 package io.pushflow.flink.delivery;
 
+import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobSetting;
@@ -110,7 +111,7 @@ public final class DeliveryJob {
         notificationSink.accept(notifications);
         String toPoll = settings.queues().name(Queues.PUSH_NOTIFICATIONS);
         DataStream<AmqpMessage> polls = notifications
-                .map(n -> AmqpMessage.of(toPoll, n.notificationId, "NOTIFICATION", io.pushflow.core.json.Json.write(n)))
+                .map(n -> AmqpMessage.of(toPoll, n.notificationId, "NOTIFICATION", Json.write(n)))
                 .uid("notification-encode").name("notifications to poll");
         messageSink.accept(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS).union(sent.getSideOutput(SendOutcomes.USER_CHANGES), polls));
     }

@@ -5,6 +5,7 @@ import io.pushflow.core.json.Json;
 import io.pushflow.provider.device.DeviceOutcome;
 import io.pushflow.store.ClickHouse;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class DirectLedger implements AutoCloseable {
         row.put("statuses", statuses);
         row.put("reasons", Json.write(reasons));
         row.put("at", ClickHouse.dateTime(at));
-        clickHouse.insertJsonEachRow(table, (Json.write(row) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        clickHouse.insertJsonEachRow(table, (Json.write(row) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -88,7 +89,7 @@ public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements
 
     /** The settings of a file of {@code KEY=VALUE} lines (blank lines, {@code #} comments and {@code export} allowed). */
     static Map<String, String> readSettings(String file) {
-        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>();
         for (String line : read(file).split("\\R")) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) {

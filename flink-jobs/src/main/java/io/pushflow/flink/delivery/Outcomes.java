@@ -5,6 +5,8 @@ import io.pushflow.core.delivery.Reason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
  * Rows of ClickHouse {@code push_sends} for users of one batch (or one request) decided at the same moment: the
@@ -81,7 +83,7 @@ public class Outcomes {
     }
 
     /** Calls {@code counted} once per kind present in this block, with how many users have it. */
-    public void countByKind(java.util.function.BiConsumer<Byte, Integer> counted) {
+    public void countByKind(BiConsumer<Byte, Integer> counted) {
         int[] perKind = new int[FIRST_SKIP + Reason.ALL.size()];
         for (byte k : kinds) {
             perKind[k]++;
@@ -122,7 +124,7 @@ public class Outcomes {
             out.putInt(at);
             out.put(kind == FIRST_SKIP + Reason.ALL.indexOf(Reason.DUPLICATE) ? (byte) 0 : (byte) 1);
         }
-        return java.util.Arrays.copyOf(out.array(), out.position());
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     private static final byte[] EMPTY = new byte[0];

@@ -14,6 +14,7 @@ import org.apache.flink.util.OutputTag;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Holds one campaign's recipients whose quiet hours had not ended when the gate decided them, and sends each group
@@ -114,7 +115,7 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
 
     /** The moment first, zero-padded, so keys sort by it. */
     private static String key(DeferredSends sends) {
-        return String.format(java.util.Locale.ROOT, "%015d|%s", sends.notBeforeMillis, sends.batchId);
+        return String.format(Locale.ROOT, "%015d|%s", sends.notBeforeMillis, sends.batchId);
     }
 
     private static long momentOf(String key) {

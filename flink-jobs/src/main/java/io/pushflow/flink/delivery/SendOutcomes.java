@@ -8,11 +8,14 @@ import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.provider.device.DeviceOutcome;
+
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +42,7 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
     }
 
     @Override
-    public void open(org.apache.flink.api.common.functions.OpenContext context) {
+    public void open(OpenContext context) {
         metrics = new CampaignMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -57,7 +60,7 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
         Outcomes o = Outcomes.of(r.campaignId, r.variant, r.wave, r.batchId, report.atMillis, r.userIds.length);
         System.arraycopy(r.userIds, 0, o.userIds, 0, r.userIds.length);
         if (report.error != null) {
-            java.util.Arrays.fill(o.kinds, Outcomes.KIND_FAILED);
+            Arrays.fill(o.kinds, Outcomes.KIND_FAILED);
             o.error = report.error;
         } else {
             o.notificationId = report.notificationId == null ? "" : report.notificationId;

@@ -7,10 +7,11 @@ import io.pushflow.provider.device.Device;
 import io.pushflow.provider.device.DevicePush;
 
 import java.time.Duration;
-
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One call to the provider: one campaign, variant and language, up to {@link PushMessage#MAX_RECIPIENTS} users.
@@ -84,14 +85,14 @@ public class SendRequest {
     public DevicePush devicePush(long nowMillis) {
         Duration ttl = Duration.ofMillis(Math.max(0, windowEndMillis - nowMillis));
         Map<String, Object> data = data();
-        data.values().removeIf(java.util.Objects::isNull); // a creative's data key without a value has nothing to carry
+        data.values().removeIf(Objects::isNull); // a creative's data key without a value has nothing to carry
         return new DevicePush(texts(title), contents(), data, deepLink, imageUrl, "pushflow-" + campaignId, ttl,
                 DevicePush.Urgency.HIGH, null);
     }
 
     /** The devices of a direct send, each with the request's language. */
     public List<Device> devices() {
-        List<Device> devices = new java.util.ArrayList<>(pushTokens.length);
+        List<Device> devices = new ArrayList<>(pushTokens.length);
         for (String token : pushTokens) {
             devices.add(new Device(token, language));
         }

@@ -5,6 +5,9 @@ import io.pushflow.core.campaign.CampaignStatus;
 
 import java.time.Duration;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What a lifecycle command does to a campaign's plan, and what the campaign's timer means when it fires: LAUNCH plans
  * it, PAUSE holds the waves, RESUME continues from the cursor, STOP ends it, UPDATE takes new limits. A command older
@@ -14,7 +17,7 @@ final class CampaignLifecycle {
 
     /** A campaign is forgotten this long after it is over; a LAUNCH of a campaign whose window ended longer ago is ignored. */
     static final long FORGET_AFTER_OVER_MILLIS = Duration.ofDays(1).toMillis();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CampaignLifecycle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignLifecycle.class);
 
     /**
      * What a command decided: the plan to keep (null: the command changes nothing), when the campaign's timer fires next

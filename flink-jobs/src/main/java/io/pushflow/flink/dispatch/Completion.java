@@ -3,6 +3,7 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.campaign.CampaignReport;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /** A campaign the planner finished, stopped or failed, as the job carries it before it becomes a {@link CampaignReport}. */
 public class Completion {
@@ -33,7 +34,7 @@ public class Completion {
     }
 
     public CampaignReport report() {
-        return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(java.util.Locale.ROOT) + "-" + campaignId, campaignId,
+        return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(Locale.ROOT) + "-" + campaignId, campaignId,
                 CampaignReport.Type.valueOf(type),
                 released, heldOut, unreleased, Instant.ofEpochMilli(atMillis), reason);
     }

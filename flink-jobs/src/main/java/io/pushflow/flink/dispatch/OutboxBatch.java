@@ -1,6 +1,8 @@
 package io.pushflow.flink.dispatch;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+
+import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
 
 import java.util.ArrayList;
@@ -64,7 +66,7 @@ public class OutboxBatch extends UserColumns {
 
     /** A batch of these users, in this order. */
     public static OutboxBatch of(String batchId, long campaignId, long campaignVersion, String variant, long wave,
-                                 List<io.pushflow.core.user.User> users) {
+                                 List<User> users) {
         OutboxBatch b = header(batchId, campaignId, campaignVersion, variant, wave);
         b.fill(users);
         return b;

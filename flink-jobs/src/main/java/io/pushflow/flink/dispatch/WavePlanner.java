@@ -13,6 +13,8 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
 
     /** How soon a wave whose page is still being read ahead looks again. */
     static final long READ_AHEAD_POLL_MILLIS = 10;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WavePlanner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WavePlanner.class);
 
     private final AudienceSource.Factory audienceFactory;
     private final Duration waveInterval;

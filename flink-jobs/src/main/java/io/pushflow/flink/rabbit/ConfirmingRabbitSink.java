@@ -16,6 +16,10 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -158,7 +163,7 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
         if (id == null || id.getBytes(StandardCharsets.UTF_8).length <= 255) {
             return id;
         }
-        return "long-id-" + java.util.UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+        return "long-id-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
     }
 
         /** Declares the shared topology before the first message to a queue or exchange (names carry the prefix). */
@@ -230,8 +235,8 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             for (AmqpMessage m : pending.messages()) {
                 size += 6 * 4 + (m.body == null ? 0 : m.body.length) + 256;
             }
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(size);
-            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeInt(pending.messages().size());
                 for (AmqpMessage m : pending.messages()) {
                     writeString(out, m.exchange);
@@ -248,7 +253,7 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
         @Override
         public Pending deserialize(int version, byte[] serialized) throws IOException {
             if (version == 1) {
-                List<AmqpMessage> messages = new java.util.ArrayList<>();
+                List<AmqpMessage> messages = new ArrayList<>();
                 for (Version1 m : Json.MAPPER.readValue(serialized, VERSION_1)) {
                     AmqpMessage message = AmqpMessage.of(m.queue(), m.correlationId(), m.type(), m.body() == null ? "" : m.body());
                     message.exchange = m.exchange();
@@ -260,9 +265,9 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             if (version != 2) {
                 throw new IOException("unknown committable version " + version);
             }
-            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
                 int n = in.readInt();
-                List<AmqpMessage> messages = new java.util.ArrayList<>(n);
+                List<AmqpMessage> messages = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     AmqpMessage m = new AmqpMessage();
                     m.exchange = readString(in);
@@ -277,11 +282,11 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             }
         }
 
-        private static void writeString(java.io.DataOutputStream out, String s) throws IOException {
+        private static void writeString(DataOutputStream out, String s) throws IOException {
             writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
         }
 
-        private static void writeBytes(java.io.DataOutputStream out, byte[] bytes) throws IOException {
+        private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
             if (bytes == null) {
                 out.writeInt(-1);
                 return;
@@ -290,12 +295,12 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             out.write(bytes);
         }
 
-        private static String readString(java.io.DataInputStream in) throws IOException {
+        private static String readString(DataInputStream in) throws IOException {
             byte[] utf8 = readBytes(in);
             return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
         }
 
-        private static byte[] readBytes(java.io.DataInputStream in) throws IOException {
+        private static byte[] readBytes(DataInputStream in) throws IOException {
             int length = in.readInt();
             if (length < 0) {
                 return null;

@@ -5,6 +5,9 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
 
+import java.time.Instant;
+import java.util.Arrays;
+
 /**
  * What the status job must know of a campaign, as of one campaign version: its variant keys (events for others are
  * dead letters), when its send window ends, the metric the split test optimises and where it is counted. Strings, as
@@ -30,13 +33,13 @@ public class RewardRule {
         r.metric = (split == null ? Metric.CLICKS : split.metric()).name();
         r.rewardSource = (split == null ? RewardSource.AUTO : split.rewardSource()).name();
         r.variants = command.campaign().variants().stream().map(CampaignSnapshot.Variant::key).toArray(String[]::new);
-        java.time.Instant start = command.campaign().startAt() != null ? command.campaign().startAt() : command.issuedAt();
+        Instant start = command.campaign().startAt() != null ? command.campaign().startAt() : command.issuedAt();
         r.windowEndMillis = start.toEpochMilli() + command.campaign().duration().toMillis();
         return r;
     }
 
     public boolean hasVariant(String key) {
-        return variants != null && java.util.Arrays.asList(variants).contains(key);
+        return variants != null && Arrays.asList(variants).contains(key);
     }
 
     /** A campaign the job has no command of (launched before the status job read commands) counts clicks from both sources. */

@@ -6,10 +6,12 @@ import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
+import io.pushflow.core.user.UserFields;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.provider.PushMessage;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -81,11 +83,11 @@ class DeliveryGateTest {
     }
 
     static User device(User u, String token, String kind) {
-        return io.pushflow.core.user.UserFields.apply(u, Map.of("device_token", token, "device_token_kind", kind));
+        return UserFields.apply(u, Map.of("device_token", token, "device_token_kind", kind));
     }
 
     static User with(User u, String field, Object value) {
-        return io.pushflow.core.user.UserFields.apply(u, Map.of(field, value));
+        return UserFields.apply(u, Map.of(field, value));
     }
 
     /** A batch of campaign {@code campaign} (version 1) in wave {@code wave}. */
@@ -524,7 +526,7 @@ class DeliveryGateTest {
             assertThat(sent.stream().mapToInt(r -> r.userIds.length).sum()).isEqualTo(20_000);
             assertThat(sent).allMatch(r -> r.userIds.length <= PushMessage.MAX_RECIPIENTS);
             // in RocksDB, where each map entry is an entry: 20 seen batch ids, one decided bitmap, one hour of sends
-            var backend = (org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+            var backend = (RocksDBKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
             assertThat(backend.numKeyValueStateEntries()).isEqualTo(22);
         }
     }

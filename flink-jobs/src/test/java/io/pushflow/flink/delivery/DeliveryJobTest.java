@@ -40,10 +40,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +71,8 @@ class DeliveryJobTest {
 
     /** Fails the job once, after some outcomes, to force a restore from the last checkpoint; one failure per name. */
     static final class FailOnce implements MapFunction<Outcomes, Outcomes> {
-        static final Map<String, AtomicBoolean> FAILED = new java.util.concurrent.ConcurrentHashMap<>();
-        static final Map<String, AtomicInteger> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+        static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
+        static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
         private final String name;
 
         FailOnce(String name) {
@@ -99,7 +102,7 @@ class DeliveryJobTest {
             List<User> users = je.load(9, 4_000, now);
             Map<Long, User> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now))
                     .collect(Collectors.toMap(User::userId, u -> u));
-            List<User> reachable = cohort.values().stream().filter(User::reachable).sorted(java.util.Comparator.comparing(User::userId)).toList();
+            List<User> reachable = cohort.values().stream().filter(User::reachable).sorted(Comparator.comparing(User::userId)).toList();
             String goneAtProvider = reachable.get(5).pushToken();
             fake.unsubscribe(goneAtProvider);
             fake.failNext(503, 429);
@@ -159,7 +162,7 @@ class DeliveryJobTest {
             Map<Long, User> cohort = users.stream().filter(UserPredicate.of(FilterChain.parse(filter), now))
                     .collect(Collectors.toMap(User::userId, u -> u));
             List<User> direct = cohort.values().stream().filter(u -> u.subscribed() && u.deviceTokenKind() != DeviceTokenKind.NONE)
-                    .sorted(java.util.Comparator.comparing(User::userId)).toList();
+                    .sorted(Comparator.comparing(User::userId)).toList();
             User deadApple = direct.stream().filter(u -> u.deviceTokenKind() == DeviceTokenKind.APNS).skip(3).findFirst().orElseThrow();
             User deadGoogle = direct.stream().filter(u -> u.deviceTokenKind() == DeviceTokenKind.FCM).skip(3).findFirst().orElseThrow();
             apns.acceptAnyWellFormedToken(true);
@@ -307,7 +310,7 @@ class DeliveryJobTest {
         assertThat(cohort.get(change.userId()).pushToken()).isEqualTo(goneAtProvider);
         assertThat(change.set()).containsEntry("token_valid", false);
 
-        List<String> reasons = new java.util.ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             GetResponse dead = je.next(je.queues.dead(Queues.DELIVERY_USER_CHANGES), Duration.ofSeconds(10));
             assertThat(dead).as("dead letter %d", i).isNotNull();

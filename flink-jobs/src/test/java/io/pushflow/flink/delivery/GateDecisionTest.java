@@ -7,6 +7,7 @@ import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ class GateDecisionTest {
     @Test
     void users_decided_before_are_duplicates_and_nothing_new_is_nothing_to_store() {
         DecidedUsers before = new DecidedUsers();
-        before.users = ChunkBitmaps.bytes(org.roaringbitmap.RoaringBitmap.bitmapOf(1, 2));
+        before.users = ChunkBitmaps.bytes(RoaringBitmap.bitmapOf(1, 2));
         before.forgetAtMillis = T0 + 1;
         OutboxBatch b = batch("A", user(1, "UTC"), user(2, "UTC"));
         GateVerdicts v = new GateDecision(new SuppressionState(null, null)).decide(b, RUNNING, T0,
@@ -114,7 +115,7 @@ class GateDecisionTest {
         quiet.capPeriodMillis = 2 * HOUR;
         // user 2 got a push of another campaign at 12:30 UTC: 13:00 (New York's quiet end) is inside its 2 hours
         SendHour sent = new SendHour();
-        sent.add(T0 + HOUR / 2, 8, org.roaringbitmap.RoaringBitmap.bitmapOf(2));
+        sent.add(T0 + HOUR / 2, 8, RoaringBitmap.bitmapOf(2));
         FrequencyCap cap = new FrequencyCap(quiet, List.of(sent));
         // 01:00 in Auckland and 07:00 in New York: quiet until 08:00 there; a zone no one knows is read as UTC (noon)
         OutboxBatch b = batch("A", user(1, "Pacific/Auckland"), user(2, "America/New_York"), user(3, "America/New_York"), user(4, "Mars/Olympus"));

@@ -11,18 +11,30 @@ import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.fcm.FcmFake;
 import io.pushflow.simulator.provider.ProviderSimulator;
+
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,8 +78,8 @@ class ProviderSenderTest {
                 assertThat(statuses(again)).isEqualTo(statuses(first));
                 assertThat(again.deviceReasons).containsExactly(first.deviceReasons);
                 assertThat(statuses(againGoogle)).isEqualTo(statuses(second));
-                assertThat(apns.received()).containsExactly(java.util.Map.entry(APNS_1, 1));
-                assertThat(fcm.received()).containsExactly(java.util.Map.entry(FCM_1, 1));
+                assertThat(apns.received()).containsExactly(Map.entry(APNS_1, 1));
+                assertThat(fcm.received()).containsExactly(Map.entry(FCM_1, 1));
 
                 // a request handed to APNs whose answer was lost (the job died while it was out): never sent again
                 SendRequest lost = request("7-2-A-0:A:en:apns", "apns", new long[]{5}, "b5".repeat(32));
@@ -96,7 +108,7 @@ class ProviderSenderTest {
             try {
                 StringBuilder lines = new StringBuilder("# written after the job started, as the provider simulator does\n");
                 ProviderSimulator.settingsFor(apns, fcm, dir).forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
-                java.nio.file.Files.writeString(file, lines);
+                Files.writeString(file, lines);
                 SendReport report = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
                 assertThat(statuses(report)).containsExactly(DeviceOutcome.Status.SENT);
                 assertThat(apns.received()).containsOnlyKeys(APNS_1);
@@ -140,7 +152,7 @@ class ProviderSenderTest {
                     };
                 }
             };
-            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            sender.open((OpenContext) null);
             try {
                 SendReport unbuildable = send(sender, request("7-1-A-0:A:en:pigeon", "pigeon", new long[]{1}, APNS_1));
                 assertThat(unbuildable.error).startsWith("could not send").contains("names no service: pigeon");
@@ -167,14 +179,14 @@ class ProviderSenderTest {
 
     @Test
     void closing_cuts_a_onesignal_send_at_once_it_is_sent_again_under_its_key_after_the_restore() throws Exception {
-        try (JobEnvironment je = new JobEnvironment(); java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (JobEnvironment je = new JobEnvironment(); ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread accepting = new Thread(() -> {
-                List<java.net.Socket> held = new java.util.ArrayList<>();
+                List<Socket> held = new ArrayList<>();
                 try {
                     while (true) {
                         held.add(silent.accept()); // taken and never answered
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // the test is over
                 }
             });
@@ -182,7 +194,7 @@ class ProviderSenderTest {
             accepting.start();
             ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:" + silent.getLocalPort(), "app", "key",
                     Duration.ofSeconds(30), 1), DirectServices.NONE, je.chConfig, 2);
-            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            sender.open((OpenContext) null);
             SendRequest r = request("7-1-A-0:A:en", null, new long[]{1}, "0b0e3c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f");
             CompletableFuture<SendReport> answer = invoke(sender, r);
             Thread.sleep(500);
@@ -196,9 +208,9 @@ class ProviderSenderTest {
     @Test
     void closing_waits_for_a_direct_request_that_has_begun_and_starts_none_after() throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
-            java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
-            List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch opening = new CountDownLatch(1);
+            CountDownLatch open = new CountDownLatch(1);
+            List<String> reached = new CopyOnWriteArrayList<>();
             ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
                     DirectServices.NONE, je.chConfig, 2) {
                 @Override
@@ -218,7 +230,7 @@ class ProviderSenderTest {
                     };
                 }
             };
-            sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+            sender.open((OpenContext) null);
             CompletableFuture<SendReport> begun = invoke(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
             assertThat(opening.await(10, TimeUnit.SECONDS)).isTrue();
             Thread closing = new Thread(sender::close, "closing");
@@ -243,7 +255,7 @@ class ProviderSenderTest {
     private static ProviderSender open(DirectServices services, JobEnvironment je) {
         ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
                 services, je.chConfig, 2);
-        sender.open((org.apache.flink.api.common.functions.OpenContext) null);
+        sender.open((OpenContext) null);
         return sender;
     }
 
@@ -288,6 +300,6 @@ class ProviderSenderTest {
     static List<DeviceOutcome.Status> statuses(SendReport report) {
         assertThat(report.error).isNull();
         byte[] codes = report.deviceStatuses;
-        return java.util.stream.IntStream.range(0, codes.length).mapToObj(i -> DeviceOutcome.Status.values()[codes[i]]).toList();
+        return IntStream.range(0, codes.length).mapToObj(i -> DeviceOutcome.Status.values()[codes[i]]).toList();
     }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +113,7 @@ class QuietHoursQueueTest {
             h.processElement(Later.of(rules(7, 2, CampaignRules.Status.PAUSED)), T0);
             h.setProcessingTime(T0 + HOUR);
             assertThat(outcomes(h)).isEmpty();
-            h.setProcessingTime(T0 + HOUR + java.time.Duration.ofDays(1).toMillis()); // the rules' window ends at T0 + HOUR
+            h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis()); // the rules' window ends at T0 + HOUR
             assertThat(outcomes(h)).containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED, "2:skipped:" + Reason.CAMPAIGN_STOPPED);
             assertThat(requests(h)).isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,7 +47,7 @@ class ClickHouseAudienceTest {
                     h.setProcessingTime(T0);
                     h.open();
                     h.processElement(WavePlannerTest.control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0);
-                    List<Long> released = new java.util.ArrayList<>();
+                    List<Long> released = new ArrayList<>();
                     for (long t = T0; t <= T0 + 2 * 60_000 && h.getSideOutput(WavePlanner.COMPLETIONS) == null; t += WAVE) {
                         h.setProcessingTime(t);
                         // the planner reads ClickHouse off its task thread and looks again every few milliseconds

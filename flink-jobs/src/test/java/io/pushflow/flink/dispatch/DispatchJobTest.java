@@ -1,10 +1,19 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.flink.JobEnvironment;
+import io.pushflow.flink.TcpProxy;
+import io.pushflow.flink.rabbit.AmqpMessage;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+
+import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.CampaignCommand;
+import io.pushflow.core.campaign.CampaignReport;
+import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
@@ -13,20 +22,26 @@ import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,26 +112,26 @@ class DispatchJobTest {
 
             GetResponse report = await("a completion report after the window").atMost(Duration.ofMillis(7_500)).pollInSameThread()
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .until(() -> channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true), java.util.Objects::nonNull);
-            var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), io.pushflow.core.campaign.CampaignReport.class);
+                    .until(() -> channel.basicGet(queues.name(Queues.CAMPAIGN_REPORTS), true), Objects::nonNull);
+            var completed = Json.read(new String(report.getBody(), StandardCharsets.UTF_8), CampaignReport.class);
             assertThat(completed.campaignId()).isEqualTo(42);
             assertThat(completed.released() + completed.heldOut()).isEqualTo(released.size());
 
             GetResponse dead = await("a dead letter of the malformed command").atMost(Duration.ofSeconds(5)).pollInSameThread()
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .until(() -> channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true), java.util.Objects::nonNull);
+                    .until(() -> channel.basicGet(queues.dead(Queues.CAMPAIGN_COMMANDS), true), Objects::nonNull);
             assertThat(dead.getProps().getCorrelationId()).isEqualTo("bad-1");
             assertThat(String.valueOf(dead.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER))).contains("malformed JSON");
         }
     }
 
     /** Fails the job once, after some batches have gone out, to force a restore from the last checkpoint. */
-    static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<io.pushflow.flink.rabbit.AmqpMessage, io.pushflow.flink.rabbit.AmqpMessage> {
-        static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
-        static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
+    static final class FailOnce implements MapFunction<AmqpMessage, AmqpMessage> {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
 
         @Override
-        public io.pushflow.flink.rabbit.AmqpMessage map(io.pushflow.flink.rabbit.AmqpMessage m) {
+        public AmqpMessage map(AmqpMessage m) {
             if (SEEN.incrementAndGet() == 12 && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure");
             }
@@ -160,7 +175,7 @@ class DispatchJobTest {
                 for (GetResponse r; batches.values().stream().mapToLong(List::size).sum() < cohort.size()
                         && (r = channel.basicGet(queues.name(Queues.PUSH_OUTBOX), true)) != null; ) {
                     OutboxBatch batch = Json.read(new String(r.getBody(), StandardCharsets.UTF_8), OutboxBatch.class);
-                    List<Long> ids = java.util.Arrays.stream(batch.userIds).boxed().toList();
+                    List<Long> ids = Arrays.stream(batch.userIds).boxed().toList();
                     List<Long> before = batches.putIfAbsent(batch.batchId, ids);
                     if (before != null) {
                         assertThat(ids).as("a replayed batch %s holds the same users", batch.batchId).isEqualTo(before);
@@ -168,9 +183,9 @@ class DispatchJobTest {
                     variantOf.put(batch.batchId, batch.variant);
                     if (fedBack.compareAndSet(false, true)) {
                         publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-a", Json.write(
-                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
+                                new BanditFeedback(1, "fb-a", 42, "A", 500, 5)));
                         publish(channel, queues.name(Queues.BANDIT_FEEDBACK), "fb-b", Json.write(
-                                new io.pushflow.core.bandit.BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
+                                new BanditFeedback(1, "fb-b", 42, "B", 500, 40)));
                     }
                 }
                 return batches.values().stream().mapToLong(List::size).sum();
@@ -188,7 +203,7 @@ class DispatchJobTest {
 
     @Test
     void a_campaign_whose_audience_clickhouse_refuses_fails_alone_and_an_outage_only_slows_the_others(
-            @org.apache.flink.test.junit5.InjectMiniCluster org.apache.flink.runtime.minicluster.MiniCluster cluster) throws Exception {
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
             Instant now = Instant.now();
             Map<String, Object> kiters = Map.of("all", List.of(Map.of("field", "sports", "op", "has_any",
@@ -199,12 +214,12 @@ class DispatchJobTest {
             List<Map<String, Object>> conditions = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
                 int condition = c;
-                conditions.add(Map.of("field", "app", "op", "not_in", "values", java.util.stream.IntStream.range(0, 1_000)
+                conditions.add(Map.of("field", "app", "op", "not_in", "values", IntStream.range(0, 1_000)
                         .mapToObj(i -> "app-" + condition + "-" + i + "-" + "x".repeat(80)).toList()));
             }
             Map<String, Object> tooLarge = Map.of("all", conditions);
-            java.net.URI ch = java.net.URI.create(je.chConfig.url());
-            try (io.pushflow.flink.TcpProxy clickHouseLink = new io.pushflow.flink.TcpProxy(ch.getHost(), ch.getPort())) {
+            URI ch = URI.create(je.chConfig.url());
+            try (TcpProxy clickHouseLink = new TcpProxy(ch.getHost(), ch.getPort())) {
                 ClickHouse.Config viaProxy = new ClickHouse.Config("http://127.0.0.1:" + clickHouseLink.port(), je.chConfig.user(),
                         je.chConfig.password(), je.chConfig.database(), je.chConfig.maxExecutionTime());
                 var settings = new DispatchJob.Settings(je.queues, je.rabbit, je.chConfig, Duration.ofMillis(250), 100_000, 100,
@@ -216,10 +231,10 @@ class DispatchJobTest {
                 je.awaitConsumers(Duration.ofMinutes(2), Queues.CAMPAIGN_COMMANDS);
 
                 Instant start = Instant.now();
-                CampaignCommand refused = JobEnvironment.launch(43, tooLarge, start, SplitType.AB_FIXED, io.pushflow.core.campaign.Metric.CLICKS,
-                        io.pushflow.core.campaign.RewardSource.AUTO, Duration.ofSeconds(10), 0);
-                CampaignCommand fine = JobEnvironment.launch(42, kiters, start, SplitType.AB_FIXED, io.pushflow.core.campaign.Metric.CLICKS,
-                        io.pushflow.core.campaign.RewardSource.AUTO, Duration.ofSeconds(10), 0);
+                CampaignCommand refused = JobEnvironment.launch(43, tooLarge, start, SplitType.AB_FIXED, Metric.CLICKS,
+                        RewardSource.AUTO, Duration.ofSeconds(10), 0);
+                CampaignCommand fine = JobEnvironment.launch(42, kiters, start, SplitType.AB_FIXED, Metric.CLICKS,
+                        RewardSource.AUTO, Duration.ofSeconds(10), 0);
                 publish(je.channel, je.queues.name(Queues.CAMPAIGN_COMMANDS), refused.commandId(), Json.write(refused));
                 publish(je.channel, je.queues.name(Queues.CAMPAIGN_COMMANDS), fine.commandId(), Json.write(fine));
 
@@ -246,8 +261,8 @@ class DispatchJobTest {
                 assertThat(released).isEqualTo(cohort);
                 Map<String, String> reports = new HashMap<>();
                 for (GetResponse r; (r = je.next(je.queues.name(Queues.CAMPAIGN_REPORTS), Duration.ofSeconds(20))) != null && reports.size() < 2; ) {
-                    io.pushflow.core.campaign.CampaignReport report = Json.read(new String(r.getBody(), StandardCharsets.UTF_8),
-                            io.pushflow.core.campaign.CampaignReport.class);
+                    CampaignReport report = Json.read(new String(r.getBody(), StandardCharsets.UTF_8),
+                            CampaignReport.class);
                     reports.put(report.campaignId() + " " + report.type(), String.valueOf(report.reason()));
                 }
                 assertThat(reports).containsKeys("42 COMPLETED", "43 FAILED");

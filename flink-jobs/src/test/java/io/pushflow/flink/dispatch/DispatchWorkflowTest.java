@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ class DispatchWorkflowTest {
             List<AmqpMessage> messages = ends.collected("messages");
             String outbox = queues.name(Queues.PUSH_OUTBOX);
             Map<Long, Integer> released = new HashMap<>();
-            Set<Long> waves = new java.util.HashSet<>();
+            Set<Long> waves = new HashSet<>();
             Map<String, Integer> byVariant = new HashMap<>();
             for (AmqpMessage m : messages.stream().filter(m -> outbox.equals(m.queue)).toList()) {
                 OutboxBatch batch = Json.read(m.body, OutboxBatch.class);

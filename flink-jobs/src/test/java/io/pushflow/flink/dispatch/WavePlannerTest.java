@@ -3,6 +3,10 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
+import io.pushflow.core.user.UserColumns;
+import io.pushflow.store.ClickHouseException;
+
+import com.clickhouse.client.api.ServerException;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -10,14 +14,18 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,7 +134,7 @@ class WavePlannerTest {
     @Test
     void batches_keep_to_one_chunk_of_user_ids_and_carry_each_user_as_the_page_read_them() throws Exception {
         GeneratedAudience large = new GeneratedAudience(5, 140_000, T0);
-        Map<Long, User> byId = new java.util.HashMap<>();
+        Map<Long, User> byId = new HashMap<>();
         large.matching(FilterChain.parse(KITERS), Instant.ofEpochMilli(T0)).forEach(u -> byId.put(u.userId(), u));
         var operator = new KeyedProcessOperator<>(new WavePlanner(large, Duration.ofMillis(WAVE), 100_000, 500));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
@@ -390,7 +398,7 @@ class WavePlannerTest {
     }
 
     /** The generated audience, but the next reads fail with these exceptions, one each (static: the factory is serialized). */
-    static final java.util.Deque<RuntimeException> FAILURES = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    static final Deque<RuntimeException> FAILURES = new ConcurrentLinkedDeque<>();
 
     record FailingAudience(GeneratedAudience audience) implements AudienceSource.Factory {
         @Override
@@ -404,7 +412,7 @@ class WavePlannerTest {
                 }
 
                 @Override
-                public io.pushflow.core.user.UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
+                public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
                     fail();
                     return inner.page(chain, asOf, afterUserId, limit);
                 }
@@ -424,12 +432,12 @@ class WavePlannerTest {
         }
     }
 
-    static io.pushflow.store.ClickHouseException away() {
-        return new io.pushflow.store.ClickHouseException("Connection refused", new java.net.ConnectException("Connection refused"));
+    static ClickHouseException away() {
+        return new ClickHouseException("Connection refused", new ConnectException("Connection refused"));
     }
 
-    static io.pushflow.store.ClickHouseException refused() {
-        return new io.pushflow.store.ClickHouseException("reading the result of: SELECT ...", new com.clickhouse.client.api.ServerException(0,
+    static ClickHouseException refused() {
+        return new ClickHouseException("reading the result of: SELECT ...", new ServerException(0,
                 "Code: 62, e.displayText() = DB::Exception: Syntax error: failed at position 262145: Max query size exceeded", 400, null));
     }
 

@@ -4,8 +4,11 @@ import io.pushflow.core.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,9 +36,9 @@ class PendingSerializerTest {
 
     @Test
     void committables_of_the_json_version_in_older_checkpoints_are_still_read() throws IOException {
-        List<java.util.Map<String, String>> json = new java.util.ArrayList<>();
+        List<Map<String, String>> json = new ArrayList<>();
         for (AmqpMessage m : messages()) {
-            java.util.Map<String, String> v1Message = new java.util.HashMap<>();
+            Map<String, String> v1Message = new HashMap<>();
             v1Message.put("exchange", m.exchange);
             v1Message.put("queue", m.queue);
             v1Message.put("correlationId", m.correlationId);

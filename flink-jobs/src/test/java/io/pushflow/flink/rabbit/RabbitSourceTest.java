@@ -3,17 +3,23 @@ package io.pushflow.flink.rabbit;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.Recoverable;
+
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.TcpProxy;
 import io.pushflow.flink.status.StatusEvent;
 import io.pushflow.flink.status.StatusEventSchema;
 import org.apache.flink.streaming.api.operators.StreamSource;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +49,7 @@ class RabbitSourceTest {
     @SuppressWarnings("unchecked")
     private static <F> F field(AbstractStreamOperatorTestHarness<StatusEvent> h, String name) throws Exception {
         Object source = ((StreamSource<?, ?>) h.getOperator()).getUserFunction();
-        java.lang.reflect.Field f = org.apache.flink.streaming.connectors.rabbitmq.RMQSource.class.getDeclaredField(name);
+        java.lang.reflect.Field f = RMQSource.class.getDeclaredField(name);
         f.setAccessible(true);
         return (F) f.get(source);
     }
@@ -71,9 +77,9 @@ class RabbitSourceTest {
         }
     }
 
-    private static com.rabbitmq.client.GetResponse awaitMessage(Channel channel, String queue) {
+    private static GetResponse awaitMessage(Channel channel, String queue) {
         return await("a message on " + queue).atMost(Duration.ofSeconds(5)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
-                .until(() -> channel.basicGet(queue, false), java.util.Objects::nonNull);
+                .until(() -> channel.basicGet(queue, false), Objects::nonNull);
     }
 
     @Test
@@ -103,7 +109,7 @@ class RabbitSourceTest {
         var harness = opened(rabbit);
         try {
             Connection connection = field(harness, "connection");
-            assertThat(connection).isNotInstanceOf(com.rabbitmq.client.Recoverable.class);
+            assertThat(connection).isNotInstanceOf(Recoverable.class);
         } finally {
             harness.close();
         }
@@ -112,7 +118,7 @@ class RabbitSourceTest {
     @Test
     void a_message_over_its_queue_s_limit_is_a_dead_letter_with_the_reason() {
         var schema = new StatusEventSchema(StatusEventSchema.Kind.NOTIFICATIONS, "push.notifications");
-        byte[] big = ("{\"notificationId\":\"" + "n".repeat(70_000) + "\",\"campaignId\":7}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] big = ("{\"notificationId\":\"" + "n".repeat(70_000) + "\",\"campaignId\":7}").getBytes(StandardCharsets.UTF_8);
         StatusEvent e = schema.parse("n1", big);
         assertThat(e.error).contains("over this queue's limit of " + (64 << 10));
         assertThat(e.deadLetter().queue).isEqualTo("push.notifications.dead");

@@ -2,17 +2,20 @@ package io.pushflow.flink.status;
 
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.Metric;
+import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,7 +92,7 @@ class StatusOperatorsTest {
     }
 
     static Map<String, Long> rewards(List<BanditFeedback> feedback) {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         feedback.forEach(f -> out.merge(f.variant(), f.rewards(), Long::sum));
         return out;
     }
@@ -104,7 +107,7 @@ class StatusOperatorsTest {
             List<BanditFeedback> first = feedback(h);
             assertThat(first).extracting(BanditFeedback::variant).containsExactly("A", "B");
             double settled2s = 1 - Math.exp(-0.2); // the app reports: its clicks come with the click delay (10 s)
-            assertThat(first.get(0).trials()).isCloseTo(1_000 * settled2s, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(first.get(0).trials()).isCloseTo(1_000 * settled2s, Offset.offset(1e-6));
             assertThat(first.get(0).rewards()).isEqualTo(30);
             assertThat(first.get(1).rewards()).isZero();
 
@@ -117,7 +120,7 @@ class StatusOperatorsTest {
                     total += f.trials();
                 }
             }
-            assertThat(first.get(0).trials() + total).isCloseTo(1_000, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(first.get(0).trials() + total).isCloseTo(1_000, Offset.offset(1e-6));
             assertThat(h.numProcessingTimeTimers()).isZero();
             var totals = h.getSideOutput(FeedbackBatcher.TOTALS).stream().map(r -> r.getValue()).filter(t -> t.variant.equals("A")).toList();
             assertThat(totals.get(totals.size() - 1)).satisfies(t -> {
@@ -138,7 +141,7 @@ class StatusOperatorsTest {
             List<BanditFeedback> first = feedback(h);
             assertThat(first).singleElement().satisfies(f -> {
                 assertThat(f.rewards()).isEqualTo(12);
-                assertThat(f.trials()).isCloseTo(1_000 * (1 - Math.exp(-2.0 / 40)), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(f.trials()).isCloseTo(1_000 * (1 - Math.exp(-2.0 / 40)), Offset.offset(1e-6));
             });
             h.processElement2(providerClicks("A", 3, T0 + 2_500), T0 + 2_500);
             h.setProcessingTime(T0 + 4_000);
@@ -229,7 +232,7 @@ class StatusOperatorsTest {
             assertThat(dead).extracting(m -> m.correlationId + ": " + m.error).containsExactly(
                     "e2: campaign 7 has no variant 'Z'",
                     "e4: campaign 9 is unknown (never launched, or its window ended long ago): no command of it came within PT10M");
-            assertThat(Json.read(dead.get(0).body, io.pushflow.core.campaign.PushEvent.class).eventId()).isEqualTo("e2");
+            assertThat(Json.read(dead.get(0).body, PushEvent.class).eventId()).isEqualTo("e2");
             assertThat(h.numKeyedStateEntries()).as("the rules of 7 and 8, nothing of 9").isEqualTo(2);
 
             h.setProcessingTime(T0 + 60_000 + Duration.ofDays(7).toMillis()); // both campaigns long over: forgotten

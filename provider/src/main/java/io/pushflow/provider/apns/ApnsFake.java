@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -31,12 +32,17 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -99,8 +105,8 @@ public final class ApnsFake implements AutoCloseable {
     private volatile boolean acceptAnyWellFormedToken;
     private volatile boolean keepBodies = true;
     private volatile Failure outage;
-    private volatile java.util.function.Consumer<Accepted> listener;
-    private volatile java.util.function.Predicate<String> dead = token -> false;
+    private volatile Consumer<Accepted> listener;
+    private volatile Predicate<String> dead = token -> false;
     private volatile Duration stall = Duration.ZERO;
     private volatile Duration minTokenRefresh = Duration.ofMinutes(20);
     private volatile Duration maxTokenAge = Duration.ofHours(1);
@@ -109,7 +115,7 @@ public final class ApnsFake implements AutoCloseable {
     public ApnsFake(String topic, String teamId) throws IOException, InterruptedException {
         this.topic = topic;
         this.teamId = teamId;
-        this.keyId = UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(java.util.Locale.ROOT);
+        this.keyId = UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(Locale.ROOT);
         KeyPair key = newKey();
         this.signingKeyPem = pem(key);
         try {
@@ -124,14 +130,14 @@ public final class ApnsFake implements AutoCloseable {
             return t;
         });
         this.server = new MockApnsServerBuilder()
-                .setServerCredentials(new java.security.cert.X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
+                .setServerCredentials(new X509Certificate[] {certificate.certificate()}, certificate.privateKey(), null)
                 .setEventLoopGroup(eventLoop)
                 .setMaxConcurrentStreams(1_000)
                 .setHandlerFactory(ssl -> new ConnectionHandler())
                 .build();
         try {
             this.port = server.start(0).get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("the APNs fake did not start", e);
         }
@@ -188,12 +194,12 @@ public final class ApnsFake implements AutoCloseable {
     }
 
     /** Whatever the fake accepts from now on is handed to {@code listener} too (a simulated device receiving it). */
-    public void onAccepted(java.util.function.Consumer<Accepted> listener) {
+    public void onAccepted(Consumer<Accepted> listener) {
         this.listener = listener;
     }
 
     /** Uninstalled without a list: tokens {@code dead} picks answer 410 Unregistered, as of when they are pushed. */
-    public void unregisterWhere(java.util.function.Predicate<String> dead) {
+    public void unregisterWhere(Predicate<String> dead) {
         this.dead = dead;
     }
 
@@ -338,7 +344,7 @@ public final class ApnsFake implements AutoCloseable {
                 throw refused(RejectionReason.PAYLOAD_TOO_LARGE);
             }
             received.merge(token, 1, Integer::sum);
-            java.util.function.Consumer<Accepted> told = listener;
+            Consumer<Accepted> told = listener;
             if (keepBodies || told != null) {
                 Map<String, String> kept = new HashMap<>();
                 for (String h : List.of("apns-topic", "apns-priority", "apns-push-type", "apns-collapse-id", "apns-expiration", "apns-id")) {
@@ -436,7 +442,7 @@ public final class ApnsFake implements AutoCloseable {
     private RejectedNotificationException refused(RejectionReason reason) {
         StringBuilder text = new StringBuilder();
         for (String word : reason.name().split("_")) {
-            text.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+            text.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
         }
         refusals.merge(text.toString(), 1, Integer::sum);
         return new RejectedNotificationException(reason);

@@ -9,6 +9,7 @@ import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.ApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.pushflow.provider.device.Answer;
 import io.pushflow.provider.device.Device;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -163,8 +165,8 @@ public final class ApnsSender implements DeviceSender {
 
     /** Failed before any answer: retried only when the request cannot have left (no connection could be opened). */
     private static Answer noAnswer(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException || cause instanceof SSLException) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException || cause instanceof SSLException) {
             return Answer.retry("not sent: " + cause.getClass().getSimpleName(), null);
         }
         return Answer.unconfirmed("no answer: " + cause.getClass().getSimpleName());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -59,9 +60,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -151,8 +155,8 @@ public final class FcmFake implements AutoCloseable {
     private volatile boolean acceptAnyWellFormedToken;
     private volatile boolean keepBodies = true;
     private volatile Failure outage;
-    private volatile java.util.function.Consumer<Accepted> listener;
-    private volatile java.util.function.Predicate<String> dead = token -> false;
+    private volatile Consumer<Accepted> listener;
+    private volatile Predicate<String> dead = token -> false;
     private volatile Duration stall = Duration.ZERO;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile long retryAfterSeconds = 1;
@@ -206,7 +210,7 @@ public final class FcmFake implements AutoCloseable {
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -256,12 +260,12 @@ public final class FcmFake implements AutoCloseable {
     }
 
     /** Whatever the fake accepts from now on is handed to {@code listener} too (a simulated device receiving it). */
-    public void onAccepted(java.util.function.Consumer<Accepted> listener) {
+    public void onAccepted(Consumer<Accepted> listener) {
         this.listener = listener;
     }
 
     /** Uninstalled without a list: tokens {@code dead} picks answer 404 UNREGISTERED. */
-    public void unregisterWhere(java.util.function.Predicate<String> dead) {
+    public void unregisterWhere(Predicate<String> dead) {
         this.dead = dead;
     }
 
@@ -403,7 +407,7 @@ public final class FcmFake implements AutoCloseable {
             }
             var written = ctx.writeAndFlush(response);
             if (!keepAlive) {
-                written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                written.addListener(ChannelFutureListener.CLOSE);
             }
         }
     }
@@ -535,7 +539,7 @@ public final class FcmFake implements AutoCloseable {
             return Reply.of(200, Map.of("name", "projects/" + projectId + "/messages/fake_message_id"));
         }
         received.merge(token, 1, Integer::sum);
-        java.util.function.Consumer<Accepted> told = listener;
+        Consumer<Accepted> told = listener;
         if (keepBodies || told != null) {
             Accepted push = new Accepted(token, message);
             if (keepBodies) {

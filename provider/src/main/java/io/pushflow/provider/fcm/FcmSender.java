@@ -3,6 +3,7 @@ package io.pushflow.provider.fcm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.Retryable;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.pushflow.core.json.Json;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Firebase Cloud Messaging through the HTTP v1 API: one {@code messages:send} per device token, authenticated with a
@@ -115,7 +117,7 @@ public final class FcmSender implements DeviceSender {
         try {
             accessToken = tokens.current();
         } catch (IOException e) {
-            if (e instanceof com.google.auth.Retryable r && !r.isRetryable()) {
+            if (e instanceof Retryable r && !r.isRetryable()) {
                 // the token endpoint refused the service account: no retry mends that (only Google's error code is quoted, never the text)
                 String m = String.valueOf(e.getMessage());
                 return CompletableFuture.completedFuture(Answer.failed("no access token: the token endpoint refused the service account"
@@ -210,7 +212,7 @@ public final class FcmSender implements DeviceSender {
 
     /** Failed before any answer: retried only when the request cannot have left (no connection could be opened). */
     private static Answer noAnswer(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof Http2Lanes.NotSentException) {
             return Answer.retry("not sent: " + cause.getMessage(), null);
         }

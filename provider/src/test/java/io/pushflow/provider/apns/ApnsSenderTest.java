@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -236,7 +238,7 @@ class ApnsSenderTest {
     @Test
     void a_push_while_no_connection_opens_is_unconfirmed_and_not_repeated() throws Exception {
         ApnsSettings nowhere;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ApnsSettings f = fake.settings();
             nowhere = new ApnsSettings(f.host(), s.getLocalPort(), f.topic(), f.teamId(), f.keyId(), f.signingKeyPem(),
                     f.trustedServerCertificates(), 1, 10, Duration.ofSeconds(2), Duration.ofSeconds(2), f.tokenRefresh(),

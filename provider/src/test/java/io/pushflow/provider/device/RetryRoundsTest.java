@@ -1,5 +1,6 @@
 package io.pushflow.provider.device;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,12 +40,12 @@ class RetryRoundsTest {
                     });
                 });
         assertThat(report.outcomes()).extracting(DeviceOutcome::token, DeviceOutcome::status, DeviceOutcome::attempts).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("ok", DeviceOutcome.Status.SENT, 1),
-                org.assertj.core.groups.Tuple.tuple("busy-once", DeviceOutcome.Status.SENT, 2),
-                org.assertj.core.groups.Tuple.tuple("busy", DeviceOutcome.Status.RETRIES_EXHAUSTED, 3),
-                org.assertj.core.groups.Tuple.tuple("gone", DeviceOutcome.Status.TOKEN_INVALID, 1),
-                org.assertj.core.groups.Tuple.tuple("lost", DeviceOutcome.Status.UNCONFIRMED, 1),
-                org.assertj.core.groups.Tuple.tuple("big", DeviceOutcome.Status.FAILED, 0));
+                Tuple.tuple("ok", DeviceOutcome.Status.SENT, 1),
+                Tuple.tuple("busy-once", DeviceOutcome.Status.SENT, 2),
+                Tuple.tuple("busy", DeviceOutcome.Status.RETRIES_EXHAUSTED, 3),
+                Tuple.tuple("gone", DeviceOutcome.Status.TOKEN_INVALID, 1),
+                Tuple.tuple("lost", DeviceOutcome.Status.UNCONFIRMED, 1),
+                Tuple.tuple("big", DeviceOutcome.Status.FAILED, 0));
         assertThat(sends).containsExactlyInAnyOrderEntriesOf(Map.of("ok", 1, "busy-once", 2, "busy", 3, "gone", 1, "lost", 1));
         assertThat(slept).hasSize(2);
         assertThat(slept.get(0)).isEqualTo(Duration.ofSeconds(3)); // the service's Retry-After beats our 100 ms

@@ -22,6 +22,7 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +165,7 @@ class FcmFakeTest {
                 field = d.path("fieldViolations").path(0).path("field").asText();
             }
         }
-        return java.util.Arrays.asList(r.statusCode() + " " + e.path("status").asText(), fcm, field);
+        return Arrays.asList(r.statusCode() + " " + e.path("status").asText(), fcm, field);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.pushflow.provider.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.device.Device;
 import io.pushflow.provider.device.DeviceOutcome;
@@ -13,11 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,12 +68,12 @@ class FcmSenderTest {
         volatile Instant now = Instant.now();
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
@@ -251,7 +258,7 @@ class FcmSenderTest {
     }
 
     private static String withTokenUri(String serviceAccountJson, String tokenUri) {
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(serviceAccountJson, JsonNode.class);
+        var node = (ObjectNode) Json.read(serviceAccountJson, JsonNode.class);
         node.put("token_uri", tokenUri);
         return node.toString();
     }
@@ -274,7 +281,7 @@ class FcmSenderTest {
         FcmSettings closed = fake.settings().withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
         try (FcmFake tokenOnly = new FcmFake(PROJECT)) {
             // a token endpoint that works, an FCM endpoint where nothing listens
-            closed = new FcmSettings(java.net.URI.create("https://127.0.0.1:" + freePort()), PROJECT, tokenOnly.serviceAccountJson(),
+            closed = new FcmSettings(URI.create("https://127.0.0.1:" + freePort()), PROJECT, tokenOnly.serviceAccountJson(),
                     tokenOnly.settings().trustedServerCertificates(), 2, 10, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(5),
                     closed.retry());
             try (FcmSender sender = sender(closed)) {
@@ -287,8 +294,8 @@ class FcmSenderTest {
         assertThat(slept).hasSize(2);
     }
 
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

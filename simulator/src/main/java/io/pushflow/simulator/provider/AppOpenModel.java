@@ -1,5 +1,6 @@
 package io.pushflow.simulator.provider;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class AppOpenModel {
      * delay from the wave to the device and the model's whole window after it: the push's extra open always counts,
      * but so do more of the users' own, so the lift is u (1 - b)^(measured / window - 1), u at the model's own window.
      */
-    public double trueLift(String variant, java.time.Duration measured) {
+    public double trueLift(String variant, Duration measured) {
         double ratio = (double) measured.toMillis() / config.windowMillis();
         if (ratio < 1) {
             throw new IllegalArgumentException("the measured window must hold the model's window of " + config.windowMillis() + " ms");

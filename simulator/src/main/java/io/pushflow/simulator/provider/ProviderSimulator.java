@@ -13,6 +13,9 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.OneSignalFake.Created;
+import io.pushflow.provider.RuntimeCertificate;
+import io.pushflow.provider.apns.ApnsFake;
+import io.pushflow.provider.fcm.FcmFake;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,10 +37,13 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A push provider that behaves like OneSignal and like the app's users: the strict OneSignal fake answers the
@@ -99,8 +106,8 @@ public final class ProviderSimulator implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     /** The bundle id the simulated iOS app's pushes go under. */
     public static final String DIRECT_TOPIC = "io.pushflow.simulator";
-    private io.pushflow.provider.apns.ApnsFake apns;
-    private io.pushflow.provider.fcm.FcmFake fcm;
+    private ApnsFake apns;
+    private FcmFake fcm;
     /** Opens and clicks not yet due, by the tick they are due in. */
     private final ConcurrentSkipListMap<Long, Queue<Engaged>> pending = new ConcurrentSkipListMap<>();
     /** Opens and clicks that happened and that the app has not reported yet (it could not reach the broker). */
@@ -111,7 +118,7 @@ public final class ProviderSimulator implements AutoCloseable {
     /** When each campaign's clicks happened, kept only when asked for (a benchmark of how fast clicks reach the bandit). */
     private volatile Map<Long, Queue<Long>> clickTimes;
     private static final long TICK_MILLIS = 50;
-    private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private static final int EVENTS_PER_MESSAGE = 1_000;
 
     public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
@@ -197,7 +204,7 @@ public final class ProviderSimulator implements AutoCloseable {
      * The app opens {@code subscriptionIds} make by themselves over the next {@code span} (with or without a push: a
      * holdout's members too), reported as {@code APP_OPENED} events as they happen. Needs {@code appOpens} in the config.
      */
-    public void openAppsByThemselves(java.util.Collection<String> subscriptionIds, java.time.Duration span) {
+    public void openAppsByThemselves(Collection<String> subscriptionIds, Duration span) {
         if (appOpens == null) {
             throw new IllegalStateException("the config simulates no app opens (appOpens)");
         }
@@ -245,10 +252,10 @@ public final class ProviderSimulator implements AutoCloseable {
         api.delay(latency);
         synchronized (this) {
             if (apns != null) { // APNs and FCM go through the same outage, each in its own words
-                apns.outage(status == null ? null : status == 429 ? io.pushflow.provider.apns.ApnsFake.Failure.TOO_MANY_REQUESTS
-                        : io.pushflow.provider.apns.ApnsFake.Failure.SERVICE_UNAVAILABLE);
-                fcm.outage(status == null ? null : status == 429 ? io.pushflow.provider.fcm.FcmFake.Failure.QUOTA_EXCEEDED
-                        : io.pushflow.provider.fcm.FcmFake.Failure.UNAVAILABLE);
+                apns.outage(status == null ? null : status == 429 ? ApnsFake.Failure.TOO_MANY_REQUESTS
+                        : ApnsFake.Failure.SERVICE_UNAVAILABLE);
+                fcm.outage(status == null ? null : status == 429 ? FcmFake.Failure.QUOTA_EXCEEDED
+                        : FcmFake.Failure.UNAVAILABLE);
                 apns.stall(latency);
                 fcm.stall(latency);
             }
@@ -412,10 +419,10 @@ public final class ProviderSimulator implements AutoCloseable {
             throw new IllegalStateException("APNs and FCM run already");
         }
         Files.createDirectories(dir);
-        apns = new io.pushflow.provider.apns.ApnsFake(DIRECT_TOPIC, "PFSIMTEAM1");
-        fcm = new io.pushflow.provider.fcm.FcmFake("pushflow-simulator");
+        apns = new ApnsFake(DIRECT_TOPIC, "PFSIMTEAM1");
+        fcm = new FcmFake("pushflow-simulator");
         Behaviour rules = new Behaviour();
-        for (var fake : List.<java.util.function.Consumer<java.util.function.Predicate<String>>>of(apns::unregisterWhere, fcm::unregisterWhere)) {
+        for (var fake : List.<Consumer<Predicate<String>>>of(apns::unregisterWhere, fcm::unregisterWhere)) {
             fake.accept(rules::unsubscribed);
         }
         apns.acceptAnyWellFormedToken(true);
@@ -441,15 +448,15 @@ public final class ProviderSimulator implements AutoCloseable {
      * Writes what a delivery job needs to reach {@code apns} and {@code fcm} into {@code dir} (the signing key, the
      * service account, each server's certificate) and returns the jobs' settings for them (APNS_*, FCM_*).
      */
-    public static Map<String, String> settingsFor(io.pushflow.provider.apns.ApnsFake apns, io.pushflow.provider.fcm.FcmFake fcm, Path dir)
+    public static Map<String, String> settingsFor(ApnsFake apns, FcmFake fcm, Path dir)
             throws IOException {
         Files.createDirectories(dir);
         Path key = Files.writeString(dir.resolve("apns-signing-key.p8"), apns.signingKeyPem());
         Path apnsCert = Files.writeString(dir.resolve("apns-server.pem"),
-                io.pushflow.provider.RuntimeCertificate.pem(apns.settings().trustedServerCertificates().get(0)));
+                RuntimeCertificate.pem(apns.settings().trustedServerCertificates().get(0)));
         Path account = Files.writeString(dir.resolve("fcm-service-account.json"), fcm.serviceAccountJson());
         Path fcmCert = Files.writeString(dir.resolve("fcm-server.pem"),
-                io.pushflow.provider.RuntimeCertificate.pem(fcm.settings().trustedServerCertificates().get(0)));
+                RuntimeCertificate.pem(fcm.settings().trustedServerCertificates().get(0)));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("APNS_HOST", "127.0.0.1");
         env.put("APNS_PORT", Integer.toString(apns.port()));

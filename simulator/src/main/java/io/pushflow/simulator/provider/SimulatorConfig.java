@@ -3,6 +3,7 @@ package io.pushflow.simulator.provider;
 import io.pushflow.core.json.Json;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the provider simulator behaves: each variant's true open and click probabilities (matched by push id, by
@@ -31,9 +32,9 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
      * App opens: within any {@code windowMillis} a user opens the app by themselves with probability {@code baseline};
      * a push of variant v raises that to {@code baseline + uplift[v]} (variants not named: no uplift).
      */
-    public record AppOpens(double baseline, long windowMillis, java.util.Map<String, Double> uplift) {
+    public record AppOpens(double baseline, long windowMillis, Map<String, Double> uplift) {
         public AppOpens {
-            uplift = uplift == null ? java.util.Map.of() : java.util.Map.copyOf(uplift);
+            uplift = uplift == null ? Map.of() : Map.copyOf(uplift);
             if (baseline < 0 || baseline >= 1 || windowMillis <= 0) {
                 throw new IllegalArgumentException("baseline is a probability below 1 and windowMillis positive, got " + baseline + " and " + windowMillis);
             }

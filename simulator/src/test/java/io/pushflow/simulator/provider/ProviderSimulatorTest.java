@@ -1,9 +1,12 @@
 package io.pushflow.simulator.provider;
 
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
+
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
@@ -19,9 +22,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -151,11 +156,11 @@ class ProviderSimulatorTest {
     @Test
     void the_app_keeps_every_event_while_the_broker_is_away_and_reports_it_when_it_is_back() throws Exception {
         var config = new SimulatorConfig(13, 0, 20, 20, 0, 0, 0, new SimulatorConfig.Engagement(1.0, 0.5), List.of());
-        List<PushEvent> reported = java.util.Collections.synchronizedList(new ArrayList<>());
-        var refusals = new java.util.concurrent.atomic.AtomicInteger(30); // 1.5 s of ticks with the broker away
+        List<PushEvent> reported = Collections.synchronizedList(new ArrayList<>());
+        var refusals = new AtomicInteger(30); // 1.5 s of ticks with the broker away
         ProviderSimulator.App flaky = batch -> {
             if (refusals.getAndDecrement() > 0) {
-                throw new com.rabbitmq.client.AlreadyClosedException(new com.rabbitmq.client.ShutdownSignalException(true, false, null, null));
+                throw new AlreadyClosedException(new ShutdownSignalException(true, false, null, null));
             }
             reported.addAll(batch.events());
         };
@@ -180,7 +185,7 @@ class ProviderSimulatorTest {
     void users_open_the_app_by_themselves_and_more_often_after_a_push() throws Exception {
         var config = new SimulatorConfig(17, 0, 0, 0, 0, 0, 0, new SimulatorConfig.Engagement(0, 0), List.of())
                 .withAppOpens(new SimulatorConfig.AppOpens(0.5, 1_000, Map.of("A", 0.4)));
-        List<PushEvent> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<PushEvent> reported = Collections.synchronizedList(new ArrayList<>());
         try (ProviderSimulator sim = new ProviderSimulator(config, APP, KEY, new InetSocketAddress("127.0.0.1", 0), null, batch -> reported.addAll(batch.events()),
                 "test")) {
             OneSignalClient client = new OneSignalClient(sim.baseUrl(), APP, KEY, Duration.ofSeconds(5), 3, d -> Thread.sleep(d.toMillis()));
