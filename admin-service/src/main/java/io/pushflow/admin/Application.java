@@ -9,19 +9,29 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
 @OpenAPIDefinition(
-        info = @Info(
-                title = "pushflow",
-                version = "1",
-                description = "Admin API of pushflow: cohorts (filter chains over user attributes), pushes (creatives), "
-                        + "campaigns and their lifecycle. Every endpoint needs HTTP Basic credentials; roles: "
-                        + "viewer (read), marketer (read, create, edit, launch), admin (everything). "
-                        + "The app's engagement events take an app key instead (X-Pushflow-App-Key; admins make them under "
-                        + "/api/v1/app-keys), which opens nothing else. Errors share one shape: ApiError."),
+        info =
+                @Info(
+                        title = "pushflow",
+                        version = "1",
+                        description =
+                                "Admin API of pushflow: cohorts (filter chains over user attributes), pushes (creatives), "
+                                        + "campaigns and their lifecycle. Every endpoint needs HTTP Basic credentials; roles: "
+                                        + "viewer (read), marketer (read, create, edit, launch), admin (everything). "
+                                        + "The app's engagement events take an app key instead (X-Pushflow-App-Key; admins make them under "
+                                        + "/api/v1/app-keys), which opens nothing else. Errors share one shape: ApiError."),
         security = @SecurityRequirement(name = "basic"))
 @SecurityScheme(name = "basic", type = SecuritySchemeType.HTTP, scheme = "basic")
-@SecurityScheme(name = "appKey", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER, paramName = "X-Pushflow-App-Key",
+@SecurityScheme(
+        name = "appKey",
+        type = SecuritySchemeType.APIKEY,
+        in = SecuritySchemeIn.HEADER,
+        paramName = "X-Pushflow-App-Key",
         description = "An app key (POST /api/v1/app-keys): the app's credential for its events, good for nothing else")
-@SecurityScheme(name = "appKeyQuery", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.QUERY, paramName = "key",
+@SecurityScheme(
+        name = "appKeyQuery",
+        type = SecuritySchemeType.APIKEY,
+        in = SecuritySchemeIn.QUERY,
+        paramName = "key",
         description = "An app key in the URL, for webhooks a browser's service worker calls (it cannot add headers)")
 public class Application {
 

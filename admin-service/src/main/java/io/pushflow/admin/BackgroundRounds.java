@@ -5,13 +5,12 @@ import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled rounds (campaign starter, command relay, guardrails, key and campaign refreshes) run through here, so
@@ -58,7 +57,7 @@ public final class BackgroundRounds implements ApplicationEventListener<Shutdown
         if (scheduler instanceof ScheduledThreadPoolExecutor pool) {
             pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         }
-        scheduler.shutdown();   // periodic rounds are cancelled; one that runs goes on to its end
+        scheduler.shutdown(); // periodic rounds are cancelled; one that runs goes on to its end
         try {
             if (running.writeLock().tryLock(FINISH_SECONDS, TimeUnit.SECONDS)) {
                 running.writeLock().unlock();

@@ -2,7 +2,6 @@ package io.pushflow.admin;
 
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** Time is a bean, so tests of schedules and windows can replace it. */

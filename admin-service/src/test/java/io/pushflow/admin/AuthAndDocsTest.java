@@ -1,22 +1,19 @@
 package io.pushflow.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
-
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.core.json.Json;
-
-import org.junit.jupiter.api.Test;
-
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 @MicronautTest
 class AuthAndDocsTest extends ApiTestBase {
@@ -46,13 +43,18 @@ class AuthAndDocsTest extends ApiTestBase {
         Api.Reply reply = as("viewer").post("/api/v1/cohorts", cohort("viewer's cohort"));
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.json()).containsEntry("status", 403);
-        assertThat(as("viewer").post("/api/v1/campaigns/1/launch", null).status()).isEqualTo(403);
+        assertThat(as("viewer").post("/api/v1/campaigns/1/launch", null).status())
+                .isEqualTo(403);
     }
 
     @Test
     void marketers_and_admins_write() {
-        assertThat(as("marketer").post("/api/v1/cohorts", cohort("marketer's cohort")).status()).isEqualTo(201);
-        assertThat(as("admin").post("/api/v1/cohorts", cohort("admin's cohort")).status()).isEqualTo(201);
+        assertThat(as("marketer")
+                        .post("/api/v1/cohorts", cohort("marketer's cohort"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(as("admin").post("/api/v1/cohorts", cohort("admin's cohort")).status())
+                .isEqualTo(201);
     }
 
     /** A write as the marketer with the given body type and Origin (either may be null): the status. */
@@ -79,23 +81,33 @@ class AuthAndDocsTest extends ApiTestBase {
         var post = HttpMethod.POST;
         String cohort = Json.write(cohort("cross-site"));
         assertThat(write(post, "/api/v1/cohorts", cohort, "text/plain", null)).isEqualTo(415);
-        assertThat(write(post, "/api/v1/cohorts", "name=x", "application/x-www-form-urlencoded", null)).isEqualTo(415);
-        assertThat(write(post, "/api/v1/cohorts", cohort, "TEXT/plain; charset=utf-8", null)).isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", "name=x", "application/x-www-form-urlencoded", null))
+                .isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", cohort, "TEXT/plain; charset=utf-8", null))
+                .isEqualTo(415);
         assertThat(write(post, "/api/v1/campaigns/1/launch", null, null, null)).isEqualTo(415);
-        assertThat(write(post, "/api/v1/users/import", "user_id\n1\n", "text/plain", null)).isEqualTo(415);
-        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json", "https://evil.example")).isEqualTo(403);
-        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/1", null, null, "null")).isEqualTo(403);
+        assertThat(write(post, "/api/v1/users/import", "user_id\n1\n", "text/plain", null))
+                .isEqualTo(415);
+        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json", "https://evil.example"))
+                .isEqualTo(403);
+        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/1", null, null, "null"))
+                .isEqualTo(403);
 
         String self = server.getURL().toString().replaceAll("/$", "");
-        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json; charset=utf-8", self)).isEqualTo(201);
-        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/999999", null, null, null)).isEqualTo(404);
+        assertThat(write(post, "/api/v1/cohorts", cohort, "application/json; charset=utf-8", self))
+                .isEqualTo(201);
+        assertThat(write(HttpMethod.DELETE, "/api/v1/cohorts/999999", null, null, null))
+                .isEqualTo(404);
     }
 
     @Test
     void a_request_from_another_site_is_refused_in_the_error_shape() {
-        // Micronaut's CORS filter answered these with a bare 403 (the fuzz suite found it); the contract check in Api.exchange reads the body
+        // Micronaut's CORS filter answered these with a bare 403 (the fuzz suite found it); the contract check in
+        // Api.exchange reads the body
         for (String origin : List.of("https://evil.example", "null")) {
-            var read = HttpRequest.GET("/api/v1/cohorts").basicAuth("viewer", "viewer-pw").header("Origin", origin);
+            var read = HttpRequest.GET("/api/v1/cohorts")
+                    .basicAuth("viewer", "viewer-pw")
+                    .header("Origin", origin);
             Api.Reply reply = Api.exchange(client, read);
             assertThat(reply.status()).isEqualTo(403);
             assertThat(reply.json()).containsEntry("status", 403).containsEntry("path", "/api/v1/cohorts");
@@ -109,10 +121,22 @@ class AuthAndDocsTest extends ApiTestBase {
         Api.Reply campaign = as("marketer").post("/api/v1/campaigns", padded);
         assertThat(campaign.status()).isEqualTo(413);
         assertThat(campaign.json().get("message").toString()).contains("at most 65536");
-        assertThat(as("admin").post("/api/v1/app-keys", "{" + " ".repeat(5 * 1024) + "}").status()).isEqualTo(413);
-        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(600 * 1024) + "}").status()).isEqualTo(413);
-        assertThat(as("marketer").post("/api/v1/pushes", "{" + " ".repeat(70 * 1024) + "}").status()).isEqualTo(400);
-        assertThat(as("marketer").post("/api/v1/cohorts/preview", "{" + " ".repeat(1100 * 1024) + "}").status()).isEqualTo(413);
+        assertThat(as("admin")
+                        .post("/api/v1/app-keys", "{" + " ".repeat(5 * 1024) + "}")
+                        .status())
+                .isEqualTo(413);
+        assertThat(as("marketer")
+                        .post("/api/v1/pushes", "{" + " ".repeat(600 * 1024) + "}")
+                        .status())
+                .isEqualTo(413);
+        assertThat(as("marketer")
+                        .post("/api/v1/pushes", "{" + " ".repeat(70 * 1024) + "}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(as("marketer")
+                        .post("/api/v1/cohorts/preview", "{" + " ".repeat(1100 * 1024) + "}")
+                        .status())
+                .isEqualTo(413);
     }
 
     @Test
@@ -132,8 +156,11 @@ class AuthAndDocsTest extends ApiTestBase {
         Api.Reply ui = as(null).get("/api/openapi/index.html");
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).contains("/api/spec/pushflow.yml");
-        var resources = Pattern.compile("contextPath \\+ \"(/[^\"]+)\"").matcher(ui.body()).results()
-                .map(m -> m.group(1)).toList();
+        var resources = Pattern.compile("contextPath \\+ \"(/[^\"]+)\"")
+                .matcher(ui.body())
+                .results()
+                .map(m -> m.group(1))
+                .toList();
         assertThat(resources).contains("/swagger-ui/res/swagger-ui-bundle.js", "/swagger-ui/res/swagger-ui.css");
         for (String resource : resources) {
             assertThat(as(null).get(resource).status()).as(resource).isEqualTo(200);
@@ -146,11 +173,17 @@ class AuthAndDocsTest extends ApiTestBase {
     @Test
     void prometheus_scrapes_metrics_without_credentials() {
         as("viewer").get("/api/v1/cohorts"); // one request to count
-        var metrics = client.toBlocking().exchange(HttpRequest.GET("/metrics")
-                .accept("text/plain;version=0.0.4;q=1,*/*;q=0.1"), String.class); // what Prometheus sends
+        var metrics = client.toBlocking()
+                .exchange(
+                        HttpRequest.GET("/metrics").accept("text/plain;version=0.0.4;q=1,*/*;q=0.1"),
+                        String.class); // what Prometheus sends
         assertThat(metrics.status().getCode()).isEqualTo(200);
         assertThat(metrics.getContentType().orElseThrow().toString()).startsWith("text/plain");
-        assertThat(metrics.body()).contains("# TYPE http_server_requests_seconds summary", "uri=\"/api/v1/cohorts\"", "jvm_memory_used_bytes",
-                "hikaricp_connections");
+        assertThat(metrics.body())
+                .contains(
+                        "# TYPE http_server_requests_seconds summary",
+                        "uri=\"/api/v1/cohorts\"",
+                        "jvm_memory_used_bytes",
+                        "hikaricp_connections");
     }
 }

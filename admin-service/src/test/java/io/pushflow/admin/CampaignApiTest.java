@@ -1,9 +1,11 @@
 package io.pushflow.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-
 import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
@@ -12,17 +14,12 @@ import io.pushflow.admin.support.TestClock;
 import io.pushflow.admin.support.TestEnvironment;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignReport;
-import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.CampaignStatus;
+import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
-
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @MicronautTest
 class CampaignApiTest extends ApiTestBase {
@@ -93,12 +90,17 @@ class CampaignApiTest extends ApiTestBase {
     }
 
     @Test
-    void a_push_whose_deep_link_was_saved_before_the_scheme_rules_is_refused_by_campaign_validation_and_launch() throws Exception {
-        long push = marketer().post("/api/v1/pushes", push("saved before the scheme rules")).id();
+    void a_push_whose_deep_link_was_saved_before_the_scheme_rules_is_refused_by_campaign_validation_and_launch()
+            throws Exception {
+        long push = marketer()
+                .post("/api/v1/pushes", push("saved before the scheme rules"))
+                .id();
         Map<String, Object> draft = bandit("unsafe deep link");
         draft.put("variants", List.of(Map.of("pushId", pushA), Map.of("pushId", push)));
         long id = marketer().post("/api/v1/campaigns", draft).id();
-        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE pushes SET deep_link = 'javascript:alert(document.cookie)' WHERE id = ?")) {
+        try (var c = env.jdbc();
+                var update = c.prepareStatement(
+                        "UPDATE pushes SET deep_link = 'javascript:alert(document.cookie)' WHERE id = ?")) {
             update.setLong(1, push);
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
@@ -118,13 +120,18 @@ class CampaignApiTest extends ApiTestBase {
 
     @Test
     void a_cohort_saved_before_the_sql_limit_is_refused_by_campaign_validation_and_launch() throws Exception {
-        long big = marketer().post("/api/v1/cohorts", cohort("saved before the sql limit")).id();
+        long big = marketer()
+                .post("/api/v1/cohorts", cohort("saved before the sql limit"))
+                .id();
         Map<String, Object> draft = bandit("oversized cohort");
         long id = marketer().post("/api/v1/campaigns", draft).id();
         draft.put("cohortId", big);
-        List<String> values = IntStream.range(0, 1_000).mapToObj(i -> String.format("%0100d", i)).toList();
+        List<String> values = IntStream.range(0, 1_000)
+                .mapToObj(i -> String.format("%0100d", i))
+                .toList();
         Map<String, Object> apps = Map.of("field", "app", "op", "in", "values", values);
-        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE cohorts SET filter_json = ? WHERE id = ?")) {
+        try (var c = env.jdbc();
+                var update = c.prepareStatement("UPDATE cohorts SET filter_json = ? WHERE id = ?")) {
             update.setString(1, Json.write(Map.of("all", List.of(apps, apps, apps))));
             update.setLong(2, big);
             assertThat(update.executeUpdate()).isEqualTo(1);
@@ -136,7 +143,8 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(created.json().get("message").toString()).startsWith("cohortId: cohort " + big + " filter.all[");
 
         assertThat(marketer().put("/api/v1/campaigns/" + id, draft).status()).isEqualTo(400);
-        try (var c = env.jdbc(); var update = c.prepareStatement("UPDATE campaigns SET cohort_id = ? WHERE id = ?")) {
+        try (var c = env.jdbc();
+                var update = c.prepareStatement("UPDATE campaigns SET cohort_id = ? WHERE id = ?")) {
             update.setLong(1, big);
             update.setLong(2, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
@@ -153,11 +161,19 @@ class CampaignApiTest extends ApiTestBase {
         Api.Reply created = marketer().post("/api/v1/campaigns", bandit("defaults"));
         assertThat(created.status()).isEqualTo(201);
         Map<String, Object> c = created.json();
-        assertThat(c).containsEntry("status", "DRAFT").containsEntry("provider", "ONESIGNAL").containsEntry("duration", "PT2H").containsEntry("pace", "EVEN")
+        assertThat(c)
+                .containsEntry("status", "DRAFT")
+                .containsEntry("provider", "ONESIGNAL")
+                .containsEntry("duration", "PT2H")
+                .containsEntry("pace", "EVEN")
                 .containsEntry("quietHours", Map.of("start", "22:00", "end", "08:00"))
                 .containsEntry("frequencyCap", Map.of("count", 2, "period", "PT24H"));
-        assertThat(c.get("split")).isEqualTo(Map.of("type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100, "rewardSource", "AUTO"));
-        assertThat((List<Map<String, Object>>) c.get("variants")).extracting(v -> v.get("key")).containsExactly("A", "B", "C");
+        assertThat(c.get("split"))
+                .isEqualTo(Map.of(
+                        "type", "BANDIT", "metric", "CLICKS", "minShare", 0.05, "burnIn", 100, "rewardSource", "AUTO"));
+        assertThat((List<Map<String, Object>>) c.get("variants"))
+                .extracting(v -> v.get("key"))
+                .containsExactly("A", "B", "C");
         assertThat(c.get("endAt")).isNull();
     }
 
@@ -181,7 +197,9 @@ class CampaignApiTest extends ApiTestBase {
         opensFromProvider.put("split", Map.of("type", "BANDIT", "metric", "OPENS", "rewardSource", "APP"));
         Api.Reply opens = marketer().post("/api/v1/campaigns", opensFromProvider);
         assertThat(opens.status()).isEqualTo(201);
-        assertThat((Map<String, Object>) opens.json().get("split")).containsEntry("metric", "OPENS").containsEntry("rewardSource", "APP");
+        assertThat((Map<String, Object>) opens.json().get("split"))
+                .containsEntry("metric", "OPENS")
+                .containsEntry("rewardSource", "APP");
 
         Map<String, Object> direct = bandit("sent directly, clicks from the provider");
         direct.put("provider", "DIRECT");
@@ -209,7 +227,8 @@ class CampaignApiTest extends ApiTestBase {
         Map<String, Object> weighted = bandit("weights on a bandit");
         weighted.put("variants", List.of(Map.of("pushId", pushA, "weight", 2), Map.of("pushId", pushB)));
         weighted.put("split", Map.of("type", "BANDIT", "minShare", 0.5));
-        assertThat(marketer().post("/api/v1/campaigns", weighted).errorFields()).containsExactly("split.minShare", "variants[0].weight");
+        assertThat(marketer().post("/api/v1/campaigns", weighted).errorFields())
+                .containsExactly("split.minShare", "variants[0].weight");
 
         Map<String, Object> times = bandit("bad times");
         times.put("duration", "2 hours");
@@ -238,10 +257,14 @@ class CampaignApiTest extends ApiTestBase {
     void the_lifecycle_publishes_one_versioned_command_per_change_and_refuses_illegal_steps() throws Exception {
         long id = marketer().post("/api/v1/campaigns", bandit("lifecycle")).id();
 
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).status()).isEqualTo(409);
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).status())
+                .isEqualTo(409);
         Api.Reply launched = marketer().post("/api/v1/campaigns/" + id + "/launch", null);
         assertThat(launched.status()).isEqualTo(200);
-        assertThat(launched.json()).containsEntry("status", "RUNNING").containsKey("launchedAt").containsKey("endAt");
+        assertThat(launched.json())
+                .containsEntry("status", "RUNNING")
+                .containsKey("launchedAt")
+                .containsKey("endAt");
 
         CommandQueue.Delivery launch = commands.next(id, WAIT);
         CampaignCommand command = launch.command();
@@ -255,8 +278,22 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(command.campaign().status()).isEqualTo(CampaignStatus.RUNNING);
         assertThat(command.campaign().split().type()).isEqualTo(SplitType.BANDIT);
         assertThat(command.campaign().variants()).extracting(v -> v.key()).containsExactly("A", "B", "C");
-        assertThat(command.campaign().variants().get(0).content().texts().get("pt").title()).isEqualTo("Há vento");
-        assertThat(command.campaign().cohort().filter().get("all").get(1).get("value").asText()).isEqualTo("PT");
+        assertThat(command.campaign()
+                        .variants()
+                        .get(0)
+                        .content()
+                        .texts()
+                        .get("pt")
+                        .title())
+                .isEqualTo("Há vento");
+        assertThat(command.campaign()
+                        .cohort()
+                        .filter()
+                        .get("all")
+                        .get(1)
+                        .get("value")
+                        .asText())
+                .isEqualTo("PT");
         assertThat(command.campaign().quietHours().start()).isEqualTo(LocalTime.of(22, 0));
         assertThat(command.campaign().duration()).isEqualTo(Duration.ofHours(2));
 
@@ -264,13 +301,15 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(relaunch.status()).isEqualTo(409);
         assertThat(relaunch.json().get("message")).isEqualTo("cannot launch campaign " + id + ": it is RUNNING");
 
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).json()).containsEntry("status", "PAUSED");
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/pause", null).json())
+                .containsEntry("status", "PAUSED");
         assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.PAUSE);
         Api.Reply pauseAgain = marketer().post("/api/v1/campaigns/" + id + "/pause", null);
         assertThat(pauseAgain.status()).isEqualTo(409);
         assertThat(pauseAgain.json().get("message").toString()).endsWith("it is PAUSED");
 
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).json()).containsEntry("status", "RUNNING");
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).json())
+                .containsEntry("status", "RUNNING");
         assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.RESUME);
 
         Map<String, Object> limits = bandit("lifecycle, slower");
@@ -292,14 +331,19 @@ class CampaignApiTest extends ApiTestBase {
         assertThat(frozen.json().get("message").toString()).contains("RUNNING: variants can no longer change");
 
         assertThat(marketer().delete("/api/v1/campaigns/" + id).status()).isEqualTo(409);
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/stop", null).json()).containsEntry("status", "STOPPED").containsKey("endedAt");
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/stop", null).json())
+                .containsEntry("status", "STOPPED")
+                .containsKey("endedAt");
         assertThat(commands.next(id, WAIT).command().type()).isEqualTo(CampaignCommand.Type.STOP);
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).status()).isEqualTo(409);
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/resume", null).status())
+                .isEqualTo(409);
         assertThat(marketer().put("/api/v1/campaigns/" + id, limits).status()).isEqualTo(409);
         assertThat(commands.waiting(id)).isZero();
 
-        List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + id + "/history").list();
-        assertThat(history).extracting(h -> h.get("action"))
+        List<Map<String, Object>> history =
+                as("viewer").get("/api/v1/campaigns/" + id + "/history").list();
+        assertThat(history)
+                .extracting(h -> h.get("action"))
                 .containsExactly("created", "launch", "pause", "resume", "updated", "stop");
         assertThat(history).extracting(h -> h.get("actor")).containsOnly("marketer");
         assertThat(history.get(4).get("details").toString()).contains("sendRateLimit", "from=2000", "to=500");
@@ -311,65 +355,113 @@ class CampaignApiTest extends ApiTestBase {
         Map<String, Object> later = bandit("later");
         later.put("startAt", clock.instant().plus(Duration.ofHours(3)).toString());
         long id = marketer().post("/api/v1/campaigns", later).id();
-        assertThat(marketer().post("/api/v1/campaigns/" + id + "/launch", null).json()).containsEntry("status", "SCHEDULED");
+        assertThat(marketer().post("/api/v1/campaigns/" + id + "/launch", null).json())
+                .containsEntry("status", "SCHEDULED");
         assertThat(commands.next(id, WAIT).command().campaign().status()).isEqualTo(CampaignStatus.SCHEDULED);
 
         clock.advance(Duration.ofHours(3));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(marketer().get("/api/v1/campaigns/" + id).json()).containsEntry("status", "RUNNING"));
-        assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list()).extracting(h -> h.get("actor"))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(
+                                marketer().get("/api/v1/campaigns/" + id).json())
+                        .containsEntry("status", "RUNNING"));
+        assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list())
+                .extracting(h -> h.get("actor"))
                 .containsExactly("marketer", "marketer", "system");
     }
 
     @Test
     void the_dispatch_job_s_report_completes_a_running_campaign_once() throws Exception {
         long running = marketer().post("/api/v1/campaigns", bandit("reported")).id();
-        long draft = marketer().post("/api/v1/campaigns", bandit("reported draft")).id();
+        long draft =
+                marketer().post("/api/v1/campaigns", bandit("reported draft")).id();
         marketer().post("/api/v1/campaigns/" + running + "/launch", null);
-        try (var connection = TestEnvironment.rabbit().newConnection(); var channel = connection.createChannel()) {
+        try (var connection = TestEnvironment.rabbit().newConnection();
+                var channel = connection.createChannel()) {
             String queue = env.queues().name(Queues.CAMPAIGN_REPORTS);
-            await("the queue " + queue).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> queueExists(connection, queue));
-            for (long id : new long[]{running, running, draft}) {
-                var report = new CampaignReport(1, "completed-" + id, id,
-                        CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
+            await("the queue " + queue)
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> queueExists(connection, queue));
+            for (long id : new long[] {running, running, draft}) {
+                var report = new CampaignReport(
+                        1, "completed-" + id, id, CampaignReport.Type.COMPLETED, 900, 100, 0, Instant.now(), null);
                 channel.basicPublish("", queue, null, Json.write(report).getBytes(StandardCharsets.UTF_8));
             }
-            // JSON null parsed to no report and stalled the queue (the fuzz suite found it): it is a dead letter like the rest
+            // JSON null parsed to no report and stalled the queue (the fuzz suite found it): it is a dead letter like
+            // the rest
             channel.basicPublish("", queue, null, "null".getBytes(StandardCharsets.UTF_8));
             channel.basicPublish("", queue, null, "{\"v\": 7}".getBytes(StandardCharsets.UTF_8));
-            long stopped = marketer().post("/api/v1/campaigns", bandit("reported stop")).id();
+            long stopped = marketer()
+                    .post("/api/v1/campaigns", bandit("reported stop"))
+                    .id();
             marketer().post("/api/v1/campaigns/" + stopped + "/launch", null);
             marketer().post("/api/v1/campaigns/" + stopped + "/stop", null);
-            var stopReport = new CampaignReport(1, "stopped-" + stopped, stopped,
-                    CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now(), null);
+            var stopReport = new CampaignReport(
+                    1, "stopped-" + stopped, stopped, CampaignReport.Type.STOPPED, 300, 10, 690, Instant.now(), null);
             channel.basicPublish("", queue, null, Json.write(stopReport).getBytes(StandardCharsets.UTF_8));
-            long failing = marketer().post("/api/v1/campaigns", bandit("reported failure")).id();
+            long failing = marketer()
+                    .post("/api/v1/campaigns", bandit("reported failure"))
+                    .id();
             marketer().post("/api/v1/campaigns/" + failing + "/launch", null);
-            var failReport = new CampaignReport(1, "failed-" + failing, failing,
-                    CampaignReport.Type.FAILED, 0, 0, 1000, Instant.now(),
+            var failReport = new CampaignReport(
+                    1,
+                    "failed-" + failing,
+                    failing,
+                    CampaignReport.Type.FAILED,
+                    0,
+                    0,
+                    1000,
+                    Instant.now(),
                     "its audience cannot be read: ClickHouse refused the cohort's query (code 62): Max query size exceeded");
             channel.basicPublish("", queue, null, Json.write(failReport).getBytes(StandardCharsets.UTF_8));
 
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                    assertThat(marketer().get("/api/v1/campaigns/" + running).json()).containsEntry("status", "COMPLETED").containsKey("endedAt"));
-            List<Map<String, Object>> history = as("viewer").get("/api/v1/campaigns/" + running + "/history").list();
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(marketer()
+                                    .get("/api/v1/campaigns/" + running)
+                                    .json())
+                            .containsEntry("status", "COMPLETED")
+                            .containsKey("endedAt"));
+            List<Map<String, Object>> history = as("viewer")
+                    .get("/api/v1/campaigns/" + running + "/history")
+                    .list();
             assertThat(history).extracting(h -> h.get("action")).containsExactly("created", "launch", "completed");
             assertThat(history.get(2)).containsEntry("actor", "system");
             assertThat(marketer().get("/api/v1/campaigns/" + draft).json()).containsEntry("status", "DRAFT");
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                    assertThat(as("viewer").get("/api/v1/campaigns/" + stopped + "/history").list()).extracting(h -> h.get("action"))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(as("viewer")
+                                    .get("/api/v1/campaigns/" + stopped + "/history")
+                                    .list())
+                            .extracting(h -> h.get("action"))
                             .containsExactly("created", "launch", "stop", "stop confirmed"));
             assertThat(marketer().get("/api/v1/campaigns/" + stopped).json()).containsEntry("status", "STOPPED");
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                    assertThat(marketer().get("/api/v1/campaigns/" + failing).json()).containsEntry("status", "FAILED")
-                            .containsEntry("statusReason", failReport.reason()).containsKey("endedAt"));
-            assertThat(as("viewer").get("/api/v1/campaigns/" + failing + "/history").list()).last()
-                    .satisfies(h -> assertThat(h).containsEntry("action", "failed").containsEntry("actor", "system"));
-            assertThat(marketer().post("/api/v1/campaigns/" + failing + "/resume", null).status()).as("a failed campaign stays failed").isEqualTo(409);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(marketer()
+                                    .get("/api/v1/campaigns/" + failing)
+                                    .json())
+                            .containsEntry("status", "FAILED")
+                            .containsEntry("statusReason", failReport.reason())
+                            .containsKey("endedAt"));
+            assertThat(as("viewer")
+                            .get("/api/v1/campaigns/" + failing + "/history")
+                            .list())
+                    .last()
+                    .satisfies(
+                            h -> assertThat(h).containsEntry("action", "failed").containsEntry("actor", "system"));
+            assertThat(marketer()
+                            .post("/api/v1/campaigns/" + failing + "/resume", null)
+                            .status())
+                    .as("a failed campaign stays failed")
+                    .isEqualTo(409);
 
             String deadLetters = env.queues().dead(Queues.CAMPAIGN_REPORTS);
-            GetResponse dead = await("a dead letter on " + deadLetters).atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> channel.basicGet(deadLetters, true), Objects::nonNull);
+            GetResponse dead = await("a dead letter on " + deadLetters)
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> channel.basicGet(deadLetters, true), Objects::nonNull);
             assertThat(String.valueOf(dead.getProps().getHeaders().get(BatchConsumer.REASON_HEADER)))
                     .startsWith("not a v1 report");
         }
@@ -397,21 +489,32 @@ class CampaignApiTest extends ApiTestBase {
     @Test
     @SuppressWarnings("unchecked")
     void campaigns_are_listed_by_status_and_drafts_deleted() {
-        long draft = marketer().post("/api/v1/campaigns", bandit("listed draft")).id();
-        long running = marketer().post("/api/v1/campaigns", bandit("listed running")).id();
+        long draft =
+                marketer().post("/api/v1/campaigns", bandit("listed draft")).id();
+        long running =
+                marketer().post("/api/v1/campaigns", bandit("listed running")).id();
         marketer().post("/api/v1/campaigns/" + running + "/launch", null);
-        List<Map<String, Object>> drafts = (List<Map<String, Object>>) marketer().get("/api/v1/campaigns?status=DRAFT&size=200").json().get("items");
-        assertThat(drafts).extracting(c -> ((Number) c.get("id")).longValue()).contains(draft).doesNotContain(running);
+        List<Map<String, Object>> drafts = (List<Map<String, Object>>)
+                marketer().get("/api/v1/campaigns?status=DRAFT&size=200").json().get("items");
+        assertThat(drafts)
+                .extracting(c -> ((Number) c.get("id")).longValue())
+                .contains(draft)
+                .doesNotContain(running);
         assertThat(drafts).extracting(c -> c.get("status")).containsOnly("DRAFT");
         for (Map<String, Object> listed : drafts) {
-            assertThat(listed.get("variants")).isNotEqualTo(List.of())
-                    .isEqualTo(marketer().get("/api/v1/campaigns/" + listed.get("id")).json().get("variants"));
+            assertThat(listed.get("variants"))
+                    .isNotEqualTo(List.of())
+                    .isEqualTo(marketer()
+                            .get("/api/v1/campaigns/" + listed.get("id"))
+                            .json()
+                            .get("variants"));
         }
         assertThat(marketer().get("/api/v1/campaigns?status=WHATEVER").status()).isEqualTo(400);
 
         assertThat(marketer().delete("/api/v1/campaigns/" + draft).status()).isEqualTo(204);
         assertThat(marketer().get("/api/v1/campaigns/" + draft).status()).isEqualTo(404);
-        assertThat(marketer().get("/api/v1/campaigns/" + draft + "/history").list()).extracting(h -> h.get("action"))
+        assertThat(marketer().get("/api/v1/campaigns/" + draft + "/history").list())
+                .extracting(h -> h.get("action"))
                 .containsExactly("created", "deleted");
         assertThat(marketer().get("/api/v1/campaigns/424242/history").status()).isEqualTo(404);
     }

@@ -1,5 +1,7 @@
 package io.pushflow.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micronaut.http.HttpRequest;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -12,14 +14,6 @@ import io.pushflow.provider.OneSignalFake;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +27,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The console's pages in a real browser (Debian's headless Chromium) against the real API: sign-in, the cohort
@@ -76,7 +75,8 @@ class ConsoleTest extends ApiTestBase {
     @BeforeAll
     void usersAndBrowser() throws Exception {
         try (ClickHouse clickHouse = env.clickHouse()) {
-            new UserStore(clickHouse).insert(new UserGenerator(3, Instant.now()).users(1, USERS).toList());
+            new UserStore(clickHouse)
+                    .insert(new UserGenerator(3, Instant.now()).users(1, USERS).toList());
         }
         url = server.getURL().toString();
         browser = new Browser();
@@ -95,35 +95,48 @@ class ConsoleTest extends ApiTestBase {
         Api.Reply page = as(null).get("/console/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("/console/js/app.js", "/console/vendor/uplot/uPlot.min.css");
-        for (String file : List.of("/console", "/console/js/app.js", "/console/console.css", "/console/vendor/uplot/uPlot.esm.js",
+        for (String file : List.of(
+                "/console",
+                "/console/js/app.js",
+                "/console/console.css",
+                "/console/vendor/uplot/uPlot.esm.js",
                 "/console/vendor/uplot/uPlot.min.css")) {
             assertThat(as(null).get(file).status()).as(file).isEqualTo(200);
         }
-        assertThat(as("marketer").get("/api/v1/me").json()).isEqualTo(Map.of("name", "marketer", "roles", List.of("marketer")));
-        assertThat(as("viewer").get("/api/v1/me").json()).isEqualTo(Map.of("name", "viewer", "roles", List.of("viewer")));
+        assertThat(as("marketer").get("/api/v1/me").json())
+                .isEqualTo(Map.of("name", "marketer", "roles", List.of("marketer")));
+        assertThat(as("viewer").get("/api/v1/me").json())
+                .isEqualTo(Map.of("name", "viewer", "roles", List.of("viewer")));
         assertThat(as("admin").get("/api/v1/me").json()).isEqualTo(Map.of("name", "admin", "roles", List.of("admin")));
         assertThat(as(null).get("/api/v1/me").status()).isEqualTo(401);
         var scripted = Api.exchange(client, HttpRequest.GET("/api/v1/me").header("X-Requested-With", "XMLHttpRequest"));
         assertThat(scripted.status()).isEqualTo(401);
-        assertThat(scripted.headers()).as("no challenge to open the browser's dialog").doesNotContainKey("www-authenticate");
+        assertThat(scripted.headers())
+                .as("no challenge to open the browser's dialog")
+                .doesNotContainKey("www-authenticate");
     }
 
     @Test
     void the_console_loads_only_its_own_code_cannot_be_framed_and_its_pages_break_no_rule_of_its_policy() {
         Api.Reply page = as(null).get("/console/");
-        assertThat(page.headers().get("content-security-policy")).contains("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'");
-        assertThat(page.headers()).containsEntry("x-frame-options", "DENY").containsEntry("x-content-type-options", "nosniff");
+        assertThat(page.headers().get("content-security-policy"))
+                .contains("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'");
+        assertThat(page.headers())
+                .containsEntry("x-frame-options", "DENY")
+                .containsEntry("x-content-type-options", "nosniff");
         assertThat(as(null).get("/console/js/app.js").headers()).containsEntry("x-content-type-options", "nosniff");
 
         browser.signIn(url, "marketer", "marketer-pw");
         var js = (JavascriptExecutor) browser.driver;
-        js.executeScript("window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective))");
+        js.executeScript(
+                "window.violations = []; document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective))");
         for (String hash : List.of("#/cohorts/new", "#/creatives/new", "#/campaigns/new", "#/campaigns")) {
             js.executeScript("location.hash = arguments[0]", hash);
             browser.await(WAIT, d -> d.findElements(By.cssSelector("#view h1")).isEmpty() ? null : true);
         }
-        Object width = js.executeScript("return import('/console/js/shared.js').then(m => {"
-                + " const bar = m.progressBar(0.5, 'test'); document.body.append(bar); return bar.firstChild.style.width; })");
+        Object width = js.executeScript(
+                "return import('/console/js/shared.js').then(m => {"
+                        + " const bar = m.progressBar(0.5, 'test'); document.body.append(bar); return bar.firstChild.style.width; })");
         assertThat(width).isEqualTo("50%");
         assertThat((List<?>) js.executeScript("return window.violations")).isEmpty();
     }
@@ -138,7 +151,7 @@ class ConsoleTest extends ApiTestBase {
     void a_marketer_builds_a_cohort_and_sees_the_count_the_api_gives() throws Exception {
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/cohorts/new");
-        assertThat(shownCount()).isEqualTo(USERS);   // no conditions: everyone
+        assertThat(shownCount()).isEqualTo(USERS); // no conditions: everyone
 
         browser.visible("button[data-key='root:add-condition']").click();
         new Select(browser.visible("select[data-key='root.0:field']")).selectByValue("sports");
@@ -166,7 +179,12 @@ class ConsoleTest extends ApiTestBase {
         long id = Long.parseLong(browser.visible("#cohort-saved").getAttribute("data-id"));
         Map<String, Object> saved = as("marketer").get("/api/v1/cohorts/" + id).json();
         assertThat(saved.get("name")).isEqualTo("Kiters and windsurfers, PT ES FR DE US or pro");
-        assertThat(((Number) as("marketer").get("/api/v1/cohorts/" + id + "/size").json().get("count")).longValue()).isEqualTo(count);
+        assertThat(((Number) as("marketer")
+                                .get("/api/v1/cohorts/" + id + "/size")
+                                .json()
+                                .get("count"))
+                        .longValue())
+                .isEqualTo(count);
     }
 
     @Test
@@ -179,7 +197,8 @@ class ConsoleTest extends ApiTestBase {
         assertThat(browser.find("#preview-title").getText()).isEqualTo("Wind is on");
         browser.find("#new-locale").sendKeys("pt");
         browser.find("#add-locale").click();
-        assertThat(browser.visible(".tab[aria-selected=true]").getAttribute("data-locale")).isEqualTo("pt");
+        assertThat(browser.visible(".tab[aria-selected=true]").getAttribute("data-locale"))
+                .isEqualTo("pt");
         clearAndType(browser.find("#text-title"), "Há vento");
         clearAndType(browser.find("#text-body"), "25 nós no teu spot amanhã");
         assertThat(browser.find("#preview-title").getText()).isEqualTo("Há vento");
@@ -189,15 +208,20 @@ class ConsoleTest extends ApiTestBase {
         browser.find("#save-creative").click();
         long id = Long.parseLong(browser.visible("#creative-saved").getAttribute("data-id"));
         Map<String, Object> push = as("viewer").get("/api/v1/pushes/" + id).json();
-        assertThat(push.get("texts")).isEqualTo(Map.of("en", Map.of("title", "Wind is on", "body", "25 knots at your spot tomorrow"),
-                "pt", Map.of("title", "Há vento", "body", "25 nós no teu spot amanhã")));
+        assertThat(push.get("texts"))
+                .isEqualTo(Map.of(
+                        "en",
+                        Map.of("title", "Wind is on", "body", "25 knots at your spot tomorrow"),
+                        "pt",
+                        Map.of("title", "Há vento", "body", "25 nós no teu spot amanhã")));
         assertThat(push.get("defaultLocale")).isEqualTo("en");
         assertThat(push.get("deepLink")).isEqualTo("windy://spot/123");
     }
 
     @Test
     void a_marketer_sends_a_creative_to_a_test_phone_in_one_language() {
-        long id = as("marketer").post("/api/v1/pushes", push("Console test send")).id();
+        long id =
+                as("marketer").post("/api/v1/pushes", push("Console test send")).id();
         int before = oneSignal.created().size();
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/creatives/" + id);
@@ -224,29 +248,47 @@ class ConsoleTest extends ApiTestBase {
         List<String> opens = new ArrayList<>();
         for (int u = 1; u <= 10; u++) { // the first USERS users of the class, whose tokens users holds
             String variant = u <= 2 ? "holdout" : u % 2 == 0 ? "A" : "B";
-            sends.add("{\"campaign_id\":" + id + ",\"user_id\":" + u + ",\"variant\":\"" + variant + "\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\""
-                    + (u <= 2 ? "skipped" : "sent") + "\",\"reason\":\"" + (u <= 2 ? "holdout" : "") + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\""
+            sends.add("{\"campaign_id\":" + id + ",\"user_id\":" + u + ",\"variant\":\"" + variant
+                    + "\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\""
+                    + (u <= 2 ? "skipped" : "sent") + "\",\"reason\":\"" + (u <= 2 ? "holdout" : "")
+                    + "\",\"notification_id\":\"\",\"error\":\"\",\"at\":\""
                     + at + "\",\"rank\":1}");
         }
         // what each service took, as a DIRECT campaign's requests leave it: APNs and FCM, accepted, dead tokens, errors
         List<String> requests = List.of(
-                "{\"notification_id\":\"apns:b:A:en:apns\",\"campaign_id\":" + id + ",\"variant\":\"A\",\"request_id\":\"b:A:en:apns\",\"recipients\":3,"
-                        + "\"sent_at\":\"" + at + "\",\"successful\":2,\"failed\":1,\"errored\":0,\"converted\":0,\"remaining\":0,\"received\":0,"
+                "{\"notification_id\":\"apns:b:A:en:apns\",\"campaign_id\":" + id
+                        + ",\"variant\":\"A\",\"request_id\":\"b:A:en:apns\",\"recipients\":3,"
+                        + "\"sent_at\":\"" + at
+                        + "\",\"successful\":2,\"failed\":1,\"errored\":0,\"converted\":0,\"remaining\":0,\"received\":0,"
                         + "\"checked_at\":\"" + at + "\",\"version\":1}",
-                "{\"notification_id\":\"fcm:b:B:en:fcm\",\"campaign_id\":" + id + ",\"variant\":\"B\",\"request_id\":\"b:B:en:fcm\",\"recipients\":5,"
-                        + "\"sent_at\":\"" + at + "\",\"successful\":4,\"failed\":0,\"errored\":1,\"converted\":0,\"remaining\":0,\"received\":0,"
+                "{\"notification_id\":\"fcm:b:B:en:fcm\",\"campaign_id\":" + id
+                        + ",\"variant\":\"B\",\"request_id\":\"b:B:en:fcm\",\"recipients\":5,"
+                        + "\"sent_at\":\"" + at
+                        + "\",\"successful\":4,\"failed\":0,\"errored\":1,\"converted\":0,\"remaining\":0,\"received\":0,"
                         + "\"checked_at\":\"" + at + "\",\"version\":1}");
         try (ClickHouse ch = env.clickHouse()) {
-            ch.insertJsonEachRow(ch.table("push_sends"), String.join("\n", sends).getBytes(StandardCharsets.UTF_8));
-            ch.insertJsonEachRow(ch.table("provider_notifications"), String.join("\n", requests).getBytes(StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(
+                    ch.table("push_sends"), String.join("\n", sends).getBytes(StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(
+                    ch.table("provider_notifications"),
+                    String.join("\n", requests).getBytes(StandardCharsets.UTF_8));
         }
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/campaigns/" + id);
-        assertThat(browser.visible("#lift-table tr[data-group=holdout] [data-metric=members]").getAttribute("data-value")).isEqualTo("2");
-        assertThat(browser.find("#lift-table tr[data-group=pushed] [data-metric=members]").getAttribute("data-value")).isEqualTo("8");
-        assertThat(browser.visible("#providers tr[data-provider=apns] th").getText()).isEqualTo("APNs");
-        assertThat(browser.find("#providers tr[data-provider=apns] [data-metric=delivered]").getAttribute("data-value")).isEqualTo("2");
-        assertThat(browser.find("#providers tr[data-provider=fcm] [data-metric=delivered]").getAttribute("data-value")).isEqualTo("4");
+        assertThat(browser.visible("#lift-table tr[data-group=holdout] [data-metric=members]")
+                        .getAttribute("data-value"))
+                .isEqualTo("2");
+        assertThat(browser.find("#lift-table tr[data-group=pushed] [data-metric=members]")
+                        .getAttribute("data-value"))
+                .isEqualTo("8");
+        assertThat(browser.visible("#providers tr[data-provider=apns] th").getText())
+                .isEqualTo("APNs");
+        assertThat(browser.find("#providers tr[data-provider=apns] [data-metric=delivered]")
+                        .getAttribute("data-value"))
+                .isEqualTo("2");
+        assertThat(browser.find("#providers tr[data-provider=fcm] [data-metric=delivered]")
+                        .getAttribute("data-value"))
+                .isEqualTo("4");
 
         browser.find("#export-outcomes").click();
         String file = browser.visible("#export-done").getAttribute("data-file");
@@ -262,21 +304,35 @@ class ConsoleTest extends ApiTestBase {
         assertThat(lines).hasSize(11);
         assertThat(lines.get(0)).contains("user_id", "variant", "outcome", "opened_at");
         browser.find("#export-variants").click();
-        browser.await(WAIT, d -> Files.exists(browser.downloads.resolve("campaign-" + id + "-variants.csv")) ? true : null);
+        browser.await(
+                WAIT, d -> Files.exists(browser.downloads.resolve("campaign-" + id + "-variants.csv")) ? true : null);
         browser.screenshot("campaign-results");
 
         browser.find("#action-clone").click();
-        browser.await(WAIT, d -> d.getCurrentUrl().matches(".*#/campaigns/\\d+$") && !d.getCurrentUrl().endsWith("/" + id) ? true : null);
+        browser.await(
+                WAIT,
+                d -> d.getCurrentUrl().matches(".*#/campaigns/\\d+$")
+                                && !d.getCurrentUrl().endsWith("/" + id)
+                        ? true
+                        : null);
         long copy = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*/", ""));
-        browser.await(WAIT, d -> d.findElement(By.id("campaign-name")).getText().equals("Copy of Console results") ? true : null);
-        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
-        assertThat(as("viewer").get("/api/v1/campaigns/" + copy).json()).containsEntry("cohortId", as("viewer").get("/api/v1/campaigns/" + id).json().get("cohortId"));
+        browser.await(
+                WAIT,
+                d -> d.findElement(By.id("campaign-name")).getText().equals("Copy of Console results") ? true : null);
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status"))
+                .isEqualTo("DRAFT");
+        assertThat(as("viewer").get("/api/v1/campaigns/" + copy).json())
+                .containsEntry(
+                        "cohortId",
+                        as("viewer").get("/api/v1/campaigns/" + id).json().get("cohortId"));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void a_marketer_creates_a_draft_campaign_from_a_cohort_and_two_creatives() throws Exception {
-        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters for the form")).id();
+        long cohort = as("marketer")
+                .post("/api/v1/cohorts", cohort("Kiters for the form"))
+                .id();
         String tag = Long.toString(System.nanoTime(), 36);
         as("marketer").post("/api/v1/pushes", push("Form A " + tag)).id();
         as("marketer").post("/api/v1/pushes", push("Form B " + tag)).id();
@@ -285,13 +341,18 @@ class ConsoleTest extends ApiTestBase {
         browser.visible("#c-name").sendKeys("Console draft " + tag);
         new Select(browser.find("#c-cohort")).selectByVisibleText("Kiters for the form");
         assertThat(browser.visible("#c-cohort-size .num").getAttribute("data-value"))
-                .isEqualTo(String.valueOf(as("marketer").get("/api/v1/cohorts/" + cohort + "/size").json().get("count")));
+                .isEqualTo(String.valueOf(as("marketer")
+                        .get("/api/v1/cohorts/" + cohort + "/size")
+                        .json()
+                        .get("count")));
         for (String name : List.of("Form A " + tag, "Form B " + tag)) {
             browser.find("input.variant-pick[data-name='" + name + "']").click();
         }
         new Select(browser.find("#c-split")).selectByValue("BANDIT");
         new Select(browser.find("#c-metric")).selectByValue("OPENS");
-        assertThat(browser.find("#c-reward-source option[value=PROVIDER]").isEnabled()).as("the provider counts no opens").isFalse();
+        assertThat(browser.find("#c-reward-source option[value=PROVIDER]").isEnabled())
+                .as("the provider counts no opens")
+                .isFalse();
         new Select(browser.find("#c-metric")).selectByValue("CLICKS");
         new Select(browser.find("#c-reward-source")).selectByValue("PROVIDER");
         clearAndType(browser.find("#c-window"), "30");
@@ -303,35 +364,69 @@ class ConsoleTest extends ApiTestBase {
         browser.find("#create-campaign").click();
         browser.await(WAIT, d -> d.getCurrentUrl().matches(".*#/campaigns/\\d+$") ? true : null);
         long id = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*/", ""));
-        Map<String, Object> campaign = as("viewer").get("/api/v1/campaigns/" + id).json();
-        assertThat(campaign).containsEntry("status", "DRAFT").containsEntry("duration", "PT30M").containsEntry("sendRateLimit", 500)
-                .containsEntry("pace", "ASAP").containsEntry("cohortId", (int) cohort);
+        Map<String, Object> campaign =
+                as("viewer").get("/api/v1/campaigns/" + id).json();
+        assertThat(campaign)
+                .containsEntry("status", "DRAFT")
+                .containsEntry("duration", "PT30M")
+                .containsEntry("sendRateLimit", 500)
+                .containsEntry("pace", "ASAP")
+                .containsEntry("cohortId", (int) cohort);
         assertThat((List<Object>) campaign.get("variants")).hasSize(2);
-        assertThat((Map<String, Object>) campaign.get("split")).containsEntry("type", "BANDIT").containsEntry("metric", "CLICKS")
+        assertThat((Map<String, Object>) campaign.get("split"))
+                .containsEntry("type", "BANDIT")
+                .containsEntry("metric", "CLICKS")
                 .containsEntry("rewardSource", "PROVIDER");
         // the page shows "Loading…" in the same kind of paragraph until its data is in
-        String split = browser.await(WAIT, d -> d.findElements(By.cssSelector("p.muted")).stream().map(WebElement::getText)
-                .filter(t -> t.contains("split on")).findFirst().orElse(null));
+        String split = browser.await(
+                WAIT,
+                d -> d.findElements(By.cssSelector("p.muted")).stream()
+                        .map(WebElement::getText)
+                        .filter(t -> t.contains("split on"))
+                        .findFirst()
+                        .orElse(null));
         assertThat(split).contains("BANDIT split on clicks", "counted from the provider's click counts");
-        assertThat((Map<String, Object>) campaign.get("frequencyCap")).containsEntry("count", 2).containsEntry("period", "PT24H");
-        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
+        assertThat((Map<String, Object>) campaign.get("frequencyCap"))
+                .containsEntry("count", 2)
+                .containsEntry("period", "PT24H");
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status"))
+                .isEqualTo("DRAFT");
         assertThat(browser.visible("#action-launch").getText()).isEqualTo("Launch");
     }
 
     @Test
     void a_viewer_sees_no_launch_create_or_save_buttons_and_the_api_refuses_anyway() throws Exception {
-        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters for the viewer")).id();
+        long cohort = as("marketer")
+                .post("/api/v1/cohorts", cohort("Kiters for the viewer"))
+                .id();
         long a = as("marketer").post("/api/v1/pushes", push("Viewer A")).id();
         long b = as("marketer").post("/api/v1/pushes", push("Viewer B")).id();
-        long id = as("marketer").post("/api/v1/campaigns", Map.of("name", "Viewer's draft", "app", "windy-ios", "cohortId", cohort,
-                "variants", List.of(Map.of("pushId", a), Map.of("pushId", b)), "split", Map.of("type", "BANDIT"), "duration", "PT1H")).id();
+        long id = as("marketer")
+                .post(
+                        "/api/v1/campaigns",
+                        Map.of(
+                                "name",
+                                "Viewer's draft",
+                                "app",
+                                "windy-ios",
+                                "cohortId",
+                                cohort,
+                                "variants",
+                                List.of(Map.of("pushId", a), Map.of("pushId", b)),
+                                "split",
+                                Map.of("type", "BANDIT"),
+                                "duration",
+                                "PT1H"))
+                .id();
 
         browser.signIn(url, "viewer", "viewer-pw");
         assertThat(browser.visible("tr[data-campaign='" + id + "']").getText()).contains("Viewer's draft", "draft");
         assertThat(browser.driver.findElements(By.id("new-campaign"))).isEmpty();
         browser.go(url, "#/campaigns/" + id);
-        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status")).isEqualTo("DRAFT");
-        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).isEmpty();
+        assertThat(browser.visible("#campaign-status .badge").getAttribute("data-status"))
+                .isEqualTo("DRAFT");
+        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button")))
+                .isEmpty();
         assertThat(browser.driver.findElements(By.id("action-clone"))).isEmpty();
         assertThat(browser.find("#export-variants").isDisplayed()).isTrue();
         browser.go(url, "#/creatives/" + a);
@@ -341,44 +436,89 @@ class ConsoleTest extends ApiTestBase {
         browser.go(url, "#/cohorts/" + cohort);
         browser.visible("#match-count");
         assertThat(browser.driver.findElements(By.id("save-cohort"))).isEmpty();
-        assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(403);
+        assertThat(as("viewer")
+                        .post("/api/v1/campaigns/" + id + "/launch", null)
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void a_campaign_a_guardrail_halted_says_why_warns_of_the_mismatch_and_offers_resume_and_stop() throws Exception {
-        long cohort = as("marketer").post("/api/v1/cohorts", cohort("Kiters, guarded")).id();
+        long cohort = as("marketer")
+                .post("/api/v1/cohorts", cohort("Kiters, guarded"))
+                .id();
         long a = as("marketer").post("/api/v1/pushes", push("Guarded A")).id();
         long b = as("marketer").post("/api/v1/pushes", push("Guarded B")).id();
-        long id = as("marketer").post("/api/v1/campaigns", Map.of("name", "Guarded", "app", "windy-ios", "cohortId", cohort,
-                "variants", List.of(Map.of("pushId", a), Map.of("pushId", b)), "split", Map.of("type", "BANDIT"), "duration", "PT1H",
-                "guardrails", Map.of("maxFailureRate", 1.0))).id();
-        assertThat(as("marketer").post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+        long id = as("marketer")
+                .post(
+                        "/api/v1/campaigns",
+                        Map.of(
+                                "name",
+                                "Guarded",
+                                "app",
+                                "windy-ios",
+                                "cohortId",
+                                cohort,
+                                "variants",
+                                List.of(Map.of("pushId", a), Map.of("pushId", b)),
+                                "split",
+                                Map.of("type", "BANDIT"),
+                                "duration",
+                                "PT1H",
+                                "guardrails",
+                                Map.of("maxFailureRate", 1.0)))
+                .id();
+        assertThat(as("marketer")
+                        .post("/api/v1/campaigns/" + id + "/launch", null)
+                        .status())
+                .isEqualTo(200);
         // one wave of 1,000 users each; 70% of B's pushes failed, so B was sent far less than its half
         String at = ClickHouse.dateTime(Instant.now());
         StringBuilder sends = new StringBuilder();
         for (int u = 0; u < 2_000; u++) {
             boolean toB = u >= 1_000;
-            sends.append("{\"campaign_id\":").append(id).append(",\"user_id\":").append(u).append(",\"variant\":\"").append(toB ? "B" : "A")
-                    .append("\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\"").append(toB && u % 10 < 7 ? "failed" : "sent")
-                    .append("\",\"reason\":\"\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"").append(at).append("\",\"rank\":1}\n");
+            sends.append("{\"campaign_id\":")
+                    .append(id)
+                    .append(",\"user_id\":")
+                    .append(u)
+                    .append(",\"variant\":\"")
+                    .append(toB ? "B" : "A")
+                    .append("\",\"wave\":1,\"batch_id\":\"b\",\"outcome\":\"")
+                    .append(toB && u % 10 < 7 ? "failed" : "sent")
+                    .append("\",\"reason\":\"\",\"notification_id\":\"\",\"error\":\"\",\"at\":\"")
+                    .append(at)
+                    .append("\",\"rank\":1}\n");
         }
         try (ClickHouse ch = env.clickHouse()) {
-            ch.insertJsonEachRow(ch.table("campaign_allocations"), ("{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\""
-                    + at + "\"}\n{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+            ch.insertJsonEachRow(
+                    ch.table("campaign_allocations"),
+                    ("{\"campaign_id\":" + id + ",\"wave\":1,\"variant\":\"A\",\"share\":0.5,\"users\":1000,\"at\":\""
+                                    + at + "\"}\n{\"campaign_id\":" + id
+                                    + ",\"wave\":1,\"variant\":\"B\",\"share\":0.5,\"users\":1000,\"at\":\"" + at
+                                    + "\"}")
+                            .getBytes(StandardCharsets.UTF_8));
             ch.insertJsonEachRow(ch.table("push_sends"), sends.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         browser.signIn(url, "marketer", "marketer-pw");
         browser.go(url, "#/campaigns/" + id);
-        browser.await(WAIT, d -> "HALTED".equals(d.findElement(By.cssSelector("#campaign-status .badge")).getAttribute("data-status")) ? true : null);
-        assertThat(browser.visible("#status-banner").getText()).contains("halted by a guardrail", "sample ratio mismatch", "until you resume or stop");
+        browser.await(
+                WAIT,
+                d -> "HALTED"
+                                .equals(d.findElement(By.cssSelector("#campaign-status .badge"))
+                                        .getAttribute("data-status"))
+                        ? true
+                        : null);
+        assertThat(browser.visible("#status-banner").getText())
+                .contains("halted by a guardrail", "sample ratio mismatch", "until you resume or stop");
         String warning = browser.await(WAIT, d -> {
             String text = d.findElement(By.id("srm")).getText();
             return text.isEmpty() ? null : text;
         });
         assertThat(warning).contains("Sample ratio mismatch", "users sent per variant", "p = ");
-        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button"))).extracting(WebElement::getText).containsExactly("Resume", "Stop");
+        assertThat(browser.driver.findElements(By.cssSelector("#lifecycle button")))
+                .extracting(WebElement::getText)
+                .containsExactly("Resume", "Stop");
         browser.screenshot("campaign-halted");
     }
 
@@ -410,19 +550,25 @@ class ConsoleTest extends ApiTestBase {
             }
             long expected = ((Number) reply.json().get("count")).longValue();
             var shown = d.findElements(By.cssSelector("#match:not(.stale) #match-count"));
-            return !shown.isEmpty() && shown.get(0).getAttribute("data-value").equals(Long.toString(expected)) ? expected : null;
+            return !shown.isEmpty() && shown.get(0).getAttribute("data-value").equals(Long.toString(expected))
+                    ? expected
+                    : null;
         });
     }
 
     private long shownCount() {
-        return Long.parseLong(browser.await(WAIT, d -> d.findElements(By.cssSelector("#match:not(.stale) #match-count")).stream().findFirst()
-                .orElse(null)).getAttribute("data-value"));
+        return Long.parseLong(browser.await(
+                        WAIT,
+                        d -> d.findElements(By.cssSelector("#match:not(.stale) #match-count")).stream()
+                                .findFirst()
+                                .orElse(null))
+                .getAttribute("data-value"));
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> shownFilter() {
-        String json = (String) ((JavascriptExecutor) browser.driver).executeScript(
-                "return document.getElementById('filter-json').textContent");
+        String json = (String) ((JavascriptExecutor) browser.driver)
+                .executeScript("return document.getElementById('filter-json').textContent");
         return Json.read(json, Map.class);
     }
 

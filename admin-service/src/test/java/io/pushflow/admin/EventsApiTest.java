@@ -1,5 +1,8 @@
 package io.pushflow.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micronaut.http.HttpRequest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.pushflow.admin.support.Api;
@@ -8,11 +11,6 @@ import io.pushflow.admin.support.AppClient;
 import io.pushflow.admin.support.EventQueue;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,9 +23,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** POST /api/v1/events and the OneSignal webhook through the real HTTP API, onto the real RabbitMQ push.events. */
 @MicronautTest
@@ -50,7 +49,10 @@ class EventsApiTest extends ApiTestBase {
         pushA = as("marketer").post("/api/v1/pushes", push("event push A")).id();
         pushB = as("marketer").post("/api/v1/pushes", push("event push B")).id();
         live = campaign("live");
-        assertThat(as("marketer").post("/api/v1/campaigns/" + live + "/launch", null).status()).isEqualTo(200);
+        assertThat(as("marketer")
+                        .post("/api/v1/campaigns/" + live + "/launch", null)
+                        .status())
+                .isEqualTo(200);
         draft = campaign("draft");
         Api.Reply key = as("admin").post("/api/v1/app-keys", Map.of("name", "events-test"));
         assertThat(key.status()).isEqualTo(201);
@@ -80,7 +82,8 @@ class EventsApiTest extends ApiTestBase {
         return created.id();
     }
 
-    private static Map<String, Object> event(String id, Object campaign, String variant, String subscription, String type, Object at) {
+    private static Map<String, Object> event(
+            String id, Object campaign, String variant, String subscription, String type, Object at) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("eventId", id);
         if (campaign != null) {
@@ -98,7 +101,13 @@ class EventsApiTest extends ApiTestBase {
     }
 
     private Map<String, Object> click(String id) {
-        return event(id, live, "B", "sub-" + id, "click", Instant.now().minusSeconds(30).toString());
+        return event(
+                id,
+                live,
+                "B",
+                "sub-" + id,
+                "click",
+                Instant.now().minusSeconds(30).toString());
     }
 
     private static String id() {
@@ -118,10 +127,15 @@ class EventsApiTest extends ApiTestBase {
         assertThat(none.json()).containsEntry("status", 401).containsEntry("path", "/api/v1/events");
         assertThat((String) none.json().get("message")).contains("X-Pushflow-App-Key");
         assertThat(none.headers()).doesNotContainKey("www-authenticate");
-        assertThat(new AppClient(client, "pfk_not-a-key-anyone-made").events(body).status()).isEqualTo(401);
+        assertThat(new AppClient(client, "pfk_not-a-key-anyone-made")
+                        .events(body)
+                        .status())
+                .isEqualTo(401);
 
         for (String user : List.of("marketer", "admin")) {
-            var basic = HttpRequest.POST("/api/v1/events", body).contentType("application/json").basicAuth(user, user + "-pw");
+            var basic = HttpRequest.POST("/api/v1/events", body)
+                    .contentType("application/json")
+                    .basicAuth(user, user + "-pw");
             Api.Reply refused = AppClient.send(client, basic);
             assertThat(refused.status()).as(user).isEqualTo(403);
             assertThat((String) refused.json().get("message")).contains("app's key");
@@ -148,31 +162,58 @@ class EventsApiTest extends ApiTestBase {
         String appOpen = id();
         List<Map<String, Object>> events = List.of(
                 event(open, live, "A", "sub-1", "open", at.toString()),
-                event(click, String.valueOf(live), "A", "sub-1", "click", at.plusSeconds(2).toString()),
-                event(appOpenByPush, live, "A", "sub-1", "app_open", at.plusSeconds(3).toString()),
-                event(appOpen, null, null, "sub-2", "app_open", at.atOffset(ZoneOffset.ofHours(2)).toString()));
+                event(
+                        click,
+                        String.valueOf(live),
+                        "A",
+                        "sub-1",
+                        "click",
+                        at.plusSeconds(2).toString()),
+                event(
+                        appOpenByPush,
+                        live,
+                        "A",
+                        "sub-1",
+                        "app_open",
+                        at.plusSeconds(3).toString()),
+                event(
+                        appOpen,
+                        null,
+                        null,
+                        "sub-2",
+                        "app_open",
+                        at.atOffset(ZoneOffset.ofHours(2)).toString()));
         Api.Reply reply = app.events(Json.write(events));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(reply.json()).containsEntry("accepted", 4).containsEntry("rejected", 0).containsEntry("rejections", List.of());
+        assertThat(reply.json())
+                .containsEntry("accepted", 4)
+                .containsEntry("rejected", 0)
+                .containsEntry("rejections", List.of());
 
         List<EventQueue.Delivery> published = queue.drain();
         assertThat(published).hasSize(1);
         EventQueue.Delivery d = published.get(0);
-        assertThat(d.messageId()).isEqualTo(reply.json().get("batchId")).isEqualTo(d.correlationId()).isEqualTo(d.batch().batchId());
+        assertThat(d.messageId())
+                .isEqualTo(reply.json().get("batchId"))
+                .isEqualTo(d.correlationId())
+                .isEqualTo(d.batch().batchId());
         assertThat(d.deliveryMode()).isEqualTo(2);
         assertThat(d.batch().v()).isEqualTo(1);
-        assertThat(d.batch().events()).containsExactly(
-                new PushEvent(1, open, live, "A", "sub-1", PushEvent.Type.OPENED, at),
-                new PushEvent(1, click, live, "A", "sub-1", PushEvent.Type.CLICKED, at.plusSeconds(2)),
-                new PushEvent(1, appOpenByPush, live, "A", "sub-1", PushEvent.Type.APP_OPENED, at.plusSeconds(3)),
-                new PushEvent(1, appOpen, 0, null, "sub-2", PushEvent.Type.APP_OPENED, at));
+        assertThat(d.batch().events())
+                .containsExactly(
+                        new PushEvent(1, open, live, "A", "sub-1", PushEvent.Type.OPENED, at),
+                        new PushEvent(1, click, live, "A", "sub-1", PushEvent.Type.CLICKED, at.plusSeconds(2)),
+                        new PushEvent(
+                                1, appOpenByPush, live, "A", "sub-1", PushEvent.Type.APP_OPENED, at.plusSeconds(3)),
+                        new PushEvent(1, appOpen, 0, null, "sub-2", PushEvent.Type.APP_OPENED, at));
     }
 
     @Test
     void ndjson_is_one_event_a_line() throws Exception {
         String good1 = id();
         String good2 = id();
-        String body = Json.write(click(good1)) + "\n\n" + "{\"eventId\": \"broken\", \"type\": \n" + Json.write(click(good2)) + "\r\n";
+        String body = Json.write(click(good1)) + "\n\n" + "{\"eventId\": \"broken\", \"type\": \n"
+                + Json.write(click(good2)) + "\r\n";
         Api.Reply reply = app.events(body, "application/x-ndjson");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("accepted", 2).containsEntry("rejected", 1);
@@ -182,7 +223,9 @@ class EventsApiTest extends ApiTestBase {
         });
         List<EventQueue.Delivery> published = queue.drain();
         assertThat(published).hasSize(1);
-        assertThat(published.get(0).batch().events()).extracting(PushEvent::eventId).containsExactly(good1, good2);
+        assertThat(published.get(0).batch().events())
+                .extracting(PushEvent::eventId)
+                .containsExactly(good1, good2);
     }
 
     @Test
@@ -191,30 +234,42 @@ class EventsApiTest extends ApiTestBase {
         String good1 = id();
         String good2 = id();
         List<Object> events = new ArrayList<>();
-        events.add(click(good1));                                                                     // 0
-        events.add(event(id(), 999_999, "A", "s", "click", now));                                     // 1 unknown campaign
-        events.add(event(id(), draft, "A", "s", "open", now));                                        // 2 draft
-        events.add(event(id(), live, "C", "s", "click", now));                                        // 3 unknown variant
-        events.add(event(id(), live, "A", "s", "like", now));                                         // 4 bad type
-        events.add(event(id(), live, "A", null, "open", now));                                        // 5 no subscription
-        events.add(event(id(), live, "A", "s", "open", "yesterday"));                                 // 6 bad time
-        events.add(event(id(), live, "A", "s", "open", Instant.now().plus(Duration.ofHours(1)).toString()));  // 7 future
-        events.add(event(id(), live, "A", "s", "open", Instant.now().minus(Duration.ofDays(40)).toString())); // 8 too old
-        events.add(event("x".repeat(129), live, "A", "s", "open", now));                              // 9 long event id
-        events.add(event(id(), live, "A", "s".repeat(257), "open", now));                             // 10 long subscription
-        events.add(event(id(), live, "A".repeat(17), "s", "open", now));                              // 11 long variant
+        events.add(click(good1)); // 0
+        events.add(event(id(), 999_999, "A", "s", "click", now)); // 1 unknown campaign
+        events.add(event(id(), draft, "A", "s", "open", now)); // 2 draft
+        events.add(event(id(), live, "C", "s", "click", now)); // 3 unknown variant
+        events.add(event(id(), live, "A", "s", "like", now)); // 4 bad type
+        events.add(event(id(), live, "A", null, "open", now)); // 5 no subscription
+        events.add(event(id(), live, "A", "s", "open", "yesterday")); // 6 bad time
+        events.add(event(
+                id(),
+                live,
+                "A",
+                "s",
+                "open",
+                Instant.now().plus(Duration.ofHours(1)).toString())); // 7 future
+        events.add(event(
+                id(),
+                live,
+                "A",
+                "s",
+                "open",
+                Instant.now().minus(Duration.ofDays(40)).toString())); // 8 too old
+        events.add(event("x".repeat(129), live, "A", "s", "open", now)); // 9 long event id
+        events.add(event(id(), live, "A", "s".repeat(257), "open", now)); // 10 long subscription
+        events.add(event(id(), live, "A".repeat(17), "s", "open", now)); // 11 long variant
         Map<String, Object> unknownField = click(id());
         unknownField.put("userId", 7);
-        events.add(unknownField);                                                                     // 12 unknown field
+        events.add(unknownField); // 12 unknown field
         Map<String, Object> wrongTypes = click(id());
         wrongTypes.put("eventId", 42);
         wrongTypes.put("campaignId", true);
-        events.add(wrongTypes);                                                                       // 13 wrong types
-        events.add("not an event");                                                                   // 14 not an object
-        events.add(click(good1));                                                                     // 15 repeated id
-        events.add(event(id(), live, null, "s", "open", now));                                        // 16 open without variant
-        events.add(event(id(), null, "A", "s", "app_open", now));                                     // 17 variant without campaign
-        events.add(click(good2));                                                                     // 18
+        events.add(wrongTypes); // 13 wrong types
+        events.add("not an event"); // 14 not an object
+        events.add(click(good1)); // 15 repeated id
+        events.add(event(id(), live, null, "s", "open", now)); // 16 open without variant
+        events.add(event(id(), null, "A", "s", "app_open", now)); // 17 variant without campaign
+        events.add(click(good2)); // 18
         Api.Reply reply = app.events(Json.write(events));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json()).containsEntry("accepted", 2).containsEntry("rejected", 17);
@@ -233,7 +288,8 @@ class EventsApiTest extends ApiTestBase {
         assertThat(reasons.get(10)).startsWith("subscriptionId must be 1-256 printable ASCII characters");
         assertThat(reasons.get(11)).startsWith("variant must be 1-16 characters");
         assertThat(reasons.get(12)).startsWith("unknown field 'userId'");
-        assertThat(reasons.get(13)).contains("eventId must be a string, got a number", "campaignId must be a positive whole number");
+        assertThat(reasons.get(13))
+                .contains("eventId must be a string, got a number", "campaignId must be a positive whole number");
         assertThat(reasons.get(14)).startsWith("an event must be a JSON object");
         assertThat(reasons.get(15)).isEqualTo("eventId repeats the event at index 0 of this request");
         assertThat(reasons.get(16)).startsWith("variant is required for open");
@@ -246,7 +302,9 @@ class EventsApiTest extends ApiTestBase {
 
         List<EventQueue.Delivery> published = queue.drain();
         assertThat(published).hasSize(1);
-        assertThat(published.get(0).batch().events()).extracting(PushEvent::eventId).containsExactly(good1, good2);
+        assertThat(published.get(0).batch().events())
+                .extracting(PushEvent::eventId)
+                .containsExactly(good1, good2);
         assertThat(published.get(0).batch().events()).allSatisfy(e -> {
             assertThat(e.campaignId()).isEqualTo(live);
             assertThat(e.variant()).isEqualTo("B");
@@ -256,24 +314,36 @@ class EventsApiTest extends ApiTestBase {
 
     @Test
     void nothing_good_is_still_a_200_and_publishes_nothing() throws Exception {
-        Api.Reply reply = app.events(Json.write(List.of(event(id(), 999_999, "A", "s", "click", Instant.now().toString()))));
+        Api.Reply reply = app.events(Json.write(
+                List.of(event(id(), 999_999, "A", "s", "click", Instant.now().toString()))));
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json()).containsEntry("accepted", 0).containsEntry("rejected", 1).containsEntry("batchId", null);
+        assertThat(reply.json())
+                .containsEntry("accepted", 0)
+                .containsEntry("rejected", 1)
+                .containsEntry("batchId", null);
         assertThat(queue.drain()).isEmpty();
     }
 
     @Test
     void the_same_request_posted_twice_is_the_same_message() throws Exception {
-        String body = Json.write(List.of(click(id()), click(id()), event(id(), 999_999, "A", "s", "click", Instant.now().toString())));
+        String body = Json.write(List.of(
+                click(id()),
+                click(id()),
+                event(id(), 999_999, "A", "s", "click", Instant.now().toString())));
         Api.Reply first = app.events(body);
         Api.Reply second = app.events(body);
         Api.Reply other = app.events(Json.write(List.of(click(id()))));
         List<EventQueue.Delivery> published = queue.drain();
         assertThat(published).hasSize(3);
-        assertThat(published.get(0).messageId()).isEqualTo(first.json().get("batchId")).isEqualTo(published.get(1).messageId())
+        assertThat(published.get(0).messageId())
+                .isEqualTo(first.json().get("batchId"))
+                .isEqualTo(published.get(1).messageId())
                 .isEqualTo(second.json().get("batchId"));
-        assertThat(published.get(0).batch().events()).isEqualTo(published.get(1).batch().events());
-        assertThat(published.get(2).messageId()).isEqualTo(other.json().get("batchId")).isNotEqualTo(published.get(0).messageId());
+        assertThat(published.get(0).batch().events())
+                .isEqualTo(published.get(1).batch().events());
+        assertThat(published.get(2).messageId())
+                .isEqualTo(other.json().get("batchId"))
+                .isNotEqualTo(published.get(0).messageId());
     }
 
     @Test
@@ -296,7 +366,9 @@ class EventsApiTest extends ApiTestBase {
         List<Map<String, Object>> most = many.subList(0, 5000);
         Api.Reply atTheLimit = app.events(Json.write(most));
         assertThat(atTheLimit.json()).containsEntry("accepted", 5000);
-        assertThat(queue.drain()).singleElement().satisfies(d -> assertThat(d.batch().events()).hasSize(5000));
+        assertThat(queue.drain())
+                .singleElement()
+                .satisfies(d -> assertThat(d.batch().events()).hasSize(5000));
     }
 
     @Test
@@ -320,11 +392,19 @@ class EventsApiTest extends ApiTestBase {
     @Test
     void a_campaign_launched_after_the_campaigns_were_read_is_found_on_a_miss() throws Exception {
         long later = campaign("launched later");
-        String body = Json.write(List.of(event(id(), later, "A", "s", "click", Instant.now().toString())));
+        String body = Json.write(
+                List.of(event(id(), later, "A", "s", "click", Instant.now().toString())));
         // a miss re-reads the campaigns at most once a second: the new draft may first be unknown, then a draft
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(String.valueOf(rejections(app.events(body)).get(0).get("reason"))).isEqualTo("campaign " + later + " is a draft: it has sent no pushes"));
-        assertThat(as("marketer").post("/api/v1/campaigns/" + later + "/launch", null).status()).isEqualTo(200);
+        await().atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(String.valueOf(
+                                rejections(app.events(body)).get(0).get("reason")))
+                        .isEqualTo("campaign " + later + " is a draft: it has sent no pushes"));
+        assertThat(as("marketer")
+                        .post("/api/v1/campaigns/" + later + "/launch", null)
+                        .status())
+                .isEqualTo(200);
         Api.Reply accepted = awaitAccepted(body);
         assertThat(accepted.json()).containsEntry("accepted", 1);
         assertThat(queue.drain()).hasSize(1);
@@ -333,10 +413,13 @@ class EventsApiTest extends ApiTestBase {
     /** Posts until the event is taken: a miss re-reads the campaigns at most once per pushflow.events.campaigns.miss-refresh. */
     private Api.Reply awaitAccepted(String body) {
         AtomicReference<Api.Reply> last = new AtomicReference<>();
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            last.set(app.events(body));
-            assertThat(last.get().json()).as(last.get().body()).containsEntry("accepted", 1);
-        });
+        await().atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    last.set(app.events(body));
+                    assertThat(last.get().json()).as(last.get().body()).containsEntry("accepted", 1);
+                });
         return last.get();
     }
 
@@ -386,7 +469,8 @@ class EventsApiTest extends ApiTestBase {
 
     @Test
     void onesignal_webhooks_without_what_a_click_needs_are_refused() throws Exception {
-        Api.Reply noSubscription = app.webhook(Json.write(webhook("notification.clicked", false, pushData())), "application/json");
+        Api.Reply noSubscription =
+                app.webhook(Json.write(webhook("notification.clicked", false, pushData())), "application/json");
         assertThat(noSubscription.status()).isEqualTo(400);
         assertThat(noSubscription.errorFields()).containsExactly("subscriptionId");
         assertThat((String) noSubscription.json().get("message")).contains("cors: true");
@@ -395,12 +479,17 @@ class EventsApiTest extends ApiTestBase {
         assertThat(noData.status()).isEqualTo(400);
         assertThat(noData.errorFields()).containsExactly("additionalData");
 
-        Api.Reply foreign = app.webhook(Json.write(webhook("notification.clicked", true, Map.of("spot", 1))), "application/json");
+        Api.Reply foreign =
+                app.webhook(Json.write(webhook("notification.clicked", true, Map.of("spot", 1))), "application/json");
         assertThat(foreign.status()).isEqualTo(400);
         assertThat(foreign.errorFields()).containsExactly("additionalData.pushflow_campaign");
 
-        Api.Reply wrongVariant = app.webhook(Json.write(webhook("notification.clicked", true,
-                Map.of("pushflow_campaign", String.valueOf(live), "pushflow_variant", "Z"))), "application/json");
+        Api.Reply wrongVariant = app.webhook(
+                Json.write(webhook(
+                        "notification.clicked",
+                        true,
+                        Map.of("pushflow_campaign", String.valueOf(live), "pushflow_variant", "Z"))),
+                "application/json");
         assertThat(wrongVariant.status()).isEqualTo(400);
         assertThat((String) wrongVariant.json().get("message")).contains("has no variant 'Z'");
 
@@ -408,14 +497,19 @@ class EventsApiTest extends ApiTestBase {
         assertThat(notCors.status()).isEqualTo(415);
         assertThat((String) notCors.json().get("message")).contains("cors: true");
 
-        Api.Reply displayed = app.webhook(Json.write(webhook("notification.willDisplay", true, pushData())), "application/json");
+        Api.Reply displayed =
+                app.webhook(Json.write(webhook("notification.willDisplay", true, pushData())), "application/json");
         assertThat(displayed.status()).isEqualTo(200);
         assertThat(displayed.json()).containsEntry("outcome", "ignored");
 
-        assertThat(new AppClient(client, null).webhook(Json.write(webhook("notification.clicked", true, pushData())), "application/json")
-                .status()).isEqualTo(401);
-        assertThat(new AppClient(client, "wrong-key-of-some-length").webhook(Json.write(webhook("notification.clicked", true, pushData())),
-                "application/json").status()).isEqualTo(401);
+        assertThat(new AppClient(client, null)
+                        .webhook(Json.write(webhook("notification.clicked", true, pushData())), "application/json")
+                        .status())
+                .isEqualTo(401);
+        assertThat(new AppClient(client, "wrong-key-of-some-length")
+                        .webhook(Json.write(webhook("notification.clicked", true, pushData())), "application/json")
+                        .status())
+                .isEqualTo(401);
         assertThat(queue.drain()).isEmpty();
     }
 
@@ -427,10 +521,12 @@ class EventsApiTest extends ApiTestBase {
                 .header("Access-Control-Request-Headers", "content-type,x-onesignal-event");
         Api.Reply answered = AppClient.send(client, preflight);
         assertThat(answered.status()).isEqualTo(200);
-        assertThat(answered.headers()).containsEntry("access-control-allow-origin", "https://www.windy.com")
+        assertThat(answered.headers())
+                .containsEntry("access-control-allow-origin", "https://www.windy.com")
                 .containsEntry("access-control-allow-methods", "POST")
                 .doesNotContainKey("access-control-allow-credentials");
-        assertThat(answered.headers().get("access-control-allow-headers").toLowerCase()).contains("content-type", "x-onesignal-event");
+        assertThat(answered.headers().get("access-control-allow-headers").toLowerCase())
+                .contains("content-type", "x-onesignal-event");
 
         var elsewhere = HttpRequest.OPTIONS("/api/v1/events")
                 .header("Origin", "https://www.windy.com")

@@ -1,12 +1,11 @@
 package io.pushflow.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
 import io.pushflow.provider.OneSignalFake;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -15,8 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** Test sends through the strict OneSignal fake, and campaigns copied into drafts. */
 @MicronautTest
@@ -53,13 +52,16 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         oneSignal.unsubscribe("gone-phone");
         int before = oneSignal.created().size();
 
-        Api.Reply all = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("my-phone", "gone-phone")));
+        Api.Reply all = marketer.post(
+                "/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("my-phone", "gone-phone")));
         assertThat(all.status()).as(all.body()).isEqualTo(200);
         List<Map<String, Object>> sends = (List<Map<String, Object>>) all.json().get("sends");
         assertThat(sends).extracting(s -> s.get("language")).containsExactly("en", "pt");
-        assertThat(sends).allSatisfy(s -> assertThat((String) s.get("notificationId")).isNotEmpty());
+        assertThat(sends)
+                .allSatisfy(s -> assertThat((String) s.get("notificationId")).isNotEmpty());
         assertThat(sends.get(0).get("invalidSubscriptionIds")).isEqualTo(List.of("gone-phone"));
-        List<OneSignalFake.Created> created = oneSignal.created().subList(before, oneSignal.created().size());
+        List<OneSignalFake.Created> created =
+                oneSignal.created().subList(before, oneSignal.created().size());
         assertThat(created).hasSize(2);
         // each language's text is what every device shows; the data says it is a test and names no campaign
         assertThat(created.get(1).body().path("contents").path("en").asText()).isEqualTo("25 nós no teu spot amanhã");
@@ -68,9 +70,12 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         assertThat(created.get(1).data().has("pushflow_campaign")).isFalse();
         assertThat(created.get(1).data().path("spot").asInt()).isEqualTo(123);
 
-        Api.Reply one = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("my-phone"), "language", "pt"));
+        Api.Reply one = marketer.post(
+                "/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("my-phone"), "language", "pt"));
         assertThat(one.status()).as(one.body()).isEqualTo(200);
-        assertThat((List<Map<String, Object>>) one.json().get("sends")).extracting(s -> s.get("language")).containsExactly("pt");
+        assertThat((List<Map<String, Object>>) one.json().get("sends"))
+                .extracting(s -> s.get("language"))
+                .containsExactly("pt");
 
         List<String[]> audited = testsAudited(push);
         assertThat(audited).hasSize(2);
@@ -83,15 +88,24 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         Api marketer = as("marketer");
         long push = marketer.post("/api/v1/pushes", push("refused test")).id();
         int before = oneSignal.created().size();
-        List<String> many = IntStream.rangeClosed(1, 21).mapToObj(i -> "phone-" + i).toList();
+        List<String> many =
+                IntStream.rangeClosed(1, 21).mapToObj(i -> "phone-" + i).toList();
         Api.Reply tooMany = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", many));
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.errorFields()).containsExactly("subscriptionIds");
-        assertThat(marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of())).status()).isEqualTo(400);
-        Api.Reply language = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"), "language", "de"));
+        assertThat(marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of()))
+                        .status())
+                .isEqualTo(400);
+        Api.Reply language = marketer.post(
+                "/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"), "language", "de"));
         assertThat(language.errorFields()).containsExactly("language");
-        assertThat(as("viewer").post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"))).status()).isEqualTo(403);
-        assertThat(marketer.post("/api/v1/pushes/999999/test", Map.of("subscriptionIds", List.of("p"))).status()).isEqualTo(404);
+        assertThat(as("viewer")
+                        .post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p")))
+                        .status())
+                .isEqualTo(403);
+        assertThat(marketer.post("/api/v1/pushes/999999/test", Map.of("subscriptionIds", List.of("p")))
+                        .status())
+                .isEqualTo(404);
         assertThat(oneSignal.created()).hasSize(before);
     }
 
@@ -100,17 +114,22 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         Api marketer = as("marketer");
         long push = marketer.post("/api/v1/pushes", push("failing test")).id();
         oneSignal.failNext(503, 503, 503);
-        Api.Reply failed = marketer.post("/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"), "language", "en"));
+        Api.Reply failed = marketer.post(
+                "/api/v1/pushes/" + push + "/test", Map.of("subscriptionIds", List.of("p"), "language", "en"));
         assertThat(failed.status()).as(failed.body()).isEqualTo(502);
         assertThat(failed.json().get("message").toString()).contains("the provider created no notification");
-        assertThat(testsAudited(push)).singleElement().satisfies(row -> assertThat(row[1]).contains("503"));
+        assertThat(testsAudited(push))
+                .singleElement()
+                .satisfies(row -> assertThat(row[1]).contains("503"));
     }
 
     /** The push's audited test sends, oldest first: actor and details. */
     private List<String[]> testsAudited(long push) throws Exception {
         List<String[]> rows = new ArrayList<>();
-        try (var jdbc = env.jdbc(); var q = jdbc.prepareStatement("SELECT actor, details FROM audit_log WHERE entity_type = 'push' AND entity_id = ? "
-                + "AND action = 'test sent' ORDER BY id")) {
+        try (var jdbc = env.jdbc();
+                var q = jdbc.prepareStatement(
+                        "SELECT actor, details FROM audit_log WHERE entity_type = 'push' AND entity_id = ? "
+                                + "AND action = 'test sent' ORDER BY id")) {
             q.setLong(1, push);
             ResultSet rs = q.executeQuery();
             while (rs.next()) {
@@ -139,22 +158,44 @@ class TestSendAndCloneApiTest extends ApiTestBase {
         c.put("quietHours", Map.of("start", "22:00", "end", "08:00"));
         c.put("frequencyCap", Map.of("count", 2, "period", "P1D"));
         long id = marketer.post("/api/v1/campaigns", c).id();
-        assertThat(marketer.post("/api/v1/campaigns/" + id + "/launch", null).status()).isEqualTo(200);
+        assertThat(marketer.post("/api/v1/campaigns/" + id + "/launch", null).status())
+                .isEqualTo(200);
 
         Api.Reply copy = marketer.post("/api/v1/campaigns/" + id + "/clone", null);
         assertThat(copy.status()).as(copy.body()).isEqualTo(201);
         Map<String, Object> draft = copy.json();
         Map<String, Object> original = marketer.get("/api/v1/campaigns/" + id).json();
         assertThat(draft.get("id")).isNotEqualTo(id);
-        assertThat(draft).containsEntry("name", "Copy of November wind").containsEntry("status", "DRAFT").doesNotContainKey("launchedAt");
-        for (String same : List.of("app", "cohortId", "variants", "split", "holdoutShare", "duration", "sendRateLimit", "pace", "quietHours",
-                "frequencyCap", "provider", "guardrails")) {
+        assertThat(draft)
+                .containsEntry("name", "Copy of November wind")
+                .containsEntry("status", "DRAFT")
+                .doesNotContainKey("launchedAt");
+        for (String same : List.of(
+                "app",
+                "cohortId",
+                "variants",
+                "split",
+                "holdoutShare",
+                "duration",
+                "sendRateLimit",
+                "pace",
+                "quietHours",
+                "frequencyCap",
+                "provider",
+                "guardrails")) {
             assertThat(draft.get(same)).as(same).isEqualTo(original.get(same));
         }
-        assertThat(as("viewer").get("/api/v1/campaigns/" + copy.id() + "/history").list()).extracting(h -> h.get("action"))
+        assertThat(as("viewer")
+                        .get("/api/v1/campaigns/" + copy.id() + "/history")
+                        .list())
+                .extracting(h -> h.get("action"))
                 .containsExactly("created", "cloned");
-        assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list()).extracting(h -> h.get("action")).contains("cloned to");
-        assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/clone", null).status()).isEqualTo(403);
-        assertThat(marketer.post("/api/v1/campaigns/999999/clone", null).status()).isEqualTo(404);
+        assertThat(as("viewer").get("/api/v1/campaigns/" + id + "/history").list())
+                .extracting(h -> h.get("action"))
+                .contains("cloned to");
+        assertThat(as("viewer").post("/api/v1/campaigns/" + id + "/clone", null).status())
+                .isEqualTo(403);
+        assertThat(marketer.post("/api/v1/campaigns/999999/clone", null).status())
+                .isEqualTo(404);
     }
 }

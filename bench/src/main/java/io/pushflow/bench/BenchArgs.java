@@ -7,8 +7,7 @@ import java.util.Map;
 /** The jobs' benchmarks' command lines: {@code --name value} pairs of known names; --help prints the usage. */
 public final class BenchArgs {
 
-    private BenchArgs() {
-    }
+    private BenchArgs() {}
 
     /** The options given, by name without dashes; a bad or missing one prints why and exits 2. */
     public static Map<String, String> parse(String[] args, String usage, List<String> known, List<String> required) {

@@ -4,7 +4,6 @@ import io.pushflow.cluster.ClusterSettings;
 import io.pushflow.cluster.StandaloneCluster;
 import io.pushflow.tools.Cli;
 import io.pushflow.tools.JobControl;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -41,7 +40,14 @@ final class BenchCluster implements AutoCloseable {
      * {@code kind} standalone or local, its REST API on {@code port}; the jobs read this benchmark's queues, ClickHouse
      * database and the provider simulator on {@code simulatorPort}, plus {@code jobSettings}.
      */
-    BenchCluster(BenchHost host, String kind, int port, String queuePrefix, String database, int simulatorPort, Map<String, String> jobSettings)
+    BenchCluster(
+            BenchHost host,
+            String kind,
+            int port,
+            String queuePrefix,
+            String database,
+            int simulatorPort,
+            Map<String, String> jobSettings)
             throws Exception {
         this.host = host;
         this.kind = kind;
@@ -62,14 +68,19 @@ final class BenchCluster implements AutoCloseable {
         if (kind.equals("standalone")) {
             ClusterSettings defaults = ClusterSettings.fromEnvironment(host.stateDir("bench-cluster"));
             standaloneLog = new PrintStream(Files.newOutputStream(log), true);
-            standalone = new StandaloneCluster(defaults.withPorts(port, 0).withDirectories(env.get("CHECKPOINT_DIR"), defaults.savepointDir())
-                    .withClasspath(host.clusterClasspath()).withEnvironment(env), standaloneLog);
+            standalone = new StandaloneCluster(
+                    defaults.withPorts(port, 0)
+                            .withDirectories(env.get("CHECKPOINT_DIR"), defaults.savepointDir())
+                            .withClasspath(host.clusterClasspath())
+                            .withEnvironment(env),
+                    standaloneLog);
             local = null;
             Runtime.getRuntime().addShutdownHook(stopOnExit);
             try {
                 standalone.start(StandaloneCluster.START_TIMEOUT);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("the benchmark's Flink cluster did not start (log: " + log + ")\n" + Files.readString(log), e);
+                throw new IllegalStateException(
+                        "the benchmark's Flink cluster did not start (log: " + log + ")\n" + Files.readString(log), e);
             }
             pids = standalone.pids();
         } else {
@@ -79,9 +90,19 @@ final class BenchCluster implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(stopOnExit);
             pids = List.of(local.pid());
         }
-        host.say("Flink " + kind + " cluster for the benchmark up (pids " + pids + ", " + restUrl + "; log: " + log + ")");
-        int rc = Cli.execute(new JobControl(), "--rest", restUrl, "--jar", host.jobJar().toString(), "--checkpoints", env.get("CHECKPOINT_DIR"),
-                "start", "--parallelism", "2");
+        host.say("Flink " + kind + " cluster for the benchmark up (pids " + pids + ", " + restUrl + "; log: " + log
+                + ")");
+        int rc = Cli.execute(
+                new JobControl(),
+                "--rest",
+                restUrl,
+                "--jar",
+                host.jobJar().toString(),
+                "--checkpoints",
+                env.get("CHECKPOINT_DIR"),
+                "start",
+                "--parallelism",
+                "2");
         if (rc != 0) {
             throw new IllegalStateException("jobs start failed (exit " + rc + ")");
         }
@@ -92,13 +113,22 @@ final class BenchCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(BenchHost.java()));
         command.addAll(ClusterSettings.fromEnvironment(host.stateDir).jvmOptions());
         command.add("-Xmx" + Cli.env("BENCH_FLINK_HEAP", "2g"));
-        command.addAll(Arrays.stream(Cli.env("BENCH_FLINK_JAVA_OPTS", "").split("\\s+")).filter(s -> !s.isEmpty()).toList());
-        command.addAll(List.of("-Dlog4j2.configurationFile=" + host.root.resolve("flink-jobs/log4j2-local.properties"),
-                "-cp", host.clusterClasspath(), "io.pushflow.cluster.LocalCluster"));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(host.root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.addAll(Arrays.stream(Cli.env("BENCH_FLINK_JAVA_OPTS", "").split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList());
+        command.addAll(List.of(
+                "-Dlog4j2.configurationFile=" + host.root.resolve("flink-jobs/log4j2-local.properties"),
+                "-cp",
+                host.clusterClasspath(),
+                "io.pushflow.cluster.LocalCluster"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(host.root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + host.waitTimeout().toNanos();
         while (true) {
             if (!p.isAlive()) {
@@ -106,12 +136,17 @@ final class BenchCluster implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new IllegalStateException("the benchmark's Flink cluster did not answer within " + host.waitTimeout().toSeconds()
-                        + " s (log: " + log + ")");
+                throw new IllegalStateException("the benchmark's Flink cluster did not answer within "
+                        + host.waitTimeout().toSeconds() + " s (log: " + log + ")");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(restUrl + "/overview")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(restUrl + "/overview"))
+                                                .timeout(Duration.ofSeconds(2))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return p;
                 }
             } catch (IOException starting) {

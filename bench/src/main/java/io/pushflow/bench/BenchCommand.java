@@ -16,9 +16,6 @@ import io.pushflow.bench.provider.DeviceSenderBench;
 import io.pushflow.simulator.SrmSimulation;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.tools.Cli;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/pushflow bench [SCENARIO] [ARGS]}: a benchmark with what it needs around it (the services, an admin
@@ -38,7 +37,9 @@ final class BenchCommand implements Callable<Integer> {
     /** The jobs' settings for the throughput benchmarks: waves every second of up to 100,000 users. */
     private static final String E2E_JOB_SETTINGS = "DISPATCH_WAVE_INTERVAL_MS=1000 DISPATCH_MAX_WAVE=100000";
     /** For the bandit benchmark: waves every 5 s, feedback every 2 s, trials settled after the simulator's mean delays (~11 s). */
-    private static final String BANDIT_JOB_SETTINGS = "DISPATCH_WAVE_INTERVAL_MS=5000 FEEDBACK_INTERVAL_MS=2000 FEEDBACK_CLICK_DELAY_MS=11000";
+    private static final String BANDIT_JOB_SETTINGS =
+            "DISPATCH_WAVE_INTERVAL_MS=5000 FEEDBACK_INTERVAL_MS=2000 FEEDBACK_CLICK_DELAY_MS=11000";
+
     private static final String REPORT = "docs/measurements.md";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO")
@@ -63,8 +64,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean help = args.contains("-h") || args.contains("--help");
         return switch (s) {
-            case IMPORT -> help ? help(ImportBench.class) : withAdmin(ImportBench.class, "pushflow_bench_import", "pushflow_bench");
-            case COHORTS -> help ? help(CohortBench.class) : withAdmin(CohortBench.class, "pushflow_bench", "pushflow_bench");
+            case IMPORT ->
+                help
+                        ? help(ImportBench.class)
+                        : withAdmin(ImportBench.class, "pushflow_bench_import", "pushflow_bench");
+            case COHORTS ->
+                help ? help(CohortBench.class) : withAdmin(CohortBench.class, "pushflow_bench", "pushflow_bench");
             case STATS -> help ? help(StatsBench.class) : stats();
             case ADMIN -> help ? help(AdminBench.class) : admin();
             case EVENTS -> help ? help(EventsBench.class) : events();
@@ -107,7 +112,13 @@ final class BenchCommand implements Callable<Integer> {
     /** A benchmark of the admin service against one of its own on a free port from 18080, with the processes to watch. */
     private int withAdmin(Class<?> program, String clickHouseDatabase, String mysqlDatabase) throws Exception {
         host.servicesUp();
-        try (HelperAdmin admin = new HelperAdmin(host, "benchmark", host.freePort(18080), mysqlDatabase, clickHouseDatabase, "bench.",
+        try (HelperAdmin admin = new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(18080),
+                mysqlDatabase,
+                clickHouseDatabase,
+                "bench.",
                 host.stateDir("bench-admin.log"))) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--database", clickHouseDatabase));
             first.addAll(credentials());
@@ -133,7 +144,13 @@ final class BenchCommand implements Callable<Integer> {
         try (ClickHouse ch = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database))) {
             ch.dropDatabase();
         }
-        try (HelperAdmin admin = new HelperAdmin(host, "benchmark", host.freePort(18080), "pushflow_bench", database, "bench.",
+        try (HelperAdmin admin = new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(18080),
+                "pushflow_bench",
+                database,
+                "bench.",
                 host.stateDir("bench-admin.log"))) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--database", database));
             first.addAll(credentials());
@@ -147,7 +164,13 @@ final class BenchCommand implements Callable<Integer> {
         host.servicesUp();
         Wrk.require(host);
         host.mysqlExecute("DROP DATABASE IF EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase));
-        try (HelperAdmin admin = new HelperAdmin(host, "benchmark", host.freePort(18080), mysqlDatabase, "pushflow_bench", "bench.",
+        try (HelperAdmin admin = new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(18080),
+                mysqlDatabase,
+                "pushflow_bench",
+                "bench.",
                 host.stateDir("bench-admin.log"))) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--mysql-database", mysqlDatabase));
             first.addAll(credentials());
@@ -162,7 +185,13 @@ final class BenchCommand implements Callable<Integer> {
         String prefix = "bench.events." + System.currentTimeMillis() / 1000 + ".";
         host.servicesUp();
         host.mysqlExecute("DROP DATABASE IF EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase));
-        try (HelperAdmin admin = new HelperAdmin(host, "benchmark", host.freePort(18380), mysqlDatabase, "pushflow_bench", prefix,
+        try (HelperAdmin admin = new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(18380),
+                mysqlDatabase,
+                "pushflow_bench",
+                prefix,
                 host.stateDir("bench-admin.log"))) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--queue-prefix", prefix));
             first.addAll(credentials());
@@ -174,7 +203,8 @@ final class BenchCommand implements Callable<Integer> {
     /** NAME=VALUE settings for the jobs: these, then BENCH_JOB_ENV's. */
     private static Map<String, String> settings(String defaults) {
         Map<String, String> settings = new LinkedHashMap<>();
-        for (String pair : (defaults + " " + Cli.env("BENCH_JOB_ENV", "")).trim().split("\\s+")) {
+        for (String pair :
+                (defaults + " " + Cli.env("BENCH_JOB_ENV", "")).trim().split("\\s+")) {
             int eq = pair.indexOf('=');
             if (eq < 1) {
                 throw new IllegalArgumentException("a job setting is NAME=value, not '" + pair + "' (BENCH_JOB_ENV)");
@@ -193,20 +223,46 @@ final class BenchCommand implements Callable<Integer> {
      * One run of a whole-pipeline benchmark with a fresh admin service, Flink cluster ({@code --cluster}, standalone by
      * default) and queues.
      */
-    private int pipeline(Class<?> program, String database, Map<String, String> jobSettings, List<String> benchArgs) throws Exception {
+    private int pipeline(Class<?> program, String database, Map<String, String> jobSettings, List<String> benchArgs)
+            throws Exception {
         String kind = option(benchArgs, "--cluster", "standalone");
         if (!kind.equals("standalone") && !kind.equals("local")) {
             throw new IllegalArgumentException("--cluster takes standalone or local, not '" + kind + "'");
         }
         String prefix = "bench." + database + "." + System.currentTimeMillis() / 1000 + ".";
-        try (HelperAdmin admin = new HelperAdmin(host, "benchmark", host.freePort(18080), "pushflow_bench", database, prefix,
+        try (HelperAdmin admin = new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(18080),
+                "pushflow_bench",
+                database,
+                prefix,
                 host.stateDir("bench-admin-" + database + ".log"))) {
             int simulatorPort = host.freePort(14010);
-            try (BenchCluster cluster = new BenchCluster(host, kind, host.freePort(18181), prefix, database, simulatorPort, jobSettings)) {
-                List<String> first = new ArrayList<>(List.of("--url", admin.url, "--database", database, "--queue-prefix", prefix,
-                        "--flink-url", cluster.restUrl, "--flink-pids", cluster.pids.stream().map(String::valueOf).collect(Collectors.joining(",")),
-                        "--cluster", kind, "--simulator-port", Integer.toString(simulatorPort), "--app-id", "pushflow-bench", "--app-key", "bench-key",
-                        "--watch", host.watched(admin.pid(), false, true).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            try (BenchCluster cluster =
+                    new BenchCluster(host, kind, host.freePort(18181), prefix, database, simulatorPort, jobSettings)) {
+                List<String> first = new ArrayList<>(List.of(
+                        "--url",
+                        admin.url,
+                        "--database",
+                        database,
+                        "--queue-prefix",
+                        prefix,
+                        "--flink-url",
+                        cluster.restUrl,
+                        "--flink-pids",
+                        cluster.pids.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                        "--cluster",
+                        kind,
+                        "--simulator-port",
+                        Integer.toString(simulatorPort),
+                        "--app-id",
+                        "pushflow-bench",
+                        "--app-key",
+                        "bench-key",
+                        "--watch",
+                        host.watched(admin.pid(), false, true).entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
                                 .collect(Collectors.joining(","))));
                 first.addAll(credentials());
                 return host.runJava(program.getName(), withFirst(first, benchArgs));
@@ -246,29 +302,47 @@ final class BenchCommand implements Callable<Integer> {
         Path local = Path.of(base + "-local.json");
         Path standalone = Path.of(base + "-standalone.json");
         host.say("==> e2e on the one-JVM cluster");
-        int rc = pipeline(EndToEndBench.class, "pushflow_bench_e2e", jobSettings,
+        int rc = pipeline(
+                EndToEndBench.class,
+                "pushflow_bench_e2e",
+                jobSettings,
                 withFirst(e2eArgs, List.of("--cluster", "local", "--raw", "false", "--out", local.toString())));
         if (!Files.isRegularFile(host.root.resolve(local))) {
             throw new IllegalStateException("the run on the one-JVM cluster wrote no result (" + local + ")");
         }
         host.say("==> e2e on the standalone cluster");
-        rc = Math.max(rc, pipeline(EndToEndBench.class, "pushflow_bench_e2e", jobSettings,
-                withFirst(e2eArgs, List.of("--cluster", "standalone", "--out", standalone.toString()))));
+        rc = Math.max(
+                rc,
+                pipeline(
+                        EndToEndBench.class,
+                        "pushflow_bench_e2e",
+                        jobSettings,
+                        withFirst(e2eArgs, List.of("--cluster", "standalone", "--out", standalone.toString()))));
         if (!Files.isRegularFile(host.root.resolve(standalone))) {
             throw new IllegalStateException("the run on the standalone cluster wrote no result (" + standalone + ")");
         }
-        return Math.max(rc, host.runJava(ClusterComparison.class.getName(),
-                List.of("--out", out, "--local", local.toString(), "--standalone", standalone.toString())));
+        return Math.max(
+                rc,
+                host.runJava(
+                        ClusterComparison.class.getName(),
+                        List.of("--out", out, "--local", local.toString(), "--standalone", standalone.toString())));
     }
 
     private int scale() throws Exception {
         host.servicesUp();
         List<String> files = new ArrayList<>(List.of("--out", "bench-results/scale.json"));
-        for (String users : Cli.env("BENCH_SCALE_SIZES", "100000 1000000 5000000").replace(',', ' ').trim().split("\\s+")) {
+        for (String users : Cli.env("BENCH_SCALE_SIZES", "100000 1000000 5000000")
+                .replace(',', ' ')
+                .trim()
+                .split("\\s+")) {
             host.say("==> scale: " + users + " users");
             String out = "bench-results/scale/e2e-" + users + ".json";
-            if (pipeline(EndToEndBench.class, "pushflow_bench_e2e", settings(E2E_JOB_SETTINGS),
-                    List.of("--users", users, "--runs", "1", "--raw", "false", "--out", out)) != 0) {
+            if (pipeline(
+                            EndToEndBench.class,
+                            "pushflow_bench_e2e",
+                            settings(E2E_JOB_SETTINGS),
+                            List.of("--users", users, "--runs", "1", "--raw", "false", "--out", out))
+                    != 0) {
                 throw new IllegalStateException("the scale run with " + users + " users failed");
             }
             files.add(out);
@@ -283,9 +357,23 @@ final class BenchCommand implements Callable<Integer> {
         Path tally = host.root.resolve("bench-results/fuzz.json");
         Files.createDirectories(tally.getParent());
         Files.deleteIfExists(tally);
-        int rc = new ProcessBuilder("mvn", "-B", "-q", "-fae", "-pl", "admin-service,flink-jobs,demo", "-am", "verify",
-                "-Dtest=AdminFuzzTest,JobsFuzzTest,RestFuzzBesideCampaignTest", "-Dsurefire.failIfNoSpecifiedTests=false",
-                "-Dfuzz.count=" + count, "-Dfuzz.out=" + tally).directory(host.root.toFile()).inheritIO().start().waitFor();
+        int rc = new ProcessBuilder(
+                        "mvn",
+                        "-B",
+                        "-q",
+                        "-fae",
+                        "-pl",
+                        "admin-service,flink-jobs,demo",
+                        "-am",
+                        "verify",
+                        "-Dtest=AdminFuzzTest,JobsFuzzTest,RestFuzzBesideCampaignTest",
+                        "-Dsurefire.failIfNoSpecifiedTests=false",
+                        "-Dfuzz.count=" + count,
+                        "-Dfuzz.out=" + tally)
+                .directory(host.root.toFile())
+                .inheritIO()
+                .start()
+                .waitFor();
         if (rc != 0) {
             System.err.println("bench: the fuzz suites failed (their output is above)");
             return rc;
@@ -313,7 +401,8 @@ final class BenchCommand implements Callable<Integer> {
         int rc = host.runJava(BenchReport.class.getName(), List.of("--results", "bench-results", "--markdown", REPORT));
         host.say("bench all took " + (System.nanoTime() - start) / 60_000_000_000L + " min");
         if (!failed.isEmpty()) {
-            System.err.println("bench: these scenarios failed: " + String.join(" ", failed) + " (their output is above)");
+            System.err.println(
+                    "bench: these scenarios failed: " + String.join(" ", failed) + " (their output is above)");
             return 1;
         }
         return rc;

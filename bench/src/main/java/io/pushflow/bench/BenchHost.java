@@ -1,7 +1,6 @@
 package io.pushflow.bench;
 
 import io.pushflow.tools.Cli;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,8 +36,11 @@ final class BenchHost {
     static final String PASSWORD = "bench-pw";
 
     final Path root = Path.of("").toAbsolutePath();
-    final Path stateDir = Path.of(Optional.ofNullable(System.getenv("XDG_STATE_HOME")).filter(s -> !s.isEmpty())
-            .orElse(System.getProperty("user.home") + "/.local/state"), "pushflow");
+    final Path stateDir = Path.of(
+            Optional.ofNullable(System.getenv("XDG_STATE_HOME"))
+                    .filter(s -> !s.isEmpty())
+                    .orElse(System.getProperty("user.home") + "/.local/state"),
+            "pushflow");
     final PrintStream out = System.out;
 
     Path adminJar() {
@@ -53,7 +55,8 @@ final class BenchHost {
     String clusterClasspath() {
         Path target = root.resolve("cluster/target");
         try {
-            return target.resolve("classes") + ":" + Files.readString(target.resolve("classpath.txt")).trim();
+            return target.resolve("classes") + ":"
+                    + Files.readString(target.resolve("classpath.txt")).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("no " + target.resolve("classpath.txt") + ": build the cluster module", e);
         }
@@ -81,7 +84,10 @@ final class BenchHost {
 
     /** {@code bin/pushflow services up}: the services reachable, the databases and the schema made. */
     void servicesUp() throws IOException, InterruptedException {
-        int rc = new ProcessBuilder(root.resolve("bin/pushflow").toString(), "services", "up").inheritIO().start().waitFor();
+        int rc = new ProcessBuilder(root.resolve("bin/pushflow").toString(), "services", "up")
+                .inheritIO()
+                .start()
+                .waitFor();
         if (rc != 0) {
             throw new IllegalStateException("bin/pushflow services up failed (exit " + rc + ", messages above)");
         }
@@ -96,7 +102,8 @@ final class BenchHost {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).directory(root.toFile()).inheritIO().start();
+        Process p =
+                new ProcessBuilder(command).directory(root.toFile()).inheritIO().start();
         try {
             return p.waitFor();
         } finally {
@@ -148,13 +155,20 @@ final class BenchHost {
         if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(host)) {
             return Optional.empty();
         }
-        Optional<Long> started = Optional.of(stateDir.resolve(pidFile)).filter(Files::isRegularFile).map(BenchHost::read)
-                .filter(s -> !s.isEmpty()).map(Long::parseLong).filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        Optional<Long> started = Optional.of(stateDir.resolve(pidFile))
+                .filter(Files::isRegularFile)
+                .map(BenchHost::read)
+                .filter(s -> !s.isEmpty())
+                .map(Long::parseLong)
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         return started.isPresent() ? started : oldestProcess(names);
     }
 
     Optional<Long> clickHouse() {
-        return localService(URI.create(Cli.env("CLICKHOUSE_URL", "http://127.0.0.1:8123")).getHost(), "clickhouse.pid", "clickhouse-serv");
+        return localService(
+                URI.create(Cli.env("CLICKHOUSE_URL", "http://127.0.0.1:8123")).getHost(),
+                "clickhouse.pid",
+                "clickhouse-serv");
     }
 
     Optional<Long> mysql() {
@@ -182,7 +196,8 @@ final class BenchHost {
     /** A statement on the MySQL server as the project's user (its grant covers the databases named pushflow%). */
     void mysqlExecute(String sql) throws SQLException {
         String url = "jdbc:mysql://" + Cli.env("MYSQL_HOST", "127.0.0.1") + ":" + Cli.env("MYSQL_PORT", "3306") + "/";
-        try (Connection c = DriverManager.getConnection(url, Cli.env("MYSQL_USER", "pushflow"), Cli.env("MYSQL_PASSWORD", "pushflow"))) {
+        try (Connection c = DriverManager.getConnection(
+                url, Cli.env("MYSQL_USER", "pushflow"), Cli.env("MYSQL_PASSWORD", "pushflow"))) {
             c.createStatement().execute(sql);
         }
     }

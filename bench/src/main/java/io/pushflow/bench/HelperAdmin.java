@@ -24,22 +24,45 @@ final class HelperAdmin implements AutoCloseable {
     private final Thread stopOnExit = new Thread(this::stop);
     final String url;
 
-    HelperAdmin(BenchHost host, String what, int port, String mysqlDatabase, String clickHouseDatabase, String queuePrefix, Path log)
+    HelperAdmin(
+            BenchHost host,
+            String what,
+            int port,
+            String mysqlDatabase,
+            String clickHouseDatabase,
+            String queuePrefix,
+            Path log)
             throws Exception {
         this.host = host;
         this.what = what;
         try {
-            host.mysqlExecute("CREATE DATABASE IF NOT EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase) + " CHARACTER SET utf8mb4");
+            host.mysqlExecute("CREATE DATABASE IF NOT EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase)
+                    + " CHARACTER SET utf8mb4");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create MySQL database " + mysqlDatabase + " (the project user's grant covers "
-                    + "`pushflow%`: run 'bin/pushflow services up'): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create MySQL database " + mysqlDatabase + " (the project user's grant covers "
+                            + "`pushflow%`: run 'bin/pushflow services up'): " + e.getMessage(),
+                    e);
         }
         host.say("starting an admin service for the " + what + " on port " + port + " (ClickHouse " + clickHouseDatabase
                 + ", MySQL " + mysqlDatabase + "; log: " + log + ")");
-        ProcessBuilder pb = new ProcessBuilder(BenchHost.java(), "-jar", host.adminJar().toString()).directory(host.root.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of("ADMIN_PORT", Integer.toString(port), "ADMIN_USERS", BenchHost.USER + ":" + BenchHost.PASSWORD + ":admin",
-                "MYSQL_DATABASE", mysqlDatabase, "CLICKHOUSE_DATABASE", clickHouseDatabase, "PUSHFLOW_QUEUE_PREFIX", queuePrefix));
+        ProcessBuilder pb = new ProcessBuilder(
+                        BenchHost.java(), "-jar", host.adminJar().toString())
+                .directory(host.root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment()
+                .putAll(Map.of(
+                        "ADMIN_PORT",
+                        Integer.toString(port),
+                        "ADMIN_USERS",
+                        BenchHost.USER + ":" + BenchHost.PASSWORD + ":admin",
+                        "MYSQL_DATABASE",
+                        mysqlDatabase,
+                        "CLICKHOUSE_DATABASE",
+                        clickHouseDatabase,
+                        "PUSHFLOW_QUEUE_PREFIX",
+                        queuePrefix));
         process = pb.start();
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         url = "http://127.0.0.1:" + port;
@@ -48,19 +71,26 @@ final class HelperAdmin implements AutoCloseable {
     }
 
     private void awaitHealth(Path log) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + host.waitTimeout().toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the " + what + "'s admin service exited during start (log: " + log + ")\n" + tail(log));
+                throw new IllegalStateException(
+                        "the " + what + "'s admin service exited during start (log: " + log + ")\n" + tail(log));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the " + what + "'s admin service did not answer /health within "
                         + host.waitTimeout().toSeconds() + " s (log: " + log + ")\n" + tail(log));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/health"))
+                                                .timeout(Duration.ofSeconds(2))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException starting) {

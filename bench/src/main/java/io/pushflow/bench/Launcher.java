@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
  * What {@code bin/pushflow bench} and {@code bin/pushflow chaos} run: the launcher builds the project and execs this
  * with the bench module's classpath, in the project root; every argument after the command is the benchmark's.
  */
-@Command(name = "pushflow", subcommands = {BenchCommand.class, ChaosCommand.class})
+@Command(
+        name = "pushflow",
+        subcommands = {BenchCommand.class, ChaosCommand.class})
 public final class Launcher {
 
     public static void main(String[] args) {

@@ -1,10 +1,8 @@
 package io.pushflow.bench;
 
-import io.pushflow.store.ClickHouse;
-
-import java.io.IOException;
-
 import com.sun.management.OperatingSystemMXBean;
+import io.pushflow.store.ClickHouse;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +13,12 @@ public record Machine(int cores, String cpu, double ramGiB, String os, String ja
 
     public static Machine describe(ClickHouse clickHouse) {
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel().orElse("?"),
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel().orElse("?"),
                 Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0,
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 clickHouse.select("SELECT version() AS v").get(0).get("v").toString());
     }
@@ -35,6 +36,7 @@ public record Machine(int cores, String cpu, double ramGiB, String os, String ja
 
     @Override
     public String toString() {
-        return cores + " cores (" + cpu + "), " + ramGiB + " GiB RAM, " + os + ", " + java + ", ClickHouse " + clickHouse;
+        return cores + " cores (" + cpu + "), " + ramGiB + " GiB RAM, " + os + ", " + java + ", ClickHouse "
+                + clickHouse;
     }
 }

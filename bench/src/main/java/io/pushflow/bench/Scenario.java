@@ -106,7 +106,8 @@ enum Scenario {
     }
 
     static void list(PrintStream out) {
-        out.println("benchmark scenarios (bin/pushflow bench <scenario> [args]; `bench <scenario> --help` for the options):");
+        out.println(
+                "benchmark scenarios (bin/pushflow bench <scenario> [args]; `bench <scenario> --help` for the options):");
         for (Scenario s : values()) {
             s.describe(out);
         }

@@ -23,8 +23,7 @@ final class ClusterCommand {
                      (FLINK_RPC_PORT, 6123), --timeout SECONDS (180), --state-dir DIR (bin/pushflow: its state directory/cluster)
             memory: FLINK_TM_MEMORY (3g a TaskManager process), FLINK_MANAGED_MEMORY (1g of it), FLINK_JM_MEMORY (1600m)""";
 
-    private ClusterCommand() {
-    }
+    private ClusterCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
@@ -63,8 +62,10 @@ final class ClusterCommand {
             if (stateDir == null) {
                 throw new IllegalArgumentException("--state-dir is missing");
             }
-            if (!command.equals("start") && (taskManagers != null || slots != null || restPort != null || rpcPort != null)) {
-                throw new IllegalArgumentException("--taskmanagers, --slots and the ports apply to start only (the others read the running cluster's)");
+            if (!command.equals("start")
+                    && (taskManagers != null || slots != null || restPort != null || rpcPort != null)) {
+                throw new IllegalArgumentException(
+                        "--taskmanagers, --slots and the ports apply to start only (the others read the running cluster's)");
             }
         } catch (IllegalArgumentException e) {
             err.println("cluster: " + e.getMessage());

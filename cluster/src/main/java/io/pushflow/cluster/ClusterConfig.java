@@ -1,5 +1,11 @@
 package io.pushflow.cluster;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ConfigurationUtils;
@@ -10,13 +16,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The cluster's configuration directory, as Flink's scripts read one: {@code config.yaml} (the file's name since
@@ -47,7 +46,8 @@ final class ClusterConfig {
         c.set(RestOptions.PORT, restPort);
         c.set(TaskManagerOptions.NUM_TASK_SLOTS, s.slots());
         c.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(s.taskManagerMemory()));
-        // RocksDB (the jobs' default state backend) caches in managed memory: 1 GB made it 9x faster than Flink's default
+        // RocksDB (the jobs' default state backend) caches in managed memory: 1 GB made it 9x faster than Flink's
+        // default
         c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory()));
         c.set(JobManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(s.jobManagerMemory()));
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir());
@@ -56,17 +56,24 @@ final class ClusterConfig {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
-        c.set(WebOptions.UPLOAD_DIR, s.stateDir().resolve("web-upload").toAbsolutePath().toString());
+        c.set(
+                WebOptions.UPLOAD_DIR,
+                s.stateDir().resolve("web-upload").toAbsolutePath().toString());
         return c;
     }
 
     void write(Configuration conf) {
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve(FILE), ConfigurationUtils.convertConfigToWritableLines(conf, true).stream().sorted().toList());
+            Files.write(
+                    dir.resolve(FILE),
+                    ConfigurationUtils.convertConfigToWritableLines(conf, true).stream()
+                            .sorted()
+                            .toList());
             try (InputStream log4j = ClusterConfig.class.getResourceAsStream("log4j.properties")) {
                 if (log4j == null) {
-                    throw new IllegalStateException("log4j.properties is missing from the cluster module's classes: rebuild it");
+                    throw new IllegalStateException(
+                            "log4j.properties is missing from the cluster module's classes: rebuild it");
                 }
                 Files.write(dir.resolve("log4j.properties"), log4j.readAllBytes());
             }
@@ -85,7 +92,8 @@ final class ClusterConfig {
 
     Configuration read() {
         if (!exists()) {
-            throw new IllegalStateException("no cluster configuration at " + dir.resolve(FILE) + ": start the cluster first (bin/pushflow cluster start)");
+            throw new IllegalStateException("no cluster configuration at " + dir.resolve(FILE)
+                    + ": start the cluster first (bin/pushflow cluster start)");
         }
         return GlobalConfiguration.loadConfiguration(dir.toString());
     }

@@ -19,12 +19,24 @@ import java.util.Properties;
  * @param jobManagerMemory  {@code jobmanager.memory.process.size}
  * @param environment       added to the environment the processes inherit (where the jobs read their settings)
  */
-public record ClusterSettings(Path stateDir, int taskManagers, int slots, int restPort, int rpcPort, String taskManagerMemory,
-                              String managedMemory, String jobManagerMemory, String checkpointDir, String savepointDir,
-                              Map<String, String> environment, String classpath, List<String> jvmOptions) {
+public record ClusterSettings(
+        Path stateDir,
+        int taskManagers,
+        int slots,
+        int restPort,
+        int rpcPort,
+        String taskManagerMemory,
+        String managedMemory,
+        String jobManagerMemory,
+        String checkpointDir,
+        String savepointDir,
+        Map<String, String> environment,
+        String classpath,
+        List<String> jvmOptions) {
 
     /** Two TaskManagers of three slots: the three jobs at parallelism 2 take six slots (a slot serves one job). */
     public static final int TASK_MANAGERS = 2;
+
     public static final int SLOTS = 3;
 
     public ClusterSettings {
@@ -42,40 +54,122 @@ public record ClusterSettings(Path stateDir, int taskManagers, int slots, int re
      * {@code --add-opens} list Flink needs on Java 17.
      */
     public static ClusterSettings fromEnvironment(Path stateDir) {
-        return new ClusterSettings(stateDir, TASK_MANAGERS, SLOTS, Integer.parseInt(env("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(env("FLINK_RPC_PORT", "6123")), env("FLINK_TM_MEMORY", "3g"), env("FLINK_MANAGED_MEMORY", "1g"),
-                env("FLINK_JM_MEMORY", "1600m"), env("CHECKPOINT_DIR", "file:///tmp/pushflow/checkpoints"),
-                env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints"), Map.of(), System.getProperty("java.class.path"), flinkAddOpens());
+        return new ClusterSettings(
+                stateDir,
+                TASK_MANAGERS,
+                SLOTS,
+                Integer.parseInt(env("FLINK_REST_PORT", "8081")),
+                Integer.parseInt(env("FLINK_RPC_PORT", "6123")),
+                env("FLINK_TM_MEMORY", "3g"),
+                env("FLINK_MANAGED_MEMORY", "1g"),
+                env("FLINK_JM_MEMORY", "1600m"),
+                env("CHECKPOINT_DIR", "file:///tmp/pushflow/checkpoints"),
+                env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints"),
+                Map.of(),
+                System.getProperty("java.class.path"),
+                flinkAddOpens());
     }
 
     public ClusterSettings withSize(int taskManagers, int slots) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     public ClusterSettings withPorts(int restPort, int rpcPort) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     public ClusterSettings withMemory(String taskManagerMemory, String managedMemory, String jobManagerMemory) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     public ClusterSettings withDirectories(String checkpointDir, String savepointDir) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     public ClusterSettings withEnvironment(Map<String, String> environment) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     public ClusterSettings withClasspath(String classpath) {
-        return new ClusterSettings(stateDir, taskManagers, slots, restPort, rpcPort, taskManagerMemory, managedMemory, jobManagerMemory,
-                checkpointDir, savepointDir, environment, classpath, jvmOptions);
+        return new ClusterSettings(
+                stateDir,
+                taskManagers,
+                slots,
+                restPort,
+                rpcPort,
+                taskManagerMemory,
+                managedMemory,
+                jobManagerMemory,
+                checkpointDir,
+                savepointDir,
+                environment,
+                classpath,
+                jvmOptions);
     }
 
     /** The parent pom's {@code flink.add-opens}, filtered into this module's resources at build time. */
@@ -83,7 +177,8 @@ public record ClusterSettings(Path stateDir, int taskManagers, int slots, int re
         Properties p = new Properties();
         try (InputStream in = ClusterSettings.class.getResourceAsStream("flink-jvm.properties")) {
             if (in == null) {
-                throw new IllegalStateException("flink-jvm.properties is missing from the cluster module's classes: rebuild it");
+                throw new IllegalStateException(
+                        "flink-jvm.properties is missing from the cluster module's classes: rebuild it");
             }
             p.load(in);
         } catch (IOException e) {

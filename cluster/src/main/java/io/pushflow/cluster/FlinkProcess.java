@@ -40,7 +40,9 @@ final class FlinkProcess {
     /** The pid last started, if there is a pid file. */
     Optional<Long> pid() {
         try {
-            return Files.isRegularFile(pidFile) ? Optional.of(Long.parseLong(Files.readString(pidFile).trim())) : Optional.empty();
+            return Files.isRegularFile(pidFile)
+                    ? Optional.of(Long.parseLong(Files.readString(pidFile).trim()))
+                    : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -48,8 +50,12 @@ final class FlinkProcess {
 
     /** The running process, if it is still this one. */
     Optional<ProcessHandle> handle() {
-        return pid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains(config.dir.toString())).orElse(false));
+        return pid().flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> h.info()
+                        .commandLine()
+                        .map(c -> c.contains(config.dir.toString()))
+                        .orElse(false));
     }
 
     boolean alive() {
@@ -69,7 +75,12 @@ final class FlinkProcess {
      * background, output to the .out file, nothing on standard input, in a session of its own (the scripts' nohup),
      * so a Ctrl-C or a closed terminal of the shell that started it does not reach it; it works in the state directory.
      */
-    long start(List<String> jvmOptions, String classpath, String mainClass, List<String> arguments, Map<String, String> environment) {
+    long start(
+            List<String> jvmOptions,
+            String classpath,
+            String mainClass,
+            List<String> arguments,
+            Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
@@ -80,7 +91,8 @@ final class FlinkProcess {
         command.add("-Dlog.file=" + log.toAbsolutePath());
         command.add("-Dlog4j.configuration=file:" + log4j.toAbsolutePath());
         command.add("-Dlog4j.configurationFile=file:" + log4j.toAbsolutePath());
-        command.add("-Dlogback.configurationFile=file:" + config.dir.resolve("logback.xml").toAbsolutePath());
+        command.add("-Dlogback.configurationFile=file:"
+                + config.dir.resolve("logback.xml").toAbsolutePath());
         command.add("-classpath");
         command.add(classpath);
         command.add(mainClass);
@@ -91,8 +103,11 @@ final class FlinkProcess {
             if (Files.exists(out)) {
                 Files.move(out, out.resolveSibling(out.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).directory(pidFile.getParent().toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .directory(pidFile.getParent().toFile());
             // as Flink's config.sh exports it: where the processes look for plugins (none here)
             builder.environment().put("FLINK_PLUGINS_DIR", config.pluginsDir().toString());
             builder.environment().putAll(environment);
@@ -111,11 +126,20 @@ final class FlinkProcess {
             try {
                 if (Files.isRegularFile(file)) {
                     List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-                    s.append("--- ").append(file).append(" (last ").append(Math.min(lines, all.size())).append(" lines)\n");
-                    all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> s.append(l).append('\n'));
+                    s.append("--- ")
+                            .append(file)
+                            .append(" (last ")
+                            .append(Math.min(lines, all.size()))
+                            .append(" lines)\n");
+                    all.subList(Math.max(0, all.size() - lines), all.size())
+                            .forEach(l -> s.append(l).append('\n'));
                 }
             } catch (IOException | UncheckedIOException e) {
-                s.append("--- ").append(file).append(": ").append(e.getMessage()).append('\n');
+                s.append("--- ")
+                        .append(file)
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append('\n');
             }
         }
         return s.toString();

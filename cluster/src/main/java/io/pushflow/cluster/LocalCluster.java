@@ -16,8 +16,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  */
 public final class LocalCluster {
 
-    private LocalCluster() {
-    }
+    private LocalCluster() {}
 
     public static MiniCluster start(int port, int slots) throws Exception {
         return start(port, slots, new Configuration());
@@ -33,8 +32,11 @@ public final class LocalCluster {
         // RocksDB (the jobs' default state backend) caches in managed memory: 1 GB made it 9x faster than the default
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(env("FLINK_MANAGED_MEMORY", "1g")));
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, env("SAVEPOINT_DIR", "file:///tmp/pushflow/savepoints"));
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(slots).build());
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
         cluster.start();
         return cluster;
     }
@@ -49,7 +51,8 @@ public final class LocalCluster {
                 System.err.println("cluster: " + e.getMessage());
             }
         }));
-        System.out.println("Flink cluster with its dashboard at " + cluster.getRestAddress().get() + " (stop with Ctrl-C)");
+        System.out.println("Flink cluster with its dashboard at "
+                + cluster.getRestAddress().get() + " (stop with Ctrl-C)");
         Thread.currentThread().join();
     }
 

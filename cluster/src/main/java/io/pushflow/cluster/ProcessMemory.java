@@ -1,8 +1,5 @@
 package io.pushflow.cluster;
 
-import org.apache.flink.runtime.util.bash.BashJavaUtils;
-import org.apache.flink.util.FlinkException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.util.bash.BashJavaUtils;
+import org.apache.flink.util.FlinkException;
 
 /**
  * What Flink's start scripts compute before they start a JobManager or a TaskManager, computed the same way: by
@@ -31,7 +30,10 @@ record ProcessMemory(List<String> jvmOptions, List<String> dynamicProperties) {
 
     /** The value of one dynamic property ({@code taskmanager.memory.managed.size}), as Flink wrote it. */
     String property(String key) {
-        return dynamicProperties.stream().filter(p -> p.startsWith(key + "=")).map(p -> p.substring(key.length() + 1)).findFirst()
+        return dynamicProperties.stream()
+                .filter(p -> p.startsWith(key + "="))
+                .map(p -> p.substring(key.length() + 1))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + key + " among " + dynamicProperties));
     }
 
@@ -41,17 +43,23 @@ record ProcessMemory(List<String> jvmOptions, List<String> dynamicProperties) {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            BashJavaUtils.main(new String[]{command, "--configDir", confDir.toString()});
+            BashJavaUtils.main(new String[] {command, "--configDir", confDir.toString()});
         } catch (FlinkException | RuntimeException e) {
-            throw new IllegalStateException("Flink cannot size its processes from " + confDir.resolve(ClusterConfig.FILE) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Flink cannot size its processes from " + confDir.resolve(ClusterConfig.FILE) + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             System.setOut(out);
         }
-        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith(BashJavaUtils.EXECUTION_PREFIX)).map(l -> l.substring(BashJavaUtils.EXECUTION_PREFIX.length()).trim())
+        List<String> lines = printed.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith(BashJavaUtils.EXECUTION_PREFIX))
+                .map(l -> l.substring(BashJavaUtils.EXECUTION_PREFIX.length()).trim())
                 .toList();
         if (lines.size() != 2) {
-            throw new IllegalStateException("BashJavaUtils " + command + " answered " + lines.size() + " result lines, not 2: " + printed);
+            throw new IllegalStateException(
+                    "BashJavaUtils " + command + " answered " + lines.size() + " result lines, not 2: " + printed);
         }
         return new ProcessMemory(words(lines.get(0)), dynamicProperties(lines.get(1)));
     }

@@ -37,16 +37,24 @@ public final class StandaloneCluster {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** The environment variables the jobs read (docs/operations.md, Configuration), by prefix. */
-    private static final List<String> JOB_SETTINGS = List.of("RABBITMQ_", "CLICKHOUSE_", "PUSHFLOW_", "ONESIGNAL_", "DISPATCH_", "DELIVERY_",
-            "STATUS_", "FEEDBACK_", "CHECKPOINT_", "STATE_BACKEND", "SAVEPOINT_DIR");
+    private static final List<String> JOB_SETTINGS = List.of(
+            "RABBITMQ_",
+            "CLICKHOUSE_",
+            "PUSHFLOW_",
+            "ONESIGNAL_",
+            "DISPATCH_",
+            "DELIVERY_",
+            "STATUS_",
+            "FEEDBACK_",
+            "CHECKPOINT_",
+            "STATE_BACKEND",
+            "SAVEPOINT_DIR");
 
     /** One process of the cluster as its pid file and the system see it. */
-    public record ProcessState(String name, Optional<Long> pid, boolean alive, Path log) {
-    }
+    public record ProcessState(String name, Optional<Long> pid, boolean alive, Path log) {}
 
     /** The processes and what the JobManager's REST API says (empty when it does not answer). */
-    public record Status(String restUrl, List<ProcessState> processes, Optional<ClusterRest.Overview> rest) {
-    }
+    public record Status(String restUrl, List<ProcessState> processes, Optional<ClusterRest.Overview> rest) {}
 
     private final ClusterSettings settings;
     private final ClusterConfig config;
@@ -66,10 +74,11 @@ public final class StandaloneCluster {
      * it started). Refuses while a process of this state directory still runs.
      */
     public String start(Duration timeout) {
-        List<FlinkProcess> running = processes().stream().filter(FlinkProcess::alive).toList();
+        List<FlinkProcess> running =
+                processes().stream().filter(FlinkProcess::alive).toList();
         if (!running.isEmpty()) {
-            throw new IllegalStateException("a cluster runs from " + settings.stateDir() + " already (" + describe(running)
-                    + "): stop it first (bin/pushflow cluster stop)");
+            throw new IllegalStateException("a cluster runs from " + settings.stateDir() + " already ("
+                    + describe(running) + "): stop it first (bin/pushflow cluster stop)");
         }
         processes().forEach(FlinkProcess::forget);
         int rest = port(settings.restPort(), "REST API (FLINK_REST_PORT)");
@@ -91,23 +100,44 @@ public final class StandaloneCluster {
                 ids.add(launchTaskManager(p, tm));
                 launched.add(p);
             }
-            await(timeout, launched, o -> o.taskManagerIds().containsAll(ids), settings.taskManagers() + " TaskManagers registered");
+            await(
+                    timeout,
+                    launched,
+                    o -> o.taskManagerIds().containsAll(ids),
+                    settings.taskManagers() + " TaskManagers registered");
         } catch (RuntimeException e) {
             terminate(launched, Duration.ofSeconds(10));
             launched.forEach(FlinkProcess::forget);
             throw e;
         }
         String url = config.restUrl();
-        out.printf(Locale.ROOT, "Flink standalone cluster up in %.1f s: JobManager (pid %d) and %d TaskManagers of %d slots (pids %s)%n",
-                (System.nanoTime() - began) / 1e9, jobManager.pid().orElseThrow(), settings.taskManagers(), settings.slots(),
-                String.join(", ", launched.subList(1, launched.size()).stream().map(p -> p.pid().orElseThrow().toString()).toList()));
-        out.printf(Locale.ROOT, "  each TaskManager (Flink's BashJavaUtils from %s): process %s, heap %s (task %s), managed %s, network %s, "
-                        + "metaspace %s, %s CPU cores%n", config.dir.resolve(ClusterConfig.FILE), settings.taskManagerMemory(),
-                jvmHeap(tm), size(tm.property("taskmanager.memory.task.heap.size")), size(tm.property("taskmanager.memory.managed.size")),
-                size(tm.property("taskmanager.memory.network.max")), size(tm.property("taskmanager.memory.jvm-metaspace.size")),
+        out.printf(
+                Locale.ROOT,
+                "Flink standalone cluster up in %.1f s: JobManager (pid %d) and %d TaskManagers of %d slots (pids %s)%n",
+                (System.nanoTime() - began) / 1e9,
+                jobManager.pid().orElseThrow(),
+                settings.taskManagers(),
+                settings.slots(),
+                String.join(
+                        ", ",
+                        launched.subList(1, launched.size()).stream()
+                                .map(p -> p.pid().orElseThrow().toString())
+                                .toList()));
+        out.printf(
+                Locale.ROOT,
+                "  each TaskManager (Flink's BashJavaUtils from %s): process %s, heap %s (task %s), managed %s, network %s, "
+                        + "metaspace %s, %s CPU cores%n",
+                config.dir.resolve(ClusterConfig.FILE),
+                settings.taskManagerMemory(),
+                jvmHeap(tm),
+                size(tm.property("taskmanager.memory.task.heap.size")),
+                size(tm.property("taskmanager.memory.managed.size")),
+                size(tm.property("taskmanager.memory.network.max")),
+                size(tm.property("taskmanager.memory.jvm-metaspace.size")),
                 tm.property("taskmanager.cpu.cores"));
         out.println("  dashboard and REST API: " + url);
-        out.println("  logs in " + settings.stateDir().toAbsolutePath().resolve("log") + ", pid files in " + settings.stateDir().toAbsolutePath());
+        out.println("  logs in " + settings.stateDir().toAbsolutePath().resolve("log") + ", pid files in "
+                + settings.stateDir().toAbsolutePath());
         printJobSettings();
         return url;
     }
@@ -118,7 +148,8 @@ public final class StandaloneCluster {
      */
     public String addTaskManager(Duration timeout) {
         if (!jobManager.alive()) {
-            throw new IllegalStateException("no JobManager runs from " + settings.stateDir() + ": start the cluster first (bin/pushflow cluster start)");
+            throw new IllegalStateException("no JobManager runs from " + settings.stateDir()
+                    + ": start the cluster first (bin/pushflow cluster start)");
         }
         int n = 1;
         while (taskManager(n).alive()) {
@@ -134,7 +165,12 @@ public final class StandaloneCluster {
             terminate(List.of(p), Duration.ofSeconds(10));
             throw e;
         }
-        out.printf(Locale.ROOT, "%s (pid %d%s) registered in %.1f s%n", p.name, p.pid().orElseThrow(), replaces ? ", in place of the one that had stopped" : "",
+        out.printf(
+                Locale.ROOT,
+                "%s (pid %d%s) registered in %.1f s%n",
+                p.name,
+                p.pid().orElseThrow(),
+                replaces ? ", in place of the one that had stopped" : "",
                 (System.nanoTime() - began) / 1e9);
         printJobSettings();
         return p.name;
@@ -142,7 +178,8 @@ public final class StandaloneCluster {
 
     public Status status() {
         List<ProcessState> states = processes().stream()
-                .map(p -> new ProcessState(p.name, p.pid(), p.alive(), p.log.toAbsolutePath())).toList();
+                .map(p -> new ProcessState(p.name, p.pid(), p.alive(), p.log.toAbsolutePath()))
+                .toList();
         String url = config.exists() ? config.restUrl() : "";
         return new Status(url, states, jobManager.alive() ? new ClusterRest(url).overview() : Optional.empty());
     }
@@ -150,17 +187,30 @@ public final class StandaloneCluster {
     public void printStatus() {
         Status s = status();
         if (s.processes().isEmpty()) {
-            out.println("no process of a cluster runs from " + settings.stateDir().toAbsolutePath() + " (bin/pushflow cluster start)");
+            out.println("no process of a cluster runs from "
+                    + settings.stateDir().toAbsolutePath() + " (bin/pushflow cluster start)");
             return;
         }
         out.println("Flink standalone cluster in " + settings.stateDir().toAbsolutePath());
         for (ProcessState p : s.processes()) {
-            out.printf(Locale.ROOT, "  %-15s pid %-8s %-12s log %s%n", p.name(), p.pid().map(String::valueOf).orElse("-"),
-                    p.alive() ? "running" : "not running", p.log());
+            out.printf(
+                    Locale.ROOT,
+                    "  %-15s pid %-8s %-12s log %s%n",
+                    p.name(),
+                    p.pid().map(String::valueOf).orElse("-"),
+                    p.alive() ? "running" : "not running",
+                    p.log());
         }
-        out.println(s.rest().map(o -> String.format(Locale.ROOT, "  REST API at %s: %d TaskManagers registered, %d slots (%d free), %d jobs running",
-                s.restUrl(), o.taskManagers(), o.slotsTotal(), o.slotsAvailable(), o.jobsRunning())).orElse("  REST API at " + s.restUrl()
-                + ": no answer"));
+        out.println(s.rest()
+                .map(o -> String.format(
+                        Locale.ROOT,
+                        "  REST API at %s: %d TaskManagers registered, %d slots (%d free), %d jobs running",
+                        s.restUrl(),
+                        o.taskManagers(),
+                        o.slotsTotal(),
+                        o.slotsAvailable(),
+                        o.jobsRunning()))
+                .orElse("  REST API at " + s.restUrl() + ": no answer"));
     }
 
     /** TERM to every running process, KILL to those still running after {@code grace}; says which. */
@@ -174,9 +224,11 @@ public final class StandaloneCluster {
             out.println("stopping " + describe(running) + " (TERM)");
             List<FlinkProcess> killed = terminate(running, grace);
             if (!killed.isEmpty()) {
-                out.println("killed (KILL) " + describe(killed) + ": still running " + grace.toSeconds() + " s after TERM");
+                out.println(
+                        "killed (KILL) " + describe(killed) + ": still running " + grace.toSeconds() + " s after TERM");
             }
-            out.printf(Locale.ROOT, "stopped %d processes in %.1f s%n", running.size(), (System.nanoTime() - began) / 1e9);
+            out.printf(
+                    Locale.ROOT, "stopped %d processes in %.1f s%n", running.size(), (System.nanoTime() - began) / 1e9);
         }
         all.forEach(FlinkProcess::forget);
     }
@@ -192,11 +244,17 @@ public final class StandaloneCluster {
 
     /** The pids of the running processes, JobManager first. */
     public List<Long> pids() {
-        return processes().stream().flatMap(p -> p.handle().stream()).map(ProcessHandle::pid).toList();
+        return processes().stream()
+                .flatMap(p -> p.handle().stream())
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     private String launchTaskManager(FlinkProcess p, ProcessMemory memory) {
-        String id = p.name + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String id = p.name + "-"
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .substring(0, 6);
         List<String> args = new ArrayList<>(List.of("--configDir", config.dir.toString()));
         args.addAll(memory.arguments());
         args.addAll(List.of("-D", "taskmanager.resource-id=" + id));
@@ -212,7 +270,8 @@ public final class StandaloneCluster {
         return options;
     }
 
-    private void await(Duration timeout, List<FlinkProcess> watched, Predicate<ClusterRest.Overview> ready, String what) {
+    private void await(
+            Duration timeout, List<FlinkProcess> watched, Predicate<ClusterRest.Overview> ready, String what) {
         ClusterRest rest = new ClusterRest(config.restUrl());
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<ClusterRest.Overview> last = Optional.empty();
@@ -228,8 +287,9 @@ public final class StandaloneCluster {
             }
             sleep(500);
         }
-        throw new IllegalStateException("not " + what + " within " + timeout.toSeconds() + " s (REST at " + config.restUrl() + ": "
-                + last.map(Object::toString).orElse("no answer") + ")\n" + watched.get(watched.size() - 1).tail(40));
+        throw new IllegalStateException("not " + what + " within " + timeout.toSeconds() + " s (REST at "
+                + config.restUrl() + ": " + last.map(Object::toString).orElse("no answer") + ")\n"
+                + watched.get(watched.size() - 1).tail(40));
     }
 
     /** TERM, wait at most {@code grace}, then KILL; returns the processes that needed KILL. */
@@ -241,7 +301,10 @@ public final class StandaloneCluster {
         while (handles.values().stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             sleep(100);
         }
-        List<FlinkProcess> killed = handles.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).toList();
+        List<FlinkProcess> killed = handles.entrySet().stream()
+                .filter(e -> e.getValue().isAlive())
+                .map(Map.Entry::getKey)
+                .toList();
         killed.forEach(p -> handles.get(p).destroyForcibly());
         long killDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (killed.stream().anyMatch(p -> handles.get(p).isAlive()) && System.nanoTime() < killDeadline) {
@@ -256,10 +319,13 @@ public final class StandaloneCluster {
         if (jobManager.pid().isPresent()) {
             all.add(jobManager);
         }
-        try (Stream<Path> files = Files.exists(settings.stateDir()) ? Files.list(settings.stateDir()) : Stream.empty()) {
-            files.map(f -> f.getFileName().toString()).filter(f -> f.matches("taskmanager-\\d+\\.pid"))
+        try (Stream<Path> files =
+                Files.exists(settings.stateDir()) ? Files.list(settings.stateDir()) : Stream.empty()) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.matches("taskmanager-\\d+\\.pid"))
                     .map(f -> Integer.parseInt(f.substring("taskmanager-".length(), f.length() - ".pid".length())))
-                    .sorted(Comparator.naturalOrder()).forEach(i -> all.add(taskManager(i)));
+                    .sorted(Comparator.naturalOrder())
+                    .forEach(i -> all.add(taskManager(i)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -273,7 +339,8 @@ public final class StandaloneCluster {
     private void printJobSettings() {
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.putAll(settings.environment());
-        out.println("  the jobs read their settings from these processes' environment (unset ones at their defaults, docs/operations.md \"Configuration\"):");
+        out.println(
+                "  the jobs read their settings from these processes' environment (unset ones at their defaults, docs/operations.md \"Configuration\"):");
         env.forEach((name, value) -> {
             if (JOB_SETTINGS.stream().anyMatch(name::startsWith)) {
                 boolean secret = name.contains("PASSWORD") || name.contains("KEY");
@@ -283,7 +350,12 @@ public final class StandaloneCluster {
     }
 
     private static String describe(List<FlinkProcess> processes) {
-        return String.join(", ", processes.stream().map(p -> p.name + " pid " + p.pid().map(String::valueOf).orElse("?")).toList());
+        return String.join(
+                ", ",
+                processes.stream()
+                        .map(p ->
+                                p.name + " pid " + p.pid().map(String::valueOf).orElse("?"))
+                        .toList());
     }
 
     /** {@code wanted}, checked free on the loopback address, or any free port for 0. */
@@ -298,7 +370,11 @@ public final class StandaloneCluster {
     }
 
     private static String jvmHeap(ProcessMemory memory) {
-        return memory.jvmOptions().stream().filter(o -> o.startsWith("-Xmx")).map(o -> size(o.substring(4))).findFirst().orElse("?");
+        return memory.jvmOptions().stream()
+                .filter(o -> o.startsWith("-Xmx"))
+                .map(o -> size(o.substring(4)))
+                .findFirst()
+                .orElse("?");
     }
 
     private static String size(String bytes) {

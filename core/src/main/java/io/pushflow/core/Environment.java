@@ -7,8 +7,7 @@ package io.pushflow.core;
  */
 public final class Environment {
 
-    private Environment() {
-    }
+    private Environment() {}
 
     public static String value(String name, String fallback) {
         String value = System.getenv(name);

@@ -2,15 +2,10 @@ package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.cluster.LocalCluster;
-import io.pushflow.core.json.Json;
-import io.pushflow.tools.AdminApi;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-
 import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
+import io.pushflow.core.json.Json;
+import io.pushflow.tools.AdminApi;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * {@code bin/pushflow demo}: a whole bandit campaign on one machine. Synthetic users go into ClickHouse; the three
@@ -32,44 +31,100 @@ import java.util.function.Consumer;
 public final class Demo {
 
     /** What a run is told; {@code bin/pushflow demo} fills in the services it started. */
-    public record Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
-                          String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
-                          Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster,
-                          Provider provider) {
+    public record Options(
+            long users,
+            Duration window,
+            Duration wave,
+            List<Double> clickRates,
+            long seed,
+            String adminUrl,
+            String adminUser,
+            String adminPassword,
+            String clickHouseDatabase,
+            String queuePrefix,
+            int flinkPort,
+            int simulatorPort,
+            Path reportDir,
+            Path json,
+            boolean keepRunning,
+            boolean live,
+            RewardSource rewards,
+            ClusterKind cluster,
+            Provider provider) {
 
         public Options {
             provider = provider == null ? Provider.ONESIGNAL : provider;
         }
 
         /** Through OneSignal (the simulator's OneSignal API). */
-        public Options(long users, Duration window, Duration wave, List<Double> clickRates, long seed, String adminUrl, String adminUser,
-                       String adminPassword, String clickHouseDatabase, String queuePrefix, int flinkPort, int simulatorPort,
-                       Path reportDir, Path json, boolean keepRunning, boolean live, RewardSource rewards, ClusterKind cluster) {
-            this(users, window, wave, clickRates, seed, adminUrl, adminUser, adminPassword, clickHouseDatabase, queuePrefix, flinkPort,
-                    simulatorPort, reportDir, json, keepRunning, live, rewards, cluster, Provider.ONESIGNAL);
+        public Options(
+                long users,
+                Duration window,
+                Duration wave,
+                List<Double> clickRates,
+                long seed,
+                String adminUrl,
+                String adminUser,
+                String adminPassword,
+                String clickHouseDatabase,
+                String queuePrefix,
+                int flinkPort,
+                int simulatorPort,
+                Path reportDir,
+                Path json,
+                boolean keepRunning,
+                boolean live,
+                RewardSource rewards,
+                ClusterKind cluster) {
+            this(
+                    users,
+                    window,
+                    wave,
+                    clickRates,
+                    seed,
+                    adminUrl,
+                    adminUser,
+                    adminPassword,
+                    clickHouseDatabase,
+                    queuePrefix,
+                    flinkPort,
+                    simulatorPort,
+                    reportDir,
+                    json,
+                    keepRunning,
+                    live,
+                    rewards,
+                    cluster,
+                    Provider.ONESIGNAL);
         }
 
         /** Everything but the admin password. */
         @Override
         public String toString() {
-            return "Options[users=" + users + ", window=" + window + ", wave=" + wave + ", clickRates=" + clickRates + ", seed=" + seed
-                    + ", adminUrl=" + adminUrl + ", adminUser=" + adminUser + ", adminPassword=(secret), clickHouseDatabase=" + clickHouseDatabase
-                    + ", queuePrefix=" + queuePrefix + ", flinkPort=" + flinkPort + ", simulatorPort=" + simulatorPort + ", reportDir=" + reportDir
-                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards + ", cluster=" + cluster + ", provider=" + provider + "]";
+            return "Options[users=" + users + ", window=" + window + ", wave=" + wave + ", clickRates=" + clickRates
+                    + ", seed=" + seed
+                    + ", adminUrl=" + adminUrl + ", adminUser=" + adminUser
+                    + ", adminPassword=(secret), clickHouseDatabase=" + clickHouseDatabase
+                    + ", queuePrefix=" + queuePrefix + ", flinkPort=" + flinkPort + ", simulatorPort=" + simulatorPort
+                    + ", reportDir=" + reportDir
+                    + ", json=" + json + ", keepRunning=" + keepRunning + ", live=" + live + ", rewards=" + rewards
+                    + ", cluster=" + cluster + ", provider=" + provider + "]";
         }
     }
 
     /** Where the three jobs run: a local cluster in this process (the default, quicker to start) or Flink's standalone cluster. */
-    public enum ClusterKind { LOCAL, STANDALONE }
+    public enum ClusterKind {
+        LOCAL,
+        STANDALONE
+    }
 
     /** The creatives: what they say and how often the simulated users click them. */
     static final List<String[]> CREATIVES = List.of(
-            new String[]{"Wind alert", "Gusts up to 25 knots at your spot tomorrow"},
-            new String[]{"Your spot, tomorrow", "Side-shore 18 knots from 10:00, sunny"},
-            new String[]{"Session tomorrow?", "Perfect kiting window 10:00-14:00 at your spot - check the forecast"});
+            new String[] {"Wind alert", "Gusts up to 25 knots at your spot tomorrow"},
+            new String[] {"Your spot, tomorrow", "Side-shore 18 knots from 10:00, sunny"},
+            new String[] {"Session tomorrow?", "Perfect kiting window 10:00-14:00 at your spot - check the forecast"});
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
         Options o = DemoOptions.parse(args);
@@ -83,20 +138,35 @@ public final class Demo {
         try (Stage stage = Stage.start(o, out)) {
             Marketer marketer = new Marketer(api, out);
             Marketer.Campaign campaign = marketer.launch(o.window(), CREATIVES, o.rewards(), o.provider());
-            // the provider's click counts are looked at every few seconds (Stage's poller), so they go quiet for longer between changes
-            Watch watch = new Watch(api, campaign, out, o.live(), Duration.ofSeconds(o.rewards() == RewardSource.PROVIDER ? 12 : 6));
+            // the provider's click counts are looked at every few seconds (Stage's poller), so they go quiet for longer
+            // between changes
+            Watch watch = new Watch(
+                    api, campaign, out, o.live(), Duration.ofSeconds(o.rewards() == RewardSource.PROVIDER ? 12 : 6));
             JsonNode stats = watch.untilDone(o.window().plusMinutes(3));
             Summary summary = Summary.of(o.users(), stats, stage.simulator(), campaign.id(), o.clickRates(), CREATIVES);
             summary.print(out);
-            Report.write(o.reportDir(), summary, api, campaign, stage.simulator().baseUrl().toString(), stage.flinkUrl(), o.adminUrl());
+            Report.write(
+                    o.reportDir(),
+                    summary,
+                    api,
+                    campaign,
+                    stage.simulator().baseUrl().toString(),
+                    stage.flinkUrl(),
+                    o.adminUrl());
             step(out, "report: %s", o.reportDir().resolve("index.html").toAbsolutePath());
             if (o.json() != null) {
                 Files.createDirectories(o.json().toAbsolutePath().getParent());
-                Files.writeString(o.json(), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+                Files.writeString(
+                        o.json(), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
                 step(out, "summary as JSON: %s", o.json().toAbsolutePath());
             }
-            out.printf(Locale.ROOT, "%nConsole:          %s/console/%nSwagger UI:       %s/api/openapi/%nFlink dashboard:  %s%nReport:           %s%n",
-                    o.adminUrl().replaceAll("/$", ""), o.adminUrl().replaceAll("/$", ""), stage.flinkUrl(), o.reportDir().resolve("index.html").toAbsolutePath());
+            out.printf(
+                    Locale.ROOT,
+                    "%nConsole:          %s/console/%nSwagger UI:       %s/api/openapi/%nFlink dashboard:  %s%nReport:           %s%n",
+                    o.adminUrl().replaceAll("/$", ""),
+                    o.adminUrl().replaceAll("/$", ""),
+                    stage.flinkUrl(),
+                    o.reportDir().resolve("index.html").toAbsolutePath());
             if (o.keepRunning()) {
                 out.println("\nEverything keeps running (--keep-running); stop with Ctrl-C.");
                 Thread.currentThread().join();
@@ -156,7 +226,9 @@ public final class Demo {
 
     /** 1234567 as "1.2M", 12345 as "12.3k". */
     static String people(long n) {
-        return n >= 1_000_000 ? String.format(Locale.ROOT, "%.1fM", n / 1e6) : n >= 10_000 ? String.format(Locale.ROOT, "%.1fk", n / 1e3) : Long.toString(n);
+        return n >= 1_000_000
+                ? String.format(Locale.ROOT, "%.1fM", n / 1e6)
+                : n >= 10_000 ? String.format(Locale.ROOT, "%.1fk", n / 1e3) : Long.toString(n);
     }
 
     static Map<String, Object> map(Object... kv) {

@@ -34,8 +34,7 @@ final class DemoOptions {
               --keep-running      leave the cluster, the simulator and the admin service running at the end
               --static            print a status line every few seconds instead of redrawing (for logs)""";
 
-    private DemoOptions() {
-    }
+    private DemoOptions() {}
 
     static Demo.Options parse(String[] args) {
         long users = 100_000;
@@ -58,22 +57,31 @@ final class DemoOptions {
                     case "--users" -> users = Long.parseLong(args[++i]);
                     case "--window" -> window = Duration.parse(args[++i]);
                     case "--wave" -> wave = Duration.parse(args[++i]);
-                    case "--click-rates" -> rates = Arrays.stream(args[++i].split(",")).map(Double::valueOf).toList();
+                    case "--click-rates" ->
+                        rates = Arrays.stream(args[++i].split(","))
+                                .map(Double::valueOf)
+                                .toList();
                     case "--json" -> json = Path.of(args[++i]);
                     case "--report" -> report = Path.of(args[++i]);
                     case "--keep-running" -> keep = true;
                     case "--static" -> live = false;
                     case "--rewards" -> rewards = RewardSource.valueOf(args[++i].toUpperCase(Locale.ROOT));
-                    case "--provider" -> provider = switch (args[++i]) {
-                        case "onesignal" -> Provider.ONESIGNAL;
-                        case "direct" -> Provider.DIRECT;
-                        default -> throw new IllegalArgumentException("--provider takes onesignal or direct, not '" + args[i] + "'");
-                    };
-                    case "--cluster" -> cluster = switch (args[++i]) {
-                        case "local" -> Demo.ClusterKind.LOCAL;
-                        case "standalone" -> Demo.ClusterKind.STANDALONE;
-                        default -> throw new IllegalArgumentException("--cluster takes local or standalone, not '" + args[i] + "'");
-                    };
+                    case "--provider" ->
+                        provider = switch (args[++i]) {
+                            case "onesignal" -> Provider.ONESIGNAL;
+                            case "direct" -> Provider.DIRECT;
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "--provider takes onesignal or direct, not '" + args[i] + "'");
+                        };
+                    case "--cluster" ->
+                        cluster = switch (args[++i]) {
+                            case "local" -> Demo.ClusterKind.LOCAL;
+                            case "standalone" -> Demo.ClusterKind.STANDALONE;
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "--cluster takes local or standalone, not '" + args[i] + "'");
+                        };
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
@@ -82,13 +90,15 @@ final class DemoOptions {
                 }
             }
             if (provider == Provider.DIRECT && rewards == RewardSource.PROVIDER) {
-                throw new IllegalArgumentException("APNs and FCM report no clicks: --provider direct needs --rewards app or auto");
+                throw new IllegalArgumentException(
+                        "APNs and FCM report no clicks: --provider direct needs --rewards app or auto");
             }
             if (users < 100 || users > 20_000_000) {
                 throw new IllegalArgumentException("--users must be from 100 to 20,000,000");
             }
             if (rates.size() != Demo.CREATIVES.size() || rates.stream().anyMatch(r -> r <= 0 || r >= 0.3)) {
-                throw new IllegalArgumentException("--click-rates needs " + Demo.CREATIVES.size() + " rates between 0 and 0.3");
+                throw new IllegalArgumentException(
+                        "--click-rates needs " + Demo.CREATIVES.size() + " rates between 0 and 0.3");
             }
             if (window.compareTo(Duration.ofSeconds(30)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("--window must be from PT30S to PT1H");
@@ -100,8 +110,25 @@ final class DemoOptions {
             System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
         }
-        return new Demo.Options(users, window, wave, rates, 7, url, user, password, Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
-                Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."), Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
-                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")), report, json, keep, live, rewards, cluster, provider);
+        return new Demo.Options(
+                users,
+                window,
+                wave,
+                rates,
+                7,
+                url,
+                user,
+                password,
+                Environment.value("CLICKHOUSE_DATABASE", "pushflow_demo"),
+                Environment.value("PUSHFLOW_QUEUE_PREFIX", "demo."),
+                Integer.parseInt(Environment.value("FLINK_REST_PORT", "8081")),
+                Integer.parseInt(Environment.value("SIMULATOR_PORT", "4010")),
+                report,
+                json,
+                keep,
+                live,
+                rewards,
+                cluster,
+                provider);
     }
 }

@@ -2,6 +2,15 @@ package io.pushflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.tools.AdminApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -13,16 +22,6 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The demo's report: {@code index.html} with the summary and three charts drawn with JFreeChart: each variant's
  * share of the waves over time, each variant's click rate with its 95% interval beside the simulator's true
@@ -32,10 +31,17 @@ final class Report {
 
     private static final Duration CALL = Duration.ofSeconds(30);
 
-    private Report() {
-    }
+    private Report() {}
 
-    static void write(Path dir, Summary s, AdminApi api, Marketer.Campaign c, String simulatorUrl, String flinkUrl, String adminUrl) throws IOException {
+    static void write(
+            Path dir,
+            Summary s,
+            AdminApi api,
+            Marketer.Campaign c,
+            String simulatorUrl,
+            String flinkUrl,
+            String adminUrl)
+            throws IOException {
         Files.createDirectories(dir);
         String base = "api/v1/campaigns/" + c.id() + "/stats/timeseries?step=PT5S&metric=";
         JsonNode shares = api.get(base + "share", CALL).body();
@@ -47,31 +53,58 @@ final class Report {
         for (Iterator<Map.Entry<String, JsonNode>> it = shares.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             XYSeries series = new XYSeries(e.getKey() + " " + title(s, e.getKey()));
-            e.getValue().forEach(p -> series.add(seconds(start, p), p.path("value").asDouble() * 100));
+            e.getValue()
+                    .forEach(p -> series.add(seconds(start, p), p.path("value").asDouble() * 100));
             shareData.addSeries(series);
         }
-        save(dir, "share.png", ChartFactory.createXYLineChart("Share of each wave", "seconds since launch", "share of the wave (%)", shareData,
-                PlotOrientation.VERTICAL, true, false, false));
+        save(
+                dir,
+                "share.png",
+                ChartFactory.createXYLineChart(
+                        "Share of each wave",
+                        "seconds since launch",
+                        "share of the wave (%)",
+                        shareData,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false));
 
         XYIntervalSeries observed = new XYIntervalSeries("observed click rate, 95% interval");
         XYIntervalSeries truth = new XYIntervalSeries("true click rate (simulator)");
         int i = 1;
         for (Summary.VariantResult v : s.variants()) {
             observed.add(i, i - 0.1, i + 0.1, v.clickRate() * 100, v.clickRateLow() * 100, v.clickRateHigh() * 100);
-            truth.add(i + 0.2, i + 0.2, i + 0.2, v.trueClickRate() * 100, v.trueClickRate() * 100, v.trueClickRate() * 100);
+            truth.add(
+                    i + 0.2,
+                    i + 0.2,
+                    i + 0.2,
+                    v.trueClickRate() * 100,
+                    v.trueClickRate() * 100,
+                    v.trueClickRate() * 100);
             i++;
         }
         XYIntervalSeriesCollection rates = new XYIntervalSeriesCollection();
         rates.addSeries(observed);
         rates.addSeries(truth);
-        JFreeChart rateChart = ChartFactory.createScatterPlot("Click rate per variant (1 = A, 2 = B, 3 = C)", "variant", "clicks per delivered push (%)",
-                rates, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart rateChart = ChartFactory.createScatterPlot(
+                "Click rate per variant (1 = A, 2 = B, 3 = C)",
+                "variant",
+                "clicks per delivered push (%)",
+                rates,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         XYErrorRenderer errors = new XYErrorRenderer();
         errors.setDrawXError(false);
         ((XYPlot) rateChart.getPlot()).setRenderer(errors);
         save(dir, "click-rate.png", rateChart);
 
-        double evenRate = s.variants().stream().mapToDouble(Summary.VariantResult::trueClickRate).average().orElse(0);
+        double evenRate = s.variants().stream()
+                .mapToDouble(Summary.VariantResult::trueClickRate)
+                .average()
+                .orElse(0);
         TreeMap<Double, Double> sent = cumulative(start, sends);
         TreeMap<Double, Double> clicked = cumulative(start, clicks);
         XYSeries actual = new XYSeries("this campaign (bandit)");
@@ -81,14 +114,35 @@ final class Report {
         XYSeriesCollection clickData = new XYSeriesCollection();
         clickData.addSeries(actual);
         clickData.addSeries(even);
-        save(dir, "clicks.png", ChartFactory.createXYLineChart("Cumulative clicks", "seconds since launch", "clicks", clickData,
-                PlotOrientation.VERTICAL, true, false, false));
+        save(
+                dir,
+                "clicks.png",
+                ChartFactory.createXYLineChart(
+                        "Cumulative clicks",
+                        "seconds since launch",
+                        "clicks",
+                        clickData,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false));
 
         StringBuilder rows = new StringBuilder();
         for (Summary.VariantResult v : s.variants()) {
-            rows.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f%%</td><td>%,d</td><td>%,d</td><td>%,d</td>"
-                            + "<td>%.2f%% (%.2f&ndash;%.2f%%)</td><td>%.0f%%</td><td>%.0f%%</td></tr>%n", v.variant(), html(v.title()), v.trueClickRate() * 100,
-                    v.sent(), v.delivered(), v.clicks(), v.clickRate() * 100, v.clickRateLow() * 100, v.clickRateHigh() * 100, v.probabilityBest() * 100,
+            rows.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%s</td><td>%s</td><td>%.1f%%</td><td>%,d</td><td>%,d</td><td>%,d</td>"
+                            + "<td>%.2f%% (%.2f&ndash;%.2f%%)</td><td>%.0f%%</td><td>%.0f%%</td></tr>%n",
+                    v.variant(),
+                    html(v.title()),
+                    v.trueClickRate() * 100,
+                    v.sent(),
+                    v.delivered(),
+                    v.clicks(),
+                    v.clickRate() * 100,
+                    v.clickRateLow() * 100,
+                    v.clickRateHigh() * 100,
+                    v.probabilityBest() * 100,
                     v.share() * 100));
         }
         String page = """
@@ -108,14 +162,35 @@ final class Report {
                 <h2>Cumulative clicks</h2><img src="clicks.png" alt="cumulative clicks against an even split">
                 <p>Swagger UI: <a href="%s/api/openapi/">%s/api/openapi/</a> &middot; Flink dashboard: <a href="%s">%s</a> &middot;
                 provider simulator: %s</p></body></html>
-                """.formatted(s.users(), s.audience(), s.outcomes(), s.everyUserOneOutcome() ? "every member exactly one" : "not one per member",
-                s.sent(), s.failed(), html(s.skipped().toString()), s.duplicates(), rows, s.bestVariant(), s.bestFinalShare() * 100, s.clicks(),
-                s.evenSplitClicks(), s.clicksGained(), adminUrl.replaceAll("/$", ""), adminUrl.replaceAll("/$", ""), flinkUrl, flinkUrl, simulatorUrl);
+                """.formatted(
+                        s.users(),
+                        s.audience(),
+                        s.outcomes(),
+                        s.everyUserOneOutcome() ? "every member exactly one" : "not one per member",
+                        s.sent(),
+                        s.failed(),
+                        html(s.skipped().toString()),
+                        s.duplicates(),
+                        rows,
+                        s.bestVariant(),
+                        s.bestFinalShare() * 100,
+                        s.clicks(),
+                        s.evenSplitClicks(),
+                        s.clicksGained(),
+                        adminUrl.replaceAll("/$", ""),
+                        adminUrl.replaceAll("/$", ""),
+                        flinkUrl,
+                        flinkUrl,
+                        simulatorUrl);
         Files.writeString(dir.resolve("index.html"), page);
     }
 
     private static String title(Summary s, String variant) {
-        return s.variants().stream().filter(v -> v.variant().equals(variant)).map(Summary.VariantResult::title).findFirst().orElse("");
+        return s.variants().stream()
+                .filter(v -> v.variant().equals(variant))
+                .map(Summary.VariantResult::title)
+                .findFirst()
+                .orElse("");
     }
 
     private static Instant first(JsonNode... series) {

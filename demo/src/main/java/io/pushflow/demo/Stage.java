@@ -2,19 +2,17 @@ package io.pushflow.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import org.apache.flink.util.FileUtils;
-
-import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.RewardSource;
+import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.delivery.DirectServices;
-import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.status.StatusJob;
 import io.pushflow.simulator.provider.ProviderSimulator;
@@ -22,7 +20,6 @@ import io.pushflow.simulator.provider.SimulatorConfig;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.store.UserStore;
-
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -33,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Everything a campaign needs on one machine besides the admin service: synthetic users in ClickHouse, empty
@@ -73,7 +71,9 @@ public final class Stage implements AutoCloseable {
             UserStore store = new UserStore(clickHouse);
             UserGenerator generator = new UserGenerator(o.seed(), Instant.now());
             for (long from = 1; from <= o.users(); from += 100_000) {
-                store.insert(generator.users(from, Math.min(100_000, o.users() - from + 1)).toList());
+                store.insert(generator
+                        .users(from, Math.min(100_000, o.users() - from + 1))
+                        .toList());
             }
         }
         fresh(rabbit, queues);
@@ -81,7 +81,8 @@ public final class Stage implements AutoCloseable {
         List<SimulatorConfig.Rule> rules = new ArrayList<>();
         for (int i = 0; i < Demo.CREATIVES.size(); i++) {
             double click = o.clickRates().get(i);
-            rules.add(new SimulatorConfig.Rule(null, null, null, Demo.CREATIVES.get(i)[1], Math.min(1, 3 * click + 0.05), click));
+            rules.add(new SimulatorConfig.Rule(
+                    null, null, null, Demo.CREATIVES.get(i)[1], Math.min(1, 3 * click + 0.05), click));
         }
         SimulatorConfig simConfig = new SimulatorConfig(o.seed(), 500, 2_000, 1_500, 0.01, 0, 0, null, rules)
                 .withAppEvents(o.rewards() != RewardSource.PROVIDER);
@@ -93,41 +94,87 @@ public final class Stage implements AutoCloseable {
         AutoCloseable flink = null;
         Thread stopOnExit = null;
         try {
-            simulator = new ProviderSimulator(simConfig, appId, key, new InetSocketAddress("127.0.0.1", o.simulatorPort()),
-                    rabbit.connectionFactory(), queues);
-            ProviderFactory.OneSignal provider = new ProviderFactory.OneSignal(simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10),
-                    providerAttempts);
-            var dispatch = new DispatchJob.Settings(queues, rabbit, ch, o.wave(), 100_000, 1_000, checkpoints(checkpoints, "dispatch"), 1_000);
-            Map<String, String> direct = o.provider() == Provider.DIRECT ? simulator.startDirect(work.resolve("direct")) : Map.of();
-            var delivery = new DeliveryJob.Settings(queues, rabbit, ch, provider, 8, 32, Duration.ofMinutes(5), checkpoints(checkpoints, "delivery"), 200)
+            simulator = new ProviderSimulator(
+                    simConfig,
+                    appId,
+                    key,
+                    new InetSocketAddress("127.0.0.1", o.simulatorPort()),
+                    rabbit.connectionFactory(),
+                    queues);
+            ProviderFactory.OneSignal provider = new ProviderFactory.OneSignal(
+                    simulator.baseUrl().toString(), appId, key, Duration.ofSeconds(10), providerAttempts);
+            var dispatch = new DispatchJob.Settings(
+                    queues, rabbit, ch, o.wave(), 100_000, 1_000, checkpoints(checkpoints, "dispatch"), 1_000);
+            Map<String, String> direct =
+                    o.provider() == Provider.DIRECT ? simulator.startDirect(work.resolve("direct")) : Map.of();
+            var delivery = new DeliveryJob.Settings(
+                            queues,
+                            rabbit,
+                            ch,
+                            provider,
+                            8,
+                            32,
+                            Duration.ofMinutes(5),
+                            checkpoints(checkpoints, "delivery"),
+                            200)
                     .withDirect(DirectServices.from(direct));
             Duration openDelay = Duration.ofMillis(simConfig.openDelayMillis() + simConfig.deliveryLatencyMillis());
             Duration clickDelay = openDelay.plusMillis(simConfig.clickDelayMillis());
-            var status = new StatusJob.Settings(queues, rabbit, ch, provider, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30),
-                    Duration.ofHours(1), 16, Duration.ofSeconds(1), clickDelay, openDelay, clickDelay.plusSeconds(5), Duration.ofMinutes(1),
-                    checkpoints(checkpoints, "status"), 5_000);
+            var status = new StatusJob.Settings(
+                    queues,
+                    rabbit,
+                    ch,
+                    provider,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(30),
+                    Duration.ofHours(1),
+                    16,
+                    Duration.ofSeconds(1),
+                    clickDelay,
+                    openDelay,
+                    clickDelay.plusSeconds(5),
+                    Duration.ofMinutes(1),
+                    checkpoints(checkpoints, "status"),
+                    5_000);
             String url;
             if (o.cluster() == Demo.ClusterKind.STANDALONE) {
                 StandaloneJobs.Artifacts built = StandaloneJobs.Artifacts.find();
-                StandaloneJobs jobs = new StandaloneJobs(StandaloneJobs.settings(work, o.flinkPort(), built.clusterClasspath(),
-                        jobSettings(dispatch, delivery, status, provider, direct)), built.jobJar(), out);
+                StandaloneJobs jobs = new StandaloneJobs(
+                        StandaloneJobs.settings(
+                                work,
+                                o.flinkPort(),
+                                built.clusterClasspath(),
+                                jobSettings(dispatch, delivery, status, provider, direct)),
+                        built.jobJar(),
+                        out);
                 flink = jobs;
                 stopOnExit = new Thread(jobs::close, "pushflow-demo-cluster-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
-                Demo.step(out, "starting Flink's standalone cluster (a JobManager and two TaskManager processes) and the jobs from %s",
+                Demo.step(
+                        out,
+                        "starting Flink's standalone cluster (a JobManager and two TaskManager processes) and the jobs from %s",
                         built.jobJar());
                 jobs.start(2);
                 url = jobs.restUrl();
             } else {
                 Demo.Cluster cluster = new Demo.Cluster(o.flinkPort());
                 flink = cluster;
-                cluster.submit("pushflow dispatch", env -> DispatchJob.build(env, dispatch, new ClickHouseAudience(ch)));
+                cluster.submit(
+                        "pushflow dispatch", env -> DispatchJob.build(env, dispatch, new ClickHouseAudience(ch)));
                 cluster.submit("pushflow delivery", env -> DeliveryJob.build(env, delivery));
                 cluster.submit("pushflow status", env -> StatusJob.build(env, status));
                 url = cluster.url();
             }
-            Demo.step(out, "provider simulator at %s%s; Flink dashboard at %s", simulator.baseUrl(),
-                    direct.isEmpty() ? "" : ", APNs at 127.0.0.1:" + direct.get("APNS_PORT") + ", FCM at " + direct.get("FCM_ENDPOINT"), url);
+            Demo.step(
+                    out,
+                    "provider simulator at %s%s; Flink dashboard at %s",
+                    simulator.baseUrl(),
+                    direct.isEmpty()
+                            ? ""
+                            : ", APNs at 127.0.0.1:" + direct.get("APNS_PORT") + ", FCM at "
+                                    + direct.get("FCM_ENDPOINT"),
+                    url);
             return new Stage(simulator, flink, url, work, stopOnExit);
         } catch (Exception | Error e) {
             new Stage(simulator, flink, null, work, stopOnExit).close();
@@ -152,8 +199,12 @@ public final class Stage implements AutoCloseable {
      * checkpoint directory is the cluster's. Two stay at the jar's own values, which no campaign of the demo reaches:
      * the delivery's send timeout (10 minutes) and the poller's last look (after 24 hours).
      */
-    private static Map<String, String> jobSettings(DispatchJob.Settings dispatch, DeliveryJob.Settings delivery, StatusJob.Settings status,
-                                                   ProviderFactory.OneSignal provider, Map<String, String> direct) {
+    private static Map<String, String> jobSettings(
+            DispatchJob.Settings dispatch,
+            DeliveryJob.Settings delivery,
+            StatusJob.Settings status,
+            ProviderFactory.OneSignal provider,
+            Map<String, String> direct) {
         Map<String, String> env = new LinkedHashMap<>(direct);
         env.put("PUSHFLOW_QUEUE_PREFIX", dispatch.queues().prefix());
         env.put("CLICKHOUSE_DATABASE", dispatch.clickHouse().database());
@@ -187,7 +238,8 @@ public final class Stage implements AutoCloseable {
 
     /** A run starts from empty queues: what an earlier run left behind is removed. */
     private static void fresh(RabbitSettings rabbit, Queues queues) throws Exception {
-        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-demo"); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-demo");
+                Channel channel = connection.createChannel()) {
             new ChannelDeclarer(channel).declareEmpty(queues);
         }
     }
@@ -195,7 +247,8 @@ public final class Stage implements AutoCloseable {
     /** Cancels the jobs (or stops the standalone cluster), stops the simulator and removes the checkpoints. */
     @Override
     public void close() throws Exception {
-        try (ProviderSimulator s = simulator; AutoCloseable c = flink) {
+        try (ProviderSimulator s = simulator;
+                AutoCloseable c = flink) {
             // closed in reverse order: the jobs first, then the simulator they call
         } finally {
             if (stopOnExit != null) {

@@ -6,7 +6,6 @@ import io.pushflow.cluster.StandaloneCluster;
 import io.pushflow.core.json.Json;
 import io.pushflow.tools.Cli;
 import io.pushflow.tools.JobControl;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -32,7 +31,8 @@ import java.util.Map;
 public final class StandaloneJobs implements AutoCloseable {
 
     public static final List<String> JOBS = List.of("dispatch", "delivery", "status");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What a cluster is started from: the job jar and the processes' classpath (Flink's alone). */
     public record Artifacts(Path jobJar, String clusterClasspath) {
@@ -43,7 +43,9 @@ public final class StandaloneJobs implements AutoCloseable {
          */
         public static Artifacts find() {
             Path dir = Path.of("").toAbsolutePath();
-            while (dir.getParent() != null && !Files.isRegularFile(dir.resolve("cluster").resolve("target").resolve("classpath.txt"))) {
+            while (dir.getParent() != null
+                    && !Files.isRegularFile(
+                            dir.resolve("cluster").resolve("target").resolve("classpath.txt"))) {
                 dir = dir.getParent();
             }
             return built(dir);
@@ -52,10 +54,17 @@ public final class StandaloneJobs implements AutoCloseable {
         public static Artifacts built(Path root) {
             Path cluster = root.resolve("cluster").resolve("target");
             try {
-                return new Artifacts(root.resolve("flink-jobs").resolve("target").resolve("pushflow-jobs.jar").toAbsolutePath(),
-                        cluster.resolve("classes").toAbsolutePath() + ":" + Files.readString(cluster.resolve("classpath.txt")).trim());
+                return new Artifacts(
+                        root.resolve("flink-jobs")
+                                .resolve("target")
+                                .resolve("pushflow-jobs.jar")
+                                .toAbsolutePath(),
+                        cluster.resolve("classes").toAbsolutePath() + ":"
+                                + Files.readString(cluster.resolve("classpath.txt"))
+                                        .trim());
             } catch (IOException e) {
-                throw new UncheckedIOException("no cluster classpath in " + cluster.toAbsolutePath() + ": build the cluster module", e);
+                throw new UncheckedIOException(
+                        "no cluster classpath in " + cluster.toAbsolutePath() + ": build the cluster module", e);
             }
         }
     }
@@ -77,14 +86,19 @@ public final class StandaloneJobs implements AutoCloseable {
      * MB of it for RocksDB), the REST API on {@code restPort} (0: a free one), the cluster's files, the checkpoints and
      * the savepoints under {@code work}; {@code jobSettings} and the two directories in the processes' environment.
      */
-    public static ClusterSettings settings(Path work, int restPort, String clusterClasspath, Map<String, String> jobSettings) {
+    public static ClusterSettings settings(
+            Path work, int restPort, String clusterClasspath, Map<String, String> jobSettings) {
         String checkpoints = work.resolve("checkpoints").toUri().toString();
         String savepoints = work.resolve("savepoints").toUri().toString();
         Map<String, String> env = new LinkedHashMap<>(jobSettings);
         env.put("CHECKPOINT_DIR", checkpoints);
         env.put("SAVEPOINT_DIR", savepoints);
-        return ClusterSettings.fromEnvironment(work.resolve("cluster")).withSize(2, 3).withPorts(restPort, 0)
-                .withMemory("1600m", "384m", "1g").withDirectories(checkpoints, savepoints).withClasspath(clusterClasspath)
+        return ClusterSettings.fromEnvironment(work.resolve("cluster"))
+                .withSize(2, 3)
+                .withPorts(restPort, 0)
+                .withMemory("1600m", "384m", "1g")
+                .withDirectories(checkpoints, savepoints)
+                .withClasspath(clusterClasspath)
                 .withEnvironment(env);
     }
 
@@ -136,8 +150,12 @@ public final class StandaloneJobs implements AutoCloseable {
                             tasks &= v.path("status").asText().equals("RUNNING");
                         }
                         long restoredOrStarted = Math.max(j.path("start-time").asLong(), 0);
-                        JsonNode completed = get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
-                        ready.put(j.path("name").asText(), tasks && completed.path("latest_ack_timestamp").asLong() > restoredOrStarted);
+                        JsonNode completed = get("/jobs/" + id + "/checkpoints")
+                                .path("latest")
+                                .path("completed");
+                        ready.put(
+                                j.path("name").asText(),
+                                tasks && completed.path("latest_ack_timestamp").asLong() > restoredOrStarted);
                     }
                 }
                 last = ready.toString();
@@ -149,12 +167,14 @@ public final class StandaloneJobs implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the three jobs did not all run with a completed checkpoint within " + limit.toSeconds() + " s: " + last);
+        throw new IllegalStateException("the three jobs did not all run with a completed checkpoint within "
+                + limit.toSeconds() + " s: " + last);
     }
 
     /** {@code bin/pushflow jobs ARGS} against this cluster; its exit code. */
     public int jobs(String... args) {
-        List<String> all = new ArrayList<>(List.of("--rest", cluster.restUrl(), "--jar", jobJar.toString(), "--checkpoints", checkpoints));
+        List<String> all = new ArrayList<>(
+                List.of("--rest", cluster.restUrl(), "--jar", jobJar.toString(), "--checkpoints", checkpoints));
         all.addAll(List.of(args));
         var commandLine = Cli.commandLine(new JobControl());
         commandLine.setOut(new PrintWriter(out, true));
@@ -164,8 +184,12 @@ public final class StandaloneJobs implements AutoCloseable {
 
     /** A GET of the cluster's REST API, as JSON. */
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(cluster.restUrl().replaceAll("/$", "") + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
         }

@@ -1,5 +1,8 @@
 package io.pushflow.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.pushflow.core.Environment;
@@ -7,8 +10,6 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
-import org.awaitility.core.ConditionTimeoutException;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,9 +22,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The admin service's built jar started as a process (the way bin/pushflow starts it) with a database, ClickHouse
@@ -39,7 +38,9 @@ public final class AdminProcess implements AutoCloseable {
     private final Process process;
 
     public AdminProcess(String users) throws Exception {
-        assertThat(ADMIN_JAR).as("the admin service's jar (mvn verify packages it before this module's tests)").exists();
+        assertThat(ADMIN_JAR)
+                .as("the admin service's jar (mvn verify packages it before this module's tests)")
+                .exists();
         String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         database = "pushflow_demo_t_" + id;
         prefix = "tdemo" + id + ".";
@@ -51,7 +52,8 @@ public final class AdminProcess implements AutoCloseable {
             c.createStatement().execute("CREATE DATABASE " + database);
         }
         Path log = Files.createTempFile("demo-admin", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ADMIN_JAR.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ADMIN_JAR.toString());
         pb.environment().put("ADMIN_PORT", Integer.toString(port));
         pb.environment().put("ADMIN_USERS", users);
         pb.environment().put("MYSQL_DATABASE", database);
@@ -71,12 +73,21 @@ public final class AdminProcess implements AutoCloseable {
     private void awaitHealth(Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         try {
-            await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
-                    .failFast(() -> assertThat(process.isAlive()).as("the admin service exited: %s", Files.readString(log)).isTrue())
+            await().atMost(Duration.ofSeconds(90))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(300))
+                    .failFast(() -> assertThat(process.isAlive())
+                            .as("the admin service exited: %s", Files.readString(log))
+                            .isTrue())
                     .until(() -> {
                         try {
-                            return http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(2)).build(),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(url + "/health"))
+                                                            .timeout(Duration.ofSeconds(2))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
                         } catch (IOException notYet) {
                             return false; // still starting
                         }
@@ -87,8 +98,11 @@ public final class AdminProcess implements AutoCloseable {
     }
 
     private static java.sql.Connection mysql() throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://" + Environment.value("MYSQL_HOST", "127.0.0.1") + ":" + Environment.value("MYSQL_PORT", "3306") + "/",
-                Environment.value("MYSQL_USER", "pushflow"), Environment.value("MYSQL_PASSWORD", "pushflow"));
+        return DriverManager.getConnection(
+                "jdbc:mysql://" + Environment.value("MYSQL_HOST", "127.0.0.1") + ":"
+                        + Environment.value("MYSQL_PORT", "3306") + "/",
+                Environment.value("MYSQL_USER", "pushflow"),
+                Environment.value("MYSQL_PASSWORD", "pushflow"));
     }
 
     /** Stops the service, then drops its databases and queues. */
@@ -102,7 +116,9 @@ public final class AdminProcess implements AutoCloseable {
         try (ClickHouse ch = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database))) {
             ch.dropDatabase();
         }
-        try (Connection connection = RabbitSettings.fromEnvironment().connectionFactory().newConnection(); Channel channel = connection.createChannel()) {
+        try (Connection connection =
+                        RabbitSettings.fromEnvironment().connectionFactory().newConnection();
+                Channel channel = connection.createChannel()) {
             new ChannelDeclarer(channel).removeAll(new Queues(prefix));
         }
     }

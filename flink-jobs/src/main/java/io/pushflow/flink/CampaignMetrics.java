@@ -1,12 +1,11 @@
 package io.pushflow.flink;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Per-campaign metrics of an operator, in the group {@code campaign=<id>} (the Flink dashboard lists them under
@@ -25,13 +24,21 @@ public final class CampaignMetrics {
 
     public void inc(long campaignId, String name, long n) {
         if (n != 0) {
-            counters.computeIfAbsent(campaignId + "/" + name, k -> group.addGroup("campaign", Long.toString(campaignId)).counter(name)).inc(n);
+            counters.computeIfAbsent(
+                            campaignId + "/" + name,
+                            k -> group.addGroup("campaign", Long.toString(campaignId))
+                                    .counter(name))
+                    .inc(n);
         }
     }
 
     /** A histogram over the last 500 values. */
     public void record(long campaignId, String name, long value) {
-        histograms.computeIfAbsent(campaignId + "/" + name,
-                k -> group.addGroup("campaign", Long.toString(campaignId)).histogram(name, new DescriptiveStatisticsHistogram(500))).update(value);
+        histograms
+                .computeIfAbsent(
+                        campaignId + "/" + name,
+                        k -> group.addGroup("campaign", Long.toString(campaignId))
+                                .histogram(name, new DescriptiveStatisticsHistogram(500)))
+                .update(value);
     }
 }

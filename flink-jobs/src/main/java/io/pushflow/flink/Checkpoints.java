@@ -1,14 +1,13 @@
 package io.pushflow.flink;
 
+import java.io.Serializable;
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.io.Serializable;
-import java.time.Duration;
 
 /**
  * How a job keeps and checkpoints its state: how often, where the snapshots go (a directory, not the
@@ -32,7 +31,10 @@ public record Checkpoints(Duration interval, String directory, String stateBacke
 
     /** CHECKPOINT_INTERVAL_MS (2000), CHECKPOINT_DIR (file:///tmp/pushflow/checkpoints), STATE_BACKEND (rocksdb). */
     public static Checkpoints fromEnvironment() {
-        return new Checkpoints(JobSetting.CHECKPOINT_INTERVAL_MS.millis(), JobSetting.CHECKPOINT_DIR.value(), JobSetting.STATE_BACKEND.value());
+        return new Checkpoints(
+                JobSetting.CHECKPOINT_INTERVAL_MS.millis(),
+                JobSetting.CHECKPOINT_DIR.value(),
+                JobSetting.STATE_BACKEND.value());
     }
 
     /** Exactly-once checkpoints into the directory, the state backend, no Kryo fallback, no copies between chained operators, no operator without a fixed uid. */
@@ -40,8 +42,11 @@ public record Checkpoints(Duration interval, String directory, String stateBacke
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, stateBackend.equals("rocksdb"));
-        // a cancelled job keeps its last checkpoint, so an operator can still start from it (jobs start --savepoint <chk-dir>)
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // a cancelled job keeps its last checkpoint, so an operator can still start from it (jobs start --savepoint
+        // <chk-dir>)
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.configure(conf);
         env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setCheckpointStorage(directory);

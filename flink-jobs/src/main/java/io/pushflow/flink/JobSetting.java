@@ -4,7 +4,6 @@ import io.pushflow.core.Environment;
 import io.pushflow.flink.status.EngagementCheck;
 import io.pushflow.provider.apns.ApnsSettings;
 import io.pushflow.provider.fcm.FcmSettings;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.List;
  * and defaults.
  */
 public enum JobSetting {
-
     RABBITMQ_HOST("127.0.0.1", Scope.ADDRESS),
     RABBITMQ_PORT("5672", Scope.TUNING),
     RABBITMQ_USER("guest", Scope.CREDENTIAL),

@@ -3,14 +3,12 @@ package io.pushflow.flink;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.dispatch.DispatchJob;
 import io.pushflow.flink.status.StatusJob;
-
 import java.util.Arrays;
 
 /** The job jar's entry point: {@code dispatch}, {@code delivery} or {@code status}, each configured from the environment. */
 public final class Jobs {
 
-    private Jobs() {
-    }
+    private Jobs() {}
 
     public static void main(String[] args) throws Exception {
         String job = args.length == 0 ? "" : args[0];
@@ -19,7 +17,8 @@ public final class Jobs {
             case "dispatch" -> DispatchJob.main(rest);
             case "delivery" -> DeliveryJob.main(rest);
             case "status" -> StatusJob.main(rest);
-            default -> throw new IllegalArgumentException("which job? dispatch, delivery or status (got '" + job + "')");
+            default ->
+                throw new IllegalArgumentException("which job? dispatch, delivery or status (got '" + job + "')");
         }
     }
 }

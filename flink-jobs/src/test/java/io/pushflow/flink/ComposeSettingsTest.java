@@ -1,8 +1,6 @@
 package io.pushflow.flink;
 
-import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +16,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * docker-compose.yml gives the Flink services every setting of {@link JobSetting} a deployment must set: addresses
@@ -47,15 +46,21 @@ class ComposeSettingsTest {
                 }
                 String effective = resolved(value);
                 if (setting.scope() == JobSetting.Scope.ADDRESS) {
-                    String host = URI.create(effective.contains("://") ? effective : "tcp://" + effective).getHost();
+                    String host = URI.create(effective.contains("://") ? effective : "tcp://" + effective)
+                            .getHost();
                     if (isLocal(host)) {
                         problems.add(name + ": " + setting + "=" + value + " points at the container itself");
-                    } else if (isLocal(URI.create(setting.fallback().contains("://") ? setting.fallback() : "tcp://" + setting.fallback()).getHost())
+                    } else if (isLocal(URI.create(
+                                            setting.fallback().contains("://")
+                                                    ? setting.fallback()
+                                                    : "tcp://" + setting.fallback())
+                                    .getHost())
                             && !services.containsKey(host)) {
                         problems.add(name + ": " + setting + "=" + value + " names no compose service");
                     }
                 }
-                if (setting.scope() == JobSetting.Scope.SHARED_DIRECTORY && sharedVolume(effective, flink).isEmpty()) {
+                if (setting.scope() == JobSetting.Scope.SHARED_DIRECTORY
+                        && sharedVolume(effective, flink).isEmpty()) {
                     problems.add(name + ": " + setting + "=" + value + " is on no volume every Flink service mounts");
                 }
             }
@@ -74,7 +79,8 @@ class ComposeSettingsTest {
         assertThat(submitters).as("a Flink service with the job jar mounted").hasSize(1);
         Map<String, Object> submitter = submitters.values().iterator().next();
         assertThat(submitter.get("restart")).as("it runs once").isEqualTo("no");
-        assertThat(String.valueOf(submitter.get("command")) + submitter.get("entrypoint")).contains("dispatch", "delivery", "status");
+        assertThat(String.valueOf(submitter.get("command")) + submitter.get("entrypoint"))
+                .contains("dispatch", "delivery", "status");
     }
 
     @Test
@@ -86,9 +92,12 @@ class ComposeSettingsTest {
                 continue;
             }
             for (String key : List.of("state.checkpoints.dir", "state.savepoints.dir")) {
-                Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + ":\\s*(\\S+)").matcher(properties);
+                Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + ":\\s*(\\S+)")
+                        .matcher(properties);
                 assertThat(m.find()).as("%s: %s", e.getKey(), key).isTrue();
-                assertThat(sharedVolume(m.group(1), flink)).as("%s: %s=%s on a shared volume", e.getKey(), key, m.group(1)).isPresent();
+                assertThat(sharedVolume(m.group(1), flink))
+                        .as("%s: %s=%s on a shared volume", e.getKey(), key, m.group(1))
+                        .isPresent();
             }
         }
     }
@@ -98,9 +107,12 @@ class ComposeSettingsTest {
     void job_setting_is_every_variable_the_jobs_read() throws IOException {
         List<String> readers = new ArrayList<>();
         try (Stream<Path> files = Files.walk(ROOT.resolve("flink-jobs/src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("JobSetting.java")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("JobSetting.java"))
+                    .toList()) {
                 String code = Files.readString(f);
-                if (code.contains("Environment.value(") || code.contains("System.getenv(") || code.contains("System.getProperty(")) {
+                if (code.contains("Environment.value(")
+                        || code.contains("System.getenv(")
+                        || code.contains("System.getProperty(")) {
                     readers.add(ROOT.relativize(f).toString());
                 }
             }
@@ -113,11 +125,13 @@ class ComposeSettingsTest {
             clickHouse.put(m.group(1), m.group(2));
         }
         assertThat(clickHouse).containsKeys("CLICKHOUSE_URL", "CLICKHOUSE_DATABASE");
-        clickHouse.forEach((name, fallback) -> assertThat(JobSetting.valueOf(name).fallback()).as(name).isEqualTo(fallback));
+        clickHouse.forEach((name, fallback) ->
+                assertThat(JobSetting.valueOf(name).fallback()).as(name).isEqualTo(fallback));
     }
 
     static Map<String, Object> compose() throws IOException {
-        return map(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(ROOT.resolve("docker-compose.yml"))));
+        return map(new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(ROOT.resolve("docker-compose.yml"))));
     }
 
     /** The services that run Flink's image, their YAML merge keys ({@code <<: *anchor}) applied. */
@@ -159,7 +173,9 @@ class ComposeSettingsTest {
             Set<String> mine = new TreeSet<>();
             for (String v : volumes(service)) {
                 String[] parts = v.split(":");
-                if (parts.length >= 2 && !parts[0].startsWith(".") && !parts[0].startsWith("/")
+                if (parts.length >= 2
+                        && !parts[0].startsWith(".")
+                        && !parts[0].startsWith("/")
                         && (path + "/").startsWith(parts[1].endsWith("/") ? parts[1] : parts[1] + "/")) {
                     mine.add(parts[0]);
                 }
@@ -175,11 +191,17 @@ class ComposeSettingsTest {
 
     /** The value compose would use with no variable set: {@code ${X:-d}} becomes d. */
     static String resolved(String value) {
-        return INTERPOLATION.matcher(value).replaceAll(r -> Matcher.quoteReplacement(r.group(2) == null ? "" : r.group(2)));
+        return INTERPOLATION
+                .matcher(value)
+                .replaceAll(r -> Matcher.quoteReplacement(r.group(2) == null ? "" : r.group(2)));
     }
 
     static boolean isLocal(String host) {
-        return host == null || host.equals("localhost") || host.startsWith("127.") || host.equals("0.0.0.0") || host.equals("::1");
+        return host == null
+                || host.equals("localhost")
+                || host.startsWith("127.")
+                || host.equals("0.0.0.0")
+                || host.equals("::1");
     }
 
     /** A mapping with its merge keys applied (snakeyaml-engine reads YAML 1.2, which has none). */

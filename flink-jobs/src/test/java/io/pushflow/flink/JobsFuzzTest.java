@@ -1,5 +1,8 @@
 package io.pushflow.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.bandit.BanditFeedback;
@@ -20,15 +23,6 @@ import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.simulator.provider.SimulatorConfig;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,9 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generated hostile messages (raw bytes: truncated, binary, wrong types, huge, wrong versions, unknown ids, no
@@ -62,16 +61,16 @@ class JobsFuzzTest {
     static final String ANONYMOUS = "(none) ";
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(8)
+            .build());
 
     /** One queue a job reads, a valid message to spoil, the contract versions its job reads (empty: it has none). */
-    record Target(String queue, Map<String, Object> valid, List<Integer> versions, int job) {
-    }
+    record Target(String queue, Map<String, Object> valid, List<Integer> versions, int job) {}
 
     /** A published message: whether it can possibly be read. */
-    record Sent(String correlationId, boolean unreadable, String start) {
-    }
+    record Sent(String correlationId, boolean unreadable, String start) {}
 
     @Test
     void bad_messages_on_every_queue_are_dead_lettered_with_a_reason_no_task_fails_and_a_valid_campaign_completes(
@@ -82,13 +81,30 @@ class JobsFuzzTest {
             Instant now = Instant.now();
             List<User> users = je.load(31, 2_000, now);
             Set<Long> cohort = new HashSet<>();
-            users.stream().filter(UserPredicate.of(FilterChain.parse(PipelineTest.FILTER), now)).forEach(u -> cohort.add(u.userId()));
-            var config = new SimulatorConfig(3, 300, 400, 300, 0.02, 0, 0, new SimulatorConfig.Engagement(0.2, 0.05), List.of());
-            try (ProviderSimulator sim = new ProviderSimulator(config, PipelineTest.APP, PipelineTest.KEY,
-                    new InetSocketAddress("127.0.0.1", 0), je.rabbit.connectionFactory(), je.queues)) {
+            users.stream()
+                    .filter(UserPredicate.of(FilterChain.parse(PipelineTest.FILTER), now))
+                    .forEach(u -> cohort.add(u.userId()));
+            var config = new SimulatorConfig(
+                    3, 300, 400, 300, 0.02, 0, 0, new SimulatorConfig.Engagement(0.2, 0.05), List.of());
+            try (ProviderSimulator sim = new ProviderSimulator(
+                    config,
+                    PipelineTest.APP,
+                    PipelineTest.KEY,
+                    new InetSocketAddress("127.0.0.1", 0),
+                    je.rabbit.connectionFactory(),
+                    je.queues)) {
                 Instant start = PipelineTest.startJobs(je, sim);
-                je.command(JobEnvironment.launch(42, PipelineTest.FILTER, start, SplitType.AB_FIXED, Metric.CLICKS, RewardSource.AUTO,
-                        Duration.ofSeconds(10), 0.1, null, SendPace.EVEN));
+                je.command(JobEnvironment.launch(
+                        42,
+                        PipelineTest.FILTER,
+                        start,
+                        SplitType.AB_FIXED,
+                        Metric.CLICKS,
+                        RewardSource.AUTO,
+                        Duration.ofSeconds(10),
+                        0.1,
+                        null,
+                        SendPace.EVEN));
 
                 Map<String, List<Sent>> sent = new LinkedHashMap<>();
                 long fuzzStart = System.nanoTime();
@@ -100,23 +116,33 @@ class JobsFuzzTest {
                     sent.put(t.queue(), mine);
                     tally.surface("queue " + t.queue()).inputs = COUNT;
                 }
-                System.out.printf("published %d hostile messages in %d ms%n", sent.size() * COUNT, (System.nanoTime() - fuzzStart) / 1_000_000);
+                System.out.printf(
+                        "published %d hostile messages in %d ms%n",
+                        sent.size() * COUNT, (System.nanoTime() - fuzzStart) / 1_000_000);
 
                 // the valid campaign: every member exactly one outcome
                 AtomicReference<Map<String, Object>> counted = new AtomicReference<>(Map.of());
                 try {
-                    await().atMost(Duration.ofMinutes(3)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
-                        counted.set(je.clickHouse.select("SELECT count() AS rows, uniqExact(user_id) AS users FROM "
-                                + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42").get(0));
-                        return Long.parseLong(String.valueOf(counted.get().get("users"))) >= cohort.size();
-                    });
+                    await().atMost(Duration.ofMinutes(3))
+                            .pollInSameThread()
+                            .pollDelay(Duration.ZERO)
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> {
+                                counted.set(je.clickHouse
+                                        .select("SELECT count() AS rows, uniqExact(user_id) AS users FROM "
+                                                + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42")
+                                        .get(0));
+                                return Long.parseLong(
+                                                String.valueOf(counted.get().get("users")))
+                                        >= cohort.size();
+                            });
                 } catch (ConditionTimeoutException missing) {
                     // the fuzz report comes first; the assertions on the outcomes after it say who has none
                 }
                 Map<String, Object> outcomes = counted.get();
                 Set<Long> outcomeUsers = new HashSet<>();
-                for (Map<String, Object> r : je.clickHouse.select("SELECT user_id FROM " + je.clickHouse.table("push_sends")
-                        + " FINAL WHERE campaign_id = 42")) {
+                for (Map<String, Object> r : je.clickHouse.select(
+                        "SELECT user_id FROM " + je.clickHouse.table("push_sends") + " FINAL WHERE campaign_id = 42")) {
                     outcomeUsers.add(Long.parseLong(String.valueOf(r.get("user_id"))));
                 }
 
@@ -128,7 +154,8 @@ class JobsFuzzTest {
                     List<Object> history = JobEnvironment.exceptionHistory(cluster, jobs[j]);
                     failures[j] = history.size();
                     if (!history.isEmpty()) {
-                        problems.add("job " + je.jobs.get(j).getJobID() + " failed tasks: " + abbreviated(Json.write(history.get(0))));
+                        problems.add("job " + je.jobs.get(j).getJobID() + " failed tasks: "
+                                + abbreviated(Json.write(history.get(0))));
                     }
                 }
                 for (Target t : targets(users, start)) {
@@ -146,16 +173,22 @@ class JobsFuzzTest {
                                 problems.add(t.queue() + ": dead letter " + m.correlationId() + " without a reason");
                             }
                         } else if (m.unreadable()) {
-                            problems.add(t.queue() + ": unreadable message " + m.correlationId() + " not dead-lettered: " + m.start());
+                            problems.add(t.queue() + ": unreadable message " + m.correlationId()
+                                    + " not dead-lettered: " + m.start());
                         } else {
                             s.accepted++;
                         }
                     }
-                    long anonymous = sent.get(t.queue()).stream().filter(m -> m.correlationId() == null).count();
-                    long anonymousDead = dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count();
+                    long anonymous = sent.get(t.queue()).stream()
+                            .filter(m -> m.correlationId() == null)
+                            .count();
+                    long anonymousDead = dead.keySet().stream()
+                            .filter(k -> k.startsWith(ANONYMOUS))
+                            .count();
                     s.deadLettered += anonymousDead;
                     if (anonymousDead != anonymous) {
-                        problems.add(t.queue() + ": " + anonymous + " messages without a correlation id, " + anonymousDead + " dead-lettered");
+                        problems.add(t.queue() + ": " + anonymous + " messages without a correlation id, "
+                                + anonymousDead + " dead-lettered");
                     }
                     s.stuck = waitEmpty(je, t.queue());
                     if (s.stuck > 0) {
@@ -165,8 +198,12 @@ class JobsFuzzTest {
                 tally.print();
                 tally.write("jobs");
                 assertThat(problems).as("what the fuzz found").isEmpty();
-                assertThat(outcomeUsers).as("campaign 42's members with an outcome").isEqualTo(cohort);
-                assertThat(Long.parseLong(String.valueOf(outcomes.get("rows")))).as("outcome rows").isEqualTo(cohort.size());
+                assertThat(outcomeUsers)
+                        .as("campaign 42's members with an outcome")
+                        .isEqualTo(cohort);
+                assertThat(Long.parseLong(String.valueOf(outcomes.get("rows"))))
+                        .as("outcome rows")
+                        .isEqualTo(cohort.size());
                 assertThat(sim.ledger().get("duplicates")).isEqualTo(0L);
             }
         }
@@ -175,15 +212,29 @@ class JobsFuzzTest {
     /** Every queue the jobs read, each with a valid message of its contract about things nobody has. */
     private static List<Target> targets(List<User> users, Instant now) {
         Map<String, Object> nobody = Map.of("all", List.of(Map.of("field", "app", "op", "eq", "value", "fuzz-nobody")));
-        Map<String, Object> command = asMap(JobEnvironment.launch(UNKNOWN, nobody, now, SplitType.AB_FIXED, Metric.CLICKS,
-                RewardSource.AUTO, Duration.ofSeconds(1), 0));
-        Map<String, Object> batch = asMap(OutboxBatch.of(OutboxBatch.batchId(UNKNOWN, 1, "A", 0), UNKNOWN, 1, "A", 1,
-                users.subList(0, 1)));
-        Map<String, Object> change = Map.of("v", 1, "userId", 8_000_000_001L, "version", 5, "set", Map.of("subscribed", false));
-        Map<String, Object> events = asMap(new PushEvents(PushEvents.VERSION, "b", List.of(new PushEvent(PushEvent.VERSION, "e-1",
-                UNKNOWN, "A", "sub-1", PushEvent.Type.CLICKED, now))));
-        Map<String, Object> notification = Map.of("notificationId", "fuzz-n", "campaignId", UNKNOWN, "variant", "A",
-                "requestId", "r", "recipients", 1, "sentAtMillis", now.toEpochMilli());
+        Map<String, Object> command = asMap(JobEnvironment.launch(
+                UNKNOWN, nobody, now, SplitType.AB_FIXED, Metric.CLICKS, RewardSource.AUTO, Duration.ofSeconds(1), 0));
+        Map<String, Object> batch =
+                asMap(OutboxBatch.of(OutboxBatch.batchId(UNKNOWN, 1, "A", 0), UNKNOWN, 1, "A", 1, users.subList(0, 1)));
+        Map<String, Object> change =
+                Map.of("v", 1, "userId", 8_000_000_001L, "version", 5, "set", Map.of("subscribed", false));
+        Map<String, Object> events = asMap(new PushEvents(
+                PushEvents.VERSION,
+                "b",
+                List.of(new PushEvent(PushEvent.VERSION, "e-1", UNKNOWN, "A", "sub-1", PushEvent.Type.CLICKED, now))));
+        Map<String, Object> notification = Map.of(
+                "notificationId",
+                "fuzz-n",
+                "campaignId",
+                UNKNOWN,
+                "variant",
+                "A",
+                "requestId",
+                "r",
+                "recipients",
+                1,
+                "sentAtMillis",
+                now.toEpochMilli());
         Map<String, Object> feedback = asMap(new BanditFeedback(BanditFeedback.VERSION, "f", UNKNOWN, "A", 10, 1));
         return List.of(
                 new Target(Queues.CAMPAIGN_COMMANDS, command, List.of(1), 0),
@@ -213,9 +264,18 @@ class JobsFuzzTest {
             default -> in.rawBytes(Json.write(t.valid()).getBytes(StandardCharsets.UTF_8));
         };
         String id = in.below(20) == 0 ? null : "fuzz-" + t.queue() + "-" + i;
-        je.channel.basicPublish("", je.queues.name(t.queue()), new AMQP.BasicProperties.Builder().correlationId(id).deliveryMode(2).build(),
+        je.channel.basicPublish(
+                "",
+                je.queues.name(t.queue()),
+                new AMQP.BasicProperties.Builder()
+                        .correlationId(id)
+                        .deliveryMode(2)
+                        .build(),
                 body);
-        return new Sent(id, id == null || unreadable(body, t.versions()), new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8));
+        return new Sent(
+                id,
+                id == null || unreadable(body, t.versions()),
+                new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8));
     }
 
     /** True when no reader could take the bytes: not a JSON object, or of none of the contract versions the job reads. */
@@ -233,10 +293,12 @@ class JobsFuzzTest {
         if (versions.isEmpty()) {
             return false;
         }
-        // an outbox batch is a POJO whose v defaults to the current version; the other contracts are records (a missing v is 0)
+        // an outbox batch is a POJO whose v defaults to the current version; the other contracts are records (a missing
+        // v is 0)
         Object v = m.containsKey("v") || versions.size() == 1 ? m.get("v") : versions.get(versions.size() - 1);
-        return versions.stream().noneMatch(version -> v instanceof Number n && n.doubleValue() == version
-                || v instanceof String s && s.trim().equals(version.toString()));
+        return versions.stream()
+                .noneMatch(version -> v instanceof Number n && n.doubleValue() == version
+                        || v instanceof String s && s.trim().equals(version.toString()));
     }
 
     /**
@@ -246,21 +308,32 @@ class JobsFuzzTest {
     private static Map<String, String> deadLetters(JobEnvironment je, String queue, List<Sent> sent, Duration timeout) {
         Map<String, String> dead = new LinkedHashMap<>();
         Set<String> awaited = new HashSet<>();
-        sent.stream().filter(m -> m.unreadable() && m.correlationId() != null).forEach(m -> awaited.add(m.correlationId()));
+        sent.stream()
+                .filter(m -> m.unreadable() && m.correlationId() != null)
+                .forEach(m -> awaited.add(m.correlationId()));
         long anonymous = sent.stream().filter(m -> m.correlationId() == null).count();
         try {
-            await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
-                    .during(Duration.ofSeconds(2)).until(() -> {
+            await().atMost(timeout)
+                    .pollInSameThread()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .during(Duration.ofSeconds(2))
+                    .until(() -> {
                         boolean quiet = true;
                         for (GetResponse r; (r = je.channel.basicGet(je.queues.dead(queue), true)) != null; ) {
                             quiet = false;
                             Map<String, Object> headers = r.getProps().getHeaders();
                             Object reason = headers == null ? null : headers.get(ConfirmingRabbitSink.ERROR_HEADER);
                             String id = r.getProps().getCorrelationId();
-                            dead.put(id == null ? ANONYMOUS + r.getEnvelope().getDeliveryTag() : id, reason == null ? "" : reason.toString());
+                            dead.put(
+                                    id == null ? ANONYMOUS + r.getEnvelope().getDeliveryTag() : id,
+                                    reason == null ? "" : reason.toString());
                         }
                         boolean all = dead.keySet().containsAll(awaited)
-                                && dead.keySet().stream().filter(k -> k.startsWith(ANONYMOUS)).count() >= anonymous;
+                                && dead.keySet().stream()
+                                                .filter(k -> k.startsWith(ANONYMOUS))
+                                                .count()
+                                        >= anonymous;
                         return quiet && all && je.channel.messageCount(je.queues.name(queue)) == 0;
                     });
         } catch (ConditionTimeoutException incomplete) {
@@ -272,7 +345,10 @@ class JobsFuzzTest {
     /** The messages left on a queue once it is empty, or after 30 s. */
     private static long waitEmpty(JobEnvironment je, String queue) throws Exception {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInSameThread()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> je.channel.messageCount(je.queues.name(queue)) == 0);
         } catch (ConditionTimeoutException stuck) {
             // the caller tallies them

@@ -39,16 +39,45 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PojoTypesTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {PlanState.class, OutboxBatch.class, CampaignRules.class, DecidedUsers.class, SendHour.class, UserDelta.class,
-            DeferredSends.class, EngagementEvent.class, FeedbackState.class, PollState.class, RewardRule.class})
+    @ValueSource(
+            classes = {
+                PlanState.class,
+                OutboxBatch.class,
+                CampaignRules.class,
+                DecidedUsers.class,
+                SendHour.class,
+                UserDelta.class,
+                DeferredSends.class,
+                EngagementEvent.class,
+                FeedbackState.class,
+                PollState.class,
+                RewardRule.class
+            })
     void state_types_are_pojos(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {DispatchEvent.class, CampaignControl.class, VariantFeedback.class, Completion.class, Allocation.class,
-            DeliveryEvent.class, GateInput.class, GateControl.class, Later.class, SendRequest.class, SendReport.class, Outcomes.class,
-            ProviderNotification.class, StatusEvent.class, VariantDelta.class, VariantTotals.class, AmqpMessage.class})
+    @ValueSource(
+            classes = {
+                DispatchEvent.class,
+                CampaignControl.class,
+                VariantFeedback.class,
+                Completion.class,
+                Allocation.class,
+                DeliveryEvent.class,
+                GateInput.class,
+                GateControl.class,
+                Later.class,
+                SendRequest.class,
+                SendReport.class,
+                Outcomes.class,
+                ProviderNotification.class,
+                StatusEvent.class,
+                VariantDelta.class,
+                VariantTotals.class,
+                AmqpMessage.class
+            })
     void event_types_are_pojos(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -1,6 +1,11 @@
 package io.pushflow.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.flink.dispatch.PlanState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -17,12 +22,6 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * State types evolve: a savepoint written while the planner's state type lacked a field restores into the
@@ -74,8 +73,8 @@ class StateEvolutionTest {
         older.getField("status").set(old, "RUNNING");
         older.getField("cursor").set(old, 4_711L);
         older.getField("released").set(old, 1_200L);
-        older.getField("trials").set(old, new double[]{500, 480.5});
-        older.getField("successes").set(old, new long[]{5, 40});
+        older.getField("trials").set(old, new double[] {500, 480.5});
+        older.getField("successes").set(old, new long[] {5, 40});
         OperatorSubtaskState savepoint;
         try (var h = harness(older)) {
             h.open();
@@ -93,12 +92,16 @@ class StateEvolutionTest {
             assertThat(restored.released).isEqualTo(1_200L);
             assertThat(restored.trials).containsExactly(500, 480.5);
             assertThat(restored.successes).containsExactly(5, 40);
-            assertThat(restored.heldOut).as("the field the older version lacked").isZero();
+            assertThat(restored.heldOut)
+                    .as("the field the older version lacked")
+                    .isZero();
         }
     }
 
     private static void assertThatFieldIsMissing(Class<?> type, String field) {
-        assertThat(Arrays.stream(type.getFields()).map(java.lang.reflect.Field::getName)).doesNotContain(field).contains("released");
+        assertThat(Arrays.stream(type.getFields()).map(java.lang.reflect.Field::getName))
+                .doesNotContain(field)
+                .contains("released");
     }
 
     /** Loads one class with a field taken out (its earlier version), everything else from the parent. */
@@ -124,12 +127,22 @@ class StateEvolutionTest {
                 }
                 try (InputStream in = type.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
                     ClassWriter writer = new ClassWriter(0);
-                    new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9, writer) {
-                        @Override
-                        public FieldVisitor visitField(int access, String fieldName, String descriptor, String signature, Object value) {
-                            return fieldName.equals(field) ? null : super.visitField(access, fieldName, descriptor, signature, value);
-                        }
-                    }, 0);
+                    new ClassReader(in)
+                            .accept(
+                                    new ClassVisitor(Opcodes.ASM9, writer) {
+                                        @Override
+                                        public FieldVisitor visitField(
+                                                int access,
+                                                String fieldName,
+                                                String descriptor,
+                                                String signature,
+                                                Object value) {
+                                            return fieldName.equals(field)
+                                                    ? null
+                                                    : super.visitField(access, fieldName, descriptor, signature, value);
+                                        }
+                                    },
+                                    0);
                     byte[] bytes = writer.toByteArray();
                     return defineClass(name, bytes, 0, bytes.length);
                 } catch (IOException e) {

@@ -59,49 +59,55 @@ public final class TcpProxy implements AutoCloseable {
 
     private void start(ServerSocket s) {
         server = s;
-        Thread acceptor = new Thread(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    Socket upstream = new Socket(target.getHostString(), target.getPort());
-                    open.add(client);
-                    open.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "tcp-proxy-accept");
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!s.isClosed()) {
+                        try {
+                            Socket client = s.accept();
+                            Socket upstream = new Socket(target.getHostString(), target.getPort());
+                            open.add(client);
+                            open.add(upstream);
+                            pump(client, upstream);
+                            pump(upstream, client);
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "tcp-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     private void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                byte[] buffer = new byte[8192];
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    while (frozen && !from.isClosed()) {
-                        Thread.sleep(50); // what came in while frozen waits, unforwarded, until the connection closes
+        Thread t = new Thread(
+                () -> {
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        byte[] buffer = new byte[8192];
+                        for (int n; (n = in.read(buffer)) >= 0; ) {
+                            while (frozen && !from.isClosed()) {
+                                Thread.sleep(50); // what came in while frozen waits, unforwarded, until the connection
+                                // closes
+                            }
+                            out.write(buffer, 0, n);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (IOException ignored) {
+                        // one side closed: close the other too
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                        open.remove(from);
+                        open.remove(to);
                     }
-                    out.write(buffer, 0, n);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException ignored) {
-                // one side closed: close the other too
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "tcp-proxy-pump");
+                },
+                "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -2,13 +2,6 @@ package io.pushflow.flink;
 
 import io.pushflow.flink.rabbit.InboundMessage;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
-import org.apache.flink.streaming.api.functions.source.SourceFunction;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
  * In-memory ends for a job's {@code defineWorkflow}, as Flink's cookbook tests plug them in: a source that reads its
@@ -35,7 +34,10 @@ public final class WorkflowEnds implements AutoCloseable {
 
     /** A MiniCluster of two slots for a workflow test. */
     public static MiniClusterExtension cluster() {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 
     /** An environment at parallelism 2 configured as the jobs run (checkpoints, no Kryo fallback, fixed uids only). */
@@ -47,21 +49,23 @@ public final class WorkflowEnds implements AutoCloseable {
     }
 
     /** One message as a queue would deliver it. */
-    public record Message(String correlationId, byte[] body) implements Serializable {
-    }
+    public record Message(String correlationId, byte[] body) implements Serializable {}
 
     /** {@code messages}, read by {@code schema} at parallelism 1, then open until {@link #close()}. */
-    public <T extends InboundMessage> DataStream<T> source(StreamExecutionEnvironment env, String name, JsonMessageSchema<T> schema,
-                                                           List<Message> messages) {
+    public <T extends InboundMessage> DataStream<T> source(
+            StreamExecutionEnvironment env, String name, JsonMessageSchema<T> schema, List<Message> messages) {
         return env.addSource(new HeldOpenSource<>(run, schema, new ArrayList<>(messages)), schema.getProducedType())
-                .setParallelism(1).uid(name + "-source").name(name);
+                .setParallelism(1)
+                .uid(name + "-source")
+                .name(name);
     }
 
     /** A sink that keeps what reaches it under {@code name}. */
     public <T> Consumer<DataStream<T>> collect(String name) {
         String key = run + "/" + name;
         COLLECTED.put(key, new ConcurrentLinkedQueue<>());
-        return stream -> stream.addSink(new Collecting<>(key)).uid(name + "-collect").name(name);
+        return stream ->
+                stream.addSink(new Collecting<>(key)).uid(name + "-collect").name(name);
     }
 
     @SuppressWarnings("unchecked")

@@ -2,7 +2,6 @@ package io.pushflow.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,7 +38,8 @@ public final class OneSignalClient implements PushProvider {
     private final Sleeper sleeper;
     private final HttpClient http;
 
-    public OneSignalClient(URI baseUrl, String appId, String restApiKey, Duration timeout, int maxAttempts, Sleeper sleeper) {
+    public OneSignalClient(
+            URI baseUrl, String appId, String restApiKey, Duration timeout, int maxAttempts, Sleeper sleeper) {
         String base = baseUrl.toString();
         this.notifications = URI.create(base.endsWith("/") ? base + "notifications" : base + "/notifications");
         this.appId = appId;
@@ -64,17 +64,22 @@ public final class OneSignalClient implements PushProvider {
             }
             HttpResponse<String> response;
             try {
-                response = http.send(HttpRequest.newBuilder(notifications)
-                        .timeout(timeout)
-                        .header("Authorization", "Bearer " + restApiKey)
-                        .header("Content-Type", "application/json")
-                        .header("Accept", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                response = http.send(
+                        HttpRequest.newBuilder(notifications)
+                                .timeout(timeout)
+                                .header("Authorization", "Bearer " + restApiKey)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                last = new ProviderException("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
+                last = new ProviderException(
+                        "no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
                 unanswered++;
-                allowed = 2 * maxAttempts; // OneSignal may have created it: try longer to learn its answer under the same key
+                allowed =
+                        2 * maxAttempts; // OneSignal may have created it: try longer to learn its answer under the same
+                // key
                 continue;
             }
             int status = response.statusCode();
@@ -82,14 +87,31 @@ public final class OneSignalClient implements PushProvider {
                 return result(response.body(), attempt);
             }
             if (status == 429 || status >= 500) {
-                last = new ProviderException("OneSignal answered " + status + ": " + errors(response.body()), status, true,
-                        response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null), null);
+                last = new ProviderException(
+                        "OneSignal answered " + status + ": " + errors(response.body()),
+                        status,
+                        true,
+                        response.headers()
+                                .firstValue("Retry-After")
+                                .map(OneSignalClient::seconds)
+                                .orElse(null),
+                        null);
                 continue;
             }
-            throw new ProviderException("OneSignal refused the notification (" + status + "): " + errors(response.body()), status, false, null);
+            throw new ProviderException(
+                    "OneSignal refused the notification (" + status + "): " + errors(response.body()),
+                    status,
+                    false,
+                    null);
         }
-        String unknown = unanswered == 0 ? "" : "; the outcome is unknown: OneSignal did not answer " + unanswered + " of them and may have sent it";
-        throw new ProviderException(last.getMessage() + " (after " + attempt + " attempts" + unknown + ")", last.status(), true, last.getCause());
+        String unknown = unanswered == 0
+                ? ""
+                : "; the outcome is unknown: OneSignal did not answer " + unanswered + " of them and may have sent it";
+        throw new ProviderException(
+                last.getMessage() + " (after " + attempt + " attempts" + unknown + ")",
+                last.status(),
+                true,
+                last.getCause());
     }
 
     /** GET /notifications/{id}?app_id=: the delivery counts; a 429 says how long to wait in {@link ProviderException#retryAfter}. */
@@ -99,22 +121,42 @@ public final class OneSignalClient implements PushProvider {
                 + "?app_id=" + URLEncoder.encode(appId, StandardCharsets.UTF_8));
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Authorization", "Bearer " + restApiKey).header("Accept", "application/json").GET().build(),
+            response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(timeout)
+                            .header("Authorization", "Bearer " + restApiKey)
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ProviderException("no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
+            throw new ProviderException(
+                    "no answer from OneSignal: " + e.getClass().getSimpleName(), 0, true, e);
         }
         int code = response.statusCode();
         if (code != 200) {
-            Duration wait = response.headers().firstValue("Retry-After").map(OneSignalClient::seconds).orElse(null);
-            throw new ProviderException("OneSignal answered " + code + " for notification " + notificationId + ": " + errors(response.body()),
-                    code, code == 429 || code >= 500, wait, null);
+            Duration wait = response.headers()
+                    .firstValue("Retry-After")
+                    .map(OneSignalClient::seconds)
+                    .orElse(null);
+            throw new ProviderException(
+                    "OneSignal answered " + code + " for notification " + notificationId + ": "
+                            + errors(response.body()),
+                    code,
+                    code == 429 || code >= 500,
+                    wait,
+                    null);
         }
         try {
             JsonNode n = Json.MAPPER.readTree(response.body());
-            return new NotificationStatus(notificationId, n.path("successful").asLong(), n.path("failed").asLong(), n.path("errored").asLong(),
-                    n.path("converted").asLong(), n.path("remaining").asLong(), n.path("received").asLong());
+            return new NotificationStatus(
+                    notificationId,
+                    n.path("successful").asLong(),
+                    n.path("failed").asLong(),
+                    n.path("errored").asLong(),
+                    n.path("converted").asLong(),
+                    n.path("remaining").asLong(),
+                    n.path("received").asLong());
         } catch (IOException e) {
             throw new ProviderException("OneSignal answered 200 with a body that is not JSON", 200, true, e);
         }
@@ -191,7 +233,10 @@ public final class OneSignalClient implements PushProvider {
      */
     private static Duration backoff(int attempt, ProviderException last) {
         long ceiling = Math.min(30_000, 250L << Math.min(attempt - 2, 7));
-        Duration exponential = Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-        return last.retryAfter() != null && last.retryAfter().compareTo(exponential) > 0 ? last.retryAfter() : exponential;
+        Duration exponential =
+                Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        return last.retryAfter() != null && last.retryAfter().compareTo(exponential) > 0
+                ? last.retryAfter()
+                : exponential;
     }
 }

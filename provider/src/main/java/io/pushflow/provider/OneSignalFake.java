@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushflow.core.json.Json;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,9 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OneSignalFake implements AutoCloseable {
 
     /** A notification the fake created: who it reached, who it could not, its data payload, when. */
-    public record Created(String id, String idempotencyKey, List<String> subscriptionIds, List<String> invalidIds, JsonNode data,
-                          long createdAtMillis, JsonNode body) {
-    }
+    public record Created(
+            String id,
+            String idempotencyKey,
+            List<String> subscriptionIds,
+            List<String> invalidIds,
+            JsonNode data,
+            long createdAtMillis,
+            JsonNode body) {}
 
     /**
      * What a provider built on the fake does beyond the contract: fail calls, call ids unsubscribed, act on a
@@ -69,8 +73,7 @@ public final class OneSignalFake implements AutoCloseable {
             return unsubscribed(subscriptionId);
         }
 
-        default void created(Created notification) {
-        }
+        default void created(Created notification) {}
 
         /**
          * The delivery counts of the view-notification call: successful, failed, errored, converted, remaining, received.
@@ -78,15 +81,45 @@ public final class OneSignalFake implements AutoCloseable {
          */
         default Map<String, Long> counts(Created n, long clicks) {
             long reached = n.subscriptionIds().size();
-            return Map.of("successful", reached, "failed", (long) n.invalidIds().size(), "errored", 0L,
-                    "converted", clicks, "remaining", 0L, "received", reached);
+            return Map.of(
+                    "successful",
+                    reached,
+                    "failed",
+                    (long) n.invalidIds().size(),
+                    "errored",
+                    0L,
+                    "converted",
+                    clicks,
+                    "remaining",
+                    0L,
+                    "received",
+                    reached);
         }
     }
 
-    private static final Set<String> FIELDS = Set.of("app_id", "idempotency_key", "external_id", "include_subscription_ids",
-            "include_aliases", "included_segments", "excluded_segments", "filters", "target_channel", "contents", "headings",
-            "subtitle", "data", "url", "app_url", "web_url", "big_picture", "ios_attachments", "send_after", "name");
-    private static final Set<String> TARGETING = Set.of("include_subscription_ids", "include_aliases", "included_segments", "filters");
+    private static final Set<String> FIELDS = Set.of(
+            "app_id",
+            "idempotency_key",
+            "external_id",
+            "include_subscription_ids",
+            "include_aliases",
+            "included_segments",
+            "excluded_segments",
+            "filters",
+            "target_channel",
+            "contents",
+            "headings",
+            "subtitle",
+            "data",
+            "url",
+            "app_url",
+            "web_url",
+            "big_picture",
+            "ios_attachments",
+            "send_after",
+            "name");
+    private static final Set<String> TARGETING =
+            Set.of("include_subscription_ids", "include_aliases", "included_segments", "filters");
 
     private final HttpServer server;
     private final String appId;
@@ -101,7 +134,7 @@ public final class OneSignalFake implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean keepBodies = true;
-    private volatile Behaviour behaviour = new Behaviour() { };
+    private volatile Behaviour behaviour = new Behaviour() {};
 
     public OneSignalFake(String appId, String restApiKey) throws IOException {
         this(appId, restApiKey, new InetSocketAddress("127.0.0.1", 0));
@@ -199,7 +232,13 @@ public final class OneSignalFake implements AutoCloseable {
             return;
         }
         if (!("Bearer " + restApiKey).equals(x.getRequestHeaders().getFirst("Authorization"))) {
-            reply(x, 403, Map.of("errors", List.of("Access denied. Please include an 'Authorization: Bearer ...' header with a valid API key")));
+            reply(
+                    x,
+                    403,
+                    Map.of(
+                            "errors",
+                            List.of(
+                                    "Access denied. Please include an 'Authorization: Bearer ...' header with a valid API key")));
             return;
         }
         if (view) {
@@ -245,7 +284,9 @@ public final class OneSignalFake implements AutoCloseable {
     private String create(JsonNode body) {
         List<String> ids = new ArrayList<>();
         body.get("include_subscription_ids").forEach(n -> ids.add(n.asText()));
-        List<String> invalid = ids.stream().filter(i -> unsubscribed.contains(i) || behaviour.unsubscribed(i, body)).toList();
+        List<String> invalid = ids.stream()
+                .filter(i -> unsubscribed.contains(i) || behaviour.unsubscribed(i, body))
+                .toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         if (invalid.size() == ids.size()) {
             answer.put("id", "");
@@ -256,13 +297,26 @@ public final class OneSignalFake implements AutoCloseable {
             if (!invalid.isEmpty()) {
                 answer.put("errors", Map.of("invalid_player_ids", invalid));
             }
-            List<String> reached = ids.stream().filter(i -> !invalid.contains(i)).toList();
+            List<String> reached =
+                    ids.stream().filter(i -> !invalid.contains(i)).toList();
             reached.forEach(i -> received.merge(i, 1, Integer::sum));
-            Created c = new Created(id, body.path("idempotency_key").asText(null), reached, invalid, body.path("data"),
-                    System.currentTimeMillis(), body);
-            Created kept = keepBodies ? c : new Created(id, c.idempotencyKey(), reached, invalid, c.data(), c.createdAtMillis(), null);
+            Created c = new Created(
+                    id,
+                    body.path("idempotency_key").asText(null),
+                    reached,
+                    invalid,
+                    body.path("data"),
+                    System.currentTimeMillis(),
+                    body);
+            Created kept = keepBodies
+                    ? c
+                    : new Created(id, c.idempotencyKey(), reached, invalid, c.data(), c.createdAtMillis(), null);
             byId.put(id, kept);
-            created.add(keepBodies ? c : new Created(id, c.idempotencyKey(), List.of(), List.of(), c.data(), c.createdAtMillis(), null));
+            created.add(
+                    keepBodies
+                            ? c
+                            : new Created(
+                                    id, c.idempotencyKey(), List.of(), List.of(), c.data(), c.createdAtMillis(), null));
             behaviour.created(c);
         }
         return Json.write(answer);
@@ -286,7 +340,9 @@ public final class OneSignalFake implements AutoCloseable {
         answer.putAll(behaviour.counts(n, clicked == null ? 0 : clicked.get()));
         answer.put("queued_at", n.createdAtMillis() / 1000);
         answer.put("send_after", n.createdAtMillis() / 1000);
-        answer.put("completed_at", ((Number) answer.get("remaining")).longValue() == 0 ? System.currentTimeMillis() / 1000 : null);
+        answer.put(
+                "completed_at",
+                ((Number) answer.get("remaining")).longValue() == 0 ? System.currentTimeMillis() / 1000 : null);
         answer.put("canceled", false);
         answer.put("data", n.data());
         replyRaw(x, 200, Json.write(answer));
@@ -336,7 +392,9 @@ public final class OneSignalFake implements AutoCloseable {
                 }
             });
         }
-        if (body.has("data") && (!body.get("data").isObject() || body.get("data").toString().getBytes(StandardCharsets.UTF_8).length > 2_048)) {
+        if (body.has("data")
+                && (!body.get("data").isObject()
+                        || body.get("data").toString().getBytes(StandardCharsets.UTF_8).length > 2_048)) {
             problems.add("data: an object of up to 2048 bytes");
         }
         if (body.has("idempotency_key")) {

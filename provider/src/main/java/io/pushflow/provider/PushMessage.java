@@ -27,7 +27,8 @@ public record PushMessage(
 
     public PushMessage {
         if (subscriptionIds.isEmpty() || subscriptionIds.size() > MAX_RECIPIENTS) {
-            throw new IllegalArgumentException("1 to " + MAX_RECIPIENTS + " subscription ids per message, got " + subscriptionIds.size());
+            throw new IllegalArgumentException(
+                    "1 to " + MAX_RECIPIENTS + " subscription ids per message, got " + subscriptionIds.size());
         }
         if (!contents.containsKey(FALLBACK_LANGUAGE)) {
             throw new IllegalArgumentException("contents need an English (" + FALLBACK_LANGUAGE + ") text");
@@ -40,7 +41,8 @@ public record PushMessage(
 
     /** A deterministic key for what one batch sends in one language: the same on every retry and replay. */
     public static String idempotencyKey(String batchId, String language) {
-        return UUID.nameUUIDFromBytes(("pushflow:" + batchId + ":" + language).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("pushflow:" + batchId + ":" + language).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /**

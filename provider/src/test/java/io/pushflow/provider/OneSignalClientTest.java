@@ -1,18 +1,17 @@
 package io.pushflow.provider;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class OneSignalClientTest {
 
@@ -32,9 +31,14 @@ class OneSignalClientTest {
     }
 
     static PushMessage message(String batch, List<String> ids) {
-        return new PushMessage(PushMessage.idempotencyKey(batch, "en"), ids,
-                Map.of("en", "Wind is on", "pt", "Há vento"), PushMessage.withFallback(Map.of("pt", "25 nós amanhã"), "pt"),
-                Map.of("pushflow_campaign", 42, "pushflow_variant", "B"), "windy://spot/1", "https://cdn.example.com/w.png");
+        return new PushMessage(
+                PushMessage.idempotencyKey(batch, "en"),
+                ids,
+                Map.of("en", "Wind is on", "pt", "Há vento"),
+                PushMessage.withFallback(Map.of("pt", "25 nós amanhã"), "pt"),
+                Map.of("pushflow_campaign", 42, "pushflow_variant", "B"),
+                "windy://spot/1",
+                "https://cdn.example.com/w.png");
     }
 
     @Test
@@ -70,33 +74,43 @@ class OneSignalClientTest {
     @Test
     void retry_after_is_a_floor_under_the_backoff_not_the_backoff() throws Exception {
         fake.failNext(429, 429, 429, 429, 429, 429);
-        OneSignalClient patient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofSeconds(2), 8, slept::add);
+        OneSignalClient patient =
+                new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofSeconds(2), 8, slept::add);
         SendResult result = patient.send(message("42-3-A-0", List.of("s1")));
         assertThat(result.attempts()).isEqualTo(7);
         assertThat(slept).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
-        assertThat(slept.get(5)).as("the sixth wait: the backoff's 4-8 s, above Retry-After's 1 s").isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(slept.get(5))
+                .as("the sixth wait: the backoff's 4-8 s, above Retry-After's 1 s")
+                .isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
     }
 
     @Test
-    void a_timeout_is_retried_under_the_same_key_twice_as_often_and_the_failure_says_the_outcome_is_unknown() throws Exception {
+    void a_timeout_is_retried_under_the_same_key_twice_as_often_and_the_failure_says_the_outcome_is_unknown()
+            throws Exception {
         fake.delay(Duration.ofMillis(600));
-        OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
+        OneSignalClient impatient =
+                new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
         assertThatThrownBy(() -> impatient.send(message("42-2-A-0", List.of("s1"))))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("after 8 attempts; the outcome is unknown: OneSignal did not answer 8 of them")
                 .matches(e -> ((ProviderException) e).retryable());
         assertThat(slept).hasSize(7);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)) // the fake answers the abandoned calls in turn
-                .untilAsserted(() -> assertThat(fake.calls()).as("calls the fake received").isGreaterThanOrEqualTo(8));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)) // the fake answers the abandoned calls in turn
+                .untilAsserted(() ->
+                        assertThat(fake.calls()).as("calls the fake received").isGreaterThanOrEqualTo(8));
         Thread.sleep(700);
         assertThat(fake.calls()).isEqualTo(8);
-        assertThat(fake.created()).as("the provider sent it although the client never heard").hasSize(1); // one idempotency key
+        assertThat(fake.created())
+                .as("the provider sent it although the client never heard")
+                .hasSize(1); // one idempotency key
     }
 
     @Test
     void a_provider_that_answers_again_after_timeouts_gives_the_one_notification_it_created() throws Exception {
         fake.delay(Duration.ofMillis(600));
-        OneSignalClient impatient = new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
+        OneSignalClient impatient =
+                new OneSignalClient(fake.baseUrl(), "app-1", "rest-key-1", Duration.ofMillis(300), 4, slept::add);
         Thread recovers = new Thread(() -> {
             try {
                 Thread.sleep(1_600); // past the fourth attempt: once four attempts were all there was
@@ -127,14 +141,17 @@ class OneSignalClientTest {
 
     @Test
     void refusals_are_final_and_say_why_without_the_key() throws Exception {
-        OneSignalClient wrongKey = new OneSignalClient(fake.baseUrl(), "app-1", "not-the-key", Duration.ofSeconds(2), 4, slept::add);
+        OneSignalClient wrongKey =
+                new OneSignalClient(fake.baseUrl(), "app-1", "not-the-key", Duration.ofSeconds(2), 4, slept::add);
         assertThatThrownBy(() -> wrongKey.send(message("42-4-A-0", List.of("s1"))))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("403")
                 .hasMessageNotContaining("not-the-key")
                 .matches(e -> !((ProviderException) e).retryable());
-        OneSignalClient wrongApp = new OneSignalClient(fake.baseUrl(), "app-2", "rest-key-1", Duration.ofSeconds(2), 4, slept::add);
-        assertThatThrownBy(() -> wrongApp.send(message("42-4-A-1", List.of("s1")))).hasMessageContaining("app_id");
+        OneSignalClient wrongApp =
+                new OneSignalClient(fake.baseUrl(), "app-2", "rest-key-1", Duration.ofSeconds(2), 4, slept::add);
+        assertThatThrownBy(() -> wrongApp.send(message("42-4-A-1", List.of("s1"))))
+                .hasMessageContaining("app_id");
         assertThat(fake.calls()).isEqualTo(2);
         assertThat(slept).isEmpty();
     }
@@ -143,9 +160,17 @@ class OneSignalClientTest {
     void messages_keep_to_the_provider_s_limits() {
         List<String> many = IntStream.range(0, 2_001).mapToObj(i -> "s" + i).toList();
         assertThatThrownBy(() -> message("x", many)).hasMessageContaining("2000");
-        assertThatThrownBy(() -> new PushMessage(PushMessage.idempotencyKey("x", "pt"), List.of("s1"), Map.of(), Map.of("pt", "só"), null, null, null))
+        assertThatThrownBy(() -> new PushMessage(
+                        PushMessage.idempotencyKey("x", "pt"),
+                        List.of("s1"),
+                        Map.of(),
+                        Map.of("pt", "só"),
+                        null,
+                        null,
+                        null))
                 .hasMessageContaining("English");
-        assertThat(PushMessage.idempotencyKey("42-1-A-0", "en")).isEqualTo(PushMessage.idempotencyKey("42-1-A-0", "en"))
+        assertThat(PushMessage.idempotencyKey("42-1-A-0", "en"))
+                .isEqualTo(PushMessage.idempotencyKey("42-1-A-0", "en"))
                 .isNotEqualTo(PushMessage.idempotencyKey("42-1-A-0", "pt"));
     }
 
@@ -160,12 +185,14 @@ class OneSignalClientTest {
         assertThat(client.status(sent.notificationId()).converted()).isEqualTo(2);
         assertThat(status.complete()).isTrue();
 
-        assertThatThrownBy(() -> client.status("no-such-id")).isInstanceOfSatisfying(ProviderException.class,
-                e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> client.status("no-such-id"))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.status()).isEqualTo(404));
         fake.failNext(429);
-        assertThatThrownBy(() -> client.status(sent.notificationId())).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.retryable()).isTrue();
-            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
-        });
+        assertThatThrownBy(() -> client.status(sent.notificationId()))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                });
     }
 }

@@ -4,11 +4,6 @@ import io.pushflow.core.bandit.ArmEvidence;
 import io.pushflow.core.bandit.Policy;
 import io.pushflow.core.bandit.TestThenWinner;
 import io.pushflow.core.json.Json;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.simple.RandomSource;
-import org.apache.commons.statistics.distribution.BetaDistribution;
-import org.apache.commons.statistics.distribution.ContinuousDistribution;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
+import org.apache.commons.statistics.distribution.BetaDistribution;
+import org.apache.commons.statistics.distribution.ContinuousDistribution;
 
 /**
  * The offline bandit simulator: runs the campaign policies of {@code core} against simulated arms and reports
@@ -27,8 +26,7 @@ import java.util.stream.IntStream;
 public final class BanditSimulator {
 
     /** The outcome of one repetition. */
-    record Run(double regret, long[] pulls) {
-    }
+    record Run(double regret, long[] pulls) {}
 
     /** The summary that is printed as the last line. */
     public record Result(double meanRegret, double stderrRegret, double[] pulls, double stepsPerSecond) {
@@ -43,37 +41,46 @@ public final class BanditSimulator {
         }
     }
 
-    private BanditSimulator() {
-    }
+    private BanditSimulator() {}
 
     public static Result run(Scenario scenario) {
         long started = System.nanoTime();
-        List<Run> runs = IntStream.range(0, scenario.repetitions()).parallel()
+        List<Run> runs = IntStream.range(0, scenario.repetitions())
+                .parallel()
                 .mapToObj(r -> repetition(scenario, scenario.seed() * 1_000_003L + r))
                 .toList();
         double seconds = (System.nanoTime() - started) / 1e9;
         double mean = runs.stream().mapToDouble(Run::regret).average().orElse(0);
-        double variance = runs.size() < 2 ? 0
-                : runs.stream().mapToDouble(r -> (r.regret() - mean) * (r.regret() - mean)).sum() / (runs.size() - 1);
+        double variance = runs.size() < 2
+                ? 0
+                : runs.stream()
+                                .mapToDouble(r -> (r.regret() - mean) * (r.regret() - mean))
+                                .sum()
+                        / (runs.size() - 1);
         double[] pulls = new double[scenario.k()];
         for (Run run : runs) {
             for (int i = 0; i < pulls.length; i++) {
                 pulls[i] += (double) run.pulls()[i] / runs.size();
             }
         }
-        return new Result(mean, Math.sqrt(variance / runs.size()), pulls, scenario.horizon() * (double) runs.size() / seconds);
+        return new Result(
+                mean, Math.sqrt(variance / runs.size()), pulls, scenario.horizon() * (double) runs.size() / seconds);
     }
 
     /** Each repetition's regret, in repetition order (the same seeds as {@link #run}). */
     public static double[] regrets(Scenario scenario) {
-        return IntStream.range(0, scenario.repetitions()).parallel()
-                .mapToDouble(r -> repetition(scenario, scenario.seed() * 1_000_003L + r).regret())
+        return IntStream.range(0, scenario.repetitions())
+                .parallel()
+                .mapToDouble(r ->
+                        repetition(scenario, scenario.seed() * 1_000_003L + r).regret())
                 .toArray();
     }
 
     static Run repetition(Scenario s, long seed) {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
-        ContinuousDistribution.Sampler prior = s.arms() == null ? BetaDistribution.of(s.priorAlpha(), s.priorBeta()).createSampler(rng) : null;
+        ContinuousDistribution.Sampler prior = s.arms() == null
+                ? BetaDistribution.of(s.priorAlpha(), s.priorBeta()).createSampler(rng)
+                : null;
         int k = s.k();
         double[] rates = s.arms() != null ? s.arms().clone() : new double[k];
         if (prior != null) {
@@ -147,9 +154,15 @@ public final class BanditSimulator {
             System.exit(2);
             return;
         }
-        System.out.printf("policy %s, %d arms, horizon %d, feedback every %d, churn %s, %d repetitions, seed %d%n",
-                scenario.policy(), scenario.k(), scenario.horizon(), scenario.feedbackEvery(), scenario.churn(),
-                scenario.repetitions(), scenario.seed());
+        System.out.printf(
+                "policy %s, %d arms, horizon %d, feedback every %d, churn %s, %d repetitions, seed %d%n",
+                scenario.policy(),
+                scenario.k(),
+                scenario.horizon(),
+                scenario.feedbackEvery(),
+                scenario.churn(),
+                scenario.repetitions(),
+                scenario.seed());
         Result result = run(scenario);
         System.out.println(result.json());
     }

@@ -8,7 +8,6 @@ import io.pushflow.core.bandit.TestThenWinner;
 import io.pushflow.core.bandit.ThompsonSampling;
 import io.pushflow.core.bandit.Ucb1;
 import io.pushflow.core.json.Json;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -33,8 +32,17 @@ public record Scenario(
         int repetitions,
         long seed) {
 
-    private static final Set<String> KEYS = Set.of("arms", "k", "arm_prior", "churn", "horizon", "feedback_every", "policy",
-            "policy_params", "repetitions", "seed");
+    private static final Set<String> KEYS = Set.of(
+            "arms",
+            "k",
+            "arm_prior",
+            "churn",
+            "horizon",
+            "feedback_every",
+            "policy",
+            "policy_params",
+            "repetitions",
+            "seed");
     static final Set<String> POLICIES = Set.of("thompson", "ucb1", "epsilon_greedy", "ab_fixed", "ab_winner");
 
     /** A scenario from JSON; every mistake is an IllegalArgumentException naming the key. */
@@ -80,7 +88,11 @@ public record Scenario(
                 throw new IllegalArgumentException("k: at least 2 arms");
             }
             JsonNode prior = root.get("arm_prior").get("beta");
-            if (prior == null || !prior.isArray() || prior.size() != 2 || prior.get(0).asDouble() <= 0 || prior.get(1).asDouble() <= 0) {
+            if (prior == null
+                    || !prior.isArray()
+                    || prior.size() != 2
+                    || prior.get(0).asDouble() <= 0
+                    || prior.get(1).asDouble() <= 0) {
                 throw new IllegalArgumentException("arm_prior: {\"beta\": [a, b]} with a, b > 0");
             }
             alpha = prior.get(0).asDouble();
@@ -88,7 +100,8 @@ public record Scenario(
         }
         double churn = root.has("churn") ? probability(root.get("churn"), "churn") : 0;
         if (churn > 0 && arms != null) {
-            throw new IllegalArgumentException("churn replaces arms with draws from arm_prior: give k and arm_prior instead of arms");
+            throw new IllegalArgumentException(
+                    "churn replaces arms with draws from arm_prior: give k and arm_prior instead of arms");
         }
         JsonNode policyNode = root.get("policy");
         JsonNode params = root.has("policy_params") ? root.get("policy_params") : Json.MAPPER.createObjectNode();
@@ -100,12 +113,19 @@ public record Scenario(
             policy = policyNode.asText();
         }
         if (!POLICIES.contains(policy)) {
-            throw new IllegalArgumentException("policy: one of " + POLICIES + ", as a name or {\"name\": ..., parameters}");
+            throw new IllegalArgumentException(
+                    "policy: one of " + POLICIES + ", as a name or {\"name\": ..., parameters}");
         }
-        Scenario s = new Scenario(arms, k, alpha, beta, churn,
+        Scenario s = new Scenario(
+                arms,
+                k,
+                alpha,
+                beta,
+                churn,
                 root.has("horizon") ? positiveLong(root.get("horizon"), "horizon") : 1_000_000,
                 root.has("feedback_every") ? positiveLong(root.get("feedback_every"), "feedback_every") : 1,
-                policy, params,
+                policy,
+                params,
                 root.has("repetitions") ? positiveInt(root.get("repetitions"), "repetitions") : 20,
                 root.has("seed") ? root.get("seed").asLong() : 1);
         s.newPolicy();
@@ -120,12 +140,16 @@ public record Scenario(
     public Policy newPolicy() {
         JsonNode p = policyParams;
         return switch (policy) {
-            case "thompson" -> new ThompsonSampling(
-                    p.has("prior") ? p.get("prior").get(0).asDouble() : 1, p.has("prior") ? p.get("prior").get(1).asDouble() : 1,
-                    p.has("min_share") ? p.get("min_share").asDouble() : 0, p.has("burn_in") ? p.get("burn_in").asLong() : 0,
-                    ThompsonSampling.DEFAULT_DRAWS);
+            case "thompson" ->
+                new ThompsonSampling(
+                        p.has("prior") ? p.get("prior").get(0).asDouble() : 1,
+                        p.has("prior") ? p.get("prior").get(1).asDouble() : 1,
+                        p.has("min_share") ? p.get("min_share").asDouble() : 0,
+                        p.has("burn_in") ? p.get("burn_in").asLong() : 0,
+                        ThompsonSampling.DEFAULT_DRAWS);
             case "ucb1" -> new Ucb1();
-            case "epsilon_greedy" -> new EpsilonGreedy(p.has("epsilon") ? p.get("epsilon").asDouble() : 0.1);
+            case "epsilon_greedy" ->
+                new EpsilonGreedy(p.has("epsilon") ? p.get("epsilon").asDouble() : 0.1);
             case "ab_fixed" -> new FixedSplit(weights(p));
             case "ab_winner" -> new TestThenWinner();
             default -> throw new IllegalArgumentException("policy: one of " + POLICIES);

@@ -11,10 +11,6 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.stats.RateInterval;
 import io.pushflow.core.stats.SampleRatioMismatch;
 import io.pushflow.core.stats.SentRatio;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.simple.RandomSource;
-import org.apache.commons.statistics.distribution.BinomialDistribution;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
+import org.apache.commons.statistics.distribution.BinomialDistribution;
 
 /**
  * How often the SRM guardrail fires, offline and seeded: many campaigns of {@code users} users released in waves of
@@ -36,27 +35,37 @@ import java.util.stream.IntStream;
 public final class SrmSimulation {
 
     /** One kind of campaign: its policy, and how much more often one variant's pushes fail than the others'. */
-    record Kind(String name, boolean bandit, int failing, double extraFailure) {
-    }
+    record Kind(String name, boolean bandit, int failing, double extraFailure) {}
 
-    record Outcome(boolean alarmed, long sentAtAlarm) {
-    }
+    record Outcome(boolean alarmed, long sentAtAlarm) {}
 
     private static final double[] CLICK = {0.02, 0.03, 0.045};
     private static final double SKIP = 0.03;
     private static final double FAIL = 0.01;
 
-    private SrmSimulation() {
-    }
+    private SrmSimulation() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new LinkedHashMap<>(Map.of("--runs", "1000", "--users", "100000", "--wave", "1000",
-                "--alpha", GuardrailCheck.plain(Guardrails.DEFAULTS.srmAlpha()), "--min-sample", Long.toString(Guardrails.DEFAULTS.srmMinSample()),
-                "--seed", "1", "--out", "bench-results/srm.json"));
+        Map<String, String> a = new LinkedHashMap<>(Map.of(
+                "--runs",
+                "1000",
+                "--users",
+                "100000",
+                "--wave",
+                "1000",
+                "--alpha",
+                GuardrailCheck.plain(Guardrails.DEFAULTS.srmAlpha()),
+                "--min-sample",
+                Long.toString(Guardrails.DEFAULTS.srmMinSample()),
+                "--seed",
+                "1",
+                "--out",
+                "bench-results/srm.json"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || !a.containsKey(args[i]) || i + 1 >= args.length) {
-                System.out.println("usage: SrmSimulation [--runs 1000] [--users 100000] [--wave 1000] [--alpha 0.0001] [--min-sample 1000] "
-                        + "[--seed 1] [--out bench-results/srm.json]");
+                System.out.println(
+                        "usage: SrmSimulation [--runs 1000] [--users 100000] [--wave 1000] [--alpha 0.0001] [--min-sample 1000] "
+                                + "[--seed 1] [--out bench-results/srm.json]");
                 if (!args[i].equals("--help")) {
                     throw new IllegalArgumentException("unknown or incomplete option: " + args[i]);
                 }
@@ -70,25 +79,51 @@ public final class SrmSimulation {
         double alpha = Double.parseDouble(a.get("--alpha"));
         long minSample = Long.parseLong(a.get("--min-sample"));
         long seed = Long.parseLong(a.get("--seed"));
-        List<Kind> kinds = List.of(new Kind("healthy bandit", true, 0, 0), new Kind("healthy even split", false, 0, 0),
-                new Kind("even split, B fails 2 points more", false, 1, 0.02), new Kind("even split, B fails 5 points more", false, 1, 0.05),
-                new Kind("bandit, best (C) fails 5 points more", true, 2, 0.05), new Kind("bandit, B fails 5 points more", true, 1, 0.05),
+        List<Kind> kinds = List.of(
+                new Kind("healthy bandit", true, 0, 0),
+                new Kind("healthy even split", false, 0, 0),
+                new Kind("even split, B fails 2 points more", false, 1, 0.02),
+                new Kind("even split, B fails 5 points more", false, 1, 0.05),
+                new Kind("bandit, best (C) fails 5 points more", true, 2, 0.05),
+                new Kind("bandit, B fails 5 points more", true, 1, 0.05),
                 new Kind("bandit, B fails 20 points more", true, 1, 0.20));
-        System.out.printf(Locale.ROOT, "SRM guardrail over %,d seeded campaigns per kind: %,d users in waves of %,d (%d looks each), "
-                + "3 variants, %.0f%% skipped and %.0f%% failed alike, p < %s with at least %,d users sent%n",
-                runs, users, wave, (users + wave - 1) / wave, SKIP * 100, FAIL * 100, alpha, minSample);
+        System.out.printf(
+                Locale.ROOT,
+                "SRM guardrail over %,d seeded campaigns per kind: %,d users in waves of %,d (%d looks each), "
+                        + "3 variants, %.0f%% skipped and %.0f%% failed alike, p < %s with at least %,d users sent%n",
+                runs,
+                users,
+                wave,
+                (users + wave - 1) / wave,
+                SKIP * 100,
+                FAIL * 100,
+                alpha,
+                minSample);
         List<Map<String, Object>> results = new ArrayList<>();
         long started = System.nanoTime();
         for (Kind kind : kinds) {
-            List<Outcome> outcomes = IntStream.range(0, runs).parallel()
-                    .mapToObj(r -> campaign(kind, users, wave, alpha, minSample, seed * 1_000_003L + r)).toList();
+            List<Outcome> outcomes = IntStream.range(0, runs)
+                    .parallel()
+                    .mapToObj(r -> campaign(kind, users, wave, alpha, minSample, seed * 1_000_003L + r))
+                    .toList();
             long alarms = outcomes.stream().filter(Outcome::alarmed).count();
             RateInterval rate = RateInterval.of(alarms, runs, 0.95);
-            long[] at = outcomes.stream().filter(Outcome::alarmed).mapToLong(Outcome::sentAtAlarm).sorted().toArray();
+            long[] at = outcomes.stream()
+                    .filter(Outcome::alarmed)
+                    .mapToLong(Outcome::sentAtAlarm)
+                    .sorted()
+                    .toArray();
             Long median = at.length == 0 ? null : at[at.length / 2];
-            System.out.printf(Locale.ROOT, "  %-36s alarmed in %4d of %d campaigns: %6.2f%% (95%% credible: %.2f%%-%.2f%%)%s%n", kind.name(), alarms, runs,
-                    rate.rate() * 100, rate.low() * 100, rate.high() * 100, median == null ? "" : String.format(Locale.ROOT,
-                            ", median %,d users sent at the alarm", median));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-36s alarmed in %4d of %d campaigns: %6.2f%% (95%% credible: %.2f%%-%.2f%%)%s%n",
+                    kind.name(),
+                    alarms,
+                    runs,
+                    rate.rate() * 100,
+                    rate.low() * 100,
+                    rate.high() * 100,
+                    median == null ? "" : String.format(Locale.ROOT, ", median %,d users sent at the alarm", median));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("kind", kind.name());
             row.put("failingVariant", kind.extraFailure() == 0 ? null : String.valueOf((char) ('A' + kind.failing())));

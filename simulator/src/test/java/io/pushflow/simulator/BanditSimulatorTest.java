@@ -1,9 +1,9 @@
 package io.pushflow.simulator;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class BanditSimulatorTest {
 
@@ -13,7 +13,8 @@ class BanditSimulatorTest {
 
     @Test
     void the_same_scenario_gives_the_same_numbers() {
-        String json = "{\"arms\":[0.05,0.04,0.03],\"horizon\":20000,\"feedback_every\":100,\"repetitions\":4,\"seed\":3}";
+        String json =
+                "{\"arms\":[0.05,0.04,0.03],\"horizon\":20000,\"feedback_every\":100,\"repetitions\":4,\"seed\":3}";
         BanditSimulator.Result a = run(json);
         BanditSimulator.Result b = run(json);
         assertThat(a.meanRegret()).isEqualTo(b.meanRegret());
@@ -23,7 +24,8 @@ class BanditSimulatorTest {
 
     @Test
     void thompson_beats_an_even_split_and_finds_the_best_arm() {
-        String arms = "\"arms\":[0.045,0.03,0.02],\"horizon\":100000,\"feedback_every\":100,\"repetitions\":6,\"seed\":1";
+        String arms =
+                "\"arms\":[0.045,0.03,0.02],\"horizon\":100000,\"feedback_every\":100,\"repetitions\":6,\"seed\":1";
         BanditSimulator.Result thompson = run("{" + arms + ",\"policy\":\"thompson\"}");
         BanditSimulator.Result even = run("{" + arms + ",\"policy\":\"ab_fixed\"}");
         assertThat(thompson.meanRegret()).isLessThan(even.meanRegret() / 3);
@@ -34,8 +36,9 @@ class BanditSimulatorTest {
 
     @Test
     void ab_winner_tests_then_commits_to_its_winner() {
-        BanditSimulator.Result r = run("{\"arms\":[0.02,0.08],\"horizon\":50000,\"policy\":{\"name\":\"ab_winner\",\"test_steps\":5000},"
-                + "\"repetitions\":4,\"seed\":2}");
+        BanditSimulator.Result r =
+                run("{\"arms\":[0.02,0.08],\"horizon\":50000,\"policy\":{\"name\":\"ab_winner\",\"test_steps\":5000},"
+                        + "\"repetitions\":4,\"seed\":2}");
         assertThat(r.pulls()[1]).isGreaterThan(47_000);
     }
 
@@ -50,10 +53,13 @@ class BanditSimulatorTest {
     @Test
     void a_bad_scenario_names_its_mistake() {
         assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1]}")).hasMessageStartingWith("arms:");
-        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"polcy\":\"ucb1\"}")).hasMessageStartingWith("unknown key 'polcy'");
-        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"churn\":0.1}")).hasMessageContaining("arm_prior");
+        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"polcy\":\"ucb1\"}"))
+                .hasMessageStartingWith("unknown key 'polcy'");
+        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"churn\":0.1}"))
+                .hasMessageContaining("arm_prior");
         assertThatThrownBy(() -> Scenario.parse("{\"k\":3}")).hasMessageContaining("arm_prior");
-        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"policy\":\"greedy\"}")).hasMessageStartingWith("policy:");
+        assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,0.2],\"policy\":\"greedy\"}"))
+                .hasMessageStartingWith("policy:");
         assertThatThrownBy(() -> Scenario.parse("{\"arms\":[0.1,2]}")).hasMessageStartingWith("arms[1]:");
         assertThatThrownBy(() -> Scenario.parse("[1,2]")).hasMessageContaining("JSON object");
     }

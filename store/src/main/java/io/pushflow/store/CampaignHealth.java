@@ -1,9 +1,10 @@
 package io.pushflow.store;
 
+import static io.pushflow.store.ClickHouse.longValue;
+
 import io.pushflow.core.guard.GuardrailCheck;
 import io.pushflow.core.stats.SampleRatioMismatch;
 import io.pushflow.core.stats.SentRatio;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static io.pushflow.store.ClickHouse.longValue;
 
 /**
  * What the guardrails watch, read from ClickHouse, from outside the jobs:
@@ -44,12 +43,10 @@ public final class CampaignHealth {
     }
 
     /** One variant's users in one wave: those with an outcome, and those sent. */
-    private record WaveOutcomes(long decided, long sent) {
-    }
+    private record WaveOutcomes(long decided, long sent) {}
 
     /** A campaign's outcomes per wave and variant, and when they were read. */
-    private record Reading(Instant at, Map<Long, Map<String, WaveOutcomes>> outcomes) {
-    }
+    private record Reading(Instant at, Map<Long, Map<String, WaveOutcomes>> outcomes) {}
 
     private final ClickHouse clickHouse;
     private final InstantSource clock;
@@ -75,9 +72,10 @@ public final class CampaignHealth {
         String id = Long.toString(campaignId);
         String from = since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'";
         Map<Long, Map<String, Long>> assigned = new TreeMap<>();
-        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, users FROM " + clickHouse.table("campaign_allocations")
-                + " FINAL WHERE campaign_id = " + id + from)) {
-            assigned.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>()).put((String) r.get("variant"), longValue(r.get("users")));
+        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, users FROM "
+                + clickHouse.table("campaign_allocations") + " FINAL WHERE campaign_id = " + id + from)) {
+            assigned.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>())
+                    .put((String) r.get("variant"), longValue(r.get("users")));
         }
         Map<Long, Map<String, WaveOutcomes>> outcomes = outcomes(campaignId);
         SentRatio sentRatio = new SentRatio(variants.size());
@@ -96,9 +94,12 @@ public final class CampaignHealth {
         }
         long[] recipients = new long[variants.size()];
         long[] delivered = new long[variants.size()];
-        for (Map<String, Object> r : clickHouse.select("SELECT variant, sum(recipients) AS recipients, sum(successful) AS delivered FROM "
-                + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id + " AND version > 0 AND remaining = 0"
-                + (since == null ? "" : " AND sent_at >= '" + ClickHouse.dateTime(since) + "'") + " GROUP BY variant")) {
+        for (Map<String, Object> r :
+                clickHouse.select("SELECT variant, sum(recipients) AS recipients, sum(successful) AS delivered FROM "
+                        + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id
+                        + " AND version > 0 AND remaining = 0"
+                        + (since == null ? "" : " AND sent_at >= '" + ClickHouse.dateTime(since) + "'")
+                        + " GROUP BY variant")) {
             int i = variants.indexOf((String) r.get("variant"));
             if (i >= 0) {
                 recipients[i] = longValue(r.get("recipients"));
@@ -119,11 +120,15 @@ public final class CampaignHealth {
             return last.outcomes();
         }
         Map<Long, Map<String, WaveOutcomes>> outcomes = new HashMap<>();
-        for (Map<String, Object> r : clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
-                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + campaignId + " AND variant != 'holdout' AND reason != 'duplicate'"
-                + " GROUP BY wave, variant")) {
+        for (Map<String, Object> r :
+                clickHouse.select("SELECT wave, variant, countIf(outcome = 'sent') AS sent, count() AS decided FROM "
+                        + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + campaignId
+                        + " AND variant != 'holdout' AND reason != 'duplicate'"
+                        + " GROUP BY wave, variant")) {
             outcomes.computeIfAbsent(longValue(r.get("wave")), w -> new HashMap<>())
-                    .put((String) r.get("variant"), new WaveOutcomes(longValue(r.get("decided")), longValue(r.get("sent"))));
+                    .put(
+                            (String) r.get("variant"),
+                            new WaveOutcomes(longValue(r.get("decided")), longValue(r.get("sent"))));
         }
         readings.values().removeIf(old -> !now.isBefore(old.at().plus(lifetime))); // campaigns nobody looks at any more
         readings.put(campaignId, new Reading(now, outcomes));
@@ -138,14 +143,25 @@ public final class CampaignHealth {
     public GuardrailCheck.Numbers numbers(long campaignId, Ratios ratios, Instant recentFrom, Instant since) {
         String recent = "at >= '" + ClickHouse.dateTime(recentFrom) + "'";
         String invalid = "reason IN ('unsubscribed', 'invalid_token')";
-        List<Map<String, Object>> rows = clickHouse.select("SELECT countIf(outcome = 'sent' AND " + recent + ") AS rs, countIf(outcome = 'failed' AND "
-                + recent + ") AS rf, countIf(" + recent + ") AS rd, countIf(" + recent + " AND " + invalid + ") AS ri, countIf(NOT (" + recent
-                + ")) AS ed, countIf(NOT (" + recent + ") AND " + invalid + ") AS ei FROM " + clickHouse.table("push_sends")
-                + " FINAL WHERE campaign_id = " + campaignId + " AND reason NOT IN ('holdout', 'duplicate', 'campaign_stopped')"
-                + (since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'"));
+        List<Map<String, Object>> rows = clickHouse.select(
+                "SELECT countIf(outcome = 'sent' AND " + recent + ") AS rs, countIf(outcome = 'failed' AND "
+                        + recent + ") AS rf, countIf(" + recent + ") AS rd, countIf(" + recent + " AND " + invalid
+                        + ") AS ri, countIf(NOT (" + recent
+                        + ")) AS ed, countIf(NOT (" + recent + ") AND " + invalid + ") AS ei FROM "
+                        + clickHouse.table("push_sends")
+                        + " FINAL WHERE campaign_id = " + campaignId
+                        + " AND reason NOT IN ('holdout', 'duplicate', 'campaign_stopped')"
+                        + (since == null ? "" : " AND at >= '" + ClickHouse.dateTime(since) + "'"));
         Map<String, Object> r = rows.isEmpty() ? Map.of() : rows.get(0);
-        return new GuardrailCheck.Numbers(ratios.sent(), ratios.delivered(), longValue(r.get("rs")), longValue(r.get("rf")),
-                longValue(r.get("rd")), longValue(r.get("ri")), longValue(r.get("ed")), longValue(r.get("ei")));
+        return new GuardrailCheck.Numbers(
+                ratios.sent(),
+                ratios.delivered(),
+                longValue(r.get("rs")),
+                longValue(r.get("rf")),
+                longValue(r.get("rd")),
+                longValue(r.get("ri")),
+                longValue(r.get("ed")),
+                longValue(r.get("ei")));
     }
 
     /** Devices reached against the recipients of the same notifications: alike for every variant, at the common rate. */

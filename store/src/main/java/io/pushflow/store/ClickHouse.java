@@ -8,7 +8,6 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.pushflow.core.json.Json;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -45,11 +44,16 @@ public final class ClickHouse implements AutoCloseable {
     static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** Where ClickHouse is and how long one statement may run. */
-    public record Config(String url, String user, String password, String database, Duration maxExecutionTime) implements Serializable {
+    public record Config(String url, String user, String password, String database, Duration maxExecutionTime)
+            implements Serializable {
 
         public static Config fromEnvironment() {
-            return new Config(env("CLICKHOUSE_URL", "http://127.0.0.1:8123"), env("CLICKHOUSE_USER", "default"),
-                    env("CLICKHOUSE_PASSWORD", ""), env("CLICKHOUSE_DATABASE", "pushflow"), Duration.ofSeconds(30));
+            return new Config(
+                    env("CLICKHOUSE_URL", "http://127.0.0.1:8123"),
+                    env("CLICKHOUSE_USER", "default"),
+                    env("CLICKHOUSE_PASSWORD", ""),
+                    env("CLICKHOUSE_DATABASE", "pushflow"),
+                    Duration.ofSeconds(30));
         }
 
         public Config withDatabase(String other) {
@@ -59,8 +63,9 @@ public final class ClickHouse implements AutoCloseable {
         /** Everything but the password, so a logged config never shows it. */
         @Override
         public String toString() {
-            return "Config[url=" + url + ", user=" + user + ", password=" + (password == null || password.isEmpty() ? "(none)" : "(secret)")
-                    + ", database=" + database + ", maxExecutionTime=" + maxExecutionTime + "]";
+            return "Config[url=" + url + ", user=" + user + ", password="
+                    + (password == null || password.isEmpty() ? "(none)" : "(secret)") + ", database=" + database
+                    + ", maxExecutionTime=" + maxExecutionTime + "]";
         }
 
         private static String env(String name, String fallback) {
@@ -72,7 +77,7 @@ public final class ClickHouse implements AutoCloseable {
         }
     }
 
-    private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
 
     private final Config config;
     private final Client client;
@@ -109,7 +114,8 @@ public final class ClickHouse implements AutoCloseable {
     /** Runs a statement that returns nothing (DDL, INSERT ... SELECT, OPTIMIZE). */
     /** A time as ClickHouse's DateTime text ({@code 2026-11-24 12:00:00}, UTC, whole seconds): the form JSONEachRow rows carry. */
     public static String dateTime(Instant instant) {
-        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC).format(DATE_TIME);
+        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC)
+                .format(DATE_TIME);
     }
 
     public void execute(String sql) {
@@ -126,7 +132,8 @@ public final class ClickHouse implements AutoCloseable {
     public List<Map<String, Object>> select(String sql) {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (QueryResponse response = await(client.query(sql + "\nFORMAT JSONEachRow", settings()));
-             BufferedReader reader = new BufferedReader(new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
                     rows.add(Json.MAPPER.readValue(line, ROW));
@@ -144,7 +151,7 @@ public final class ClickHouse implements AutoCloseable {
     public <T> List<T> select(String sql, Class<T> type) {
         List<T> rows = new ArrayList<>();
         try (QueryResponse response = await(client.query(sql + "\nFORMAT JSONEachRow", settings()));
-             MappingIterator<T> it = Json.MAPPER.readerFor(type).readValues(response.getInputStream())) {
+                MappingIterator<T> it = Json.MAPPER.readerFor(type).readValues(response.getInputStream())) {
             while (it.hasNextValue()) {
                 rows.add(it.nextValue());
             }
@@ -162,7 +169,8 @@ public final class ClickHouse implements AutoCloseable {
      * download needs more than one statement's usual limit). The caller must close it.
      */
     public InputStream stream(String sql, String format, Duration maxExecutionTime) {
-        QuerySettings settings = new QuerySettings().serverSetting("max_execution_time", String.valueOf(Math.max(1, maxExecutionTime.toSeconds())));
+        QuerySettings settings = new QuerySettings()
+                .serverSetting("max_execution_time", String.valueOf(Math.max(1, maxExecutionTime.toSeconds())));
         QueryResponse response = await(client.query(sql + "\nFORMAT " + format, settings));
         return new FilterInputStream(response.getInputStream()) {
             @Override
@@ -247,7 +255,8 @@ public final class ClickHouse implements AutoCloseable {
             throw new ClickHouseException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ClickHouseException("no answer within " + config.maxExecutionTime().plusSeconds(30), e);
+            throw new ClickHouseException(
+                    "no answer within " + config.maxExecutionTime().plusSeconds(30), e);
         }
     }
 

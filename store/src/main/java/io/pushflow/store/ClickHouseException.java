@@ -1,7 +1,6 @@
 package io.pushflow.store;
 
 import com.clickhouse.client.api.ServerException;
-
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,9 +12,12 @@ import java.util.regex.Pattern;
 public class ClickHouseException extends RuntimeException {
 
     /** ClickHouse's error codes of a server that could answer another time: timeouts, too busy, memory, network, readonly. */
-    private static final Set<Integer> PASSING = Set.of(159, 160, 164, 202, 203, 209, 210, 241, 242, 252, 279, 394, 425, 999);
+    private static final Set<Integer> PASSING =
+            Set.of(159, 160, 164, 202, 203, 209, 210, 241, 242, 252, 279, 394, 425, 999);
+
     private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
-    private static final Pattern TEXT = Pattern.compile("DB::Exception: (.*?)(?:, e\\.what\\(\\)|\\(transport error|$)", Pattern.DOTALL);
+    private static final Pattern TEXT =
+            Pattern.compile("DB::Exception: (.*?)(?:, e\\.what\\(\\)|\\(transport error|$)", Pattern.DOTALL);
 
     public ClickHouseException(String message, Throwable cause) {
         super(message, cause);

@@ -1,7 +1,6 @@
 package io.pushflow.store;
 
 import io.pushflow.core.filter.ClickHouseFilterSql;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,19 +18,27 @@ import java.util.regex.Pattern;
 public final class ClickHouseSchema {
 
     /** The files in the order they apply; a new file is added here and in sql/clickhouse. */
-    static final List<String> FILES = List.of("001_users.sql", "002_campaign_allocations.sql", "003_push_sends.sql",
-            "004_provider_notifications.sql", "005_push_events.sql", "006_variant_totals.sql", "007_app_opens.sql",
-            "008_variant_totals_history.sql", "009_rejected_rows.sql", "010_direct_requests.sql");
+    static final List<String> FILES = List.of(
+            "001_users.sql",
+            "002_campaign_allocations.sql",
+            "003_push_sends.sql",
+            "004_provider_notifications.sql",
+            "005_push_events.sql",
+            "006_variant_totals.sql",
+            "007_app_opens.sql",
+            "008_variant_totals_history.sql",
+            "009_rejected_rows.sql",
+            "010_direct_requests.sql");
+
     private static final String PLACEHOLDER = "${CLICKHOUSE_DATABASE}";
     /** {@code ALTER TABLE ${CLICKHOUSE_DATABASE}.table ADD COLUMN name ...}: applied only while the column is missing. */
-    static final Pattern ADD_COLUMN = Pattern.compile("^ALTER TABLE \\$\\{CLICKHOUSE_DATABASE}\\.(\\w+) ADD COLUMN (\\w+) ");
+    static final Pattern ADD_COLUMN =
+            Pattern.compile("^ALTER TABLE \\$\\{CLICKHOUSE_DATABASE}\\.(\\w+) ADD COLUMN (\\w+) ");
 
     /** What {@link #apply} did: the files it read and the statements it ran (a column that exists is not added again). */
-    public record Applied(int files, int statements) {
-    }
+    public record Applied(int files, int statements) {}
 
-    private ClickHouseSchema() {
-    }
+    private ClickHouseSchema() {}
 
     public static Applied apply(ClickHouse clickHouse) {
         clickHouse.createDatabase();
@@ -40,8 +47,12 @@ public final class ClickHouseSchema {
         for (String file : FILES) {
             for (String statement : statements(read(file))) {
                 Matcher added = ADD_COLUMN.matcher(statement);
-                if (added.find() && clickHouse.selectLong("SELECT count() AS n FROM system.columns WHERE database = " + ClickHouseFilterSql.quote(database)
-                        + " AND table = " + ClickHouseFilterSql.quote(added.group(1)) + " AND name = " + ClickHouseFilterSql.quote(added.group(2))) > 0) {
+                if (added.find()
+                        && clickHouse.selectLong("SELECT count() AS n FROM system.columns WHERE database = "
+                                        + ClickHouseFilterSql.quote(database) + " AND table = "
+                                        + ClickHouseFilterSql.quote(added.group(1)) + " AND name = "
+                                        + ClickHouseFilterSql.quote(added.group(2)))
+                                > 0) {
                     continue; // 18.16 has no ADD COLUMN IF NOT EXISTS: a column added before is left as it is
                 }
                 clickHouse.execute(statement.replace(PLACEHOLDER, ClickHouse.identifier(database)));

@@ -12,7 +12,8 @@ import java.time.Duration;
  */
 public final class OutcomeExport {
 
-    public static final String COLUMNS = "user_id,variant,outcome,reason,error,wave,sent_at,delivered_at,opened_at,clicked_at";
+    public static final String COLUMNS =
+            "user_id,variant,outcome,reason,error,wave,sent_at,delivered_at,opened_at,clicked_at";
 
     private final ClickHouse clickHouse;
     private final Duration maxExecutionTime;
@@ -26,26 +27,34 @@ public final class OutcomeExport {
     /** The CSV with a header row; the caller closes the stream. */
     public InputStream outcomes(long campaignId) {
         String id = Long.toString(campaignId);
-        String sends = "SELECT user_id, variant, outcome, reason, error, wave, notification_id, if(outcome = 'sent', at, toDateTime(0, 'UTC')) AS sent_at FROM "
-                + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id;
-        String delivered = "SELECT notification_id, if(successful > 0 AND remaining = 0, checked_at, toDateTime(0, 'UTC')) AS delivered_at FROM "
-                + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id;
+        String sends =
+                "SELECT user_id, variant, outcome, reason, error, wave, notification_id, if(outcome = 'sent', at, toDateTime(0, 'UTC')) AS sent_at FROM "
+                        + clickHouse.table("push_sends") + " FINAL WHERE campaign_id = " + id;
+        String delivered =
+                "SELECT notification_id, if(successful > 0 AND remaining = 0, checked_at, toDateTime(0, 'UTC')) AS delivered_at FROM "
+                        + clickHouse.table("provider_notifications") + " FINAL WHERE campaign_id = " + id;
         String tokens = "SELECT user_id, argMax(push_token, version) AS push_token FROM " + clickHouse.table("users")
-                + " WHERE user_id IN (SELECT user_id FROM " + clickHouse.table("push_sends") + " WHERE campaign_id = " + id + ") GROUP BY user_id";
-        String engaged = "SELECT subscription_id AS push_token, minIf(at, type = 'opened') AS opened_at, minIf(at, type = 'clicked') AS clicked_at FROM "
-                + clickHouse.table("push_events") + " WHERE campaign_id = " + id + " GROUP BY subscription_id";
+                + " WHERE user_id IN (SELECT user_id FROM " + clickHouse.table("push_sends") + " WHERE campaign_id = "
+                + id + ") GROUP BY user_id";
+        String engaged =
+                "SELECT subscription_id AS push_token, minIf(at, type = 'opened') AS opened_at, minIf(at, type = 'clicked') AS clicked_at FROM "
+                        + clickHouse.table("push_events") + " WHERE campaign_id = " + id + " GROUP BY subscription_id";
         // 18.16 joins one table per SELECT: each join nests the one before
-        String sql = "SELECT user_id, variant, toString(outcome) AS outcome, reason, error, wave, " + iso("sent_at") + ", " + iso("delivered_at")
+        String sql = "SELECT user_id, variant, toString(outcome) AS outcome, reason, error, wave, " + iso("sent_at")
+                + ", " + iso("delivered_at")
                 + ", " + iso("opened_at") + ", " + iso("clicked_at") + " FROM ("
                 + "SELECT user_id, variant, outcome, reason, error, wave, sent_at, delivered_at, opened_at, clicked_at FROM ("
                 + "SELECT user_id, variant, outcome, reason, error, wave, sent_at, delivered_at, push_token FROM ("
-                + "SELECT user_id, variant, outcome, reason, error, wave, sent_at, delivered_at FROM (" + sends + ") ANY LEFT JOIN (" + delivered
-                + ") USING notification_id) ANY LEFT JOIN (" + tokens + ") USING user_id) ANY LEFT JOIN (" + engaged + ") USING push_token"
+                + "SELECT user_id, variant, outcome, reason, error, wave, sent_at, delivered_at FROM (" + sends
+                + ") ANY LEFT JOIN (" + delivered
+                + ") USING notification_id) ANY LEFT JOIN (" + tokens + ") USING user_id) ANY LEFT JOIN (" + engaged
+                + ") USING push_token"
                 + ") ORDER BY user_id";
         return clickHouse.stream(sql, "CSVWithNames", maxExecutionTime);
     }
 
     private static String iso(String column) {
-        return "if(toUInt32(" + column + ") = 0, '', formatDateTime(" + column + ", '%Y-%m-%dT%H:%M:%SZ')) AS " + column;
+        return "if(toUInt32(" + column + ") = 0, '', formatDateTime(" + column + ", '%Y-%m-%dT%H:%M:%SZ')) AS "
+                + column;
     }
 }

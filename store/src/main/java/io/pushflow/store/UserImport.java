@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,18 +29,19 @@ import java.util.concurrent.Executors;
  */
 public final class UserImport {
 
-    public enum Format { NDJSON, CSV }
+    public enum Format {
+        NDJSON,
+        CSV
+    }
 
     /** One refused line. */
-    public record Rejection(long line, String reason) {
-    }
+    public record Rejection(long line, String reason) {}
 
     /** What happened: counts, the first rejections, and the time it took. */
-    public record Report(long accepted, long rejected, List<Rejection> rejections, long millis) {
-    }
+    public record Report(long accepted, long rejected, List<Rejection> rejections, long millis) {}
 
     public static final int MAX_REPORTED = 1_000;
-    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final UserStore store;
     private final Clock clock;
@@ -67,7 +67,11 @@ public final class UserImport {
         } finally {
             batches.writer.shutdownNow();
         }
-        return new Report(batches.accepted, batches.rejected, List.copyOf(batches.rejections), (System.nanoTime() - started) / 1_000_000);
+        return new Report(
+                batches.accepted,
+                batches.rejected,
+                List.copyOf(batches.rejections),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private void readNdjson(InputStream body, long defaultVersion, Batches batches) {
@@ -148,7 +152,9 @@ public final class UserImport {
     }
 
     private static String firstLine(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** Collects good users and writes full batches on a second thread, one write at a time. */

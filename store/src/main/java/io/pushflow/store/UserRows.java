@@ -6,13 +6,11 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,12 +18,28 @@ import java.util.List;
 public final class UserRows {
 
     /** The columns in table order. */
-    public static final List<String> COLUMNS = List.of("user_id", "app", "platform", "push_token", "device_token", "device_token_kind",
-            "token_valid", "subscribed", "is_pro", "country", "locale", "timezone", "app_version", "app_version_num", "sports", "sports_mask",
-            "last_active_at", "installed_at", "version");
+    public static final List<String> COLUMNS = List.of(
+            "user_id",
+            "app",
+            "platform",
+            "push_token",
+            "device_token",
+            "device_token_kind",
+            "token_valid",
+            "subscribed",
+            "is_pro",
+            "country",
+            "locale",
+            "timezone",
+            "app_version",
+            "app_version_num",
+            "sports",
+            "sports_mask",
+            "last_active_at",
+            "installed_at",
+            "version");
 
-    private UserRows() {
-    }
+    private UserRows() {}
 
     /** JSONEachRow lines for an insert. */
     public static byte[] jsonEachRow(Iterable<User> users) {
@@ -75,13 +89,15 @@ public final class UserRows {
     }
 
     /** What a read of users selects: the columns a {@link User} holds, times as epoch seconds (cheaper to read than text). */
-    static final String SELECT = "user_id, app, platform, push_token, token_valid, subscribed, is_pro, country, locale, timezone,"
-            + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version,"
-            + " device_token, toString(device_token_kind) AS device_token_kind";
+    static final String SELECT =
+            "user_id, app, platform, push_token, token_valid, subscribed, is_pro, country, locale, timezone,"
+                    + " app_version, sports, toUnixTimestamp(last_active_at) AS last_active_s, toUnixTimestamp(installed_at) AS installed_s, version,"
+                    + " device_token, toString(device_token_kind) AS device_token_kind";
 
     /** What an audience page selects, in the order {@link #read} takes it as RowBinary. */
-    static final String PAGE = "user_id, push_token, device_token, toString(device_token_kind) AS device_token_kind_name, token_valid, subscribed, is_pro, toString(platform) AS platform_name, app, country, locale,"
-            + " timezone, app_version, sports_mask, last_active_at, installed_at, version";
+    static final String PAGE =
+            "user_id, push_token, device_token, toString(device_token_kind) AS device_token_kind_name, token_valid, subscribed, is_pro, toString(platform) AS platform_name, app, country, locale,"
+                    + " timezone, app_version, sports_mask, last_active_at, installed_at, version";
 
     /** Adds every row of a RowBinary result of {@link #PAGE} to {@code page}. */
     static UserColumns.Builder read(ByteBuffer rows, UserColumns.Builder page) {
@@ -89,8 +105,10 @@ public final class UserRows {
             long id = rows.getLong();
             String token = string(rows);
             String deviceToken = string(rows);
-            DeviceTokenKind deviceTokenKind = DeviceTokenKind.fromCode(string(rows)).orElse(DeviceTokenKind.NONE);
-            int flags = (rows.get() == 1 ? UserColumns.TOKEN_VALID : 0) | (rows.get() == 1 ? UserColumns.SUBSCRIBED : 0)
+            DeviceTokenKind deviceTokenKind =
+                    DeviceTokenKind.fromCode(string(rows)).orElse(DeviceTokenKind.NONE);
+            int flags = (rows.get() == 1 ? UserColumns.TOKEN_VALID : 0)
+                    | (rows.get() == 1 ? UserColumns.SUBSCRIBED : 0)
                     | (rows.get() == 1 ? UserColumns.PRO : 0);
             String platform = string(rows);
             String app = string(rows);
@@ -102,8 +120,22 @@ public final class UserRows {
             long lastActive = Integer.toUnsignedLong(rows.getInt());
             long installed = Integer.toUnsignedLong(rows.getInt());
             long version = rows.getLong();
-            page.add(id, token, deviceToken, deviceTokenKind, flags, version, platform, app, country, locale, timezone, appVersion, sports,
-                    lastActive, installed);
+            page.add(
+                    id,
+                    token,
+                    deviceToken,
+                    deviceTokenKind,
+                    flags,
+                    version,
+                    platform,
+                    app,
+                    country,
+                    locale,
+                    timezone,
+                    appVersion,
+                    sports,
+                    lastActive,
+                    installed);
         }
         return page;
     }
@@ -127,7 +159,7 @@ public final class UserRows {
     private static String country(ByteBuffer in) {
         byte a = in.get();
         byte b = in.get();
-        return a == 0 ? "" : new String(new byte[]{a, b}, StandardCharsets.US_ASCII);
+        return a == 0 ? "" : new String(new byte[] {a, b}, StandardCharsets.US_ASCII);
     }
 
     /**
@@ -154,11 +186,24 @@ public final class UserRows {
         public String device_token_kind;
 
         User toUser() {
-            return new User(user_id, app, platform, push_token, device_token,
-                    DeviceTokenKind.fromCode(device_token_kind).orElse(DeviceTokenKind.NONE), token_valid == 1, subscribed == 1, is_pro == 1,
-                    country.replace("\0", ""), locale, timezone, app_version, sports,
-                    Instant.ofEpochSecond(last_active_s), Instant.ofEpochSecond(installed_s), version);
+            return new User(
+                    user_id,
+                    app,
+                    platform,
+                    push_token,
+                    device_token,
+                    DeviceTokenKind.fromCode(device_token_kind).orElse(DeviceTokenKind.NONE),
+                    token_valid == 1,
+                    subscribed == 1,
+                    is_pro == 1,
+                    country.replace("\0", ""),
+                    locale,
+                    timezone,
+                    app_version,
+                    sports,
+                    Instant.ofEpochSecond(last_active_s),
+                    Instant.ofEpochSecond(installed_s),
+                    version);
         }
     }
-
 }

@@ -4,9 +4,7 @@ import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
-
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -38,7 +36,8 @@ public final class UserStore {
     }
 
     public long count(FilterChain chain, Instant now, boolean exact) {
-        return clickHouse.selectLong("SELECT count() AS n FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now));
+        return clickHouse.selectLong(
+                "SELECT count() AS n FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now));
     }
 
     /**
@@ -46,8 +45,11 @@ public final class UserStore {
      * asking for the lowest makes it read the whole table while a plain limit stops early.
      */
     public List<Long> sampleIds(FilterChain chain, Instant now, int limit, boolean exact) {
-        return ids("SELECT DISTINCT user_id FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now) + " LIMIT " + limit)
-                .stream().sorted().toList();
+        return ids("SELECT DISTINCT user_id FROM " + from(exact) + " WHERE " + ClickHouseFilterSql.where(chain, now)
+                        + " LIMIT " + limit)
+                .stream()
+                .sorted()
+                .toList();
     }
 
     /**
@@ -65,8 +67,10 @@ public final class UserStore {
         long last = Long.MAX_VALUE; // asked only when the first range does not fill the page
         while (page.size() < limit && from < last) {
             long to = span > last - from ? last : from + span;
-            clickHouse.selectRowBinary("SELECT " + UserRows.PAGE + " FROM " + table + " FINAL WHERE user_id > " + from
-                    + " AND user_id <= " + to + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()), rows -> UserRows.read(rows, page));
+            clickHouse.selectRowBinary(
+                    "SELECT " + UserRows.PAGE + " FROM " + table + " FINAL WHERE user_id > " + from + " AND user_id <= "
+                            + to + " AND " + where + " ORDER BY user_id LIMIT " + (limit - page.size()),
+                    rows -> UserRows.read(rows, page));
             from = to;
             span = Math.min(span * 2, Long.MAX_VALUE / 4);
             if (last == Long.MAX_VALUE && page.size() < limit) {
@@ -78,11 +82,14 @@ public final class UserStore {
 
     /** Every matching user id (for tests and small cohorts), ordered. */
     public List<Long> matchingIds(FilterChain chain, Instant now) {
-        return ids("SELECT user_id FROM " + from(true) + " WHERE " + ClickHouseFilterSql.where(chain, now) + " ORDER BY user_id");
+        return ids("SELECT user_id FROM " + from(true) + " WHERE " + ClickHouseFilterSql.where(chain, now)
+                + " ORDER BY user_id");
     }
 
     private List<Long> ids(String sql) {
-        return clickHouse.select(sql).stream().map(r -> Long.parseUnsignedLong(r.get("user_id").toString())).toList();
+        return clickHouse.select(sql).stream()
+                .map(r -> Long.parseUnsignedLong(r.get("user_id").toString()))
+                .toList();
     }
 
     /** The newest row of each of these users that exists. */
@@ -91,8 +98,14 @@ public final class UserStore {
             return List.of();
         }
         String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-        return clickHouse.select("SELECT " + UserRows.SELECT + " FROM " + table + " FINAL WHERE user_id IN (" + list + ") ORDER BY user_id",
-                UserRows.Row.class).stream().map(UserRows.Row::toUser).toList();
+        return clickHouse
+                .select(
+                        "SELECT " + UserRows.SELECT + " FROM " + table + " FINAL WHERE user_id IN (" + list
+                                + ") ORDER BY user_id",
+                        UserRows.Row.class)
+                .stream()
+                .map(UserRows.Row::toUser)
+                .toList();
     }
 
     public long countAll() {

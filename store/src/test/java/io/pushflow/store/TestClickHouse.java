@@ -8,7 +8,8 @@ final class TestClickHouse implements AutoCloseable {
     final ClickHouse clickHouse;
 
     TestClickHouse() {
-        String database = "pushflow_t_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        String database =
+                "pushflow_t_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         this.clickHouse = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database));
         ClickHouseSchema.apply(clickHouse);
     }

@@ -1,13 +1,11 @@
 package io.pushflow.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,8 +13,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class UserImportTest {
 
@@ -35,30 +34,41 @@ class UserImportTest {
         db.close();
     }
 
-    private static final String GOOD = "{\"user_id\": %d, \"platform\": \"android\", \"push_token\": \"t%d\", \"country\": \"pt\", "
-            + "\"locale\": \"pt\", \"timezone\": \"Europe/Lisbon\", \"app_version\": \"57.3\", \"sports\": [\"kitesurfing\"], "
-            + "\"last_active_at\": \"2026-11-23T10:00:00Z\", \"installed_at\": \"2024-01-01T00:00:00Z\"}";
+    private static final String GOOD =
+            "{\"user_id\": %d, \"platform\": \"android\", \"push_token\": \"t%d\", \"country\": \"pt\", "
+                    + "\"locale\": \"pt\", \"timezone\": \"Europe/Lisbon\", \"app_version\": \"57.3\", \"sports\": [\"kitesurfing\"], "
+                    + "\"last_active_at\": \"2026-11-23T10:00:00Z\", \"installed_at\": \"2024-01-01T00:00:00Z\"}";
 
     @Test
     void an_install_reached_only_directly_needs_no_onesignal_subscription_id() {
         String fcm = "cJ3x:" + "a".repeat(60);
-        String body = String.join("\n",
-                GOOD.formatted(11, 11).replace("\"push_token\": \"t11\"", "\"device_token\": \"" + fcm + "\", \"device_token_kind\": \"fcm\""),
-                GOOD.formatted(12, 12).replace("\"push_token\": \"t12\"", "\"push_token\": \"\", \"device_token\": \"" + "ab".repeat(32)
-                        + "\", \"device_token_kind\": \"apns\""),
+        String body = String.join(
+                "\n",
+                GOOD.formatted(11, 11)
+                        .replace(
+                                "\"push_token\": \"t11\"",
+                                "\"device_token\": \"" + fcm + "\", \"device_token_kind\": \"fcm\""),
+                GOOD.formatted(12, 12)
+                        .replace(
+                                "\"push_token\": \"t12\"",
+                                "\"push_token\": \"\", \"device_token\": \"" + "ab".repeat(32)
+                                        + "\", \"device_token_kind\": \"apns\""),
                 GOOD.formatted(13, 13).replace("\"push_token\": \"t13\"", "\"push_token\": \"\""));
         UserImport.Report report = new UserImport(store, CLOCK, 2).run(stream(body), UserImport.Format.NDJSON);
         assertThat(report.accepted()).isEqualTo(2);
         assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(3L);
         assertThat(report.rejections().get(0).reason()).startsWith("push_token is missing");
         List<User> users = store.find(List.of(11L, 12L));
-        assertThat(users).extracting(u -> u.pushToken() + "|" + u.deviceTokenKind().code()).containsExactly("|fcm", "|apns");
+        assertThat(users)
+                .extracting(u -> u.pushToken() + "|" + u.deviceTokenKind().code())
+                .containsExactly("|fcm", "|apns");
         assertThat(users.get(0).deviceToken()).isEqualTo(fcm);
     }
 
     @Test
     void ndjson_lines_are_checked_one_by_one_and_bad_ones_never_stop_the_rest() {
-        String body = String.join("\n",
+        String body = String.join(
+                "\n",
                 GOOD.formatted(1, 1),
                 "{not json",
                 GOOD.formatted(2, 2).replace("\"pt\", \"locale\"", "\"Portugal\", \"locale\""),
@@ -73,15 +83,19 @@ class UserImportTest {
 
         assertThat(report.accepted()).isEqualTo(2);
         assertThat(report.rejected()).isEqualTo(7);
-        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(report.rejections()).extracting(UserImport.Rejection::reason).containsExactly(
-                report.rejections().get(0).reason(),
-                "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT",
-                report.rejections().get(2).reason(),
-                "push_token is missing (or a device_token with its device_token_kind, for an install reached only directly)",
-                "app_version 'v57' is not a version like 57.3.1",
-                "unknown field 'colour'",
-                "not a JSON object: null");
+        assertThat(report.rejections())
+                .extracting(UserImport.Rejection::line)
+                .containsExactly(2L, 3L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(report.rejections())
+                .extracting(UserImport.Rejection::reason)
+                .containsExactly(
+                        report.rejections().get(0).reason(),
+                        "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT",
+                        report.rejections().get(2).reason(),
+                        "push_token is missing (or a device_token with its device_token_kind, for an install reached only directly)",
+                        "app_version 'v57' is not a version like 57.3.1",
+                        "unknown field 'colour'",
+                        "not a JSON object: null");
         assertThat(report.rejections().get(0).reason()).startsWith("not a JSON object");
         assertThat(report.rejections().get(2).reason()).startsWith("sports: unknown sport 'kiting'");
 
@@ -108,16 +122,23 @@ class UserImportTest {
                 """.formatted("AB".repeat(32));
         UserImport.Report report = new UserImport(store, CLOCK, 1000).run(stream(body), UserImport.Format.CSV);
         assertThat(report.accepted()).isEqualTo(2);
-        assertThat(report.rejections()).containsExactly(new UserImport.Rejection(4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"),
-                new UserImport.Rejection(5, "device_token_kind fcm needs a device_token beside it"));
+        assertThat(report.rejections())
+                .containsExactly(
+                        new UserImport.Rejection(
+                                4, "timezone 'Mars/Base' is not an IANA time zone such as Europe/Lisbon"),
+                        new UserImport.Rejection(5, "device_token_kind fcm needs a device_token beside it"));
         List<User> users = store.find(List.of(10L, 11L));
         assertThat(users.get(0).pushToken()).isEqualTo("tok-10");
         assertThat(users.get(0).deviceToken()).isEqualTo("ab".repeat(32));
         assertThat(users.get(0).deviceTokenKind()).isEqualTo(DeviceTokenKind.APNS);
         assertThat(users.get(1).deviceToken()).isEmpty();
         assertThat(users.get(1).deviceTokenKind()).isEqualTo(DeviceTokenKind.NONE);
-        assertThat(store.count(FilterChain.parse(Map.of("all", List.of(Map.of("field", "device_token_kind", "op", "eq",
-                "value", "apns")))), CLOCK.instant(), true)).isEqualTo(1);
+        assertThat(store.count(
+                        FilterChain.parse(Map.of(
+                                "all", List.of(Map.of("field", "device_token_kind", "op", "eq", "value", "apns")))),
+                        CLOCK.instant(),
+                        true))
+                .isEqualTo(1);
         assertThat(users.get(0).sports()).containsExactly("windsurfing", "sailing");
         assertThat(users.get(0).isPro()).isTrue();
         assertThat(users.get(0).subscribed()).isFalse();
@@ -132,41 +153,72 @@ class UserImportTest {
         UserGenerator generator = new UserGenerator(3, CLOCK.instant());
         // line 1 is the header, so user i is on line i + 1
         Map<Long, String> bad = Map.of(
-                2L, "\"1,windy-ios,ios,tok-1,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
+                2L,
+                        "\"1,windy-ios,ios,tok-1,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
                 3L, "2,windy-ios,ios,tok-2,1,1,0,PT,pt,Europe/Lisbon,57.1,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1",
-                50_001L, "50000,windy-ios,ios,tok,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,extra",
-                100_001L, "100000,windy-ios,ios,tok,1,1,0,Portugal,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,,");
+                50_001L,
+                        "50000,windy-ios,ios,tok,1,1,0,PT,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,extra",
+                100_001L,
+                        "100000,windy-ios,ios,tok,1,1,0,Portugal,pt,Europe/Lisbon,57.1,,2026-11-20T08:00:00Z,2023-05-01T00:00:00Z,1,,");
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
-        generator.users(1, rows).forEach(u -> csv.append(bad.getOrDefault(u.userId() + 1, csvRow(u))).append('\n'));
+        generator
+                .users(1, rows)
+                .forEach(u ->
+                        csv.append(bad.getOrDefault(u.userId() + 1, csvRow(u))).append('\n'));
 
-        UserImport.Report report = new UserImport(store, CLOCK, 10_000).run(stream(csv.toString()), UserImport.Format.CSV);
+        UserImport.Report report =
+                new UserImport(store, CLOCK, 10_000).run(stream(csv.toString()), UserImport.Format.CSV);
 
-        assertThat(report.rejections()).extracting(UserImport.Rejection::line).containsExactly(2L, 3L, 50_001L, 100_001L);
+        assertThat(report.rejections())
+                .extracting(UserImport.Rejection::line)
+                .containsExactly(2L, 3L, 50_001L, 100_001L);
         assertThat(report.rejections().get(0).reason()).startsWith("not a CSV row: ");
         assertThat(report.rejections().get(1).reason()).isEqualTo("14 fields where the header has 17");
         assertThat(report.rejections().get(2).reason()).isEqualTo("16 fields where the header has 17");
-        assertThat(report.rejections().get(3).reason()).isEqualTo("country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT");
+        assertThat(report.rejections().get(3).reason())
+                .isEqualTo("country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT");
         assertThat(report.rejected()).isEqualTo(4);
         assertThat(report.accepted()).isEqualTo(rows - 4);
         assertThat(store.count(FilterChain.EVERYONE, CLOCK.instant(), true)).isEqualTo(rows - 4);
         assertThat(store.find(List.of(1L, 2L, 3L, 49_999L, 50_000L, 50_001L, 99_999L, 100_000L)))
-                .extracting(User::userId).containsExactly(3L, 49_999L, 50_001L, 99_999L);
-        assertThat(store.find(List.of(50_001L)).get(0)).isEqualTo(generator.user(50_001).withVersion(CLOCK.millis()));
+                .extracting(User::userId)
+                .containsExactly(3L, 49_999L, 50_001L, 99_999L);
+        assertThat(store.find(List.of(50_001L)).get(0))
+                .isEqualTo(generator.user(50_001).withVersion(CLOCK.millis()));
         // every kind of device token makes the way through CSV and the users table unchanged
         List<User> sample = generator.users(60_000, 200).toList();
         assertThat(sample).extracting(User::deviceTokenKind).contains(DeviceTokenKind.values());
         assertThat(store.find(sample.stream().map(User::userId).toList()))
-                .isEqualTo(sample.stream().map(u -> u.withVersion(CLOCK.millis())).toList());
+                .isEqualTo(
+                        sample.stream().map(u -> u.withVersion(CLOCK.millis())).toList());
     }
 
-    private static final String CSV_HEADER = "user_id,app,platform,push_token,token_valid,subscribed,is_pro,country,locale,timezone,"
-            + "app_version,sports,last_active_at,installed_at,version,device_token,device_token_kind";
+    private static final String CSV_HEADER =
+            "user_id,app,platform,push_token,token_valid,subscribed,is_pro,country,locale,timezone,"
+                    + "app_version,sports,last_active_at,installed_at,version,device_token,device_token_kind";
 
     private static String csvRow(User u) {
-        return String.join(",", Long.toString(u.userId()), u.app(), u.platform(), u.pushToken(), bit(u.tokenValid()), bit(u.subscribed()),
-                bit(u.isPro()), u.country(), u.locale(), u.timezone(), u.appVersion(), String.join("|", u.sports()),
-                u.lastActiveAt().toString(), u.installedAt().toString(), Long.toString(u.version()), u.deviceToken(),
-                u.deviceTokenKind() == DeviceTokenKind.NONE ? "" : u.deviceTokenKind().code());
+        return String.join(
+                ",",
+                Long.toString(u.userId()),
+                u.app(),
+                u.platform(),
+                u.pushToken(),
+                bit(u.tokenValid()),
+                bit(u.subscribed()),
+                bit(u.isPro()),
+                u.country(),
+                u.locale(),
+                u.timezone(),
+                u.appVersion(),
+                String.join("|", u.sports()),
+                u.lastActiveAt().toString(),
+                u.installedAt().toString(),
+                Long.toString(u.version()),
+                u.deviceToken(),
+                u.deviceTokenKind() == DeviceTokenKind.NONE
+                        ? ""
+                        : u.deviceTokenKind().code());
     }
 
     private static String bit(boolean b) {

@@ -2,7 +2,6 @@ package io.pushflow.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +16,7 @@ import java.util.Map;
 public final class AdminApi {
 
     /** A reply that was read: status and parsed body. */
-    public record Reply(int status, JsonNode body, String text) {
-    }
+    public record Reply(int status, JsonNode body, String text) {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -29,7 +27,8 @@ public final class AdminApi {
 
     public AdminApi(String url, String user, String password) {
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public String url() {
@@ -39,14 +38,21 @@ public final class AdminApi {
     /** Fails with a message that says what to do when the service does not answer /health with 200. */
     public void requireHealthy() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("health")).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve("health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("GET " + base.resolve("health") + " answered " + r.statusCode() + ": " + r.body());
+                throw new IllegalStateException(
+                        "GET " + base.resolve("health") + " answered " + r.statusCode() + ": " + r.body());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("the admin service does not answer at " + base + " (" + e + "); start it (bin/pushflow admin) "
-                    + "or let 'bin/pushflow bench' start one", e);
+            throw new IllegalStateException(
+                    "the admin service does not answer at " + base + " (" + e + "); start it (bin/pushflow admin) "
+                            + "or let 'bin/pushflow bench' start one",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -54,7 +60,10 @@ public final class AdminApi {
     }
 
     public Reply post(String path, HttpRequest.BodyPublisher body, String contentType, Duration timeout) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Content-Type", contentType).POST(body));
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .header("Content-Type", contentType)
+                .POST(body));
     }
 
     public Reply get(String path, Duration timeout) {
@@ -62,7 +71,9 @@ public final class AdminApi {
     }
 
     private Reply send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.header("Authorization", authorization).header("Accept", "application/json").build();
+        HttpRequest request = builder.header("Authorization", authorization)
+                .header("Accept", "application/json")
+                .build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;

@@ -1,9 +1,8 @@
 package io.pushflow.tools;
 
 import io.pushflow.store.ClickHouse;
-import picocli.CommandLine;
-
 import java.time.Duration;
+import picocli.CommandLine;
 
 /**
  * Runs a program's picocli command: {@code --help} prints its usage, a bad argument prints what is wrong (and a
@@ -11,8 +10,7 @@ import java.time.Duration;
  */
 public final class Cli {
 
-    private Cli() {
-    }
+    private Cli() {}
 
     public static void main(Object command, String[] args) {
         System.exit(execute(command, args));
@@ -26,7 +24,8 @@ public final class Cli {
     public static CommandLine commandLine(Object command) {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            StringBuilder message = new StringBuilder(cl.getCommandName()).append(": error: ").append(e);
+            StringBuilder message =
+                    new StringBuilder(cl.getCommandName()).append(": error: ").append(e);
             for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
                 message.append("\n  caused by: ").append(cause);
             }

@@ -1,13 +1,7 @@
 package io.pushflow.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine;
-
 import io.pushflow.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -26,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/pushflow jobs}: the three jobs on a Flink cluster through its REST API ({@code FLINK_REST}): start
@@ -34,25 +32,42 @@ import java.util.concurrent.Callable;
  * their retained checkpoints after a restart of the cluster. Every submission is recorded by job name beside the
  * checkpoints ({@link JobRuns}), which is how {@code resume} finds them.
  */
-@Command(name = "jobs", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start, list, savepoint, stop, upgrade and resume the pushflow jobs on a Flink cluster (FLINK_REST).",
-        subcommands = {JobControl.Start.class, JobControl.ListJobs.class, JobControl.Savepoint.class, JobControl.Stop.class, JobControl.Upgrade.class,
-                JobControl.Resume.class})
+@Command(
+        name = "jobs",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Start, list, savepoint, stop, upgrade and resume the pushflow jobs on a Flink cluster (FLINK_REST).",
+        subcommands = {
+            JobControl.Start.class,
+            JobControl.ListJobs.class,
+            JobControl.Savepoint.class,
+            JobControl.Stop.class,
+            JobControl.Upgrade.class,
+            JobControl.Resume.class
+        })
 public final class JobControl implements Runnable {
 
     static final List<String> JOBS = List.of("dispatch", "delivery", "status");
     private static final Duration CALL = Duration.ofSeconds(60);
 
-    @Option(names = "--rest", paramLabel = "URL", description = "the cluster's REST address (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rest",
+            paramLabel = "URL",
+            description = "the cluster's REST address (default: ${DEFAULT-VALUE})")
     String rest = Cli.env("FLINK_REST", "http://localhost:8081");
 
     @Option(names = "--jar", paramLabel = "FILE", description = "the job jar (default: ${DEFAULT-VALUE})")
     Path jar = Path.of(Cli.env("PUSHFLOW_JOB_JAR", "flink-jobs/target/pushflow-jobs.jar"));
 
-    @Option(names = "--checkpoints", paramLabel = "URI", description = "the jobs' CHECKPOINT_DIR, where their runs are recorded (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoints",
+            paramLabel = "URI",
+            description = "the jobs' CHECKPOINT_DIR, where their runs are recorded (default: ${DEFAULT-VALUE})")
     String checkpoints = Cli.env("CHECKPOINT_DIR", "file:///tmp/pushflow/checkpoints");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) {
         Cli.main(new JobControl(), args);
@@ -63,7 +78,10 @@ public final class JobControl implements Runnable {
         System.out.println("name a command: start, list, savepoint, stop, upgrade, resume (--help)");
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Upload the job jar and run jobs (all three by default).")
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = "Upload the job jar and run jobs (all three by default).")
     static final class Start implements Callable<Integer> {
         @CommandLine.ParentCommand
         JobControl parent;
@@ -77,7 +95,10 @@ public final class JobControl implements Runnable {
         @Option(names = "--allow-non-restored-state", description = "skip savepoint state that no operator claims")
         boolean allowNonRestored;
 
-        @Option(names = "--parallelism", paramLabel = "N", description = "the jobs' parallelism (default: the cluster's)")
+        @Option(
+                names = "--parallelism",
+                paramLabel = "N",
+                description = "the jobs' parallelism (default: the cluster's)")
         Integer parallelism;
 
         @Override
@@ -94,7 +115,10 @@ public final class JobControl implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "The cluster's jobs with their state and last checkpoint.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "The cluster's jobs with their state and last checkpoint.")
     static final class ListJobs implements Callable<Integer> {
         @CommandLine.ParentCommand
         JobControl parent;
@@ -103,18 +127,31 @@ public final class JobControl implements Runnable {
         public Integer call() throws Exception {
             System.out.printf("%-34s %-20s %-10s %-10s %s%n", "id", "name", "state", "duration", "last checkpoint");
             for (JsonNode j : parent.get("/jobs/overview").path("jobs")) {
-                JsonNode last = parent.get("/jobs/" + j.path("jid").asText() + "/checkpoints").path("latest").path("completed");
-                String checkpoint = last.isMissingNode() || last.isNull() ? "-"
-                        : "#" + last.path("id").asText() + " at " + Instant.ofEpochMilli(last.path("latest_ack_timestamp").asLong())
-                        + " " + last.path("external_path").asText("");
-                System.out.printf("%-34s %-20s %-10s %-10s %s%n", j.path("jid").asText(), j.path("name").asText(), j.path("state").asText(),
-                        Duration.ofMillis(j.path("duration").asLong()).toSeconds() + "s", checkpoint);
+                JsonNode last = parent.get("/jobs/" + j.path("jid").asText() + "/checkpoints")
+                        .path("latest")
+                        .path("completed");
+                String checkpoint = last.isMissingNode() || last.isNull()
+                        ? "-"
+                        : "#" + last.path("id").asText() + " at "
+                                + Instant.ofEpochMilli(
+                                        last.path("latest_ack_timestamp").asLong()) + " "
+                                + last.path("external_path").asText("");
+                System.out.printf(
+                        "%-34s %-20s %-10s %-10s %s%n",
+                        j.path("jid").asText(),
+                        j.path("name").asText(),
+                        j.path("state").asText(),
+                        Duration.ofMillis(j.path("duration").asLong()).toSeconds() + "s",
+                        checkpoint);
             }
             return 0;
         }
     }
 
-    @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a running job; prints where it is.")
+    @Command(
+            name = "savepoint",
+            mixinStandardHelpOptions = true,
+            description = "Take a savepoint of a running job; prints where it is.")
     static final class Savepoint implements Callable<Integer> {
         @CommandLine.ParentCommand
         JobControl parent;
@@ -128,12 +165,19 @@ public final class JobControl implements Runnable {
         @Override
         public Integer call() throws Exception {
             String id = parent.jobId(job);
-            System.out.println(parent.await(id, parent.post("/jobs/" + id + "/savepoints", Map.of("target-directory", savepoints.dir, "cancel-job", false))));
+            System.out.println(parent.await(
+                    id,
+                    parent.post(
+                            "/jobs/" + id + "/savepoints",
+                            Map.of("target-directory", savepoints.dir, "cancel-job", false))));
             return 0;
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a job with a savepoint; prints where it is.")
+    @Command(
+            name = "stop",
+            mixinStandardHelpOptions = true,
+            description = "Stop a job with a savepoint; prints where it is.")
     static final class Stop implements Callable<Integer> {
         @CommandLine.ParentCommand
         JobControl parent;
@@ -151,7 +195,9 @@ public final class JobControl implements Runnable {
         }
     }
 
-    @Command(name = "upgrade", mixinStandardHelpOptions = true,
+    @Command(
+            name = "upgrade",
+            mixinStandardHelpOptions = true,
             description = "Stop a job with a savepoint and start the (new) job jar from it.")
     static final class Upgrade implements Callable<Integer> {
         @CommandLine.ParentCommand
@@ -163,7 +209,9 @@ public final class JobControl implements Runnable {
         @CommandLine.Mixin
         SavepointDir savepoints;
 
-        @Option(names = "--allow-non-restored-state", description = "skip savepoint state that no operator of the new version claims")
+        @Option(
+                names = "--allow-non-restored-state",
+                description = "skip savepoint state that no operator of the new version claims")
         boolean allowNonRestored;
 
         @Option(names = "--parallelism", paramLabel = "N", description = "the new version's parallelism")
@@ -182,10 +230,14 @@ public final class JobControl implements Runnable {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = {"Start jobs again from the newest complete checkpoint of their newest run (all three by default).",
-                    "Without JobManager HA a JobManager that stops loses its jobs: after the cluster is back, this brings them back.",
-                    "A job that runs already is left alone; nothing starts while any named job has no checkpoint to resume from."})
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start jobs again from the newest complete checkpoint of their newest run (all three by default).",
+                "Without JobManager HA a JobManager that stops loses its jobs: after the cluster is back, this brings them back.",
+                "A job that runs already is left alone; nothing starts while any named job has no checkpoint to resume from."
+            })
     static final class Resume implements Callable<Integer> {
         @CommandLine.ParentCommand
         JobControl parent;
@@ -193,10 +245,15 @@ public final class JobControl implements Runnable {
         @Parameters(arity = "0..*", paramLabel = "JOB", description = "dispatch, delivery, status (default: all)")
         List<String> jobs = JOBS;
 
-        @Option(names = "--allow-non-restored-state", description = "skip checkpoint state that no operator of the current jar claims")
+        @Option(
+                names = "--allow-non-restored-state",
+                description = "skip checkpoint state that no operator of the current jar claims")
         boolean allowNonRestored;
 
-        @Option(names = "--parallelism", paramLabel = "N", description = "the jobs' parallelism (default: what their last run was started with)")
+        @Option(
+                names = "--parallelism",
+                paramLabel = "N",
+                description = "the jobs' parallelism (default: what their last run was started with)")
         Integer parallelism;
 
         @Override
@@ -231,8 +288,9 @@ public final class JobControl implements Runnable {
             for (JobRuns.Resumable r : resume) {
                 Integer p = parallelism != null ? parallelism : r.run().parallelism();
                 String id = parent.submit(jarId, r.job(), r.uri(), allowNonRestored, p);
-                System.out.println("resumed " + r.job() + ": " + id + " from checkpoint " + r.checkpoint() + " of job " + r.run().jobId()
-                        + " (submitted " + r.run().submitted() + ") at " + r.uri() + (p == null ? "" : ", parallelism " + p));
+                System.out.println("resumed " + r.job() + ": " + id + " from checkpoint " + r.checkpoint() + " of job "
+                        + r.run().jobId() + " (submitted " + r.run().submitted() + ") at " + r.uri()
+                        + (p == null ? "" : ", parallelism " + p));
             }
             return 0;
         }
@@ -245,12 +303,14 @@ public final class JobControl implements Runnable {
     }
 
     /** Runs the job from the uploaded jar and records the run beside the checkpoints; its job id. */
-    String submit(String jarId, String job, String savepoint, boolean allowNonRestored, Integer parallelism) throws IOException, InterruptedException {
+    String submit(String jarId, String job, String savepoint, boolean allowNonRestored, Integer parallelism)
+            throws IOException, InterruptedException {
         String id = runJar(jarId, job, savepoint, allowNonRestored, parallelism);
         try {
             new JobRuns(checkpoints).record(job, id, parallelism);
         } catch (IllegalArgumentException e) {
-            System.err.println("warning: the run of " + job + " is not recorded, so jobs resume will not know it: " + e.getMessage());
+            System.err.println("warning: the run of " + job + " is not recorded, so jobs resume will not know it: "
+                    + e.getMessage());
         }
         return id;
     }
@@ -261,7 +321,8 @@ public final class JobControl implements Runnable {
         for (JsonNode j : get("/jobs/overview").path("jobs")) {
             String name = j.path("name").asText();
             String state = j.path("state").asText();
-            if (name.startsWith("pushflow ") && !List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+            if (name.startsWith("pushflow ")
+                    && !List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
                 active.put(name.substring("pushflow ".length()), j.path("jid").asText());
             }
         }
@@ -279,12 +340,14 @@ public final class JobControl implements Runnable {
         }
         List<String> running = new ArrayList<>();
         for (JsonNode j : get("/jobs/overview").path("jobs")) {
-            if (j.path("name").asText().equals("pushflow " + job) && j.path("state").asText().equals("RUNNING")) {
+            if (j.path("name").asText().equals("pushflow " + job)
+                    && j.path("state").asText().equals("RUNNING")) {
                 running.add(j.path("jid").asText());
             }
         }
         if (running.size() != 1) {
-            throw new IllegalStateException(running.size() + " running jobs are called 'pushflow " + job + "': name one by id (jobs list)");
+            throw new IllegalStateException(
+                    running.size() + " running jobs are called 'pushflow " + job + "': name one by id (jobs list)");
         }
         return running.get(0);
     }
@@ -298,7 +361,13 @@ public final class JobControl implements Runnable {
             if (s.path("status").path("id").asText().equals("COMPLETED")) {
                 JsonNode op = s.path("operation");
                 if (op.has("failure-cause")) {
-                    throw new IllegalStateException("the savepoint failed: " + op.path("failure-cause").path("stack-trace").asText().lines().findFirst().orElse(""));
+                    throw new IllegalStateException("the savepoint failed: "
+                            + op.path("failure-cause")
+                                    .path("stack-trace")
+                                    .asText()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(""));
                 }
                 return op.path("location").asText();
             }
@@ -309,22 +378,26 @@ public final class JobControl implements Runnable {
 
     String upload() throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no job jar at " + jar.toAbsolutePath() + ": build it (mvn -pl flink-jobs -am package -DskipTests)");
+            throw new IllegalStateException("no job jar at " + jar.toAbsolutePath()
+                    + ": build it (mvn -pl flink-jobs -am package -DskipTests)");
         }
         String boundary = "pushflow-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
-                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode answer = send(HttpRequest.newBuilder(uri("/jars/upload")).timeout(CALL)
+        JsonNode answer = send(HttpRequest.newBuilder(uri("/jars/upload"))
+                .timeout(CALL)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
         String file = answer.path("filename").asText();
         return file.substring(file.lastIndexOf('/') + 1);
     }
 
-    String runJar(String jarId, String job, String savepoint, boolean allowNonRestored, Integer parallelism) throws IOException, InterruptedException {
+    String runJar(String jarId, String job, String savepoint, boolean allowNonRestored, Integer parallelism)
+            throws IOException, InterruptedException {
         if (!JOBS.contains(job)) {
             throw new IllegalArgumentException("unknown job '" + job + "': dispatch, delivery or status");
         }
@@ -346,7 +419,9 @@ public final class JobControl implements Runnable {
     }
 
     JsonNode post(String path, Object body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(CALL).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .timeout(CALL)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
@@ -355,10 +430,12 @@ public final class JobControl implements Runnable {
         try {
             r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new IllegalStateException("no Flink cluster answers at " + rest + " (start one: bin/pushflow cluster; or set FLINK_REST)", e);
+            throw new IllegalStateException(
+                    "no Flink cluster answers at " + rest + " (start one: bin/pushflow cluster; or set FLINK_REST)", e);
         }
         if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("Flink answered " + r.statusCode() + " to " + request.build().uri().getPath() + ": " + r.body());
+            throw new IllegalStateException("Flink answered " + r.statusCode() + " to "
+                    + request.build().uri().getPath() + ": " + r.body());
         }
         return Json.MAPPER.readTree(r.body());
     }

@@ -27,8 +27,7 @@ import java.util.stream.Stream;
 final class JobRuns {
 
     /** One submission of a job: when, its job id, and the parallelism asked for (null: the cluster's default). */
-    record Run(Instant submitted, String jobId, Integer parallelism) {
-    }
+    record Run(Instant submitted, String jobId, Integer parallelism) {}
 
     /** The checkpoint a job resumes from: the newest complete one of its newest run. */
     record Resumable(String job, Run run, long checkpoint, Path directory) {
@@ -53,8 +52,9 @@ final class JobRuns {
             return Path.of(checkpointDir);
         }
         if (!uri.getScheme().equals("file")) {
-            throw new IllegalArgumentException("the checkpoint directory " + checkpointDir + " is not a local one (file:): bin/pushflow jobs "
-                    + "reads its runs and checkpoints itself, so it knows only local directories");
+            throw new IllegalArgumentException(
+                    "the checkpoint directory " + checkpointDir + " is not a local one (file:): bin/pushflow jobs "
+                            + "reads its runs and checkpoints itself, so it knows only local directories");
         }
         return Path.of(uri);
     }
@@ -63,8 +63,12 @@ final class JobRuns {
         Path file = file(job);
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, Instant.now() + " " + jobId + " " + (parallelism == null ? "-" : parallelism) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file,
+                    Instant.now() + " " + jobId + " " + (parallelism == null ? "-" : parallelism) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the run of " + job + " in " + file, e);
         }
@@ -97,19 +101,33 @@ final class JobRuns {
     Resumable resumable(String job) {
         List<Run> runs = runs(job);
         if (runs.isEmpty()) {
-            throw new IllegalStateException("no run of the " + job + " job is recorded in " + file(job) + " (jobs start, upgrade and resume record "
-                    + "each one): start it afresh with 'jobs start " + job + "', or from a checkpoint with 'jobs start " + job
+            throw new IllegalStateException("no run of the " + job + " job is recorded in " + file(job)
+                    + " (jobs start, upgrade and resume record "
+                    + "each one): start it afresh with 'jobs start " + job + "', or from a checkpoint with 'jobs start "
+                    + job
                     + " --savepoint " + checkpoints.toUri() + "<job id>/chk-N'");
         }
         Run newest = runs.get(runs.size() - 1);
         Path dir = checkpoints.resolve(newest.jobId());
         List<Path> candidates = checkpointDirectories(dir);
-        Optional<Path> complete = candidates.stream().filter(d -> Files.isRegularFile(d.resolve("_metadata"))).findFirst();
+        Optional<Path> complete = candidates.stream()
+                .filter(d -> Files.isRegularFile(d.resolve("_metadata")))
+                .findFirst();
         if (complete.isEmpty()) {
-            throw new IllegalStateException("the newest run of the " + job + " job (job id " + newest.jobId() + ", submitted " + newest.submitted()
-                    + ") has no complete checkpoint in " + dir + (candidates.isEmpty() ? " (no chk-N directory)"
-                    : " (" + String.join(", ", candidates.stream().map(d -> d.getFileName().toString()).toList()) + " without _metadata)")
-                    + "; a job stopped with a savepoint keeps none: start it from its savepoint with 'jobs start " + job + " --savepoint PATH'");
+            throw new IllegalStateException("the newest run of the " + job + " job (job id " + newest.jobId()
+                    + ", submitted " + newest.submitted()
+                    + ") has no complete checkpoint in " + dir
+                    + (candidates.isEmpty()
+                            ? " (no chk-N directory)"
+                            : " ("
+                                    + String.join(
+                                            ", ",
+                                            candidates.stream()
+                                                    .map(d -> d.getFileName().toString())
+                                                    .toList())
+                                    + " without _metadata)")
+                    + "; a job stopped with a savepoint keeps none: start it from its savepoint with 'jobs start " + job
+                    + " --savepoint PATH'");
         }
         return new Resumable(job, newest, number(complete.get()), complete.get());
     }
@@ -120,8 +138,10 @@ final class JobRuns {
             return List.of();
         }
         try (Stream<Path> children = Files.list(jobDir)) {
-            return children.filter(Files::isDirectory).filter(d -> CHECKPOINT.matcher(d.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingLong(JobRuns::number).reversed()).toList();
+            return children.filter(Files::isDirectory)
+                    .filter(d -> CHECKPOINT.matcher(d.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(JobRuns::number).reversed())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,6 @@ package io.pushflow.tools;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.store.UserRows;
 import io.pushflow.store.UserStore;
-
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,8 +29,14 @@ public final class UserLoad {
             return (users, total, seconds) -> {
                 if (users == total || seconds - lastPrinted[0] >= 2) {
                     lastPrinted[0] = seconds;
-                    out.printf(Locale.ROOT, "  %,d / %,d users (%.0f%%) in %.1f s, %,.0f users/s%n",
-                            users, total, 100.0 * users / total, seconds, users / seconds);
+                    out.printf(
+                            Locale.ROOT,
+                            "  %,d / %,d users (%.0f%%) in %.1f s, %,.0f users/s%n",
+                            users,
+                            total,
+                            100.0 * users / total,
+                            seconds,
+                            users / seconds);
                 }
             };
         }
@@ -44,8 +49,7 @@ public final class UserLoad {
         }
     }
 
-    private record Batch(long users, Future<byte[]> rows) {
-    }
+    private record Batch(long users, Future<byte[]> rows) {}
 
     private final UserStore store;
     private final int batchSize;
@@ -53,7 +57,8 @@ public final class UserLoad {
 
     public UserLoad(UserStore store, int batchSize, int encoders) {
         if (batchSize < 1 || encoders < 1) {
-            throw new IllegalArgumentException("batchSize and encoders must be positive: " + batchSize + ", " + encoders);
+            throw new IllegalArgumentException(
+                    "batchSize and encoders must be positive: " + batchSize + ", " + encoders);
         }
         this.store = store;
         this.batchSize = batchSize;
@@ -79,7 +84,8 @@ public final class UserLoad {
                 while (next < end && ahead.size() <= encoders) {
                     long from = next;
                     long size = Math.min(batchSize, end - from);
-                    ahead.add(new Batch(size, pool.submit(() -> UserRows.jsonEachRow(generator.users(from, size)::iterator))));
+                    ahead.add(new Batch(
+                            size, pool.submit(() -> UserRows.jsonEachRow(generator.users(from, size)::iterator))));
                     next += size;
                 }
                 Batch batch = ahead.poll();

@@ -1,18 +1,16 @@
 package io.pushflow.tools;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Argument handling only: every case here is refused (or answered) before anything connects anywhere. */
 class ArgumentsTest {
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
+    private record Outcome(int exitCode, String out, String err) {}
 
     private static Outcome run(Object command, String... args) {
         StringWriter out = new StringWriter();

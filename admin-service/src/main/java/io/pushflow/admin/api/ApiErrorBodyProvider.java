@@ -9,12 +9,11 @@ import io.pushflow.admin.api.ApiError.FieldError;
 import io.pushflow.admin.appkeys.AppKeyFetcher;
 import io.pushflow.admin.security.Roles;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Gives the framework's own errors (validation, conversion, malformed JSON, 404, 405, 415, 500) the API's error shape. */
 @Singleton
@@ -23,18 +22,25 @@ class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiError> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrorBodyProvider.class);
     /** Micronaut's conversion messages: "Failed to convert argument [x] for value [v] due to: reason". */
-    private static final Pattern CONVERSION = Pattern.compile("Failed to convert argument \\[(\\w+)\\] for value \\[.*?\\] due to: ", Pattern.DOTALL);
-    private static final Pattern PROPERTY = Pattern.compile("Error decoding property \\[[^\\]]*?(\\w+)\\] of type \\[[^\\]]*\\]: ");
+    private static final Pattern CONVERSION =
+            Pattern.compile("Failed to convert argument \\[(\\w+)\\] for value \\[.*?\\] due to: ", Pattern.DOTALL);
+
+    private static final Pattern PROPERTY =
+            Pattern.compile("Error decoding property \\[[^\\]]*?(\\w+)\\] of type \\[[^\\]]*\\]: ");
     private static final Pattern TYPE = Pattern.compile("Cannot deserialize value of type `[^`]*` due to: ");
-    private static final String SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
+    private static final String SOURCE =
+            "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
 
     @Override
     public ApiError body(ErrorContext context, HttpResponse<?> response) {
         int status = response.code();
         String path = context.getRequest().getPath();
         if (status >= 500) {
-            context.getRootCause().ifPresent(e -> LOG.error("{} {} failed", context.getRequest().getMethod(), path, e));
-            return new ApiError(status, response.reason(), "internal error; the server log has the details", path, List.of());
+            context.getRootCause()
+                    .ifPresent(
+                            e -> LOG.error("{} {} failed", context.getRequest().getMethod(), path, e));
+            return new ApiError(
+                    status, response.reason(), "internal error; the server log has the details", path, List.of());
         }
         List<FieldError> errors = context.getErrors().stream()
                 .filter(e -> e.getPath().isPresent())
@@ -50,10 +56,15 @@ class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiError> {
         } else if (status == 401) {
             message = "credentials needed: HTTP Basic with a configured user";
         } else if (status == 403 && AppKeyFetcher.isAppPath(path)) {
-            message = "this endpoint takes the app's key (" + AppKeyFetcher.HEADER + " header), not a user's credentials";
-        } else if (status == 403 && context.getRequest().getUserPrincipal(Authentication.class)
-                .map(a -> a.getRoles().contains(Roles.APP)).orElse(false)) {
-            message = "an app key only posts events (" + AppKeyFetcher.EVENTS_PATH + " and the webhooks); this needs a user's credentials";
+            message =
+                    "this endpoint takes the app's key (" + AppKeyFetcher.HEADER + " header), not a user's credentials";
+        } else if (status == 403
+                && context.getRequest()
+                        .getUserPrincipal(Authentication.class)
+                        .map(a -> a.getRoles().contains(Roles.APP))
+                        .orElse(false)) {
+            message = "an app key only posts events (" + AppKeyFetcher.EVENTS_PATH
+                    + " and the webhooks); this needs a user's credentials";
         } else if (status == 403) {
             message = "this user's role may not do that: viewers read, marketers and admins also write and launch";
         } else if (!context.getErrors().isEmpty()) {
@@ -82,7 +93,11 @@ class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiError> {
         if (reason.startsWith("For input string")) {
             reason = "expected a whole number, got " + reason.substring("For input string: ".length());
         }
-        reason = TYPE.matcher(reason).replaceAll("").replace(SOURCE, "[").replaceAll("\\s+", " ").trim();
+        reason = TYPE.matcher(reason)
+                .replaceAll("")
+                .replace(SOURCE, "[")
+                .replaceAll("\\s+", " ")
+                .trim();
         if (field.equals(ConstraintViolationHandler.BODY)) {
             field = "body";
             reason = "invalid JSON: " + reason;

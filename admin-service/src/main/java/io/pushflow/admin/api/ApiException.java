@@ -2,7 +2,6 @@ package io.pushflow.admin.api;
 
 import io.micronaut.http.HttpStatus;
 import io.pushflow.admin.api.ApiError.FieldError;
-
 import java.util.List;
 
 /** A request the service refuses, with the status and the fields that say why. */
@@ -27,7 +26,9 @@ public class ApiException extends RuntimeException {
 
     /** 409 for a name another item of the same kind already has, naming that item. */
     public static ApiException nameTaken(String what, String name, long holder) {
-        return new ApiException(HttpStatus.CONFLICT, "a " + what + " named '" + name + "' exists already (id " + holder + ")",
+        return new ApiException(
+                HttpStatus.CONFLICT,
+                "a " + what + " named '" + name + "' exists already (id " + holder + ")",
                 List.of(new FieldError("name", "already used by " + what + " " + holder)));
     }
 

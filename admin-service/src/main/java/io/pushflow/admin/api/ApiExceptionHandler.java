@@ -12,7 +12,8 @@ class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse
 
     @Override
     public HttpResponse<ApiError> handle(HttpRequest request, ApiException e) {
-        return HttpResponse.<ApiError>status(e.status()).body(
-                new ApiError(e.status().getCode(), e.status().getReason(), e.getMessage(), request.getPath(), e.errors()));
+        return HttpResponse.<ApiError>status(e.status())
+                .body(new ApiError(
+                        e.status().getCode(), e.status().getReason(), e.getMessage(), request.getPath(), e.errors()));
     }
 }

@@ -13,7 +13,6 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
-
 import java.util.Comparator;
 import java.util.List;
 
@@ -33,8 +32,9 @@ class ConstraintViolationHandler implements ExceptionHandler<ConstraintViolation
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         ApiException invalid = ApiException.invalid(errors);
-        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(new ApiError(400, HttpStatus.BAD_REQUEST.getReason(),
-                invalid.getMessage(), request.getPath(), errors));
+        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST)
+                .body(new ApiError(
+                        400, HttpStatus.BAD_REQUEST.getReason(), invalid.getMessage(), request.getPath(), errors));
     }
 
     static String field(ConstraintViolation<?> violation) {
@@ -47,9 +47,13 @@ class ConstraintViolationHandler implements ExceptionHandler<ConstraintViolation
                 continue;
             }
             if (node.isInIterable()) {
-                out.append('[').append(node.getIndex() != null ? node.getIndex() : node.getKey()).append(']');
+                out.append('[')
+                        .append(node.getIndex() != null ? node.getIndex() : node.getKey())
+                        .append(']');
             }
-            if (node.getName() != null && !node.getName().isEmpty() && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+            if (node.getName() != null
+                    && !node.getName().isEmpty()
+                    && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 if (!out.isEmpty()) {
                     out.append('.');
                 }

@@ -8,12 +8,11 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTransactionRollbackException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Concurrent edits and constraint races become 409s that say to reload; anything else stays a logged 500. */
 @Produces
@@ -38,7 +37,8 @@ class DataConflictHandler implements ExceptionHandler<DataAccessException, HttpR
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             message = "internal error; the server log has the details";
         }
-        return HttpResponse.<ApiError>status(status).body(new ApiError(status.getCode(), status.getReason(), message, request.getPath(), List.of()));
+        return HttpResponse.<ApiError>status(status)
+                .body(new ApiError(status.getCode(), status.getReason(), message, request.getPath(), List.of()));
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -4,7 +4,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
-
 import java.time.Instant;
 
 /** A key the app posts events with: its name, the first characters to recognise it by, and the SHA-256 of the key. */
@@ -16,5 +15,4 @@ public record AppKey(
         String keyHash,
         Instant createdAt,
         String createdBy,
-        @Nullable Instant lastUsedAt) {
-}
+        @Nullable Instant lastUsedAt) {}

@@ -21,20 +21,23 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-
 import java.util.List;
 
 @Controller("/api/v1/app-keys")
-@Tag(name = "app keys", description = "The keys the app (or its event collector) posts engagement events with; admins only")
+@Tag(
+        name = "app keys",
+        description = "The keys the app (or its event collector) posts engagement events with; admins only")
 @Secured(Roles.ADMIN)
 class AppKeyController {
 
     @Serdeable
     @Schema(name = "AppKeyRequest")
     record AppKeyRequest(
-            @NotBlank @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9._-]*", message = "use letters, digits, '.', '_' and '-'")
-            @Schema(description = "What the key is for; unique", example = "windy-event-collector") String name) {
-    }
+            @NotBlank
+            @Size(max = 100)
+            @Pattern(regexp = "[A-Za-z0-9._-]*", message = "use letters, digits, '.', '_' and '-'")
+            @Schema(description = "What the key is for; unique", example = "windy-event-collector")
+            String name) {}
 
     private final AppKeyService service;
     private final AppKeys keys;
@@ -46,7 +49,8 @@ class AppKeyController {
 
     @Post
     @Status(HttpStatus.CREATED)
-    @Operation(summary = "Make an app key; the answer holds the key itself, shown this once",
+    @Operation(
+            summary = "Make an app key; the answer holds the key itself, shown this once",
             description = "Only a SHA-256 of the key is stored. The key works at once on this instance and within "
                     + "pushflow.app-keys.refresh (5 s) on the others. Audited.")
     @ApiResponses.Write
@@ -58,7 +62,8 @@ class AppKeyController {
     }
 
     @Get
-    @Operation(summary = "List the app keys: names, prefixes, when made and last used; never the keys",
+    @Operation(
+            summary = "List the app keys: names, prefixes, when made and last used; never the keys",
             description = "Keys from EVENT_APP_KEYS are listed with source environment and no id.")
     @ApiResponses.Authenticated
     List<AppKeyView> listAppKeys() {
@@ -67,8 +72,10 @@ class AppKeyController {
 
     @Delete("/{id}")
     @Status(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Revoke an app key",
-            description = "It stops working at once on this instance and within pushflow.app-keys.refresh (5 s) on the others. Audited.")
+    @Operation(
+            summary = "Revoke an app key",
+            description =
+                    "It stops working at once on this instance and within pushflow.app-keys.refresh (5 s) on the others. Audited.")
     @ApiResponses.WriteOne
     void revokeAppKey(long id) {
         keys.removed(service.revoke(id));

@@ -6,10 +6,9 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.AuthenticationFetcher;
 import io.pushflow.admin.security.Roles;
 import jakarta.inject.Singleton;
-import org.reactivestreams.Publisher;
-
 import java.util.List;
 import java.util.Map;
+import org.reactivestreams.Publisher;
 
 /**
  * Authenticates the app by its key: the {@value #HEADER} header, or on the webhook paths (a browser's service worker
@@ -47,8 +46,8 @@ public class AppKeyFetcher implements AuthenticationFetcher<HttpRequest<?>> {
             return Publishers.empty();
         }
         return keys.authenticate(key)
-                .map(holder -> Publishers.just(Authentication.build("app:" + holder.name(), List.of(Roles.APP),
-                        Map.<String, Object>of(ATTRIBUTE, holder.name()))))
+                .map(holder -> Publishers.just(Authentication.build(
+                        "app:" + holder.name(), List.of(Roles.APP), Map.<String, Object>of(ATTRIBUTE, holder.name()))))
                 .orElseGet(Publishers::empty);
     }
 

@@ -6,9 +6,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pushflow.admin.BackgroundRounds;
 import jakarta.annotation.PostConstruct;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The app keys that are valid now, by the SHA-256 of the key: the rows of {@code app_keys}, read again every few
@@ -35,13 +34,13 @@ public class AppKeys {
     public static final String FROM_ENVIRONMENT = "environment";
     /** Longer values are not hashed at all (a key made here has 47 characters). */
     static final int MAX_KEY_LENGTH = 200;
+
     static final int MIN_BOOTSTRAP_LENGTH = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(AppKeys.class);
 
     /** A valid key as the cache holds it: never the key itself. {@code id} is null for a bootstrap key. */
-    public record Holder(@Nullable Long id, String name, String prefix, String source) {
-    }
+    public record Holder(@Nullable Long id, String name, String prefix, String source) {}
 
     private final AppKeyRepository repository;
     private final Clock clock;
@@ -50,13 +49,20 @@ public class AppKeys {
     private final Map<Holder, Instant> lastUsed = new ConcurrentHashMap<>();
     private volatile Map<String, Holder> valid = Map.of();
 
-    AppKeys(AppKeyRepository repository, Clock clock, BackgroundRounds rounds, @Value("${pushflow.app-keys.bootstrap:}") String bootstrapSpec) {
+    AppKeys(
+            AppKeyRepository repository,
+            Clock clock,
+            BackgroundRounds rounds,
+            @Value("${pushflow.app-keys.bootstrap:}") String bootstrapSpec) {
         this.repository = repository;
         this.clock = clock;
         this.rounds = rounds;
         this.bootstrap = parse(bootstrapSpec);
         if (!bootstrap.isEmpty()) {
-            LOG.info("{} app keys from EVENT_APP_KEYS: {}", bootstrap.size(), bootstrap.values().stream().map(Holder::name).toList());
+            LOG.info(
+                    "{} app keys from EVENT_APP_KEYS: {}",
+                    bootstrap.size(),
+                    bootstrap.values().stream().map(Holder::name).toList());
         }
     }
 
@@ -73,8 +79,9 @@ public class AppKeys {
             String name = entry.substring(0, colon).trim();
             String key = entry.substring(colon + 1).trim();
             if (key.length() < MIN_BOOTSTRAP_LENGTH || key.length() > MAX_KEY_LENGTH) {
-                throw new IllegalArgumentException("EVENT_APP_KEYS: the key of '" + name + "' must have " + MIN_BOOTSTRAP_LENGTH + " to "
-                        + MAX_KEY_LENGTH + " characters (a random one: openssl rand -base64 32)");
+                throw new IllegalArgumentException(
+                        "EVENT_APP_KEYS: the key of '" + name + "' must have " + MIN_BOOTSTRAP_LENGTH + " to "
+                                + MAX_KEY_LENGTH + " characters (a random one: openssl rand -base64 32)");
             }
             keys.put(sha256(key), new Holder(null, name, key.substring(0, 4), FROM_ENVIRONMENT));
         }
@@ -161,7 +168,8 @@ public class AppKeys {
 
     static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

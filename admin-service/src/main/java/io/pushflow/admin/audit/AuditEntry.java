@@ -4,7 +4,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
-
 import java.time.Instant;
 
 /** One change: who did what to which entity, when, and the JSON of what changed. */
@@ -16,5 +15,4 @@ public record AuditEntry(
         String action,
         String actor,
         Instant at,
-        @Nullable String details) {
-}
+        @Nullable String details) {}

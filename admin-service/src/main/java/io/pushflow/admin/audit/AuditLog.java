@@ -3,7 +3,6 @@ package io.pushflow.admin.audit;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.security.utils.SecurityService;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -45,7 +44,8 @@ public class AuditLog {
         Map<String, Object> to = tree(after);
         Map<String, Object> changes = new LinkedHashMap<>();
         for (String key : to.keySet()) {
-            if (!Objects.equals(from.get(key), to.get(key)) && !List.of("version", "updatedAt", "updatedBy").contains(key)) {
+            if (!Objects.equals(from.get(key), to.get(key))
+                    && !List.of("version", "updatedAt", "updatedBy").contains(key)) {
                 Map<String, Object> change = new LinkedHashMap<>();
                 change.put("from", from.get(key));
                 change.put("to", to.get(key));

@@ -10,7 +10,6 @@ import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.campaign.SendPace;
 import io.pushflow.core.campaign.SplitType;
-
 import java.time.Instant;
 
 /** A campaign row; its variants live in {@code campaign_variants}. Durations are whole seconds. */
@@ -49,7 +48,8 @@ public record Campaign(
         Instant updatedAt,
         String updatedBy) {
 
-    Campaign withStatus(CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
+    Campaign withStatus(
+            CampaignStatus next, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
         return withStatus(next, null, launched, ended, now, actor);
     }
 
@@ -57,16 +57,82 @@ public record Campaign(
      * The campaign in status {@code next}, for {@code reason} (why the jobs failed it or a guardrail halted it; null for a
      * marketer's step).
      */
-    Campaign withStatus(CampaignStatus next, @Nullable String reason, @Nullable Instant launched, @Nullable Instant ended, Instant now, String actor) {
-        return new Campaign(id, name, app, cohortId, next, reason, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare, burnIn,
-                holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
-                frequencyCapPeriodSeconds, guardrailsJson, guardrailsSince, provider, launched, ended, version, createdAt, createdBy, now, actor);
+    Campaign withStatus(
+            CampaignStatus next,
+            @Nullable String reason,
+            @Nullable Instant launched,
+            @Nullable Instant ended,
+            Instant now,
+            String actor) {
+        return new Campaign(
+                id,
+                name,
+                app,
+                cohortId,
+                next,
+                reason,
+                splitType,
+                metric,
+                rewardSource,
+                testShare,
+                testDurationSeconds,
+                minShare,
+                burnIn,
+                holdoutShare,
+                startAt,
+                durationSeconds,
+                sendRateLimit,
+                pace,
+                quietStart,
+                quietEnd,
+                frequencyCapCount,
+                frequencyCapPeriodSeconds,
+                guardrailsJson,
+                guardrailsSince,
+                provider,
+                launched,
+                ended,
+                version,
+                createdAt,
+                createdBy,
+                now,
+                actor);
     }
 
     /** The guardrails look from {@code since} on (a marketer resumed it after a halt). */
     Campaign withGuardrailsSince(Instant since) {
-        return new Campaign(id, name, app, cohortId, status, statusReason, splitType, metric, rewardSource, testShare, testDurationSeconds, minShare,
-                burnIn, holdoutShare, startAt, durationSeconds, sendRateLimit, pace, quietStart, quietEnd, frequencyCapCount,
-                frequencyCapPeriodSeconds, guardrailsJson, since, provider, launchedAt, endedAt, version, createdAt, createdBy, updatedAt, updatedBy);
+        return new Campaign(
+                id,
+                name,
+                app,
+                cohortId,
+                status,
+                statusReason,
+                splitType,
+                metric,
+                rewardSource,
+                testShare,
+                testDurationSeconds,
+                minShare,
+                burnIn,
+                holdoutShare,
+                startAt,
+                durationSeconds,
+                sendRateLimit,
+                pace,
+                quietStart,
+                quietEnd,
+                frequencyCapCount,
+                frequencyCapPeriodSeconds,
+                guardrailsJson,
+                since,
+                provider,
+                launchedAt,
+                endedAt,
+                version,
+                createdAt,
+                createdBy,
+                updatedAt,
+                updatedBy);
     }
 }

@@ -5,7 +5,6 @@ import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.campaign.SplitType;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-
 import java.time.Clock;
 import java.util.Map;
 
@@ -35,12 +34,23 @@ public class CampaignCloner {
         CampaignView source = campaigns.get(id);
         boolean weighted = source.split().type() == SplitType.AB_FIXED;
         String name = PREFIX + source.name();
-        CampaignRequest request = new CampaignRequest(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name, source.app(), source.cohortId(),
-                source.variants().stream().map(v -> new CampaignRequest.Variant(v.pushId(), weighted ? v.weight() : null)).toList(),
-                source.split(), source.holdoutShare(),
-                source.startAt() != null && source.startAt().isAfter(clock.instant()) ? source.startAt() : null, source.duration(),
-                source.sendRateLimit(), source.pace(), source.quietHours(), source.frequencyCap(),
-                Provider.of(source.provider()), source.guardrails());
+        CampaignRequest request = new CampaignRequest(
+                name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name,
+                source.app(),
+                source.cohortId(),
+                source.variants().stream()
+                        .map(v -> new CampaignRequest.Variant(v.pushId(), weighted ? v.weight() : null))
+                        .toList(),
+                source.split(),
+                source.holdoutShare(),
+                source.startAt() != null && source.startAt().isAfter(clock.instant()) ? source.startAt() : null,
+                source.duration(),
+                source.sendRateLimit(),
+                source.pace(),
+                source.quietHours(),
+                source.frequencyCap(),
+                Provider.of(source.provider()),
+                source.guardrails());
         CampaignView copy = campaigns.create(request);
         audit.write(CampaignService.ENTITY, copy.id(), "cloned", Map.of("from", id));
         audit.write(CampaignService.ENTITY, id, "cloned to", Map.of("to", copy.id()));

@@ -26,13 +26,15 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 @Controller("/api/v1/campaigns")
-@Tag(name = "campaigns", description = "Campaigns and their lifecycle: DRAFT → SCHEDULED/RUNNING → PAUSED ⇄ RUNNING → STOPPED or COMPLETED")
+@Tag(
+        name = "campaigns",
+        description =
+                "Campaigns and their lifecycle: DRAFT → SCHEDULED/RUNNING → PAUSED ⇄ RUNNING → STOPPED or COMPLETED")
 @Secured({Roles.ADMIN, Roles.MARKETER, Roles.VIEWER})
 class CampaignController {
 
@@ -50,16 +52,20 @@ class CampaignController {
             @Schema(example = "updated") String action,
             @Schema(example = "marketer") String actor,
             Instant at,
-            @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "created: the value; updated: changes {field: {from, to}}; lifecycle: from and to status")
-            Map<String, Object> details) {
-    }
+
+            @Schema(
+                    additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
+                    description =
+                            "created: the value; updated: changes {field: {from, to}}; lifecycle: from and to status")
+            Map<String, Object> details) {}
 
     @Get
     @Operation(summary = "List campaigns, newest first, optionally of one status")
     @ApiResponses.Read
-    Page<CampaignView> list(@QueryValue @Nullable CampaignStatus status,
-                            @QueryValue(defaultValue = "0") @Min(0) int page,
-                            @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
+    Page<CampaignView> list(
+            @QueryValue @Nullable CampaignStatus status,
+            @QueryValue(defaultValue = "0") @Min(0) int page,
+            @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
         return service.list(status, page, size);
     }
 
@@ -76,7 +82,10 @@ class CampaignController {
     @SuppressWarnings("unchecked")
     List<HistoryEntry> history(long id) {
         return service.history(id).stream()
-                .map((AuditEntry e) -> new HistoryEntry(e.action(), e.actor(), e.at(),
+                .map((AuditEntry e) -> new HistoryEntry(
+                        e.action(),
+                        e.actor(),
+                        e.at(),
                         e.details() == null ? Map.of() : Json.read(e.details(), Map.class)))
                 .toList();
     }
@@ -95,9 +104,11 @@ class CampaignController {
     @BodyLimit(4 * 1024)
     @Status(HttpStatus.CREATED)
     @Secured({Roles.ADMIN, Roles.MARKETER})
-    @Operation(summary = "Copy a campaign, in any status, into a new draft", description = "The copy has the same cohort, variants (pushes and "
-            + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours, frequencyCap and guardrails, is named 'Copy of <name>', and keeps "
-            + "startAt only when it is still ahead. Both histories record the copy ('cloned', 'cloned to').")
+    @Operation(
+            summary = "Copy a campaign, in any status, into a new draft",
+            description = "The copy has the same cohort, variants (pushes and "
+                    + "weights), split, holdoutShare, duration, pace, sendRateLimit, quietHours, frequencyCap and guardrails, is named 'Copy of <name>', and keeps "
+                    + "startAt only when it is still ahead. Both histories record the copy ('cloned', 'cloned to').")
     @ApiResponses.WriteOne
     CampaignView cloneOf(long id) {
         return cloner.cloneOf(id);
@@ -105,8 +116,11 @@ class CampaignController {
 
     @Put("/{id}")
     @Secured({Roles.ADMIN, Roles.MARKETER})
-    @Operation(summary = "Replace a campaign", description = "A draft changes freely; a launched campaign only its name, duration, "
-            + "sendRateLimit, pace, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
+    @Operation(
+            summary = "Replace a campaign",
+            description =
+                    "A draft changes freely; a launched campaign only its name, duration, "
+                            + "sendRateLimit, pace, quietHours and frequencyCap (sent to the jobs as an UPDATE command); a stopped or completed one not at all.")
     @ApiResponses.WriteOne
     @BodyLimit(64 * 1024)
     CampaignView update(long id, @Body @Valid CampaignRequest request) {
@@ -124,7 +138,9 @@ class CampaignController {
 
     @Post("/{id}/launch")
     @Secured({Roles.ADMIN, Roles.MARKETER})
-    @Operation(summary = "Launch a draft: SCHEDULED before its start time, RUNNING after; publishes LAUNCH on campaign.commands")
+    @Operation(
+            summary =
+                    "Launch a draft: SCHEDULED before its start time, RUNNING after; publishes LAUNCH on campaign.commands")
     @ApiResponses.WriteOne
     CampaignView launch(long id) {
         return service.transition(id, Action.LAUNCH);

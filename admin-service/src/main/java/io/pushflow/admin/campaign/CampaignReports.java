@@ -10,7 +10,6 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +41,12 @@ class CampaignReports extends BatchConsumer {
             CampaignReport report;
             try {
                 report = Json.read(new String(d.getBody(), StandardCharsets.UTF_8), CampaignReport.class);
-                if (report == null || report.v() != CampaignReport.VERSION || report.type() == null || report.campaignId() <= 0) {
-                    throw new IllegalArgumentException("not a v" + CampaignReport.VERSION + " report with a type and a campaign id");
+                if (report == null
+                        || report.v() != CampaignReport.VERSION
+                        || report.type() == null
+                        || report.campaignId() <= 0) {
+                    throw new IllegalArgumentException(
+                            "not a v" + CampaignReport.VERSION + " report with a type and a campaign id");
                 }
             } catch (IllegalArgumentException e) {
                 dead(d, e.getMessage());

@@ -6,7 +6,6 @@ import io.micronaut.data.model.Pageable;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.PageableRepository;
 import io.pushflow.core.campaign.CampaignStatus;
-
 import java.time.Instant;
 import java.util.List;
 

@@ -28,7 +28,6 @@ import io.pushflow.core.guard.Guardrails;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +49,7 @@ public class CampaignService {
     public static final String ENTITY = "campaign";
     /** Short windows serve transactional sends and demos; the pacing copes with a few waves. */
     static final Duration MIN_WINDOW = Duration.ofSeconds(30);
+
     static final Duration MAX_WINDOW = Duration.ofDays(30);
     static final double DEFAULT_MIN_SHARE = 0.05;
     static final int DEFAULT_BURN_IN = 100;
@@ -62,8 +62,14 @@ public class CampaignService {
     private final AuditLog audit;
     private final Clock clock;
 
-    CampaignService(CampaignRepository campaigns, CampaignVariantRepository variants, CohortRepository cohorts,
-                    PushRepository pushes, CommandOutbox outbox, AuditLog audit, Clock clock) {
+    CampaignService(
+            CampaignRepository campaigns,
+            CampaignVariantRepository variants,
+            CohortRepository cohorts,
+            PushRepository pushes,
+            CommandOutbox outbox,
+            AuditLog audit,
+            Clock clock) {
         this.campaigns = campaigns;
         this.variants = variants;
         this.cohorts = cohorts;
@@ -78,7 +84,8 @@ public class CampaignService {
         Settings s = settings(request);
         Instant now = clock.instant();
         String actor = audit.actor();
-        Campaign saved = campaigns.save(row(s, null, CampaignStatus.DRAFT, null, null, null, null, null, now, actor, now, actor));
+        Campaign saved = campaigns.save(
+                row(s, null, CampaignStatus.DRAFT, null, null, null, null, null, now, actor, now, actor));
         saveVariants(saved.id(), s);
         CampaignView view = view(saved);
         audit.created(ENTITY, saved.id(), view);
@@ -97,16 +104,28 @@ public class CampaignService {
         }
         Settings s = settings(request);
         CampaignView before = view(current);
-        Campaign next = row(s, id, current.status(), current.statusReason(), current.guardrailsSince(), current.version(), current.launchedAt(),
-                current.endedAt(), current.createdAt(), current.createdBy(), clock.instant(), audit.actor());
+        Campaign next = row(
+                s,
+                id,
+                current.status(),
+                current.statusReason(),
+                current.guardrailsSince(),
+                current.version(),
+                current.launchedAt(),
+                current.endedAt(),
+                current.createdAt(),
+                current.createdBy(),
+                clock.instant(),
+                audit.actor());
         if (current.status() == CampaignStatus.DRAFT) {
             variants.deleteByCampaignId(id);
             saveVariants(id, s);
         } else {
             List<String> frozen = frozenChanges(current, next, s);
             if (!frozen.isEmpty()) {
-                throw ApiException.conflict("campaign " + id + " is " + current.status() + ": " + String.join(", ", frozen)
-                        + " can no longer change; only name, duration, sendRateLimit, pace, quietHours, frequencyCap and guardrails can");
+                throw ApiException.conflict(
+                        "campaign " + id + " is " + current.status() + ": " + String.join(", ", frozen)
+                                + " can no longer change; only name, duration, sendRateLimit, pace, quietHours, frequencyCap and guardrails can");
             }
         }
         Campaign updated = campaigns.update(next);
@@ -122,7 +141,8 @@ public class CampaignService {
     public void delete(long id) {
         Campaign current = find(id);
         if (current.status() != CampaignStatus.DRAFT) {
-            throw ApiException.conflict("campaign " + id + " is " + current.status() + "; only drafts can be deleted (stop it instead)");
+            throw ApiException.conflict(
+                    "campaign " + id + " is " + current.status() + "; only drafts can be deleted (stop it instead)");
         }
         campaigns.deleteById(id);
         audit.deleted(ENTITY, id);
@@ -134,19 +154,24 @@ public class CampaignService {
         Campaign current = find(id);
         Instant now = clock.instant();
         Instant start = current.startAt() == null ? now : current.startAt();
-        CampaignStatus next = current.status().next(action, !start.isAfter(now)).orElseThrow(() -> ApiException.conflict(
-                "cannot " + action.name().toLowerCase(Locale.ROOT) + " campaign " + id + ": it is " + current.status()));
+        CampaignStatus next = current.status()
+                .next(action, !start.isAfter(now))
+                .orElseThrow(() -> ApiException.conflict("cannot "
+                        + action.name().toLowerCase(Locale.ROOT) + " campaign " + id + ": it is " + current.status()));
         Instant launchedAt = current.launchedAt();
         if (action == Action.LAUNCH) {
             Instant end = start.plusSeconds(current.durationSeconds());
             if (!end.isAfter(now)) {
-                throw ApiException.conflict("the send window of campaign " + id + " ended at " + end + "; change startAt or duration first");
+                throw ApiException.conflict("the send window of campaign " + id + " ended at " + end
+                        + "; change startAt or duration first");
             }
             Cohort cohort = cohorts.findById(current.cohortId())
                     .orElseThrow(() -> ApiException.conflict("the cohort of campaign " + id + " no longer exists"));
             List<FieldError> stale = new ArrayList<>(CohortService.oversized(cohort, "cohortId"));
             for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(id)) {
-                pushes.findById(v.pushId()).flatMap(push -> PushService.unsafeDeepLink(push, "variants." + v.variantKey())).ifPresent(stale::add);
+                pushes.findById(v.pushId())
+                        .flatMap(push -> PushService.unsafeDeepLink(push, "variants." + v.variantKey()))
+                        .ifPresent(stale::add);
             }
             if (!stale.isEmpty()) {
                 throw ApiException.invalid(stale);
@@ -156,7 +181,8 @@ public class CampaignService {
         Instant endedAt = next.isFinal() ? now : current.endedAt();
         Campaign moved = current.withStatus(next, launchedAt, endedAt, now, audit.actor());
         if (current.status() == CampaignStatus.HALTED && action == Action.RESUME) {
-            moved = moved.withGuardrailsSince(now); // what made it halt, the marketer has seen: the guardrails look from here on
+            moved = moved.withGuardrailsSince(
+                    now); // what made it halt, the marketer has seen: the guardrails look from here on
         }
         Campaign updated = campaigns.update(moved);
         audit.write(ENTITY, id, action.name().toLowerCase(Locale.ROOT), Map.of("from", current.status(), "to", next));
@@ -178,7 +204,8 @@ public class CampaignService {
         if (current == null) {
             return false;
         }
-        Map<String, Object> counts = Map.of("released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased());
+        Map<String, Object> counts =
+                Map.of("released", report.released(), "heldOut", report.heldOut(), "unreleased", report.unreleased());
         if (report.type() == CampaignReport.Type.STOPPED) {
             audit.write(ENTITY, current.id(), "stop confirmed", counts);
             return true;
@@ -216,15 +243,23 @@ public class CampaignService {
             return false;
         }
         Instant now = clock.instant();
-        Campaign halted = campaigns.update(current.withStatus(next.get(), reason, current.launchedAt(), current.endedAt(), now, AuditLog.SYSTEM));
+        Campaign halted = campaigns.update(
+                current.withStatus(next.get(), reason, current.launchedAt(), current.endedAt(), now, AuditLog.SYSTEM));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", current.status());
         details.put("to", next.get());
         details.put("reason", reason);
         details.put("numbers", numbers);
         audit.write(ENTITY, id, "halted", details);
-        outbox.enqueue(new CampaignCommand(CampaignCommand.VERSION, UUID.randomUUID().toString(), CampaignCommand.Type.PAUSE, id, halted.version(),
-                now, AuditLog.SYSTEM, snapshot(halted)));
+        outbox.enqueue(new CampaignCommand(
+                CampaignCommand.VERSION,
+                UUID.randomUUID().toString(),
+                CampaignCommand.Type.PAUSE,
+                id,
+                halted.version(),
+                now,
+                AuditLog.SYSTEM,
+                snapshot(halted)));
         return true;
     }
 
@@ -235,7 +270,9 @@ public class CampaignService {
 
     /** The campaign's guardrails, the defaults where it sets none. */
     public static Guardrails guardrails(Campaign c) {
-        return c.guardrailsJson() == null ? Guardrails.DEFAULTS : guardrails(Json.read(c.guardrailsJson(), CampaignRequest.Guardrails.class), null);
+        return c.guardrailsJson() == null
+                ? Guardrails.DEFAULTS
+                : guardrails(Json.read(c.guardrailsJson(), CampaignRequest.Guardrails.class), null);
     }
 
     /** Moves scheduled campaigns whose start time has come to RUNNING. */
@@ -245,7 +282,8 @@ public class CampaignService {
         List<Campaign> due = campaigns.findByStatusAndStartAtLessThanEquals(CampaignStatus.SCHEDULED, now);
         for (Campaign c : due) {
             campaigns.update(c.withStatus(CampaignStatus.RUNNING, c.launchedAt(), c.endedAt(), now, AuditLog.SYSTEM));
-            audit.write(ENTITY, c.id(), "started", Map.of("from", CampaignStatus.SCHEDULED, "to", CampaignStatus.RUNNING));
+            audit.write(
+                    ENTITY, c.id(), "started", Map.of("from", CampaignStatus.SCHEDULED, "to", CampaignStatus.RUNNING));
         }
         return due.size();
     }
@@ -258,9 +296,13 @@ public class CampaignService {
         Pageable pageable = Pageable.from(page, size, Sort.of(Sort.Order.desc("id")));
         var found = status == null ? campaigns.findAll(pageable) : campaigns.findByStatus(status, pageable);
         // the variants of the whole page in one query, not one per campaign
-        Map<Long, List<CampaignVariant>> arms = found.getContent().isEmpty() ? Map.of()
-                : variants.findByCampaignIdInListOrderByVariantKey(found.getContent().stream().map(Campaign::id).toList())
-                        .stream().collect(Collectors.groupingBy(CampaignVariant::campaignId));
+        Map<Long, List<CampaignVariant>> arms = found.getContent().isEmpty()
+                ? Map.of()
+                : variants
+                        .findByCampaignIdInListOrderByVariantKey(
+                                found.getContent().stream().map(Campaign::id).toList())
+                        .stream()
+                        .collect(Collectors.groupingBy(CampaignVariant::campaignId));
         return Page.of(found, c -> view(c, arms.getOrDefault(c.id(), List.of())));
     }
 
@@ -277,8 +319,15 @@ public class CampaignService {
     }
 
     private void enqueue(Campaign c, CampaignCommand.Type type) {
-        outbox.enqueue(new CampaignCommand(CampaignCommand.VERSION, UUID.randomUUID().toString(), type, c.id(), c.version(),
-                clock.instant(), audit.actor(), snapshot(c)));
+        outbox.enqueue(new CampaignCommand(
+                CampaignCommand.VERSION,
+                UUID.randomUUID().toString(),
+                type,
+                c.id(),
+                c.version(),
+                clock.instant(),
+                audit.actor(),
+                snapshot(c)));
     }
 
     /** The campaign as the jobs see it: cohort filter and push content included, so they need no MySQL access. */
@@ -287,25 +336,53 @@ public class CampaignService {
         List<CampaignSnapshot.Variant> arms = new ArrayList<>();
         for (CampaignVariant v : variants.findByCampaignIdOrderByVariantKey(c.id())) {
             Push push = pushes.findById(v.pushId()).orElseThrow();
-            arms.add(new CampaignSnapshot.Variant(v.variantKey(), v.pushId(), push.name(), v.weight(), PushService.content(push)));
+            arms.add(new CampaignSnapshot.Variant(
+                    v.variantKey(), v.pushId(), push.name(), v.weight(), PushService.content(push)));
         }
         try {
-            return new CampaignSnapshot(c.id(), c.name(), c.app(), c.status(),
-                    new CampaignSnapshot.Cohort(cohort.id(), cohort.name(), Json.MAPPER.readTree(cohort.filterJson())), arms,
-                    new CampaignSnapshot.Split(c.splitType(), c.metric(), c.testShare(), seconds(c.testDurationSeconds()), c.minShare(), c.burnIn(), c.rewardSource()),
-                    c.holdoutShare(), c.startAt(), Duration.ofSeconds(c.durationSeconds()), c.sendRateLimit(),
-                    c.quietStart() == null ? null : new CampaignSnapshot.QuietHours(LocalTime.parse(c.quietStart()), LocalTime.parse(c.quietEnd())),
-                    c.frequencyCapCount() == null ? null : new CampaignSnapshot.FrequencyCap(c.frequencyCapCount(), Duration.ofSeconds(c.frequencyCapPeriodSeconds())),
-                    c.provider(), c.pace());
+            return new CampaignSnapshot(
+                    c.id(),
+                    c.name(),
+                    c.app(),
+                    c.status(),
+                    new CampaignSnapshot.Cohort(cohort.id(), cohort.name(), Json.MAPPER.readTree(cohort.filterJson())),
+                    arms,
+                    new CampaignSnapshot.Split(
+                            c.splitType(),
+                            c.metric(),
+                            c.testShare(),
+                            seconds(c.testDurationSeconds()),
+                            c.minShare(),
+                            c.burnIn(),
+                            c.rewardSource()),
+                    c.holdoutShare(),
+                    c.startAt(),
+                    Duration.ofSeconds(c.durationSeconds()),
+                    c.sendRateLimit(),
+                    c.quietStart() == null
+                            ? null
+                            : new CampaignSnapshot.QuietHours(
+                                    LocalTime.parse(c.quietStart()), LocalTime.parse(c.quietEnd())),
+                    c.frequencyCapCount() == null
+                            ? null
+                            : new CampaignSnapshot.FrequencyCap(
+                                    c.frequencyCapCount(), Duration.ofSeconds(c.frequencyCapPeriodSeconds())),
+                    c.provider(),
+                    c.pace());
         } catch (Exception e) {
             throw new IllegalStateException("stored cohort filter of campaign " + c.id() + " is not JSON", e);
         }
     }
 
     /** A request checked across its fields and against the database, with defaults filled in. */
-    private record Settings(CampaignRequest request, CampaignRequest.Split split, Duration window, Duration testDuration,
-                            Duration capPeriod, List<Double> weights, Guardrails guardrails) {
-    }
+    private record Settings(
+            CampaignRequest request,
+            CampaignRequest.Split split,
+            Duration window,
+            Duration testDuration,
+            Duration capPeriod,
+            List<Double> weights,
+            Guardrails guardrails) {}
 
     /** The request's guardrails over the defaults; a bad one is a field error (or, with no list to add to, thrown). */
     private static Guardrails guardrails(CampaignRequest.Guardrails in, List<FieldError> errors) {
@@ -318,14 +395,21 @@ public class CampaignService {
             try {
                 window = Duration.parse(in.window());
             } catch (DateTimeParseException e) {
-                errors.add(new FieldError("guardrails.window", "'" + in.window() + "' is not an ISO 8601 duration such as PT5M"));
+                errors.add(new FieldError(
+                        "guardrails.window", "'" + in.window() + "' is not an ISO 8601 duration such as PT5M"));
                 return d;
             }
         }
         try {
-            return new Guardrails(in.enabled() == null ? d.enabled() : in.enabled(), or(in.srmAlpha(), d.srmAlpha()),
-                    or(in.srmMinSample(), d.srmMinSample()), or(in.maxFailureRate(), d.maxFailureRate()), or(in.minAttempts(), d.minAttempts()),
-                    window, or(in.invalidJump(), d.invalidJump()), or(in.minDecided(), d.minDecided()));
+            return new Guardrails(
+                    in.enabled() == null ? d.enabled() : in.enabled(),
+                    or(in.srmAlpha(), d.srmAlpha()),
+                    or(in.srmMinSample(), d.srmMinSample()),
+                    or(in.maxFailureRate(), d.maxFailureRate()),
+                    or(in.minAttempts(), d.minAttempts()),
+                    window,
+                    or(in.invalidJump(), d.invalidJump()),
+                    or(in.minDecided(), d.minDecided()));
         } catch (IllegalArgumentException e) {
             if (errors == null) {
                 throw e;
@@ -333,7 +417,9 @@ public class CampaignService {
             String message = e.getMessage();
             int colon = message.indexOf(':');
             String field = colon > 0 && !message.substring(0, colon).contains(" ") ? message.substring(0, colon) : null;
-            errors.add(new FieldError("guardrails" + (field == null ? "" : "." + field), field == null ? message : message.substring(colon + 1).trim()));
+            errors.add(new FieldError(
+                    "guardrails" + (field == null ? "" : "." + field),
+                    field == null ? message : message.substring(colon + 1).trim()));
             return d;
         }
     }
@@ -343,23 +429,36 @@ public class CampaignService {
     }
 
     static CampaignRequest.Guardrails view(Guardrails g) {
-        return new CampaignRequest.Guardrails(g.enabled(), g.srmAlpha(), g.srmMinSample(), g.maxFailureRate(), g.minAttempts(), g.window().toString(),
-                g.invalidJump(), g.minDecided());
+        return new CampaignRequest.Guardrails(
+                g.enabled(),
+                g.srmAlpha(),
+                g.srmMinSample(),
+                g.maxFailureRate(),
+                g.minAttempts(),
+                g.window().toString(),
+                g.invalidJump(),
+                g.minDecided());
     }
 
     private Settings settings(CampaignRequest r) {
         List<FieldError> errors = new ArrayList<>();
-        cohorts.findById(r.cohortId()).ifPresentOrElse(cohort -> errors.addAll(CohortService.oversized(cohort, "cohortId")),
-                () -> errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId())));
+        cohorts.findById(r.cohortId())
+                .ifPresentOrElse(
+                        cohort -> errors.addAll(CohortService.oversized(cohort, "cohortId")),
+                        () -> errors.add(new FieldError("cohortId", "no cohort with id " + r.cohortId())));
         var seen = new HashSet<Long>();
         for (int i = 0; i < r.variants().size(); i++) {
             long pushId = r.variants().get(i).pushId();
             if (!seen.add(pushId)) {
-                errors.add(new FieldError("variants[" + i + "].pushId", "push " + pushId + " is already variant " + (char) ('A' + indexOf(r, pushId))));
+                errors.add(new FieldError(
+                        "variants[" + i + "].pushId",
+                        "push " + pushId + " is already variant " + (char) ('A' + indexOf(r, pushId))));
             } else {
                 String field = "variants[" + i + "].pushId";
-                pushes.findById(pushId).ifPresentOrElse(push -> PushService.unsafeDeepLink(push, field).ifPresent(errors::add),
-                        () -> errors.add(new FieldError(field, "no push with id " + pushId)));
+                pushes.findById(pushId)
+                        .ifPresentOrElse(
+                                push -> PushService.unsafeDeepLink(push, field).ifPresent(errors::add),
+                                () -> errors.add(new FieldError(field, "no push with id " + pushId)));
             }
         }
         Duration window = duration(errors, "duration", r.duration(), MIN_WINDOW, MAX_WINDOW);
@@ -370,8 +469,17 @@ public class CampaignService {
         int n = r.variants().size();
         switch (in.type()) {
             case AB_FIXED -> {
-                rejectFor(errors, in.type().name(), in.testShare(), "split.testShare", in.testDuration(), "split.testDuration",
-                        in.minShare(), "split.minShare", in.burnIn(), "split.burnIn");
+                rejectFor(
+                        errors,
+                        in.type().name(),
+                        in.testShare(),
+                        "split.testShare",
+                        in.testDuration(),
+                        "split.testDuration",
+                        in.minShare(),
+                        "split.minShare",
+                        in.burnIn(),
+                        "split.burnIn");
             }
             case AB_WINNER -> {
                 rejectFor(errors, in.type().name(), in.minShare(), "split.minShare", in.burnIn(), "split.burnIn");
@@ -381,17 +489,26 @@ public class CampaignService {
                 if (in.testDuration() == null) {
                     errors.add(new FieldError("split.testDuration", "AB_WINNER needs a test duration such as PT30M"));
                 } else {
-                    testDuration = duration(errors, "split.testDuration", in.testDuration(), Duration.ofMinutes(1), MAX_WINDOW);
+                    testDuration = duration(
+                            errors, "split.testDuration", in.testDuration(), Duration.ofMinutes(1), MAX_WINDOW);
                     if (testDuration != null && window != null && testDuration.compareTo(window) >= 0) {
-                        errors.add(new FieldError("split.testDuration", "must be shorter than the send window (" + r.duration() + ")"));
+                        errors.add(new FieldError(
+                                "split.testDuration", "must be shorter than the send window (" + r.duration() + ")"));
                     }
                 }
             }
             case BANDIT -> {
-                rejectFor(errors, in.type().name(), in.testShare(), "split.testShare", in.testDuration(), "split.testDuration");
+                rejectFor(
+                        errors,
+                        in.type().name(),
+                        in.testShare(),
+                        "split.testShare",
+                        in.testDuration(),
+                        "split.testDuration");
                 minShare = in.minShare() == null ? Math.min(DEFAULT_MIN_SHARE, 0.5 / n) : in.minShare();
                 if (minShare < 0 || minShare * n >= 1) {
-                    errors.add(new FieldError("split.minShare", "must be at least 0 and below 1/" + n + " (one share per variant)"));
+                    errors.add(new FieldError(
+                            "split.minShare", "must be at least 0 and below 1/" + n + " (one share per variant)"));
                 }
                 burnIn = in.burnIn() == null ? DEFAULT_BURN_IN : in.burnIn();
                 if (burnIn < 0 || burnIn > 1_000_000) {
@@ -403,31 +520,40 @@ public class CampaignService {
         for (int i = 0; i < n; i++) {
             Double w = r.variants().get(i).weight();
             if (w != null && in.type() != SplitType.AB_FIXED) {
-                errors.add(new FieldError("variants[" + i + "].weight", "weights apply to AB_FIXED only; " + in.type() + " sets shares itself"));
+                errors.add(new FieldError(
+                        "variants[" + i + "].weight",
+                        "weights apply to AB_FIXED only; " + in.type() + " sets shares itself"));
             }
             weights.add(w == null ? 1.0 : w);
         }
         Duration capPeriod = null;
         if (r.frequencyCap() != null) {
-            capPeriod = duration(errors, "frequencyCap.period", r.frequencyCap().period(), Duration.ofHours(1), MAX_WINDOW);
+            capPeriod =
+                    duration(errors, "frequencyCap.period", r.frequencyCap().period(), Duration.ofHours(1), MAX_WINDOW);
         }
-        if (r.quietHours() != null && r.quietHours().start().equals(r.quietHours().end())) {
+        if (r.quietHours() != null
+                && r.quietHours().start().equals(r.quietHours().end())) {
             errors.add(new FieldError("quietHours", "start and end are equal; leave quietHours out for none"));
         }
         Metric metric = in.metric() == null ? Metric.CLICKS : in.metric();
         RewardSource rewards = in.rewardSource() == null ? RewardSource.AUTO : in.rewardSource();
         Guardrails guards = guardrails(r.guardrails(), errors);
         if (!rewards.supports(metric)) {
-            errors.add(new FieldError("split.rewardSource", "the provider counts clicks only; " + metric
-                    + " needs the app's events: rewardSource APP or AUTO"));
+            errors.add(new FieldError(
+                    "split.rewardSource",
+                    "the provider counts clicks only; " + metric
+                            + " needs the app's events: rewardSource APP or AUTO"));
         } else if (r.provider() == Provider.DIRECT && rewards == RewardSource.PROVIDER) {
-            errors.add(new FieldError("split.rewardSource", "APNs and FCM report no clicks: a DIRECT campaign counts its metric from the "
-                    + "app's events (rewardSource APP or AUTO)"));
+            errors.add(new FieldError(
+                    "split.rewardSource",
+                    "APNs and FCM report no clicks: a DIRECT campaign counts its metric from the "
+                            + "app's events (rewardSource APP or AUTO)"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        var split = new CampaignRequest.Split(in.type(), metric, in.testShare(), in.testDuration(), minShare, burnIn, rewards);
+        var split = new CampaignRequest.Split(
+                in.type(), metric, in.testShare(), in.testDuration(), minShare, burnIn, rewards);
         return new Settings(r, split, window, testDuration, capPeriod, weights, guards);
     }
 
@@ -462,25 +588,65 @@ public class CampaignService {
         }
     }
 
-    private Campaign row(Settings s, Long id, CampaignStatus status, String statusReason, Instant guardrailsSince, Long version, Instant launchedAt,
-                         Instant endedAt, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+    private Campaign row(
+            Settings s,
+            Long id,
+            CampaignStatus status,
+            String statusReason,
+            Instant guardrailsSince,
+            Long version,
+            Instant launchedAt,
+            Instant endedAt,
+            Instant createdAt,
+            String createdBy,
+            Instant updatedAt,
+            String updatedBy) {
         CampaignRequest r = s.request();
         CampaignRequest.Split split = s.split();
-        return new Campaign(id, r.name().trim(), r.app(), r.cohortId(), status, statusReason, split.type(), split.metric(), split.rewardSource(), split.testShare(),
-                s.testDuration() == null ? null : s.testDuration().toSeconds(), split.minShare(), split.burnIn(),
-                r.holdoutShare() == null ? 0.0 : r.holdoutShare(), r.startAt(), s.window().toSeconds(), r.sendRateLimit(),
+        return new Campaign(
+                id,
+                r.name().trim(),
+                r.app(),
+                r.cohortId(),
+                status,
+                statusReason,
+                split.type(),
+                split.metric(),
+                split.rewardSource(),
+                split.testShare(),
+                s.testDuration() == null ? null : s.testDuration().toSeconds(),
+                split.minShare(),
+                split.burnIn(),
+                r.holdoutShare() == null ? 0.0 : r.holdoutShare(),
+                r.startAt(),
+                s.window().toSeconds(),
+                r.sendRateLimit(),
                 r.pace() == null ? SendPace.EVEN : r.pace(),
-                r.quietHours() == null ? null : r.quietHours().start(), r.quietHours() == null ? null : r.quietHours().end(),
-                r.frequencyCap() == null ? null : r.frequencyCap().count(), s.capPeriod() == null ? null : s.capPeriod().toSeconds(),
-                Json.write(view(s.guardrails())), guardrailsSince,
+                r.quietHours() == null ? null : r.quietHours().start(),
+                r.quietHours() == null ? null : r.quietHours().end(),
+                r.frequencyCap() == null ? null : r.frequencyCap().count(),
+                s.capPeriod() == null ? null : s.capPeriod().toSeconds(),
+                Json.write(view(s.guardrails())),
+                guardrailsSince,
                 (r.provider() == null ? Provider.ONESIGNAL : r.provider()).name(),
-                launchedAt, endedAt, version, createdAt, createdBy, updatedAt, updatedBy);
+                launchedAt,
+                endedAt,
+                version,
+                createdAt,
+                createdBy,
+                updatedAt,
+                updatedBy);
     }
 
     private void saveVariants(long campaignId, Settings s) {
         List<CampaignRequest.Variant> requested = s.request().variants();
         for (int i = 0; i < requested.size(); i++) {
-            variants.save(new CampaignVariant(null, campaignId, String.valueOf((char) ('A' + i)), requested.get(i).pushId(), s.weights().get(i)));
+            variants.save(new CampaignVariant(
+                    null,
+                    campaignId,
+                    String.valueOf((char) ('A' + i)),
+                    requested.get(i).pushId(),
+                    s.weights().get(i)));
         }
     }
 
@@ -492,16 +658,26 @@ public class CampaignService {
         List<CampaignVariant> arms = variants.findByCampaignIdOrderByVariantKey(current.id());
         boolean sameVariants = arms.size() == s.request().variants().size();
         for (int i = 0; sameVariants && i < arms.size(); i++) {
-            sameVariants = arms.get(i).pushId() == s.request().variants().get(i).pushId() && arms.get(i).weight() == s.weights().get(i);
+            sameVariants = arms.get(i).pushId() == s.request().variants().get(i).pushId()
+                    && arms.get(i).weight() == s.weights().get(i);
         }
         same.put("variants", sameVariants);
-        same.put("split", current.splitType() == next.splitType() && current.metric() == next.metric() && current.rewardSource() == next.rewardSource()
-                && Objects.equals(current.testShare(), next.testShare()) && Objects.equals(current.testDurationSeconds(), next.testDurationSeconds())
-                && Objects.equals(current.minShare(), next.minShare()) && Objects.equals(current.burnIn(), next.burnIn()));
+        same.put(
+                "split",
+                current.splitType() == next.splitType()
+                        && current.metric() == next.metric()
+                        && current.rewardSource() == next.rewardSource()
+                        && Objects.equals(current.testShare(), next.testShare())
+                        && Objects.equals(current.testDurationSeconds(), next.testDurationSeconds())
+                        && Objects.equals(current.minShare(), next.minShare())
+                        && Objects.equals(current.burnIn(), next.burnIn()));
         same.put("holdoutShare", current.holdoutShare() == next.holdoutShare());
         same.put("startAt", Objects.equals(current.startAt(), next.startAt()));
         same.put("provider", current.provider().equals(next.provider()));
-        return same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        return same.entrySet().stream()
+                .filter(e -> !e.getValue())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static Duration seconds(Long seconds) {
@@ -521,12 +697,40 @@ public class CampaignService {
                 .map(v -> new CampaignView.VariantView(v.variantKey(), v.pushId(), v.weight()))
                 .toList();
         Instant start = c.startAt() != null ? c.startAt() : c.launchedAt();
-        return new CampaignView(c.id(), c.name(), c.app(), c.status(), c.statusReason(), c.cohortId(), arms,
-                new CampaignRequest.Split(c.splitType(), c.metric(), c.testShare(), iso(c.testDurationSeconds()), c.minShare(), c.burnIn(), c.rewardSource()),
-                c.holdoutShare(), c.startAt(), iso(c.durationSeconds()), start == null ? null : start.plusSeconds(c.durationSeconds()),
-                c.sendRateLimit(), c.pace(),
+        return new CampaignView(
+                c.id(),
+                c.name(),
+                c.app(),
+                c.status(),
+                c.statusReason(),
+                c.cohortId(),
+                arms,
+                new CampaignRequest.Split(
+                        c.splitType(),
+                        c.metric(),
+                        c.testShare(),
+                        iso(c.testDurationSeconds()),
+                        c.minShare(),
+                        c.burnIn(),
+                        c.rewardSource()),
+                c.holdoutShare(),
+                c.startAt(),
+                iso(c.durationSeconds()),
+                start == null ? null : start.plusSeconds(c.durationSeconds()),
+                c.sendRateLimit(),
+                c.pace(),
                 c.quietStart() == null ? null : new CampaignRequest.QuietHours(c.quietStart(), c.quietEnd()),
-                c.frequencyCapCount() == null ? null : new CampaignRequest.FrequencyCap(c.frequencyCapCount(), iso(c.frequencyCapPeriodSeconds())),
-                c.provider(), view(guardrails(c)), c.launchedAt(), c.endedAt(), c.version(), c.createdAt(), c.createdBy(), c.updatedAt(), c.updatedBy());
+                c.frequencyCapCount() == null
+                        ? null
+                        : new CampaignRequest.FrequencyCap(c.frequencyCapCount(), iso(c.frequencyCapPeriodSeconds())),
+                c.provider(),
+                view(guardrails(c)),
+                c.launchedAt(),
+                c.endedAt(),
+                c.version(),
+                c.createdAt(),
+                c.createdBy(),
+                c.updatedAt(),
+                c.updatedBy());
     }
 }

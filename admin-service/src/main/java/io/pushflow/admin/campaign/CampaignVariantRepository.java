@@ -3,7 +3,6 @@ package io.pushflow.admin.campaign;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
-
 import java.util.Collection;
 import java.util.List;
 

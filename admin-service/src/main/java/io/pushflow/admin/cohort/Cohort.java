@@ -5,7 +5,6 @@ import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Version;
-
 import java.time.Instant;
 
 /** A saved cohort: a named filter chain, stored in its canonical JSON. */
@@ -19,5 +18,4 @@ public record Cohort(
         Instant createdAt,
         String createdBy,
         Instant updatedAt,
-        String updatedBy) {
-}
+        String updatedBy) {}

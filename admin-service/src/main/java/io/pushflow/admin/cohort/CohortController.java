@@ -33,9 +33,11 @@ class CohortController {
     }
 
     @Post("/preview")
-    @Operation(summary = "Count the users an unsaved filter chain selects, with a sample of their ids",
-            description = "Relative conditions (within_last) are measured from now. exact=true counts only each user's newest "
-                    + "row (slower); the default may count a changed user's older row until ClickHouse merges it away.")
+    @Operation(
+            summary = "Count the users an unsaved filter chain selects, with a sample of their ids",
+            description =
+                    "Relative conditions (within_last) are measured from now. exact=true counts only each user's newest "
+                            + "row (slower); the default may count a changed user's older row until ClickHouse merges it away.")
     @ApiResponses.Write
     CohortSize preview(@Body @Valid CohortPreviewRequest request, @QueryValue(defaultValue = "false") boolean exact) {
         return sizes.size(CohortService.filterChain(request.filter()), exact);
@@ -51,8 +53,9 @@ class CohortController {
     @Get
     @Operation(summary = "List cohorts, newest first")
     @ApiResponses.Read
-    Page<CohortView> list(@QueryValue(defaultValue = "0") @Min(0) int page,
-                          @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
+    Page<CohortView> list(
+            @QueryValue(defaultValue = "0") @Min(0) int page,
+            @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
         return service.list(page, size);
     }
 
@@ -66,8 +69,10 @@ class CohortController {
     @Post
     @Status(HttpStatus.CREATED)
     @Secured({Roles.ADMIN, Roles.MARKETER})
-    @Operation(summary = "Create a cohort", description = "The filter chain is validated against GET /api/v1/cohort-fields; "
-            + "every problem is reported with its place in the chain (e.g. filter.all[1].any[0].value).")
+    @Operation(
+            summary = "Create a cohort",
+            description = "The filter chain is validated against GET /api/v1/cohort-fields; "
+                    + "every problem is reported with its place in the chain (e.g. filter.all[1].any[0].value).")
     @ApiResponses.Write
     CohortView create(@Body @Valid CohortRequest request) {
         return service.create(request);

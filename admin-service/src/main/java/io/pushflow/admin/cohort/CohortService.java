@@ -13,7 +13,6 @@ import io.pushflow.core.filter.InvalidFilterException;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -54,12 +53,15 @@ public class CohortService {
             return List.of();
         } catch (InvalidFilterException e) {
             return fieldErrors("filter", e).stream()
-                    .map(f -> new FieldError(field, "cohort " + cohort.id() + " " + f.field() + ": " + f.message())).toList();
+                    .map(f -> new FieldError(field, "cohort " + cohort.id() + " " + f.field() + ": " + f.message()))
+                    .toList();
         }
     }
 
     private static List<FieldError> fieldErrors(String prefix, InvalidFilterException e) {
-        return e.problems().stream().map(p -> new FieldError(p.path().isEmpty() ? prefix : prefix + "." + p.path(), p.message())).toList();
+        return e.problems().stream()
+                .map(p -> new FieldError(p.path().isEmpty() ? prefix : prefix + "." + p.path(), p.message()))
+                .toList();
     }
 
     @Transactional
@@ -68,7 +70,8 @@ public class CohortService {
         requireFreeName(request.name(), null);
         Instant now = clock.instant();
         String actor = audit.actor();
-        Cohort saved = cohorts.save(new Cohort(null, request.name().trim(), request.description(), chain.toJson(), null, now, actor, now, actor));
+        Cohort saved = cohorts.save(new Cohort(
+                null, request.name().trim(), request.description(), chain.toJson(), null, now, actor, now, actor));
         CohortView view = view(saved);
         audit.created(ENTITY, saved.id(), view);
         return view;
@@ -79,8 +82,16 @@ public class CohortService {
         Cohort current = find(id);
         FilterChain chain = filterChain(request.filter());
         requireFreeName(request.name(), id);
-        Cohort updated = cohorts.update(new Cohort(id, request.name().trim(), request.description(), chain.toJson(), current.version(),
-                current.createdAt(), current.createdBy(), clock.instant(), audit.actor()));
+        Cohort updated = cohorts.update(new Cohort(
+                id,
+                request.name().trim(),
+                request.description(),
+                chain.toJson(),
+                current.version(),
+                current.createdAt(),
+                current.createdBy(),
+                clock.instant(),
+                audit.actor()));
         CohortView view = view(updated);
         audit.updated(ENTITY, id, view(current), view);
         return view;
@@ -91,7 +102,8 @@ public class CohortService {
         find(id);
         var users = campaigns.findNameByCohortId(id);
         if (!users.isEmpty()) {
-            throw ApiException.conflict("cohort " + id + " is used by campaigns " + users + "; delete or change them first");
+            throw ApiException.conflict(
+                    "cohort " + id + " is used by campaigns " + users + "; delete or change them first");
         }
         cohorts.deleteById(id);
         audit.deleted(ENTITY, id);
@@ -119,11 +131,19 @@ public class CohortService {
         });
     }
 
-
     @SuppressWarnings("unchecked")
     static CohortView view(Cohort c) {
         FilterChain chain = FilterChain.fromJson(c.filterJson());
-        return new CohortView(c.id(), c.name(), c.description(), Json.MAPPER.convertValue(chain.toTree(), Map.class),
-                chain.conditionCount(), c.version(), c.createdAt(), c.createdBy(), c.updatedAt(), c.updatedBy());
+        return new CohortView(
+                c.id(),
+                c.name(),
+                c.description(),
+                Json.MAPPER.convertValue(chain.toTree(), Map.class),
+                chain.conditionCount(),
+                c.version(),
+                c.createdAt(),
+                c.createdBy(),
+                c.updatedAt(),
+                c.updatedBy());
     }
 }

@@ -5,7 +5,6 @@ import io.pushflow.admin.users.UserTables;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +18,11 @@ class CohortSizes {
     private final Clock clock;
     private final int sampleSize;
 
-    CohortSizes(UserStore users, UserTables tables, Clock clock, @Value("${pushflow.cohorts.sample-size:20}") int sampleSize) {
+    CohortSizes(
+            UserStore users,
+            UserTables tables,
+            Clock clock,
+            @Value("${pushflow.cohorts.sample-size:20}") int sampleSize) {
         this.users = users;
         this.tables = tables;
         this.clock = clock;

@@ -1,9 +1,9 @@
 package io.pushflow.admin.events;
 
+import com.ethlo.time.ITU;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.ethlo.time.ITU;
 import com.fasterxml.jackson.core.JsonToken;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -15,7 +15,6 @@ import io.pushflow.core.campaign.CampaignStatus;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
@@ -34,11 +33,13 @@ import java.util.Map;
 @Singleton
 public class AppEventReader {
 
-    public enum Format { JSON, NDJSON }
+    public enum Format {
+        JSON,
+        NDJSON
+    }
 
     /** The events that passed, in request order, and the refused ones. */
-    public record Result(List<PushEvent> accepted, List<Rejection> rejections) {
-    }
+    public record Result(List<PushEvent> accepted, List<Rejection> rejections) {}
 
     public static final int MAX_EVENT_ID = PushEvent.MAX_EVENT_ID;
     public static final int MAX_SUBSCRIPTION_ID = PushEvent.MAX_SUBSCRIPTION_ID;
@@ -54,10 +55,11 @@ public class AppEventReader {
     private final Duration maxFuture;
     private final Duration maxAge;
 
-    AppEventReader(KnownCampaigns campaigns,
-                   @Value("${pushflow.events.max-events:5000}") int maxEvents,
-                   @Value("${pushflow.events.max-future:10m}") Duration maxFuture,
-                   @Value("${pushflow.events.max-age:30d}") Duration maxAge) {
+    AppEventReader(
+            KnownCampaigns campaigns,
+            @Value("${pushflow.events.max-events:5000}") int maxEvents,
+            @Value("${pushflow.events.max-future:10m}") Duration maxFuture,
+            @Value("${pushflow.events.max-age:30d}") Duration maxAge) {
         this.campaigns = campaigns;
         this.maxEvents = maxEvents;
         this.maxFuture = maxFuture;
@@ -87,13 +89,17 @@ public class AppEventReader {
         try (JsonParser p = json.createParser(body)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_ARRAY) {
-                throw ApiException.invalid("body", t == null ? "the body is empty; send a JSON array of events"
-                        : "expected a JSON array of events, got " + describe(t)
-                        + " (one event is an array of one; NDJSON needs Content-Type application/x-ndjson)");
+                throw ApiException.invalid(
+                        "body",
+                        t == null
+                                ? "the body is empty; send a JSON array of events"
+                                : "expected a JSON array of events, got " + describe(t)
+                                        + " (one event is an array of one; NDJSON needs Content-Type application/x-ndjson)");
             }
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t == null) {
-                    throw ApiException.invalid("body", "invalid JSON: the array ends early, after " + batch.index + " events");
+                    throw ApiException.invalid(
+                            "body", "invalid JSON: the array ends early, after " + batch.index + " events");
                 }
                 batch.next();
                 event(p, t, batch, null);
@@ -102,8 +108,11 @@ public class AppEventReader {
                 throw ApiException.invalid("body", "invalid JSON: something follows the array of events");
             }
         } catch (JsonProcessingException e) {
-            throw ApiException.invalid("body", "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + " (event " + batch.index + "): " + shown(e.getOriginalMessage(), 120));
+            throw ApiException.invalid(
+                    "body",
+                    "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + " (event " + batch.index + "): "
+                            + shown(e.getOriginalMessage(), 120));
         }
     }
 
@@ -134,8 +143,10 @@ public class AppEventReader {
                     batch.reject(null, "line " + line + " holds more than one JSON value; NDJSON is one event a line");
                 }
             } catch (JsonProcessingException e) {
-                batch.reject(null, "line " + line + " is not valid JSON (column " + e.getLocation().getColumnNr() + "): "
-                        + shown(e.getOriginalMessage(), 120));
+                batch.reject(
+                        null,
+                        "line " + line + " is not valid JSON (column "
+                                + e.getLocation().getColumnNr() + "): " + shown(e.getOriginalMessage(), 120));
             }
         }
     }
@@ -186,8 +197,8 @@ public class AppEventReader {
         if (eventId == null) {
             problems.add("eventId is required (a UUID the client makes for the event)");
         } else if (!printable(eventId, MAX_EVENT_ID)) {
-            problems.add("eventId must be 1-" + MAX_EVENT_ID + " printable ASCII characters without spaces, got " + eventId.length()
-                    + " characters");
+            problems.add("eventId must be 1-" + MAX_EVENT_ID + " printable ASCII characters without spaces, got "
+                    + eventId.length() + " characters");
             eventId = null;
         } else if (batch.seen.containsKey(eventId)) {
             problems.add("eventId repeats the event at index " + batch.seen.get(eventId) + " of this request");
@@ -209,8 +220,8 @@ public class AppEventReader {
         if (subscriptionId == null) {
             problems.add("subscriptionId is required (the install as the push provider knows it)");
         } else if (!printable(subscriptionId, MAX_SUBSCRIPTION_ID)) {
-            problems.add("subscriptionId must be 1-" + MAX_SUBSCRIPTION_ID + " printable ASCII characters without spaces, got "
-                    + subscriptionId.length() + " characters");
+            problems.add("subscriptionId must be 1-" + MAX_SUBSCRIPTION_ID
+                    + " printable ASCII characters without spaces, got " + subscriptionId.length() + " characters");
         }
         Instant when = at == null ? null : time(at, batch.now, problems);
         if (at == null) {
@@ -230,7 +241,8 @@ public class AppEventReader {
             return;
         }
         batch.seen.put(eventId, batch.index);
-        batch.accepted.add(new PushEvent(PushEvent.VERSION, eventId, campaignGiven ? campaignId : 0, variant, subscriptionId, kind, when));
+        batch.accepted.add(new PushEvent(
+                PushEvent.VERSION, eventId, campaignGiven ? campaignId : 0, variant, subscriptionId, kind, when));
     }
 
     /**
@@ -255,8 +267,10 @@ public class AppEventReader {
             return "campaign " + campaignId + " is a draft: it has sent no pushes";
         }
         if (variant == null) {
-            return push ? "variant is required for " + (type == PushEvent.Type.OPENED ? "open" : "click")
-                    + ": pushflow_variant of the push's data" : null;
+            return push
+                    ? "variant is required for " + (type == PushEvent.Type.OPENED ? "open" : "click")
+                            + ": pushflow_variant of the push's data"
+                    : null;
         }
         if (!campaign.variants().contains(variant)) {
             return "campaign " + campaignId + " has no variant '" + shown(variant, SHOWN) + "' (its variants: "
@@ -265,7 +279,8 @@ public class AppEventReader {
         return null;
     }
 
-    private static @Nullable String string(JsonParser p, JsonToken value, String name, Problems problems) throws IOException {
+    private static @Nullable String string(JsonParser p, JsonToken value, String name, Problems problems)
+            throws IOException {
         if (value == JsonToken.VALUE_STRING) {
             return p.getText();
         }
@@ -299,7 +314,8 @@ public class AppEventReader {
             }
             at = ITU.parseDateTime(text).toInstant();
         } catch (DateTimeException e) {
-            problems.add("at must be an ISO 8601 instant such as 2026-11-23T18:02:11Z, got '" + shown(text, SHOWN) + "'");
+            problems.add(
+                    "at must be an ISO 8601 instant such as 2026-11-23T18:02:11Z, got '" + shown(text, SHOWN) + "'");
             return null;
         }
         if (at.isAfter(now.plus(maxFuture))) {
@@ -386,8 +402,10 @@ public class AppEventReader {
         void next() {
             index++;
             if (index >= maxEvents) {
-                String message = "more than " + maxEvents + " events in one request; send at most " + maxEvents + " a request";
-                throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, message, List.of(new FieldError("body", message)));
+                String message =
+                        "more than " + maxEvents + " events in one request; send at most " + maxEvents + " a request";
+                throw new ApiException(
+                        HttpStatus.REQUEST_ENTITY_TOO_LARGE, message, List.of(new FieldError("body", message)));
             }
         }
 

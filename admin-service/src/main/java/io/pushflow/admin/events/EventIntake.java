@@ -1,15 +1,12 @@
 package io.pushflow.admin.events;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpStatus;
 import io.pushflow.admin.api.ApiError.FieldError;
 import io.pushflow.admin.api.ApiException;
 import io.pushflow.core.campaign.PushEvent;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the event endpoints share: a bound on the requests being read at once (each may hold a body of megabytes), a
@@ -36,8 +35,10 @@ class EventIntake {
     private final Semaphore inFlight;
     private final long waitMillis;
 
-    EventIntake(EventPublisher publisher, @Value("${pushflow.events.max-concurrent:16}") int maxConcurrent,
-                @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration wait) {
+    EventIntake(
+            EventPublisher publisher,
+            @Value("${pushflow.events.max-concurrent:16}") int maxConcurrent,
+            @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration wait) {
         this.publisher = publisher;
         this.inFlight = new Semaphore(maxConcurrent);
         this.waitMillis = wait.toMillis();
@@ -126,7 +127,9 @@ class EventIntake {
     }
 
     private static ApiException unavailable(String why) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the events were not taken (" + why
-                + "); nothing was accepted, send the same request again later", List.of());
+        return new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "the events were not taken (" + why + "); nothing was accepted, send the same request again later",
+                List.of());
     }
 }

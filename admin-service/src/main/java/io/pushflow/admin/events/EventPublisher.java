@@ -18,7 +18,6 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,8 @@ public class EventPublisher implements AutoCloseable {
      * The contract's JSON as {@link Json#MAPPER} writes it, with instants written by ITU: java.time's formatter took a
      * quarter of the intake's CPU (JFR), a thousand events a message.
      */
-    private static final ObjectWriter WRITER = Json.MAPPER.copy()
+    private static final ObjectWriter WRITER = Json.MAPPER
+            .copy()
             .registerModule(new SimpleModule().addSerializer(Instant.class, new RfcInstant()))
             .writerFor(PushEvents.class);
 
@@ -58,9 +58,11 @@ public class EventPublisher implements AutoCloseable {
     private final BlockingQueue<Channel> idle;
     private Connection connection;
 
-    EventPublisher(ConnectionFactory factory, Queues queues,
-                   @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration confirmTimeout,
-                   @Value("${pushflow.events.publish-channels:8}") int channels) {
+    EventPublisher(
+            ConnectionFactory factory,
+            Queues queues,
+            @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration confirmTimeout,
+            @Value("${pushflow.events.publish-channels:8}") int channels) {
         this.factory = factory;
         this.queues = queues;
         this.confirmTimeoutMillis = confirmTimeout.toMillis();

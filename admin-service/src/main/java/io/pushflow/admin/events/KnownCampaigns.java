@@ -6,14 +6,13 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.pushflow.admin.BackgroundRounds;
 import io.pushflow.core.campaign.CampaignStatus;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every campaign with its status and variant keys, read from MySQL every few seconds and again on a miss (an id it
@@ -24,8 +23,7 @@ import java.util.TreeSet;
 public class KnownCampaigns {
 
     /** A campaign as events see it: its status and its variant keys in order. */
-    public record Known(CampaignStatus status, List<String> variants) {
-    }
+    public record Known(CampaignStatus status, List<String> variants) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(KnownCampaigns.class);
 
@@ -35,8 +33,10 @@ public class KnownCampaigns {
     private volatile Map<Long, Known> byId;
     private volatile long loadedAtNanos;
 
-    KnownCampaigns(CampaignKeyRepository repository, BackgroundRounds rounds,
-                   @Value("${pushflow.events.campaigns.miss-refresh:1s}") Duration missRefresh) {
+    KnownCampaigns(
+            CampaignKeyRepository repository,
+            BackgroundRounds rounds,
+            @Value("${pushflow.events.campaigns.miss-refresh:1s}") Duration missRefresh) {
         this.repository = repository;
         this.rounds = rounds;
         this.missRefreshNanos = missRefresh.toNanos();
@@ -49,7 +49,8 @@ public class KnownCampaigns {
             campaigns = load();
         }
         Known known = campaigns.get(campaignId);
-        if ((known == null || known.status() == CampaignStatus.DRAFT) && System.nanoTime() - loadedAtNanos >= missRefreshNanos) {
+        if ((known == null || known.status() == CampaignStatus.DRAFT)
+                && System.nanoTime() - loadedAtNanos >= missRefreshNanos) {
             known = reloadAfterMiss().get(campaignId);
         }
         return known;
@@ -60,7 +61,9 @@ public class KnownCampaigns {
         return System.nanoTime() - loadedAtNanos >= missRefreshNanos ? load() : byId;
     }
 
-    @Scheduled(fixedDelay = "${pushflow.events.campaigns.refresh:5s}", initialDelay = "${pushflow.events.campaigns.refresh:5s}")
+    @Scheduled(
+            fixedDelay = "${pushflow.events.campaigns.refresh:5s}",
+            initialDelay = "${pushflow.events.campaigns.refresh:5s}")
     void refresh() {
         rounds.run(this::refreshNow);
     }

@@ -33,24 +33,37 @@ class ExportController {
         this.service = service;
     }
 
-    // no produces: micronaut-openapi would give every response, the JSON errors too, that type; the file carries text/csv
+    // no produces: micronaut-openapi would give every response, the JSON errors too, that type; the file carries
+    // text/csv
     @Get
     @ExecuteOn(TaskExecutors.BLOCKING)
-    @Operation(summary = "A campaign's results as CSV, streamed as ClickHouse computes them (a download: Content-Disposition attachment)",
-            description = "what=variants: the statistics table, one row per variant and one for the holdout: assigned, sent, failed, skipped "
-                    + "(in all and per reason), delivered, received, opened, clicked (and by whom counted), open and click rates with their "
-                    + "95% credible intervals, probability of being best, the latest share. what=outcomes: one row per audience member: "
-                    + "user_id, variant (or holdout), outcome (sent, failed, skipped), reason, the provider's error, wave, and sent_at, "
-                    + "delivered_at (when the provider last reported the member's notification delivered in full: OneSignal counts per "
-                    + "notification, not per device), opened_at, clicked_at (the app's first reports), ISO 8601 UTC or empty. "
-                    + "A million members take a few seconds.")
-    @ApiResponse(responseCode = "200", description = "The CSV, with a header row", content = @Content(mediaType = "text/csv"))
-    @ApiResponse(responseCode = "415", description = "A Content-Type other than application/json on this GET",
+    @Operation(
+            summary =
+                    "A campaign's results as CSV, streamed as ClickHouse computes them (a download: Content-Disposition attachment)",
+            description =
+                    "what=variants: the statistics table, one row per variant and one for the holdout: assigned, sent, failed, skipped "
+                            + "(in all and per reason), delivered, received, opened, clicked (and by whom counted), open and click rates with their "
+                            + "95% credible intervals, probability of being best, the latest share. what=outcomes: one row per audience member: "
+                            + "user_id, variant (or holdout), outcome (sent, failed, skipped), reason, the provider's error, wave, and sent_at, "
+                            + "delivered_at (when the provider last reported the member's notification delivered in full: OneSignal counts per "
+                            + "notification, not per device), opened_at, clicked_at (the app's first reports), ISO 8601 UTC or empty. "
+                            + "A million members take a few seconds.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The CSV, with a header row",
+            content = @Content(mediaType = "text/csv"))
+    @ApiResponse(
+            responseCode = "415",
+            description = "A Content-Type other than application/json on this GET",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponses.ReadOne
-    HttpResponse<StreamedFile> export(long id,
-                                      @QueryValue(defaultValue = "variants") @Parameter(description = "variants or outcomes",
-                                              schema = @Schema(allowableValues = {"variants", "outcomes"})) String what) {
+    HttpResponse<StreamedFile> export(
+            long id,
+            @QueryValue(defaultValue = "variants")
+                    @Parameter(
+                            description = "variants or outcomes",
+                            schema = @Schema(allowableValues = {"variants", "outcomes"}))
+                    String what) {
         ExportService.Export export = service.export(id, what);
         return HttpResponse.ok(new StreamedFile(export.csv(), CSV))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + export.fileName() + "\"");

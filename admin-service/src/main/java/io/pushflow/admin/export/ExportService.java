@@ -10,7 +10,6 @@ import io.pushflow.core.stats.RateInterval;
 import io.pushflow.store.CampaignStats;
 import io.pushflow.store.OutcomeExport;
 import jakarta.inject.Singleton;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +22,7 @@ import java.util.List;
 public class ExportService {
 
     /** A CSV to download and the name to save it under. */
-    public record Export(String fileName, InputStream csv) {
-    }
+    public record Export(String fileName, InputStream csv) {}
 
     private static final CsvMapper CSV = CsvMapper.builder().build();
 
@@ -40,7 +38,8 @@ public class ExportService {
 
     public Export export(long id, String what) {
         return switch (what) {
-            case "variants" -> new Export("campaign-" + id + "-variants.csv", new ByteArrayInputStream(variants(stats.stats(id))));
+            case "variants" ->
+                new Export("campaign-" + id + "-variants.csv", new ByteArrayInputStream(variants(stats.stats(id))));
             case "outcomes" -> {
                 campaigns.find(id);
                 yield new Export("campaign-" + id + "-outcomes.csv", outcomes.outcomes(id));
@@ -55,16 +54,41 @@ public class ExportService {
             schema.addColumn(column);
         }
         Reason.ALL.forEach(r -> schema.addColumn("skipped_" + r));
-        for (String column : List.of("delivered", "received", "opened", "clicked", "clicked_by_app", "clicked_by_provider", "clicks_from",
-                "open_rate", "open_rate_low", "open_rate_high", "click_rate", "click_rate_low", "click_rate_high", "probability_best", "share")) {
+        for (String column : List.of(
+                "delivered",
+                "received",
+                "opened",
+                "clicked",
+                "clicked_by_app",
+                "clicked_by_provider",
+                "clicks_from",
+                "open_rate",
+                "open_rate_low",
+                "open_rate_high",
+                "click_rate",
+                "click_rate_low",
+                "click_rate_high",
+                "probability_best",
+                "share")) {
             schema.addColumn(column);
         }
         List<List<Object>> rows = new ArrayList<>();
         for (CampaignStats.Variant v : c.variants()) {
-            List<Object> row = new ArrayList<>(List.of(v.variant(), v.assigned(), v.sent(), v.failed(),
+            List<Object> row = new ArrayList<>(List.of(
+                    v.variant(),
+                    v.assigned(),
+                    v.sent(),
+                    v.failed(),
                     v.skipped().values().stream().mapToLong(Long::longValue).sum()));
             Reason.ALL.forEach(r -> row.add(v.skipped().getOrDefault(r, 0L)));
-            row.addAll(List.of(v.delivered(), v.received(), v.opened(), v.clicked(), v.clickedByApp(), v.clickedByProvider(), v.clicksFrom()));
+            row.addAll(List.of(
+                    v.delivered(),
+                    v.received(),
+                    v.opened(),
+                    v.clicked(),
+                    v.clickedByApp(),
+                    v.clickedByProvider(),
+                    v.clicksFrom()));
             rates(row, v.openRate());
             rates(row, v.clickRate());
             row.add(v.probabilityBest());

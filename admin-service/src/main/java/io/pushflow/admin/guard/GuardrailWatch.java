@@ -5,22 +5,21 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.pushflow.admin.BackgroundRounds;
 import io.pushflow.admin.campaign.Campaign;
 import io.pushflow.admin.campaign.CampaignService;
-import io.pushflow.admin.campaign.CampaignVariantRepository;
 import io.pushflow.admin.campaign.CampaignVariant;
+import io.pushflow.admin.campaign.CampaignVariantRepository;
 import io.pushflow.admin.users.UserTables;
 import io.pushflow.core.guard.GuardrailCheck;
 import io.pushflow.core.guard.Guardrails;
 import io.pushflow.store.CampaignHealth;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Looks at every running campaign's numbers in ClickHouse every {@code pushflow.guardrails.interval} (10 s) and halts
@@ -42,8 +41,13 @@ public class GuardrailWatch {
     private final Clock clock;
     private final BackgroundRounds rounds;
 
-    GuardrailWatch(CampaignService campaigns, CampaignVariantRepository variants, CampaignHealth health, UserTables tables, Clock clock,
-                   BackgroundRounds rounds) {
+    GuardrailWatch(
+            CampaignService campaigns,
+            CampaignVariantRepository variants,
+            CampaignHealth health,
+            UserTables tables,
+            Clock clock,
+            BackgroundRounds rounds) {
         this.campaigns = campaigns;
         this.variants = variants;
         this.health = health;
@@ -82,13 +86,18 @@ public class GuardrailWatch {
         if (!g.enabled()) {
             return Optional.empty();
         }
-        List<String> keys = variants.findByCampaignIdOrderByVariantKey(c.id()).stream().map(CampaignVariant::variantKey).toList();
+        List<String> keys = variants.findByCampaignIdOrderByVariantKey(c.id()).stream()
+                .map(CampaignVariant::variantKey)
+                .toList();
         Instant now = clock.instant();
         Instant recentFrom = now.minus(g.window());
         if (c.guardrailsSince() != null && c.guardrailsSince().isAfter(recentFrom)) {
             recentFrom = c.guardrailsSince();
         }
-        GuardrailCheck.Numbers n = health.numbers(c.id(), health.ratios(c.id(), keys, c.guardrailsSince(), g.srmAlpha()), recentFrom,
+        GuardrailCheck.Numbers n = health.numbers(
+                c.id(),
+                health.ratios(c.id(), keys, c.guardrailsSince(), g.srmAlpha()),
+                recentFrom,
                 c.guardrailsSince());
         Optional<String> reason = GuardrailCheck.tripped(g, n);
         if (reason.isEmpty()) {
@@ -97,8 +106,19 @@ public class GuardrailWatch {
         Map<String, Object> numbers = new LinkedHashMap<>();
         numbers.put("sentRatio", n.sentRatio());
         numbers.put("deliveredRatio", n.deliveredRatio());
-        numbers.put("recent", Map.of("from", recentFrom.toString(), "sent", n.recentSent(), "failed", n.recentFailed(), "decided", n.recentDecided(),
-                "invalid", n.recentInvalid()));
+        numbers.put(
+                "recent",
+                Map.of(
+                        "from",
+                        recentFrom.toString(),
+                        "sent",
+                        n.recentSent(),
+                        "failed",
+                        n.recentFailed(),
+                        "decided",
+                        n.recentDecided(),
+                        "invalid",
+                        n.recentInvalid()));
         numbers.put("before", Map.of("decided", n.earlierDecided(), "invalid", n.earlierInvalid()));
         if (!campaigns.halt(c.id(), reason.get(), numbers)) {
             return Optional.empty();

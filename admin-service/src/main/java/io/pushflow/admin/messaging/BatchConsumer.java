@@ -8,9 +8,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one queue in batches on a thread of its own: messages are acknowledged only after
@@ -75,7 +74,8 @@ public abstract class BatchConsumer {
 
     /** Sets a message aside on the dead-letter queue with the reason; it is acknowledged with its batch. */
     protected final void dead(Delivery d, String reason) throws IOException {
-        AMQP.BasicProperties props = d.getProperties().builder()
+        AMQP.BasicProperties props = d.getProperties()
+                .builder()
                 .headers(Map.of(REASON_HEADER, reason.length() > 1000 ? reason.substring(0, 1000) : reason))
                 .deliveryMode(2)
                 .build();
@@ -91,7 +91,10 @@ public abstract class BatchConsumer {
                 List<Delivery> batch = nextBatch();
                 if (!batch.isEmpty()) {
                     apply(batch);
-                    long last = batch.stream().mapToLong(d -> d.getEnvelope().getDeliveryTag()).max().orElseThrow();
+                    long last = batch.stream()
+                            .mapToLong(d -> d.getEnvelope().getDeliveryTag())
+                            .max()
+                            .orElseThrow();
                     channel.basicAck(last, true);
                 }
             } catch (InterruptedException e) {
@@ -101,7 +104,11 @@ public abstract class BatchConsumer {
                 if (!running) {
                     return;
                 }
-                LOG.warn("{}: {}; retrying in {} ms (unacknowledged messages are redelivered)", base, e.getMessage(), backoff);
+                LOG.warn(
+                        "{}: {}; retrying in {} ms (unacknowledged messages are redelivered)",
+                        base,
+                        e.getMessage(),
+                        backoff);
                 disconnect();
                 sleep(backoff);
                 backoff = Math.min(10_000, backoff * 2);

@@ -17,7 +17,15 @@ public class CommandOutbox {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueue(CampaignCommand command) {
-        repository.save(new OutboxCommand(null, command.commandId(), command.campaignId(), command.type().name(),
-                Json.write(command), command.issuedAt(), null, 0, null));
+        repository.save(new OutboxCommand(
+                null,
+                command.commandId(),
+                command.campaignId(),
+                command.type().name(),
+                Json.write(command),
+                command.issuedAt(),
+                null,
+                0,
+                null));
     }
 }

@@ -1,5 +1,7 @@
 package io.pushflow.admin.outbox;
 
+import static io.pushflow.core.messaging.Queues.CAMPAIGN_COMMANDS_EXCHANGE;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -9,14 +11,11 @@ import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeoutException;
-
-import static io.pushflow.core.messaging.Queues.CAMPAIGN_COMMANDS_EXCHANGE;
 
 /**
  * Publishes commands to the {@code campaign.commands} fanout exchange (one copy per job) as persistent messages
@@ -31,8 +30,10 @@ public class CommandPublisher implements AutoCloseable {
     private Connection connection;
     private Channel channel;
 
-    CommandPublisher(ConnectionFactory factory, Queues queues,
-                     @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration confirmTimeout) {
+    CommandPublisher(
+            ConnectionFactory factory,
+            Queues queues,
+            @Value("${pushflow.rabbitmq.confirm-timeout:5s}") Duration confirmTimeout) {
         this.factory = factory;
         this.queues = queues;
         this.confirmTimeoutMillis = confirmTimeout.toMillis();
@@ -50,7 +51,12 @@ public class CommandPublisher implements AutoCloseable {
                     .type(command.commandType())
                     .timestamp(Date.from(command.createdAt()))
                     .build();
-            ch.basicPublish(queues.name(CAMPAIGN_COMMANDS_EXCHANGE), "", true, props, command.payload().getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish(
+                    queues.name(CAMPAIGN_COMMANDS_EXCHANGE),
+                    "",
+                    true,
+                    props,
+                    command.payload().getBytes(StandardCharsets.UTF_8));
             ch.waitForConfirmsOrDie(confirmTimeoutMillis);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();

@@ -4,13 +4,12 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.pushflow.admin.BackgroundRounds;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Relays stored commands to RabbitMQ in the order they were written. A failed publish stops the round
@@ -76,12 +75,17 @@ public class CommandRelay {
     private void failed(OutboxCommand command, Exception e) {
         failures++;
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        outbox.updateAttemptsAndLastError(command.id(), command.attempts() + 1, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+        outbox.updateAttemptsAndLastError(
+                command.id(), command.attempts() + 1, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
         long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(failures, 6));
         nextAttempt = clock.instant().plusMillis(backoffMillis);
         if (failures == 1 || failures % 20 == 0) {
-            LOG.warn("Cannot publish command {} ({} attempts so far): {}; retrying in {} ms, nothing is lost",
-                    command.commandId(), command.attempts() + 1, reason, backoffMillis);
+            LOG.warn(
+                    "Cannot publish command {} ({} attempts so far): {}; retrying in {} ms, nothing is lost",
+                    command.commandId(),
+                    command.attempts() + 1,
+                    reason,
+                    backoffMillis);
         }
     }
 

@@ -4,7 +4,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
-
 import java.time.Instant;
 
 /** A campaign command waiting for (or done with) its relay to RabbitMQ. */
@@ -18,5 +17,4 @@ public record OutboxCommand(
         Instant createdAt,
         @Nullable Instant publishedAt,
         int attempts,
-        @Nullable String lastError) {
-}
+        @Nullable String lastError) {}

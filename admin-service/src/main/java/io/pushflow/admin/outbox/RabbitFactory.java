@@ -10,11 +10,12 @@ import jakarta.inject.Singleton;
 class RabbitFactory {
 
     @Singleton
-    ConnectionFactory connectionFactory(@Value("${pushflow.rabbitmq.host}") String host,
-                                        @Value("${pushflow.rabbitmq.port}") int port,
-                                        @Value("${pushflow.rabbitmq.username}") String username,
-                                        @Value("${pushflow.rabbitmq.password}") String password,
-                                        @Value("${pushflow.rabbitmq.virtual-host}") String virtualHost) {
+    ConnectionFactory connectionFactory(
+            @Value("${pushflow.rabbitmq.host}") String host,
+            @Value("${pushflow.rabbitmq.port}") int port,
+            @Value("${pushflow.rabbitmq.username}") String username,
+            @Value("${pushflow.rabbitmq.password}") String password,
+            @Value("${pushflow.rabbitmq.virtual-host}") String virtualHost) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);

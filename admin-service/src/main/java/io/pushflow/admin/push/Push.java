@@ -5,7 +5,6 @@ import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Version;
-
 import java.time.Instant;
 
 /** A creative: per-locale title and body, deep link, image and data payload (the JSON columns hold maps). */
@@ -22,5 +21,4 @@ public record Push(
         Instant createdAt,
         String createdBy,
         Instant updatedAt,
-        String updatedBy) {
-}
+        String updatedBy) {}

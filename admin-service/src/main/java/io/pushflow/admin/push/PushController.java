@@ -42,8 +42,9 @@ class PushController {
     @Get
     @Operation(summary = "List pushes, newest first")
     @ApiResponses.Read
-    Page<PushView> list(@QueryValue(defaultValue = "0") @Min(0) int page,
-                          @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
+    Page<PushView> list(
+            @QueryValue(defaultValue = "0") @Min(0) int page,
+            @QueryValue(defaultValue = "20") @Min(1) @Max(200) int size) {
         return service.list(page, size);
     }
 
@@ -57,8 +58,11 @@ class PushController {
     @Post
     @Status(HttpStatus.CREATED)
     @Secured({Roles.ADMIN, Roles.MARKETER})
-    @Operation(summary = "Create a push", description = "Texts per locale with a default locale; titles up to " + PushService.MAX_TITLE
-            + " and bodies up to " + PushService.MAX_BODY + " characters, data up to " + PushService.MAX_DATA_BYTES + " bytes of JSON.")
+    @Operation(
+            summary = "Create a push",
+            description = "Texts per locale with a default locale; titles up to " + PushService.MAX_TITLE
+                    + " and bodies up to " + PushService.MAX_BODY + " characters, data up to "
+                    + PushService.MAX_DATA_BYTES + " bytes of JSON.")
     @ApiResponses.Write
     @BodyLimit(512 * 1024)
     PushView create(@Body @Valid PushRequest request) {
@@ -78,15 +82,23 @@ class PushController {
     @BodyLimit(16 * 1024)
     @Secured({Roles.ADMIN, Roles.MARKETER})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    @Operation(summary = "Send a push as a test to a few subscriptions before launch", description = "Straight through the provider "
-            + "(OneSignal), one notification per language (or only the chosen one) with that language's text shown on every device, to "
-            + "1 to " + TestSends.MAX_RECIPIENTS + " subscription ids (more: 400). The data carries pushflow_test=true and no campaign, so "
-            + "no campaign's statistics count it; the push's history records who sent it where. 502 when the provider created nothing, "
-            + "503 when no provider is configured.")
+    @Operation(
+            summary = "Send a push as a test to a few subscriptions before launch",
+            description = "Straight through the provider "
+                    + "(OneSignal), one notification per language (or only the chosen one) with that language's text shown on every device, to "
+                    + "1 to " + TestSends.MAX_RECIPIENTS
+                    + " subscription ids (more: 400). The data carries pushflow_test=true and no campaign, so "
+                    + "no campaign's statistics count it; the push's history records who sent it where. 502 when the provider created nothing, "
+                    + "503 when no provider is configured.")
     @ApiResponses.WriteOne
-    @ApiResponse(responseCode = "502", description = "The provider created no notification (its errors in the message; the attempt is in the "
-            + "push's history)", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "503", description = "No provider is configured (ONESIGNAL_APP_ID and ONESIGNAL_API_KEY)",
+    @ApiResponse(
+            responseCode = "502",
+            description = "The provider created no notification (its errors in the message; the attempt is in the "
+                    + "push's history)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "No provider is configured (ONESIGNAL_APP_ID and ONESIGNAL_API_KEY)",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     TestSendView test(long id, @Body @Valid TestSendRequest request) {
         return tests.send(id, request);

@@ -3,7 +3,6 @@ package io.pushflow.admin.push;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.PageableRepository;
-
 import java.util.Optional;
 
 @JdbcRepository(dialect = Dialect.MYSQL)

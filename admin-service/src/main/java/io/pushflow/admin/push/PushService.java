@@ -12,7 +12,6 @@ import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.json.Json;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +36,11 @@ public class PushService {
     public static final int MAX_DATA_BYTES = 1900;
     /** Data keys the sender sets itself, so the app can report opens per campaign and variant. */
     public static final String RESERVED_DATA_PREFIX = "pushflow_";
+
     private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
     private static final Set<String> SCRIPTED = Set.of("zh-Hans", "zh-Hant");
-    private static final TypeReference<LinkedHashMap<String, PushRequest.Text>> TEXTS = new TypeReference<>() { };
-    private static final TypeReference<LinkedHashMap<String, Object>> DATA = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, PushRequest.Text>> TEXTS = new TypeReference<>() {};
+    private static final TypeReference<LinkedHashMap<String, Object>> DATA = new TypeReference<>() {};
 
     private final PushRepository pushes;
     private final CampaignVariantRepository variants;
@@ -71,7 +71,14 @@ public class PushService {
         Push current = find(id);
         validate(request);
         requireFreeName(request.name(), id);
-        Push updated = pushes.update(row(request, id, current.version(), current.createdAt(), current.createdBy(), clock.instant(), audit.actor()));
+        Push updated = pushes.update(row(
+                request,
+                id,
+                current.version(),
+                current.createdAt(),
+                current.createdBy(),
+                clock.instant(),
+                audit.actor()));
         PushView view = view(updated);
         audit.updated(ENTITY, id, view(current), view);
         return view;
@@ -82,8 +89,8 @@ public class PushService {
         find(id);
         List<Long> campaigns = variants.findCampaignIdByPushId(id);
         if (!campaigns.isEmpty()) {
-            throw ApiException.conflict("push " + id + " is a variant of campaigns " + campaigns.stream().distinct().toList()
-                    + "; delete or change them first");
+            throw ApiException.conflict("push " + id + " is a variant of campaigns "
+                    + campaigns.stream().distinct().toList() + "; delete or change them first");
         }
         pushes.deleteById(id);
         audit.deleted(ENTITY, id);
@@ -104,14 +111,32 @@ public class PushService {
     /** What a sender needs of a push, for the campaign snapshot in commands. */
     public static CampaignSnapshot.PushContent content(Push push) {
         Map<String, CampaignSnapshot.LocalizedText> texts = new TreeMap<>();
-        readTexts(push.textsJson()).forEach((locale, t) -> texts.put(locale, new CampaignSnapshot.LocalizedText(t.title(), t.body())));
-        return new CampaignSnapshot.PushContent(push.defaultLocale(), texts, push.deepLink(), push.imageUrl(),
+        readTexts(push.textsJson())
+                .forEach((locale, t) -> texts.put(locale, new CampaignSnapshot.LocalizedText(t.title(), t.body())));
+        return new CampaignSnapshot.PushContent(
+                push.defaultLocale(),
+                texts,
+                push.deepLink(),
+                push.imageUrl(),
                 push.dataJson() == null ? null : Json.read(push.dataJson(), LinkedHashMap.class));
     }
 
     /** Schemes that run code or reach local data or other apps' internals when opened: no push may carry them. */
-    static final List<String> NOT_APP_SCHEMES = List.of("javascript", "vbscript", "data", "file", "blob", "filesystem", "about",
-            "content", "intent", "jar", "view-source", "ftp", "ws", "wss");
+    static final List<String> NOT_APP_SCHEMES = List.of(
+            "javascript",
+            "vbscript",
+            "data",
+            "file",
+            "blob",
+            "filesystem",
+            "about",
+            "content",
+            "intent",
+            "jar",
+            "view-source",
+            "ftp",
+            "ws",
+            "wss");
 
     static void validate(PushRequest request) {
         List<FieldError> errors = new ArrayList<>();
@@ -128,11 +153,16 @@ public class PushService {
             checkText(errors, at + ".body", text.body(), MAX_BODY);
         });
         if (!request.texts().containsKey(request.defaultLocale())) {
-            errors.add(new FieldError("defaultLocale", "'" + request.defaultLocale() + "' has no text; it must be one of " + request.texts().keySet()));
+            errors.add(new FieldError(
+                    "defaultLocale",
+                    "'" + request.defaultLocale() + "' has no text; it must be one of "
+                            + request.texts().keySet()));
         }
         if (request.deepLink() != null && !validDeepLink(request.deepLink())) {
-            errors.add(new FieldError("deepLink", "expected an http(s) URL or an app link such as windy://spot/123 "
-                    + "(not " + String.join(", ", NOT_APP_SCHEMES) + ")"));
+            errors.add(new FieldError(
+                    "deepLink",
+                    "expected an http(s) URL or an app link such as windy://spot/123 " + "(not "
+                            + String.join(", ", NOT_APP_SCHEMES) + ")"));
         }
         if (request.imageUrl() != null && !validUri(request.imageUrl())) {
             errors.add(new FieldError("imageUrl", "expected an https URL"));
@@ -142,8 +172,11 @@ public class PushService {
             if (bytes > MAX_DATA_BYTES) {
                 errors.add(new FieldError("data", "is " + bytes + " bytes of JSON; at most " + MAX_DATA_BYTES));
             }
-            request.data().keySet().stream().filter(k -> k.startsWith(RESERVED_DATA_PREFIX)).forEach(k ->
-                    errors.add(new FieldError("data." + k, "keys starting with " + RESERVED_DATA_PREFIX + " are set by pushflow itself")));
+            request.data().keySet().stream()
+                    .filter(k -> k.startsWith(RESERVED_DATA_PREFIX))
+                    .forEach(k -> errors.add(new FieldError(
+                            "data." + k,
+                            "keys starting with " + RESERVED_DATA_PREFIX + " are set by pushflow itself")));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
@@ -154,7 +187,8 @@ public class PushService {
         if (text == null || text.isBlank()) {
             errors.add(new FieldError(field, "must not be blank"));
         } else if (text.codePointCount(0, text.length()) > max) {
-            errors.add(new FieldError(field, "is " + text.codePointCount(0, text.length()) + " characters; at most " + max));
+            errors.add(new FieldError(
+                    field, "is " + text.codePointCount(0, text.length()) + " characters; at most " + max));
         }
     }
 
@@ -170,9 +204,12 @@ public class PushService {
 
     /** A stored push whose deep link the current rules refuse (saved before them), as an error of {@code field}. */
     public static Optional<FieldError> unsafeDeepLink(Push push, String field) {
-        return push.deepLink() == null || validDeepLink(push.deepLink()) ? Optional.empty()
-                : Optional.of(new FieldError(field, "push " + push.id() + " has a deep link that is neither an http(s) URL nor an "
-                        + "app link; change the push first"));
+        return push.deepLink() == null || validDeepLink(push.deepLink())
+                ? Optional.empty()
+                : Optional.of(new FieldError(
+                        field,
+                        "push " + push.id() + " has a deep link that is neither an http(s) URL nor an "
+                                + "app link; change the push first"));
     }
 
     /** An http(s) URL with a host, or an app's own scheme: never one a browser or the OS runs or reads on its own. */
@@ -185,7 +222,9 @@ public class PushService {
         if (scheme.equals("http") || scheme.equals("https")) {
             return uri.getHost() != null;
         }
-        return !NOT_APP_SCHEMES.contains(scheme) && uri.getRawSchemeSpecificPart() != null && !uri.getRawSchemeSpecificPart().isEmpty();
+        return !NOT_APP_SCHEMES.contains(scheme)
+                && uri.getRawSchemeSpecificPart() != null
+                && !uri.getRawSchemeSpecificPart().isEmpty();
     }
 
     private static URI uri(String text) {
@@ -202,9 +241,27 @@ public class PushService {
         });
     }
 
-    private static Push row(PushRequest r, Long id, Long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
-        return new Push(id, r.name().trim(), r.defaultLocale(), Json.write(new TreeMap<>(r.texts())), r.deepLink(), r.imageUrl(),
-                r.data() == null ? null : Json.write(r.data()), version, createdAt, createdBy, updatedAt, updatedBy);
+    private static Push row(
+            PushRequest r,
+            Long id,
+            Long version,
+            Instant createdAt,
+            String createdBy,
+            Instant updatedAt,
+            String updatedBy) {
+        return new Push(
+                id,
+                r.name().trim(),
+                r.defaultLocale(),
+                Json.write(new TreeMap<>(r.texts())),
+                r.deepLink(),
+                r.imageUrl(),
+                r.data() == null ? null : Json.write(r.data()),
+                version,
+                createdAt,
+                createdBy,
+                updatedAt,
+                updatedBy);
     }
 
     private static Map<String, PushRequest.Text> readTexts(String json) {
@@ -224,7 +281,18 @@ public class PushService {
                 throw new IllegalStateException("stored push data is not JSON", e);
             }
         }
-        return new PushView(p.id(), p.name(), p.defaultLocale(), readTexts(p.textsJson()), p.deepLink(), p.imageUrl(), data,
-                p.version(), p.createdAt(), p.createdBy(), p.updatedAt(), p.updatedBy());
+        return new PushView(
+                p.id(),
+                p.name(),
+                p.defaultLocale(),
+                readTexts(p.textsJson()),
+                p.deepLink(),
+                p.imageUrl(),
+                data,
+                p.version(),
+                p.createdAt(),
+                p.createdBy(),
+                p.updatedAt(),
+                p.updatedBy());
     }
 }

@@ -3,7 +3,6 @@ package io.pushflow.admin.push;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -16,10 +15,12 @@ public record PushView(
         Map<String, PushRequest.Text> texts,
         @Nullable String deepLink,
         @Nullable String imageUrl,
-        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> data,
+
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+        Map<String, Object> data,
+
         @Schema(example = "0") long version,
         Instant createdAt,
         String createdBy,
         Instant updatedAt,
-        String updatedBy) {
-}
+        String updatedBy) {}

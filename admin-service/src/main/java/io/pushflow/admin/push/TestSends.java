@@ -10,7 +10,6 @@ import io.pushflow.provider.ProviderException;
 import io.pushflow.provider.PushMessage;
 import io.pushflow.provider.SendResult;
 import jakarta.inject.Singleton;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,47 +36,78 @@ public class TestSends {
     private final OneSignalClient provider;
     private final boolean configured;
 
-    TestSends(PushService pushes, AuditLog audit,
-              @Value("${pushflow.onesignal.api-url}") String apiUrl,
-              @Value("${pushflow.onesignal.app-id:}") String appId,
-              @Value("${pushflow.onesignal.rest-api-key:}") String restApiKey) {
+    TestSends(
+            PushService pushes,
+            AuditLog audit,
+            @Value("${pushflow.onesignal.api-url}") String apiUrl,
+            @Value("${pushflow.onesignal.app-id:}") String appId,
+            @Value("${pushflow.onesignal.rest-api-key:}") String restApiKey) {
         this.pushes = pushes;
         this.audit = audit;
         this.configured = !appId.isBlank() && !restApiKey.isBlank();
-        this.provider = new OneSignalClient(URI.create(apiUrl), appId, restApiKey, Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
+        this.provider = new OneSignalClient(
+                URI.create(apiUrl), appId, restApiKey, Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
     }
 
     public TestSendView send(long pushId, TestSendRequest request) {
         Push push = pushes.find(pushId);
         CampaignSnapshot.PushContent content = PushService.content(push);
         if (request.language() != null && !content.texts().containsKey(request.language())) {
-            throw ApiException.invalid("language", "push " + pushId + " has no text in '" + request.language() + "'; it has " + content.texts().keySet());
+            throw ApiException.invalid(
+                    "language",
+                    "push " + pushId + " has no text in '" + request.language() + "'; it has "
+                            + content.texts().keySet());
         }
         PushService.unsafeDeepLink(push, "pushId").ifPresent(e -> {
             throw ApiException.invalid(List.of(e));
         });
-        if (request.subscriptionIds().size() > MAX_RECIPIENTS) { // the request's own validation says so too; this guards other callers
-            throw ApiException.invalid("subscriptionIds", "a test goes to at most " + MAX_RECIPIENTS + " subscriptions");
+        if (request.subscriptionIds().size()
+                > MAX_RECIPIENTS) { // the request's own validation says so too; this guards other callers
+            throw ApiException.invalid(
+                    "subscriptionIds", "a test goes to at most " + MAX_RECIPIENTS + " subscriptions");
         }
         if (!configured) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no push provider configured: set ONESIGNAL_APP_ID and ONESIGNAL_REST_API_KEY", List.of());
+            throw new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "no push provider configured: set ONESIGNAL_APP_ID and ONESIGNAL_REST_API_KEY",
+                    List.of());
         }
-        List<String> languages = request.language() != null ? List.of(request.language()) : List.copyOf(content.texts().keySet());
+        List<String> languages = request.language() != null
+                ? List.of(request.language())
+                : List.copyOf(content.texts().keySet());
         Map<String, Object> data = new LinkedHashMap<>(content.data() == null ? Map.of() : content.data());
         data.put(TEST_FLAG, true);
         List<TestSendView.Sent> sends = new ArrayList<>();
         for (String language : languages) {
             CampaignSnapshot.LocalizedText text = content.texts().get(language);
-            PushMessage message = new PushMessage(UUID.randomUUID().toString(), request.subscriptionIds(),
-                    Map.of(PushMessage.FALLBACK_LANGUAGE, text.title()), Map.of(PushMessage.FALLBACK_LANGUAGE, text.body()), data,
-                    content.deepLink(), content.imageUrl());
+            PushMessage message = new PushMessage(
+                    UUID.randomUUID().toString(),
+                    request.subscriptionIds(),
+                    Map.of(PushMessage.FALLBACK_LANGUAGE, text.title()),
+                    Map.of(PushMessage.FALLBACK_LANGUAGE, text.body()),
+                    data,
+                    content.deepLink(),
+                    content.imageUrl());
             sends.add(sent(language, message));
         }
-        audit.write(PushService.ENTITY, pushId, "test sent", Map.of("subscriptionIds", request.subscriptionIds(), "languages", languages,
-                "notificationIds", sends.stream().map(TestSendView.Sent::notificationId).toList(),
-                "errors", sends.stream().flatMap(s -> s.errors().stream()).toList()));
+        audit.write(
+                PushService.ENTITY,
+                pushId,
+                "test sent",
+                Map.of(
+                        "subscriptionIds",
+                        request.subscriptionIds(),
+                        "languages",
+                        languages,
+                        "notificationIds",
+                        sends.stream().map(TestSendView.Sent::notificationId).toList(),
+                        "errors",
+                        sends.stream().flatMap(s -> s.errors().stream()).toList()));
         if (sends.stream().noneMatch(TestSendView.Sent::created)) {
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "the provider created no notification: " + sends.get(0).errors(), List.of());
+            throw new ApiException(
+                    HttpStatus.BAD_GATEWAY,
+                    "the provider created no notification: " + sends.get(0).errors(),
+                    List.of());
         }
         return new TestSendView(pushId, request.subscriptionIds(), sends);
     }
@@ -85,7 +115,11 @@ public class TestSends {
     private TestSendView.Sent sent(String language, PushMessage message) {
         try {
             SendResult r = provider.send(message);
-            return new TestSendView.Sent(language, r.notificationId() == null ? "" : r.notificationId(), r.invalidSubscriptionIds(), r.errors());
+            return new TestSendView.Sent(
+                    language,
+                    r.notificationId() == null ? "" : r.notificationId(),
+                    r.invalidSubscriptionIds(),
+                    r.errors());
         } catch (ProviderException e) {
             return new TestSendView.Sent(language, "", List.of(), List.of(e.getMessage()));
         } catch (InterruptedException e) {

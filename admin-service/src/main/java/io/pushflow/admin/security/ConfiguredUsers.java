@@ -8,14 +8,13 @@ import io.micronaut.security.authentication.AuthenticationRequest;
 import io.micronaut.security.authentication.AuthenticationResponse;
 import io.micronaut.security.authentication.provider.HttpRequestAuthenticationProvider;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP Basic users from configuration ({@code ADMIN_USERS="name:password:role,..."}, roles admin, marketer,
@@ -39,22 +38,33 @@ public class ConfiguredUsers<B> implements HttpRequestAuthenticationProvider<B> 
     /** The passwords of the development users ({@code bin/pushflow admin}'s); known to everyone, so never outside a laptop. */
     static final String DEV_SUFFIX = "-dev";
 
-    public ConfiguredUsers(@Value("${pushflow.auth.users:}") String spec, @Value("${pushflow.auth.allow-dev-users:false}") boolean allowDevUsers,
-                           @Value("${pushflow.auth.require-users:false}") boolean requireUsers) {
+    public ConfiguredUsers(
+            @Value("${pushflow.auth.users:}") String spec,
+            @Value("${pushflow.auth.allow-dev-users:false}") boolean allowDevUsers,
+            @Value("${pushflow.auth.require-users:false}") boolean requireUsers) {
         this.users = parse(spec);
         if (users.isEmpty() && requireUsers) {
-            throw new IllegalStateException("ADMIN_USERS is unset or empty: set it to name:password:role,... (roles " + Roles.ALL + ")");
+            throw new IllegalStateException(
+                    "ADMIN_USERS is unset or empty: set it to name:password:role,... (roles " + Roles.ALL + ")");
         }
         List<String> dev = users.values().stream()
-                .filter(u -> new String(u.password(), StandardCharsets.UTF_8).endsWith(DEV_SUFFIX)).map(User::name).toList();
+                .filter(u -> new String(u.password(), StandardCharsets.UTF_8).endsWith(DEV_SUFFIX))
+                .map(User::name)
+                .toList();
         if (!dev.isEmpty() && !allowDevUsers) {
-            throw new IllegalStateException("ADMIN_USERS: " + dev + " have development passwords (ending in " + DEV_SUFFIX
-                    + "); give them real ones, or set ADMIN_ALLOW_DEV_USERS=true on a development machine (bin/pushflow admin does)");
+            throw new IllegalStateException(
+                    "ADMIN_USERS: " + dev + " have development passwords (ending in " + DEV_SUFFIX
+                            + "); give them real ones, or set ADMIN_ALLOW_DEV_USERS=true on a development machine (bin/pushflow admin does)");
         }
         if (users.isEmpty()) {
             LOG.warn("No users configured (ADMIN_USERS): every API call will be refused with 401");
         } else {
-            LOG.info("{} users configured: {}", users.size(), users.values().stream().map(u -> u.name() + " (" + u.role() + ")").toList());
+            LOG.info(
+                    "{} users configured: {}",
+                    users.size(),
+                    users.values().stream()
+                            .map(u -> u.name() + " (" + u.role() + ")")
+                            .toList());
         }
     }
 
@@ -67,7 +77,8 @@ public class ConfiguredUsers<B> implements HttpRequestAuthenticationProvider<B> 
             int first = entry.indexOf(':');
             int last = entry.lastIndexOf(':');
             if (first <= 0 || last <= first) {
-                throw new IllegalArgumentException("ADMIN_USERS entries are name:password:role, got an entry without them");
+                throw new IllegalArgumentException(
+                        "ADMIN_USERS entries are name:password:role, got an entry without them");
             }
             String role = entry.substring(last + 1).trim();
             if (!Roles.ALL.contains(role)) {

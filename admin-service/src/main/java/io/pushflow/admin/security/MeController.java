@@ -9,7 +9,6 @@ import io.pushflow.admin.api.ApiResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-
 import java.util.List;
 
 @Controller("/api/v1/me")
@@ -19,8 +18,9 @@ class MeController {
 
     @Serdeable
     @Schema(name = "Me", description = "The caller's user name and roles (admin, marketer, viewer)")
-    record Me(@Schema(example = "marketer") String name, @Schema(example = "[\"marketer\"]") List<String> roles) {
-    }
+    record Me(
+            @Schema(example = "marketer") String name,
+            @Schema(example = "[\"marketer\"]") List<String> roles) {}
 
     @Get
     @Operation(summary = "The calling user's name and roles, so a client can offer only what the API allows")

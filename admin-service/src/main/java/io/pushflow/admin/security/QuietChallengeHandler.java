@@ -14,7 +14,6 @@ import io.micronaut.security.config.RedirectService;
 import io.micronaut.security.errors.PriorToLoginPersistence;
 import io.pushflow.admin.appkeys.AppKeyFetcher;
 import jakarta.inject.Singleton;
-
 import java.util.List;
 
 /**
@@ -29,16 +28,25 @@ class QuietChallengeHandler extends DefaultAuthorizationExceptionHandler {
 
     static final String SCRIPTED = "XMLHttpRequest";
 
-    QuietChallengeHandler(ErrorResponseProcessor<?> errorResponseProcessor, RedirectConfiguration redirectConfiguration,
-                          RedirectService redirectService, List<WwwAuthenticateChallengeProvider<HttpRequest<?>>> challengeProviders,
-                          @Nullable PriorToLoginPersistence priorToLoginPersistence) {
-        super(errorResponseProcessor, redirectConfiguration, redirectService, challengeProviders, priorToLoginPersistence);
+    QuietChallengeHandler(
+            ErrorResponseProcessor<?> errorResponseProcessor,
+            RedirectConfiguration redirectConfiguration,
+            RedirectService redirectService,
+            List<WwwAuthenticateChallengeProvider<HttpRequest<?>>> challengeProviders,
+            @Nullable PriorToLoginPersistence priorToLoginPersistence) {
+        super(
+                errorResponseProcessor,
+                redirectConfiguration,
+                redirectService,
+                challengeProviders,
+                priorToLoginPersistence);
     }
 
     @Override
     protected MutableHttpResponse<?> httpResponseWithStatus(HttpRequest<?> request, AuthorizationException exception) {
         MutableHttpResponse<?> response = super.httpResponseWithStatus(request, exception);
-        if (SCRIPTED.equals(request.getHeaders().get("X-Requested-With")) || AppKeyFetcher.isAppPath(request.getPath())) {
+        if (SCRIPTED.equals(request.getHeaders().get("X-Requested-With"))
+                || AppKeyFetcher.isAppPath(request.getPath())) {
             response.getHeaders().remove(HttpHeaders.WWW_AUTHENTICATE);
         }
         return response;

@@ -14,6 +14,5 @@ public final class Roles {
     public static final List<String> ALL = List.of(ADMIN, MARKETER, VIEWER);
     public static final String APP = "app";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -11,7 +11,6 @@ import io.pushflow.store.CampaignStats;
 import io.pushflow.store.HoldoutLift;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +43,16 @@ public class StatsService {
             return size() > AUDIENCES_KEPT;
         }
     });
+
     static final int AUDIENCES_KEPT = 10_000;
 
-    StatsService(CampaignService campaigns, CampaignStats stats, HoldoutLift lift, UserStore users, UserTables tables, Clock clock) {
+    StatsService(
+            CampaignService campaigns,
+            CampaignStats stats,
+            HoldoutLift lift,
+            UserStore users,
+            UserTables tables,
+            Clock clock) {
         this.campaigns = campaigns;
         this.stats = stats;
         this.lift = lift;
@@ -59,8 +65,12 @@ public class StatsService {
         tables.ensure();
         Campaign c = campaigns.find(id);
         CampaignSnapshot s = campaigns.snapshot(c);
-        List<String> keys = s.variants().stream().map(CampaignSnapshot.Variant::key).toList();
-        return stats.of(new CampaignStats.Spec(id, keys, audience(c, s), s.split().metric(), s.split().rewardSource()), clock.instant());
+        List<String> keys =
+                s.variants().stream().map(CampaignSnapshot.Variant::key).toList();
+        return stats.of(
+                new CampaignStats.Spec(
+                        id, keys, audience(c, s), s.split().metric(), s.split().rewardSource()),
+                clock.instant());
     }
 
     public Map<String, List<CampaignStats.Point>> series(long id, String metric, String step) {
@@ -79,8 +89,9 @@ public class StatsService {
     static final Duration MAX_LIFT_WINDOW = Duration.ofDays(30);
     /** A lift is a join over every member (seconds at a million): one answer serves every page for this long. */
     static final Duration LIFT_KEPT = Duration.ofSeconds(30);
-    private record KeptLift(HoldoutLift.Lift lift, Instant until) {
-    }
+
+    private record KeptLift(HoldoutLift.Lift lift, Instant until) {}
+
     private final Map<String, KeptLift> lifts = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, KeptLift> eldest) {
@@ -97,7 +108,9 @@ public class StatsService {
         String key = id + "/" + w.toSeconds();
         KeptLift kept = lifts.get(key);
         if (kept == null || !now.isBefore(kept.until())) { // computed outside the lock: a lift takes a ClickHouse query
-            List<String> keys = campaigns.snapshot(c).variants().stream().map(CampaignSnapshot.Variant::key).toList();
+            List<String> keys = campaigns.snapshot(c).variants().stream()
+                    .map(CampaignSnapshot.Variant::key)
+                    .toList();
             kept = new KeptLift(lift.of(id, keys, w, now), now.plus(LIFT_KEPT));
             lifts.put(key, kept);
         }

@@ -10,7 +10,6 @@ import io.pushflow.store.HoldoutLift;
 import io.pushflow.store.OutcomeExport;
 import io.pushflow.store.UserStore;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 
@@ -19,11 +18,12 @@ class ClickHouseFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ClickHouse clickHouse(@Value("${pushflow.clickhouse.url}") String url,
-                          @Value("${pushflow.clickhouse.user}") String user,
-                          @Value("${pushflow.clickhouse.password:}") String password,
-                          @Value("${pushflow.clickhouse.database}") String database,
-                          @Value("${pushflow.clickhouse.max-execution-time}") Duration maxExecutionTime) {
+    ClickHouse clickHouse(
+            @Value("${pushflow.clickhouse.url}") String url,
+            @Value("${pushflow.clickhouse.user}") String user,
+            @Value("${pushflow.clickhouse.password:}") String password,
+            @Value("${pushflow.clickhouse.database}") String database,
+            @Value("${pushflow.clickhouse.max-execution-time}") Duration maxExecutionTime) {
         return new ClickHouse(new ClickHouse.Config(url, user, password, database, maxExecutionTime));
     }
 
@@ -49,7 +49,8 @@ class ClickHouseFactory {
     }
 
     @Singleton
-    OutcomeExport outcomeExport(ClickHouse clickHouse, @Value("${pushflow.export.max-execution-time:10m}") Duration maxExecutionTime) {
+    OutcomeExport outcomeExport(
+            ClickHouse clickHouse, @Value("${pushflow.export.max-execution-time:10m}") Duration maxExecutionTime) {
         return new OutcomeExport(clickHouse, maxExecutionTime);
     }
 }

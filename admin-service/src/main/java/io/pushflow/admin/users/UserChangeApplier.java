@@ -15,9 +15,6 @@ import io.pushflow.core.user.UserFields;
 import io.pushflow.store.UserStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +22,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code user.changes} to ClickHouse {@code users}: in batches, each change merged onto the user's
@@ -42,9 +41,13 @@ public class UserChangeApplier extends BatchConsumer {
     private final UserStore users;
     private final UserTables tables;
 
-    UserChangeApplier(ConnectionFactory factory, Queues queues, UserStore users, UserTables tables,
-                      @Value("${pushflow.users.changes.batch-size:2000}") int batchSize,
-                      @Value("${pushflow.users.changes.max-wait:200ms}") Duration maxWait) {
+    UserChangeApplier(
+            ConnectionFactory factory,
+            Queues queues,
+            UserStore users,
+            UserTables tables,
+            @Value("${pushflow.users.changes.batch-size:2000}") int batchSize,
+            @Value("${pushflow.users.changes.max-wait:200ms}") Duration maxWait) {
         super(factory, queues, Queues.USER_CHANGES, batchSize, maxWait);
         this.users = users;
         this.tables = tables;
@@ -60,8 +63,7 @@ public class UserChangeApplier extends BatchConsumer {
         stop();
     }
 
-    private record Parsed(Delivery delivery, UserChange change) {
-    }
+    private record Parsed(Delivery delivery, UserChange change) {}
 
     /** Merges and writes a batch; a failure before it returns leaves the batch to be redelivered. */
     @Override
@@ -76,7 +78,8 @@ public class UserChangeApplier extends BatchConsumer {
             }
         }
         Map<Long, User> newest = new HashMap<>();
-        users.find(changes.stream().map(p -> p.change().userId()).distinct().toList()).forEach(u -> newest.put(u.userId(), u));
+        users.find(changes.stream().map(p -> p.change().userId()).distinct().toList())
+                .forEach(u -> newest.put(u.userId(), u));
         Map<Long, User> written = new LinkedHashMap<>();
         int stale = 0;
         // in arrival order: a change applies when it is newer than the user's row at that moment, however batches fall
@@ -95,9 +98,12 @@ public class UserChangeApplier extends BatchConsumer {
                     written.put(c.userId(), UserFields.apply(current, c.set()).withVersion(c.version()));
                 }
             } catch (UserFields.InvalidUserException e) {
-                dead(p.delivery(), current == null
-                        ? "user " + c.userId() + " is not in the store and the change cannot create it: " + e.getMessage()
-                        : e.getMessage());
+                dead(
+                        p.delivery(),
+                        current == null
+                                ? "user " + c.userId() + " is not in the store and the change cannot create it: "
+                                        + e.getMessage()
+                                : e.getMessage());
             }
         }
         users.insert(written.values());
@@ -110,7 +116,8 @@ public class UserChangeApplier extends BatchConsumer {
             throw new IllegalArgumentException("the message is JSON null, not a user change");
         }
         if (change.v() != UserChange.VERSION) {
-            throw new IllegalArgumentException("unsupported contract version v=" + change.v() + "; expected " + UserChange.VERSION);
+            throw new IllegalArgumentException(
+                    "unsupported contract version v=" + change.v() + "; expected " + UserChange.VERSION);
         }
         if (change.userId() <= 0 || change.version() <= 0) {
             throw new IllegalArgumentException("userId and version must be positive");
@@ -120,7 +127,8 @@ public class UserChangeApplier extends BatchConsumer {
         }
         for (String field : change.set().keySet()) {
             if (!UserFields.CHANGEABLE.contains(field)) {
-                throw new IllegalArgumentException("set." + field + " is not a field a change may set; fields: " + UserFields.CHANGEABLE);
+                throw new IllegalArgumentException(
+                        "set." + field + " is not a field a change may set; fields: " + UserFields.CHANGEABLE);
             }
         }
         return change;

@@ -20,7 +20,6 @@ import io.pushflow.store.UserStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,30 +38,42 @@ class UserImportController {
     record ImportReport(
             @Schema(example = "999998") long accepted,
             @Schema(example = "2") long rejected,
-            @Schema(description = "The first " + UserImport.MAX_REPORTED + " refused lines with the reason") List<Rejection> rejections,
-            @Schema(example = "14210") long millis) {
-    }
+
+            @Schema(description = "The first " + UserImport.MAX_REPORTED + " refused lines with the reason")
+            List<Rejection> rejections,
+
+            @Schema(example = "14210") long millis) {}
 
     @Serdeable
     @Schema(name = "ImportRejection")
-    record Rejection(@Schema(example = "17") long line, @Schema(example = "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT") String reason) {
-    }
+    record Rejection(
+            @Schema(example = "17") long line,
+
+            @Schema(example = "country 'Portugal' is not an ISO 3166-1 alpha-2 code such as PT")
+            String reason) {}
 
     private final UserStore users;
     private final UserTables tables;
     private final Clock clock;
     private final int batchSize;
 
-    UserImportController(UserStore users, UserTables tables, Clock clock, @Value("${pushflow.users.import-batch-size}") int batchSize) {
+    UserImportController(
+            UserStore users,
+            UserTables tables,
+            Clock clock,
+            @Value("${pushflow.users.import-batch-size}") int batchSize) {
         this.users = users;
         this.tables = tables;
         this.clock = clock;
         this.batchSize = batchSize;
     }
 
-    @Post(value = "/import", consumes = {"application/x-ndjson", "text/csv", "application/json"})
+    @Post(
+            value = "/import",
+            consumes = {"application/x-ndjson", "text/csv", "application/json"})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    @Operation(summary = "Import users from NDJSON (one JSON object a line) or CSV (a header row), streamed",
+    @Operation(
+            summary = "Import users from NDJSON (one JSON object a line) or CSV (a header row), streamed",
             description = "Fields as the users table names them: user_id, platform, country, locale, timezone, "
                     + "app_version, last_active_at, installed_at (required), and push_token (OneSignal's subscription id) or "
                     + "device_token with device_token_kind (fcm or apns: the token for direct sending) or both; app, token_valid, "
@@ -71,16 +82,23 @@ class UserImportController {
                     + "stops the rest. The format follows the "
                     + "Content-Type (text/csv for CSV) or ?format=ndjson|csv. Admins only.")
     @ApiResponses.Write
-    ImportReport importUsers(@Body InputStream body,
-                             @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                             @Nullable @QueryValue String format) {
-        // closed on every way out, also when refused unread: a body left half-read would stall the connection's next request
+    ImportReport importUsers(
+            @Body InputStream body,
+            @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Nullable @QueryValue String format) {
+        // closed on every way out, also when refused unread: a body left half-read would stall the connection's next
+        // request
         try (body) {
             tables.ensure();
             UserImport.Format chosen = format(format, contentType);
             UserImport.Report report = new UserImport(users, clock, batchSize).run(body, chosen);
-            return new ImportReport(report.accepted(), report.rejected(),
-                    report.rejections().stream().map(r -> new Rejection(r.line(), r.reason())).toList(), report.millis());
+            return new ImportReport(
+                    report.accepted(),
+                    report.rejected(),
+                    report.rejections().stream()
+                            .map(r -> new Rejection(r.line(), r.reason()))
+                            .toList(),
+                    report.millis());
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (IOException e) {
@@ -96,6 +114,8 @@ class UserImportController {
                 throw ApiException.invalid("format", "expected ndjson or csv");
             }
         }
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/csv") ? UserImport.Format.CSV : UserImport.Format.NDJSON;
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/csv")
+                ? UserImport.Format.CSV
+                : UserImport.Format.NDJSON;
     }
 }

@@ -30,7 +30,10 @@ public class UserTables {
         try {
             ensure();
         } catch (ClickHouseException e) {
-            LOG.warn("ClickHouse at {} is not ready ({}); user and cohort-size endpoints will retry", clickHouse.config().url(), e.getMessage());
+            LOG.warn(
+                    "ClickHouse at {} is not ready ({}); user and cohort-size endpoints will retry",
+                    clickHouse.config().url(),
+                    e.getMessage());
         }
     }
 

@@ -12,8 +12,9 @@ import io.micronaut.http.annotation.ServerFilter;
 @ServerFilter("/**")
 class BrowserHeadersFilter {
 
-    static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    static final String CONSOLE_POLICY =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     @ResponseFilter
     void protect(HttpRequest<?> request, MutableHttpResponse<?> response) {

@@ -10,7 +10,6 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.pushflow.admin.api.ApiError;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -29,22 +28,29 @@ class CrossSiteWriteFilter {
     /** What writes may carry: none of them is a type a cross-site form or simple request can send. */
     static final List<String> WRITE_TYPES = List.of(MediaType.APPLICATION_JSON, "application/x-ndjson", "text/csv");
 
-    private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    private static final Set<HttpMethod> WRITES =
+            Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     @RequestFilter
     @Nullable
     HttpResponse<ApiError> check(HttpRequest<?> request) {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (!WRITES.contains(request.getMethod()) || authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (!WRITES.contains(request.getMethod())
+                || authorization == null
+                || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
         String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
         if (origin != null && !sameOrigin(origin, request.getHeaders().get(HttpHeaders.HOST))) {
-            return refuse(request, HttpStatus.FORBIDDEN, "a write from another site (Origin " + cut(origin) + ") is refused");
+            return refuse(
+                    request, HttpStatus.FORBIDDEN, "a write from another site (Origin " + cut(origin) + ") is refused");
         }
         // only POST is a method other sites may send without asking first (CORS preflight)
-        if (request.getMethod() == HttpMethod.POST && !writeType(request.getHeaders().get(HttpHeaders.CONTENT_TYPE))) {
-            return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        if (request.getMethod() == HttpMethod.POST
+                && !writeType(request.getHeaders().get(HttpHeaders.CONTENT_TYPE))) {
+            return refuse(
+                    request,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "a write needs the Content-Type " + String.join(", ", WRITE_TYPES) + " (an empty JSON body is {})");
         }
         return null;
@@ -78,6 +84,7 @@ class CrossSiteWriteFilter {
     }
 
     private static HttpResponse<ApiError> refuse(HttpRequest<?> request, HttpStatus status, String message) {
-        return HttpResponse.<ApiError>status(status).body(new ApiError(status.getCode(), status.getReason(), message, request.getPath(), List.of()));
+        return HttpResponse.<ApiError>status(status)
+                .body(new ApiError(status.getCode(), status.getReason(), message, request.getPath(), List.of()));
     }
 }

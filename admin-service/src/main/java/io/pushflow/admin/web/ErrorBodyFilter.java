@@ -9,7 +9,6 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.pushflow.admin.api.ApiError;
-
 import java.util.List;
 
 /**
@@ -33,9 +32,11 @@ class ErrorBodyFilter implements Ordered {
         }
         String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
         String message = code == 403 && origin != null
-                ? "a request from another site (Origin " + (origin.length() > 100 ? origin.substring(0, 100) + "…" : origin) + ") is refused"
+                ? "a request from another site (Origin "
+                        + (origin.length() > 100 ? origin.substring(0, 100) + "…" : origin) + ") is refused"
                 : response.reason();
-        ((MutableHttpResponse<Object>) response).body(new ApiError(code, response.reason(), message, request.getPath(), List.of()))
+        ((MutableHttpResponse<Object>) response)
+                .body(new ApiError(code, response.reason(), message, request.getPath(), List.of()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 }

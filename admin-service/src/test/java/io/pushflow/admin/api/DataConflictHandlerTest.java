@@ -1,14 +1,13 @@
 package io.pushflow.admin.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DataConflictHandlerTest {
 
@@ -16,8 +15,10 @@ class DataConflictHandlerTest {
 
     @Test
     void a_deadlock_between_two_writes_is_a_409_that_says_to_try_again() {
-        var deadlock = new DataAccessException("update failed",
-                new SQLTransactionRollbackException("Deadlock found when trying to get lock; try restarting transaction", "40001", 1213));
+        var deadlock = new DataAccessException(
+                "update failed",
+                new SQLTransactionRollbackException(
+                        "Deadlock found when trying to get lock; try restarting transaction", "40001", 1213));
         HttpResponse<ApiError> r = handler.handle(HttpRequest.PUT("/api/v1/campaigns/3", ""), deadlock);
         assertThat(r.code()).isEqualTo(409);
         assertThat(r.body().message()).contains("try again");
@@ -26,6 +27,8 @@ class DataConflictHandlerTest {
     @Test
     void any_other_database_failure_stays_a_500() {
         var broken = new DataAccessException("update failed", new SQLException("Communications link failure", "08S01"));
-        assertThat(handler.handle(HttpRequest.PUT("/api/v1/campaigns/3", ""), broken).code()).isEqualTo(500);
+        assertThat(handler.handle(HttpRequest.PUT("/api/v1/campaigns/3", ""), broken)
+                        .code())
+                .isEqualTo(500);
     }
 }

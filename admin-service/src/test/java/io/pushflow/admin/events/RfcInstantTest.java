@@ -1,15 +1,14 @@
 package io.pushflow.admin.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The publisher's fast instants write what java.time writes, and the contract reads them back. */
 class RfcInstantTest {

@@ -1,14 +1,14 @@
 package io.pushflow.admin.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-
 import io.pushflow.admin.messaging.BatchConsumer;
 import io.pushflow.admin.support.Api;
 import io.pushflow.admin.support.ApiTestBase;
@@ -17,12 +17,7 @@ import io.pushflow.core.fuzz.FuzzTally;
 import io.pushflow.core.fuzz.HostileInput;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +26,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Generated hostile input at every REST operation ({@link RestFuzz}, against the embedded server) and at the queues
@@ -72,42 +70,80 @@ class AdminFuzzTest extends ApiTestBase {
 
     @Test
     @Order(1)
-    void every_bad_message_on_the_admin_service_s_queues_lands_in_its_dead_letter_queue_with_a_reason() throws Exception {
+    void every_bad_message_on_the_admin_service_s_queues_lands_in_its_dead_letter_queue_with_a_reason()
+            throws Exception {
         HostileInput in = new HostileInput(SEED);
         // users and campaigns nobody has: a message that parses still cannot apply
-        Map<String, Object> change = Map.of("v", 1, "userId", 8_000_000_001L, "version", 5, "set", Map.of("subscribed", false));
-        Map<String, Object> report = Map.of("v", 1, "reportId", "r", "campaignId", 900_000_001L, "type", "COMPLETED",
-                "released", 10, "heldOut", 0, "unreleased", 0, "at", "2026-01-01T00:00:00Z");
+        Map<String, Object> change =
+                Map.of("v", 1, "userId", 8_000_000_001L, "version", 5, "set", Map.of("subscribed", false));
+        Map<String, Object> report = Map.of(
+                "v",
+                1,
+                "reportId",
+                "r",
+                "campaignId",
+                900_000_001L,
+                "type",
+                "COMPLETED",
+                "released",
+                10,
+                "heldOut",
+                0,
+                "unreleased",
+                0,
+                "at",
+                "2026-01-01T00:00:00Z");
         Queues queues = env.queues();
-        try (Connection connection = TestEnvironment.rabbit().newConnection(); Channel channel = connection.createChannel()) {
-            for (var e : Map.of(Queues.USER_CHANGES, change, Queues.CAMPAIGN_REPORTS, report).entrySet()) {
+        try (Connection connection = TestEnvironment.rabbit().newConnection();
+                Channel channel = connection.createChannel()) {
+            for (var e : Map.of(Queues.USER_CHANGES, change, Queues.CAMPAIGN_REPORTS, report)
+                    .entrySet()) {
                 String queue = e.getKey();
                 FuzzTally.Surface s = tally.surface("queue " + queue);
                 for (int i = 0; i < COUNT; i++) {
                     byte[] body = hostileMessage(in, e.getValue());
-                    channel.basicPublish("", queues.name(queue), new AMQP.BasicProperties.Builder().messageId("fuzz-" + i)
-                            .correlationId("fuzz-" + i).deliveryMode(2).build(), body);
+                    channel.basicPublish(
+                            "",
+                            queues.name(queue),
+                            new AMQP.BasicProperties.Builder()
+                                    .messageId("fuzz-" + i)
+                                    .correlationId("fuzz-" + i)
+                                    .deliveryMode(2)
+                                    .build(),
+                            body);
                     s.inputs++;
                 }
                 List<String> withoutReason = new ArrayList<>();
                 Set<String> dead = new HashSet<>();
                 try {
-                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                        for (GetResponse r; dead.size() < COUNT && (r = channel.basicGet(queues.dead(queue), true)) != null; ) {
-                            Object reason = r.getProps().getHeaders() == null ? null : r.getProps().getHeaders().get(BatchConsumer.REASON_HEADER);
-                            if (reason == null || reason.toString().isBlank()) {
-                                withoutReason.add(r.getProps().getMessageId());
-                            }
-                            dead.add(r.getProps().getMessageId());
-                        }
-                        assertThat(dead).as("bad messages of %s in %s", queue, queues.dead(queue)).hasSize(COUNT);
-                    });
+                    await().atMost(Duration.ofSeconds(120))
+                            .pollInterval(Duration.ofMillis(50))
+                            .untilAsserted(() -> {
+                                for (GetResponse r;
+                                        dead.size() < COUNT
+                                                && (r = channel.basicGet(queues.dead(queue), true)) != null; ) {
+                                    Object reason = r.getProps().getHeaders() == null
+                                            ? null
+                                            : r.getProps().getHeaders().get(BatchConsumer.REASON_HEADER);
+                                    if (reason == null || reason.toString().isBlank()) {
+                                        withoutReason.add(r.getProps().getMessageId());
+                                    }
+                                    dead.add(r.getProps().getMessageId());
+                                }
+                                assertThat(dead)
+                                        .as("bad messages of %s in %s", queue, queues.dead(queue))
+                                        .hasSize(COUNT);
+                            });
                 } finally { // the tally reports a surface that timed out too
                     s.deadLettered = dead.size();
                     s.stuck = channel.messageCount(queues.name(queue));
                 }
-                assertThat(withoutReason).as("dead letters of %s without a reason", queue).isEmpty();
-                assertThat(s.stuck).as("messages left on %s (redelivered forever?)", queue).isZero();
+                assertThat(withoutReason)
+                        .as("dead letters of %s without a reason", queue)
+                        .isEmpty();
+                assertThat(s.stuck)
+                        .as("messages left on %s (redelivered forever?)", queue)
+                        .isZero();
             }
         }
     }
@@ -130,13 +166,19 @@ class AdminFuzzTest extends ApiTestBase {
     @Order(2)
     void every_answer_to_hostile_requests_is_a_documented_4xx_in_the_error_shape_never_a_5xx() {
         long started = System.nanoTime();
-        RestFuzz fuzz = new RestFuzz(server.getURI(), new RestFuzz.Targets(cohortId, pushId, otherPushId, campaignId, appKeyId, appKey), tally);
-        String only = System.getProperty("fuzz.only", "");   // e.g. "POST /api/v1/users/import": one operation's draws
+        RestFuzz fuzz = new RestFuzz(
+                server.getURI(),
+                new RestFuzz.Targets(cohortId, pushId, otherPushId, campaignId, appKeyId, appKey),
+                tally);
+        String only = System.getProperty("fuzz.only", ""); // e.g. "POST /api/v1/users/import": one operation's draws
         List<String> failures = fuzz.run(SEED, COUNT, name -> only.isEmpty() || name.equals(only));
-        System.out.printf("REST fuzz: %d requests in %d s%n", tally.total(s -> s.name.startsWith("queue ") ? 0 : s.inputs),
+        System.out.printf(
+                "REST fuzz: %d requests in %d s%n",
+                tally.total(s -> s.name.startsWith("queue ") ? 0 : s.inputs),
                 (System.nanoTime() - started) / 1_000_000_000);
-        assertThat(failures.subList(0, Math.min(20, failures.size()))).as("answers that break the contract (the first 20 of %d)",
-                failures.size()).isEmpty();
+        assertThat(failures.subList(0, Math.min(20, failures.size())))
+                .as("answers that break the contract (the first 20 of %d)", failures.size())
+                .isEmpty();
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.pushflow.core.json.Json;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +37,8 @@ public final class Api {
 
         @SuppressWarnings("unchecked")
         public List<String> errorFields() {
-            return ((List<Map<String, Object>>) json().get("errors")).stream().map(e -> (String) e.get("field")).toList();
+            return ((List<Map<String, Object>>) json().get("errors"))
+                    .stream().map(e -> (String) e.get("field")).toList();
         }
     }
 
@@ -94,7 +94,11 @@ public final class Api {
         } catch (HttpClientResponseException e) {
             reply = new Reply(e.code(), e.getResponse().getBody(String.class).orElse(""), headers(e.getResponse()));
         }
-        OpenApiContract.check(() -> client.toBlocking().retrieve(OpenApiContract.DOCUMENT), request.getMethodName(), request.getUri().getRawPath(), reply);
+        OpenApiContract.check(
+                () -> client.toBlocking().retrieve(OpenApiContract.DOCUMENT),
+                request.getMethodName(),
+                request.getUri().getRawPath(),
+                reply);
         return reply;
     }
 

@@ -4,7 +4,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 
-
 /** Calls the real HTTP API as the app does: with an app key (or none), any content type, any extra headers. */
 public final class AppClient {
 
@@ -20,7 +19,8 @@ public final class AppClient {
 
     /** POST /api/v1/events with the key in its header. */
     public Api.Reply events(String body, String contentType) {
-        MutableHttpRequest<String> request = HttpRequest.POST("/api/v1/events", body).contentType(contentType);
+        MutableHttpRequest<String> request =
+                HttpRequest.POST("/api/v1/events", body).contentType(contentType);
         if (key != null) {
             request.header(KEY_HEADER, key);
         }
@@ -34,7 +34,9 @@ public final class AppClient {
     /** POST /api/v1/webhooks/onesignal with the key in the URL, as OneSignal's service worker calls it. */
     public Api.Reply webhook(String body, String contentType) {
         String path = "/api/v1/webhooks/onesignal" + (key == null ? "" : "?key=" + key);
-        return send(HttpRequest.POST(path, body).contentType(contentType).header("X-OneSignal-Event", "notification.clicked")
+        return send(HttpRequest.POST(path, body)
+                .contentType(contentType)
+                .header("X-OneSignal-Event", "notification.clicked")
                 .header("Origin", "https://www.windy.com"));
     }
 

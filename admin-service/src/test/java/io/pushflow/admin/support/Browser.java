@@ -1,5 +1,14 @@
 package io.pushflow.admin.support;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -15,16 +24,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.Map;
-import java.util.stream.Stream;
-
 /**
  * Debian's headless Chromium driven through its chromedriver (paths set, so Selenium Manager never downloads one),
  * with a fresh profile; the console's pages are tested through it. {@code bin/pushflow services up} installs both.
@@ -38,28 +37,41 @@ public final class Browser implements AutoCloseable {
      * the directory {@code PUSHFLOW_SCREENSHOTS} names relative to the repository ({@code docs/console}): a test run
      * leaves the checkout as it was.
      */
-    public static final Path SCREENSHOTS = System.getenv("PUSHFLOW_SCREENSHOTS") == null ? Path.of("target", "console-screenshots")
+    public static final Path SCREENSHOTS = System.getenv("PUSHFLOW_SCREENSHOTS") == null
+            ? Path.of("target", "console-screenshots")
             : Path.of("..").resolve(System.getenv("PUSHFLOW_SCREENSHOTS"));
 
     public final WebDriver driver;
     /** Where the browser saves what it downloads (inside its temporary profile). */
     public final Path downloads;
+
     private final Path profile;
 
     public Browser() throws IOException {
         profile = Files.createTempDirectory("pushflow-chromium");
         downloads = Files.createDirectories(profile.resolve("downloads"));
         ChromeOptions options = new ChromeOptions();
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
         // without the background-networking flags Chromium stalls on the closed network here
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--lang=en-GB");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")))
-                .usingAnyFreePort().build();
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(LAPTOP);
     }
@@ -69,11 +81,15 @@ public final class Browser implements AutoCloseable {
         driver.get(baseUrl + "/console/");
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
         driver.navigate().refresh();
-        WebElement name = await(Duration.ofSeconds(15), d -> d.findElements(By.name("username")).stream().findFirst().orElse(null));
+        WebElement name = await(
+                Duration.ofSeconds(15),
+                d -> d.findElements(By.name("username")).stream().findFirst().orElse(null));
         name.sendKeys(user);
         driver.findElement(By.name("password")).sendKeys(password);
         driver.findElement(By.cssSelector("form.sign-in button[type=submit]")).click();
-        await(Duration.ofSeconds(15), d -> d.findElements(By.cssSelector("table#campaigns tbody tr")).isEmpty() ? null : true);
+        await(
+                Duration.ofSeconds(15),
+                d -> d.findElements(By.cssSelector("table#campaigns tbody tr")).isEmpty() ? null : true);
     }
 
     /** Signs in with a wrong password: the form stays, with what went wrong. */
@@ -95,11 +111,14 @@ public final class Browser implements AutoCloseable {
     public <T> T await(Duration timeout, ExpectedCondition<T> condition) {
         try {
             // the pages redraw as data arrives: an element found a moment ago may be gone
-            return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                    .ignoring(StaleElementReferenceException.class)
                     .until(condition);
         } catch (TimeoutException e) {
-            throw new AssertionError("waited " + timeout.toSeconds() + " s in vain at " + driver.getCurrentUrl() + "; the page showed:\n"
-                    + ((JavascriptExecutor) driver).executeScript("return document.body.innerText"), e);
+            throw new AssertionError(
+                    "waited " + timeout.toSeconds() + " s in vain at " + driver.getCurrentUrl() + "; the page showed:\n"
+                            + ((JavascriptExecutor) driver).executeScript("return document.body.innerText"),
+                    e);
         }
     }
 
@@ -109,7 +128,12 @@ public final class Browser implements AutoCloseable {
 
     /** A visible element by CSS selector, waited for up to 15 s. */
     public WebElement visible(String css) {
-        return await(Duration.ofSeconds(15), d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+        return await(
+                Duration.ofSeconds(15),
+                d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** Saves the whole page (the window made as tall as the page, up to 2,400 px) as {name}.png in {@link #SCREENSHOTS}. */
@@ -117,11 +141,15 @@ public final class Browser implements AutoCloseable {
         Files.createDirectories(SCREENSHOTS);
         Path target = SCREENSHOTS.resolve(name + ".png");
         Dimension window = driver.manage().window().getSize();
-        long height = (Long) ((JavascriptExecutor) driver).executeScript(
-                "window.scrollTo(0, 0); return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(2_400, Math.max(window.getHeight(), height + 90))));
+        long height = (Long) ((JavascriptExecutor) driver)
+                .executeScript("window.scrollTo(0, 0); return document.documentElement.scrollHeight");
+        driver.manage().window().setSize(new Dimension(window.getWidth(), (int)
+                Math.min(2_400, Math.max(window.getHeight(), height + 90))));
         try {
-            Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+                    target,
+                    StandardCopyOption.REPLACE_EXISTING);
         } finally {
             driver.manage().window().setSize(window);
         }

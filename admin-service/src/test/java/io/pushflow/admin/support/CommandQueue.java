@@ -1,26 +1,25 @@
 package io.pushflow.admin.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static org.awaitility.Awaitility.await;
-
 /** Reads what the admin service published on a test's own {@code campaign.commands} queue. */
 public final class CommandQueue implements AutoCloseable {
 
     /** A command as it arrived: the parsed body and the AMQP properties a consumer relies on. */
-    public record Delivery(CampaignCommand command, String correlationId, String messageId, String type, int deliveryMode) {
-    }
+    public record Delivery(
+            CampaignCommand command, String correlationId, String messageId, String type, int deliveryMode) {}
 
     private final Connection connection;
     private final Channel channel;
@@ -37,9 +36,13 @@ public final class CommandQueue implements AutoCloseable {
 
     /** The next command of one campaign, waiting for it up to {@code timeout}; fails the test when none arrives. */
     public synchronized Delivery next(long campaignId, Duration timeout) {
-        return await("a command of campaign " + campaignId + " arriving on " + queue).atMost(timeout)
-                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .until(() -> take(campaignId), Optional::isPresent).orElseThrow();
+        return await("a command of campaign " + campaignId + " arriving on " + queue)
+                .atMost(timeout)
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> take(campaignId), Optional::isPresent)
+                .orElseThrow();
     }
 
     /** The first command of one campaign, after everything on the queue has been read, taken off the held ones. */
@@ -72,8 +75,12 @@ public final class CommandQueue implements AutoCloseable {
         if (r == null) {
             return false;
         }
-        held.add(new Delivery(Json.read(new String(r.getBody(), StandardCharsets.UTF_8), CampaignCommand.class),
-                r.getProps().getCorrelationId(), r.getProps().getMessageId(), r.getProps().getType(), r.getProps().getDeliveryMode()));
+        held.add(new Delivery(
+                Json.read(new String(r.getBody(), StandardCharsets.UTF_8), CampaignCommand.class),
+                r.getProps().getCorrelationId(),
+                r.getProps().getMessageId(),
+                r.getProps().getType(),
+                r.getProps().getDeliveryMode()));
         return true;
     }
 

@@ -1,5 +1,7 @@
 package io.pushflow.admin.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -7,20 +9,17 @@ import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import static org.awaitility.Awaitility.await;
-
 /** Reads what the admin service published on a test's own {@code push.events} queue. */
 public final class EventQueue implements AutoCloseable {
 
     /** A message as it arrived: the parsed batch and the AMQP properties the status job relies on. */
-    public record Delivery(PushEvents batch, String correlationId, String messageId, String type, Integer deliveryMode) {
-    }
+    public record Delivery(
+            PushEvents batch, String correlationId, String messageId, String type, Integer deliveryMode) {}
 
     private final Connection connection;
     private final Channel channel;
@@ -35,8 +34,11 @@ public final class EventQueue implements AutoCloseable {
 
     /** The next message, waiting for it up to {@code timeout}; fails the test when none arrives. */
     public Delivery next(Duration timeout) {
-        return delivery(await("a message arriving on " + queue).atMost(timeout)
-                .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+        return delivery(await("a message arriving on " + queue)
+                .atMost(timeout)
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> channel.basicGet(queue, true), Objects::nonNull));
     }
 
@@ -53,8 +55,12 @@ public final class EventQueue implements AutoCloseable {
     }
 
     private static Delivery delivery(GetResponse r) {
-        return new Delivery(Json.read(r.getBody(), PushEvents.class), r.getProps().getCorrelationId(), r.getProps().getMessageId(),
-                r.getProps().getType(), r.getProps().getDeliveryMode());
+        return new Delivery(
+                Json.read(r.getBody(), PushEvents.class),
+                r.getProps().getCorrelationId(),
+                r.getProps().getMessageId(),
+                r.getProps().getType(),
+                r.getProps().getDeliveryMode());
     }
 
     @Override

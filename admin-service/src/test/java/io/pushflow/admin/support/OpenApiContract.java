@@ -4,7 +4,6 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,8 +26,7 @@ public final class OpenApiContract {
     private static final String API = "/api/v1/";
     private static volatile OpenApiInteractionValidator validator;
 
-    private OpenApiContract() {
-    }
+    private OpenApiContract() {}
 
     /**
      * Fails the test when the answer to {@code methodName} on {@code path} (the raw path as sent: an id with an encoded
@@ -51,11 +49,13 @@ public final class OpenApiContract {
         Request.Method method = Request.Method.valueOf(methodName.toUpperCase(Locale.ROOT));
         ValidationReport report = validator(document).validateResponse(path, method, response.build());
         if (report.hasErrors()) {
-            throw new AssertionError(method + " " + path + " answered " + reply.status() + " " + abbreviated(reply.body())
-                    + "\nwhich the served OpenAPI document does not allow:\n" + report.getMessages().stream()
-                    .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                    .map(m -> "  " + m.getKey() + ": " + m.getMessage())
-                    .collect(Collectors.joining("\n")));
+            throw new AssertionError(
+                    method + " " + path + " answered " + reply.status() + " " + abbreviated(reply.body())
+                            + "\nwhich the served OpenAPI document does not allow:\n"
+                            + report.getMessages().stream()
+                                    .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                                    .map(m -> "  " + m.getKey() + ": " + m.getMessage())
+                                    .collect(Collectors.joining("\n")));
         }
     }
 
@@ -67,7 +67,8 @@ public final class OpenApiContract {
                 v = validator;
                 if (v == null) {
                     String document = served.get();
-                    v = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
+                    v = OpenApiInteractionValidator.createForInlineApiSpecification(document)
+                            .build();
                     validator = v;
                 }
             }
@@ -79,9 +80,12 @@ public final class OpenApiContract {
     public static String served(URI base) {
         URI document = base.resolve(DOCUMENT);
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(document).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(document)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(document + " answered " + r.statusCode());
             }

@@ -6,7 +6,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.store.ClickHouse;
-
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -28,7 +27,8 @@ public final class TestEnvironment implements AutoCloseable {
         String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         this.database = "pushflow_t_" + id;
         this.queues = new Queues("t" + id + ".");
-        try (var c = DriverManager.getConnection(jdbcUrl(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
+        try (var c = DriverManager.getConnection(
+                jdbcUrl(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
             c.createStatement().execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the test database; run bin/pushflow services up first", e);
@@ -65,7 +65,8 @@ public final class TestEnvironment implements AutoCloseable {
     }
 
     public java.sql.Connection jdbc() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"));
+        return DriverManager.getConnection(
+                jdbcUrl(database), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"));
     }
 
     public static ConnectionFactory rabbit() {
@@ -88,10 +89,12 @@ public final class TestEnvironment implements AutoCloseable {
         try (ClickHouse ch = clickHouse()) {
             ch.dropDatabase();
         }
-        try (var c = DriverManager.getConnection(jdbcUrl(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
+        try (var c = DriverManager.getConnection(
+                jdbcUrl(""), env("MYSQL_USER", "pushflow"), env("MYSQL_PASSWORD", "pushflow"))) {
             c.createStatement().execute("DROP DATABASE IF EXISTS " + database);
         }
-        try (Connection connection = rabbit().newConnection(); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit().newConnection();
+                Channel channel = connection.createChannel()) {
             new ChannelDeclarer(channel).removeAll(queues);
         }
     }

@@ -1,18 +1,11 @@
 package io.pushflow.bench.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.bench.Machine;
 import io.pushflow.bench.Spread;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.tools.AdminApi;
 import io.pushflow.tools.Cli;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -39,6 +32,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The config API under load: a realistic configuration seeded through the API, then wrk (a separate process) with
@@ -46,58 +44,94 @@ import java.util.stream.Collectors;
  * of the parts beneath: the HTTP stack alone ({@code /health/liveness}, anonymous, no database) and the campaign
  * list's SQL in a JDBC loop.
  */
-@Command(name = "admin-bench", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Seeds a running admin service through its API (cohorts, pushes with several locales, draft campaigns), "
-                + "then drives wrk at it with Basic auth: each load alone (campaigns-list, campaign, cohorts-list, push, "
-                + "cohort-fields, writes) and a weighted mix, at each --connections for --duration seconds, --runs times, "
-                + "beside wrk at /health/liveness (the HTTP stack without auth or database) and the campaign list's three "
-                + "SQL statements in a JDBC loop on --raw-threads connections (MYSQL_HOST, _PORT, _USER, _PASSWORD).",
-                "--mysql-database must be the admin service's MYSQL_DATABASE and should be empty: the writes add pushes.",
-                "Writes the results as JSON to --out."},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:failed (service down, wrk missing, seeding failed, ...)", "2:bad arguments"})
+@Command(
+        name = "admin-bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Seeds a running admin service through its API (cohorts, pushes with several locales, draft campaigns), "
+                    + "then drives wrk at it with Basic auth: each load alone (campaigns-list, campaign, cohorts-list, push, "
+                    + "cohort-fields, writes) and a weighted mix, at each --connections for --duration seconds, --runs times, "
+                    + "beside wrk at /health/liveness (the HTTP stack without auth or database) and the campaign list's three "
+                    + "SQL statements in a JDBC loop on --raw-threads connections (MYSQL_HOST, _PORT, _USER, _PASSWORD).",
+            "--mysql-database must be the admin service's MYSQL_DATABASE and should be empty: the writes add pushes.",
+            "Writes the results as JSON to --out."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (service down, wrk missing, seeding failed, ...)", "2:bad arguments"})
 public final class AdminBench implements Callable<Integer> {
 
     /** The loads, in the order they run; health is the raw HTTP limit, mix the weighted whole. */
-    static final List<String> LOADS = List.of("health", "campaigns-list", "campaign", "cohorts-list", "push", "cohort-fields",
-            "writes", "mix");
+    static final List<String> LOADS =
+            List.of("health", "campaigns-list", "campaign", "cohorts-list", "push", "cohort-fields", "writes", "mix");
+
     private static final List<String> LOCALES = List.of("pt", "es", "de", "fr", "it", "nl", "pl", "ja", "zh-Hans");
     private static final List<String> APPS = List.of("windy-ios", "windy-android", "kiteboard-ios");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     boolean help;
 
     @Mixin
     AdminTarget admin;
 
-    @Option(names = "--mysql-database", paramLabel = "D", description = "MySQL database the admin service uses (its "
-            + "MYSQL_DATABASE), for the raw JDBC loop (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mysql-database",
+            paramLabel = "D",
+            description = "MySQL database the admin service uses (its "
+                    + "MYSQL_DATABASE), for the raw JDBC loop (default: ${DEFAULT-VALUE})")
     String mysqlDatabase = "pushflow_bench_admin";
 
-    @Option(names = "--connections", paramLabel = "C", split = ",", description = "wrk connection counts (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--connections",
+            paramLabel = "C",
+            split = ",",
+            description = "wrk connection counts (default: ${DEFAULT-VALUE})")
     List<Integer> connections = new ArrayList<>(List.of(8, 32, 128));
 
-    @Option(names = "--loads", paramLabel = "NAME", split = ",", description = "loads to run, of " + "health, campaigns-list, "
-            + "campaign, cohorts-list, push, cohort-fields, writes, mix (default: all)")
+    @Option(
+            names = "--loads",
+            paramLabel = "NAME",
+            split = ",",
+            description = "loads to run, of " + "health, campaigns-list, "
+                    + "campaign, cohorts-list, push, cohort-fields, writes, mix (default: all)")
     List<String> loads = new ArrayList<>(LOADS);
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "one measured wrk run (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            description = "one measured wrk run (default: ${DEFAULT-VALUE})")
     int durationSeconds = 10;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "an unmeasured wrk run per load first, at the middle "
-            + "connection count (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            paramLabel = "SECONDS",
+            description = "an unmeasured wrk run per load first, at the middle "
+                    + "connection count (default: ${DEFAULT-VALUE})")
     int warmupSeconds = 5;
 
-    @Option(names = "--runs", paramLabel = "R", description = "rounds over every load and connection count (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            paramLabel = "R",
+            description = "rounds over every load and connection count (default: ${DEFAULT-VALUE})")
     int runs = 3;
 
-    @Option(names = "--threads", paramLabel = "T", description = "wrk threads (at most the connections) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            description = "wrk threads (at most the connections) (default: ${DEFAULT-VALUE})")
     int threads = 2;
 
-    @Option(names = "--raw-threads", paramLabel = "T", description = "JDBC connections of the raw loop: the admin service's "
-            + "pool size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--raw-threads",
+            paramLabel = "T",
+            description =
+                    "JDBC connections of the raw loop: the admin service's " + "pool size (default: ${DEFAULT-VALUE})")
     int rawThreads = 10;
 
     @Option(names = "--cohorts", paramLabel = "N", description = "cohorts to seed (default: ${DEFAULT-VALUE})")
@@ -106,40 +140,56 @@ public final class AdminBench implements Callable<Integer> {
     @Option(names = "--pushes", paramLabel = "N", description = "pushes to seed (default: ${DEFAULT-VALUE})")
     int pushes = 120;
 
-    @Option(names = "--campaigns", paramLabel = "N", description = "draft campaigns to seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--campaigns",
+            paramLabel = "N",
+            description = "draft campaigns to seed (default: ${DEFAULT-VALUE})")
     int campaigns = 60;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the generated configuration (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "seed of the generated configuration (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
     @Option(names = "--wrk", paramLabel = "PATH", description = "the wrk program (default: ${DEFAULT-VALUE})")
     String wrk = "wrk";
 
-    @Option(names = "--watch", paramLabel = "NAME=PID", description = "a local process whose CPU to report, e.g. admin=1234 (repeatable)")
+    @Option(
+            names = "--watch",
+            paramLabel = "NAME=PID",
+            description = "a local process whose CPU to report, e.g. admin=1234 (repeatable)")
     Map<String, Long> watch = new LinkedHashMap<>();
 
     @Option(names = "--out", paramLabel = "FILE", description = "results file (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results", "admin.json");
 
     /** What the seeding made, by id. */
-    record Seeded(List<Long> cohortIds, List<Long> pushIds, Map<Long, String> pushBodies, Map<Long, String> campaignBodies,
-                  double seconds) {
+    record Seeded(
+            List<Long> cohortIds,
+            List<Long> pushIds,
+            Map<Long, String> pushBodies,
+            Map<Long, String> campaignBodies,
+            double seconds) {
         List<Long> campaignIds() {
             return List.copyOf(campaignBodies.keySet());
         }
     }
 
     /** One kind of request of a load: weight, method, and the path (and body) of each target. */
-    record Kind(String name, int weight, String method, boolean unique, List<String[]> targets) {
-    }
+    record Kind(String name, int weight, String method, boolean unique, List<String[]> targets) {}
 
-    record Raw(String what, int threads, LoadRuns.Summary perSecond, double p50Millis, double p99Millis, long iterations,
-               List<Map<String, Double>> cpuSecondsPerRun) {
-    }
+    record Raw(
+            String what,
+            int threads,
+            LoadRuns.Summary perSecond,
+            double p50Millis,
+            double p99Millis,
+            long iterations,
+            List<Map<String, Double>> cpuSecondsPerRun) {}
 
     /** req/s medians over those of /health/liveness and cohort-fields (HTTP, auth and JSON without a database) at the same connections. */
-    record Ratio(String load, int connections, Double overHealth, Double overCohortFields, Double overRawList) {
-    }
+    record Ratio(String load, int connections, Double overHealth, Double overCohortFields, Double overRawList) {}
 
     public static void main(String[] args) {
         Cli.main(new AdminBench(), args);
@@ -147,10 +197,20 @@ public final class AdminBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (durationSeconds < 1 || warmupSeconds < 0 || runs < 1 || threads < 1 || rawThreads < 1 || cohorts < 1 || pushes < 4
-                || campaigns < 1 || connections.isEmpty() || connections.stream().anyMatch(c -> c < 1)) {
-            throw Cli.invalid(spec, "--duration, --runs, --threads, --raw-threads, --cohorts, --campaigns and every --connections "
-                    + "must be at least 1, --pushes at least 4, --warmup at least 0");
+        if (durationSeconds < 1
+                || warmupSeconds < 0
+                || runs < 1
+                || threads < 1
+                || rawThreads < 1
+                || cohorts < 1
+                || pushes < 4
+                || campaigns < 1
+                || connections.isEmpty()
+                || connections.stream().anyMatch(c -> c < 1)) {
+            throw Cli.invalid(
+                    spec,
+                    "--duration, --runs, --threads, --raw-threads, --cohorts, --campaigns and every --connections "
+                            + "must be at least 1, --pushes at least 4, --warmup at least 0");
         }
         List<String> unknown = loads.stream().filter(l -> !LOADS.contains(l)).toList();
         if (!unknown.isEmpty() || loads.isEmpty()) {
@@ -169,9 +229,10 @@ public final class AdminBench implements Callable<Integer> {
         try (Connection c = jdbc()) {
             mysqlVersion = c.getMetaData().getDatabaseProductVersion();
         }
-        log.printf("admin API benchmark -> %s (MySQL %s, database %s)%n  machine: %s%n  wrk: %s, %d thread(s), sharing the "
-                + "machine's %d cores with the admin service, MySQL and this program%n", api.url(), mysqlVersion, mysqlDatabase, machine,
-                wrkVersion(), threads, machine.cores());
+        log.printf(
+                "admin API benchmark -> %s (MySQL %s, database %s)%n  machine: %s%n  wrk: %s, %d thread(s), sharing the "
+                        + "machine's %d cores with the admin service, MySQL and this program%n",
+                api.url(), mysqlVersion, mysqlDatabase, machine, wrkVersion(), threads, machine.cores());
 
         Seeded seeded = seed(api, log);
         Map<String, List<Kind>> kinds = kinds(seeded);
@@ -205,10 +266,20 @@ public final class AdminBench implements Callable<Integer> {
                     WrkReport report = wrk(scriptOf.get(load), c, durationSeconds);
                     Map<String, Double> used = new LinkedHashMap<>(ProcessCpu.since(before, cpu.now()));
                     used.put("wrk", LoadRuns.r2(ProcessCpu.endedChildren() - childrenBefore));
-                    measured.computeIfAbsent(load + "@" + c, k -> new ArrayList<>()).add(new LoadRuns.Run(report, used));
-                    log.printf(Locale.ROOT, "  run %d %-15s %4d conn: %,9.0f req/s  p50 %7.2f ms  p99 %8.2f ms  non-2xx %d%s  CPU %s%n",
-                            run, load, c, report.requestsPerSecond(), report.p50Micros() / 1000, report.p99Micros() / 1000, report.non2xx(),
-                            report.socketErrors() > 0 ? "  socket errors " + report.socketErrors() : "", used);
+                    measured.computeIfAbsent(load + "@" + c, k -> new ArrayList<>())
+                            .add(new LoadRuns.Run(report, used));
+                    log.printf(
+                            Locale.ROOT,
+                            "  run %d %-15s %4d conn: %,9.0f req/s  p50 %7.2f ms  p99 %8.2f ms  non-2xx %d%s  CPU %s%n",
+                            run,
+                            load,
+                            c,
+                            report.requestsPerSecond(),
+                            report.p50Micros() / 1000,
+                            report.p99Micros() / 1000,
+                            report.non2xx(),
+                            report.socketErrors() > 0 ? "  socket errors " + report.socketErrors() : "",
+                            used);
                 }
             }
             Map<String, Double> before = cpu.now();
@@ -217,8 +288,13 @@ public final class AdminBench implements Callable<Integer> {
             rawRates.add(raw.perSecond());
             rawLatencies.addAll(raw.millis());
             rawIterations += raw.millis().size();
-            log.printf(Locale.ROOT, "  run %d raw campaign-list SQL, %d JDBC connections: %,9.0f lists/s  CPU %s%n", run, rawThreads,
-                    raw.perSecond(), rawCores.get(rawCores.size() - 1));
+            log.printf(
+                    Locale.ROOT,
+                    "  run %d raw campaign-list SQL, %d JDBC connections: %,9.0f lists/s  CPU %s%n",
+                    run,
+                    rawThreads,
+                    raw.perSecond(),
+                    rawCores.get(rawCores.size() - 1));
         }
 
         List<LoadRuns.Result> results = new ArrayList<>();
@@ -228,9 +304,15 @@ public final class AdminBench implements Callable<Integer> {
             }
         }
         Spread rawSpread = Spread.of(rawLatencies);
-        Raw raw = new Raw("SELECT page + COUNT(*) + variants IN (...) of GET /api/v1/campaigns?page=0&size=20, JDBC, "
-                + rawThreads + " connections", rawThreads, LoadRuns.Summary.of(rawRates), LoadRuns.r2(rawSpread.p50()),
-                LoadRuns.r2(rawSpread.p99()), rawIterations, rawCores);
+        Raw raw = new Raw(
+                "SELECT page + COUNT(*) + variants IN (...) of GET /api/v1/campaigns?page=0&size=20, JDBC, "
+                        + rawThreads + " connections",
+                rawThreads,
+                LoadRuns.Summary.of(rawRates),
+                LoadRuns.r2(rawSpread.p50()),
+                LoadRuns.r2(rawSpread.p99()),
+                rawIterations,
+                rawCores);
         List<Ratio> ratios = ratios(results, raw);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -239,12 +321,32 @@ public final class AdminBench implements Callable<Integer> {
         json.put("mysql", mysqlVersion);
         json.put("startedAt", startedAt);
         json.put("url", admin.url());
-        json.put("wrk", Map.of("version", wrkVersion(), "threads", threads, "durationSeconds", durationSeconds,
-                "warmupSeconds", warmupSeconds, "note", "wrk runs on the same 2 cores as the service; latencies are wrk's "
-                        + "(not corrected for coordinated omission)"));
+        json.put(
+                "wrk",
+                Map.of(
+                        "version",
+                        wrkVersion(),
+                        "threads",
+                        threads,
+                        "durationSeconds",
+                        durationSeconds,
+                        "warmupSeconds",
+                        warmupSeconds,
+                        "note",
+                        "wrk runs on the same 2 cores as the service; latencies are wrk's "
+                                + "(not corrected for coordinated omission)"));
         json.put("runs", runs);
-        json.put("seeded", Map.of("cohorts", seeded.cohortIds().size(), "pushes", seeded.pushIds().size(),
-                "campaigns", seeded.campaignIds().size(), "seconds", LoadRuns.r2(seeded.seconds())));
+        json.put(
+                "seeded",
+                Map.of(
+                        "cohorts",
+                        seeded.cohortIds().size(),
+                        "pushes",
+                        seeded.pushIds().size(),
+                        "campaigns",
+                        seeded.campaignIds().size(),
+                        "seconds",
+                        LoadRuns.r2(seeded.seconds())));
         json.put("loads", describe(kinds));
         json.put("results", results);
         json.put("rawListSql", raw);
@@ -288,8 +390,14 @@ public final class AdminBench implements Callable<Integer> {
             campaignBodies.put(id, Json.write(body));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.printf(Locale.ROOT, "  seeded %d cohorts, %d pushes (1-%d locales each), %d draft campaigns in %.1f s through the API%n",
-                cohortIds.size(), pushIds.size(), 1 + Math.min(7, LOCALES.size()), campaignBodies.size(), seconds);
+        log.printf(
+                Locale.ROOT,
+                "  seeded %d cohorts, %d pushes (1-%d locales each), %d draft campaigns in %.1f s through the API%n",
+                cohortIds.size(),
+                pushIds.size(),
+                1 + Math.min(7, LOCALES.size()),
+                campaignBodies.size(),
+                seconds);
         return new Seeded(cohortIds, pushIds, pushBodies, campaignBodies, seconds);
     }
 
@@ -297,12 +405,20 @@ public final class AdminBench implements Callable<Integer> {
     static Map<String, Object> push(String name, int i, Random random) {
         Map<String, Object> texts = new LinkedHashMap<>();
         int knots = 15 + random.nextInt(25);
-        texts.put("en", text("Wind is on at spot " + (i + 1), knots + " knots at your spot tomorrow from 10:00, gusts to " + (knots + 8)));
+        texts.put(
+                "en",
+                text(
+                        "Wind is on at spot " + (i + 1),
+                        knots + " knots at your spot tomorrow from 10:00, gusts to " + (knots + 8)));
         List<String> others = new ArrayList<>(LOCALES);
         Collections.shuffle(others, random);
         for (String locale : others.subList(0, random.nextInt(8))) {
-            texts.put(locale, text("[" + locale + "] Wind " + knots + " kn", "[" + locale + "] " + knots + " knots tomorrow, gusts "
-                    + (knots + 8) + "; tide low at 13:40"));
+            texts.put(
+                    locale,
+                    text(
+                            "[" + locale + "] Wind " + knots + " kn",
+                            "[" + locale + "] " + knots + " knots tomorrow, gusts " + (knots + 8)
+                                    + "; tide low at 13:40"));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -397,8 +513,12 @@ public final class AdminBench implements Callable<Integer> {
             }
         }
         List<String[]> cohortPages = Collections.singletonList(new String[] {"/api/v1/cohorts?page=0&size=20", null});
-        List<String[]> campaign = s.campaignIds().stream().map(id -> new String[] {"/api/v1/campaigns/" + id, null}).toList();
-        List<String[]> push = s.pushIds().stream().map(id -> new String[] {"/api/v1/pushes/" + id, null}).toList();
+        List<String[]> campaign = s.campaignIds().stream()
+                .map(id -> new String[] {"/api/v1/campaigns/" + id, null})
+                .toList();
+        List<String[]> push = s.pushIds().stream()
+                .map(id -> new String[] {"/api/v1/pushes/" + id, null})
+                .toList();
         List<String[]> fields = Collections.singletonList(new String[] {"/api/v1/cohort-fields", null});
         List<String[]> pushCreate = new ArrayList<>();
         Random random = new Random(seed + 1);
@@ -406,9 +526,11 @@ public final class AdminBench implements Callable<Integer> {
             pushCreate.add(new String[] {"/api/v1/pushes", Json.write(push("@@NAME@@", i, random))});
         }
         List<String[]> pushUpdate = s.pushBodies().entrySet().stream()
-                .map(e -> new String[] {"/api/v1/pushes/" + e.getKey(), e.getValue()}).toList();
+                .map(e -> new String[] {"/api/v1/pushes/" + e.getKey(), e.getValue()})
+                .toList();
         List<String[]> campaignUpdate = s.campaignBodies().entrySet().stream()
-                .map(e -> new String[] {"/api/v1/campaigns/" + e.getKey(), e.getValue()}).toList();
+                .map(e -> new String[] {"/api/v1/campaigns/" + e.getKey(), e.getValue()})
+                .toList();
 
         Kind listCampaigns = new Kind("campaigns-list", 30, "GET", false, campaignPages);
         Kind oneCampaign = new Kind("campaign", 25, "GET", false, campaign);
@@ -420,38 +542,70 @@ public final class AdminBench implements Callable<Integer> {
         Kind updateCampaign = new Kind("campaign-update", 3, "PUT", false, campaignUpdate);
 
         Map<String, List<Kind>> out = new LinkedHashMap<>();
-        out.put("health", List.of(new Kind("health", 1, "GET", false, Collections.singletonList(new String[] {"/health/liveness", null}))));
+        out.put("health", List.of(new Kind("health", 1, "GET", false, Collections.singletonList(new String[] {
+            "/health/liveness", null
+        }))));
         out.put("campaigns-list", List.of(listCampaigns));
         out.put("campaign", List.of(oneCampaign));
         out.put("cohorts-list", List.of(listCohorts));
         out.put("push", List.of(onePush));
         out.put("cohort-fields", List.of(cohortFields));
         out.put("writes", List.of(createPush, updatePush, updateCampaign));
-        out.put("mix", List.of(listCampaigns, oneCampaign, listCohorts, onePush, cohortFields, createPush, updatePush, updateCampaign));
+        out.put(
+                "mix",
+                List.of(
+                        listCampaigns,
+                        oneCampaign,
+                        listCohorts,
+                        onePush,
+                        cohortFields,
+                        createPush,
+                        updatePush,
+                        updateCampaign));
         return out;
     }
 
     private static Map<String, Object> describe(Map<String, List<Kind>> kinds) {
         Map<String, Object> out = new LinkedHashMap<>();
-        kinds.forEach((load, ks) -> out.put(load, ks.stream().collect(Collectors.toMap(Kind::name,
-                k -> k.method() + " " + k.targets().get(0)[0] + (k.targets().size() > 1 ? " (1 of " + k.targets().size() + ")" : "")
-                        + (ks.size() > 1 ? ", weight " + k.weight() : ""), (a, b) -> a, LinkedHashMap::new))));
+        kinds.forEach((load, ks) -> out.put(
+                load,
+                ks.stream()
+                        .collect(Collectors.toMap(
+                                Kind::name,
+                                k -> k.method() + " " + k.targets().get(0)[0]
+                                        + (k.targets().size() > 1
+                                                ? " (1 of " + k.targets().size() + ")"
+                                                : "") + (ks.size() > 1 ? ", weight " + k.weight() : ""),
+                                (a, b) -> a,
+                                LinkedHashMap::new))));
         return out;
     }
 
     private Path writeScript(Path dir, String load, List<Kind> kinds, String template) throws IOException {
         StringBuilder lua = new StringBuilder("kinds = {\n");
         for (Kind k : kinds) {
-            lua.append("  { name = ").append(luaString(k.name())).append(", weight = ").append(k.weight())
-                    .append(", method = ").append(luaString(k.method())).append(", unique = ").append(k.unique()).append(", targets = {\n");
+            lua.append("  { name = ")
+                    .append(luaString(k.name()))
+                    .append(", weight = ")
+                    .append(k.weight())
+                    .append(", method = ")
+                    .append(luaString(k.method()))
+                    .append(", unique = ")
+                    .append(k.unique())
+                    .append(", targets = {\n");
             for (String[] t : k.targets()) {
-                lua.append("    { ").append(luaString(t[0])).append(", ").append(t[1] == null ? "false" : luaString(t[1])).append(" },\n");
+                lua.append("    { ")
+                        .append(luaString(t[0]))
+                        .append(", ")
+                        .append(t[1] == null ? "false" : luaString(t[1]))
+                        .append(" },\n");
             }
             lua.append("  } },\n");
         }
         lua.append("}\nheaders = { [\"Accept\"] = \"application/json\"");
-        if (!load.equals("health")) {   // the raw HTTP limit is measured without authentication
-            String basic = Base64.getEncoder().encodeToString((admin.user + ":" + admin.password).getBytes(StandardCharsets.UTF_8));
+        if (!load.equals("health")) { // the raw HTTP limit is measured without authentication
+            String basic = Base64.getEncoder()
+                    .encodeToString((admin.user + ":" + admin.password).getBytes(StandardCharsets.UTF_8));
             lua.append(", [\"Authorization\"] = ").append(luaString("Basic " + basic));
         }
         if (kinds.stream().anyMatch(k -> !k.method().equals("GET"))) {
@@ -488,8 +642,19 @@ public final class AdminBench implements Callable<Integer> {
     }
 
     private WrkReport wrk(Path script, int connections, int seconds) throws IOException, InterruptedException {
-        List<String> command = List.of(wrk, "-t", String.valueOf(Math.min(threads, connections)), "-c", String.valueOf(connections),
-                "-d", seconds + "s", "--timeout", "10s", "-s", script.toString(), admin.url().replaceAll("/+$", ""));
+        List<String> command = List.of(
+                wrk,
+                "-t",
+                String.valueOf(Math.min(threads, connections)),
+                "-c",
+                String.valueOf(connections),
+                "-d",
+                seconds + "s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.toString(),
+                admin.url().replaceAll("/+$", ""));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = p.waitFor();
@@ -503,7 +668,8 @@ public final class AdminBench implements Callable<Integer> {
         try {
             wrkVersion();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot run wrk (" + wrk + "): install it (Debian: apt-get install wrk) or pass --wrk PATH", e);
+            throw new IllegalStateException(
+                    "cannot run wrk (" + wrk + "): install it (Debian: apt-get install wrk) or pass --wrk PATH", e);
         }
     }
 
@@ -526,28 +692,31 @@ public final class AdminBench implements Callable<Integer> {
 
     private Connection jdbc() throws SQLException {
         // the admin service's URL parameters (application.yml), so the driver behaves the same
-        String url = "jdbc:mysql://" + Cli.env("MYSQL_HOST", "127.0.0.1") + ":" + Cli.env("MYSQL_PORT", "3306") + "/" + mysqlDatabase
+        String url = "jdbc:mysql://" + Cli.env("MYSQL_HOST", "127.0.0.1") + ":" + Cli.env("MYSQL_PORT", "3306") + "/"
+                + mysqlDatabase
                 + "?rewriteBatchedStatements=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&connectTimeout=5000"
                 + "&socketTimeout=30000";
-        return DriverManager.getConnection(url, Cli.env("MYSQL_USER", "pushflow"), Cli.env("MYSQL_PASSWORD", "pushflow"));
+        return DriverManager.getConnection(
+                url, Cli.env("MYSQL_USER", "pushflow"), Cli.env("MYSQL_PASSWORD", "pushflow"));
     }
 
     /** The three statements behind {@code GET /api/v1/campaigns?page=0&size=20}, as Micronaut Data sends them. */
     static final class RawLoop {
-        static final String PAGE = "SELECT campaign_.`id`,campaign_.`version`,campaign_.`name`,campaign_.`app`,campaign_.`cohort_id`,"
-                + "campaign_.`status`,campaign_.`split_type`,campaign_.`metric`,campaign_.`test_share`,campaign_.`test_duration_seconds`,"
-                + "campaign_.`min_share`,campaign_.`burn_in`,campaign_.`holdout_share`,campaign_.`start_at`,campaign_.`duration_seconds`,"
-                + "campaign_.`send_rate_limit`,campaign_.`quiet_start`,campaign_.`quiet_end`,campaign_.`frequency_cap_count`,"
-                + "campaign_.`frequency_cap_period_seconds`,campaign_.`provider`,campaign_.`launched_at`,campaign_.`ended_at`,"
-                + "campaign_.`created_at`,campaign_.`created_by`,campaign_.`updated_at`,campaign_.`updated_by` "
-                + "FROM `campaigns` campaign_ ORDER BY campaign_.id DESC LIMIT 20";
+        static final String PAGE =
+                "SELECT campaign_.`id`,campaign_.`version`,campaign_.`name`,campaign_.`app`,campaign_.`cohort_id`,"
+                        + "campaign_.`status`,campaign_.`split_type`,campaign_.`metric`,campaign_.`test_share`,campaign_.`test_duration_seconds`,"
+                        + "campaign_.`min_share`,campaign_.`burn_in`,campaign_.`holdout_share`,campaign_.`start_at`,campaign_.`duration_seconds`,"
+                        + "campaign_.`send_rate_limit`,campaign_.`quiet_start`,campaign_.`quiet_end`,campaign_.`frequency_cap_count`,"
+                        + "campaign_.`frequency_cap_period_seconds`,campaign_.`provider`,campaign_.`launched_at`,campaign_.`ended_at`,"
+                        + "campaign_.`created_at`,campaign_.`created_by`,campaign_.`updated_at`,campaign_.`updated_by` "
+                        + "FROM `campaigns` campaign_ ORDER BY campaign_.id DESC LIMIT 20";
         static final String COUNT = "SELECT COUNT(*) FROM `campaigns` campaign_";
-        static final String VARIANTS = "SELECT campaign_variant_.`id`,campaign_variant_.`campaign_id`,campaign_variant_.`variant_key`,"
-                + "campaign_variant_.`push_id`,campaign_variant_.`weight` FROM `campaign_variants` campaign_variant_ "
-                + "WHERE (campaign_variant_.`campaign_id` IN (%s)) ORDER BY campaign_variant_.`variant_key` ASC";
+        static final String VARIANTS =
+                "SELECT campaign_variant_.`id`,campaign_variant_.`campaign_id`,campaign_variant_.`variant_key`,"
+                        + "campaign_variant_.`push_id`,campaign_variant_.`weight` FROM `campaign_variants` campaign_variant_ "
+                        + "WHERE (campaign_variant_.`campaign_id` IN (%s)) ORDER BY campaign_variant_.`variant_key` ASC";
 
-        record Result(double perSecond, List<Double> millis) {
-        }
+        record Result(double perSecond, List<Double> millis) {}
     }
 
     private RawLoop.Result rawListLoop(int seconds) throws Exception {
@@ -581,7 +750,8 @@ public final class AdminBench implements Callable<Integer> {
 
     private static void listOnce(Connection c) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement page = c.prepareStatement(RawLoop.PAGE); ResultSet rs = page.executeQuery()) {
+        try (PreparedStatement page = c.prepareStatement(RawLoop.PAGE);
+                ResultSet rs = page.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
                 for (int col = 2; col <= 27; col++) {
@@ -589,7 +759,8 @@ public final class AdminBench implements Callable<Integer> {
                 }
             }
         }
-        try (PreparedStatement count = c.prepareStatement(RawLoop.COUNT); ResultSet rs = count.executeQuery()) {
+        try (PreparedStatement count = c.prepareStatement(RawLoop.COUNT);
+                ResultSet rs = count.executeQuery()) {
             rs.next();
             rs.getLong(1);
         }
@@ -623,16 +794,23 @@ public final class AdminBench implements Callable<Integer> {
                 continue;
             }
             double median = r.requestsPerSecond().median();
-            out.add(new Ratio(r.load(), r.connections(), over(median, health.get(r.connections())),
+            out.add(new Ratio(
+                    r.load(),
+                    r.connections(),
+                    over(median, health.get(r.connections())),
                     r.load().equals("cohort-fields") ? null : over(median, fields.get(r.connections())),
-                    r.load().equals("campaigns-list") ? over(median, raw.perSecond().median()) : null));
+                    r.load().equals("campaigns-list")
+                            ? over(median, raw.perSecond().median())
+                            : null));
         }
         return out;
     }
 
     private static Map<Integer, Double> medians(List<LoadRuns.Result> results, String load) {
         Map<Integer, Double> out = new LinkedHashMap<>();
-        results.stream().filter(r -> r.load().equals(load)).forEach(r -> out.put(r.connections(), r.requestsPerSecond().median()));
+        results.stream()
+                .filter(r -> r.load().equals(load))
+                .forEach(r -> out.put(r.connections(), r.requestsPerSecond().median()));
         return out;
     }
 
@@ -645,27 +823,70 @@ public final class AdminBench implements Callable<Integer> {
     }
 
     private void print(PrintWriter log, List<LoadRuns.Result> results, Raw raw, List<Ratio> ratios) {
-        log.printf(Locale.ROOT, "%n%-15s %5s | %-30s | %9s %9s %9s %9s | %7s %6s | %-17s%n", "load", "conn",
-                "req/s median (min-max)", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", "cores admin / wrk");
+        log.printf(
+                Locale.ROOT,
+                "%n%-15s %5s | %-30s | %9s %9s %9s %9s | %7s %6s | %-17s%n",
+                "load",
+                "conn",
+                "req/s median (min-max)",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "non-2xx",
+                "errors",
+                "cores admin / wrk");
         for (LoadRuns.Result r : results) {
             LoadRuns.Summary admin = r.cores().get("admin");
             LoadRuns.Summary wrkCores = r.cores().get("wrk");
-            log.printf(Locale.ROOT, "%-15s %5d | %9.0f (%7.0f-%7.0f) %3.0f%% | %9.2f %9.2f %9.2f %9.2f | %7d %6d | %5s / %5s%n",
-                    r.load(), r.connections(), r.requestsPerSecond().median(), r.requestsPerSecond().min(), r.requestsPerSecond().max(),
-                    r.requestsPerSecond().spreadPercent(), r.p50Millis().median(), r.p90Millis().median(), r.p99Millis().median(),
-                    r.maxMillis(), r.non2xx(), r.socketErrors(), admin == null ? "?" : String.format(Locale.ROOT, "%.2f", admin.median()),
+            log.printf(
+                    Locale.ROOT,
+                    "%-15s %5d | %9.0f (%7.0f-%7.0f) %3.0f%% | %9.2f %9.2f %9.2f %9.2f | %7d %6d | %5s / %5s%n",
+                    r.load(),
+                    r.connections(),
+                    r.requestsPerSecond().median(),
+                    r.requestsPerSecond().min(),
+                    r.requestsPerSecond().max(),
+                    r.requestsPerSecond().spreadPercent(),
+                    r.p50Millis().median(),
+                    r.p90Millis().median(),
+                    r.p99Millis().median(),
+                    r.maxMillis(),
+                    r.non2xx(),
+                    r.socketErrors(),
+                    admin == null ? "?" : String.format(Locale.ROOT, "%.2f", admin.median()),
                     wrkCores == null ? "?" : String.format(Locale.ROOT, "%.2f", wrkCores.median()));
         }
-        log.printf(Locale.ROOT, "(%d runs each; latencies are the median run's; max over all runs; spread = (max-min)/median)%n", runs);
-        results.stream().filter(r -> r.non2xx() > 0).forEach(r ->
-                log.printf("non-2xx in %s at %d connections: statuses %s of requests sent %s%n", r.load(), r.connections(), r.statuses(), r.sent()));
-        log.printf(Locale.ROOT, "%nraw: %s: median %,.0f lists/s (%,.0f-%,.0f), p50 %.2f ms, p99 %.2f ms per list%n", raw.what(),
-                raw.perSecond().median(), raw.perSecond().min(), raw.perSecond().max(), raw.p50Millis(), raw.p99Millis());
-        log.println("ratios of req/s medians at the same connections: over /health/liveness, over cohort-fields (HTTP + auth + JSON, "
-                + "no database); campaigns-list over the raw list SQL");
+        log.printf(
+                Locale.ROOT,
+                "(%d runs each; latencies are the median run's; max over all runs; spread = (max-min)/median)%n",
+                runs);
+        results.stream()
+                .filter(r -> r.non2xx() > 0)
+                .forEach(r -> log.printf(
+                        "non-2xx in %s at %d connections: statuses %s of requests sent %s%n",
+                        r.load(), r.connections(), r.statuses(), r.sent()));
+        log.printf(
+                Locale.ROOT,
+                "%nraw: %s: median %,.0f lists/s (%,.0f-%,.0f), p50 %.2f ms, p99 %.2f ms per list%n",
+                raw.what(),
+                raw.perSecond().median(),
+                raw.perSecond().min(),
+                raw.perSecond().max(),
+                raw.p50Millis(),
+                raw.p99Millis());
+        log.println(
+                "ratios of req/s medians at the same connections: over /health/liveness, over cohort-fields (HTTP + auth + JSON, "
+                        + "no database); campaigns-list over the raw list SQL");
         for (Ratio r : ratios) {
-            log.printf(Locale.ROOT, "  %-15s %5d  %s%s%s%n", r.load(), r.connections(), ratio("/ health", r.overHealth()),
-                    ratio("   / cohort-fields", r.overCohortFields()), ratio("   / raw SQL", r.overRawList()));
+            log.printf(
+                    Locale.ROOT,
+                    "  %-15s %5d  %s%s%s%n",
+                    r.load(),
+                    r.connections(),
+                    ratio("/ health", r.overHealth()),
+                    ratio("   / cohort-fields", r.overCohortFields()),
+                    ratio("   / raw SQL", r.overRawList()));
         }
         log.printf("results: %s%n", out.toAbsolutePath());
     }

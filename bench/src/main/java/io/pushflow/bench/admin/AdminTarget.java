@@ -10,7 +10,9 @@ public final class AdminTarget {
     @Option(names = "--url", paramLabel = "URL", description = "admin service base URL (default: ${DEFAULT-VALUE})")
     String url = "http://127.0.0.1:" + Cli.env("ADMIN_PORT", "8080");
 
-    @Option(names = "--user", description = "a user the benchmark may act as; imports need the admin role (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--user",
+            description = "a user the benchmark may act as; imports need the admin role (default: ${DEFAULT-VALUE})")
     String user = "bench";
 
     @Option(names = "--password", description = "its password (default: env BENCH_PASSWORD or bench-pw)")

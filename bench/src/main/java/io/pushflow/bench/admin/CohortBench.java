@@ -12,12 +12,6 @@ import io.pushflow.store.UserStore;
 import io.pushflow.tools.AdminApi;
 import io.pushflow.tools.Cli;
 import io.pushflow.tools.UserLoad;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,21 +25,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The cohort preview benchmark: typical filter chains against N users, each K times, timed end to end through
  * {@code POST /api/v1/cohorts/preview} (exact=false and exact=true) and, beside it, as the raw ClickHouse queries
  * the preview runs ({@code UserStore.count}, then {@code UserStore.sampleIds}).
  */
-@Command(name = "cohort-bench", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Times POST {url}/api/v1/cohorts/preview of a running admin service for 8 typical filter chains "
-                + "(exact=false and exact=true), each --iterations times, beside the raw ClickHouse count of the same compiled "
-                + "SQL (UserStore.count) and the sample query the preview also runs (UserStore.sampleIds).",
-                "--database must be the admin service's CLICKHOUSE_DATABASE. Its users table is filled with --users generated "
-                + "users when it holds fewer (appending ids, or reloading when its ids are not 1..n) and reused when it holds "
-                + "enough; either way it is merged into one part (OPTIMIZE FINAL) before measuring.",
-                "Writes the results as JSON to --out."},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:failed (service down, a preview failed, ...)", "2:bad arguments"})
+@Command(
+        name = "cohort-bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Times POST {url}/api/v1/cohorts/preview of a running admin service for 8 typical filter chains "
+                    + "(exact=false and exact=true), each --iterations times, beside the raw ClickHouse count of the same compiled "
+                    + "SQL (UserStore.count) and the sample query the preview also runs (UserStore.sampleIds).",
+            "--database must be the admin service's CLICKHOUSE_DATABASE. Its users table is filled with --users generated "
+                    + "users when it holds fewer (appending ids, or reloading when its ids are not 1..n) and reused when it holds "
+                    + "enough; either way it is merged into one part (OPTIMIZE FINAL) before measuring.",
+            "Writes the results as JSON to --out."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (service down, a preview failed, ...)", "2:bad arguments"})
 public final class CohortBench implements Callable<Integer> {
 
     private static final int SAMPLE_SIZE = 20;
@@ -53,7 +58,10 @@ public final class CohortBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     boolean help;
 
     @Mixin
@@ -62,12 +70,19 @@ public final class CohortBench implements Callable<Integer> {
     @Option(names = "--users", paramLabel = "N", description = "users the table must hold (default: ${DEFAULT-VALUE})")
     long users = 18_000_000;
 
-    // not taken from CLICKHOUSE_DATABASE: that names the database people keep their data in, and this one may be reloaded
-    @Option(names = "--database", paramLabel = "D", description = "ClickHouse database the admin service reads (its "
-            + "CLICKHOUSE_DATABASE) (default: ${DEFAULT-VALUE})")
+    // not taken from CLICKHOUSE_DATABASE: that names the database people keep their data in, and this one may be
+    // reloaded
+    @Option(
+            names = "--database",
+            paramLabel = "D",
+            description = "ClickHouse database the admin service reads (its "
+                    + "CLICKHOUSE_DATABASE) (default: ${DEFAULT-VALUE})")
     String database = "pushflow_bench";
 
-    @Option(names = "--iterations", paramLabel = "K", description = "timed rounds over every chain and mode (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--iterations",
+            paramLabel = "K",
+            description = "timed rounds over every chain and mode (default: ${DEFAULT-VALUE})")
     int iterations = 20;
 
     @Option(names = "--warmup", paramLabel = "W", description = "untimed rounds first (default: ${DEFAULT-VALUE})")
@@ -76,25 +91,42 @@ public final class CohortBench implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "generator seed for a load (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--batch-size", paramLabel = "ROWS", description = "users per INSERT when loading (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "ROWS",
+            description = "users per INSERT when loading (default: ${DEFAULT-VALUE})")
     int batchSize = 200_000;
 
-    @Option(names = "--threads", paramLabel = "T", description = "encoder threads when loading (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            description = "encoder threads when loading (default: ${DEFAULT-VALUE})")
     int threads = 1;
 
-    @Option(names = "--watch", paramLabel = "NAME=PID", description = "a local process whose CPU time to report, e.g. admin=1234 (repeatable)")
+    @Option(
+            names = "--watch",
+            paramLabel = "NAME=PID",
+            description = "a local process whose CPU time to report, e.g. admin=1234 (repeatable)")
     Map<String, Long> watch = new LinkedHashMap<>();
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "longest one preview request may take (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            description = "longest one preview request may take (default: ${DEFAULT-VALUE})")
     int timeoutSeconds = 60;
 
     @Option(names = "--out", paramLabel = "FILE", description = "results file (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results", "cohorts.json");
 
     /** The table the previews ran on. */
-    record Table(String database, long rows, long maxUserId, int activeParts, Instant generatedAsOf, double loadSeconds,
-                 double optimizeSeconds) {
-    }
+    record Table(
+            String database,
+            long rows,
+            long maxUserId,
+            int activeParts,
+            Instant generatedAsOf,
+            double loadSeconds,
+            double optimizeSeconds) {}
 
     /** Milliseconds of one kind of measurement. */
     record Millis(double p50, double p90, double p99, double max, double min, double mean, int n) {
@@ -105,20 +137,43 @@ public final class CohortBench implements Callable<Integer> {
     }
 
     /** One mode (exact or not), for a chain or overall. */
-    record Mode(boolean exact, Millis preview, Millis serverTook, Millis rawCount, Millis rawSample, double previewOverRawCount,
-                double previewOverRawCountPlusSample) {
-    }
+    record Mode(
+            boolean exact,
+            Millis preview,
+            Millis serverTook,
+            Millis rawCount,
+            Millis rawSample,
+            double previewOverRawCount,
+            double previewOverRawCountPlusSample) {}
 
-    record ChainResult(String name, String description, int conditions, Map<String, Object> filter, String where,
-                       long previewCount, long rawCount, long exactCount, Mode fast, Mode exact) {
-    }
+    record ChainResult(
+            String name,
+            String description,
+            int conditions,
+            Map<String, Object> filter,
+            String where,
+            long previewCount,
+            long rawCount,
+            long exactCount,
+            Mode fast,
+            Mode exact) {}
 
-    record Target(String goal, double fastP50Millis, double fastP90Millis, boolean met) {
-    }
+    record Target(String goal, double fastP50Millis, double fastP90Millis, boolean met) {}
 
-    record Result(String benchmark, Instant startedAt, String url, Machine machine, Table table, int iterations, int warmup,
-                  Mode fast, Mode exact, Target target, Map<String, Double> cpuSeconds, double seconds, List<ChainResult> chains) {
-    }
+    record Result(
+            String benchmark,
+            Instant startedAt,
+            String url,
+            Machine machine,
+            Table table,
+            int iterations,
+            int warmup,
+            Mode fast,
+            Mode exact,
+            Target target,
+            Map<String, Double> cpuSeconds,
+            double seconds,
+            List<ChainResult> chains) {}
 
     /** Measurements of one chain in one mode. */
     private static final class Series {
@@ -136,7 +191,14 @@ public final class CohortBench implements Callable<Integer> {
             for (int i = 0; i < rawCount.size(); i++) {
                 both.add(rawCount.get(i) + rawSample.get(i));
             }
-            return new Mode(exact, p, Millis.of(serverTook), c, Millis.of(rawSample), r2(p.p50() / c.p50()), r2(p.p50() / Millis.of(both).p50()));
+            return new Mode(
+                    exact,
+                    p,
+                    Millis.of(serverTook),
+                    c,
+                    Millis.of(rawSample),
+                    r2(p.p50() / c.p50()),
+                    r2(p.p50() / Millis.of(both).p50()));
         }
 
         void addAll(Series other) {
@@ -154,7 +216,9 @@ public final class CohortBench implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (users < 1 || iterations < 1 || warmup < 0 || batchSize < 1 || threads < 1 || timeoutSeconds < 1) {
-            throw Cli.invalid(spec, "--users, --iterations, --batch-size, --threads and --timeout must be at least 1, --warmup at least 0");
+            throw Cli.invalid(
+                    spec,
+                    "--users, --iterations, --batch-size, --threads and --timeout must be at least 1, --warmup at least 0");
         }
         PrintWriter log = spec.commandLine().getOut();
         AdminApi api = admin.api();
@@ -163,10 +227,17 @@ public final class CohortBench implements Callable<Integer> {
         List<TypicalChains.Chain> chains = TypicalChains.all();
         try (ClickHouse clickHouse = Cli.clickHouse(database, Duration.ofMinutes(10))) {
             Machine machine = Machine.describe(clickHouse);
-            log.printf("cohort preview benchmark -> %s (ClickHouse database %s)%n  machine: %s%n", api.url(), database, machine);
+            log.printf(
+                    "cohort preview benchmark -> %s (ClickHouse database %s)%n  machine: %s%n",
+                    api.url(), database, machine);
             UserStore store = new UserStore(clickHouse);
             Table table = ensureUsers(clickHouse, store, log);
-            log.printf(Locale.ROOT, "  table: %,d rows, %d active parts, generated as of %s%n", table.rows(), table.activeParts(), table.generatedAsOf());
+            log.printf(
+                    Locale.ROOT,
+                    "  table: %,d rows, %d active parts, generated as of %s%n",
+                    table.rows(),
+                    table.activeParts(),
+                    table.generatedAsOf());
 
             ProcessCpu cpu = new ProcessCpu(watch);
             Map<String, Series> fast = new LinkedHashMap<>();
@@ -190,7 +261,12 @@ public final class CohortBench implements Callable<Integer> {
                     measure(api, store, c, true, exact.get(c.name()));
                 }
                 if (round == 1 || round % 5 == 0 || round == iterations) {
-                    log.printf(Locale.ROOT, "  round %d/%d done (%.0f s)%n", round, iterations, (System.nanoTime() - measuring) / 1e9);
+                    log.printf(
+                            Locale.ROOT,
+                            "  round %d/%d done (%.0f s)%n",
+                            round,
+                            iterations,
+                            (System.nanoTime() - measuring) / 1e9);
                 }
             }
             double seconds = (System.nanoTime() - measuring) / 1e9;
@@ -205,16 +281,39 @@ public final class CohortBench implements Callable<Integer> {
                 Series e = exact.get(c.name());
                 allFast.addAll(f);
                 allExact.addAll(e);
-                results.add(new ChainResult(c.name(), c.description(), c.chain().conditionCount(), c.filter(),
-                        ClickHouseFilterSql.where(c.chain(), now), f.previewCount, f.rawCountValue, e.rawCountValue,
-                        f.mode(false), e.mode(true)));
+                results.add(new ChainResult(
+                        c.name(),
+                        c.description(),
+                        c.chain().conditionCount(),
+                        c.filter(),
+                        ClickHouseFilterSql.where(c.chain(), now),
+                        f.previewCount,
+                        f.rawCountValue,
+                        e.rawCountValue,
+                        f.mode(false),
+                        e.mode(true)));
             }
             Mode fastAll = allFast.mode(false);
             Mode exactAll = allExact.mode(true);
-            Target target = new Target("a typical 3-5 condition preview under 1 s at 18M users (exact=false, p90 over all chains)",
-                    fastAll.preview().p50(), fastAll.preview().p90(), fastAll.preview().p90() < 1000 && table.rows() >= 18_000_000);
-            Result result = new Result("cohorts", startedAt, admin.url(), machine, table, iterations, warmup, fastAll, exactAll, target,
-                    cpuSeconds, r1(seconds), results);
+            Target target = new Target(
+                    "a typical 3-5 condition preview under 1 s at 18M users (exact=false, p90 over all chains)",
+                    fastAll.preview().p50(),
+                    fastAll.preview().p90(),
+                    fastAll.preview().p90() < 1000 && table.rows() >= 18_000_000);
+            Result result = new Result(
+                    "cohorts",
+                    startedAt,
+                    admin.url(),
+                    machine,
+                    table,
+                    iterations,
+                    warmup,
+                    fastAll,
+                    exactAll,
+                    target,
+                    cpuSeconds,
+                    r1(seconds),
+                    results);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
             print(log, result);
@@ -225,12 +324,15 @@ public final class CohortBench implements Callable<Integer> {
     /** One preview over HTTP, then the raw queries it runs, timed separately. */
     private void measure(AdminApi api, UserStore store, TypicalChains.Chain c, boolean exact, Series into) {
         long started = System.nanoTime();
-        AdminApi.Reply reply = api.postJson("api/v1/cohorts/preview?exact=" + exact, AdminApi.previewRequest(c.filter()),
+        AdminApi.Reply reply = api.postJson(
+                "api/v1/cohorts/preview?exact=" + exact,
+                AdminApi.previewRequest(c.filter()),
                 Duration.ofSeconds(timeoutSeconds));
         double previewMillis = (System.nanoTime() - started) / 1e6;
         JsonNode body = reply.body();
         if (reply.status() != 200 || body == null) {
-            throw new IllegalStateException("preview of " + c.name() + " (exact=" + exact + ") answered " + reply.status() + ": " + reply.text());
+            throw new IllegalStateException("preview of " + c.name() + " (exact=" + exact + ") answered "
+                    + reply.status() + ": " + reply.text());
         }
         Instant now = Instant.now();
         started = System.nanoTime();
@@ -252,7 +354,9 @@ public final class CohortBench implements Callable<Integer> {
     /** Makes the table hold at least {@code users} rows: reuse, append the missing ids, or reload. */
     private Table ensureUsers(ClickHouse clickHouse, UserStore store, PrintWriter log) {
         ClickHouseSchema.apply(clickHouse);
-        Map<String, Object> stats = clickHouse.select("SELECT count() AS n, max(user_id) AS m, max(version) AS v FROM " + clickHouse.table("users")).get(0);
+        Map<String, Object> stats = clickHouse
+                .select("SELECT count() AS n, max(user_id) AS m, max(version) AS v FROM " + clickHouse.table("users"))
+                .get(0);
         long rows = number(stats.get("n"));
         long maxId = number(stats.get("m"));
         long version = number(stats.get("v"));
@@ -265,10 +369,20 @@ public final class CohortBench implements Callable<Integer> {
                 firstId = maxId + 1;
                 // appended users get the same reference time (and row version) as the ones already there
                 asOf = Instant.ofEpochMilli(version);
-                log.printf(Locale.ROOT, "  %s holds users 1..%,d: appending %,d..%,d%n", clickHouse.table("users"), maxId, firstId, users);
+                log.printf(
+                        Locale.ROOT,
+                        "  %s holds users 1..%,d: appending %,d..%,d%n",
+                        clickHouse.table("users"),
+                        maxId,
+                        firstId,
+                        users);
             } else {
                 if (rows > 0) {
-                    log.printf(Locale.ROOT, "  %s holds %,d rows that are not users 1..n: reloading%n", clickHouse.table("users"), rows);
+                    log.printf(
+                            Locale.ROOT,
+                            "  %s holds %,d rows that are not users 1..n: reloading%n",
+                            clickHouse.table("users"),
+                            rows);
                     clickHouse.execute("DROP TABLE IF EXISTS " + clickHouse.table("users"));
                     ClickHouseSchema.apply(clickHouse);
                 }
@@ -281,12 +395,25 @@ public final class CohortBench implements Callable<Integer> {
             loadSeconds = r1(report.seconds());
             log.printf(Locale.ROOT, "  loaded in %.1f s (%,.0f users/s)%n", report.seconds(), report.usersPerSecond());
         } else {
-            log.printf(Locale.ROOT, "  %s holds %,d rows (>= %,d): reusing them%n", clickHouse.table("users"), rows, users);
+            log.printf(
+                    Locale.ROOT,
+                    "  %s holds %,d rows (>= %,d): reusing them%n",
+                    clickHouse.table("users"),
+                    rows,
+                    users);
         }
         optimizeSeconds = mergeToOnePart(clickHouse, store, log);
-        Map<String, Object> after = clickHouse.select("SELECT count() AS n, max(user_id) AS m, max(version) AS v FROM " + clickHouse.table("users")).get(0);
-        return new Table(database, number(after.get("n")), number(after.get("m")), (int) activeParts(clickHouse),
-                Instant.ofEpochMilli(number(after.get("v"))), loadSeconds, optimizeSeconds);
+        Map<String, Object> after = clickHouse
+                .select("SELECT count() AS n, max(user_id) AS m, max(version) AS v FROM " + clickHouse.table("users"))
+                .get(0);
+        return new Table(
+                database,
+                number(after.get("n")),
+                number(after.get("m")),
+                (int) activeParts(clickHouse),
+                Instant.ofEpochMilli(number(after.get("v"))),
+                loadSeconds,
+                optimizeSeconds);
     }
 
     /**
@@ -298,11 +425,13 @@ public final class CohortBench implements Callable<Integer> {
         long started = System.nanoTime();
         for (int attempt = 1; activeParts(clickHouse) > 1; attempt++) {
             if (attempt > 10) {
-                throw new IllegalStateException(clickHouse.table("users") + " still has " + activeParts(clickHouse) + " parts after 10 OPTIMIZE FINAL");
+                throw new IllegalStateException(clickHouse.table("users") + " still has " + activeParts(clickHouse)
+                        + " parts after 10 OPTIMIZE FINAL");
             }
             log.printf("  merging %d parts into one (OPTIMIZE TABLE ... FINAL)%n", activeParts(clickHouse));
-            while (clickHouse.selectLong("SELECT count() AS n FROM system.merges WHERE database = " + ClickHouseFilterSql.quote(database)
-                    + " AND table = 'users'") > 0) {
+            while (clickHouse.selectLong("SELECT count() AS n FROM system.merges WHERE database = "
+                            + ClickHouseFilterSql.quote(database) + " AND table = 'users'")
+                    > 0) {
                 sleep(500);
             }
             store.optimize();
@@ -329,33 +458,65 @@ public final class CohortBench implements Callable<Integer> {
     }
 
     private void print(PrintWriter log, Result r) {
-        log.printf(Locale.ROOT, "%n%-28s %12s %12s | %-31s | %-31s%n", "chain (conditions)", "count", "exact count",
-                "exact=false: preview / raw count", "exact=true: preview / raw count");
+        log.printf(
+                Locale.ROOT,
+                "%n%-28s %12s %12s | %-31s | %-31s%n",
+                "chain (conditions)",
+                "count",
+                "exact count",
+                "exact=false: preview / raw count",
+                "exact=true: preview / raw count");
         for (ChainResult c : r.chains()) {
-            log.printf(Locale.ROOT, "%-28s %12s %12s | p50 %7.1f / %7.1f ms (x%.2f) | p50 %7.1f / %7.1f ms (x%.2f)%s%n",
-                    c.name() + " (" + c.conditions() + ")", String.format(Locale.ROOT, "%,d", c.previewCount()),
+            log.printf(
+                    Locale.ROOT,
+                    "%-28s %12s %12s | p50 %7.1f / %7.1f ms (x%.2f) | p50 %7.1f / %7.1f ms (x%.2f)%s%n",
+                    c.name() + " (" + c.conditions() + ")",
+                    String.format(Locale.ROOT, "%,d", c.previewCount()),
                     String.format(Locale.ROOT, "%,d", c.exactCount()),
-                    c.fast().preview().p50(), c.fast().rawCount().p50(), c.fast().previewOverRawCount(),
-                    c.exact().preview().p50(), c.exact().rawCount().p50(), c.exact().previewOverRawCount(),
+                    c.fast().preview().p50(),
+                    c.fast().rawCount().p50(),
+                    c.fast().previewOverRawCount(),
+                    c.exact().preview().p50(),
+                    c.exact().rawCount().p50(),
+                    c.exact().previewOverRawCount(),
                     c.previewCount() == c.rawCount() ? "" : "  (raw count " + c.rawCount() + ")");
         }
         for (Mode m : List.of(r.fast(), r.exact())) {
-            log.printf(Locale.ROOT, "%nexact=%s over all chains (n=%d):%n", m.exact(), m.preview().n());
+            log.printf(
+                    Locale.ROOT,
+                    "%nexact=%s over all chains (n=%d):%n",
+                    m.exact(),
+                    m.preview().n());
             line(log, "preview (HTTP, end to end)", m.preview());
             line(log, "  server tookMillis", m.serverTook());
             line(log, "raw count (UserStore.count)", m.rawCount());
             line(log, "raw sample (sampleIds 20)", m.rawSample());
-            log.printf(Locale.ROOT, "  preview/raw count (p50): %.2f; preview/(raw count + sample) (p50): %.2f%n",
-                    m.previewOverRawCount(), m.previewOverRawCountPlusSample());
+            log.printf(
+                    Locale.ROOT,
+                    "  preview/raw count (p50): %.2f; preview/(raw count + sample) (p50): %.2f%n",
+                    m.previewOverRawCount(),
+                    m.previewOverRawCountPlusSample());
         }
-        log.printf(Locale.ROOT, "%ntarget: %s -> p50 %.0f ms, p90 %.0f ms: %s%n", r.target().goal(), r.target().fastP50Millis(),
-                r.target().fastP90Millis(), r.target().met() ? "met" : "MISSED");
+        log.printf(
+                Locale.ROOT,
+                "%ntarget: %s -> p50 %.0f ms, p90 %.0f ms: %s%n",
+                r.target().goal(),
+                r.target().fastP50Millis(),
+                r.target().fastP90Millis(),
+                r.target().met() ? "met" : "MISSED");
         log.printf("CPU seconds while measuring (%.0f s wall): %s%n", r.seconds(), r.cpuSeconds());
         log.printf("results: %s%n", out.toAbsolutePath());
     }
 
     private static void line(PrintWriter log, String what, Millis m) {
-        log.printf(Locale.ROOT, "  %-28s p50 %7.1f  p90 %7.1f  p99 %7.1f  max %7.1f ms%n", what, m.p50(), m.p90(), m.p99(), m.max());
+        log.printf(
+                Locale.ROOT,
+                "  %-28s p50 %7.1f  p90 %7.1f  p99 %7.1f  max %7.1f ms%n",
+                what,
+                m.p50(),
+                m.p90(),
+                m.p99(),
+                m.max());
     }
 
     private static long number(Object value) {

@@ -15,12 +15,6 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.tools.AdminApi;
 import io.pushflow.tools.Cli;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -45,21 +39,32 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The app's event intake under load: batches of engagement events posted to {@code POST /api/v1/events} with an app
  * key on several connections for a fixed time, beside the raw limit beneath it: the very same {@code PushEvents}
  * batches published straight to RabbitMQ with confirms, one message in flight per connection, in the same run.
  */
-@Command(name = "events-bench", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Seeds a running admin service through its API (a launched campaign with variants A and B, an app key), "
-                + "then posts --events-per-request events a request (opens, clicks, app opens of that campaign) on --connections "
-                + "connections for --duration seconds, --runs times, and in each run publishes the same PushEvents batches straight "
-                + "to RabbitMQ (RABBITMQ_HOST, _PORT, _USER, _PASSWORD, _VHOST) with confirms on as many channels for as long.",
-                "--queue-prefix must be the admin service's PUSHFLOW_QUEUE_PREFIX: its push.events queue is emptied after every "
-                        + "phase and every queue of the prefix is deleted at the end, so give it a prefix of its own.",
-                "Writes the results as JSON to --out."},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:failed (service down, events refused, ...)", "2:bad arguments"})
+@Command(
+        name = "events-bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Seeds a running admin service through its API (a launched campaign with variants A and B, an app key), "
+                    + "then posts --events-per-request events a request (opens, clicks, app opens of that campaign) on --connections "
+                    + "connections for --duration seconds, --runs times, and in each run publishes the same PushEvents batches straight "
+                    + "to RabbitMQ (RABBITMQ_HOST, _PORT, _USER, _PASSWORD, _VHOST) with confirms on as many channels for as long.",
+            "--queue-prefix must be the admin service's PUSHFLOW_QUEUE_PREFIX: its push.events queue is emptied after every "
+                    + "phase and every queue of the prefix is deleted at the end, so give it a prefix of its own.",
+            "Writes the results as JSON to --out."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (service down, events refused, ...)", "2:bad arguments"})
 public final class EventsBench implements Callable<Integer> {
 
     /** The issue's goal for the endpoint on the 2-core machine. */
@@ -68,45 +73,83 @@ public final class EventsBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     boolean help;
 
     @Mixin
     AdminTarget admin;
 
-    @Option(names = "--queue-prefix", paramLabel = "P", required = true, description = "the admin service's PUSHFLOW_QUEUE_PREFIX "
-            + "(a prefix of this benchmark's own: its queues are emptied and deleted)")
+    @Option(
+            names = "--queue-prefix",
+            paramLabel = "P",
+            required = true,
+            description = "the admin service's PUSHFLOW_QUEUE_PREFIX "
+                    + "(a prefix of this benchmark's own: its queues are emptied and deleted)")
     String queuePrefix;
 
-    @Option(names = "--events-per-request", paramLabel = "N", description = "events a request and a raw message (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--events-per-request",
+            paramLabel = "N",
+            description = "events a request and a raw message (default: ${DEFAULT-VALUE})")
     int eventsPerRequest = 1_000;
 
-    @Option(names = "--connections", paramLabel = "C", description = "concurrent HTTP connections, and raw channels (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--connections",
+            paramLabel = "C",
+            description = "concurrent HTTP connections, and raw channels (default: ${DEFAULT-VALUE})")
     int connections = 4;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "one measured phase (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            description = "one measured phase (default: ${DEFAULT-VALUE})")
     int durationSeconds = 10;
 
-    @Option(names = "--warmup-events", paramLabel = "N", description = "unmeasured posting first, until this many events went through, "
-            + "for the JIT compilers (batch-at-a-time code is hot only after hundreds of thousands) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup-events",
+            paramLabel = "N",
+            description =
+                    "unmeasured posting first, until this many events went through, "
+                            + "for the JIT compilers (batch-at-a-time code is hot only after hundreds of thousands) (default: ${DEFAULT-VALUE})")
     long warmupEvents = 1_000_000;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "the longest the warm-up may take (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            paramLabel = "SECONDS",
+            description = "the longest the warm-up may take (default: ${DEFAULT-VALUE})")
     int warmupSeconds = 90;
 
-    @Option(names = "--runs", paramLabel = "R", description = "runs, each the endpoint and then RabbitMQ raw (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            paramLabel = "R",
+            description = "runs, each the endpoint and then RabbitMQ raw (default: ${DEFAULT-VALUE})")
     int runs = 3;
 
-    @Option(names = "--bodies", paramLabel = "B", description = "distinct request bodies, sent in turn (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bodies",
+            paramLabel = "B",
+            description = "distinct request bodies, sent in turn (default: ${DEFAULT-VALUE})")
     int bodies = 64;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the generated events (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "seed of the generated events (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "longest one request or confirm may take (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            description = "longest one request or confirm may take (default: ${DEFAULT-VALUE})")
     int timeoutSeconds = 30;
 
-    @Option(names = "--watch", paramLabel = "NAME=PID", description = "a local process whose CPU to report, e.g. admin=1234 (repeatable)")
+    @Option(
+            names = "--watch",
+            paramLabel = "NAME=PID",
+            description = "a local process whose CPU to report, e.g. admin=1234 (repeatable)")
     Map<String, Long> watch = new LinkedHashMap<>();
 
     @Option(names = "--out", paramLabel = "FILE", description = "results file (default: ${DEFAULT-VALUE})")
@@ -119,13 +162,21 @@ public final class EventsBench implements Callable<Integer> {
         }
     }
 
-    record Phase(double eventsPerSecond, double requestsPerSecond, long requests, long events, Map<String, Long> statuses,
-                 double p50Millis, double p99Millis, double maxMillis, Map<String, Double> cpuSeconds, Map<String, Double> cores,
-                 Map<String, Double> cpuMicrosPerEvent, String loadAverage) {
-    }
+    record Phase(
+            double eventsPerSecond,
+            double requestsPerSecond,
+            long requests,
+            long events,
+            Map<String, Long> statuses,
+            double p50Millis,
+            double p99Millis,
+            double maxMillis,
+            Map<String, Double> cpuSeconds,
+            Map<String, Double> cores,
+            Map<String, Double> cpuMicrosPerEvent,
+            String loadAverage) {}
 
-    record Run(int run, Phase endpoint, Phase raw, double ratio) {
-    }
+    record Run(int run, Phase endpoint, Phase raw, double ratio) {}
 
     record Summary(double min, double median, double max, double spreadPercent, String unit) {
         static Summary of(List<Double> values, String unit) {
@@ -140,10 +191,18 @@ public final class EventsBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (eventsPerRequest < 1 || connections < 1 || durationSeconds < 1 || warmupSeconds < 0 || warmupEvents < 0 || runs < 1 || bodies < 1
+        if (eventsPerRequest < 1
+                || connections < 1
+                || durationSeconds < 1
+                || warmupSeconds < 0
+                || warmupEvents < 0
+                || runs < 1
+                || bodies < 1
                 || timeoutSeconds < 1) {
-            throw Cli.invalid(spec, "--events-per-request, --connections, --duration, --runs, --bodies and --timeout must be at least 1, "
-                    + "--warmup and --warmup-events at least 0");
+            throw Cli.invalid(
+                    spec,
+                    "--events-per-request, --connections, --duration, --runs, --bodies and --timeout must be at least 1, "
+                            + "--warmup and --warmup-events at least 0");
         }
         PrintWriter log = spec.commandLine().getOut();
         AdminApi api = admin.api();
@@ -157,11 +216,22 @@ public final class EventsBench implements Callable<Integer> {
         ConnectionFactory rabbit = rabbit();
         try (Connection connection = rabbit.newConnection("pushflow-events-bench")) {
             String broker = String.valueOf(connection.getServerProperties().get("version"));
-            log.printf("events benchmark -> %s (queue %s, RabbitMQ %s)%n  machine: %s, load average %s%n  %,d events a request, "
+            log.printf(
+                    "events benchmark -> %s (queue %s, RabbitMQ %s)%n  machine: %s, load average %s%n  %,d events a request, "
                             + "%d connections, %d s x %d runs after a warm-up of %,d events (at most %d s); this program shares the "
                             + "machine's %d cores with the service and RabbitMQ%n",
-                    api.url(), queues.name(Queues.PUSH_EVENTS), broker, machine, loadAverage(), eventsPerRequest, connections, durationSeconds,
-                    runs, warmupEvents, warmupSeconds, machine.cores());
+                    api.url(),
+                    queues.name(Queues.PUSH_EVENTS),
+                    broker,
+                    machine,
+                    loadAverage(),
+                    eventsPerRequest,
+                    connections,
+                    durationSeconds,
+                    runs,
+                    warmupEvents,
+                    warmupSeconds,
+                    machine.cores());
             Channel control = connection.createChannel();
             queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(control));
 
@@ -172,13 +242,24 @@ public final class EventsBench implements Callable<Integer> {
             for (int b = 0; b < bodies; b++) {
                 batches.add(events(campaign, random));
             }
-            List<byte[]> requestBodies = batches.stream().map(EventsBench::requestBody).toList();
-            List<byte[]> messages = batches.stream().map(e -> Json.bytes(new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), e))).toList();
-            log.printf(Locale.ROOT, "  campaign %d launched, app key made; %d bodies of %,d bytes on average (the raw messages: %,d)%n",
-                    campaign, bodies, requestBodies.stream().mapToLong(b -> b.length).sum() / bodies,
+            List<byte[]> requestBodies =
+                    batches.stream().map(EventsBench::requestBody).toList();
+            List<byte[]> messages = batches.stream()
+                    .map(e -> Json.bytes(
+                            new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), e)))
+                    .toList();
+            log.printf(
+                    Locale.ROOT,
+                    "  campaign %d launched, app key made; %d bodies of %,d bytes on average (the raw messages: %,d)%n",
+                    campaign,
+                    bodies,
+                    requestBodies.stream().mapToLong(b -> b.length).sum() / bodies,
                     messages.stream().mapToLong(b -> b.length).sum() / bodies);
 
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             URI events = URI.create(api.url()).resolve("api/v1/events");
             long warmStarted = System.nanoTime();
             long warmed = 0;
@@ -187,7 +268,11 @@ public final class EventsBench implements Callable<Integer> {
                 control.queuePurge(queues.name(Queues.PUSH_EVENTS));
             }
             if (warmed > 0) {
-                log.printf(Locale.ROOT, "  warm-up: %,d events in %.0f s%n", warmed, (System.nanoTime() - warmStarted) / 1e9);
+                log.printf(
+                        Locale.ROOT,
+                        "  warm-up: %,d events in %.0f s%n",
+                        warmed,
+                        (System.nanoTime() - warmStarted) / 1e9);
             }
             ProcessCpu cpu = new ProcessCpu(watch);
             List<Run> done = new ArrayList<>();
@@ -204,13 +289,28 @@ public final class EventsBench implements Callable<Integer> {
 
                 Run result = new Run(run, e, r, r(e.eventsPerSecond() / r.eventsPerSecond()));
                 done.add(result);
-                log.printf(Locale.ROOT, "  run %d: endpoint %,.0f events/s (%,.1f req/s, p50 %.1f ms, p99 %.1f ms, statuses %s, cores %s, "
+                log.printf(
+                        Locale.ROOT,
+                        "  run %d: endpoint %,.0f events/s (%,.1f req/s, p50 %.1f ms, p99 %.1f ms, statuses %s, cores %s, "
                                 + "CPU µs/event %s, load %s)%n"
                                 + "         RabbitMQ raw %,.0f events/s (%,.1f msg/s, p50 %.1f ms, cores %s, CPU µs/event %s, load %s); "
                                 + "endpoint/raw %.2f%n",
-                        run, e.eventsPerSecond(), e.requestsPerSecond(), e.p50Millis(), e.p99Millis(), e.statuses(), e.cores(),
-                        e.cpuMicrosPerEvent(), e.loadAverage(), r.eventsPerSecond(), r.requestsPerSecond(), r.p50Millis(), r.cores(),
-                        r.cpuMicrosPerEvent(), r.loadAverage(), result.ratio());
+                        run,
+                        e.eventsPerSecond(),
+                        e.requestsPerSecond(),
+                        e.p50Millis(),
+                        e.p99Millis(),
+                        e.statuses(),
+                        e.cores(),
+                        e.cpuMicrosPerEvent(),
+                        e.loadAverage(),
+                        r.eventsPerSecond(),
+                        r.requestsPerSecond(),
+                        r.p50Millis(),
+                        r.cores(),
+                        r.cpuMicrosPerEvent(),
+                        r.loadAverage(),
+                        result.ratio());
             }
             new ChannelDeclarer(control).removeAll(queues);
 
@@ -225,15 +325,32 @@ public final class EventsBench implements Callable<Integer> {
             json.put("durationSeconds", durationSeconds);
             json.put("warmupEvents", warmupEvents);
             json.put("runs", runs);
-            json.put("endpoint", Summary.of(done.stream().map(x -> x.endpoint().eventsPerSecond()).toList(), "events/s"));
-            json.put("raw", Summary.of(done.stream().map(x -> x.raw().eventsPerSecond()).toList(), "events/s"));
+            json.put(
+                    "endpoint",
+                    Summary.of(
+                            done.stream()
+                                    .map(x -> x.endpoint().eventsPerSecond())
+                                    .toList(),
+                            "events/s"));
+            json.put(
+                    "raw",
+                    Summary.of(done.stream().map(x -> x.raw().eventsPerSecond()).toList(), "events/s"));
             json.put("ratio", Summary.of(done.stream().map(Run::ratio).toList(), "endpoint events/s / raw events/s"));
             double median = ((Summary) json.get("endpoint")).median();
-            json.put("target", Map.of("goal", "at least 20,000 events/s through the endpoint", "medianEventsPerSecond", median,
-                    "met", median >= GOAL_EVENTS_PER_SECOND));
-            json.put("note", "the load generator, the admin service and RabbitMQ share the machine's cores (and, during this run, "
-                    + "whatever else ran: see loadAverage per phase); raw = the same PushEvents batches published with confirms, one "
-                    + "in flight per channel, as many channels as connections; cpuMicrosPerEvent = CPU seconds per process / events");
+            json.put(
+                    "target",
+                    Map.of(
+                            "goal",
+                            "at least 20,000 events/s through the endpoint",
+                            "medianEventsPerSecond",
+                            median,
+                            "met",
+                            median >= GOAL_EVENTS_PER_SECOND));
+            json.put(
+                    "note",
+                    "the load generator, the admin service and RabbitMQ share the machine's cores (and, during this run, "
+                            + "whatever else ran: see loadAverage per phase); raw = the same PushEvents batches published with confirms, one "
+                            + "in flight per channel, as many channels as connections; cpuMicrosPerEvent = CPU seconds per process / events");
             json.put("runsDetail", done);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
@@ -244,12 +361,17 @@ public final class EventsBench implements Callable<Integer> {
 
     private long seedCampaign(AdminApi api) {
         String tag = Long.toString(System.currentTimeMillis(), 36);
-        Map<String, Object> cohort = Map.of("name", "events bench " + tag, "description", "everyone",
-                "filter", Map.of("all", List.of()));
+        Map<String, Object> cohort =
+                Map.of("name", "events bench " + tag, "description", "everyone", "filter", Map.of("all", List.of()));
         long cohortId = created(api, "api/v1/cohorts", cohort);
         List<Map<String, Object>> variants = new ArrayList<>();
         for (String v : List.of("A", "B")) {
-            variants.add(Map.of("pushId", created(api, "api/v1/pushes", AdminBench.push("events bench " + v + " " + tag, 0, new Random(seed)))));
+            variants.add(Map.of(
+                    "pushId",
+                    created(
+                            api,
+                            "api/v1/pushes",
+                            AdminBench.push("events bench " + v + " " + tag, 0, new Random(seed)))));
         }
         Map<String, Object> campaign = new LinkedHashMap<>();
         campaign.put("name", "events bench " + tag);
@@ -259,16 +381,22 @@ public final class EventsBench implements Callable<Integer> {
         campaign.put("split", Map.of("type", "BANDIT"));
         campaign.put("duration", "P1D");
         long id = created(api, "api/v1/campaigns", campaign);
-        AdminApi.Reply launched = api.post("api/v1/campaigns/" + id + "/launch", HttpRequest.BodyPublishers.noBody(), "application/json",
+        AdminApi.Reply launched = api.post(
+                "api/v1/campaigns/" + id + "/launch",
+                HttpRequest.BodyPublishers.noBody(),
+                "application/json",
                 Duration.ofSeconds(30));
         if (launched.status() != 200) {
-            throw new IllegalStateException("launching campaign " + id + " answered " + launched.status() + ": " + launched.text());
+            throw new IllegalStateException(
+                    "launching campaign " + id + " answered " + launched.status() + ": " + launched.text());
         }
         return id;
     }
 
     private String seedKey(AdminApi api) {
-        AdminApi.Reply key = api.postJson("api/v1/app-keys", Map.of("name", "events-bench-" + Long.toString(System.currentTimeMillis(), 36)),
+        AdminApi.Reply key = api.postJson(
+                "api/v1/app-keys",
+                Map.of("name", "events-bench-" + Long.toString(System.currentTimeMillis(), 36)),
                 Duration.ofSeconds(30));
         if (key.status() != 201 || key.body() == null) {
             throw new IllegalStateException("POST api/v1/app-keys answered " + key.status() + ": " + key.text()
@@ -291,10 +419,16 @@ public final class EventsBench implements Callable<Integer> {
         List<PushEvent> out = new ArrayList<>(eventsPerRequest);
         for (int i = 0; i < eventsPerRequest; i++) {
             double u = random.nextDouble();
-            PushEvent.Type type = u < 0.70 ? PushEvent.Type.OPENED : u < 0.95 ? PushEvent.Type.CLICKED : PushEvent.Type.APP_OPENED;
+            PushEvent.Type type =
+                    u < 0.70 ? PushEvent.Type.OPENED : u < 0.95 ? PushEvent.Type.CLICKED : PushEvent.Type.APP_OPENED;
             boolean byPush = type != PushEvent.Type.APP_OPENED || random.nextBoolean();
-            out.add(new PushEvent(PushEvent.VERSION, new UUID(random.nextLong(), random.nextLong()).toString(), byPush ? campaign : 0,
-                    byPush ? (random.nextBoolean() ? "A" : "B") : null, new UUID(random.nextLong(), random.nextLong()).toString(), type,
+            out.add(new PushEvent(
+                    PushEvent.VERSION,
+                    new UUID(random.nextLong(), random.nextLong()).toString(),
+                    byPush ? campaign : 0,
+                    byPush ? (random.nextBoolean() ? "A" : "B") : null,
+                    new UUID(random.nextLong(), random.nextLong()).toString(),
+                    type,
                     now.minusMillis(random.nextInt(600_000))));
         }
         return out;
@@ -311,11 +445,13 @@ public final class EventsBench implements Callable<Integer> {
                 m.put("variant", e.variant());
             }
             m.put("subscriptionId", e.subscriptionId());
-            m.put("type", switch (e.type()) {
-                case OPENED -> "open";
-                case CLICKED -> "click";
-                case APP_OPENED -> "app_open";
-            });
+            m.put(
+                    "type",
+                    switch (e.type()) {
+                        case OPENED -> "open";
+                        case CLICKED -> "click";
+                        case APP_OPENED -> "app_open";
+                    });
             m.put("at", e.at().toString());
             body.add(m);
         }
@@ -323,16 +459,20 @@ public final class EventsBench implements Callable<Integer> {
     }
 
     /** {@code connections} threads posting the bodies in turn until {@code seconds} have passed; every event must be accepted. */
-    private Load post(HttpClient http, URI events, String key, List<byte[]> requestBodies, int seconds) throws Exception {
+    private Load post(HttpClient http, URI events, String key, List<byte[]> requestBodies, int seconds)
+            throws Exception {
         return load(seconds, (worker, deadline) -> {
             List<Double> latencies = new ArrayList<>();
             Map<String, Long> statuses = new TreeMap<>();
             long requests = 0;
             long accepted = 0;
             for (int i = worker; System.nanoTime() < deadline; i += connections) {
-                HttpRequest request = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(timeoutSeconds))
-                        .header("Content-Type", "application/json").header("X-Pushflow-App-Key", key)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(requestBodies.get(i % requestBodies.size()))).build();
+                HttpRequest request = HttpRequest.newBuilder(events)
+                        .timeout(Duration.ofSeconds(timeoutSeconds))
+                        .header("Content-Type", "application/json")
+                        .header("X-Pushflow-App-Key", key)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(requestBodies.get(i % requestBodies.size())))
+                        .build();
                 long started = System.nanoTime();
                 HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 latencies.add((System.nanoTime() - started) / 1e6);
@@ -358,8 +498,14 @@ public final class EventsBench implements Callable<Integer> {
                 channel.confirmSelect();
                 for (int i = worker; System.nanoTime() < deadline; i += connections) {
                     String id = UUID.randomUUID().toString();
-                    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-                            .messageId(id).correlationId(id).type("EVENTS").timestamp(new Date()).build();
+                    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                            .contentType("application/json")
+                            .deliveryMode(2)
+                            .messageId(id)
+                            .correlationId(id)
+                            .type("EVENTS")
+                            .timestamp(new Date())
+                            .build();
                     long started = System.nanoTime();
                     channel.basicPublish("", queue, props, messages.get(i % messages.size()));
                     channel.waitForConfirmsOrDie(timeoutSeconds * 1000L);
@@ -411,8 +557,19 @@ public final class EventsBench implements Callable<Integer> {
             cores.put(k, r(v / load.seconds()));
             perEvent.put(k, r(v * 1e6 / Math.max(1, load.events())));
         });
-        return new Phase(Math.round(load.eventsPerSecond()), r(load.requests() / load.seconds()), load.requests(), load.events(),
-                load.statuses(), r(latency.p50()), r(latency.p99()), r(latency.max()), cpuSeconds, cores, perEvent, loadAverage());
+        return new Phase(
+                Math.round(load.eventsPerSecond()),
+                r(load.requests() / load.seconds()),
+                load.requests(),
+                load.events(),
+                load.statuses(),
+                r(latency.p50()),
+                r(latency.p99()),
+                r(latency.max()),
+                cpuSeconds,
+                cores,
+                perEvent,
+                loadAverage());
     }
 
     /** The machine's 1, 5 and 15 minute load averages: how much else wanted the cores. */
@@ -441,12 +598,31 @@ public final class EventsBench implements Callable<Integer> {
         Summary e = (Summary) json.get("endpoint");
         Summary raw = (Summary) json.get("raw");
         Summary ratio = (Summary) json.get("ratio");
-        log.printf(Locale.ROOT, "endpoint (POST /api/v1/events): min %,.0f / median %,.0f / max %,.0f events/s (spread %.1f%%)%n",
-                e.min(), e.median(), e.max(), e.spreadPercent());
-        log.printf(Locale.ROOT, "RabbitMQ raw (same batches, confirms): min %,.0f / median %,.0f / max %,.0f events/s (spread %.1f%%)%n",
-                raw.min(), raw.median(), raw.max(), raw.spreadPercent());
-        log.printf(Locale.ROOT, "endpoint / raw: median %.2f (min %.2f, max %.2f)%n", ratio.median(), ratio.min(), ratio.max());
-        log.printf(Locale.ROOT, "target: at least %,.0f events/s -> median %,.0f: %s%n", GOAL_EVENTS_PER_SECOND, e.median(),
+        log.printf(
+                Locale.ROOT,
+                "endpoint (POST /api/v1/events): min %,.0f / median %,.0f / max %,.0f events/s (spread %.1f%%)%n",
+                e.min(),
+                e.median(),
+                e.max(),
+                e.spreadPercent());
+        log.printf(
+                Locale.ROOT,
+                "RabbitMQ raw (same batches, confirms): min %,.0f / median %,.0f / max %,.0f events/s (spread %.1f%%)%n",
+                raw.min(),
+                raw.median(),
+                raw.max(),
+                raw.spreadPercent());
+        log.printf(
+                Locale.ROOT,
+                "endpoint / raw: median %.2f (min %.2f, max %.2f)%n",
+                ratio.median(),
+                ratio.min(),
+                ratio.max());
+        log.printf(
+                Locale.ROOT,
+                "target: at least %,.0f events/s -> median %,.0f: %s%n",
+                GOAL_EVENTS_PER_SECOND,
+                e.median(),
                 e.median() >= GOAL_EVENTS_PER_SECOND ? "met" : "MISSED");
         log.printf("results: %s%n", out.toAbsolutePath());
     }

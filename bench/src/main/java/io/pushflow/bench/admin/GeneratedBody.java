@@ -1,7 +1,6 @@
 package io.pushflow.bench.admin;
 
 import io.pushflow.core.user.User;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -29,6 +28,7 @@ final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     /** Hands chunks to the HTTP client; its idle threads end by themselves. */
     private final ExecutorService delivery = Executors.newCachedThreadPool(r -> daemon(r, "ndjson-delivery"));
+
     private volatile long bytes;
     private volatile long generatorNanos;
     private volatile long generatorCpuNanos;
@@ -43,11 +43,9 @@ final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
         if (!subscribed.compareAndSet(false, true)) {
             // a generated body can be sent once; the client must not retry it
             subscriber.onSubscribe(new Flow.Subscription() {
-                public void request(long n) {
-                }
+                public void request(long n) {}
 
-                public void cancel() {
-                }
+                public void cancel() {}
             });
             subscriber.onError(new IllegalStateException("the generated body was sent already"));
             return;
@@ -61,7 +59,8 @@ final class GeneratedBody implements Flow.Publisher<ByteBuffer> {
         long started = System.nanoTime();
         var threads = ManagementFactory.getThreadMXBean();
         long cpuStarted = threads.getCurrentThreadCpuTime();
-        try (Chunks chunks = new Chunks(pipe); ImportLines lines = new ImportLines(chunks)) {
+        try (Chunks chunks = new Chunks(pipe);
+                ImportLines lines = new ImportLines(chunks)) {
             var it = users.get().iterator();
             while (it.hasNext()) {
                 if (pipe.getNumberOfSubscribers() == 0) {

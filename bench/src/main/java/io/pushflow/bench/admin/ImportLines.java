@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
-
 import java.io.IOException;
 import java.io.OutputStream;
 

@@ -1,7 +1,6 @@
 package io.pushflow.bench.admin;
 
 import io.pushflow.bench.Spread;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,7 @@ import java.util.function.ToDoubleFunction;
 final class LoadRuns {
 
     /** One wrk run with the CPU seconds the watched processes (and wrk) used during it. */
-    record Run(WrkReport wrk, Map<String, Double> cpuSeconds) {
-    }
+    record Run(WrkReport wrk, Map<String, Double> cpuSeconds) {}
 
     /** Min, median and max over the runs. */
     record Summary(double min, double median, double max, double spreadPercent) {
@@ -28,13 +26,23 @@ final class LoadRuns {
      * the median run and the worst), non-2xx answers by status, requests without an answer, and cores used (CPU
      * seconds / wall seconds) per watched process.
      */
-    record Result(String load, int connections, int runs, Summary requestsPerSecond, Summary p50Millis, Summary p90Millis,
-                  Summary p99Millis, double maxMillis, long requests, long non2xx, long socketErrors,
-                  Map<String, Long> statuses, Map<String, Long> sent, Map<String, Summary> cores) {
-    }
+    record Result(
+            String load,
+            int connections,
+            int runs,
+            Summary requestsPerSecond,
+            Summary p50Millis,
+            Summary p90Millis,
+            Summary p99Millis,
+            double maxMillis,
+            long requests,
+            long non2xx,
+            long socketErrors,
+            Map<String, Long> statuses,
+            Map<String, Long> sent,
+            Map<String, Summary> cores) {}
 
-    private LoadRuns() {
-    }
+    private LoadRuns() {}
 
     static Result summarize(String load, int connections, List<Run> runs) {
         if (runs.isEmpty()) {
@@ -51,7 +59,9 @@ final class LoadRuns {
             WrkReport w = r.wrk();
             w.statuses().forEach((k, v) -> statuses.merge(k, v, Long::sum));
             w.sent().forEach((k, v) -> sent.merge(k, v, Long::sum));
-            r.cpuSeconds().forEach((k, v) -> cores.computeIfAbsent(k, x -> new ArrayList<>()).add(w.seconds() == 0 ? 0 : v / w.seconds()));
+            r.cpuSeconds()
+                    .forEach((k, v) -> cores.computeIfAbsent(k, x -> new ArrayList<>())
+                            .add(w.seconds() == 0 ? 0 : v / w.seconds()));
             requests += w.requests();
             non2xx += w.non2xx();
             socketErrors += w.socketErrors();
@@ -59,14 +69,26 @@ final class LoadRuns {
         }
         Map<String, Summary> coreSummaries = new TreeMap<>();
         cores.forEach((k, v) -> coreSummaries.put(k, Summary.of(v)));
-        return new Result(load, connections, runs.size(),
+        return new Result(
+                load,
+                connections,
+                runs.size(),
                 Summary.of(runs.stream().map(r -> r.wrk().requestsPerSecond()).toList()),
-                millis(runs, WrkReport::p50Micros), millis(runs, WrkReport::p90Micros), millis(runs, WrkReport::p99Micros),
-                r2(max / 1000), requests, non2xx, socketErrors, statuses, sent, coreSummaries);
+                millis(runs, WrkReport::p50Micros),
+                millis(runs, WrkReport::p90Micros),
+                millis(runs, WrkReport::p99Micros),
+                r2(max / 1000),
+                requests,
+                non2xx,
+                socketErrors,
+                statuses,
+                sent,
+                coreSummaries);
     }
 
     private static Summary millis(List<Run> runs, ToDoubleFunction<WrkReport> micros) {
-        return Summary.of(runs.stream().map(r -> micros.applyAsDouble(r.wrk()) / 1000).toList());
+        return Summary.of(
+                runs.stream().map(r -> micros.applyAsDouble(r.wrk()) / 1000).toList());
     }
 
     static double r2(double v) {

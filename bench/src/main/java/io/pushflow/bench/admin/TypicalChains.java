@@ -3,7 +3,6 @@ package io.pushflow.bench.admin;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
-
 import java.util.List;
 import java.util.Map;
 
@@ -11,13 +10,11 @@ import java.util.Map;
 final class TypicalChains {
 
     /** A named chain, as the API takes it and as the compiler sees it. */
-    record Chain(String name, String description, Map<String, Object> filter, FilterChain chain) {
-    }
+    record Chain(String name, String description, Map<String, Object> filter, FilterChain chain) {}
 
-    private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {};
 
-    private TypicalChains() {
-    }
+    private TypicalChains() {}
 
     static List<Chain> all() {
         return List.of(
@@ -32,7 +29,10 @@ final class TypicalChains {
                           {"field": "is_pro", "op": "is_true"},
                           {"field": "sports", "op": "has_any", "values": ["windsurfing", "wingfoiling"]},
                           {"field": "country", "op": "in", "values": ["ES", "PT", "FR"]}]}"""),
-                chain("ios-dach-de-1y-not-sailing", "iOS users in DE/AT/CH with locale de who installed in the last year, not sailing", """
+                chain(
+                        "ios-dach-de-1y-not-sailing",
+                        "iOS users in DE/AT/CH with locale de who installed in the last year, not sailing",
+                        """
                         {"all": [
                           {"field": "platform", "op": "eq", "value": "ios"},
                           {"field": "country", "op": "in", "values": ["DE", "AT", "CH"]},
@@ -51,13 +51,19 @@ final class TypicalChains {
                           {"field": "last_active_at", "op": "not_within_last", "value": "P30D"},
                           {"field": "last_active_at", "op": "within_last", "value": "P365D"},
                           {"field": "app_version", "op": "lt", "value": "57"}]}"""),
-                chain("kite-and-snow-alps-android", "Android kiters who also ski or snowboard, in the Alps countries", """
+                chain(
+                        "kite-and-snow-alps-android",
+                        "Android kiters who also ski or snowboard, in the Alps countries",
+                        """
                         {"all": [
                           {"field": "sports", "op": "contains", "value": "kitesurfing"},
                           {"field": "sports", "op": "has_any", "values": ["skiing", "snowboarding"]},
                           {"field": "country", "op": "in", "values": ["AT", "CH", "IT", "FR", "DE", "SI"]},
                           {"field": "platform", "op": "eq", "value": "android"}]}"""),
-                chain("lusophone-kite", "Brazilian kiters or anyone whose app speaks Portuguese, on 56.x-57.x, active in 14 days", """
+                chain(
+                        "lusophone-kite",
+                        "Brazilian kiters or anyone whose app speaks Portuguese, on 56.x-57.x, active in 14 days",
+                        """
                         {"all": [
                           {"any": [
                             {"all": [{"field": "country", "op": "eq", "value": "BR"},
@@ -65,7 +71,10 @@ final class TypicalChains {
                             {"field": "locale", "op": "eq", "value": "pt"}]},
                           {"field": "app_version", "op": "between", "values": ["56", "57.9"]},
                           {"field": "last_active_at", "op": "within_last", "value": "P14D"}]}"""),
-                chain("android-old-free-europe", "free Android users in big EU time zones below 56.2 (upgrade nudge)", """
+                chain(
+                        "android-old-free-europe",
+                        "free Android users in big EU time zones below 56.2 (upgrade nudge)",
+                        """
                         {"all": [
                           {"field": "platform", "op": "eq", "value": "android"},
                           {"field": "app_version", "op": "lt", "value": "56.2"},

@@ -19,21 +19,14 @@ import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserGenerator;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.delivery.DeliveryJob;
-import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.PushMessage;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.FileUtils;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +41,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The delivery benchmark ({@code bin/pushflow bench delivery}): N users already waiting on {@code push.outbox} in
@@ -62,9 +61,12 @@ public final class DeliveryBench {
     private static final String KEY = "bench-key";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = BenchArgs.parse(args, "bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] "
-                + "[--state-backend hashmap|rocksdb] [--out FILE (bench-results/delivery.json)]",
-                List.of("users", "runs", "parallelism", "state-backend", "out"), List.of());
+        Map<String, String> opts = BenchArgs.parse(
+                args,
+                "bench delivery [--users N (300000)] [--runs R (3)] [--parallelism P (2)] "
+                        + "[--state-backend hashmap|rocksdb] [--out FILE (bench-results/delivery.json)]",
+                List.of("users", "runs", "parallelism", "state-backend", "out"),
+                List.of());
         int users = Integer.parseInt(opts.getOrDefault("users", "300000"));
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", "2"));
@@ -72,14 +74,22 @@ public final class DeliveryBench {
         Path out = Path.of(opts.getOrDefault("out", "bench-results/delivery.json"));
         ClickHouse.Config ch = ClickHouse.Config.fromEnvironment().withDatabase("pushflow_bench_delivery");
         RabbitSettings rabbit = RabbitSettings.fromEnvironment();
-        List<User> audience = new UserGenerator(17, Instant.now()).users(1, users).toList();
+        List<User> audience =
+                new UserGenerator(17, Instant.now()).users(1, users).toList();
         long reachable = audience.stream().filter(User::reachable).count();
         Machine machine;
         try (ClickHouse clickHouse = new ClickHouse(ch)) {
             machine = Machine.describe(clickHouse);
         }
-        System.out.printf(Locale.ROOT, "delivery benchmark: %,d users (%,d reachable) per run, %d runs, parallelism %d, state backend %s%n  on %s%n",
-                users, reachable, runs, parallelism, backend, machine);
+        System.out.printf(
+                Locale.ROOT,
+                "delivery benchmark: %,d users (%,d reachable) per run, %d runs, parallelism %d, state backend %s%n  on %s%n",
+                users,
+                reachable,
+                runs,
+                parallelism,
+                backend,
+                machine);
 
         List<Double> jobRates = new ArrayList<>();
         List<Double> steadyRates = new ArrayList<>();
@@ -92,20 +102,49 @@ public final class DeliveryBench {
             steadyRates.add(r.steadyPerSecond);
             rawRates.add(raw);
             firstOutcome.add(r.firstOutcomeSeconds);
-            System.out.printf(Locale.ROOT, "  run %d: %,d outcomes in %.1f s from the job's start = %,.0f users/s; after the first outcome "
-                    + "(%.1f s) %,.0f users/s; %,d sent in %,d requests; heap in use after a GC %,d MB; raw client->fake %,.0f pushes/s%n", run,
-                    r.outcomes, r.seconds, r.usersPerSecond, r.firstOutcomeSeconds, r.steadyPerSecond, r.sent, r.requests, r.heapAfterBytes >> 20, raw);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  run %d: %,d outcomes in %.1f s from the job's start = %,.0f users/s; after the first outcome "
+                            + "(%.1f s) %,.0f users/s; %,d sent in %,d requests; heap in use after a GC %,d MB; raw client->fake %,.0f pushes/s%n",
+                    run,
+                    r.outcomes,
+                    r.seconds,
+                    r.usersPerSecond,
+                    r.firstOutcomeSeconds,
+                    r.steadyPerSecond,
+                    r.sent,
+                    r.requests,
+                    r.heapAfterBytes >> 20,
+                    raw);
         }
         Spread job = Spread.of(jobRates);
         Spread steady = Spread.of(steadyRates);
         Spread raw = Spread.of(rawRates);
-        System.out.printf(Locale.ROOT, "%nusers/s through the delivery job   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
-                job.p50(), job.min(), job.max(), job.spreadPercent());
-        System.out.printf(Locale.ROOT, "  the same after the first outcome   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
-                steady.p50(), steady.min(), steady.max(), steady.spreadPercent());
-        System.out.printf(Locale.ROOT, "pushes/s OneSignal client -> fake   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
-                raw.p50(), raw.min(), raw.max(), raw.spreadPercent());
-        System.out.printf(Locale.ROOT, "job / raw provider path: %.2f (after the first outcome: %.2f)%n", job.p50() / raw.p50(),
+        System.out.printf(
+                Locale.ROOT,
+                "%nusers/s through the delivery job   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
+                job.p50(),
+                job.min(),
+                job.max(),
+                job.spreadPercent());
+        System.out.printf(
+                Locale.ROOT,
+                "  the same after the first outcome   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
+                steady.p50(),
+                steady.min(),
+                steady.max(),
+                steady.spreadPercent());
+        System.out.printf(
+                Locale.ROOT,
+                "pushes/s OneSignal client -> fake   median %,.0f  (min %,.0f, max %,.0f, spread %.0f%%)%n",
+                raw.p50(),
+                raw.min(),
+                raw.max(),
+                raw.spreadPercent());
+        System.out.printf(
+                Locale.ROOT,
+                "job / raw provider path: %.2f (after the first outcome: %.2f)%n",
+                job.p50() / raw.p50(),
                 steady.p50() / raw.p50());
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -128,15 +167,24 @@ public final class DeliveryBench {
     }
 
     /** {@code steadyPerSecond}: from the first outcome row to the last, without the job's start. */
-    private record Result(long outcomes, long sent, long requests, double seconds, double usersPerSecond, double firstOutcomeSeconds,
-                          double steadyPerSecond, int requestSize, long heapAfterBytes) {
-    }
+    private record Result(
+            long outcomes,
+            long sent,
+            long requests,
+            double seconds,
+            double usersPerSecond,
+            double firstOutcomeSeconds,
+            double steadyPerSecond,
+            int requestSize,
+            long heapAfterBytes) {}
 
-    private static Result run(int run, List<User> audience, ClickHouse.Config ch, RabbitSettings rabbit, int parallelism, String backend)
+    private static Result run(
+            int run, List<User> audience, ClickHouse.Config ch, RabbitSettings rabbit, int parallelism, String backend)
             throws Exception {
         Queues queues = new Queues("bench.delivery." + run + "." + System.nanoTime() + ".");
-        try (ClickHouse clickHouse = new ClickHouse(ch); OneSignalFake fake = new OneSignalFake(APP, KEY);
-             Connection connection = rabbit.connectionFactory().newConnection("delivery-bench")) {
+        try (ClickHouse clickHouse = new ClickHouse(ch);
+                OneSignalFake fake = new OneSignalFake(APP, KEY);
+                Connection connection = rabbit.connectionFactory().newConnection("delivery-bench")) {
             fake.keepBodies(false);
             clickHouse.dropDatabase();
             ClickHouseSchema.apply(clickHouse);
@@ -150,19 +198,31 @@ public final class DeliveryBench {
             for (int from = 0, chunk = 0; from < audience.size(); from += 1_000, chunk++) {
                 String variant = chunk % 2 == 0 ? "A" : "B";
                 long wave = chunk / 2 + 1;
-                OutboxBatch b = OutboxBatch.of(OutboxBatch.batchId(1, wave, variant, 0), 1, 1, variant, wave,
+                OutboxBatch b = OutboxBatch.of(
+                        OutboxBatch.batchId(1, wave, variant, 0),
+                        1,
+                        1,
+                        variant,
+                        wave,
                         audience.subList(from, Math.min(audience.size(), from + 1_000)));
                 publish(channel, queues.name(Queues.PUSH_OUTBOX), b.batchId, Json.write(b));
             }
             channel.waitForConfirmsOrDie(120_000);
 
             Path checkpointDir = Files.createTempDirectory("pushflow-delivery-bench");
-            var settings = new DeliveryJob.Settings(queues, rabbit, ch,
+            var settings = new DeliveryJob.Settings(
+                    queues,
+                    rabbit,
+                    ch,
                     new ProviderFactory.OneSignal(fake.baseUrl().toString(), APP, KEY, Duration.ofSeconds(10), 8),
-                    16, 64, Duration.ofMinutes(10),
-                    new Checkpoints(Duration.ofSeconds(1), checkpointDir.toUri().toString(), backend), 200);
+                    16,
+                    64,
+                    Duration.ofMinutes(10),
+                    new Checkpoints(Duration.ofSeconds(1), checkpointDir.toUri().toString(), backend),
+                    200);
             Configuration conf = new Configuration();
-            // RocksDB's block cache and write buffers come from managed memory: give the local cluster a realistic share
+            // RocksDB's block cache and write buffers come from managed memory: give the local cluster a realistic
+            // share
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             DeliveryJob.build(env, settings);
@@ -183,17 +243,29 @@ public final class DeliveryBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.gc();
-            long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                    .getHeapMemoryUsage()
+                    .getUsed();
             job.cancel().get();
             FileUtils.deleteDirectoryQuietly(checkpointDir.toFile());
-            long sent = clickHouse.selectLong("SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
+            long sent = clickHouse.selectLong(
+                    "SELECT count() AS n FROM " + clickHouse.table("push_sends") + " FINAL WHERE outcome = 'sent'");
             new ChannelDeclarer(channel).removeAll(queues);
             if (outcomes < audience.size()) {
-                throw new IllegalStateException("only " + outcomes + " of " + audience.size() + " outcomes after 10 minutes");
+                throw new IllegalStateException(
+                        "only " + outcomes + " of " + audience.size() + " outcomes after 10 minutes");
             }
             int requests = fake.calls();
-            return new Result(outcomes, sent, requests, seconds, outcomes / seconds, first, (outcomes - atFirst) / (seconds - first),
-                    (int) Math.max(1, sent / Math.max(1, requests)), heap);
+            return new Result(
+                    outcomes,
+                    sent,
+                    requests,
+                    seconds,
+                    outcomes / seconds,
+                    first,
+                    (outcomes - atFirst) / (seconds - first),
+                    (int) Math.max(1, sent / Math.max(1, requests)),
+                    heap);
         }
     }
 
@@ -201,7 +273,8 @@ public final class DeliveryBench {
     private static double rawProvider(int size, int pushes) throws Exception {
         try (OneSignalFake fake = new OneSignalFake(APP, KEY)) {
             fake.keepBodies(false);
-            OneSignalClient client = new OneSignalClient(fake.baseUrl(), APP, KEY, Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
+            OneSignalClient client = new OneSignalClient(
+                    fake.baseUrl(), APP, KEY, Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
             ExecutorService pool = Executors.newFixedThreadPool(16);
             AtomicLong next = new AtomicLong();
             long start = System.nanoTime();
@@ -213,8 +286,14 @@ public final class DeliveryBench {
                         for (int k = 0; k < size; k++) {
                             ids.add("raw-" + i + "-" + k);
                         }
-                        client.send(new PushMessage(PushMessage.idempotencyKey("raw-" + i, "en"), ids, Map.of("en", "Wind"),
-                                Map.of("en", "25 knots"), Map.of("pushflow_campaign", 1), null, null));
+                        client.send(new PushMessage(
+                                PushMessage.idempotencyKey("raw-" + i, "en"),
+                                ids,
+                                Map.of("en", "Wind"),
+                                Map.of("en", "25 knots"),
+                                Map.of("pushflow_campaign", 1),
+                                null,
+                                null));
                     }
                     return null;
                 }));
@@ -228,18 +307,45 @@ public final class DeliveryBench {
     }
 
     private static void publish(Channel channel, String queue, String id, String body) throws Exception {
-        channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(id).deliveryMode(2).build(),
+        channel.basicPublish(
+                "",
+                queue,
+                new AMQP.BasicProperties.Builder()
+                        .correlationId(id)
+                        .deliveryMode(2)
+                        .build(),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static CampaignCommand launch(Instant now) {
-        var content = new CampaignSnapshot.PushContent("en", Map.of("en", new CampaignSnapshot.LocalizedText("Wind is on", "25 knots tomorrow"),
-                "pt", new CampaignSnapshot.LocalizedText("Há vento", "25 nós amanhã")), null, null, null);
-        var snapshot = new CampaignSnapshot(1, "bench", "windy-ios", CampaignStatus.RUNNING,
+        var content = new CampaignSnapshot.PushContent(
+                "en",
+                Map.of(
+                        "en",
+                        new CampaignSnapshot.LocalizedText("Wind is on", "25 knots tomorrow"),
+                        "pt",
+                        new CampaignSnapshot.LocalizedText("Há vento", "25 nós amanhã")),
+                null,
+                null,
+                null);
+        var snapshot = new CampaignSnapshot(
+                1,
+                "bench",
+                "windy-ios",
+                CampaignStatus.RUNNING,
                 new CampaignSnapshot.Cohort(1, "everyone", Json.MAPPER.valueToTree(Map.of("all", List.of()))),
-                List.of(new CampaignSnapshot.Variant("A", 1, "a", 1, content), new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
-                new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null, null), 0,
-                now, Duration.ofHours(1), null, null, null, "ONESIGNAL", SendPace.EVEN);
+                List.of(
+                        new CampaignSnapshot.Variant("A", 1, "a", 1, content),
+                        new CampaignSnapshot.Variant("B", 2, "b", 1, content)),
+                new CampaignSnapshot.Split(SplitType.AB_FIXED, Metric.CLICKS, null, null, null, null, null),
+                0,
+                now,
+                Duration.ofHours(1),
+                null,
+                null,
+                null,
+                "ONESIGNAL",
+                SendPace.EVEN);
         return new CampaignCommand(1, "bench-launch", CampaignCommand.Type.LAUNCH, 1, 1, now, "bench", snapshot);
     }
 }

@@ -1,7 +1,6 @@
 package io.pushflow.bench.jobs;
 
 import io.pushflow.core.delivery.Suppression;
-
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -13,8 +12,7 @@ import java.util.SplittableRandom;
  */
 public final class SuppressionSize {
 
-    private SuppressionSize() {
-    }
+    private SuppressionSize() {}
 
     public static void main(String[] args) {
         long users = args.length > 0 ? Long.parseLong(args[0]) : 18_000_000;
@@ -46,7 +44,8 @@ public final class SuppressionSize {
         }
         long setHeap = usedHeap() - before;
         System.out.printf("%,d users, %,d suppressed (%.0f%%)%n", users, bitmap.size(), share * 100);
-        System.out.printf("bitmap:          %,d bytes on the heap, %,d bytes serialized%n", bitmapHeap, bitmap.serializedBytes());
+        System.out.printf(
+                "bitmap:          %,d bytes on the heap, %,d bytes serialized%n", bitmapHeap, bitmap.serializedBytes());
         System.out.printf("HashSet<Long>:   %,d bytes on the heap (%d entries)%n", setHeap, boxed.size());
         System.out.printf("ratio:           %.0fx smaller%n", (double) setHeap / Math.max(1, bitmapHeap));
         System.out.printf("lookups:         %,.0f per second (%d hits)%n", users / lookupSeconds, lookups);

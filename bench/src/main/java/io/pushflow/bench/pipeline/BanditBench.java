@@ -10,7 +10,6 @@ import io.pushflow.simulator.Scenario;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.simulator.provider.SimulatorConfig;
 import io.pushflow.store.ClickHouse;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,20 +34,23 @@ public final class BanditBench {
 
     static final double[] CLICK_RATES = {0.02, 0.03, 0.045};
     static final String[][] CREATIVES = {
-            {"Wind alert", "Gusts up to 25 knots at your spot tomorrow"},
-            {"Your spot, tomorrow", "Side-shore 18 knots from 10:00, sunny"},
-            {"Session tomorrow?", "Perfect kiting window 10:00-14:00 at your spot - check the forecast"}};
+        {"Wind alert", "Gusts up to 25 knots at your spot tomorrow"},
+        {"Your spot, tomorrow", "Side-shore 18 knots from 10:00, sunny"},
+        {"Session tomorrow?", "Perfect kiting window 10:00-14:00 at your spot - check the forecast"}
+    };
     static final List<String> POLICIES = List.of("BANDIT", "AB_WINNER", "EVEN");
 
-    private BanditBench() {
-    }
+    private BanditBench() {}
 
     public static void main(String[] args) throws Exception {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
         known.addAll(List.of("users", "window", "repetitions", "out", Pipeline.WATCH));
-        Map<String, String> opts = BenchArgs.parse(args, "bench bandit [--users N (240000)] [--window ISO (PT4M)] "
-                + "[--repetitions R of the offline replay (300)] [--out FILE (bench-results/bandit.json)]; bin/pushflow passes the services' options",
-                known, Pipeline.OPTIONS);
+        Map<String, String> opts = BenchArgs.parse(
+                args,
+                "bench bandit [--users N (240000)] [--window ISO (PT4M)] "
+                        + "[--repetitions R of the offline replay (300)] [--out FILE (bench-results/bandit.json)]; bin/pushflow passes the services' options",
+                known,
+                Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "240000"));
         Duration window = Duration.parse(opts.getOrDefault("window", "PT4M"));
         int repetitions = Integer.parseInt(opts.getOrDefault("repetitions", "300"));
@@ -66,19 +68,44 @@ public final class BanditBench {
         try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
             machine = Machine.describe(ch);
         }
-        System.out.printf(Locale.ROOT, "bandit benchmark: %s side by side on %,d users (a third each), window %s, true click rates %s%n  on %s%n",
-                POLICIES, users, window, Arrays.toString(CLICK_RATES), machine);
+        System.out.printf(
+                Locale.ROOT,
+                "bandit benchmark: %s side by side on %,d users (a third each), window %s, true click rates %s%n  on %s%n",
+                POLICIES,
+                users,
+                window,
+                Arrays.toString(CLICK_RATES),
+                machine);
         UserGenerator generator = new UserGenerator(29, Instant.now());
-        p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1))
-                .map(u -> new User(u.userId(), "bandit-" + u.userId() % POLICIES.size(), u.platform(), u.pushToken(), u.deviceToken(),
-                        u.deviceTokenKind(), u.tokenValid(), u.subscribed(),
-                        u.isPro(), u.country(), u.locale(), u.timezone(), u.appVersion(), u.sports(), u.lastActiveAt(), u.installedAt(), u.version()))
-                .toList());
+        p.loadUsers(
+                users,
+                from -> generator
+                        .users(from, (int) Math.min(100_000, users - from + 1))
+                        .map(u -> new User(
+                                u.userId(),
+                                "bandit-" + u.userId() % POLICIES.size(),
+                                u.platform(),
+                                u.pushToken(),
+                                u.deviceToken(),
+                                u.deviceTokenKind(),
+                                u.tokenValid(),
+                                u.subscribed(),
+                                u.isPro(),
+                                u.country(),
+                                u.locale(),
+                                u.timezone(),
+                                u.appVersion(),
+                                u.sports(),
+                                u.lastActiveAt(),
+                                u.installedAt(),
+                                u.version()))
+                        .toList());
         p.emptyQueues();
 
         List<SimulatorConfig.Rule> rules = new ArrayList<>();
         for (int i = 0; i < CREATIVES.length; i++) {
-            rules.add(new SimulatorConfig.Rule(null, null, null, CREATIVES[i][1], Math.min(1, 3 * CLICK_RATES[i] + 0.05), CLICK_RATES[i]));
+            rules.add(new SimulatorConfig.Rule(
+                    null, null, null, CREATIVES[i][1], Math.min(1, 3 * CLICK_RATES[i] + 0.05), CLICK_RATES[i]));
         }
         // delays scaled to the window as minutes are to a two-hour campaign: delivery 1 s, open ~6 s, click ~4 s after
         SimulatorConfig config = new SimulatorConfig(7, 1_000, 6_000, 4_000, 0.01, 0, 0, null, rules);
@@ -89,8 +116,13 @@ public final class BanditBench {
         json.put("window", window.toString());
         json.put("trueClickRates", CLICK_RATES);
         double best = CLICK_RATES[CLICK_RATES.length - 1];
-        try (ProviderSimulator simulator = new ProviderSimulator(config, p.appId, p.appKey, new InetSocketAddress("127.0.0.1", p.simulatorPort),
-                p.rabbit.connectionFactory(), p.queues)) {
+        try (ProviderSimulator simulator = new ProviderSimulator(
+                config,
+                p.appId,
+                p.appKey,
+                new InetSocketAddress("127.0.0.1", p.simulatorPort),
+                p.rabbit.connectionFactory(),
+                p.queues)) {
             String tag = Long.toString(System.currentTimeMillis(), 36);
             List<Long> pushes = new ArrayList<>();
             for (String[] c : CREATIVES) {
@@ -99,21 +131,42 @@ public final class BanditBench {
             Map<String, Long> campaigns = new LinkedHashMap<>();
             for (int i = 0; i < POLICIES.size(); i++) {
                 String policy = POLICIES.get(i);
-                long cohort = p.createCohort("bandit audience " + i + " " + tag, Map.of("all", List.of(Map.of("field", "app", "op", "eq", "value", "bandit-" + i))));
+                long cohort = p.createCohort(
+                        "bandit audience " + i + " " + tag,
+                        Map.of("all", List.of(Map.of("field", "app", "op", "eq", "value", "bandit-" + i))));
                 Map<String, Object> split = switch (policy) {
                     case "BANDIT" -> Map.of("type", "BANDIT", "minShare", 0.05, "burnIn", 100);
-                    case "AB_WINNER" -> Map.of("type", "AB_WINNER", "testShare", 0.3, "testDuration", window.dividedBy(3).toString());
+                    case "AB_WINNER" ->
+                        Map.of(
+                                "type",
+                                "AB_WINNER",
+                                "testShare",
+                                0.3,
+                                "testDuration",
+                                window.dividedBy(3).toString());
                     default -> Map.of("type", "AB_FIXED");
                 };
-                campaigns.put(policy, p.launch(policy + " " + tag, "bandit-" + i, cohort, pushes, split, window, "EVEN"));
+                campaigns.put(
+                        policy, p.launch(policy + " " + tag, "bandit-" + i, cohort, pushes, split, window, "EVEN"));
             }
             long start = System.nanoTime();
             waitUntilOut(p, campaigns, window.plusMinutes(5));
-            System.out.printf(Locale.ROOT, "  every audience out after %.0f s; waiting 40 s for the last opens and clicks%n", (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  every audience out after %.0f s; waiting 40 s for the last opens and clicks%n",
+                    (System.nanoTime() - start) / 1e9);
             Thread.sleep(40_000);
             Map<String, Object> results = new LinkedHashMap<>();
-            System.out.printf(Locale.ROOT, "%n%-10s %10s %10s %12s %14s %16s   %s%n", "policy", "delivered", "clicks", "oracle", "clicks/oracle",
-                    "expected/oracle", "share of pushes per creative (A, B, C)");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%-10s %10s %10s %12s %14s %16s   %s%n",
+                    "policy",
+                    "delivered",
+                    "clicks",
+                    "oracle",
+                    "clicks/oracle",
+                    "expected/oracle",
+                    "share of pushes per creative (A, B, C)");
             for (Map.Entry<String, Long> e : campaigns.entrySet()) {
                 long delivered = 0;
                 long clicks = 0;
@@ -134,8 +187,16 @@ public final class BanditBench {
                 for (long n : perVariant) {
                     shares.append(String.format(Locale.ROOT, "%5.1f%%", 100.0 * n / Math.max(1, delivered)));
                 }
-                System.out.printf(Locale.ROOT, "%-10s %,10d %,10d %,12.0f %13.1f%% %15.1f%%   %s%n", e.getKey(), delivered, clicks, oracle,
-                        100 * clicks / oracle, 100 * expected / oracle, shares);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-10s %,10d %,10d %,12.0f %13.1f%% %15.1f%%   %s%n",
+                        e.getKey(),
+                        delivered,
+                        clicks,
+                        oracle,
+                        100 * clicks / oracle,
+                        100 * expected / oracle,
+                        shares);
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("campaign", e.getValue());
                 r.put("delivered", delivered);
@@ -155,14 +216,17 @@ public final class BanditBench {
     }
 
     /** Waits until every campaign has one outcome row per audience member and has ended. */
-    private static void waitUntilOut(Pipeline p, Map<String, Long> campaigns, Duration limit) throws InterruptedException {
+    private static void waitUntilOut(Pipeline p, Map<String, Long> campaigns, Duration limit)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             boolean all = true;
             for (long id : campaigns.values()) {
                 var stats = p.stats(id);
                 String status = p.campaignStatus(id);
-                all &= status.equals("COMPLETED") && stats.path("outcomes").asLong() >= stats.path("audience").asLong();
+                all &= status.equals("COMPLETED")
+                        && stats.path("outcomes").asLong()
+                                >= stats.path("audience").asLong();
             }
             if (all) {
                 return;
@@ -180,7 +244,12 @@ public final class BanditBench {
     private static Map<String, Object> offline(long pushes, Duration window, int repetitions) {
         long feedbackEvery = Math.max(1, pushes * 10 / window.toSeconds()); // ~10 s of pushes between evidence updates
         Map<String, Object> out = new LinkedHashMap<>();
-        System.out.printf(Locale.ROOT, "%noffline replay: %,d pushes per campaign, feedback every %,d pushes, %d repetitions%n", pushes, feedbackEvery, repetitions);
+        System.out.printf(
+                Locale.ROOT,
+                "%noffline replay: %,d pushes per campaign, feedback every %,d pushes, %d repetitions%n",
+                pushes,
+                feedbackEvery,
+                repetitions);
         for (String policy : POLICIES) {
             String name = switch (policy) {
                 case "BANDIT" -> "thompson";
@@ -192,23 +261,39 @@ public final class BanditBench {
                 case "AB_WINNER" -> ", \"policy_params\": {\"test_steps\": " + Math.round(0.3 * pushes) + "}";
                 default -> "";
             };
-            Scenario scenario = Scenario.parse(String.format(Locale.ROOT, "{\"arms\": [%s, %s, %s], \"horizon\": %d, \"feedback_every\": %d, "
-                    + "\"policy\": \"%s\"%s, \"repetitions\": %d, \"seed\": 11}", CLICK_RATES[0], CLICK_RATES[1], CLICK_RATES[2], pushes, feedbackEvery,
-                    name, params, repetitions));
+            Scenario scenario = Scenario.parse(String.format(
+                    Locale.ROOT,
+                    "{\"arms\": [%s, %s, %s], \"horizon\": %d, \"feedback_every\": %d, "
+                            + "\"policy\": \"%s\"%s, \"repetitions\": %d, \"seed\": 11}",
+                    CLICK_RATES[0],
+                    CLICK_RATES[1],
+                    CLICK_RATES[2],
+                    pushes,
+                    feedbackEvery,
+                    name,
+                    params,
+                    repetitions));
             List<Double> shares = new ArrayList<>();
             for (double regret : BanditSimulator.regrets(scenario)) {
                 shares.add(1 - regret / (pushes * CLICK_RATES[CLICK_RATES.length - 1]));
             }
             Spread s = Spread.of(shares);
-            System.out.printf(Locale.ROOT, "  %-10s expected clicks / oracle: median %.1f%% (p10..p90 %.1f%%..%.1f%%, min %.1f%%)%n", policy,
-                    100 * s.p50(), 100 * percentile(shares, 0.10), 100 * s.p90(), 100 * s.min());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-10s expected clicks / oracle: median %.1f%% (p10..p90 %.1f%%..%.1f%%, min %.1f%%)%n",
+                    policy,
+                    100 * s.p50(),
+                    100 * percentile(shares, 0.10),
+                    100 * s.p90(),
+                    100 * s.min());
             out.put(policy, s);
         }
         return out;
     }
 
     private static double percentile(List<Double> values, double p) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }

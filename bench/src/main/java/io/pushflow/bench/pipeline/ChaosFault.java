@@ -40,16 +40,25 @@ enum ChaosFault {
     }
 
     static ChaosFault of(String label) {
-        return Arrays.stream(values()).filter(f -> f.label.equals(label.trim().toLowerCase(Locale.ROOT))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown fault kind '" + label + "'; the kinds: " + labels(List.of(values()))));
+        return Arrays.stream(values())
+                .filter(f -> f.label.equals(label.trim().toLowerCase(Locale.ROOT)))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown fault kind '" + label + "'; the kinds: " + labels(List.of(values()))));
     }
 
     /** {@code all}, {@code no-services} (everything but stopping RabbitMQ, ClickHouse and MariaDB), or a comma-separated list. */
     static List<ChaosFault> parse(String list) {
         return switch (list.trim()) {
             case "all" -> List.of(values());
-            case "no-services" -> Arrays.stream(values()).filter(f -> !f.service).toList();
-            default -> Arrays.stream(list.split(",")).filter(s -> !s.isBlank()).map(ChaosFault::of).distinct().toList();
+            case "no-services" ->
+                Arrays.stream(values()).filter(f -> !f.service).toList();
+            default ->
+                Arrays.stream(list.split(","))
+                        .filter(s -> !s.isBlank())
+                        .map(ChaosFault::of)
+                        .distinct()
+                        .toList();
         };
     }
 

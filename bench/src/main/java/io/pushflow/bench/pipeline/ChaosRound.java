@@ -5,7 +5,6 @@ import io.pushflow.core.json.Json;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.tools.AdminApi;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,13 +36,27 @@ final class ChaosRound {
     private static final long RATE_WINDOW_MS = 4_000;
 
     /** One fault as it happened: its kind, when (ms after the launch), how long until repaired, what was done. */
-    record Injected(ChaosFault kind, long atMs, long repairedMs, String what, String error) {
-    }
+    record Injected(ChaosFault kind, long atMs, long repairedMs, String what, String error) {}
 
     /** A round's outcome. {@code recoveryMs} per injected fault (see {@link #recoveryMs}). */
-    record Result(int round, long seed, long campaign, List<Injected> faults, boolean paused, List<Long> recoveryMs, boolean passed, List<String> problems,
-                  long audience, long outcomeRows, long members, long missing, long failedOutcomes, long duplicates, int halts, int taskFailures, double seconds) {
-    }
+    record Result(
+            int round,
+            long seed,
+            long campaign,
+            List<Injected> faults,
+            boolean paused,
+            List<Long> recoveryMs,
+            boolean passed,
+            List<String> problems,
+            long audience,
+            long outcomeRows,
+            long members,
+            long missing,
+            long failedOutcomes,
+            long duplicates,
+            int halts,
+            int taskFailures,
+            double seconds) {}
 
     private final ChaosStage stage;
     private final Pipeline pipeline;
@@ -60,7 +73,15 @@ final class ChaosRound {
     /** How long the jobs may take to be running again after the campaign before a round counts them as left failed. */
     static final long JOBS_RECOVER_MS = 120_000;
 
-    ChaosRound(ChaosStage stage, Pipeline pipeline, long users, Duration window, long cohort, List<Long> pushes, PrintStream out, String provider) {
+    ChaosRound(
+            ChaosStage stage,
+            Pipeline pipeline,
+            long users,
+            Duration window,
+            long cohort,
+            List<Long> pushes,
+            PrintStream out,
+            String provider) {
         this.provider = provider;
         this.stage = stage;
         this.pipeline = pipeline;
@@ -78,7 +99,8 @@ final class ChaosRound {
      */
     static List<ChaosFault> draw(long seed, List<ChaosFault> allowed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<ChaosFault> faults = allowed.stream().filter(f -> f != ChaosFault.PAUSE).toList();
+        List<ChaosFault> faults =
+                allowed.stream().filter(f -> f != ChaosFault.PAUSE).toList();
         List<ChaosFault> drawn = new ArrayList<>();
         int count = random.nextInt(2) + 1;
         while (drawn.size() < count) {
@@ -96,25 +118,42 @@ final class ChaosRound {
         Map<String, Long> deadBefore = ChaosStage.deadLetters(pipeline.rabbit, pipeline.queues);
         long started = System.nanoTime();
         String name = String.format(Locale.ROOT, "chaos round %d seed %d (%s)", number, seed, ChaosFault.labels(plan));
-        long campaign = pipeline.launch(name, "windy-ios", cohort, pushes, Map.of("type", "BANDIT", "minShare", 0.05, "burnIn", 30),
-                window, "EVEN", provider);
+        long campaign = pipeline.launch(
+                name,
+                "windy-ios",
+                cohort,
+                pushes,
+                Map.of("type", "BANDIT", "minShare", 0.05, "burnIn", 30),
+                window,
+                "EVEN",
+                provider);
         long launched = System.currentTimeMillis();
-        out.printf(Locale.ROOT, "round %d (seed %d): campaign %d to %,d users over %d s, faults %s%n", number, seed, campaign, users,
-                window.toSeconds(), ChaosFault.labels(plan));
+        out.printf(
+                Locale.ROOT,
+                "round %d (seed %d): campaign %d to %,d users over %d s, faults %s%n",
+                number,
+                seed,
+                campaign,
+                users,
+                window.toSeconds(),
+                ChaosFault.labels(plan));
 
         // the provider's count of pushes every 250 ms: the send rate before and after each fault
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                samples.add(new long[]{System.currentTimeMillis() - launched, reached(stage.simulator, campaign)});
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "chaos-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (sampling.get()) {
+                        samples.add(
+                                new long[] {System.currentTimeMillis() - launched, reached(stage.simulator, campaign)});
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "chaos-sampler");
         sampler.setDaemon(true);
         sampler.start();
 
@@ -143,13 +182,17 @@ final class ChaosRound {
             }
             if (status.equals("HALTED")) {
                 halts++;
-                out.printf(Locale.ROOT, "  the campaign HALTED (%s): the marketer resumes it%n", campaignJson(campaign).path("statusReason").asText("?"));
+                out.printf(
+                        Locale.ROOT,
+                        "  the campaign HALTED (%s): the marketer resumes it%n",
+                        campaignJson(campaign).path("statusReason").asText("?"));
                 call("resume", campaign, Duration.ofMinutes(2));
             }
             Thread.sleep(2_000);
         }
         if (!status.equals("COMPLETED")) {
-            problems.add("the campaign is " + status + ", not COMPLETED, " + (System.currentTimeMillis() - launched) / 1000 + " s after its launch");
+            problems.add("the campaign is " + status + ", not COMPLETED, "
+                    + (System.currentTimeMillis() - launched) / 1000 + " s after its launch");
         }
         Thread.sleep(2_000);
         Map<String, long[]> compared = awaitStatsMatchLedger(campaign, Duration.ofSeconds(120));
@@ -159,8 +202,11 @@ final class ChaosRound {
         try (ClickHouse ch = new ClickHouse(pipeline.clickHouse)) {
             JsonNode stats = pipeline.stats(campaign);
             long audience = stats.path("audience").asLong();
-            Map<String, Object> rows = ch.select("SELECT count() AS rows, uniqExact(user_id) AS members, countIf(user_id < 1 OR user_id > " + users
-                    + ") AS strangers, countIf(outcome = 'failed') AS failed FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign).get(0);
+            Map<String, Object> rows = ch.select(
+                            "SELECT count() AS rows, uniqExact(user_id) AS members, countIf(user_id < 1 OR user_id > "
+                                    + users + ") AS strangers, countIf(outcome = 'failed') AS failed FROM "
+                                    + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign)
+                    .get(0);
             long outcomeRows = Long.parseLong(rows.get("rows").toString());
             long members = Long.parseLong(rows.get("members").toString());
             long strangers = Long.parseLong(rows.get("strangers").toString());
@@ -171,22 +217,38 @@ final class ChaosRound {
                 problems.add("the stats' audience is " + audience + ", the cohort has " + users);
             }
             if (missing != 0 || outcomeRows != members || strangers != 0) {
-                problems.add(String.format(Locale.ROOT, "outcome rows: %,d for %,d distinct members of %,d (%,d missing, %,d not in the cohort)",
-                        outcomeRows, members, users, missing, strangers));
+                problems.add(String.format(
+                        Locale.ROOT,
+                        "outcome rows: %,d for %,d distinct members of %,d (%,d missing, %,d not in the cohort)",
+                        outcomeRows,
+                        members,
+                        users,
+                        missing,
+                        strangers));
             }
             if (duplicates != 0) {
                 problems.add(duplicates + " pushes reached a subscription this campaign had reached before");
             }
             compared.forEach((variant, v) -> {
                 if (!agrees(v)) {
-                    problems.add(String.format(Locale.ROOT, "variant %s: stats sent %d, delivered %d, clicks %d%s; the provider's ledger %d pushes, %d clicks",
-                            variant, v[0], v[2], v[3], "DIRECT".equals(provider) ? ", unconfirmed " + v[5] : "", v[1], v[4]));
+                    problems.add(String.format(
+                            Locale.ROOT,
+                            "variant %s: stats sent %d, delivered %d, clicks %d%s; the provider's ledger %d pushes, %d clicks",
+                            variant,
+                            v[0],
+                            v[2],
+                            v[3],
+                            "DIRECT".equals(provider) ? ", unconfirmed " + v[5] : "",
+                            v[1],
+                            v[4]));
                 }
             });
-            // a fault late in the round (a TaskManager killed just before the end) may still be recovering: Flink restarts
+            // a fault late in the round (a TaskManager killed just before the end) may still be recovering: Flink
+            // restarts
             // the tasks once the replacement registers, so the jobs get the time a restart takes before they are judged
             ChaosStage.JobStates jobs = stage.jobStates();
-            for (long until = System.currentTimeMillis() + JOBS_RECOVER_MS; !jobs.healthy() && System.currentTimeMillis() < until; ) {
+            for (long until = System.currentTimeMillis() + JOBS_RECOVER_MS;
+                    !jobs.healthy() && System.currentTimeMillis() < until; ) {
                 Thread.sleep(2_000);
                 jobs = stage.jobStates();
             }
@@ -198,22 +260,43 @@ final class ChaosRound {
                 long added = e.getValue() - deadBefore.getOrDefault(e.getKey(), 0L);
                 if (added > 0) {
                     problems.add(added + " new messages in " + e.getKey());
-                    ChaosStage.deadLetterReasons(pipeline.rabbit, e.getKey(), 3).forEach(r -> out.println("    dead letter: " + r));
+                    ChaosStage.deadLetterReasons(pipeline.rabbit, e.getKey(), 3)
+                            .forEach(r -> out.println("    dead letter: " + r));
                 }
             }
             List<long[]> curve = List.copyOf(samples);
-            List<Long> recovery = injected.stream().map(f -> recoveryMs(curve, f.atMs())).toList();
-            Result result = new Result(number, seed, campaign, injected, plan.contains(ChaosFault.PAUSE), recovery, problems.isEmpty(), problems, audience, outcomeRows, members,
-                    missing, failed, duplicates, halts, Math.max(0, jobs.exceptions() - taskFailuresBefore), (System.nanoTime() - started) / 1e9);
+            List<Long> recovery =
+                    injected.stream().map(f -> recoveryMs(curve, f.atMs())).toList();
+            Result result = new Result(
+                    number,
+                    seed,
+                    campaign,
+                    injected,
+                    plan.contains(ChaosFault.PAUSE),
+                    recovery,
+                    problems.isEmpty(),
+                    problems,
+                    audience,
+                    outcomeRows,
+                    members,
+                    missing,
+                    failed,
+                    duplicates,
+                    halts,
+                    Math.max(0, jobs.exceptions() - taskFailuresBefore),
+                    (System.nanoTime() - started) / 1e9);
             report(result);
             return result;
         }
     }
 
     /** Each fault of the plan at a random moment from a quarter to half of the window, one after the other; a pause inside the first. */
-    private void inject(List<ChaosFault> plan, SplittableRandom random, long launched, long campaign, List<Injected> injected) throws Exception {
+    private void inject(
+            List<ChaosFault> plan, SplittableRandom random, long launched, long campaign, List<Injected> injected)
+            throws Exception {
         boolean pause = plan.contains(ChaosFault.PAUSE);
-        List<ChaosFault> faults = plan.stream().filter(f -> f != ChaosFault.PAUSE).toList();
+        List<ChaosFault> faults =
+                plan.stream().filter(f -> f != ChaosFault.PAUSE).toList();
         long at = (long) (window.toMillis() * (0.25 + 0.25 * random.nextDouble()));
         for (ChaosFault fault : faults) {
             Thread.sleep(Math.max(0, launched + at - System.currentTimeMillis()));
@@ -239,7 +322,13 @@ final class ChaosRound {
                 marketer.join();
             }
             long repaired = System.currentTimeMillis() - from;
-            out.printf(Locale.ROOT, "  %5.1f s: %s (%.1f s)%s%n", (from - launched) / 1e3, what, repaired / 1e3, error == null ? "" : ": " + error);
+            out.printf(
+                    Locale.ROOT,
+                    "  %5.1f s: %s (%.1f s)%s%n",
+                    (from - launched) / 1e3,
+                    what,
+                    repaired / 1e3,
+                    error == null ? "" : ": " + error);
             synchronized (injected) {
                 injected.add(new Injected(fault, from - launched, repaired, what, error));
             }
@@ -280,10 +369,16 @@ final class ChaosRound {
             Thread.sleep(after);
             long paused = System.currentTimeMillis();
             int tries = call("pause", campaign, Duration.ofMinutes(3));
-            out.printf(Locale.ROOT, "  the marketer paused the campaign%s%n", tries > 1 ? " (taken at the " + tries + ". try)" : "");
+            out.printf(
+                    Locale.ROOT,
+                    "  the marketer paused the campaign%s%n",
+                    tries > 1 ? " (taken at the " + tries + ". try)" : "");
             Thread.sleep(Math.max(0, paused + length - System.currentTimeMillis()));
             tries = call("resume", campaign, Duration.ofMinutes(3));
-            out.printf(Locale.ROOT, "  the marketer resumed the campaign%s%n", tries > 1 ? " (taken at the " + tries + ". try)" : "");
+            out.printf(
+                    Locale.ROOT,
+                    "  the marketer resumed the campaign%s%n",
+                    tries > 1 ? " (taken at the " + tries + ". try)" : "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -308,7 +403,8 @@ final class ChaosRound {
                 return tries;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(action + " not taken within " + limit.toSeconds() + " s: " + r.status() + " " + r.text());
+                throw new IllegalStateException(
+                        action + " not taken within " + limit.toSeconds() + " s: " + r.status() + " " + r.text());
             }
             Thread.sleep(1_000);
         }
@@ -321,7 +417,9 @@ final class ChaosRound {
     private JsonNode campaignJson(long campaign) {
         try {
             AdminApi.Reply r = api.get("api/v1/campaigns/" + campaign, CALL);
-            return r.status() == 200 ? r.body() : Json.MAPPER.createObjectNode().put("status", "UNANSWERED " + r.status());
+            return r.status() == 200
+                    ? r.body()
+                    : Json.MAPPER.createObjectNode().put("status", "UNANSWERED " + r.status());
         } catch (RuntimeException e) {
             return Json.MAPPER.createObjectNode().put("status", "UNANSWERED " + e.getMessage());
         }
@@ -342,8 +440,14 @@ final class ChaosRound {
                 for (JsonNode v : pipeline.stats(campaign).path("variants")) {
                     String key = v.path("variant").asText();
                     ProviderSimulator.Tally t = stage.simulator.tally(campaign, key);
-                    long[] numbers = {v.path("sent").asLong(), t == null ? 0 : t.recipients.get(), v.path("delivered").asLong(),
-                            v.path("clicked").asLong(), t == null ? 0 : t.clicked.get(), unconfirmed.getOrDefault(key, 0L)};
+                    long[] numbers = {
+                        v.path("sent").asLong(),
+                        t == null ? 0 : t.recipients.get(),
+                        v.path("delivered").asLong(),
+                        v.path("clicked").asLong(),
+                        t == null ? 0 : t.clicked.get(),
+                        unconfirmed.getOrDefault(key, 0L)
+                    };
                     compared.put(key, numbers);
                     agree &= agrees(numbers);
                 }
@@ -376,8 +480,9 @@ final class ChaosRound {
             return out;
         }
         try (ClickHouse ch = new ClickHouse(pipeline.clickHouse)) {
-            for (Map<String, Object> r : ch.select("SELECT variant, count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = "
-                    + campaign + " AND outcome = 'failed' AND position(error, 'unconfirmed') > 0 GROUP BY variant")) {
+            for (Map<String, Object> r : ch.select("SELECT variant, count() AS n FROM " + ch.table("push_sends")
+                    + " FINAL WHERE campaign_id = " + campaign
+                    + " AND outcome = 'failed' AND position(error, 'unconfirmed') > 0 GROUP BY variant")) {
                 out.put((String) r.get("variant"), ClickHouse.longValue(r.get("n")));
             }
         }
@@ -399,7 +504,13 @@ final class ChaosRound {
      */
     static Long recoveryMs(List<long[]> samples, long faultAt) {
         long before = countAt(samples, faultAt);
-        long from = Math.max(faultAt - 10_000, samples.stream().filter(s -> s[1] > 0).mapToLong(s -> s[0]).min().orElse(faultAt));
+        long from = Math.max(
+                faultAt - 10_000,
+                samples.stream()
+                        .filter(s -> s[1] > 0)
+                        .mapToLong(s -> s[0])
+                        .min()
+                        .orElse(faultAt));
         if (faultAt - from < 2_000) {
             return null;
         }
@@ -408,7 +519,8 @@ final class ChaosRound {
             return null;
         }
         for (long[] s : samples) {
-            if (s[0] >= faultAt + RATE_WINDOW_MS && s[1] - countAt(samples, s[0] - RATE_WINDOW_MS) >= 0.5 * rate * RATE_WINDOW_MS) {
+            if (s[0] >= faultAt + RATE_WINDOW_MS
+                    && s[1] - countAt(samples, s[0] - RATE_WINDOW_MS) >= 0.5 * rate * RATE_WINDOW_MS) {
                 return s[0] - faultAt;
             }
         }
@@ -428,10 +540,24 @@ final class ChaosRound {
     }
 
     private void report(Result r) {
-        out.printf(Locale.ROOT, "round %d (seed %d) %s in %.0f s: %,d outcome rows for %,d members (%,d missing, %,d failed), %d reached twice, %d halts, "
-                        + "%d task failures in the jobs' exception history; recovery %s%n", r.round(), r.seed(), r.passed() ? "PASSED" : "FAILED",
-                r.seconds(), r.outcomeRows(), r.members(), r.missing(), r.failedOutcomes(), r.duplicates(), r.halts(), r.taskFailures(),
-                r.recoveryMs().stream().map(ms -> ms == null ? "-" : String.format(Locale.ROOT, "%.1f s", ms / 1e3)).toList());
+        out.printf(
+                Locale.ROOT,
+                "round %d (seed %d) %s in %.0f s: %,d outcome rows for %,d members (%,d missing, %,d failed), %d reached twice, %d halts, "
+                        + "%d task failures in the jobs' exception history; recovery %s%n",
+                r.round(),
+                r.seed(),
+                r.passed() ? "PASSED" : "FAILED",
+                r.seconds(),
+                r.outcomeRows(),
+                r.members(),
+                r.missing(),
+                r.failedOutcomes(),
+                r.duplicates(),
+                r.halts(),
+                r.taskFailures(),
+                r.recoveryMs().stream()
+                        .map(ms -> ms == null ? "-" : String.format(Locale.ROOT, "%.1f s", ms / 1e3))
+                        .toList());
         r.problems().forEach(p -> out.println("  problem: " + p));
     }
 }

@@ -5,7 +5,6 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-
 import io.pushflow.cluster.ClusterSettings;
 import io.pushflow.cluster.StandaloneCluster;
 import io.pushflow.core.messaging.Queues;
@@ -13,7 +12,6 @@ import io.pushflow.demo.StandaloneJobs;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.simulator.provider.ProviderSimulator;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +45,12 @@ final class ChaosStage implements AutoCloseable {
     /** Each job's parallelism now (a rescale flips it between 1 and 2). */
     private final Map<String, Integer> parallelism = new LinkedHashMap<>();
 
-    ChaosStage(ClusterSettings settings, Path jobJar, List<String> services, ProviderSimulator simulator, PrintStream out) {
+    ChaosStage(
+            ClusterSettings settings,
+            Path jobJar,
+            List<String> services,
+            ProviderSimulator simulator,
+            PrintStream out) {
         this.cluster = new StandaloneJobs(settings, jobJar, out);
         this.savepoints = settings.savepointDir();
         this.services = services;
@@ -84,7 +87,8 @@ final class ChaosStage implements AutoCloseable {
     /** kill -9 of one TaskManager; after a supervisor's 5 s a replacement registers. */
     String killTaskManager(SplittableRandom random) throws Exception {
         long jobManager = cluster.cluster().jobManagerPid().orElseThrow();
-        List<Long> taskManagers = cluster.cluster().pids().stream().filter(p -> p != jobManager).toList();
+        List<Long> taskManagers =
+                cluster.cluster().pids().stream().filter(p -> p != jobManager).toList();
         long victim = taskManagers.get(random.nextInt(taskManagers.size()));
         kill(victim);
         broken();
@@ -133,8 +137,8 @@ final class ChaosStage implements AutoCloseable {
         } finally {
             simulator.endOutage();
         }
-        return "provider " + (status == null ? "answering " + latency.toSeconds() + " s late" : "answering " + status) + " for "
-                + length.toSeconds() + " s";
+        return "provider " + (status == null ? "answering " + latency.toSeconds() + " s late" : "answering " + status)
+                + " for " + length.toSeconds() + " s";
     }
 
     String rabbitOutage(Duration length) throws Exception {
@@ -163,12 +167,16 @@ final class ChaosStage implements AutoCloseable {
     /** The services a fault may have left stopped are started (idempotent: a running one is left alone). */
     void restoreServices() {
         simulator.endOutage();
-        List<List<String>> commands = List.of(List.of("rabbitmqctl", "start_app"), withServices("start", "mysql"), withServices("start", "clickhouse"));
+        List<List<String>> commands = List.of(
+                List.of("rabbitmqctl", "start_app"),
+                withServices("start", "mysql"),
+                withServices("start", "clickhouse"));
         for (List<String> command : commands) {
             try {
                 run(command);
             } catch (Exception e) {
-                out.println("chaos: could not make sure a service runs (" + String.join(" ", command) + "): " + e.getMessage());
+                out.println("chaos: could not make sure a service runs (" + String.join(" ", command) + "): "
+                        + e.getMessage());
             }
         }
     }
@@ -206,7 +214,10 @@ final class ChaosStage implements AutoCloseable {
                 newest.put(name, state);
             }
             if (state.equals("RUNNING")) {
-                exceptions += cluster.get("/jobs/" + j.path("jid").asText() + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries").size();
+                exceptions += cluster.get("/jobs/" + j.path("jid").asText() + "/exceptions?maxExceptions=1000")
+                        .path("exceptionHistory")
+                        .path("entries")
+                        .size();
             }
         }
         return new JobStates(newest, unhealthy, exceptions);
@@ -218,7 +229,9 @@ final class ChaosStage implements AutoCloseable {
         try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-chaos")) {
             for (String q : Queues.ALL) {
                 try (Channel channel = connection.createChannel()) {
-                    out.put(queues.dead(q), channel.queueDeclarePassive(queues.dead(q)).getMessageCount() + 0L);
+                    out.put(
+                            queues.dead(q),
+                            channel.queueDeclarePassive(queues.dead(q)).getMessageCount() + 0L);
                 } catch (IOException missing) {
                     out.put(queues.dead(q), 0L);
                 } catch (AlreadyClosedException closed) {
@@ -232,13 +245,16 @@ final class ChaosStage implements AutoCloseable {
     /** The reasons of the first {@code n} messages of a dead-letter queue (left in it), with the start of each body. */
     static List<String> deadLetterReasons(RabbitSettings rabbit, String queue, int n) throws Exception {
         List<String> reasons = new ArrayList<>();
-        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-chaos"); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-chaos");
+                Channel channel = connection.createChannel()) {
             for (int i = 0; i < n; i++) {
                 GetResponse m = channel.basicGet(queue, false); // not acknowledged: back in the queue on close
                 if (m == null) {
                     break;
                 }
-                Object reason = m.getProps().getHeaders() == null ? null : m.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER);
+                Object reason = m.getProps().getHeaders() == null
+                        ? null
+                        : m.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER);
                 String body = new String(m.getBody(), StandardCharsets.UTF_8);
                 reasons.add(reason + " | " + body.substring(0, Math.min(300, body.length())));
             }
@@ -250,7 +266,10 @@ final class ChaosStage implements AutoCloseable {
     private void run(List<String> command) throws Exception {
         Path log = Files.createTempFile("pushflow-chaos-command", ".log");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within 180 s");

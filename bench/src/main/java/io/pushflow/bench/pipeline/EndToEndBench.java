@@ -9,7 +9,6 @@ import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.simulator.provider.SimulatorConfig;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +31,8 @@ import java.util.Map;
  */
 public final class EndToEndBench {
 
-    private static final Map<String, Object> EVERYONE = Map.of("all", List.of(
-            Map.of("field", "platform", "op", "in", "values", List.of("ios", "android"))));
+    private static final Map<String, Object> EVERYONE =
+            Map.of("all", List.of(Map.of("field", "platform", "op", "in", "values", List.of("ios", "android"))));
     /**
      * How many pushes warm a fresh cluster up before a measured campaign: its batch-at-a-time code runs a thousand
      * users per call, so the JIT compilers see it hot only after about a million of them (a campaign of 80,000 left
@@ -41,19 +40,21 @@ public final class EndToEndBench {
      */
     static final long WARM_UP_USERS = 1_000_000;
     /** The warm-up cohort when the audience is larger than that (about 9% of the generated users). */
-    private static final Map<String, Object> WARM_UP_LARGE = Map.of("all", List.of(
-            Map.of("field", "country", "op", "in", "values", List.of("DE"))));
+    private static final Map<String, Object> WARM_UP_LARGE =
+            Map.of("all", List.of(Map.of("field", "country", "op", "in", "values", List.of("DE"))));
 
-    private EndToEndBench() {
-    }
+    private EndToEndBench() {}
 
     public static void main(String[] args) throws Exception {
         List<String> known = new ArrayList<>(Pipeline.OPTIONS);
         known.addAll(List.of("users", "runs", "raw", "warmup", "out", "provider", "direct-dir", Pipeline.WATCH));
-        Map<String, String> opts = BenchArgs.parse(args, "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
-                + "[--cluster standalone|local (standalone)] [--provider onesignal|direct (onesignal)] [--out FILE (bench-results/e2e.json)]; "
-                + "bin/pushflow passes the services' options (with --provider direct, the jobs' DIRECT_SETTINGS_FILE in --direct-dir), and "
-                + "without --cluster runs local, then standalone, and compares them", known,
+        Map<String, String> opts = BenchArgs.parse(
+                args,
+                "bench e2e [--users N (1000000)] [--runs N (3)] [--raw true|false (true)] [--warmup true|false (true)] "
+                        + "[--cluster standalone|local (standalone)] [--provider onesignal|direct (onesignal)] [--out FILE (bench-results/e2e.json)]; "
+                        + "bin/pushflow passes the services' options (with --provider direct, the jobs' DIRECT_SETTINGS_FILE in --direct-dir), and "
+                        + "without --cluster runs local, then standalone, and compares them",
+                known,
                 Pipeline.OPTIONS);
         long users = Long.parseLong(opts.getOrDefault("users", "1000000"));
         boolean raw = Boolean.parseBoolean(opts.getOrDefault("raw", "true"));
@@ -73,29 +74,48 @@ public final class EndToEndBench {
     }
 
     /** {@code direct}: where the jobs read the simulator's APNs and FCM settings (a DIRECT campaign), or null for OneSignal. */
-    static Map<String, Object> run(Pipeline p, long users, int runs, boolean raw, boolean warmup, Path direct) throws Exception {
+    static Map<String, Object> run(Pipeline p, long users, int runs, boolean raw, boolean warmup, Path direct)
+            throws Exception {
         String provider = direct == null ? "ONESIGNAL" : "DIRECT";
         Machine machine;
         try (ClickHouse ch = new ClickHouse(p.clickHouse)) {
             machine = Machine.describe(ch);
         }
-        System.out.printf(Locale.ROOT, "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator (%s), "
-                + "%s Flink cluster (%d processes)%n  on %s%n", users, direct == null ? "OneSignal's API" : "APNs and FCM, one request per device",
-                p.cluster, p.flinkPids.size(), machine);
+        System.out.printf(
+                Locale.ROOT,
+                "end-to-end benchmark: one campaign to %,d users, pace ASAP, zero-latency provider simulator (%s), "
+                        + "%s Flink cluster (%d processes)%n  on %s%n",
+                users,
+                direct == null ? "OneSignal's API" : "APNs and FCM, one request per device",
+                p.cluster,
+                p.flinkPids.size(),
+                machine);
         UserGenerator generator = new UserGenerator(23, Instant.now());
-        double loadSeconds = p.loadUsers(users, from -> generator.users(from, (int) Math.min(100_000, users - from + 1)).toList());
+        double loadSeconds = p.loadUsers(
+                users,
+                from -> generator
+                        .users(from, (int) Math.min(100_000, users - from + 1))
+                        .toList());
         System.out.printf(Locale.ROOT, "  %,d users loaded into ClickHouse in %.1f s%n", users, loadSeconds);
         p.emptyQueues();
 
-        SimulatorConfig config = new SimulatorConfig(1, 0, 3_000, 2_000, 0.0, 0.0, 0.0, new SimulatorConfig.Engagement(0.10, 0.02), List.of());
+        SimulatorConfig config = new SimulatorConfig(
+                1, 0, 3_000, 2_000, 0.0, 0.0, 0.0, new SimulatorConfig.Engagement(0.10, 0.02), List.of());
         Map<String, Object> json = new LinkedHashMap<>();
-        try (ProviderSimulator simulator = new ProviderSimulator(config, p.appId, p.appKey, new InetSocketAddress("127.0.0.1", p.simulatorPort),
-                p.rabbit.connectionFactory(), p.queues); ClickHouse ch = new ClickHouse(p.clickHouse)) {
+        try (ProviderSimulator simulator = new ProviderSimulator(
+                        config,
+                        p.appId,
+                        p.appKey,
+                        new InetSocketAddress("127.0.0.1", p.simulatorPort),
+                        p.rabbit.connectionFactory(),
+                        p.queues);
+                ClickHouse ch = new ClickHouse(p.clickHouse)) {
             if (direct != null) {
                 simulator.startDirect(direct);
             }
             String tag = Long.toString(System.currentTimeMillis(), 36);
-            List<Long> pushes = List.of(p.createPush("wind " + tag, "Wind alert", "Gusts up to 25 knots at your spot tomorrow"),
+            List<Long> pushes = List.of(
+                    p.createPush("wind " + tag, "Wind alert", "Gusts up to 25 knots at your spot tomorrow"),
                     p.createPush("spot " + tag, "Your spot, tomorrow", "Side-shore 18 knots from 10:00"));
             Run cold = null;
             if (warmup) {
@@ -104,32 +124,64 @@ public final class EndToEndBench {
                 long cohortUsers = new UserStore(ch).count(FilterChain.parse(cohort), Instant.now(), true);
                 long warmed = 0;
                 for (int i = 1; warmed < WARM_UP_USERS; i++) {
-                    Run r = campaign(p, simulator, ch, "warm-up " + tag + "-" + i, p.createCohort("warm-up " + tag + "-" + i, cohort), cohortUsers, pushes,
+                    Run r = campaign(
+                            p,
+                            simulator,
+                            ch,
+                            "warm-up " + tag + "-" + i,
+                            p.createCohort("warm-up " + tag + "-" + i, cohort),
+                            cohortUsers,
+                            pushes,
                             provider);
                     cold = cold == null ? r : cold;
                     warmed += r.outcomes;
                 }
-                System.out.printf(Locale.ROOT, "  warm-up: %,d users in campaigns of %,d; the first, on the fresh cluster (JIT compilation included): "
-                        + "%.1f s, %,.0f users/s, first push after %.1f s; Flink %.0f µs of CPU per user%n", warmed, cohortUsers, cold.seconds,
-                        cold.outcomes / cold.seconds, cold.firstPush, cold.cpu.get("flink") / cold.outcomes * 1e6);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  warm-up: %,d users in campaigns of %,d; the first, on the fresh cluster (JIT compilation included): "
+                                + "%.1f s, %,.0f users/s, first push after %.1f s; Flink %.0f µs of CPU per user%n",
+                        warmed,
+                        cohortUsers,
+                        cold.seconds,
+                        cold.outcomes / cold.seconds,
+                        cold.firstPush,
+                        cold.cpu.get("flink") / cold.outcomes * 1e6);
             }
             double quiet = warmup ? p.awaitQuiet(ch, Duration.ofSeconds(120)) : 0;
             if (warmup) {
-                System.out.printf(Locale.ROOT, "  waited %.0f s after the warm-up for the JIT compilers and ClickHouse's merges to finish%n", quiet);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  waited %.0f s after the warm-up for the JIT compilers and ClickHouse's merges to finish%n",
+                        quiet);
             }
             List<Map<String, Object>> measured = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
                 if (i > 1) {
                     double waited = p.awaitQuiet(ch, Duration.ofSeconds(120));
-                    System.out.printf(Locale.ROOT, "  waited %.0f s for the JIT compilers and ClickHouse's merges to finish%n", waited);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  waited %.0f s for the JIT compilers and ClickHouse's merges to finish%n",
+                            waited);
                 }
                 measured.add(measure(p, simulator, ch, machine, users, pushes, tag + "-" + i, i, provider));
             }
-            List<Double> rates = measured.stream().map(m -> (Double) m.get("pushesPerSecond")).sorted().toList();
-            Map<String, Object> median = measured.stream().filter(m -> m.get("pushesPerSecond").equals(rates.get(rates.size() / 2))).findFirst().orElseThrow();
+            List<Double> rates = measured.stream()
+                    .map(m -> (Double) m.get("pushesPerSecond"))
+                    .sorted()
+                    .toList();
+            Map<String, Object> median = measured.stream()
+                    .filter(m -> m.get("pushesPerSecond").equals(rates.get(rates.size() / 2)))
+                    .findFirst()
+                    .orElseThrow();
             boolean once = measured.stream().allMatch(m -> Boolean.TRUE.equals(m.get("everyoneOnce")));
-            System.out.printf(Locale.ROOT, "  %d measured campaigns: median %,.0f pushes/s (%,.0f to %,.0f), %,.0f users/s%n", runs,
-                    rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1), (Double) median.get("usersPerSecond"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %d measured campaigns: median %,.0f pushes/s (%,.0f to %,.0f), %,.0f users/s%n",
+                    runs,
+                    rates.get(rates.size() / 2),
+                    rates.get(0),
+                    rates.get(rates.size() - 1),
+                    (Double) median.get("usersPerSecond"));
             json.put("scenario", "e2e");
             json.put("cluster", p.cluster);
             json.put("provider", provider);
@@ -148,10 +200,19 @@ public final class EndToEndBench {
             json.put("runs", runs);
             json.putAll(median); // the median run's numbers, as the report reads them
             json.put("everyoneOnce", once);
-            json.put("pushesPerSecondSpread", Map.of("min", rates.get(0), "median", rates.get(rates.size() / 2), "max", rates.get(rates.size() - 1)));
+            json.put(
+                    "pushesPerSecondSpread",
+                    Map.of(
+                            "min",
+                            rates.get(0),
+                            "median",
+                            rates.get(rates.size() / 2),
+                            "max",
+                            rates.get(rates.size() - 1)));
             json.put("measuredRuns", measured);
             if (!once) {
-                System.out.println("  NOT every measured campaign gave every user exactly one outcome without failures: see the runs above");
+                System.out.println(
+                        "  NOT every measured campaign gave every user exactly one outcome without failures: see the runs above");
             }
         }
         if (raw) {
@@ -161,10 +222,20 @@ public final class EndToEndBench {
             RawRates.Rate rabbit = RawRates.rabbit(p.rabbit, p.queues.name("raw.bench"), batch, 1_000, messages, 200);
             RawRates.Rate clickHouse = RawRates.clickHouse(p.clickHouse, users, 10_000, 2);
             double e2e = (double) json.get("usersPerSecond");
-            System.out.printf(Locale.ROOT, "  raw RabbitMQ: %,d outbox batches of 1,000 users (%,d bytes) published with confirms and consumed with acks: "
-                    + "%,.0f users/s (end to end / raw: %.2f)%n", messages, batch.length, rabbit.perSecond(), e2e / rabbit.perSecond());
-            System.out.printf(Locale.ROOT, "  raw ClickHouse: %,d outcome rows in inserts of 10,000 from 2 writers: %,.0f rows/s (end to end / raw: %.2f)%n",
-                    users, clickHouse.perSecond(), e2e / clickHouse.perSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  raw RabbitMQ: %,d outbox batches of 1,000 users (%,d bytes) published with confirms and consumed with acks: "
+                            + "%,.0f users/s (end to end / raw: %.2f)%n",
+                    messages,
+                    batch.length,
+                    rabbit.perSecond(),
+                    e2e / rabbit.perSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  raw ClickHouse: %,d outcome rows in inserts of 10,000 from 2 writers: %,.0f rows/s (end to end / raw: %.2f)%n",
+                    users,
+                    clickHouse.perSecond(),
+                    e2e / clickHouse.perSecond());
             json.put("rawRabbitUsersPerSecond", rabbit);
             json.put("rawClickHouseRowsPerSecond", clickHouse);
             json.put("ratioToRabbit", e2e / rabbit.perSecond());
@@ -174,31 +245,75 @@ public final class EndToEndBench {
     }
 
     /** One measured campaign to everyone: its rate, correctness and where the CPU went. */
-    static Map<String, Object> measure(Pipeline p, ProviderSimulator simulator, ClickHouse ch, Machine machine, long users, List<Long> pushes,
-                                       String tag, int number, String provider) throws Exception {
-        Run run = campaign(p, simulator, ch, "e2e " + users + " " + tag, p.createCohort("everyone " + tag, EVERYONE), users, pushes, provider);
+    static Map<String, Object> measure(
+            Pipeline p,
+            ProviderSimulator simulator,
+            ClickHouse ch,
+            Machine machine,
+            long users,
+            List<Long> pushes,
+            String tag,
+            int number,
+            String provider)
+            throws Exception {
+        Run run = campaign(
+                p,
+                simulator,
+                ch,
+                "e2e " + users + " " + tag,
+                p.createCohort("everyone " + tag, EVERYONE),
+                users,
+                pushes,
+                provider);
         long campaign = run.campaign;
         long outcomes = run.outcomes;
         double seconds = run.seconds;
         Map<String, Double> cpu = run.cpu;
         long peak = p.flinkMemory("VmHWM");
         Map<String, Long> checkpoints = p.checkpointSizes();
-        long sent = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
-                + " AND outcome = 'sent'");
-        long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = " + campaign
-                + " AND outcome = 'failed'");
+        long sent = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = "
+                + campaign + " AND outcome = 'sent'");
+        long failed = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " FINAL WHERE campaign_id = "
+                + campaign + " AND outcome = 'failed'");
         long reached = delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B");
         long duplicates = simulator.duplicates(campaign);
         boolean once = outcomes == users && duplicates == 0 && failed == 0;
-        System.out.printf(Locale.ROOT, "  run %d: %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s "
+        System.out.printf(
+                Locale.ROOT,
+                "  run %d: %,d outcome rows (%,d sent, %,d failed, %,d pushes at the provider, %,d reached twice) in %.1f s "
                         + "from the launch call: %,.0f users/s, %,.0f pushes/s; first push after %.1f s, first outcome row after %.1f s%n",
-                number, outcomes, sent, failed, reached, duplicates, seconds, outcomes / seconds, sent / seconds, run.firstPush, run.firstOutcome);
-        System.out.printf(Locale.ROOT, "    Flink (%d processes): peak resident %,d MB (each process's peak, summed), %.0f CPU seconds (%.2f cores); "
-                + "last checkpoints %s%n", p.flinkPids.size(), peak >> 20, cpu.get("flink"), cpu.get("flink") / seconds, megabytes(checkpoints));
+                number,
+                outcomes,
+                sent,
+                failed,
+                reached,
+                duplicates,
+                seconds,
+                outcomes / seconds,
+                sent / seconds,
+                run.firstPush,
+                run.firstOutcome);
+        System.out.printf(
+                Locale.ROOT,
+                "    Flink (%d processes): peak resident %,d MB (each process's peak, summed), %.0f CPU seconds (%.2f cores); "
+                        + "last checkpoints %s%n",
+                p.flinkPids.size(),
+                peak >> 20,
+                cpu.get("flink"),
+                cpu.get("flink") / seconds,
+                megabytes(checkpoints));
         StringBuilder where = new StringBuilder();
         cpu.forEach((name, s) -> where.append(String.format(Locale.ROOT, "%s %.0f µs, ", name, s / users * 1e6)));
-        System.out.printf(Locale.ROOT, "    CPU per user: %s(%.2f of the machine's %d cores busy with these)%n", where,
-                cpu.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sum() / seconds, machine.cores());
+        System.out.printf(
+                Locale.ROOT,
+                "    CPU per user: %s(%.2f of the machine's %d cores busy with these)%n",
+                where,
+                cpu.values().stream()
+                                .filter(v -> !v.isNaN())
+                                .mapToDouble(Double::doubleValue)
+                                .sum()
+                        / seconds,
+                machine.cores());
         if (!once) {
             System.out.println("    NOT every user exactly one outcome without failures: see the numbers above");
         }
@@ -218,20 +333,37 @@ public final class EndToEndBench {
         json.put("flinkPeakRssSampledBytes", run.rssPeakSampled);
         json.put("cpuSeconds", cpu);
         json.put("checkpointBytes", checkpoints);
-        json.put("progress", Map.of("columns", List.of("seconds", "outcomeRows", "pushesAtProvider"), "rows", run.progress));
+        json.put(
+                "progress",
+                Map.of("columns", List.of("seconds", "outcomeRows", "pushesAtProvider"), "rows", run.progress));
         return json;
     }
 
     /** One campaign from its launch call to its last outcome row, and what it cost. */
-    record Run(long campaign, long outcomes, double seconds, double firstPush, double firstOutcome, long rssPeakSampled, Map<String, Double> cpu,
-               List<double[]> progress) {
-    }
+    record Run(
+            long campaign,
+            long outcomes,
+            double seconds,
+            double firstPush,
+            double firstOutcome,
+            long rssPeakSampled,
+            Map<String, Double> cpu,
+            List<double[]> progress) {}
 
-    static Run campaign(Pipeline p, ProviderSimulator simulator, ClickHouse ch, String name, long cohort, long audience, List<Long> pushes,
-                        String provider) throws Exception {
+    static Run campaign(
+            Pipeline p,
+            ProviderSimulator simulator,
+            ClickHouse ch,
+            String name,
+            long cohort,
+            long audience,
+            List<Long> pushes,
+            String provider)
+            throws Exception {
         Map<String, Double> cpuBefore = p.cpuSeconds();
         long launched = System.nanoTime();
-        long campaign = p.launch(name, "windy-ios", cohort, pushes, Map.of("type", "AB_FIXED"), Duration.ofHours(1), "ASAP", provider);
+        long campaign = p.launch(
+                name, "windy-ios", cohort, pushes, Map.of("type", "AB_FIXED"), Duration.ofHours(1), "ASAP", provider);
         double firstPush = -1;
         double firstOutcome = -1;
         long outcomes = 0;
@@ -252,16 +384,29 @@ public final class EndToEndBench {
                 continue;
             }
             lastCount = System.nanoTime();
-            long rows = ch.selectLong("SELECT count() AS n FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign);
+            long rows = ch.selectLong(
+                    "SELECT count() AS n FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign);
             if (firstOutcome < 0 && rows > 0) {
                 firstOutcome = now;
             }
             outcomes = rows >= audience ? Pipeline.outcomes(ch, campaign) : rows;
-            progress.add(new double[]{Math.round(now * 100) / 100.0, rows, delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B")});
+            progress.add(new double[] {
+                Math.round(now * 100) / 100.0,
+                rows,
+                delivered(simulator, campaign, "A") + delivered(simulator, campaign, "B")
+            });
             rssPeakSampled = Math.max(rssPeakSampled, p.flinkMemory("VmRSS"));
         }
         double seconds = (System.nanoTime() - launched) / 1e9;
-        return new Run(campaign, outcomes, seconds, firstPush, firstOutcome, rssPeakSampled, Pipeline.minus(p.cpuSeconds(), cpuBefore), progress);
+        return new Run(
+                campaign,
+                outcomes,
+                seconds,
+                firstPush,
+                firstOutcome,
+                rssPeakSampled,
+                Pipeline.minus(p.cpuSeconds(), cpuBefore),
+                progress);
     }
 
     private static long delivered(ProviderSimulator simulator, long campaign, String variant) {

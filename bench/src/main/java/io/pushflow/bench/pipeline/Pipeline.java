@@ -12,7 +12,6 @@ import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import io.pushflow.store.UserStore;
 import io.pushflow.tools.AdminApi;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,10 +36,21 @@ import java.util.function.LongFunction;
  */
 final class Pipeline implements AutoCloseable {
 
-    static final List<String> OPTIONS = List.of("url", "user", "password", "database", "queue-prefix", "flink-url", "flink-pids", "cluster",
-            "simulator-port", "app-id", "app-key");
+    static final List<String> OPTIONS = List.of(
+            "url",
+            "user",
+            "password",
+            "database",
+            "queue-prefix",
+            "flink-url",
+            "flink-pids",
+            "cluster",
+            "simulator-port",
+            "app-id",
+            "app-key");
     /** Optional: name=pid,name=pid of further processes whose CPU a run reports (admin, clickhouse, rabbitmq). */
     static final String WATCH = "watch";
+
     private static final Duration CALL = Duration.ofSeconds(120);
 
     final AdminApi api;
@@ -52,11 +62,13 @@ final class Pipeline implements AutoCloseable {
     final String cluster;
     /** The Flink cluster's processes: their memory and CPU add up to what Flink costs. */
     final List<Long> flinkPids;
+
     final int simulatorPort;
     final String appId;
     final String appKey;
     private final Map<String, Long> watched = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Pipeline(Map<String, String> opts) {
         api = new AdminApi(opts.get("url"), opts.get("user"), opts.get("password"));
@@ -64,13 +76,19 @@ final class Pipeline implements AutoCloseable {
         queues = new Queues(opts.get("queue-prefix"));
         flink = URI.create(opts.get("flink-url").replaceAll("/?$", "/"));
         cluster = opts.get("cluster");
-        flinkPids = opts.containsKey("flink-pids") ? Arrays.stream(opts.get("flink-pids").split(",")).map(Long::parseLong).toList() : List.of();
+        flinkPids = opts.containsKey("flink-pids")
+                ? Arrays.stream(opts.get("flink-pids").split(","))
+                        .map(Long::parseLong)
+                        .toList()
+                : List.of();
         simulatorPort = Integer.parseInt(opts.get("simulator-port"));
         appId = opts.get("app-id");
         appKey = opts.get("app-key");
         for (String entry : opts.getOrDefault(WATCH, "").split(",")) {
             if (entry.contains("=")) {
-                watched.put(entry.substring(0, entry.indexOf('=')), Long.parseLong(entry.substring(entry.indexOf('=') + 1)));
+                watched.put(
+                        entry.substring(0, entry.indexOf('=')),
+                        Long.parseLong(entry.substring(entry.indexOf('=') + 1)));
             }
         }
         api.requireHealthy();
@@ -93,35 +111,69 @@ final class Pipeline implements AutoCloseable {
 
     /** Every queue of the prefix exists and is empty (the admin service and the jobs declared them already). */
     void emptyQueues() throws Exception {
-        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-bench"); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-bench");
+                Channel channel = connection.createChannel()) {
             new ChannelDeclarer(channel).declareEmpty(queues);
         }
     }
 
     void removeQueues() throws Exception {
-        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-bench"); Channel channel = connection.createChannel()) {
+        try (Connection connection = rabbit.connectionFactory().newConnection("pushflow-bench");
+                Channel channel = connection.createChannel()) {
             new ChannelDeclarer(channel).removeAll(queues);
         }
     }
 
     long createCohort(String name, Map<String, Object> filter) {
-        return ok(api.postJson("api/v1/cohorts", Map.of("name", name, "description", "benchmark", "filter", filter), CALL), 201)
-                .path("id").asLong();
+        return ok(
+                        api.postJson(
+                                "api/v1/cohorts",
+                                Map.of("name", name, "description", "benchmark", "filter", filter),
+                                CALL),
+                        201)
+                .path("id")
+                .asLong();
     }
 
     long createPush(String name, String title, String body) {
-        return ok(api.postJson("api/v1/pushes", Map.of("name", name, "defaultLocale", "en",
-                "texts", Map.of("en", Map.of("title", title, "body", body))), CALL), 201).path("id").asLong();
+        return ok(
+                        api.postJson(
+                                "api/v1/pushes",
+                                Map.of(
+                                        "name",
+                                        name,
+                                        "defaultLocale",
+                                        "en",
+                                        "texts",
+                                        Map.of("en", Map.of("title", title, "body", body))),
+                                CALL),
+                        201)
+                .path("id")
+                .asLong();
     }
 
     /** A campaign over {@code pushes} (variants A, B, ... in this order), created and launched; returns its id. */
-    long launch(String name, String app, long cohort, List<Long> pushes, Map<String, Object> split, Duration window, String pace) {
+    long launch(
+            String name,
+            String app,
+            long cohort,
+            List<Long> pushes,
+            Map<String, Object> split,
+            Duration window,
+            String pace) {
         return launch(name, app, cohort, pushes, split, window, pace, "ONESIGNAL");
     }
 
     /** As above, sent through {@code provider} (ONESIGNAL, or DIRECT: APNs and FCM). */
-    long launch(String name, String app, long cohort, List<Long> pushes, Map<String, Object> split, Duration window, String pace,
-                String provider) {
+    long launch(
+            String name,
+            String app,
+            long cohort,
+            List<Long> pushes,
+            Map<String, Object> split,
+            Duration window,
+            String pace,
+            String provider) {
         List<Map<String, Object>> variants = new ArrayList<>();
         pushes.forEach(p -> variants.add(Map.of("pushId", p)));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -133,7 +185,8 @@ final class Pipeline implements AutoCloseable {
         body.put("duration", window.toString());
         body.put("pace", pace);
         body.put("provider", provider);
-        long id = ok(api.postJson("api/v1/campaigns", body, CALL), 201).path("id").asLong();
+        long id =
+                ok(api.postJson("api/v1/campaigns", body, CALL), 201).path("id").asLong();
         ok(api.postJson("api/v1/campaigns/" + id + "/launch", Map.of(), CALL), 200);
         return id;
     }
@@ -143,12 +196,15 @@ final class Pipeline implements AutoCloseable {
     }
 
     String campaignStatus(long campaign) {
-        return ok(api.get("api/v1/campaigns/" + campaign, CALL), 200).path("status").asText();
+        return ok(api.get("api/v1/campaigns/" + campaign, CALL), 200)
+                .path("status")
+                .asText();
     }
 
     /** One outcome row per audience member so far (replays and duplicates counted once). */
     static long outcomes(ClickHouse ch, long campaign) {
-        return ch.selectLong("SELECT uniqExact(user_id) AS n FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign);
+        return ch.selectLong(
+                "SELECT uniqExact(user_id) AS n FROM " + ch.table("push_sends") + " WHERE campaign_id = " + campaign);
     }
 
     /**
@@ -171,7 +227,8 @@ final class Pipeline implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/" + pid + "/status: is the Flink cluster process gone?", e);
+            throw new IllegalStateException(
+                    "cannot read /proc/" + pid + "/status: is the Flink cluster process gone?", e);
         }
         throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
     }
@@ -257,15 +314,24 @@ final class Pipeline implements AutoCloseable {
             if (!"RUNNING".equals(job.path("state").asText())) {
                 continue;
             }
-            JsonNode latest = flinkGet("jobs/" + job.path("jid").asText() + "/checkpoints").path("latest").path("completed");
-            out.put(job.path("name").asText(), latest.path("state_size").asLong(latest.path("checkpointed_size").asLong()));
+            JsonNode latest = flinkGet("jobs/" + job.path("jid").asText() + "/checkpoints")
+                    .path("latest")
+                    .path("completed");
+            out.put(
+                    job.path("name").asText(),
+                    latest.path("state_size")
+                            .asLong(latest.path("checkpointed_size").asLong()));
         }
         return out;
     }
 
     private JsonNode flinkGet(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(flink.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(flink.resolve(path))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import io.pushflow.flink.delivery.Outcomes;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.store.ClickHouse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,15 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RawRates {
 
     /** A measurement: how many units (users, rows) per second, over how many, with the message or insert size. */
-    record Rate(double perSecond, long units, double seconds, int unitsPerMessage, int messageBytes) {
-    }
+    record Rate(double perSecond, long units, double seconds, int unitsPerMessage, int messageBytes) {}
 
-    private RawRates() {
-    }
+    private RawRates() {}
 
     /** One outbox batch as the dispatch job writes it: {@code users} users of the campaign's audience. */
     static byte[] outboxBatch(List<User> users) {
-        return Json.write(OutboxBatch.of(OutboxBatch.batchId(1, 1, "A", 0), 1, 1, "A", 1, users)).getBytes(StandardCharsets.UTF_8);
+        return Json.write(OutboxBatch.of(OutboxBatch.batchId(1, 1, "A", 0), 1, 1, "A", 1, users))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -50,7 +48,9 @@ final class RawRates {
      * {@code prefetch}. The rate is users per second: messages times users per message, from the first publish to
      * the last ack.
      */
-    static Rate rabbit(RabbitSettings settings, String queue, byte[] body, int usersPerMessage, int messages, int prefetch) throws Exception {
+    static Rate rabbit(
+            RabbitSettings settings, String queue, byte[] body, int usersPerMessage, int messages, int prefetch)
+            throws Exception {
         try (Connection connection = settings.connectionFactory().newConnection("pushflow-bench-raw")) {
             Channel admin = connection.createChannel();
             admin.queueDeclare(queue, true, false, false, null);
@@ -61,7 +61,9 @@ final class RawRates {
             long start = System.nanoTime();
             consume.basicConsume(queue, false, new DefaultConsumer(consume) {
                 @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] payload) throws IOException {
+                public void handleDelivery(
+                        String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] payload)
+                        throws IOException {
                     Json.MAPPER.readTree(payload); // a consumer reads what it gets, as the jobs' sources do
                     getChannel().basicAck(envelope.getDeliveryTag(), false);
                     done.countDown();
@@ -70,18 +72,31 @@ final class RawRates {
             Channel publish = connection.createChannel();
             publish.confirmSelect();
             for (int i = 0; i < messages; i++) {
-                publish.basicPublish("", queue, new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId("raw-" + i).build(), body);
+                publish.basicPublish(
+                        "",
+                        queue,
+                        new AMQP.BasicProperties.Builder()
+                                .deliveryMode(2)
+                                .correlationId("raw-" + i)
+                                .build(),
+                        body);
                 if ((i + 1) % 100 == 0) {
                     publish.waitForConfirmsOrDie(60_000);
                 }
             }
             publish.waitForConfirmsOrDie(60_000);
             if (!done.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("RabbitMQ raw: " + done.getCount() + " of " + messages + " messages not consumed in 10 minutes");
+                throw new IllegalStateException("RabbitMQ raw: " + done.getCount() + " of " + messages
+                        + " messages not consumed in 10 minutes");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             admin.queueDelete(queue);
-            return new Rate((long) messages * usersPerMessage / seconds, (long) messages * usersPerMessage, seconds, usersPerMessage, body.length);
+            return new Rate(
+                    (long) messages * usersPerMessage / seconds,
+                    (long) messages * usersPerMessage,
+                    seconds,
+                    usersPerMessage,
+                    body.length);
         }
     }
 
@@ -101,7 +116,8 @@ final class RawRates {
                     for (long from; (from = next.getAndAdd(batch)) < rows; ) {
                         ByteArrayOutputStream body = new ByteArrayOutputStream(batch * 80);
                         for (long u = from; u < Math.min(rows, from + batch); u += 1_000) {
-                            Outcomes o = Outcomes.of(campaign, "A", 1, "raw-" + from, System.currentTimeMillis(), (int) Math.min(1_000, rows - u));
+                            Outcomes o = Outcomes.of(campaign, "A", 1, "raw-" + from, System.currentTimeMillis(), (int)
+                                    Math.min(1_000, rows - u));
                             for (int i = 0; i < o.size(); i++) {
                                 o.userIds[i] = u + i + 1;
                             }

@@ -2,7 +2,6 @@ package io.pushflow.bench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import java.util.Map;
  */
 public final class ScaleReport {
 
-    private ScaleReport() {
-    }
+    private ScaleReport() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3 || !args[0].equals("--out")) {
@@ -33,16 +31,32 @@ public final class ScaleReport {
             runs.add(Json.MAPPER.readTree(Files.readString(Path.of(args[i]))));
         }
         runs.sort(Comparator.comparingLong(r -> r.path("users").asLong()));
-        System.out.printf(Locale.ROOT, "%n%12s %10s %12s %12s %12s %14s %16s%n", "users", "seconds", "users/s", "first push", "µs/user",
-                "Flink peak MB", "checkpoints MB");
+        System.out.printf(
+                Locale.ROOT,
+                "%n%12s %10s %12s %12s %12s %14s %16s%n",
+                "users",
+                "seconds",
+                "users/s",
+                "first push",
+                "µs/user",
+                "Flink peak MB",
+                "checkpoints MB");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (JsonNode r : runs) {
             long users = r.path("users").asLong();
             double seconds = r.path("seconds").asDouble();
             long peak = r.path("flinkPeakRssBytes").asLong();
             long state = sum(r.path("checkpointBytes"));
-            System.out.printf(Locale.ROOT, "%,12d %10.1f %,12.0f %11.1fs %12.1f %,14d %,16.1f%n", users, seconds, users / seconds,
-                    r.path("firstPushSeconds").asDouble(), seconds / users * 1e6, peak >> 20, state / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,12d %10.1f %,12.0f %11.1fs %12.1f %,14d %,16.1f%n",
+                    users,
+                    seconds,
+                    users / seconds,
+                    r.path("firstPushSeconds").asDouble(),
+                    seconds / users * 1e6,
+                    peak >> 20,
+                    state / 1e6);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("users", users);
             row.put("seconds", seconds);
@@ -61,11 +75,20 @@ public final class ScaleReport {
             JsonNode small = runs.get(0);
             JsonNode large = runs.get(runs.size() - 1);
             double users = large.path("users").asLong() - small.path("users").asLong();
-            double timePerUser = (large.path("seconds").asDouble() - small.path("seconds").asDouble()) / users;
-            double memoryPerUser = (large.path("flinkPeakRssBytes").asLong() - small.path("flinkPeakRssBytes").asLong()) / users;
+            double timePerUser =
+                    (large.path("seconds").asDouble() - small.path("seconds").asDouble()) / users;
+            double memoryPerUser = (large.path("flinkPeakRssBytes").asLong()
+                            - small.path("flinkPeakRssBytes").asLong())
+                    / users;
             double statePerUser = (sum(large.path("checkpointBytes")) - sum(small.path("checkpointBytes"))) / users;
-            System.out.printf(Locale.ROOT, "growth from %,d to %,d users: %.1f µs, %.0f bytes of peak memory and %.0f bytes of checkpointed state per added user%n",
-                    small.path("users").asLong(), large.path("users").asLong(), timePerUser * 1e6, memoryPerUser, statePerUser);
+            System.out.printf(
+                    Locale.ROOT,
+                    "growth from %,d to %,d users: %.1f µs, %.0f bytes of peak memory and %.0f bytes of checkpointed state per added user%n",
+                    small.path("users").asLong(),
+                    large.path("users").asLong(),
+                    timePerUser * 1e6,
+                    memoryPerUser,
+                    statePerUser);
             json.put("secondsPerAddedUser", timePerUser);
             json.put("peakBytesPerAddedUser", memoryPerUser);
             json.put("stateBytesPerAddedUser", statePerUser);

@@ -1,5 +1,6 @@
 package io.pushflow.bench.provider;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.OneSignalFake;
@@ -15,10 +16,7 @@ import io.pushflow.provider.device.Sleeper;
 import io.pushflow.provider.fcm.FcmFake;
 import io.pushflow.provider.fcm.FcmSender;
 import io.pushflow.provider.fcm.FcmSettings;
-
 import java.nio.file.Files;
-
-import com.sun.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,37 +58,77 @@ public final class DeviceSenderBench {
         int threads = Integer.parseInt(opts.getOrDefault("threads", "4"));
         int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
         Path out = Path.of(opts.getOrDefault("out", "bench-results/device-senders.json"));
-        List<String> only = List.of(opts.getOrDefault("only", "apns,fcm,onesignal").split(","));
-        List<Setting> settings = List.of(new Setting(1, 100), new Setting(1, 500), new Setting(2, 250), new Setting(4, 100),
-                new Setting(4, 250), new Setting(8, 100));
-        System.out.printf(Locale.ROOT, "device sender benchmark: %,d pushes per run, %d runs, %d caller threads, batches of %,d; %d cores, "
-                + "load average %.1f at start (the cores are shared)%n", pushes, runs, threads, batch,
-                Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        List<String> only =
+                List.of(opts.getOrDefault("only", "apns,fcm,onesignal").split(","));
+        List<Setting> settings = List.of(
+                new Setting(1, 100),
+                new Setting(1, 500),
+                new Setting(2, 250),
+                new Setting(4, 100),
+                new Setting(4, 250),
+                new Setting(8, 100));
+        System.out.printf(
+                Locale.ROOT,
+                "device sender benchmark: %,d pushes per run, %d runs, %d caller threads, batches of %,d; %d cores, "
+                        + "load average %.1f at start (the cores are shared)%n",
+                pushes,
+                runs,
+                threads,
+                batch,
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
 
         Map<String, Object> json = new LinkedHashMap<>();
         List<String[]> table = new ArrayList<>();
-        if (only.contains("apns")) try (ApnsFake apns = new ApnsFake("com.windy.bench", "BENCHTEAM1")) {
-            apns.acceptAnyWellFormedToken(true);
-            apns.keepBodies(false);
-            for (Setting s : withDefault(settings, ApnsSettings.DEFAULT_CONNECTIONS, ApnsSettings.DEFAULT_STREAMS_PER_CONNECTION)) {
-                ApnsSettings config = apns.settings().withConcurrency(s.connections(), s.streams());
-                double[] rates = measure(runs, pushes, threads, batch, () -> new ApnsSender(config, Sleeper.REAL),
-                        i -> String.format("%064x", i));
-                row(table, json, "APNs", s, isDefault(s, ApnsSettings.DEFAULT_CONNECTIONS, ApnsSettings.DEFAULT_STREAMS_PER_CONNECTION), rates,
-                        lastCpuRates);
+        if (only.contains("apns"))
+            try (ApnsFake apns = new ApnsFake("com.windy.bench", "BENCHTEAM1")) {
+                apns.acceptAnyWellFormedToken(true);
+                apns.keepBodies(false);
+                for (Setting s : withDefault(
+                        settings, ApnsSettings.DEFAULT_CONNECTIONS, ApnsSettings.DEFAULT_STREAMS_PER_CONNECTION)) {
+                    ApnsSettings config = apns.settings().withConcurrency(s.connections(), s.streams());
+                    double[] rates = measure(
+                            runs,
+                            pushes,
+                            threads,
+                            batch,
+                            () -> new ApnsSender(config, Sleeper.REAL),
+                            i -> String.format("%064x", i));
+                    row(
+                            table,
+                            json,
+                            "APNs",
+                            s,
+                            isDefault(s, ApnsSettings.DEFAULT_CONNECTIONS, ApnsSettings.DEFAULT_STREAMS_PER_CONNECTION),
+                            rates,
+                            lastCpuRates);
+                }
             }
-        }
-        if (only.contains("fcm")) try (FcmFake fcm = new FcmFake("windy-bench")) {
-            fcm.acceptAnyWellFormedToken(true);
-            fcm.keepBodies(false);
-            for (Setting s : withDefault(settings, FcmSettings.DEFAULT_CONNECTIONS, FcmSettings.DEFAULT_STREAMS_PER_CONNECTION)) {
-                FcmSettings config = fcm.settings().withConcurrency(s.connections(), s.streams());
-                double[] rates = measure(runs, pushes, threads, batch, () -> new FcmSender(config),
-                        i -> "bench-token:APA91b" + String.format("%020d", i));
-                row(table, json, "FCM", s, isDefault(s, FcmSettings.DEFAULT_CONNECTIONS, FcmSettings.DEFAULT_STREAMS_PER_CONNECTION), rates,
-                        lastCpuRates);
+        if (only.contains("fcm"))
+            try (FcmFake fcm = new FcmFake("windy-bench")) {
+                fcm.acceptAnyWellFormedToken(true);
+                fcm.keepBodies(false);
+                for (Setting s : withDefault(
+                        settings, FcmSettings.DEFAULT_CONNECTIONS, FcmSettings.DEFAULT_STREAMS_PER_CONNECTION)) {
+                    FcmSettings config = fcm.settings().withConcurrency(s.connections(), s.streams());
+                    double[] rates = measure(
+                            runs,
+                            pushes,
+                            threads,
+                            batch,
+                            () -> new FcmSender(config),
+                            i -> "bench-token:APA91b" + String.format("%020d", i));
+                    row(
+                            table,
+                            json,
+                            "FCM",
+                            s,
+                            isDefault(s, FcmSettings.DEFAULT_CONNECTIONS, FcmSettings.DEFAULT_STREAMS_PER_CONNECTION),
+                            rates,
+                            lastCpuRates);
+                }
             }
-        }
         if (only.contains("onesignal")) {
             double[] oneSignal = new double[runs];
             double[] cpuRates = new double[runs];
@@ -99,14 +137,24 @@ public final class DeviceSenderBench {
                 int n = Math.max(pushes, 200_000);
                 long cpu = OS.getProcessCpuTime();
                 oneSignal[r] = oneSignal(n, 16);
-                cpuRates[r] = n / ((OS.getProcessCpuTime() - cpu) / 1e9); // its fake's threads end with the run: client and fake together
+                cpuRates[r] = n
+                        / ((OS.getProcessCpuTime() - cpu)
+                                / 1e9); // its fake's threads end with the run: client and fake together
             }
             row(table, json, "OneSignal", "16 threads x 2,000 ids", oneSignal, cpuRates);
         }
 
         System.out.printf(Locale.ROOT, "%nload average at the end %.1f%n", OS.getSystemLoadAverage());
-        System.out.printf(Locale.ROOT, "%-10s %-26s %12s %12s %12s %8s %18s%n", "service", "connections x streams", "median/s", "min/s", "max/s",
-                "spread", "per client CPU-s");
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %-26s %12s %12s %12s %8s %18s%n",
+                "service",
+                "connections x streams",
+                "median/s",
+                "min/s",
+                "max/s",
+                "spread",
+                "per client CPU-s");
         for (String[] r : table) {
             System.out.printf(Locale.ROOT, "%-10s %-26s %12s %12s %12s %8s %18s%n", (Object[]) r);
         }
@@ -134,7 +182,8 @@ public final class DeviceSenderBench {
 
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     /** Pushes per second of the CPU time this process spent outside the fake's threads (the client's cost) in the last measured runs. */
     private static double[] lastCpuRates = new double[0];
 
@@ -155,11 +204,19 @@ public final class DeviceSenderBench {
     }
 
     /** One sender per setting, a warm-up run, then the measured runs; every run's pushes must all be accepted. */
-    private static double[] measure(int runs, int pushes, int threads, int batch, SenderFactory factory, IntFunction<String> token)
+    private static double[] measure(
+            int runs, int pushes, int threads, int batch, SenderFactory factory, IntFunction<String> token)
             throws Exception {
-        DevicePush push = new DevicePush(Map.of("en", "Wind is on", "pt", "Há vento"), Map.of("en", "25 knots tomorrow", "pt", "25 nós amanhã"),
-                Map.of("pushflow_campaign", 1L, "pushflow_variant", "A", "pushflow_push", 1L), "windy://spot/1", null, "wind-1",
-                Duration.ofHours(6), DevicePush.Urgency.HIGH, null);
+        DevicePush push = new DevicePush(
+                Map.of("en", "Wind is on", "pt", "Há vento"),
+                Map.of("en", "25 knots tomorrow", "pt", "25 nós amanhã"),
+                Map.of("pushflow_campaign", 1L, "pushflow_variant", "A", "pushflow_push", 1L),
+                "windy://spot/1",
+                null,
+                "wind-1",
+                Duration.ofHours(6),
+                DevicePush.Urgency.HIGH,
+                null);
         double[] rates = new double[runs];
         AtomicLong offset = new AtomicLong();
         try (DeviceSender sender = factory.open()) {
@@ -174,7 +231,14 @@ public final class DeviceSenderBench {
         return rates;
     }
 
-    private static double run(DeviceSender sender, DevicePush push, int pushes, int threads, int batch, IntFunction<String> token, AtomicLong offset)
+    private static double run(
+            DeviceSender sender,
+            DevicePush push,
+            int pushes,
+            int threads,
+            int batch,
+            IntFunction<String> token,
+            AtomicLong offset)
             throws Exception {
         long base = offset.getAndAdd(pushes);
         AtomicLong next = new AtomicLong();
@@ -212,7 +276,8 @@ public final class DeviceSenderBench {
         String app = "5eb5a37e-b458-11e3-ac11-000c2940e62c";
         try (OneSignalFake fake = new OneSignalFake(app, "bench-key")) {
             fake.keepBodies(false);
-            OneSignalClient client = new OneSignalClient(fake.baseUrl(), app, "bench-key", Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
+            OneSignalClient client = new OneSignalClient(
+                    fake.baseUrl(), app, "bench-key", Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             AtomicLong next = new AtomicLong();
             int size = PushMessage.MAX_RECIPIENTS;
@@ -225,8 +290,14 @@ public final class DeviceSenderBench {
                         for (int k = 0; k < size; k++) {
                             ids.add("raw-" + i + "-" + k);
                         }
-                        client.send(new PushMessage(PushMessage.idempotencyKey("raw-" + i, "en"), ids, Map.of("en", "Wind"),
-                                Map.of("en", "25 knots"), Map.of("pushflow_campaign", 1), null, null));
+                        client.send(new PushMessage(
+                                PushMessage.idempotencyKey("raw-" + i, "en"),
+                                ids,
+                                Map.of("en", "Wind"),
+                                Map.of("en", "25 knots"),
+                                Map.of("pushflow_campaign", 1),
+                                null,
+                                null));
                     }
                     return null;
                 }));
@@ -239,22 +310,49 @@ public final class DeviceSenderBench {
         }
     }
 
-    private static void row(List<String[]> table, Map<String, Object> json, String service, Setting s, boolean isDefault, double[] rates,
-                            double[] cpuRates) {
+    private static void row(
+            List<String[]> table,
+            Map<String, Object> json,
+            String service,
+            Setting s,
+            boolean isDefault,
+            double[] rates,
+            double[] cpuRates) {
         row(table, json, service, s + (isDefault ? " (default)" : ""), rates, cpuRates);
     }
 
-    private static void row(List<String[]> table, Map<String, Object> json, String service, String label, double[] rates, double[] cpuRates) {
-        table.add(new String[] {service, label, fmt(median(rates)), fmt(min(rates)), fmt(max(rates)), spread(rates), fmt(median(cpuRates))});
+    private static void row(
+            List<String[]> table,
+            Map<String, Object> json,
+            String service,
+            String label,
+            double[] rates,
+            double[] cpuRates) {
+        table.add(new String[] {
+            service, label, fmt(median(rates)), fmt(min(rates)), fmt(max(rates)), spread(rates), fmt(median(cpuRates))
+        });
         json.put(service + " " + label, Map.of("pushesPerSecond", stats(rates), "pushesPerCpuSecond", stats(cpuRates)));
-        System.out.printf(Locale.ROOT, "  %s %s: %s pushes/s, %s pushes per client CPU-second%n", service, label, Arrays.toString(
-                Arrays.stream(rates).mapToObj(DeviceSenderBench::fmt).toArray()), Arrays.toString(
-                Arrays.stream(cpuRates).mapToObj(DeviceSenderBench::fmt).toArray()));
+        System.out.printf(
+                Locale.ROOT,
+                "  %s %s: %s pushes/s, %s pushes per client CPU-second%n",
+                service,
+                label,
+                Arrays.toString(
+                        Arrays.stream(rates).mapToObj(DeviceSenderBench::fmt).toArray()),
+                Arrays.toString(
+                        Arrays.stream(cpuRates).mapToObj(DeviceSenderBench::fmt).toArray()));
     }
 
     private static Map<String, Object> stats(double[] rates) {
-        return Map.of("median", Math.round(median(rates)), "min", Math.round(min(rates)), "max", Math.round(max(rates)),
-                "runs", Arrays.stream(rates).map(Math::round).toArray());
+        return Map.of(
+                "median",
+                Math.round(median(rates)),
+                "min",
+                Math.round(min(rates)),
+                "max",
+                Math.round(max(rates)),
+                "runs",
+                Arrays.stream(rates).map(Math::round).toArray());
     }
 
     private static double median(double[] v) {
@@ -283,9 +381,13 @@ public final class DeviceSenderBench {
     private static Map<String, String> options(String[] args) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || !List.of("--pushes", "--runs", "--threads", "--batch", "--out", "--only").contains(args[i])) {
-                System.err.println("usage: DeviceSenderBench [--pushes N (40000)] [--runs R (3)] [--threads T (4)] [--batch B (1000)] "
-                        + "[--out FILE (bench-results/device-senders.json)] [--only apns,fcm,onesignal]");
+            if (!args[i].startsWith("--")
+                    || i + 1 >= args.length
+                    || !List.of("--pushes", "--runs", "--threads", "--batch", "--out", "--only")
+                            .contains(args[i])) {
+                System.err.println(
+                        "usage: DeviceSenderBench [--pushes N (40000)] [--runs R (3)] [--threads T (4)] [--batch B (1000)] "
+                                + "[--out FILE (bench-results/device-senders.json)] [--only apns,fcm,onesignal]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);

@@ -1,13 +1,12 @@
 package io.pushflow.bench.admin;
 
-import io.pushflow.tools.Cli;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushflow.tools.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The admin service's benchmarks refuse (or answer) their arguments before anything connects anywhere. */
 class BenchArgumentsTest {

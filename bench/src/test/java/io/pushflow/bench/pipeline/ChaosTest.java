@@ -1,8 +1,8 @@
 package io.pushflow.bench.pipeline;
 
-import io.pushflow.demo.AdminProcess;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushflow.demo.AdminProcess;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chaos suite, short: two rounds of a bandit campaign to 3,000 users on Flink's standalone cluster (a JobManager
@@ -28,7 +27,9 @@ class ChaosTest {
 
     @Test
     void a_taskmanager_killed_and_a_provider_outage_with_a_pause_leave_everyone_exactly_one_outcome() throws Exception {
-        assertThat(JOB_JAR).as("the job jar (mvn verify packages flink-jobs before this module's tests)").exists();
+        assertThat(JOB_JAR)
+                .as("the job jar (mvn verify packages flink-jobs before this module's tests)")
+                .exists();
         String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         Path work = Files.createDirectories(Path.of("target", "chaos", id)).toAbsolutePath();
         try (AdminProcess admin = new AdminProcess("chaos:chaos-pw:admin")) {
@@ -41,7 +42,10 @@ class ChaosTest {
             opts.put("simulator-port", Integer.toString(freePort()));
             opts.put("app-id", "pushflow-chaos-test");
             opts.put("app-key", "chaos-test-key");
-            opts.put("cluster-classpath", CLUSTER.resolve("classes").toAbsolutePath() + ":" + Files.readString(CLUSTER.resolve("classpath.txt")).trim());
+            opts.put(
+                    "cluster-classpath",
+                    CLUSTER.resolve("classes").toAbsolutePath() + ":"
+                            + Files.readString(CLUSTER.resolve("classpath.txt")).trim());
             opts.put("job-jar", JOB_JAR.toAbsolutePath().toString());
             opts.put("flink-port", Integer.toString(freePort()));
             opts.put("work-dir", work.toString());
@@ -55,9 +59,15 @@ class ChaosTest {
             Map<String, Object> result = ChaosBench.run(opts, System.out);
 
             assertThat(result.get("rounds")).isEqualTo(2);
-            assertThat(result.get("duplicates")).as("pushes that reached someone twice").isEqualTo(0L);
-            assertThat(result.get("missing")).as("members without an outcome row").isEqualTo(0L);
-            assertThat(result.get("failedSeeds")).as("failed rounds (their logs in %s)", work).isEqualTo(List.of());
+            assertThat(result.get("duplicates"))
+                    .as("pushes that reached someone twice")
+                    .isEqualTo(0L);
+            assertThat(result.get("missing"))
+                    .as("members without an outcome row")
+                    .isEqualTo(0L);
+            assertThat(result.get("failedSeeds"))
+                    .as("failed rounds (their logs in %s)", work)
+                    .isEqualTo(List.of());
             @SuppressWarnings("unchecked")
             Map<String, Object> perKind = (Map<String, Object>) result.get("perKind");
             assertThat(perKind).containsKeys("taskmanager", "provider-5xx", "pause");

@@ -10,8 +10,7 @@ import java.time.Duration;
  */
 public final class DelayedFeedback {
 
-    private DelayedFeedback() {
-    }
+    private DelayedFeedback() {}
 
     /** F(age): the expected share of a delivery's eventual clicks observed after {@code age}. */
     public static double settled(Duration age, Duration meanDelay) {

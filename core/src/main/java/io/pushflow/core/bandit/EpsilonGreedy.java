@@ -1,9 +1,8 @@
 package io.pushflow.core.bandit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /** With probability epsilon a random arm, otherwise the best observed mean (untried arms first). */
 public final class EpsilonGreedy implements Policy {

@@ -1,8 +1,7 @@
 package io.pushflow.core.bandit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-
 import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /** AB_FIXED: the same weights whatever the evidence. */
 public final class FixedSplit implements Policy {

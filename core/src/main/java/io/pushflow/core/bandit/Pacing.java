@@ -9,20 +9,27 @@ import java.time.Instant;
  */
 public final class Pacing {
 
-    private Pacing() {
-    }
+    private Pacing() {}
 
     /**
      * @param remaining      users not yet released
      * @param ratePerSecond  pushes per second at most, or 0 for no limit
      * @param maxWave        the largest wave ever read at once
      */
-    public static int waveSize(long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave) {
+    public static int waveSize(
+            long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave) {
         return waveSize(remaining, now, windowEnd, interval, ratePerSecond, maxWave, false);
     }
 
     /** With {@code asap}, the rest goes out as fast as the limits allow instead of spread over the window. */
-    public static int waveSize(long remaining, Instant now, Instant windowEnd, Duration interval, int ratePerSecond, int maxWave, boolean asap) {
+    public static int waveSize(
+            long remaining,
+            Instant now,
+            Instant windowEnd,
+            Duration interval,
+            int ratePerSecond,
+            int maxWave,
+            boolean asap) {
         long millisLeft = Duration.between(now, windowEnd).toMillis();
         if (remaining <= 0 || millisLeft <= 0) {
             return 0;
@@ -34,6 +41,8 @@ public final class Pacing {
 
     /** The largest wave: {@code maxWave}, or fewer when the rate limit allows fewer in one interval. */
     public static int cap(Duration interval, int ratePerSecond, int maxWave) {
-        return ratePerSecond > 0 ? (int) Math.min(maxWave, Math.max(1, ratePerSecond * interval.toMillis() / 1000)) : maxWave;
+        return ratePerSecond > 0
+                ? (int) Math.min(maxWave, Math.max(1, ratePerSecond * interval.toMillis() / 1000))
+                : maxWave;
     }
 }

@@ -1,8 +1,7 @@
 package io.pushflow.core.bandit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-
 import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /**
  * Decides which variant gets a push: one push at a time ({@link #choose}, the offline simulator) or a wave at a

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Small operations on share vectors. */
 public final class Shares {
 
-    private Shares() {
-    }
+    private Shares() {}
 
     public static double[] even(int arms) {
         double[] out = new double[arms];
@@ -46,7 +45,8 @@ public final class Shares {
             return shares;
         }
         if (floor * k >= 1) {
-            throw new IllegalArgumentException("a floor of " + floor + " for " + k + " arms leaves nothing to allocate");
+            throw new IllegalArgumentException(
+                    "a floor of " + floor + " for " + k + " arms leaves nothing to allocate");
         }
         double[] out = new double[k];
         for (int i = 0; i < k; i++) {

@@ -1,8 +1,7 @@
 package io.pushflow.core.bandit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-
 import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /**
  * AB_WINNER: an even split while testing; afterwards everything to the winner, the arm with the highest

@@ -1,10 +1,9 @@
 package io.pushflow.core.bandit;
 
+import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.ContinuousDistribution;
-
-import java.util.List;
 
 /**
  * Thompson sampling on Beta posteriors of the reward rate per delivered push (Beta(alpha + successes,
@@ -107,7 +106,8 @@ public final class ThompsonSampling implements Policy {
             samplers = new ContinuousDistribution.Sampler[arms.size()];
             for (int i = 0; i < arms.size(); i++) {
                 ArmEvidence a = arms.get(i);
-                samplers[i] = BetaDistribution.of(priorAlpha + a.successes(), priorBeta + a.failures()).createSampler(rng);
+                samplers[i] = BetaDistribution.of(priorAlpha + a.successes(), priorBeta + a.failures())
+                        .createSampler(rng);
             }
             samplerRng = rng;
         }

@@ -1,8 +1,7 @@
 package io.pushflow.core.bandit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-
 import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
 
 /** UCB1 (Auer et al. 2002): untried arms first, then the highest mean + sqrt(2 ln n / n_i). A wave goes to one arm. */
 public final class Ucb1 implements Policy {
@@ -15,7 +14,8 @@ public final class Ucb1 implements Policy {
         index = new double[arms.size()];
         for (int i = 0; i < arms.size(); i++) {
             ArmEvidence a = arms.get(i);
-            index[i] = a.trials() < 1 ? Double.POSITIVE_INFINITY
+            index[i] = a.trials() < 1
+                    ? Double.POSITIVE_INFINITY
                     : a.successes() / a.trials() + Math.sqrt(2 * Math.log(Math.max(total, 1)) / a.trials());
         }
     }

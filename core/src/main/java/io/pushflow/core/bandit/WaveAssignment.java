@@ -10,8 +10,7 @@ import org.apache.commons.rng.simple.RandomSource;
  */
 public final class WaveAssignment {
 
-    private WaveAssignment() {
-    }
+    private WaveAssignment() {}
 
     /** How many of {@code users} each arm gets: floor(users * share), the leftovers to the largest remainders. */
     public static int[] counts(int users, double[] shares) {
@@ -54,7 +53,7 @@ public final class WaveAssignment {
 
     /** The generator for one wave's random decisions (assignment, Monte Carlo), the same on every replay. */
     public static UniformRandomProvider rng(long campaignId, long wave) {
-        return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[]{mix(campaignId), mix(wave ^ 0x5DEECE66DL)});
+        return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {mix(campaignId), mix(wave ^ 0x5DEECE66DL)});
     }
 
     /** Whether a user is in a campaign's holdout (control) group: a stable hash, the same in every wave. */

@@ -18,5 +18,11 @@ public record CampaignCommand(
 
     public static final int VERSION = 1;
 
-    public enum Type { LAUNCH, PAUSE, RESUME, STOP, UPDATE }
+    public enum Type {
+        LAUNCH,
+        PAUSE,
+        RESUME,
+        STOP,
+        UPDATE
+    }
 }

@@ -8,10 +8,22 @@ import java.time.Instant;
  * {@code reason}), with how many users went out, were held out, or were never released. {@code reportId} is the
  * AMQP correlation id; the admin service marks a campaign COMPLETED or FAILED once, whatever the redeliveries.
  */
-public record CampaignReport(int v, String reportId, long campaignId, Type type, long released, long heldOut, long unreleased, Instant at,
-                             String reason) {
+public record CampaignReport(
+        int v,
+        String reportId,
+        long campaignId,
+        Type type,
+        long released,
+        long heldOut,
+        long unreleased,
+        Instant at,
+        String reason) {
 
     public static final int VERSION = 1;
 
-    public enum Type { COMPLETED, STOPPED, FAILED }
+    public enum Type {
+        COMPLETED,
+        STOPPED,
+        FAILED
+    }
 }

@@ -9,10 +9,25 @@ import java.util.Optional;
  * person. STOPPED, COMPLETED and FAILED are final.
  */
 public enum CampaignStatus {
-    DRAFT, SCHEDULED, RUNNING, PAUSED, STOPPED, COMPLETED, FAILED, HALTED;
+    DRAFT,
+    SCHEDULED,
+    RUNNING,
+    PAUSED,
+    STOPPED,
+    COMPLETED,
+    FAILED,
+    HALTED;
 
     /** What a lifecycle action asks for. */
-    public enum Action { LAUNCH, PAUSE, RESUME, STOP, COMPLETE, FAIL, HALT }
+    public enum Action {
+        LAUNCH,
+        PAUSE,
+        RESUME,
+        STOP,
+        COMPLETE,
+        FAIL,
+        HALT
+    }
 
     /**
      * The status after {@code action}, or empty when it is not allowed from here.

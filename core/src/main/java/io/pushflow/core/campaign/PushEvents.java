@@ -13,8 +13,16 @@ public record PushEvents(int v, String batchId, List<PushEvent> events) {
     public static final int VERSION = 1;
 
     /** A message body of either form, as read: one event ({@code eventId} set) or a batch ({@code events} set). */
-    public record Either(Integer v, String eventId, Long campaignId, String variant, String subscriptionId, PushEvent.Type type,
-                         Instant at, String batchId, List<PushEvent> events) {
+    public record Either(
+            Integer v,
+            String eventId,
+            Long campaignId,
+            String variant,
+            String subscriptionId,
+            PushEvent.Type type,
+            Instant at,
+            String batchId,
+            List<PushEvent> events) {
 
         /** The events this message carries; a message of neither form carries none. */
         public List<PushEvent> all() {
@@ -24,7 +32,14 @@ public record PushEvents(int v, String batchId, List<PushEvent> events) {
             if (eventId == null) {
                 return List.of();
             }
-            return List.of(new PushEvent(v == null ? 0 : v, eventId, campaignId == null ? 0 : campaignId, variant, subscriptionId, type, at));
+            return List.of(new PushEvent(
+                    v == null ? 0 : v,
+                    eventId,
+                    campaignId == null ? 0 : campaignId,
+                    variant,
+                    subscriptionId,
+                    type,
+                    at));
         }
     }
 }

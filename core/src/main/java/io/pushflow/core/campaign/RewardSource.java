@@ -12,7 +12,9 @@ package io.pushflow.core.campaign;
  * </ul>
  */
 public enum RewardSource {
-    PROVIDER, APP, AUTO;
+    PROVIDER,
+    APP,
+    AUTO;
 
     /** The running reward of a variant under this source for {@code metric}. */
     public long reward(Metric metric, long appOpens, long appClicks, long providerClicks) {

@@ -15,7 +15,11 @@ public record QuietHours(LocalTime start, LocalTime end) {
 
     /** What to do with a push now: send it, hold it until a moment inside the send window, or skip it. */
     public record Decision(Kind kind, Instant notBefore) {
-        public enum Kind { SEND, DEFER, SKIP }
+        public enum Kind {
+            SEND,
+            DEFER,
+            SKIP
+        }
     }
 
     public QuietHours {
@@ -34,7 +38,9 @@ public record QuietHours(LocalTime start, LocalTime end) {
     /** When the quiet hours the user is in now end (only meaningful while {@link #isQuiet}). */
     public Instant end(Instant now, ZoneId zone) {
         ZonedDateTime local = now.atZone(zone);
-        LocalDate day = local.toLocalTime().isBefore(end) ? local.toLocalDate() : local.toLocalDate().plusDays(1);
+        LocalDate day = local.toLocalTime().isBefore(end)
+                ? local.toLocalDate()
+                : local.toLocalDate().plusDays(1);
         return ZonedDateTime.of(day, end, zone).toInstant();
     }
 
@@ -44,6 +50,8 @@ public record QuietHours(LocalTime start, LocalTime end) {
             return new Decision(Decision.Kind.SEND, now);
         }
         Instant resume = end(now, zone);
-        return resume.isBefore(windowEnd) ? new Decision(Decision.Kind.DEFER, resume) : new Decision(Decision.Kind.SKIP, resume);
+        return resume.isBefore(windowEnd)
+                ? new Decision(Decision.Kind.DEFER, resume)
+                : new Decision(Decision.Kind.SKIP, resume);
     }
 }

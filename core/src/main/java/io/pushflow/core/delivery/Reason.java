@@ -17,9 +17,18 @@ public final class Reason {
     public static final String NO_DEVICE_TOKEN = "no_device_token";
     /** A campaign sent through OneSignal reached a user without a OneSignal subscription id (an install reached only directly). */
     public static final String NO_PUSH_TOKEN = "no_push_token";
-    public static final List<String> ALL = List.of(UNSUBSCRIBED, INVALID_TOKEN, LEFT_COHORT, QUIET_HOURS, FREQUENCY_CAP, CAMPAIGN_STOPPED,
-            HOLDOUT, DUPLICATE, NO_DEVICE_TOKEN, NO_PUSH_TOKEN);
 
-    private Reason() {
-    }
+    public static final List<String> ALL = List.of(
+            UNSUBSCRIBED,
+            INVALID_TOKEN,
+            LEFT_COHORT,
+            QUIET_HOURS,
+            FREQUENCY_CAP,
+            CAMPAIGN_STOPPED,
+            HOLDOUT,
+            DUPLICATE,
+            NO_DEVICE_TOKEN,
+            NO_PUSH_TOKEN);
+
+    private Reason() {}
 }

@@ -36,7 +36,9 @@ public record SendHistory(long[] sentAtMillis) {
 
     /** This history without pushes older than {@code horizon}, so state does not grow with time. */
     public SendHistory since(Instant horizon) {
-        return new SendHistory(Arrays.stream(sentAtMillis).filter(at -> at > horizon.toEpochMilli()).toArray());
+        return new SendHistory(Arrays.stream(sentAtMillis)
+                .filter(at -> at > horizon.toEpochMilli())
+                .toArray());
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.pushflow.core.delivery;
 
-import org.roaringbitmap.longlong.Roaring64Bitmap;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.roaringbitmap.longlong.Roaring64Bitmap;
 
 /**
  * The users no push may reach right now (unsubscribed, or with a dead token), for the delivery job's broadcast
@@ -54,7 +53,8 @@ public final class Suppression {
 
     public byte[] toBytes() {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, users.serializedSizeInBytes()));
+            ByteArrayOutputStream out =
+                    new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, users.serializedSizeInBytes()));
             users.serialize(new DataOutputStream(out));
             return out.toByteArray();
         } catch (IOException e) {

@@ -2,9 +2,7 @@ package io.pushflow.core.filter;
 
 import io.pushflow.core.filter.FilterNode.Condition;
 import io.pushflow.core.filter.FilterNode.Group;
-
 import io.pushflow.core.filter.InvalidFilterException.Problem;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +25,7 @@ public final class ClickHouseFilterSql {
      */
     public static final int MAX_WHERE_BYTES = 200 * 1024;
 
-    private ClickHouseFilterSql() {
-    }
+    private ClickHouseFilterSql() {}
 
     public static String where(FilterChain chain, Instant now) {
         return node(chain.root(), now);
@@ -45,10 +42,12 @@ public final class ClickHouseFilterSql {
         if (total <= MAX_WHERE_BYTES) {
             return;
         }
-        record Sized(String path, int bytes) {
-        }
+        record Sized(String path, int bytes) {}
         List<Sized> conditions = new ArrayList<>();
-        collect(chain.root(), "", (path, condition) -> conditions.add(new Sized(path, bytes(condition(condition, now)))));
+        collect(
+                chain.root(),
+                "",
+                (path, condition) -> conditions.add(new Sized(path, bytes(condition(condition, now)))));
         conditions.sort(Comparator.comparingInt(Sized::bytes).reversed());
         List<Problem> problems = new ArrayList<>();
         int left = total;
@@ -56,8 +55,11 @@ public final class ClickHouseFilterSql {
             if (left <= MAX_WHERE_BYTES) {
                 break;
             }
-            problems.add(new Problem(c.path(), "this condition compiles to " + c.bytes() + " bytes of SQL and the whole chain to "
-                    + total + ", over the " + MAX_WHERE_BYTES + " the user store (ClickHouse) takes: use fewer or shorter values"));
+            problems.add(new Problem(
+                    c.path(),
+                    "this condition compiles to " + c.bytes() + " bytes of SQL and the whole chain to " + total
+                            + ", over the " + MAX_WHERE_BYTES
+                            + " the user store (ClickHouse) takes: use fewer or shorter values"));
             left -= c.bytes();
         }
         throw new InvalidFilterException(problems);
@@ -97,9 +99,25 @@ public final class ClickHouseFilterSql {
     private static String condition(Condition c, Instant now) {
         String column = column(c.field());
         return switch (c.field().type()) {
-            case STRING, ENUM, COUNTRY, LANGUAGE, TIMEZONE -> equality(column, c.op(), c.values().stream().map(ClickHouseFilterSql::quote).toList());
-            case VERSION -> ordered(column, c.op(), c.values().stream().map(v -> String.valueOf(Operands.version(v))).toList());
-            case DATETIME -> ordered(column, c.op(), c.values().stream().map(v -> "toDateTime(" + Operands.epochSecond(c, v, now) + ")").toList());
+            case STRING, ENUM, COUNTRY, LANGUAGE, TIMEZONE ->
+                equality(
+                        column,
+                        c.op(),
+                        c.values().stream().map(ClickHouseFilterSql::quote).toList());
+            case VERSION ->
+                ordered(
+                        column,
+                        c.op(),
+                        c.values().stream()
+                                .map(v -> String.valueOf(Operands.version(v)))
+                                .toList());
+            case DATETIME ->
+                ordered(
+                        column,
+                        c.op(),
+                        c.values().stream()
+                                .map(v -> "toDateTime(" + Operands.epochSecond(c, v, now) + ")")
+                                .toList());
             case BOOLEAN -> column + (c.op() == Operator.IS_TRUE ? " = 1" : " = 0");
             case SET -> {
                 long mask = Operands.sportsMask(c.values());

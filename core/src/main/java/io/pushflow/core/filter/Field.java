@@ -3,7 +3,6 @@ package io.pushflow.core.filter;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.Vocabulary;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +11,10 @@ import java.util.Optional;
 public enum Field {
     APP("app", FieldType.STRING, "Application id, e.g. windy-ios", List.of()),
     PLATFORM("platform", FieldType.ENUM, "Device platform", Vocabulary.PLATFORMS),
-    DEVICE_TOKEN_KIND("device_token_kind", FieldType.ENUM, "Kind of the device token for direct sending (none: OneSignal only)",
+    DEVICE_TOKEN_KIND(
+            "device_token_kind",
+            FieldType.ENUM,
+            "Kind of the device token for direct sending (none: OneSignal only)",
             DeviceTokenKind.codes()),
     COUNTRY("country", FieldType.COUNTRY, "ISO 3166-1 alpha-2 country code, e.g. PT", List.of()),
     LOCALE("locale", FieldType.LANGUAGE, "App language (ISO 639 code), e.g. pt", List.of()),

@@ -1,8 +1,8 @@
 package io.pushflow.core.filter;
 
-import java.util.List;
-
 import static io.pushflow.core.filter.Operator.*;
+
+import java.util.List;
 
 /** The logical type of a user attribute; it decides which operators and values a condition may use. */
 public enum FieldType {

@@ -3,7 +3,6 @@ package io.pushflow.core.filter;
 import io.pushflow.core.filter.FilterNode.Condition;
 import io.pushflow.core.filter.FilterNode.Group;
 import io.pushflow.core.json.Json;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,17 @@ public record FilterChain(Group root) {
     }
 
     private static int count(FilterNode node) {
-        return node instanceof Group g ? g.children().stream().mapToInt(FilterChain::count).sum() : 1;
+        return node instanceof Group g
+                ? g.children().stream().mapToInt(FilterChain::count).sum()
+                : 1;
     }
 
     private static Map<String, Object> tree(FilterNode node) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (node instanceof Group g) {
-            out.put(g.mode().code(), g.children().stream().map(FilterChain::tree).toList());
+            out.put(
+                    g.mode().code(),
+                    g.children().stream().map(FilterChain::tree).toList());
             if (g.negated()) {
                 out.put("not", true);
             }
@@ -61,7 +64,7 @@ public record FilterChain(Group root) {
             out.put("field", c.field().code());
             out.put("op", c.op().code());
             switch (c.op().arity()) {
-                case NONE -> { }
+                case NONE -> {}
                 case ONE -> out.put("value", c.value());
                 default -> out.put("values", c.values());
             }

@@ -6,7 +6,6 @@ import io.pushflow.core.filter.FilterNode.Mode;
 import io.pushflow.core.filter.InvalidFilterException.Problem;
 import io.pushflow.core.user.AppVersion;
 import io.pushflow.core.user.Vocabulary;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -82,7 +81,9 @@ final class FilterChainParser {
                 return condition(map, path);
             }
         }
-        problem(path, "expected a group {\"all\"|\"any\": [...]} or a condition {\"field\", \"op\", \"value\"|\"values\"}");
+        problem(
+                path,
+                "expected a group {\"all\"|\"any\": [...]} or a condition {\"field\", \"op\", \"value\"|\"values\"}");
         return null;
     }
 
@@ -117,7 +118,9 @@ final class FilterChainParser {
             throw new Enough();
         }
         if (items.isEmpty() && !(root && mode == Mode.ALL && !negated)) {
-            problem(listPath, "an empty group: add conditions or remove it (only the top {\"all\": []} means everyone)");
+            problem(
+                    listPath,
+                    "an empty group: add conditions or remove it (only the top {\"all\": []} means everyone)");
         }
         List<FilterNode> children = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -141,7 +144,9 @@ final class FilterChainParser {
         if (map.get("field") instanceof String name) {
             field = Field.fromCode(name).orElse(null);
             if (field == null) {
-                problem(at(path, "field"), "unknown field '" + echo(name) + "'; known fields: " + codes(Arrays.asList(Field.values())));
+                problem(
+                        at(path, "field"),
+                        "unknown field '" + echo(name) + "'; known fields: " + codes(Arrays.asList(Field.values())));
             }
         } else {
             problem(at(path, "field"), "expected a field name such as \"country\"");
@@ -150,10 +155,14 @@ final class FilterChainParser {
         if (map.get("op") instanceof String name) {
             op = Operator.fromCode(name).orElse(null);
             if (op == null) {
-                problem(at(path, "op"), "unknown operator '" + echo(name) + "'; operators: " + codes(Arrays.asList(Operator.values())));
+                problem(
+                        at(path, "op"),
+                        "unknown operator '" + echo(name) + "'; operators: " + codes(Arrays.asList(Operator.values())));
             } else if (field != null && !field.operators().contains(op)) {
-                problem(at(path, "op"), "operator '" + name + "' does not apply to " + field.code()
-                        + "; use one of " + codes(field.operators()));
+                problem(
+                        at(path, "op"),
+                        "operator '" + name + "' does not apply to " + field.code() + "; use one of "
+                                + codes(field.operators()));
                 op = null;
             }
         } else {
@@ -214,7 +223,9 @@ final class FilterChainParser {
                     problem(listPath, "the range is empty: " + values.get(0) + " comes after " + values.get(1));
                     return null;
                 }
-                return op.arity() == Operator.Arity.TWO ? values : values.stream().distinct().toList();
+                return op.arity() == Operator.Arity.TWO
+                        ? values
+                        : values.stream().distinct().toList();
             }
         }
     }
@@ -232,15 +243,19 @@ final class FilterChainParser {
         String canonical = switch (field.type()) {
             case STRING -> text.chars().anyMatch(Character::isISOControl) ? null : text;
             case ENUM, SET -> field.allowedValues().contains(text) ? text : null;
-            case COUNTRY -> Vocabulary.COUNTRIES.contains(text.toUpperCase(Locale.ROOT)) ? text.toUpperCase(Locale.ROOT) : null;
-            case LANGUAGE -> Vocabulary.LANGUAGES.contains(text.toLowerCase(Locale.ROOT)) ? text.toLowerCase(Locale.ROOT) : null;
+            case COUNTRY ->
+                Vocabulary.COUNTRIES.contains(text.toUpperCase(Locale.ROOT)) ? text.toUpperCase(Locale.ROOT) : null;
+            case LANGUAGE ->
+                Vocabulary.LANGUAGES.contains(text.toLowerCase(Locale.ROOT)) ? text.toLowerCase(Locale.ROOT) : null;
             case TIMEZONE -> Vocabulary.TIME_ZONES.contains(text) ? text : null;
             case VERSION -> AppVersion.isValid(text) ? text : null;
-            case DATETIME -> op == Operator.WITHIN_LAST || op == Operator.NOT_WITHIN_LAST ? duration(text) : instant(text);
+            case DATETIME ->
+                op == Operator.WITHIN_LAST || op == Operator.NOT_WITHIN_LAST ? duration(text) : instant(text);
             case BOOLEAN -> null;
         };
         if (canonical == null) {
-            String allowed = field.allowedValues().isEmpty() ? "" : "; allowed: " + String.join(", ", field.allowedValues());
+            String allowed =
+                    field.allowedValues().isEmpty() ? "" : "; allowed: " + String.join(", ", field.allowedValues());
             problem(path, "'" + text + "' is not a valid " + field.code() + " value" + example(field, op) + allowed);
         }
         return canonical;
@@ -260,7 +275,10 @@ final class FilterChainParser {
             return Instant.parse(text).truncatedTo(ChronoUnit.SECONDS).toString();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
+                return LocalDate.parse(text)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toString();
             } catch (DateTimeParseException e2) {
                 return null;
             }
@@ -283,15 +301,17 @@ final class FilterChainParser {
             case LANGUAGE -> " such as \"pt\" (ISO 639-1)";
             case TIMEZONE -> " such as \"Europe/Lisbon\" (IANA)";
             case VERSION -> " such as \"57.3.1\"";
-            case DATETIME -> op == Operator.WITHIN_LAST || op == Operator.NOT_WITHIN_LAST
-                    ? " such as \"P7D\" or \"PT12H\" (ISO 8601 duration, up to 3650 days)"
-                    : " such as \"2026-11-01T00:00:00Z\" or \"2026-11-01\" (UTC)";
+            case DATETIME ->
+                op == Operator.WITHIN_LAST || op == Operator.NOT_WITHIN_LAST
+                        ? " such as \"P7D\" or \"PT12H\" (ISO 8601 duration, up to 3650 days)"
+                        : " such as \"2026-11-01T00:00:00Z\" or \"2026-11-01\" (UTC)";
         };
     }
 
     /** Records each unknown key; false (one problem, keys unread) for an object with more keys than could be known. */
     private boolean unknownKeys(Map<?, ?> map, Set<String> allowed, String path) {
-        String expected = "expected " + String.join(", ", allowed.stream().sorted().toList());
+        String expected =
+                "expected " + String.join(", ", allowed.stream().sorted().toList());
         if (map.size() > allowed.size()) {
             problem(path, map.size() + " keys; " + expected);
             return false;
@@ -307,7 +327,8 @@ final class FilterChainParser {
     private void problem(String path, String message) {
         problems.add(new Problem(path, message));
         if (problems.size() == MAX_PROBLEMS) {
-            problems.add(new Problem("", "stopped after " + MAX_PROBLEMS + " problems; fix these and send the chain again"));
+            problems.add(
+                    new Problem("", "stopped after " + MAX_PROBLEMS + " problems; fix these and send the chain again"));
             throw new Enough();
         }
     }
@@ -322,6 +343,8 @@ final class FilterChainParser {
     }
 
     private static String codes(List<?> items) {
-        return items.stream().map(i -> i instanceof Field f ? f.code() : ((Operator) i).code()).collect(Collectors.joining(", "));
+        return items.stream()
+                .map(i -> i instanceof Field f ? f.code() : ((Operator) i).code())
+                .collect(Collectors.joining(", "));
     }
 }

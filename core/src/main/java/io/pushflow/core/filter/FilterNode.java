@@ -27,7 +27,8 @@ public sealed interface FilterNode permits FilterNode.Group, FilterNode.Conditio
     }
 
     enum Mode {
-        ALL("all"), ANY("any");
+        ALL("all"),
+        ANY("any");
 
         private final String code;
 

@@ -7,8 +7,7 @@ import java.util.stream.Collectors;
 public class InvalidFilterException extends IllegalArgumentException {
 
     /** What is wrong ({@code message}) and where ({@code path}, e.g. {@code all[1].any[0].values[2]}). */
-    public record Problem(String path, String message) {
-    }
+    public record Problem(String path, String message) {}
 
     private final List<Problem> problems;
 

@@ -3,7 +3,6 @@ package io.pushflow.core.filter;
 import io.pushflow.core.filter.FilterNode.Condition;
 import io.pushflow.core.user.AppVersion;
 import io.pushflow.core.user.Sport;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -13,8 +12,7 @@ import java.time.Instant;
  */
 final class Operands {
 
-    private Operands() {
-    }
+    private Operands() {}
 
     static long version(String value) {
         return AppVersion.parse(value).packed();
@@ -31,7 +29,8 @@ final class Operands {
     /** Epoch seconds of an absolute operand, or of {@code now} minus a relative one. */
     static long epochSecond(Condition c, String value, Instant now) {
         return switch (c.op()) {
-            case WITHIN_LAST, NOT_WITHIN_LAST -> now.getEpochSecond() - Duration.parse(value).getSeconds();
+            case WITHIN_LAST, NOT_WITHIN_LAST ->
+                now.getEpochSecond() - Duration.parse(value).getSeconds();
             default -> Instant.parse(value).getEpochSecond();
         };
     }

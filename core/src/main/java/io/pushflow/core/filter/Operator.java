@@ -23,7 +23,12 @@ public enum Operator {
     IS_FALSE("is_false", Arity.NONE);
 
     /** How many values an operator takes: none, {@code value}, two {@code values}, or a list of {@code values}. */
-    public enum Arity { NONE, ONE, TWO, MANY }
+    public enum Arity {
+        NONE,
+        ONE,
+        TWO,
+        MANY
+    }
 
     private final String code;
     private final Arity arity;

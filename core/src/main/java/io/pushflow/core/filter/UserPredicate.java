@@ -3,7 +3,6 @@ package io.pushflow.core.filter;
 import io.pushflow.core.filter.FilterNode.Condition;
 import io.pushflow.core.filter.FilterNode.Group;
 import io.pushflow.core.user.User;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.function.ToLongFunction;
  */
 public final class UserPredicate {
 
-    private UserPredicate() {
-    }
+    private UserPredicate() {}
 
     public static Predicate<User> of(FilterChain chain, Instant now) {
         return node(chain.root(), now);
@@ -50,15 +48,28 @@ public final class UserPredicate {
             case COUNTRY -> text(c, User::country);
             case LOCALE -> text(c, User::locale);
             case TIMEZONE -> text(c, User::timezone);
-            case APP_VERSION -> number(c, c.values().stream().map(Operands::version).toList(), User::appVersionNum);
-            case LAST_ACTIVE_AT -> number(c, c.values().stream().map(v -> Operands.epochSecond(c, v, now)).toList(),
-                    u -> u.lastActiveAt().getEpochSecond());
-            case INSTALLED_AT -> number(c, c.values().stream().map(v -> Operands.epochSecond(c, v, now)).toList(),
-                    u -> u.installedAt().getEpochSecond());
+            case APP_VERSION ->
+                number(c, c.values().stream().map(Operands::version).toList(), User::appVersionNum);
+            case LAST_ACTIVE_AT ->
+                number(
+                        c,
+                        c.values().stream()
+                                .map(v -> Operands.epochSecond(c, v, now))
+                                .toList(),
+                        u -> u.lastActiveAt().getEpochSecond());
+            case INSTALLED_AT ->
+                number(
+                        c,
+                        c.values().stream()
+                                .map(v -> Operands.epochSecond(c, v, now))
+                                .toList(),
+                        u -> u.installedAt().getEpochSecond());
             case IS_PRO -> c.op() == Operator.IS_TRUE ? User::isPro : u -> !u.isPro();
             case SPORTS -> {
                 long mask = Operands.sportsMask(c.values());
-                yield c.op() == Operator.HAS_ALL ? u -> (u.sportsMask() & mask) == mask : u -> (u.sportsMask() & mask) != 0;
+                yield c.op() == Operator.HAS_ALL
+                        ? u -> (u.sportsMask() & mask) == mask
+                        : u -> (u.sportsMask() & mask) != 0;
             }
         };
     }

@@ -1,7 +1,6 @@
 package io.pushflow.core.guard;
 
 import io.pushflow.core.stats.SampleRatioMismatch;
-
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,12 +13,17 @@ public final class GuardrailCheck {
      * before there is one), pushes sent and failed in the last window, and users decided (every outcome but holdout and
      * duplicate) and among them dead tokens and unsubscribes, in the last window and before it.
      */
-    public record Numbers(SampleRatioMismatch sentRatio, SampleRatioMismatch deliveredRatio, long recentSent, long recentFailed,
-                          long recentDecided, long recentInvalid, long earlierDecided, long earlierInvalid) {
-    }
+    public record Numbers(
+            SampleRatioMismatch sentRatio,
+            SampleRatioMismatch deliveredRatio,
+            long recentSent,
+            long recentFailed,
+            long recentDecided,
+            long recentInvalid,
+            long earlierDecided,
+            long earlierInvalid) {}
 
-    private GuardrailCheck() {
-    }
+    private GuardrailCheck() {}
 
     /** The reason to halt, or empty when every guardrail holds. */
     public static Optional<String> tripped(Guardrails g, Numbers n) {
@@ -28,30 +32,52 @@ public final class GuardrailCheck {
         }
         SampleRatioMismatch srm = n.sentRatio();
         if (mismatch(g, srm)) {
-            return Optional.of(String.format(Locale.ROOT, "sample ratio mismatch: the users sent per variant are not the planned shares "
-                    + "(chi-squared %.1f, p = %.2g below %s, %d users)", srm.chiSquared(), srm.pValue(), plain(g.srmAlpha()), srm.sample()));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "sample ratio mismatch: the users sent per variant are not the planned shares "
+                            + "(chi-squared %.1f, p = %.2g below %s, %d users)",
+                    srm.chiSquared(),
+                    srm.pValue(),
+                    plain(g.srmAlpha()),
+                    srm.sample()));
         }
         long attempts = n.recentSent() + n.recentFailed();
         if (attempts >= g.minAttempts()) {
             double rate = (double) n.recentFailed() / attempts;
             if (rate > g.maxFailureRate()) {
-                return Optional.of(String.format(Locale.ROOT, "the provider failed %.0f%% of %d pushes in the last %s (the limit is %.0f%%)",
-                        rate * 100, attempts, minutes(g), g.maxFailureRate() * 100));
+                return Optional.of(String.format(
+                        Locale.ROOT,
+                        "the provider failed %.0f%% of %d pushes in the last %s (the limit is %.0f%%)",
+                        rate * 100,
+                        attempts,
+                        minutes(g),
+                        g.maxFailureRate() * 100));
             }
         }
         if (n.recentDecided() >= g.minDecided() && n.earlierDecided() >= g.minDecided()) {
             double recent = (double) n.recentInvalid() / n.recentDecided();
             double before = (double) n.earlierInvalid() / n.earlierDecided();
             if (recent > Math.max(before * g.invalidJump(), before + Guardrails.MIN_JUMP)) {
-                return Optional.of(String.format(Locale.ROOT, "dead tokens and unsubscribes jumped to %.1f%% of the users in the last %s "
-                        + "from %.1f%% before (the limit is %s times)", recent * 100, minutes(g), before * 100, g.invalidJump()));
+                return Optional.of(String.format(
+                        Locale.ROOT,
+                        "dead tokens and unsubscribes jumped to %.1f%% of the users in the last %s "
+                                + "from %.1f%% before (the limit is %s times)",
+                        recent * 100,
+                        minutes(g),
+                        before * 100,
+                        g.invalidJump()));
             }
         }
         SampleRatioMismatch delivered = n.deliveredRatio();
         if (mismatch(g, delivered)) {
-            return Optional.of(String.format(Locale.ROOT, "sample ratio mismatch on delivery: the provider reached the variants' "
-                    + "recipients unequally (chi-squared %.1f, p = %.2g below %s, %d devices)", delivered.chiSquared(), delivered.pValue(),
-                    plain(g.srmAlpha()), delivered.sample()));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "sample ratio mismatch on delivery: the provider reached the variants' "
+                            + "recipients unequally (chi-squared %.1f, p = %.2g below %s, %d devices)",
+                    delivered.chiSquared(),
+                    delivered.pValue(),
+                    plain(g.srmAlpha()),
+                    delivered.sample()));
         }
         return Optional.empty();
     }

@@ -14,10 +14,18 @@ import java.time.Duration;
  *       {@code minDecided} users were decided in each.</li>
  * </ul>
  */
-public record Guardrails(boolean enabled, double srmAlpha, long srmMinSample, double maxFailureRate, long minAttempts, Duration window,
-                         double invalidJump, long minDecided) {
+public record Guardrails(
+        boolean enabled,
+        double srmAlpha,
+        long srmMinSample,
+        double maxFailureRate,
+        long minAttempts,
+        Duration window,
+        double invalidJump,
+        long minDecided) {
 
-    public static final Guardrails DEFAULTS = new Guardrails(true, 0.0001, 1_000, 0.2, 200, Duration.ofMinutes(5), 3.0, 200);
+    public static final Guardrails DEFAULTS =
+            new Guardrails(true, 0.0001, 1_000, 0.2, 200, Duration.ofMinutes(5), 3.0, 200);
     /** A jump must also add this much to the share, so a campaign with almost no dead tokens is not halted by a handful. */
     public static final double MIN_JUMP = 0.05;
 
@@ -40,7 +48,9 @@ public record Guardrails(boolean enabled, double srmAlpha, long srmMinSample, do
         if (minDecided < 10 || minDecided > 1_000_000_000) {
             throw new IllegalArgumentException("minDecided: from 10 to 1000000000 users, got " + minDecided);
         }
-        if (window == null || window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofHours(6)) > 0) {
+        if (window == null
+                || window.compareTo(Duration.ofMinutes(1)) < 0
+                || window.compareTo(Duration.ofHours(6)) > 0) {
             throw new IllegalArgumentException("window: from PT1M to PT6H, got " + window);
         }
     }

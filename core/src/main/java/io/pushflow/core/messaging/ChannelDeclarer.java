@@ -2,7 +2,6 @@ package io.pushflow.core.messaging;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
-
 import java.io.IOException;
 import java.util.Map;
 

@@ -18,6 +18,7 @@ public record Queues(String prefix) implements Serializable {
     public static final String PUSH_EVENTS = "push.events";
     /** Notifications the provider created (the delivery job's), for the status job to poll. */
     public static final String PUSH_NOTIFICATIONS = "push.notifications";
+
     public static final String BANDIT_FEEDBACK = "bandit.feedback";
     /** The jobs' reports back to the admin service (a campaign completed). */
     public static final String CAMPAIGN_REPORTS = "campaign.reports";
@@ -32,11 +33,21 @@ public record Queues(String prefix) implements Serializable {
      * binds them all, so none misses one.
      */
     public static final String CAMPAIGN_COMMANDS_EXCHANGE = "campaign.commands";
+
     public static final String DELIVERY_COMMANDS = "campaign.commands.delivery";
     public static final String STATUS_COMMANDS = "campaign.commands.status";
     public static final String DELIVERY_USER_CHANGES = "user.changes.delivery";
-    public static final List<String> ALL = List.of(CAMPAIGN_COMMANDS, PUSH_OUTBOX, USER_CHANGES, PUSH_EVENTS, PUSH_NOTIFICATIONS,
-            BANDIT_FEEDBACK, CAMPAIGN_REPORTS, DELIVERY_COMMANDS, STATUS_COMMANDS, DELIVERY_USER_CHANGES);
+    public static final List<String> ALL = List.of(
+            CAMPAIGN_COMMANDS,
+            PUSH_OUTBOX,
+            USER_CHANGES,
+            PUSH_EVENTS,
+            PUSH_NOTIFICATIONS,
+            BANDIT_FEEDBACK,
+            CAMPAIGN_REPORTS,
+            DELIVERY_COMMANDS,
+            STATUS_COMMANDS,
+            DELIVERY_USER_CHANGES);
     /** The queues bound to each fanout exchange. */
     public static final Map<String, List<String>> SUBSCRIBERS = Map.of(
             CAMPAIGN_COMMANDS_EXCHANGE, List.of(CAMPAIGN_COMMANDS, DELIVERY_COMMANDS, STATUS_COMMANDS),

@@ -1,9 +1,8 @@
 package io.pushflow.core.stats;
 
 import io.pushflow.core.bandit.ArmEvidence;
-import org.apache.commons.statistics.distribution.BetaDistribution;
-
 import java.util.List;
+import org.apache.commons.statistics.distribution.BetaDistribution;
 
 /**
  * Each variant's probability of having the highest rate under Beta(1 + successes, 1 + failures) posteriors,
@@ -17,8 +16,7 @@ public final class ProbabilityOfBest {
     /** Mass left out at each end of the integration range. */
     private static final double TAIL = 1e-12;
 
-    private ProbabilityOfBest() {
-    }
+    private ProbabilityOfBest() {}
 
     public static double[] of(List<ArmEvidence> arms) {
         int k = arms.size();

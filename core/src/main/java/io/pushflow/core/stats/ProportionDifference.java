@@ -12,7 +12,8 @@ public record ProportionDifference(double difference, double low, double high, d
 
     public static final String METHOD = "Newcombe hybrid score (Wilson)";
 
-    public static ProportionDifference of(long treatedSuccesses, long treated, long controlSuccesses, long control, double level) {
+    public static ProportionDifference of(
+            long treatedSuccesses, long treated, long controlSuccesses, long control, double level) {
         if (level <= 0 || level >= 1) {
             throw new IllegalArgumentException("the level is in (0, 1), got " + level);
         }

@@ -16,6 +16,7 @@ public record RateInterval(double rate, double low, double high) {
         BetaDistribution posterior = BetaDistribution.of(1 + successes, 1 + failures);
         double tail = (1 - level) / 2;
         double rate = trials == 0 ? 0 : successes / Math.max(trials, successes);
-        return new RateInterval(rate, posterior.inverseCumulativeProbability(tail), posterior.inverseCumulativeProbability(1 - tail));
+        return new RateInterval(
+                rate, posterior.inverseCumulativeProbability(tail), posterior.inverseCumulativeProbability(1 - tail));
     }
 }

@@ -9,7 +9,8 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  * something skews who gets what (a failing variant, a bug, a filter) and the test's comparison cannot be trusted.
  * {@code sample} is the number of users the test saw.
  */
-public record SampleRatioMismatch(double chiSquared, int degreesOfFreedom, double pValue, boolean mismatch, long sample) {
+public record SampleRatioMismatch(
+        double chiSquared, int degreesOfFreedom, double pValue, boolean mismatch, long sample) {
 
     /** The usual SRM threshold: strict, because large samples make small p-values cheap. */
     public static final double ALARM = 0.001;
@@ -22,8 +23,8 @@ public record SampleRatioMismatch(double chiSquared, int degreesOfFreedom, doubl
      * sees that when nearly everyone gets through the counts vary far less than a multinomial would.
      * {@code sample} is the number of users the test saw.
      */
-    public static SampleRatioMismatch homogeneity(long[] through, double[] expectedThrough, long[] not, double[] expectedNot, double alarm,
-                                                  long sample) {
+    public static SampleRatioMismatch homogeneity(
+            long[] through, double[] expectedThrough, long[] not, double[] expectedNot, double alarm, long sample) {
         double chi = 0;
         int variants = 0;
         for (int i = 0; i < through.length; i++) {
@@ -36,7 +37,9 @@ public record SampleRatioMismatch(double chiSquared, int degreesOfFreedom, doubl
         if (variants < 2 || Double.isNaN(chi)) {
             return new SampleRatioMismatch(0, Math.max(0, variants - 1), 1, false, sample);
         }
-        double p = Double.isInfinite(chi) ? 0 : ChiSquaredDistribution.of(variants - 1).survivalProbability(chi);
+        double p = Double.isInfinite(chi)
+                ? 0
+                : ChiSquaredDistribution.of(variants - 1).survivalProbability(chi);
         return new SampleRatioMismatch(chi, variants - 1, p, p < alarm, sample);
     }
 

@@ -52,6 +52,8 @@ public final class SentRatio {
 
     /** The test so far (its sample: the users of the complete waves), or null before a wave was complete. */
     public SampleRatioMismatch test(double alarm) {
-        return users == 0 || sent.length < 2 ? null : SampleRatioMismatch.homogeneity(sent, expectedSent, notSent, expectedNot, alarm, users);
+        return users == 0 || sent.length < 2
+                ? null
+                : SampleRatioMismatch.homogeneity(sent, expectedSent, notSent, expectedNot, alarm, users);
     }
 }

@@ -22,7 +22,8 @@ public record AppVersion(int major, int minor, int patch) implements Comparable<
 
     public static AppVersion parse(String text) {
         if (!isValid(text)) {
-            throw new IllegalArgumentException("not a version like 57.3.1 (up to three numbers 0-" + MAX_COMPONENT + "): " + text);
+            throw new IllegalArgumentException(
+                    "not a version like 57.3.1 (up to three numbers 0-" + MAX_COMPONENT + "): " + text);
         }
         int[] c = Arrays.stream(text.split("\\.")).mapToInt(Integer::parseInt).toArray();
         return new AppVersion(c[0], c.length > 1 ? c[1] : 0, c.length > 2 ? c[2] : 0);

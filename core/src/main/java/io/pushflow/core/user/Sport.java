@@ -53,11 +53,17 @@ public enum Sport {
     @SuppressWarnings("unchecked")
     public static List<String> codes(long mask) {
         if (mask < 0 || mask >= CODES.length) {
-            return Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList();
+            return Arrays.stream(values())
+                    .filter(s -> (mask & s.bit()) != 0)
+                    .map(Sport::code)
+                    .toList();
         }
         List<String> known = (List<String>) CODES[(int) mask];
         if (known == null) {
-            known = List.copyOf(Arrays.stream(values()).filter(s -> (mask & s.bit()) != 0).map(Sport::code).toList());
+            known = List.copyOf(Arrays.stream(values())
+                    .filter(s -> (mask & s.bit()) != 0)
+                    .map(Sport::code)
+                    .toList());
             CODES[(int) mask] = known; // a benign race: every thread computes the same list
         }
         return known;

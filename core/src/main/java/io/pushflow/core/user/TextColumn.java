@@ -17,8 +17,7 @@ public class TextColumn {
     public String[] values = new String[0];
     public int[] codes = new int[0];
 
-    public TextColumn() {
-    }
+    public TextColumn() {}
 
     public String get(int user) {
         return values[codes[user]];

@@ -46,8 +46,24 @@ public record User(
     }
 
     public User withVersion(long newVersion) {
-        return new User(userId, app, platform, pushToken, deviceToken, deviceTokenKind, tokenValid, subscribed, isPro, country, locale,
-                timezone, appVersion, sports, lastActiveAt, installedAt, newVersion);
+        return new User(
+                userId,
+                app,
+                platform,
+                pushToken,
+                deviceToken,
+                deviceTokenKind,
+                tokenValid,
+                subscribed,
+                isPro,
+                country,
+                locale,
+                timezone,
+                appVersion,
+                sports,
+                lastActiveAt,
+                installedAt,
+                newVersion);
     }
 
     /** Whether a push can reach this install at all: subscribed with a valid token. */

@@ -26,6 +26,7 @@ public class UserColumns {
     public int[] flags = new int[0];
     /** The user's row version when it was read; a newer {@code user.changes} message wins over it. */
     public long[] versions = new long[0];
+
     public TextColumn platforms = new TextColumn();
     public TextColumn apps = new TextColumn();
     public TextColumn countries = new TextColumn();
@@ -36,8 +37,7 @@ public class UserColumns {
     public long[] lastActiveAt = new long[0];
     public long[] installedAt = new long[0];
 
-    public UserColumns() {
-    }
+    public UserColumns() {}
 
     public static UserColumns of(List<User> users) {
         UserColumns c = new UserColumns();
@@ -60,20 +60,40 @@ public class UserColumns {
 
     /** The device token's kind of the user at {@code i}; {@link DeviceTokenKind#NONE} in a batch from before device tokens. */
     public DeviceTokenKind deviceTokenKind(int i) {
-        return hasDeviceTokens() ? DeviceTokenKind.fromCode(deviceTokenKinds.get(i)).orElse(DeviceTokenKind.NONE) : DeviceTokenKind.NONE;
+        return hasDeviceTokens()
+                ? DeviceTokenKind.fromCode(deviceTokenKinds.get(i)).orElse(DeviceTokenKind.NONE)
+                : DeviceTokenKind.NONE;
     }
 
     /** False for columns written before device tokens (a queued message or a savepoint's state): they carry none. */
     private boolean hasDeviceTokens() {
-        return deviceTokens != null && deviceTokens.length > 0 && deviceTokenKinds != null && deviceTokenKinds.codes != null
+        return deviceTokens != null
+                && deviceTokens.length > 0
+                && deviceTokenKinds != null
+                && deviceTokenKinds.codes != null
                 && deviceTokenKinds.codes.length > 0;
     }
 
     /** The user at {@code i}. */
     public User user(int i) {
-        return new User(userIds[i], apps.get(i), platforms.get(i), pushTokens[i], deviceToken(i), deviceTokenKind(i),
-                flag(i, TOKEN_VALID), flag(i, SUBSCRIBED), flag(i, PRO), countries.get(i), locales.get(i), timezones.get(i), appVersions.get(i), Sport.codes(sportsMasks[i]),
-                Instant.ofEpochSecond(lastActiveAt[i]), Instant.ofEpochSecond(installedAt[i]), versions[i]);
+        return new User(
+                userIds[i],
+                apps.get(i),
+                platforms.get(i),
+                pushTokens[i],
+                deviceToken(i),
+                deviceTokenKind(i),
+                flag(i, TOKEN_VALID),
+                flag(i, SUBSCRIBED),
+                flag(i, PRO),
+                countries.get(i),
+                locales.get(i),
+                timezones.get(i),
+                appVersions.get(i),
+                Sport.codes(sportsMasks[i]),
+                Instant.ofEpochSecond(lastActiveAt[i]),
+                Instant.ofEpochSecond(installedAt[i]),
+                versions[i]);
     }
 
     /** Every user, as objects (tests and small audiences). */
@@ -88,16 +108,26 @@ public class UserColumns {
     /** What is wrong with columns read from outside (a message), or null when every column has one value per user. */
     public String columnProblem() {
         int n = size();
-        if (pushTokens == null || pushTokens.length != n || flags == null || flags.length != n || versions == null || versions.length != n
-                || sportsMasks == null || sportsMasks.length != n || lastActiveAt == null || lastActiveAt.length != n
-                || installedAt == null || installedAt.length != n) {
+        if (pushTokens == null
+                || pushTokens.length != n
+                || flags == null
+                || flags.length != n
+                || versions == null
+                || versions.length != n
+                || sportsMasks == null
+                || sportsMasks.length != n
+                || lastActiveAt == null
+                || lastActiveAt.length != n
+                || installedAt == null
+                || installedAt.length != n) {
             return "every column needs one value per user";
         }
         if (hasDeviceTokens() && (deviceTokens.length != n || deviceTokenKinds.codes.length != n)) {
             return "every column needs one value per user";
         }
-        TextColumn[] texts = hasDeviceTokens() ? new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions, deviceTokenKinds}
-                : new TextColumn[]{platforms, apps, countries, locales, timezones, appVersions};
+        TextColumn[] texts = hasDeviceTokens()
+                ? new TextColumn[] {platforms, apps, countries, locales, timezones, appVersions, deviceTokenKinds}
+                : new TextColumn[] {platforms, apps, countries, locales, timezones, appVersions};
         for (TextColumn c : texts) {
             if (c == null || c.codes == null || c.values == null || c.codes.length != n) {
                 return "every column needs one value per user";
@@ -204,14 +234,40 @@ public class UserColumns {
         }
 
         public Builder add(User u) {
-            return add(u.userId(), u.pushToken(), u.deviceToken(), u.deviceTokenKind(),
+            return add(
+                    u.userId(),
+                    u.pushToken(),
+                    u.deviceToken(),
+                    u.deviceTokenKind(),
                     (u.subscribed() ? SUBSCRIBED : 0) | (u.tokenValid() ? TOKEN_VALID : 0) | (u.isPro() ? PRO : 0),
-                    u.version(), u.platform(), u.app(), u.country(), u.locale(), u.timezone(), u.appVersion(), u.sportsMask(),
-                    u.lastActiveAt().getEpochSecond(), u.installedAt().getEpochSecond());
+                    u.version(),
+                    u.platform(),
+                    u.app(),
+                    u.country(),
+                    u.locale(),
+                    u.timezone(),
+                    u.appVersion(),
+                    u.sportsMask(),
+                    u.lastActiveAt().getEpochSecond(),
+                    u.installedAt().getEpochSecond());
         }
 
-        public Builder add(long userId, String pushToken, String deviceToken, DeviceTokenKind deviceTokenKind, int flag, long version,
-                           String platform, String app, String country, String locale, String timezone, String appVersion, long sportsMask, long lastActiveSecond, long installedSecond) {
+        public Builder add(
+                long userId,
+                String pushToken,
+                String deviceToken,
+                DeviceTokenKind deviceTokenKind,
+                int flag,
+                long version,
+                String platform,
+                String app,
+                String country,
+                String locale,
+                String timezone,
+                String appVersion,
+                long sportsMask,
+                long lastActiveSecond,
+                long installedSecond) {
             if (size == userIds.length) {
                 grow();
             }

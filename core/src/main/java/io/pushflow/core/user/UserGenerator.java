@@ -1,5 +1,7 @@
 package io.pushflow.core.user;
 
+import static java.util.Map.entry;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,6 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-
-import static java.util.Map.entry;
 
 /**
  * Synthetic app installs shaped like the audience of a weather app for water and wind sports, for tests,
@@ -36,16 +36,22 @@ public final class UserGenerator {
     private static final Set<String> ZONES = Vocabulary.TIME_ZONES;
 
     /** The primary sport before a country's leaning; snow sports are never primary (see {@link #SNOW}). */
-    private static final Weighted<Sport> PRIMARY_SPORTS = Weighted.parse("kitesurfing:22 windsurfing:11 wingfoiling:6 "
-            + "sailing:13 surfing:12 sup:4 kayaking:3 fishing:13 diving:3 paragliding:6 hiking:3 cycling:4", UserGenerator::sport);
+    private static final Weighted<Sport> PRIMARY_SPORTS = Weighted.parse(
+            "kitesurfing:22 windsurfing:11 wingfoiling:6 "
+                    + "sailing:13 surfing:12 sup:4 kayaking:3 fishing:13 diving:3 paragliding:6 hiking:3 cycling:4",
+            UserGenerator::sport);
 
     /** What people who follow one sport also follow. */
     private static final Map<Sport, Weighted<Sport>> COMPANIONS = companions(Map.ofEntries(
             entry(Sport.KITESURFING, "windsurfing:30 wingfoiling:30 surfing:20 sup:10 sailing:5 paragliding:5"),
             entry(Sport.WINDSURFING, "kitesurfing:35 wingfoiling:20 sailing:20 sup:15 surfing:10"),
             entry(Sport.WINGFOILING, "kitesurfing:40 windsurfing:30 sup:15 surfing:10 sailing:5"),
-            entry(Sport.SAILING, "windsurfing:20 fishing:20 kitesurfing:15 diving:10 kayaking:10 sup:10 surfing:5 wingfoiling:10"),
-            entry(Sport.SURFING, "sup:30 kitesurfing:25 windsurfing:10 wingfoiling:10 diving:10 fishing:5 hiking:5 cycling:5"),
+            entry(
+                    Sport.SAILING,
+                    "windsurfing:20 fishing:20 kitesurfing:15 diving:10 kayaking:10 sup:10 surfing:5 wingfoiling:10"),
+            entry(
+                    Sport.SURFING,
+                    "sup:30 kitesurfing:25 windsurfing:10 wingfoiling:10 diving:10 fishing:5 hiking:5 cycling:5"),
             entry(Sport.SUP, "surfing:30 kayaking:30 windsurfing:15 wingfoiling:15 kitesurfing:10"),
             entry(Sport.KAYAKING, "fishing:40 sup:25 hiking:15 diving:10 sailing:10"),
             entry(Sport.FISHING, "kayaking:35 sailing:30 diving:25 sup:5 hiking:5"),
@@ -64,50 +70,147 @@ public final class UserGenerator {
      * primary sports are more (or less) popular there than on average.
      */
     private static final Weighted<Country> COUNTRIES = Weighted.of(List.of(
-            country("US", 9.0, .58, .10, "America/New_York:47 America/Chicago:29 America/Denver:5 America/Phoenix:2 "
-                    + "America/Los_Angeles:14 America/Anchorage:1 Pacific/Honolulu:2", "en:92 es:8", "surfing:1.3 fishing:1.6 sailing:1.2"),
-            country("DE", 8.0, .38, .15, "Europe/Berlin", "de:88 en:10 tr:2", "kitesurfing:1.2 windsurfing:1.3 sailing:1.2"),
+            country(
+                    "US",
+                    9.0,
+                    .58,
+                    .10,
+                    "America/New_York:47 America/Chicago:29 America/Denver:5 America/Phoenix:2 "
+                            + "America/Los_Angeles:14 America/Anchorage:1 Pacific/Honolulu:2",
+                    "en:92 es:8",
+                    "surfing:1.3 fishing:1.6 sailing:1.2"),
+            country(
+                    "DE",
+                    8.0,
+                    .38,
+                    .15,
+                    "Europe/Berlin",
+                    "de:88 en:10 tr:2",
+                    "kitesurfing:1.2 windsurfing:1.3 sailing:1.2"),
             country("FR", 7.0, .35, .15, "Europe/Paris", "fr:95 en:5", "windsurfing:1.3 sailing:1.3 paragliding:1.5"),
             country("GB", 5.0, .52, .05, "Europe/London", "en:97 pl:3", "surfing:1.2 sailing:1.3"),
-            country("ES", 5.0, .25, .05, "Europe/Madrid:90 Atlantic/Canary:10", "es:82 ca:8 en:10", "kitesurfing:1.3 windsurfing:1.2 surfing:1.2"),
+            country(
+                    "ES",
+                    5.0,
+                    .25,
+                    .05,
+                    "Europe/Madrid:90 Atlantic/Canary:10",
+                    "es:82 ca:8 en:10",
+                    "kitesurfing:1.3 windsurfing:1.2 surfing:1.2"),
             country("IT", 4.5, .30, .18, "Europe/Rome", "it:94 en:6", "sailing:1.3 kitesurfing:1.2 fishing:1.2"),
-            country("BR", 4.5, .15, .00, "America/Sao_Paulo:70 America/Fortaleza:15 America/Recife:5 America/Bahia:5 "
-                    + "America/Manaus:3 America/Belem:2", "pt:95 en:5", "kitesurfing:1.5 surfing:1.5 fishing:1.3"),
+            country(
+                    "BR",
+                    4.5,
+                    .15,
+                    .00,
+                    "America/Sao_Paulo:70 America/Fortaleza:15 America/Recife:5 America/Bahia:5 "
+                            + "America/Manaus:3 America/Belem:2",
+                    "pt:95 en:5",
+                    "kitesurfing:1.5 surfing:1.5 fishing:1.3"),
             country("PL", 3.5, .20, .10, "Europe/Warsaw", "pl:93 en:7", "kitesurfing:1.3 windsurfing:1.3 sailing:1.2"),
-            country("RU", 3.5, .20, .12, "Europe/Moscow:60 Europe/Kaliningrad:5 Europe/Samara:5 Asia/Yekaterinburg:10 "
-                    + "Asia/Novosibirsk:8 Asia/Krasnoyarsk:4 Asia/Irkutsk:3 Asia/Vladivostok:5", "ru:97 en:3", "fishing:1.6 kitesurfing:1.2"),
-            country("NL", 3.0, .42, .08, "Europe/Amsterdam", "nl:85 en:15", "kitesurfing:1.5 windsurfing:1.4 sailing:1.2"),
-            country("AU", 3.0, .55, .02, "Australia/Sydney:35 Australia/Melbourne:25 Australia/Brisbane:20 Australia/Perth:12 "
-                    + "Australia/Adelaide:7 Australia/Hobart:1", "en", "surfing:1.7 fishing:1.4"),
-            country("PT", 2.5, .28, .02, "Europe/Lisbon:90 Atlantic/Madeira:5 Atlantic/Azores:5", "pt:85 en:15", "surfing:1.8 kitesurfing:1.3"),
+            country(
+                    "RU",
+                    3.5,
+                    .20,
+                    .12,
+                    "Europe/Moscow:60 Europe/Kaliningrad:5 Europe/Samara:5 Asia/Yekaterinburg:10 "
+                            + "Asia/Novosibirsk:8 Asia/Krasnoyarsk:4 Asia/Irkutsk:3 Asia/Vladivostok:5",
+                    "ru:97 en:3",
+                    "fishing:1.6 kitesurfing:1.2"),
+            country(
+                    "NL",
+                    3.0,
+                    .42,
+                    .08,
+                    "Europe/Amsterdam",
+                    "nl:85 en:15",
+                    "kitesurfing:1.5 windsurfing:1.4 sailing:1.2"),
+            country(
+                    "AU",
+                    3.0,
+                    .55,
+                    .02,
+                    "Australia/Sydney:35 Australia/Melbourne:25 Australia/Brisbane:20 Australia/Perth:12 "
+                            + "Australia/Adelaide:7 Australia/Hobart:1",
+                    "en",
+                    "surfing:1.7 fishing:1.4"),
+            country(
+                    "PT",
+                    2.5,
+                    .28,
+                    .02,
+                    "Europe/Lisbon:90 Atlantic/Madeira:5 Atlantic/Azores:5",
+                    "pt:85 en:15",
+                    "surfing:1.8 kitesurfing:1.3"),
             country("CZ", 2.5, .25, .20, "Europe/Prague", "cs:92 sk:3 en:5", "paragliding:1.3 cycling:1.3 hiking:1.3"),
-            country("CA", 2.0, .55, .15, "America/Toronto:45 America/Vancouver:20 America/Edmonton:12 America/Winnipeg:5 "
-                    + "America/Halifax:5 America/Regina:3 America/St_Johns:2", "en:75 fr:25", "fishing:1.5 sailing:1.3"),
+            country(
+                    "CA",
+                    2.0,
+                    .55,
+                    .15,
+                    "America/Toronto:45 America/Vancouver:20 America/Edmonton:12 America/Winnipeg:5 "
+                            + "America/Halifax:5 America/Regina:3 America/St_Johns:2",
+                    "en:75 fr:25",
+                    "fishing:1.5 sailing:1.3"),
             country("TR", 2.0, .15, .04, "Europe/Istanbul", "tr:95 en:5", "windsurfing:1.3 sailing:1.2 fishing:1.3"),
             country("GR", 1.8, .22, .02, "Europe/Athens", "el:85 en:15", "windsurfing:1.4 kitesurfing:1.3 sailing:1.5"),
-            country("CH", 1.5, .55, .45, "Europe/Zurich", "de:63 fr:23 it:6 en:8", "paragliding:2 hiking:1.8 kitesurfing:0.7 surfing:0.5"),
+            country(
+                    "CH",
+                    1.5,
+                    .55,
+                    .45,
+                    "Europe/Zurich",
+                    "de:63 fr:23 it:6 en:8",
+                    "paragliding:2 hiking:1.8 kitesurfing:0.7 surfing:0.5"),
             country("AT", 1.5, .40, .45, "Europe/Vienna", "de:92 en:8", "paragliding:1.8 hiking:1.6 surfing:0.5"),
             // the old id of Kyiv: every tz database knows it, ClickHouse's included
             country("UA", 1.5, .20, .05, "Europe/Kiev", "uk:70 ru:25 en:5", "kitesurfing:1.3 fishing:1.3"),
             country("SE", 1.4, .50, .15, "Europe/Stockholm", "sv:85 en:15", "sailing:1.4 fishing:1.3"),
             country("JP", 1.4, .65, .12, "Asia/Tokyo", "ja:96 en:4", "surfing:1.6 fishing:1.5"),
-            country("MX", 1.4, .20, .00, "America/Mexico_City:65 America/Monterrey:10 America/Cancun:8 America/Tijuana:7 "
-                    + "America/Mazatlan:5 America/Hermosillo:5", "es:95 en:5", "fishing:1.3 surfing:1.3 kitesurfing:1.2"),
+            country(
+                    "MX",
+                    1.4,
+                    .20,
+                    .00,
+                    "America/Mexico_City:65 America/Monterrey:10 America/Cancun:8 America/Tijuana:7 "
+                            + "America/Mazatlan:5 America/Hermosillo:5",
+                    "es:95 en:5",
+                    "fishing:1.3 surfing:1.3 kitesurfing:1.2"),
             country("HR", 1.2, .25, .04, "Europe/Zagreb", "hr:85 en:10 de:5", "sailing:1.8 fishing:1.3"),
             country("BE", 1.2, .35, .08, "Europe/Brussels", "nl:55 fr:38 en:7", "kitesurfing:1.3"),
             country("IN", 1.2, .06, .01, "Asia/Kolkata", "en:70 hi:30", "surfing:1.2"),
-            country("DK", 1.0, .55, .05, "Europe/Copenhagen", "da:85 en:15", "windsurfing:1.4 kitesurfing:1.3 sailing:1.3"),
+            country(
+                    "DK",
+                    1.0,
+                    .55,
+                    .05,
+                    "Europe/Copenhagen",
+                    "da:85 en:15",
+                    "windsurfing:1.4 kitesurfing:1.3 sailing:1.3"),
             country("NO", 1.0, .55, .25, "Europe/Oslo", "nb:85 en:15", "fishing:1.6 sailing:1.3"),
             country("ZA", 1.0, .30, .00, "Africa/Johannesburg", "en:85 af:15", "kitesurfing:1.6 surfing:1.5"),
-            country("AR", 1.0, .18, .05, "America/Argentina/Buenos_Aires:85 America/Argentina/Cordoba:10 "
-                    + "America/Argentina/Mendoza:5", "es:96 en:4", "kitesurfing:1.2 fishing:1.3"),
+            country(
+                    "AR",
+                    1.0,
+                    .18,
+                    .05,
+                    "America/Argentina/Buenos_Aires:85 America/Argentina/Cordoba:10 " + "America/Argentina/Mendoza:5",
+                    "es:96 en:4",
+                    "kitesurfing:1.2 fishing:1.3"),
             country("HU", 0.9, .22, .08, "Europe/Budapest", "hu:94 en:6", "sailing:1.3"),
             country("RO", 0.9, .18, .10, "Europe/Bucharest", "ro:94 en:6", ""),
             country("NZ", 0.8, .50, .10, "Pacific/Auckland", "en", "sailing:1.4 surfing:1.3 fishing:1.5"),
             country("CL", 0.8, .25, .08, "America/Santiago", "es:96 en:4", "surfing:1.5 kitesurfing:1.2 fishing:1.2"),
             country("SK", 0.8, .22, .25, "Europe/Bratislava", "sk:90 cs:5 en:5", "hiking:1.3"),
             country("FI", 0.7, .40, .15, "Europe/Helsinki", "fi:88 sv:5 en:7", "sailing:1.3 fishing:1.4"),
-            country("ID", 0.7, .12, .00, "Asia/Jakarta:60 Asia/Makassar:38 Asia/Jayapura:2", "id:80 en:20", "surfing:2 diving:1.6"),
+            country(
+                    "ID",
+                    0.7,
+                    .12,
+                    .00,
+                    "Asia/Jakarta:60 Asia/Makassar:38 Asia/Jayapura:2",
+                    "id:80 en:20",
+                    "surfing:2 diving:1.6"),
             country("IE", 0.6, .48, .02, "Europe/Dublin", "en:97 ga:3", "surfing:1.5 sailing:1.3"),
             country("BG", 0.6, .15, .08, "Europe/Sofia", "bg:93 en:7", ""),
             country("PH", 0.5, .15, .00, "Asia/Manila", "en:70 tl:30", "diving:1.8 surfing:1.3 kitesurfing:1.2"),
@@ -161,20 +264,19 @@ public final class UserGenerator {
     private static final int LATEST_MAJOR = 57;
     /** 57.0 shipped 45 days before now, so 57.3 is the newest version. */
     private static final long LATEST_MAJOR_AGE = days(45);
+
     private static final long MAJOR_EVERY = days(60);
     private static final long MINOR_EVERY = days(14);
     private static final int LAST_MINOR = 4;
     private static final Weighted<Integer> PATCH = Weighted.parse("0:55 1:30 2:15", Integer::valueOf);
     /** How long after a release a user runs it: most update within days, a tail never does. */
     private static final Weighted<Band> UPDATE_LAG = Weighted.of(List.of(
-            entry(band(0, 3), 45.0),
-            entry(band(3, 14), 25.0),
-            entry(band(14, 60), 18.0),
-            entry(band(60, 365), 12.0)));
+            entry(band(0, 3), 45.0), entry(band(3, 14), 25.0), entry(band(14, 60), 18.0), entry(band(60, 365), 12.0)));
 
     /** SplitMix64's increment: offsets the id so user 0 does not get the bare seed. */
     /** Installs OneSignal knows whose device token pushflow never learned (an app release before it reported them). */
     private static final double NO_DEVICE_TOKEN = 0.04;
+
     private static final String BASE64_URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
@@ -210,18 +312,35 @@ public final class UserGenerator {
         boolean isPro = random.nextDouble() < retention.pro();
         boolean subscribed = random.nextDouble() >= retention.unsubscribed();
         boolean tokenValid = random.nextDouble() >= retention.deadToken();
-        String appVersion = appVersion(Math.max(installedAt, lastActiveAt - UPDATE_LAG.pick(random).sample(random)), random);
+        String appVersion = appVersion(
+                Math.max(installedAt, lastActiveAt - UPDATE_LAG.pick(random).sample(random)), random);
         // drawn last, so every other attribute is what the same seed gave before device tokens existed
-        DeviceTokenKind kind = random.nextDouble() < NO_DEVICE_TOKEN ? DeviceTokenKind.NONE
+        DeviceTokenKind kind = random.nextDouble() < NO_DEVICE_TOKEN
+                ? DeviceTokenKind.NONE
                 : platform.equals("ios") ? DeviceTokenKind.APNS : DeviceTokenKind.FCM;
         String deviceToken = switch (kind) {
             case NONE -> "";
             case APNS -> apnsToken(random);
             case FCM -> fcmToken(random);
         };
-        return new User(userId, "windy-" + platform, platform, pushToken, deviceToken, kind, tokenValid, subscribed, isPro,
-                country.code(), locale, timezone, appVersion, sports,
-                Instant.ofEpochSecond(lastActiveAt), Instant.ofEpochSecond(installedAt), version);
+        return new User(
+                userId,
+                "windy-" + platform,
+                platform,
+                pushToken,
+                deviceToken,
+                kind,
+                tokenValid,
+                subscribed,
+                isPro,
+                country.code(),
+                locale,
+                timezone,
+                appVersion,
+                sports,
+                Instant.ofEpochSecond(lastActiveAt),
+                Instant.ofEpochSecond(installedAt),
+                version);
     }
 
     /** Users {@code firstId .. firstId + count - 1} in id order; safe to run {@code .parallel()}. */
@@ -299,7 +418,10 @@ public final class UserGenerator {
     }
 
     private static Retention retention(long inactiveSeconds) {
-        return RETENTION.stream().filter(r -> inactiveSeconds <= r.inactiveUpTo()).findFirst().orElseThrow();
+        return RETENTION.stream()
+                .filter(r -> inactiveSeconds <= r.inactiveUpTo())
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Stafford's variant 13 finalizer (SplitMix64's): spreads consecutive ids over all 64 bits. */
@@ -324,18 +446,26 @@ public final class UserGenerator {
     private static Map<Sport, Weighted<Sport>> companions(Map<Sport, String> specs) {
         Map<Sport, Weighted<Sport>> companions = new EnumMap<>(Sport.class);
         specs.forEach((sport, spec) -> companions.put(sport, Weighted.parse(spec, UserGenerator::sport)));
-        PRIMARY_SPORTS.forEachWeighted((sport, weight) -> check(sport.code(), companions.containsKey(sport), "primary sport without companions"));
+        PRIMARY_SPORTS.forEachWeighted((sport, weight) ->
+                check(sport.code(), companions.containsKey(sport), "primary sport without companions"));
         return companions;
     }
 
     /** One row of the country table, checked against the values the filter language accepts. */
-    private static Map.Entry<Country, Double> country(String code, double share, double iosShare, double snowShare,
-                                                      String zones, String locales, String leaning) {
+    private static Map.Entry<Country, Double> country(
+            String code,
+            double share,
+            double iosShare,
+            double snowShare,
+            String zones,
+            String locales,
+            String leaning) {
         if (!ISO_COUNTRIES.contains(code)) {
             throw new IllegalStateException("not an ISO 3166 country: " + code);
         }
         Weighted<String> zoneWeights = Weighted.parse(zones, zone -> check(zone, ZONES.contains(zone), "time zone"));
-        Weighted<String> localeWeights = Weighted.parse(locales,
+        Weighted<String> localeWeights = Weighted.parse(
+                locales,
                 locale -> check(locale, locale.length() == 2 && ISO_LANGUAGES.contains(locale), "ISO 639-1 language"));
         return entry(new Country(code, iosShare, snowShare, zoneWeights, localeWeights, primarySports(leaning)), share);
     }
@@ -348,7 +478,8 @@ public final class UserGenerator {
             factors.put(sport(sportAndFactor[0]), Double.parseDouble(sportAndFactor[1]));
         }
         List<Map.Entry<Sport, Double>> primary = new ArrayList<>();
-        PRIMARY_SPORTS.forEachWeighted((sport, weight) -> primary.add(entry(sport, weight * factors.getOrDefault(sport, 1.0))));
+        PRIMARY_SPORTS.forEachWeighted(
+                (sport, weight) -> primary.add(entry(sport, weight * factors.getOrDefault(sport, 1.0))));
         return Weighted.of(primary);
     }
 
@@ -359,9 +490,13 @@ public final class UserGenerator {
         return value;
     }
 
-    private record Country(String code, double iosShare, double snowShare, Weighted<String> zones,
-                           Weighted<String> locales, Weighted<Sport> primarySports) {
-    }
+    private record Country(
+            String code,
+            double iosShare,
+            double snowShare,
+            Weighted<String> zones,
+            Weighted<String> locales,
+            Weighted<Sport> primarySports) {}
 
     /** A span of seconds, drawn uniformly. */
     private record Band(long fromSeconds, long toSeconds) {
@@ -371,8 +506,7 @@ public final class UserGenerator {
     }
 
     /** Shares among users inactive for at most {@code inactiveUpTo} seconds. */
-    private record Retention(long inactiveUpTo, double pro, double unsubscribed, double deadToken) {
-    }
+    private record Retention(long inactiveUpTo, double pro, double unsubscribed, double deadToken) {}
 
     /** Values drawn in proportion to their weights, in the order they are listed (so draws never depend on hashing). */
     private static final class Weighted<T> {
@@ -395,7 +529,8 @@ public final class UserGenerator {
         }
 
         static <T> Weighted<T> of(List<Map.Entry<T, Double>> entries) {
-            return new Weighted<>(entries.stream().map(Map.Entry::getKey).toList(),
+            return new Weighted<>(
+                    entries.stream().map(Map.Entry::getKey).toList(),
                     entries.stream().mapToDouble(Map.Entry::getValue).toArray());
         }
 
@@ -404,8 +539,12 @@ public final class UserGenerator {
             List<Map.Entry<T, Double>> entries = new ArrayList<>();
             for (String item : spec.trim().split("\\s+")) {
                 int colon = item.lastIndexOf(':');
-                entries.add(colon < 0 ? entry(value.apply(item), 1.0)
-                        : entry(value.apply(item.substring(0, colon)), Double.parseDouble(item.substring(colon + 1))));
+                entries.add(
+                        colon < 0
+                                ? entry(value.apply(item), 1.0)
+                                : entry(
+                                        value.apply(item.substring(0, colon)),
+                                        Double.parseDouble(item.substring(colon + 1))));
             }
             return of(entries);
         }

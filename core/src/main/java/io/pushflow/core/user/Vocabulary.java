@@ -13,6 +13,5 @@ public final class Vocabulary {
     public static final Set<String> TIME_ZONES = ZoneId.getAvailableZoneIds();
     public static final List<String> PLATFORMS = List.of("ios", "android");
 
-    private Vocabulary() {
-    }
+    private Vocabulary() {}
 }

@@ -1,13 +1,12 @@
 package io.pushflow.core.bandit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * Why fresh deliveries count as fractions of trials: two variants with the same true click rate, one with old
@@ -33,7 +32,7 @@ class DelayedFeedbackTest {
                 clicks++;
             }
         }
-        return new double[]{deliveries, settled, clicks};
+        return new double[] {deliveries, settled, clicks};
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.pushflow.core.bandit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 class PolicyTest {
 
@@ -42,7 +41,7 @@ class PolicyTest {
 
     @Test
     void thompson_sampling_converges_to_the_best_arm() {
-        long[] pulls = pulls(ThompsonSampling.plain(), new double[]{0.02, 0.03, 0.045}, 200_000, 100, 1);
+        long[] pulls = pulls(ThompsonSampling.plain(), new double[] {0.02, 0.03, 0.045}, 200_000, 100, 1);
         assertThat((double) pulls[2] / 200_000).isGreaterThan(0.8);
         assertThat(pulls[2]).isGreaterThan(pulls[1]).isGreaterThan(0);
     }
@@ -76,7 +75,8 @@ class PolicyTest {
     @Test
     void the_same_seed_makes_the_same_decisions() {
         double[] rates = {0.05, 0.04, 0.03};
-        assertThat(pulls(ThompsonSampling.plain(), rates, 20_000, 50, 9)).containsExactly(pulls(ThompsonSampling.plain(), rates, 20_000, 50, 9));
+        assertThat(pulls(ThompsonSampling.plain(), rates, 20_000, 50, 9))
+                .containsExactly(pulls(ThompsonSampling.plain(), rates, 20_000, 50, 9));
         ThompsonSampling a = ThompsonSampling.plain();
         ThompsonSampling b = ThompsonSampling.plain();
         List<ArmEvidence> ev = List.of(new ArmEvidence(300, 9), new ArmEvidence(300, 12));
@@ -93,14 +93,15 @@ class PolicyTest {
         assertThat(policy.shares(rng)).containsExactly(1 / 3.0, 1 / 3.0, 1 / 3.0);
         policy.endTest();
         assertThat(policy.shares(rng)).containsExactly(0, 1, 0);
-        policy.update(List.of(new ArmEvidence(1_000, 900), new ArmEvidence(100_000, 4_500), new ArmEvidence(1_000, 30)));
+        policy.update(
+                List.of(new ArmEvidence(1_000, 900), new ArmEvidence(100_000, 4_500), new ArmEvidence(1_000, 30)));
         assertThat(policy.choose(rng)).isEqualTo(1);
     }
 
     @Test
     void fixed_weights_ucb_and_epsilon_greedy_behave_as_named() {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(6);
-        FixedSplit fixed = new FixedSplit(new double[]{3, 1});
+        FixedSplit fixed = new FixedSplit(new double[] {3, 1});
         fixed.update(List.of(ArmEvidence.NONE, ArmEvidence.NONE));
         assertThat(fixed.shares(rng)).containsExactly(0.75, 0.25);
         int first = 0;
@@ -112,7 +113,7 @@ class PolicyTest {
         Ucb1 ucb = new Ucb1();
         ucb.update(List.of(new ArmEvidence(10, 1), ArmEvidence.NONE));
         assertThat(ucb.choose(rng)).isEqualTo(1);
-        assertThat(pulls(new Ucb1(), new double[]{0.1, 0.3}, 20_000, 1, 2)[1]).isGreaterThan(15_000);
+        assertThat(pulls(new Ucb1(), new double[] {0.1, 0.3}, 20_000, 1, 2)[1]).isGreaterThan(15_000);
 
         EpsilonGreedy greedy = new EpsilonGreedy(0.1);
         greedy.update(List.of(new ArmEvidence(100, 5), new ArmEvidence(100, 9)));
@@ -123,8 +124,8 @@ class PolicyTest {
 
     @Test
     void shares_take_a_floor_and_refuse_an_impossible_one() {
-        assertThat(Shares.withFloor(new double[]{1, 0, 0, 0}, 0.1)).containsExactly(0.7, 0.1, 0.1, 0.1);
-        Assertions.assertThatThrownBy(() -> Shares.withFloor(new double[]{0.5, 0.5}, 0.5))
+        assertThat(Shares.withFloor(new double[] {1, 0, 0, 0}, 0.1)).containsExactly(0.7, 0.1, 0.1, 0.1);
+        Assertions.assertThatThrownBy(() -> Shares.withFloor(new double[] {0.5, 0.5}, 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,27 +1,29 @@
 package io.pushflow.core.bandit;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class WaveAssignmentTest {
 
     @Test
     void counts_match_the_shares_exactly_and_add_up() {
-        assertThat(WaveAssignment.counts(1000, new double[]{0.5, 0.3, 0.2})).containsExactly(500, 300, 200);
-        assertThat(WaveAssignment.counts(10, new double[]{1 / 3.0, 1 / 3.0, 1 / 3.0})).containsExactly(4, 3, 3);
-        assertThat(Arrays.stream(WaveAssignment.counts(997, new double[]{0.137, 0.5, 0.363})).sum()).isEqualTo(997);
+        assertThat(WaveAssignment.counts(1000, new double[] {0.5, 0.3, 0.2})).containsExactly(500, 300, 200);
+        assertThat(WaveAssignment.counts(10, new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}))
+                .containsExactly(4, 3, 3);
+        assertThat(Arrays.stream(WaveAssignment.counts(997, new double[] {0.137, 0.5, 0.363}))
+                        .sum())
+                .isEqualTo(997);
     }
 
     @Test
     void an_assignment_is_a_seeded_shuffle_the_same_on_replay() {
-        int[] first = WaveAssignment.assign(1000, new double[]{0.6, 0.4}, 42, 7);
-        assertThat(WaveAssignment.assign(1000, new double[]{0.6, 0.4}, 42, 7)).containsExactly(first);
-        assertThat(WaveAssignment.assign(1000, new double[]{0.6, 0.4}, 42, 8)).isNotEqualTo(first);
+        int[] first = WaveAssignment.assign(1000, new double[] {0.6, 0.4}, 42, 7);
+        assertThat(WaveAssignment.assign(1000, new double[] {0.6, 0.4}, 42, 7)).containsExactly(first);
+        assertThat(WaveAssignment.assign(1000, new double[] {0.6, 0.4}, 42, 8)).isNotEqualTo(first);
         assertThat(Arrays.stream(first).filter(a -> a == 0).count()).isEqualTo(600);
         assertThat(Arrays.stream(first, 0, 100).filter(a -> a == 0).count()).isBetween(40L, 80L);
     }

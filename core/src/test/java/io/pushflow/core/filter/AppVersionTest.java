@@ -1,10 +1,10 @@
 package io.pushflow.core.filter;
 
-import io.pushflow.core.user.AppVersion;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pushflow.core.user.AppVersion;
+import org.junit.jupiter.api.Test;
 
 class AppVersionTest {
 
@@ -18,7 +18,7 @@ class AppVersionTest {
 
     @Test
     void only_dotted_numbers_up_to_three_parts_of_at_most_999_are_versions() {
-        for (String bad : new String[]{"", "57.", ".57", "57.3.1.2", "v57", "57.1000", "57 .1", "-1"}) {
+        for (String bad : new String[] {"", "57.", ".57", "57.3.1.2", "v57", "57.1000", "57 .1", "-1"}) {
             assertThat(AppVersion.isValid(bad)).as(bad).isFalse();
         }
         assertThatThrownBy(() -> AppVersion.parse("57.x")).isInstanceOf(IllegalArgumentException.class);

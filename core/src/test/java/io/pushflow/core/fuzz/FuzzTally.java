@@ -1,7 +1,6 @@
 package io.pushflow.core.fuzz;
 
 import io.pushflow.core.json.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +20,18 @@ public final class FuzzTally {
         public long inputs;
         /** 2xx: the draw happened to be a valid request. */
         public long accepted;
+
         public long clientErrors;
         public long serverErrors;
         /** answers the OpenAPI document does not allow, or 4xx not in the error shape */
         public long undocumented;
+
         public long noAnswer;
         /** a documented 503: the operation needs a service this environment does not configure (the provider of test sends) */
         public long unavailable;
         /** requests sent again because their pooled connection was found closed before the server read them */
         public long retried;
+
         public long deadLettered;
         /** left on the queue after the run: neither consumed nor dead-lettered */
         public long stuck;
@@ -68,11 +70,22 @@ public final class FuzzTally {
     }
 
     public synchronized void print() {
-        System.out.printf("%-46s %7s %6s %6s %5s %7s %7s %6s %6s %6s%n", "surface", "inputs", "2xx", "4xx", "5xx", "undoc", "noansw",
-                "dead", "stuck", "fails");
+        System.out.printf(
+                "%-46s %7s %6s %6s %5s %7s %7s %6s %6s %6s%n",
+                "surface", "inputs", "2xx", "4xx", "5xx", "undoc", "noansw", "dead", "stuck", "fails");
         for (Surface s : surfaces.values()) {
-            System.out.printf("%-46s %7d %6d %6d %5d %7d %7d %6d %6d %6d%n", s.name, s.inputs, s.accepted, s.clientErrors, s.serverErrors,
-                    s.undocumented, s.noAnswer, s.deadLettered, s.stuck, s.taskFailures);
+            System.out.printf(
+                    "%-46s %7d %6d %6d %5d %7d %7d %6d %6d %6d%n",
+                    s.name,
+                    s.inputs,
+                    s.accepted,
+                    s.clientErrors,
+                    s.serverErrors,
+                    s.undocumented,
+                    s.noAnswer,
+                    s.deadLettered,
+                    s.stuck,
+                    s.taskFailures);
         }
     }
 
@@ -87,8 +100,15 @@ public final class FuzzTally {
         }
         Map<String, Object> mine = new LinkedHashMap<>();
         surfaces.values().forEach(s -> mine.put(s.name, s.json()));
-        report.put(section, Map.of("seed", Long.getLong("fuzz.seed", 17), "perSurface", Integer.getInteger("fuzz.count", 100),
-                "surfaces", mine));
+        report.put(
+                section,
+                Map.of(
+                        "seed",
+                        Long.getLong("fuzz.seed", 17),
+                        "perSurface",
+                        Integer.getInteger("fuzz.count", 100),
+                        "surfaces",
+                        mine));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }

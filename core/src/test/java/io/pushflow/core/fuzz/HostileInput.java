@@ -1,14 +1,13 @@
 package io.pushflow.core.fuzz;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 
 /**
  * Generators of hostile input (jqwik arbitraries drawn with a seeded random, so a run can be repeated): JSON values
@@ -43,15 +42,38 @@ public final class HostileInput {
                 Arbitraries.of(true, false),
                 Arbitraries.of(0, -1, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 1e308, -0.5, 3.14),
                 Arbitraries.strings().ofMaxLength(40),
-                Arbitraries.strings().withChars('a', '\u0000', '\u202e', '"', '\'', '\\', '<', '%', '😀').ofMinLength(1).ofMaxLength(300),
-                Arbitraries.of("' OR 1=1 --", "'); DROP TABLE campaigns; --", "<script>alert(1)</script>", "javascript:alert(1)",
-                        "file:///etc/passwd", "../../../../etc/passwd", "${jndi:ldap://x/a}", "%00", "\\u0000", "NaN", "Infinity",
-                        "P99999999999D", "PT-1S", "9999999999999999999999999", "-0", "1e400", "ZZ", "xx-YY"),
+                Arbitraries.strings()
+                        .withChars('a', '\u0000', '\u202e', '"', '\'', '\\', '<', '%', '😀')
+                        .ofMinLength(1)
+                        .ofMaxLength(300),
+                Arbitraries.of(
+                        "' OR 1=1 --",
+                        "'); DROP TABLE campaigns; --",
+                        "<script>alert(1)</script>",
+                        "javascript:alert(1)",
+                        "file:///etc/passwd",
+                        "../../../../etc/passwd",
+                        "${jndi:ldap://x/a}",
+                        "%00",
+                        "\\u0000",
+                        "NaN",
+                        "Infinity",
+                        "P99999999999D",
+                        "PT-1S",
+                        "9999999999999999999999999",
+                        "-0",
+                        "1e400",
+                        "ZZ",
+                        "xx-YY"),
                 Arbitraries.integers().between(1_000, 200_000).map("x"::repeat),
                 Arbitraries.integers().between(1, 40).map(n -> List.of(Map.of())),
                 Arbitraries.integers().between(100, 5_000).map(n -> java.util.Collections.nCopies(n, 0)),
                 Arbitraries.integers().between(1, 900).map(HostileInput::nested),
-                Arbitraries.maps(Arbitraries.strings().ofMaxLength(12), Arbitraries.strings().ofMaxLength(12)).ofMaxSize(6).map(m -> m));
+                Arbitraries.maps(
+                                Arbitraries.strings().ofMaxLength(12),
+                                Arbitraries.strings().ofMaxLength(12))
+                        .ofMaxSize(6)
+                        .map(m -> m));
     }
 
     /** Nesting {@code depth} arrays deep. */
@@ -74,7 +96,10 @@ public final class HostileInput {
         String key = pick(keys);
         switch (below(4)) {
             case 0 -> copy.remove(key);
-            case 1 -> copy.put(pick(List.of("unexpected", "__proto__", "id", "status", "createdBy", key.toUpperCase())), draw(value()));
+            case 1 ->
+                copy.put(
+                        pick(List.of("unexpected", "__proto__", "id", "status", "createdBy", key.toUpperCase())),
+                        draw(value()));
             case 2 -> {
                 Object inner = copy.get(key);
                 if (inner instanceof Map<?, ?> m) {
@@ -102,10 +127,22 @@ public final class HostileInput {
         return switch (below(8)) {
             case 0 -> java.util.Arrays.copyOf(valid, valid.length == 0 ? 0 : below(valid.length));
             case 1 -> draw(Arbitraries.bytes().array(byte[].class).ofMaxSize(2_000));
-            case 2 -> new byte[]{(byte) 0xC3, (byte) 0x28, (byte) 0xFF, '{', (byte) 0xFE, '}'};
+            case 2 -> new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, '{', (byte) 0xFE, '}'};
             case 3 -> ("[".repeat(20_000 + below(100_000))).getBytes(StandardCharsets.US_ASCII);
-            case 4 -> pick(List.of("", "null", "0", "\"\"", "[]", "{}", "true", "{\"a\":", "{'a':1}", "{\"a\":1}{\"a\":2}", "\uFEFF{}"))
-                    .getBytes(StandardCharsets.UTF_8);
+            case 4 ->
+                pick(List.of(
+                                "",
+                                "null",
+                                "0",
+                                "\"\"",
+                                "[]",
+                                "{}",
+                                "true",
+                                "{\"a\":",
+                                "{'a':1}",
+                                "{\"a\":1}{\"a\":2}",
+                                "\uFEFF{}"))
+                        .getBytes(StandardCharsets.UTF_8);
             case 5 -> huge();
             case 6 -> {
                 byte[] copy = valid.clone();

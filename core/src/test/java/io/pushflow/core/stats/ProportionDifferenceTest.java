@@ -1,10 +1,10 @@
 package io.pushflow.core.stats;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 /** Newcombe's own worked examples (Statistics in Medicine 17, 1998, table II, method 10). */
 class ProportionDifferenceTest {
@@ -28,6 +28,7 @@ class ProportionDifferenceTest {
         ProportionDifference none = ProportionDifference.of(0, 0, 0, 0, 0.95);
         assertThat(none.low()).isEqualTo(-1);
         assertThat(none.high()).isEqualTo(1);
-        assertThatThrownBy(() -> ProportionDifference.of(3, 2, 0, 1, 0.95)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProportionDifference.of(3, 2, 0, 1, 0.95))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

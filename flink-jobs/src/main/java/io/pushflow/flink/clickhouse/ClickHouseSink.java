@@ -4,17 +4,6 @@ import com.clickhouse.data.ClickHouseFormat;
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseException;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -30,11 +19,21 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.connector.base.sink.AsyncSinkBase;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes rows into a ClickHouse table, batched by Flink's AsyncSinkBase (buffered rows are part of the checkpoint,
@@ -49,8 +48,7 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
 
     /** Encoded rows of one element, in the format they are inserted with. */
-    public record RowBlock(ClickHouseFormat format, byte[] bytes) implements Serializable {
-    }
+    public record RowBlock(ClickHouseFormat format, byte[] bytes) implements Serializable {}
 
     /** How an element becomes RowBinary rows. */
     @FunctionalInterface
@@ -77,13 +75,17 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
     /** One JSONEachRow line per element. */
     public static <T> ClickHouseSink<T> jsonEachRow(Line<T> line, ClickHouse.Config config, String table) {
-        return new ClickHouseSink<>((element, context) -> new RowBlock(ClickHouseFormat.JSONEachRow,
-                (line.line(element) + "\n").getBytes(StandardCharsets.UTF_8)), config, table);
+        return new ClickHouseSink<>(
+                (element, context) -> new RowBlock(
+                        ClickHouseFormat.JSONEachRow, (line.line(element) + "\n").getBytes(StandardCharsets.UTF_8)),
+                config,
+                table);
     }
 
     /** Any number of RowBinary rows per element, every column in table order. */
     public static <T> ClickHouseSink<T> rowBinary(Encoder<T> rows, ClickHouse.Config config, String table) {
-        return new ClickHouseSink<>((element, context) -> new RowBlock(ClickHouseFormat.RowBinary, rows.encode(element)), config, table);
+        return new ClickHouseSink<>(
+                (element, context) -> new RowBlock(ClickHouseFormat.RowBinary, rows.encode(element)), config, table);
     }
 
     @Override
@@ -94,8 +96,8 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
     @Override
     @Deprecated
-    public StatefulSinkWriter<T, BufferedRequestState<RowBlock>> restoreWriter(InitContext context,
-                                                                                Collection<BufferedRequestState<RowBlock>> states) {
+    public StatefulSinkWriter<T, BufferedRequestState<RowBlock>> restoreWriter(
+            InitContext context, Collection<BufferedRequestState<RowBlock>> states) {
         return new Writer<>(this, context, states);
     }
 
@@ -115,8 +117,16 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
         private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "clickhouse-sink"));
 
         Writer(ClickHouseSink<T> sink, InitContext context, Collection<BufferedRequestState<RowBlock>> states) {
-            super(sink.getElementConverter(), context, sink.getMaxBatchSize(), sink.getMaxInFlightRequests(), sink.getMaxBufferedRequests(),
-                    sink.getMaxBatchSizeInBytes(), sink.getMaxTimeInBufferMS(), sink.getMaxRecordSizeInBytes(), states);
+            super(
+                    sink.getElementConverter(),
+                    context,
+                    sink.getMaxBatchSize(),
+                    sink.getMaxInFlightRequests(),
+                    sink.getMaxBufferedRequests(),
+                    sink.getMaxBatchSizeInBytes(),
+                    sink.getMaxTimeInBufferMS(),
+                    sink.getMaxRecordSizeInBytes(),
+                    states);
             this.clickHouse = new ClickHouse(sink.config);
             this.table = clickHouse.table(sink.table);
             this.rejected = clickHouse.table("rejected_rows");
@@ -155,7 +165,11 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
                 return List.of();
             } catch (ClickHouseException e) {
                 if (!e.refused()) {
-                    LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
+                    LOG.warn(
+                            "insert of {} blocks into {} failed, retrying in 1 s: {}",
+                            blocks.size(),
+                            table,
+                            e.getMessage());
                     return blocks;
                 }
                 if (blocks.size() == 1) {
@@ -165,14 +179,21 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
                 again.addAll(insertOrSetAside(blocks.subList(blocks.size() / 2, blocks.size())));
                 return again;
             } catch (RuntimeException e) {
-                LOG.warn("insert of {} blocks into {} failed, retrying in 1 s: {}", blocks.size(), table, e.getMessage());
+                LOG.warn(
+                        "insert of {} blocks into {} failed, retrying in 1 s: {}",
+                        blocks.size(),
+                        table,
+                        e.getMessage());
                 return blocks;
             }
         }
 
         /** One block ClickHouse will never take, kept with the reason; false when that could not be written now either. */
         private boolean setAside(RowBlock block, ClickHouseException refusal) {
-            LOG.error("ClickHouse refused a block of {} bytes for {}, setting it aside in rejected_rows: {}", block.bytes().length, table,
+            LOG.error(
+                    "ClickHouse refused a block of {} bytes for {}, setting it aside in rejected_rows: {}",
+                    block.bytes().length,
+                    table,
                     refusal.serverMessage());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("table_name", table);
@@ -180,8 +201,11 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
             row.put("error", abbreviate(refusal.serverMessage(), 2_000));
             row.put("format", block.format().name());
             byte[] kept = Arrays.copyOf(block.bytes(), Math.min(block.bytes().length, KEPT));
-            row.put("rows", block.format() == ClickHouseFormat.JSONEachRow ? new String(kept, StandardCharsets.UTF_8)
-                    : Base64.getEncoder().encodeToString(kept));
+            row.put(
+                    "rows",
+                    block.format() == ClickHouseFormat.JSONEachRow
+                            ? new String(kept, StandardCharsets.UTF_8)
+                            : Base64.getEncoder().encodeToString(kept));
             row.put("bytes", block.bytes().length);
             row.put("at", ClickHouse.dateTime(Instant.now()));
             try {
@@ -198,7 +222,8 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
         private static String sha256(byte[] bytes) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -261,7 +286,8 @@ public class ClickHouseSink<T> extends AsyncSinkBase<T, ClickHouseSink.RowBlock>
 
         @Override
         protected RowBlock deserializeRequestFromStream(long size, DataInputStream in) throws IOException {
-            ClickHouseFormat format = reading == 1 ? ClickHouseFormat.JSONEachRow : ClickHouseFormat.valueOf(in.readUTF());
+            ClickHouseFormat format =
+                    reading == 1 ? ClickHouseFormat.JSONEachRow : ClickHouseFormat.valueOf(in.readUTF());
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             if (reading == 1) {

@@ -1,7 +1,6 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.flink.dispatch.OutboxBatch;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +17,7 @@ final class BatchWait {
     /** How long a batch waits for a campaign the gate has no rules of (they come with the launch, before any batch). */
     static final long WAIT_FOR_UNKNOWN_MILLIS = Duration.ofDays(1).toMillis();
 
-    private BatchWait() {
-    }
+    private BatchWait() {}
 
     static boolean mustWait(OutboxBatch batch, CampaignRules rules) {
         return rules == null || rules.version < batch.campaignVersion || rules.is(CampaignRules.Status.PAUSED);

@@ -6,7 +6,6 @@ import io.pushflow.core.campaign.Provider;
 import io.pushflow.core.delivery.QuietHours;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
-
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -21,7 +20,11 @@ import java.util.Map;
  */
 public class CampaignRules {
 
-    public enum Status { RUNNING, PAUSED, STOPPED }
+    public enum Status {
+        RUNNING,
+        PAUSED,
+        STOPPED
+    }
 
     /** A campaign is remembered for a user this long after its window, so a late replay is still a duplicate. */
     static final long REMEMBER_AFTER_WINDOW_MILLIS = Duration.ofDays(1).toMillis();
@@ -30,38 +33,43 @@ public class CampaignRules {
     public long version;
     /** A {@link Status} by name: {@link #status()} reads it. */
     public String status;
+
     public String filterJson;
     /** Relative cohort conditions (within_last) are read as of the start, as the dispatch job read them. */
     public long asOfMillis;
+
     public long windowEndMillis;
     /** Minutes after local midnight; -1 when the campaign has no quiet hours. */
     public int quietStartMinute = -1;
+
     public int quietEndMinute = -1;
     /** 0 when the campaign has no frequency cap. */
     public int capCount;
+
     public long capPeriodMillis;
     public VariantTexts[] variants;
     /** {@link Provider#name()}; null in rules from before the field, which means OneSignal. */
     public String provider;
 
-    public CampaignRules() {
-    }
+    public CampaignRules() {}
 
     public static CampaignRules from(CampaignCommand command) {
         CampaignSnapshot c = command.campaign();
         CampaignRules r = new CampaignRules();
         r.campaignId = command.campaignId();
         r.version = command.campaignVersion();
-        r.status(switch (command.type()) {
-            case PAUSE -> Status.PAUSED;
-            case STOP -> Status.STOPPED;
-            case LAUNCH, RESUME -> Status.RUNNING;
-            case UPDATE -> switch (c.status()) {
-                case PAUSED, HALTED -> Status.PAUSED;
-                case STOPPED, COMPLETED, FAILED -> Status.STOPPED;
-                default -> Status.RUNNING;
-            };
-        });
+        r.status(
+                switch (command.type()) {
+                    case PAUSE -> Status.PAUSED;
+                    case STOP -> Status.STOPPED;
+                    case LAUNCH, RESUME -> Status.RUNNING;
+                    case UPDATE ->
+                        switch (c.status()) {
+                            case PAUSED, HALTED -> Status.PAUSED;
+                            case STOPPED, COMPLETED, FAILED -> Status.STOPPED;
+                            default -> Status.RUNNING;
+                        };
+                });
         r.filterJson = Json.write(c.cohort().filter());
         FilterChain.fromJson(r.filterJson); // refuse a chain the gate could not evaluate
         long start = (c.startAt() != null ? c.startAt() : command.issuedAt()).toEpochMilli();
@@ -131,8 +139,10 @@ public class CampaignRules {
     }
 
     public QuietHours quietHours() {
-        return quietStartMinute < 0 ? null
-                : new QuietHours(LocalTime.ofSecondOfDay(quietStartMinute * 60L), LocalTime.ofSecondOfDay(quietEndMinute * 60L));
+        return quietStartMinute < 0
+                ? null
+                : new QuietHours(
+                        LocalTime.ofSecondOfDay(quietStartMinute * 60L), LocalTime.ofSecondOfDay(quietEndMinute * 60L));
     }
 
     public Duration capPeriod() {
@@ -160,8 +170,7 @@ public class CampaignRules {
         public String imageUrl;
         public String dataJson;
 
-        public VariantTexts() {
-        }
+        public VariantTexts() {}
 
         static VariantTexts of(CampaignSnapshot.Variant v) {
             VariantTexts t = new VariantTexts();
@@ -169,7 +178,8 @@ public class CampaignRules {
             t.pushId = v.pushId();
             CampaignSnapshot.PushContent content = v.content();
             t.defaultLanguage = content.defaultLocale();
-            List<Map.Entry<String, CampaignSnapshot.LocalizedText>> texts = new ArrayList<>(content.texts().entrySet());
+            List<Map.Entry<String, CampaignSnapshot.LocalizedText>> texts =
+                    new ArrayList<>(content.texts().entrySet());
             t.languages = texts.stream().map(Map.Entry::getKey).toArray(String[]::new);
             t.titles = texts.stream().map(e -> e.getValue().title()).toArray(String[]::new);
             t.bodies = texts.stream().map(e -> e.getValue().body()).toArray(String[]::new);
@@ -181,7 +191,8 @@ public class CampaignRules {
 
         /** The language whose text a user of {@code locale} gets: theirs when the push has it, else the default. */
         public int textFor(String locale) {
-            String language = locale == null ? "" : locale.toLowerCase(Locale.ROOT).split("[-_]")[0];
+            String language =
+                    locale == null ? "" : locale.toLowerCase(Locale.ROOT).split("[-_]")[0];
             int fallback = 0;
             for (int i = 0; i < languages.length; i++) {
                 if (languages[i].equals(language)) {

@@ -1,10 +1,9 @@
 package io.pushflow.flink.delivery;
 
-import org.roaringbitmap.RoaringBitmap;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Sets of users of one chunk as compressed bitmaps of the low {@value io.pushflow.flink.dispatch.OutboxBatch#CHUNK_BITS}
@@ -12,8 +11,7 @@ import java.nio.ByteBuffer;
  */
 final class ChunkBitmaps {
 
-    private ChunkBitmaps() {
-    }
+    private ChunkBitmaps() {}
 
     static int low(long userId) {
         return (int) (userId & 0xFFFF);

@@ -4,12 +4,11 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import org.roaringbitmap.RoaringBitmap;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The user changes the gate holds for one chunk, as read for one batch: the record of who has a change (a bitmap, so a
@@ -52,7 +51,9 @@ final class ChunkChanges {
 
     /** The users of the batch with a change on record: the changes to read. */
     long[] usersIn(OutboxBatch b) {
-        return LongStream.of(b.userIds).filter(id -> onRecord.contains(ChunkBitmaps.low(id))).toArray();
+        return LongStream.of(b.userIds)
+                .filter(id -> onRecord.contains(ChunkBitmaps.low(id)))
+                .toArray();
     }
 
     void read(UserDelta change) {

@@ -11,6 +11,5 @@ public class DecidedUsers {
     /** {@link ChunkBitmaps} of the users' low id bits. */
     public byte[] users;
 
-    public DecidedUsers() {
-    }
+    public DecidedUsers() {}
 }

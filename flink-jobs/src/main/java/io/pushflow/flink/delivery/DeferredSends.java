@@ -17,6 +17,5 @@ public class DeferredSends {
     /** Per user the service of a direct send ({@code apns}, {@code fcm}), whose token {@link #pushTokens} holds; null for OneSignal. */
     public String[] services;
 
-    public DeferredSends() {
-    }
+    public DeferredSends() {}
 }

@@ -10,8 +10,7 @@ public class DeliveryEvent extends InboundMessage {
     public CampaignRules campaign;
     public UserDelta change;
 
-    public DeliveryEvent() {
-    }
+    public DeliveryEvent() {}
 
     public static DeliveryEvent of(OutboxBatch batch) {
         DeliveryEvent e = new DeliveryEvent();

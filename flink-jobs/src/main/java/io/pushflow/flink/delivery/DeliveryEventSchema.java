@@ -5,7 +5,6 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
-
 import java.nio.charset.StandardCharsets;
 
 /** Reads the delivery job's three queues: {@code push.outbox}, its copy of the commands and its copy of user changes. */
@@ -13,7 +12,9 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
 
     /** The queues, each with the largest body its messages may have (a batch of 1,000 users is about 100 KB). */
     public enum Kind {
-        OUTBOX(8 << 20), COMMANDS(2 << 20), CHANGES(64 << 10);
+        OUTBOX(8 << 20),
+        COMMANDS(2 << 20),
+        CHANGES(64 << 10);
 
         final int maxBytes;
 
@@ -41,7 +42,9 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
             return super.read(id, body);
         }
         OutboxBatch batch = Json.read(body, OutboxBatch.class);
-        String problem = batch.v != 1 && batch.v != OutboxBatch.VERSION ? "not a v1 or v" + OutboxBatch.VERSION + " outbox batch" : batch.problem();
+        String problem = batch.v != 1 && batch.v != OutboxBatch.VERSION
+                ? "not a v1 or v" + OutboxBatch.VERSION + " outbox batch"
+                : batch.problem();
         if (problem != null) {
             return unreadable(id, new String(body, StandardCharsets.UTF_8), problem);
         }
@@ -56,7 +59,10 @@ public class DeliveryEventSchema extends JsonMessageSchema<DeliveryEvent> {
             case COMMANDS -> {
                 CampaignCommand command = Json.read(text, CampaignCommand.class);
                 if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {
-                    yield unreadable(id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
+                    yield unreadable(
+                            id,
+                            text,
+                            "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
                 }
                 yield DeliveryEvent.of(CampaignRules.from(command));
             }

@@ -3,6 +3,12 @@ package io.pushflow.flink.delivery;
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.dispatch.OutboxBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -19,13 +25,6 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Decides, right before sending, whether each user of an outbox batch may get the push, a whole batch in one step: the
  * operator around {@link GateDecision}. It holds the state the decision reads and writes, keyed by chunk of user ids so a
@@ -37,24 +36,31 @@ import java.util.Map;
  * campaign never came) is decided as stopped, so its users get their outcome and the state is freed. A campaign's rules
  * are dropped once its dedup memory and cap history have expired.
  */
-public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput, GateControl, SendRequest> implements CheckpointedFunction {
+public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput, GateControl, SendRequest>
+        implements CheckpointedFunction {
 
     public static final String UID = "delivery-gate-chunks";
-    public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("gate-outcomes") { };
-    public static final OutputTag<Later> LATER = new OutputTag<>("later") { };
+    public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("gate-outcomes") {};
+    public static final OutputTag<Later> LATER = new OutputTag<>("later") {};
     public static final MapStateDescriptor<Long, CampaignRules> CAMPAIGNS =
             new MapStateDescriptor<>("campaigns", Long.class, CampaignRules.class);
-    static final MapStateDescriptor<String, byte[]> SUPPRESSION =
-            new MapStateDescriptor<>("suppression", BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final MapStateDescriptor<String, byte[]> SUPPRESSION = new MapStateDescriptor<>(
+            "suppression", BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /** Longer than any campaign window or frequency-cap period the admin service accepts (30 days each). */
     static final Duration STATE_TTL = Duration.ofDays(32);
 
-    static final MapStateDescriptor<String, Boolean> SEEN = ttl(new MapStateDescriptor<>("seen-batches", String.class, Boolean.class));
-    static final MapStateDescriptor<Long, DecidedUsers> DECIDED = ttl(new MapStateDescriptor<>("decided", Long.class, DecidedUsers.class));
-    static final MapStateDescriptor<Long, SendHour> SENDS = ttl(new MapStateDescriptor<>("sends", Long.class, SendHour.class));
-    static final MapStateDescriptor<Long, UserDelta> CHANGES = ttl(new MapStateDescriptor<>("changes", Long.class, UserDelta.class));
-    static final ValueStateDescriptor<byte[]> CHANGED = new ValueStateDescriptor<>("changed-users", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    static final MapStateDescriptor<String, OutboxBatch> WAITING = new MapStateDescriptor<>("waiting", String.class, OutboxBatch.class);
+    static final MapStateDescriptor<String, Boolean> SEEN =
+            ttl(new MapStateDescriptor<>("seen-batches", String.class, Boolean.class));
+    static final MapStateDescriptor<Long, DecidedUsers> DECIDED =
+            ttl(new MapStateDescriptor<>("decided", Long.class, DecidedUsers.class));
+    static final MapStateDescriptor<Long, SendHour> SENDS =
+            ttl(new MapStateDescriptor<>("sends", Long.class, SendHour.class));
+    static final MapStateDescriptor<Long, UserDelta> CHANGES =
+            ttl(new MapStateDescriptor<>("changes", Long.class, UserDelta.class));
+    static final ValueStateDescriptor<byte[]> CHANGED =
+            new ValueStateDescriptor<>("changed-users", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final MapStateDescriptor<String, OutboxBatch> WAITING =
+            new MapStateDescriptor<>("waiting", String.class, OutboxBatch.class);
 
     private transient MapState<String, Boolean> seen;
     private transient MapState<Long, DecidedUsers> decided;
@@ -91,7 +97,8 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         storedSuppression = context.getOperatorStateStore().getBroadcastState(SUPPRESSION);
-        suppression = new SuppressionState(storedSuppression.get(Reason.UNSUBSCRIBED), storedSuppression.get(Reason.INVALID_TOKEN));
+        suppression = new SuppressionState(
+                storedSuppression.get(Reason.UNSUBSCRIBED), storedSuppression.get(Reason.INVALID_TOKEN));
     }
 
     /** The bitmaps live in fields between checkpoints and are written to broadcast state only when one is taken. */
@@ -203,14 +210,16 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
                 changes.read(change);
             }
         }
-        FrequencyCap cap = new FrequencyCap(rules, sendHours(FrequencyCap.hoursToRead(rules, now)).values());
+        FrequencyCap cap = new FrequencyCap(
+                rules, sendHours(FrequencyCap.hoursToRead(rules, now)).values());
         GateVerdicts verdicts = decision.decide(b, rules, now, new ChunkState(decided.get(b.campaignId), changes, cap));
 
         if (verdicts.decided() != null) {
             decided.put(b.campaignId, verdicts.decided());
         }
         Map<Long, SendHour> stored = sendHours(FrequencyCap.hoursOf(verdicts.sentAt()));
-        for (Map.Entry<Long, SendHour> hour : FrequencyCap.recorded(b.campaignId, verdicts.sentAt(), stored).entrySet()) {
+        for (Map.Entry<Long, SendHour> hour :
+                FrequencyCap.recorded(b.campaignId, verdicts.sentAt(), stored).entrySet()) {
             sends.put(hour.getKey(), hour.getValue());
         }
         if (changes.pruned()) {

@@ -4,7 +4,6 @@ import io.pushflow.core.filter.ClickHouseFilterSql;
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.device.DeviceOutcome;
 import io.pushflow.store.ClickHouse;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,7 +26,11 @@ public final class DirectLedger implements AutoCloseable {
         public static final Entry NONE = new Entry(Phase.NONE, null, null, 0);
     }
 
-    public enum Phase { NONE, HANDED, ANSWERED }
+    public enum Phase {
+        NONE,
+        HANDED,
+        ANSWERED
+    }
 
     private static final String LETTERS = "SIFRU"; // in the order of DeviceOutcome.Status
 
@@ -40,8 +43,10 @@ public final class DirectLedger implements AutoCloseable {
     }
 
     public Entry find(SendRequest r) {
-        List<Map<String, Object>> rows = clickHouse.select("SELECT phase, statuses, reasons, toUnixTimestamp(at) AS at FROM " + table + " WHERE campaign_id = "
-                + r.campaignId + " AND request_id = " + ClickHouseFilterSql.quote(r.requestId) + " ORDER BY phase DESC LIMIT 1");
+        List<Map<String, Object>> rows =
+                clickHouse.select("SELECT phase, statuses, reasons, toUnixTimestamp(at) AS at FROM " + table
+                        + " WHERE campaign_id = " + r.campaignId + " AND request_id = "
+                        + ClickHouseFilterSql.quote(r.requestId) + " ORDER BY phase DESC LIMIT 1");
         if (rows.isEmpty()) {
             return Entry.NONE;
         }
@@ -55,7 +60,8 @@ public final class DirectLedger implements AutoCloseable {
             statuses[i] = DeviceOutcome.Status.values()[LETTERS.indexOf(letters.charAt(i))];
         }
         String[] reasons = new String[statuses.length];
-        Json.read((String) row.get("reasons"), Map.class).forEach((k, v) -> reasons[Integer.parseInt(k.toString())] = String.valueOf(v));
+        Json.read((String) row.get("reasons"), Map.class)
+                .forEach((k, v) -> reasons[Integer.parseInt(k.toString())] = String.valueOf(v));
         return new Entry(Phase.ANSWERED, statuses, reasons, ClickHouse.longValue(row.get("at")) * 1_000);
     }
 

@@ -4,13 +4,12 @@ import io.pushflow.provider.device.DeviceOutcome;
 import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.store.ClickHouseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One direct request to APNs or FCM, through the {@link DirectLedger} so a request replayed after a restart reaches no
@@ -24,10 +23,10 @@ final class DirectSend {
     private static final Logger LOG = LoggerFactory.getLogger(DirectSend.class);
     private static final long LEDGER_MAX_PAUSE_MILLIS = 5_000;
 
-    private DirectSend() {
-    }
+    private DirectSend() {}
 
-    static void send(SendRequest request, SendReport report, DeviceSender sender, DirectLedger ledger) throws InterruptedException {
+    static void send(SendRequest request, SendReport report, DeviceSender sender, DirectLedger ledger)
+            throws InterruptedException {
         String name = request.directKind().serviceName();
         int n = request.pushTokens.length;
         DeviceOutcome.Status[] statuses = new DeviceOutcome.Status[n];
@@ -44,8 +43,10 @@ final class DirectSend {
             report.handedAtMillis = known.atMillis();
         } else if (known.phase() == DirectLedger.Phase.ANSWERED) {
             Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
-            Arrays.fill(reasons, "answered by " + name + " for " + known.statuses().length + " devices before a restart, replayed with " + n
-                    + "; not sent again");
+            Arrays.fill(
+                    reasons,
+                    "answered by " + name + " for " + known.statuses().length
+                            + " devices before a restart, replayed with " + n + "; not sent again");
             report.replayed = true;
         } else if (known.phase() == DirectLedger.Phase.HANDED) {
             Arrays.fill(statuses, DeviceOutcome.Status.UNCONFIRMED);
@@ -101,7 +102,9 @@ final class DirectSend {
                 return value;
             } catch (ClickHouseException e) {
                 if (!warned) {
-                    LOG.warn("the ledger of direct sends cannot be read or written; nothing is sent until it can: {}", e.getMessage());
+                    LOG.warn(
+                            "the ledger of direct sends cannot be read or written; nothing is sent until it can: {}",
+                            e.getMessage());
                     warned = true;
                 }
                 Thread.sleep(pause);

@@ -7,7 +7,6 @@ import io.pushflow.provider.apns.ApnsSettings;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.fcm.FcmSender;
 import io.pushflow.provider.fcm.FcmSettings;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -49,10 +48,20 @@ public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements
      * @param signingKeyFile   the team's .p8 key (PKCS#8 PEM)
      * @param trustedCertFile  a PEM certificate to trust instead of the JVM's CAs (a fake's), or empty
      */
-    public record Apns(String host, int port, String topic, String teamId, String keyId, String signingKeyFile, String trustedCertFile,
-                       int connections, int streams) implements Serializable {
+    public record Apns(
+            String host,
+            int port,
+            String topic,
+            String teamId,
+            String keyId,
+            String signingKeyFile,
+            String trustedCertFile,
+            int connections,
+            int streams)
+            implements Serializable {
         ApnsSettings settings() {
-            return ApnsSettings.of(host, port, topic, teamId, keyId, read(signingKeyFile), trusted(trustedCertFile)).withConcurrency(connections, streams);
+            return ApnsSettings.of(host, port, topic, teamId, keyId, read(signingKeyFile), trusted(trustedCertFile))
+                    .withConcurrency(connections, streams);
         }
     }
 
@@ -60,10 +69,17 @@ public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements
      * @param serviceAccountFile the service account's JSON key (its {@code token_uri} is where access tokens come from)
      * @param trustedCertFile    a PEM certificate to trust instead of the JVM's CAs (a fake's), or empty
      */
-    public record Fcm(String endpoint, String projectId, String serviceAccountFile, String trustedCertFile, int connections, int streams)
+    public record Fcm(
+            String endpoint,
+            String projectId,
+            String serviceAccountFile,
+            String trustedCertFile,
+            int connections,
+            int streams)
             implements Serializable {
         FcmSettings settings() {
-            return FcmSettings.of(URI.create(endpoint), projectId, read(serviceAccountFile), trusted(trustedCertFile)).withConcurrency(connections, streams);
+            return FcmSettings.of(URI.create(endpoint), projectId, read(serviceAccountFile), trusted(trustedCertFile))
+                    .withConcurrency(connections, streams);
         }
     }
 
@@ -75,16 +91,29 @@ public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements
     /** As {@link #fromEnvironment}, with {@code given} (e.g. the provider simulator's) before the environment. */
     public static DirectServices from(Map<String, String> given) {
         Function<JobSetting, String> value = s -> given.containsKey(s.name()) ? given.get(s.name()) : s.value();
-        Apns apns = value.apply(JobSetting.APNS_SIGNING_KEY_FILE).isBlank() ? null
-                : new Apns(value.apply(JobSetting.APNS_HOST), Integer.parseInt(value.apply(JobSetting.APNS_PORT)), value.apply(JobSetting.APNS_TOPIC),
-                value.apply(JobSetting.APNS_TEAM_ID), value.apply(JobSetting.APNS_KEY_ID), value.apply(JobSetting.APNS_SIGNING_KEY_FILE),
-                value.apply(JobSetting.APNS_TRUST_CERT_FILE), Integer.parseInt(value.apply(JobSetting.APNS_CONNECTIONS)),
-                Integer.parseInt(value.apply(JobSetting.APNS_STREAMS)));
-        Fcm fcm = value.apply(JobSetting.FCM_SERVICE_ACCOUNT_FILE).isBlank() ? null
-                : new Fcm(value.apply(JobSetting.FCM_ENDPOINT), value.apply(JobSetting.FCM_PROJECT_ID), value.apply(JobSetting.FCM_SERVICE_ACCOUNT_FILE),
-                value.apply(JobSetting.FCM_TRUST_CERT_FILE), Integer.parseInt(value.apply(JobSetting.FCM_CONNECTIONS)),
-                Integer.parseInt(value.apply(JobSetting.FCM_STREAMS)));
-        return new DirectServices(apns, fcm, given.containsKey("DIRECT_SETTINGS_FILE") ? "" : JobSetting.DIRECT_SETTINGS_FILE.value());
+        Apns apns = value.apply(JobSetting.APNS_SIGNING_KEY_FILE).isBlank()
+                ? null
+                : new Apns(
+                        value.apply(JobSetting.APNS_HOST),
+                        Integer.parseInt(value.apply(JobSetting.APNS_PORT)),
+                        value.apply(JobSetting.APNS_TOPIC),
+                        value.apply(JobSetting.APNS_TEAM_ID),
+                        value.apply(JobSetting.APNS_KEY_ID),
+                        value.apply(JobSetting.APNS_SIGNING_KEY_FILE),
+                        value.apply(JobSetting.APNS_TRUST_CERT_FILE),
+                        Integer.parseInt(value.apply(JobSetting.APNS_CONNECTIONS)),
+                        Integer.parseInt(value.apply(JobSetting.APNS_STREAMS)));
+        Fcm fcm = value.apply(JobSetting.FCM_SERVICE_ACCOUNT_FILE).isBlank()
+                ? null
+                : new Fcm(
+                        value.apply(JobSetting.FCM_ENDPOINT),
+                        value.apply(JobSetting.FCM_PROJECT_ID),
+                        value.apply(JobSetting.FCM_SERVICE_ACCOUNT_FILE),
+                        value.apply(JobSetting.FCM_TRUST_CERT_FILE),
+                        Integer.parseInt(value.apply(JobSetting.FCM_CONNECTIONS)),
+                        Integer.parseInt(value.apply(JobSetting.FCM_STREAMS)));
+        return new DirectServices(
+                apns, fcm, given.containsKey("DIRECT_SETTINGS_FILE") ? "" : JobSetting.DIRECT_SETTINGS_FILE.value());
     }
 
     /** The settings of a file of {@code KEY=VALUE} lines (blank lines, {@code #} comments and {@code export} allowed). */
@@ -114,14 +143,16 @@ public record DirectServices(Apns apns, Fcm fcm, String settingsFile) implements
         switch (service) {
             case APNS -> {
                 if (apns == null) {
-                    throw new IllegalStateException("direct sending to APNs is not configured (set APNS_SIGNING_KEY_FILE, APNS_KEY_ID, "
-                            + "APNS_TEAM_ID, APNS_TOPIC)");
+                    throw new IllegalStateException(
+                            "direct sending to APNs is not configured (set APNS_SIGNING_KEY_FILE, APNS_KEY_ID, "
+                                    + "APNS_TEAM_ID, APNS_TOPIC)");
                 }
                 return new ApnsSender(apns.settings());
             }
             case FCM -> {
                 if (fcm == null) {
-                    throw new IllegalStateException("direct sending to FCM is not configured (set FCM_SERVICE_ACCOUNT_FILE, FCM_PROJECT_ID)");
+                    throw new IllegalStateException(
+                            "direct sending to FCM is not configured (set FCM_SERVICE_ACCOUNT_FILE, FCM_PROJECT_ID)");
                 }
                 return new FcmSender(fcm.settings());
             }

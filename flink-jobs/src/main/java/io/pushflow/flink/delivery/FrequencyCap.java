@@ -1,7 +1,5 @@
 package io.pushflow.flink.delivery;
 
-import org.roaringbitmap.RoaringBitmap;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A campaign's frequency cap across campaigns over one chunk's send history (per hour, who got a push of which campaign
@@ -42,7 +41,9 @@ final class FrequencyCap {
     static List<Long> hoursToRead(CampaignRules rules, long now) {
         List<Long> hours = new ArrayList<>();
         if (rules.capCount > 0) {
-            for (long hour = SendHour.hourOf(now - rules.capPeriodMillis); hour <= SendHour.hourOf(now + LONGEST_DEFERRAL_MILLIS); hour++) {
+            for (long hour = SendHour.hourOf(now - rules.capPeriodMillis);
+                    hour <= SendHour.hourOf(now + LONGEST_DEFERRAL_MILLIS);
+                    hour++) {
                 hours.add(hour);
             }
         }
@@ -75,8 +76,9 @@ final class FrequencyCap {
     /** Those hours to store: each the stored one ({@code stored}, null or missing when none) with the campaign's pushes added. */
     static Map<Long, SendHour> recorded(long campaignId, Map<Long, RoaringBitmap> sentAt, Map<Long, SendHour> stored) {
         Map<Long, SendHour> hours = new HashMap<>();
-        sentAt.forEach((moment, sent) -> hours.computeIfAbsent(SendHour.hourOf(moment),
-                hour -> Objects.requireNonNullElseGet(stored.get(hour), SendHour::new)).add(moment, campaignId, sent));
+        sentAt.forEach((moment, sent) -> hours.computeIfAbsent(
+                        SendHour.hourOf(moment), hour -> Objects.requireNonNullElseGet(stored.get(hour), SendHour::new))
+                .add(moment, campaignId, sent));
         return hours;
     }
 }

@@ -6,8 +6,7 @@ public class GateControl {
     public CampaignRules campaign;
     public UserDelta change;
 
-    public GateControl() {
-    }
+    public GateControl() {}
 
     public static GateControl of(CampaignRules campaign) {
         GateControl c = new GateControl();

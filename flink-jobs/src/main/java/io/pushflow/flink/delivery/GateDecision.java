@@ -7,7 +7,6 @@ import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.flink.dispatch.OutboxBatch;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -107,7 +106,9 @@ final class GateDecision {
     private Predicate<User> cohort(CampaignRules rules) {
         Map.Entry<Long, Predicate<User>> cached = cohorts.get(rules.campaignId);
         if (cached == null || cached.getKey() != rules.version) {
-            cached = Map.entry(rules.version, UserPredicate.of(FilterChain.fromJson(rules.filterJson), Instant.ofEpochMilli(rules.asOfMillis)));
+            cached = Map.entry(
+                    rules.version,
+                    UserPredicate.of(FilterChain.fromJson(rules.filterJson), Instant.ofEpochMilli(rules.asOfMillis)));
             cohorts.put(rules.campaignId, cached);
         }
         return cached.getValue();

@@ -8,8 +8,7 @@ public class GateInput {
     public OutboxBatch batch;
     public UserDelta change;
 
-    public GateInput() {
-    }
+    public GateInput() {}
 
     public static GateInput of(OutboxBatch batch) {
         GateInput in = new GateInput();

@@ -2,8 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.dispatch.OutboxBatch;
-import org.roaringbitmap.RoaringBitmap;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * What the gate decided for each user of one batch (an outcome kind, and for recipients their token, locale, service
@@ -101,7 +100,9 @@ final class GateVerdicts {
 
     /** The requests of the recipients due now, named by the batch. */
     void requests(Consumer<SendRequest> out) {
-        List<Integer> due = Arrays.stream(rowsWhere(i -> kinds[i] == Outcomes.KIND_SENT && sendAt[i] <= now)).boxed().toList();
+        List<Integer> due = Arrays.stream(rowsWhere(i -> kinds[i] == Outcomes.KIND_SENT && sendAt[i] <= now))
+                .boxed()
+                .toList();
         if (!due.isEmpty()) {
             SendRequests.build(batch.batchId, rules, recipients().select(due), out);
         }

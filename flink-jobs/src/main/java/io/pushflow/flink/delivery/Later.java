@@ -9,8 +9,7 @@ public class Later {
     public DeferredSends sends;
     public CampaignRules campaign;
 
-    public Later() {
-    }
+    public Later() {}
 
     public static Later of(DeferredSends sends) {
         Later l = new Later();

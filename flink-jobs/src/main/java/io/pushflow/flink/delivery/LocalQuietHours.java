@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.QuietHours;
 import io.pushflow.flink.dispatch.OutboxBatch;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

@@ -1,7 +1,6 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +22,14 @@ public class Outcomes {
 
     /** Kinds, coded per user: sent, failed, then one per skip reason in the order of {@link Reason#ALL}. */
     public static final byte KIND_SENT = 0;
+
     public static final byte KIND_FAILED = 1;
     private static final int FIRST_SKIP = 2;
-    private static final byte[][] REASON_BYTES = Reason.ALL.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    private static final byte[][] REASON_BYTES =
+            Reason.ALL.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     /** The Enum8 values of the table's {@code outcome} column. */
     private static final byte ENUM_SENT = 1;
+
     private static final byte ENUM_FAILED = 2;
     private static final byte ENUM_SKIPPED = 3;
     private static final int MAX_ERROR = 500;
@@ -41,11 +43,11 @@ public class Outcomes {
     public String notificationId = "";
     /** The provider's error, on rows that failed. */
     public String error = "";
+
     public long[] userIds;
     public byte[] kinds;
 
-    public Outcomes() {
-    }
+    public Outcomes() {}
 
     public static Outcomes of(long campaignId, String variant, long wave, String batchId, long atMillis, int size) {
         Outcomes o = new Outcomes();
@@ -97,7 +99,9 @@ public class Outcomes {
 
     /** The metric name of a kind: sent, failed or skipped_&lt;reason&gt;. */
     public static String metric(byte kind) {
-        return kind == KIND_SENT ? SENT : kind == KIND_FAILED ? FAILED : SKIPPED + "_" + Reason.ALL.get(kind - FIRST_SKIP);
+        return kind == KIND_SENT
+                ? SENT
+                : kind == KIND_FAILED ? FAILED : SKIPPED + "_" + Reason.ALL.get(kind - FIRST_SKIP);
     }
 
     /** The rows in {@code push_sends} column order as RowBinary. */
@@ -107,8 +111,22 @@ public class Outcomes {
         byte[] notification = utf8(notificationId);
         byte[] errorBytes = utf8(error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
         int at = (int) (atMillis / 1000);
-        int perRow = 8 + 8 + 10 + variantBytes.length + 8 + 10 + batchBytes.length + 1 + 10 + 64 + 10 + notification.length + 10
-                + errorBytes.length + 4 + 1;
+        int perRow = 8
+                + 8
+                + 10
+                + variantBytes.length
+                + 8
+                + 10
+                + batchBytes.length
+                + 1
+                + 10
+                + 64
+                + 10
+                + notification.length
+                + 10
+                + errorBytes.length
+                + 4
+                + 1;
         ByteBuffer out = ByteBuffer.allocate(perRow * userIds.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < userIds.length; i++) {
             byte kind = kinds[i];

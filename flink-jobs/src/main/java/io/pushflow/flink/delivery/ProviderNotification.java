@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,8 +27,7 @@ public class ProviderNotification {
     public long received;
     public long checkedAtMillis;
 
-    public ProviderNotification() {
-    }
+    public ProviderNotification() {}
 
     /**
      * The id of a direct send's row: its service and request ({@code apns:<request id>}). APNs and FCM create no

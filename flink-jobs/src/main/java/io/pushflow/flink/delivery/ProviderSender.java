@@ -7,18 +7,16 @@ import io.pushflow.provider.PushProvider;
 import io.pushflow.provider.SendResult;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.store.ClickHouse;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests with Flink's Async I/O: through OneSignal, or for a direct campaign to APNs or FCM. The clients
@@ -48,6 +46,7 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
      * with {@link #closing}, so no direct request starts once closing has begun, and none is interrupted half-way.
      */
     private transient int directInFlight;
+
     private transient boolean closing;
     private transient Object gate;
 
@@ -84,7 +83,9 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
             synchronized (gate) {
                 closing = true;
                 long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
-                for (long left = DRAIN_MILLIS; directInFlight > 0 && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+                for (long left = DRAIN_MILLIS;
+                        directInFlight > 0 && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000) {
                     try {
                         gate.wait(Math.max(1, left));
                     } catch (InterruptedException e) {
@@ -92,7 +93,9 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                     }
                 }
                 if (directInFlight > 0) {
-                    LOG.warn("direct sends still in flight after {} ms are cut off: their devices are unconfirmed after the restore", DRAIN_MILLIS);
+                    LOG.warn(
+                            "direct sends still in flight after {} ms are cut off: their devices are unconfirmed after the restore",
+                            DRAIN_MILLIS);
                 }
             }
             pool.shutdownNow();
@@ -128,7 +131,8 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                 result.completeExceptionally(e);
                 return;
             } catch (RuntimeException e) {
-                // a request that cannot be sent fails its users with the reason, never the job (a restore would meet it again)
+                // a request that cannot be sent fails its users with the reason, never the job (a restore would meet it
+                // again)
                 LOG.warn("request {} of campaign {} could not be sent", request.requestId, request.campaignId, e);
                 report.error = "could not send: " + e;
             }

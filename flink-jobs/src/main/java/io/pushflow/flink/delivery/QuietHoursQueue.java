@@ -2,6 +2,10 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.flink.CampaignMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -10,11 +14,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Holds one campaign's recipients whose quiet hours had not ended when the gate decided them, and sends each group
@@ -25,10 +24,11 @@ import java.util.Locale;
 public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendRequest> {
 
     public static final String UID = "quiet-hours-queue";
-    public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("deferred-outcomes") { };
+    public static final OutputTag<Outcomes> OUTCOMES = new OutputTag<>("deferred-outcomes") {};
     static final ValueStateDescriptor<CampaignRules> RULES = new ValueStateDescriptor<>("rules", CampaignRules.class);
     /** Keyed by moment and batch, so a group is one write however many wait for the same moment. */
-    static final MapStateDescriptor<String, DeferredSends> DUE = new MapStateDescriptor<>("due-groups", String.class, DeferredSends.class);
+    static final MapStateDescriptor<String, DeferredSends> DUE =
+            new MapStateDescriptor<>("due-groups", String.class, DeferredSends.class);
 
     private transient ValueState<CampaignRules> rules;
     private transient MapState<String, DeferredSends> due;
@@ -61,9 +61,15 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
             return;
         }
         rules.update(next);
-        ctx.timerService().registerProcessingTimeTimer(next.windowEndMillis + CampaignRules.REMEMBER_AFTER_WINDOW_MILLIS);
+        ctx.timerService()
+                .registerProcessingTimeTimer(next.windowEndMillis + CampaignRules.REMEMBER_AFTER_WINDOW_MILLIS);
         if (!next.is(CampaignRules.Status.PAUSED)) {
-            release(next.is(CampaignRules.Status.STOPPED) ? Long.MAX_VALUE : ctx.timerService().currentProcessingTime(), ctx, out);
+            release(
+                    next.is(CampaignRules.Status.STOPPED)
+                            ? Long.MAX_VALUE
+                            : ctx.timerService().currentProcessingTime(),
+                    ctx,
+                    out);
         }
     }
 
@@ -97,7 +103,8 @@ public class QuietHoursQueue extends KeyedProcessFunction<Long, Later, SendReque
             DeferredSends group = due.get(key);
             due.remove(key);
             if (r.is(CampaignRules.Status.STOPPED) || r.variant(group.variant) == null) {
-                Outcomes o = Outcomes.of(group.campaignId, group.variant, group.wave, group.batchId, now, group.userIds.length);
+                Outcomes o = Outcomes.of(
+                        group.campaignId, group.variant, group.wave, group.batchId, now, group.userIds.length);
                 System.arraycopy(group.userIds, 0, o.userIds, 0, group.userIds.length);
                 if (r.is(CampaignRules.Status.STOPPED)) {
                     Arrays.fill(o.kinds, Outcomes.skipped(Reason.CAMPAIGN_STOPPED));

@@ -1,7 +1,6 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,12 +8,23 @@ import java.util.List;
  * Whom one variant's push goes to, from one batch: per user the id, the token the provider takes, the locale that picks
  * the text, and for a direct campaign the service the token belongs to ({@code services} is null for OneSignal).
  */
-record Recipients(String batchId, long wave, String variant, long[] userIds, String[] tokens, String[] locales, DeviceTokenKind[] services) {
+record Recipients(
+        String batchId,
+        long wave,
+        String variant,
+        long[] userIds,
+        String[] tokens,
+        String[] locales,
+        DeviceTokenKind[] services) {
 
     static Recipients of(DeferredSends group) {
-        DeviceTokenKind[] services = group.services == null ? null
-                : Arrays.stream(group.services).map(code -> DeviceTokenKind.fromCode(code).orElseThrow()).toArray(DeviceTokenKind[]::new);
-        return new Recipients(group.batchId, group.wave, group.variant, group.userIds, group.pushTokens, group.locales, services);
+        DeviceTokenKind[] services = group.services == null
+                ? null
+                : Arrays.stream(group.services)
+                        .map(code -> DeviceTokenKind.fromCode(code).orElseThrow())
+                        .toArray(DeviceTokenKind[]::new);
+        return new Recipients(
+                group.batchId, group.wave, group.variant, group.userIds, group.pushTokens, group.locales, services);
     }
 
     int size() {
@@ -23,8 +33,13 @@ record Recipients(String batchId, long wave, String variant, long[] userIds, Str
 
     /** The recipients at {@code rows}, in that order. */
     Recipients select(List<Integer> rows) {
-        return new Recipients(batchId, wave, variant, rows.stream().mapToLong(i -> userIds[i]).toArray(),
-                rows.stream().map(i -> tokens[i]).toArray(String[]::new), rows.stream().map(i -> locales[i]).toArray(String[]::new),
+        return new Recipients(
+                batchId,
+                wave,
+                variant,
+                rows.stream().mapToLong(i -> userIds[i]).toArray(),
+                rows.stream().map(i -> tokens[i]).toArray(String[]::new),
+                rows.stream().map(i -> locales[i]).toArray(String[]::new),
                 services == null ? null : rows.stream().map(i -> services[i]).toArray(DeviceTokenKind[]::new));
     }
 
@@ -39,7 +54,9 @@ record Recipients(String batchId, long wave, String variant, long[] userIds, Str
         d.userIds = userIds;
         d.pushTokens = tokens;
         d.locales = locales;
-        d.services = services == null ? null : Arrays.stream(services).map(DeviceTokenKind::code).toArray(String[]::new);
+        d.services = services == null
+                ? null
+                : Arrays.stream(services).map(DeviceTokenKind::code).toArray(String[]::new);
         return d;
     }
 }

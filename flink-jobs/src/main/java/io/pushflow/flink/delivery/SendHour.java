@@ -1,8 +1,7 @@
 package io.pushflow.flink.delivery;
 
-import org.roaringbitmap.RoaringBitmap;
-
 import java.util.Arrays;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The pushes one chunk's users were sent (or deferred to) within one hour, for the frequency cap across campaigns:
@@ -18,8 +17,7 @@ public class SendHour {
     /** {@link ChunkBitmaps} per entry. */
     public byte[][] users = new byte[0][];
 
-    public SendHour() {
-    }
+    public SendHour() {}
 
     public static long hourOf(long atMillis) {
         return atMillis / HOUR_MILLIS;

@@ -8,18 +8,16 @@ import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.provider.device.DeviceOutcome;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The outcome rows of a request's recipients: {@code sent}, {@code failed} with the provider's error, or
@@ -30,8 +28,8 @@ import java.util.Set;
  */
 public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
 
-    public static final OutputTag<AmqpMessage> USER_CHANGES = new OutputTag<>("invalid-tokens") { };
-    public static final OutputTag<ProviderNotification> NOTIFICATIONS = new OutputTag<>("notifications") { };
+    public static final OutputTag<AmqpMessage> USER_CHANGES = new OutputTag<>("invalid-tokens") {};
+    public static final OutputTag<ProviderNotification> NOTIFICATIONS = new OutputTag<>("notifications") {};
     private static final byte INVALID = Outcomes.skipped(Reason.INVALID_TOKEN);
 
     private final String userChangesExchange;
@@ -67,9 +65,15 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
             for (int i = 0; i < r.userIds.length; i++) {
                 if (!invalid.isEmpty() && invalid.contains(r.pushTokens[i])) {
                     o.kinds[i] = INVALID;
-                    UserChange dead = new UserChange(UserChange.VERSION, r.userIds[i], report.atMillis, Map.of("token_valid", false));
-                    ctx.output(USER_CHANGES, AmqpMessage.toExchange(userChangesExchange, "invalid-token-" + r.requestId + "-" + r.userIds[i],
-                            "USER_CHANGE", Json.write(dead)));
+                    UserChange dead = new UserChange(
+                            UserChange.VERSION, r.userIds[i], report.atMillis, Map.of("token_valid", false));
+                    ctx.output(
+                            USER_CHANGES,
+                            AmqpMessage.toExchange(
+                                    userChangesExchange,
+                                    "invalid-token-" + r.requestId + "-" + r.userIds[i],
+                                    "USER_CHANGE",
+                                    Json.write(dead)));
                 } else {
                     o.kinds[i] = Outcomes.KIND_SENT;
                 }
@@ -114,21 +118,35 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
             switch (status) {
                 case SENT -> sent.add(i);
                 case TOKEN_INVALID -> dead.add(i);
-                case UNCONFIRMED -> byError.computeIfAbsent(name + ": unconfirmed, the device may have it (" + report.deviceReasons[i] + ")",
-                        e -> new ArrayList<>()).add(i);
-                default -> byError.computeIfAbsent(name + ": " + report.deviceReasons[i], e -> new ArrayList<>()).add(i);
+                case UNCONFIRMED ->
+                    byError.computeIfAbsent(
+                                    name + ": unconfirmed, the device may have it (" + report.deviceReasons[i] + ")",
+                                    e -> new ArrayList<>())
+                            .add(i);
+                default ->
+                    byError.computeIfAbsent(name + ": " + report.deviceReasons[i], e -> new ArrayList<>())
+                            .add(i);
             }
         }
         emit(r, report, sent, Outcomes.KIND_SENT, notificationId, "", out);
         emit(r, report, dead, INVALID, "", "", out);
         byError.forEach((error, rows) -> emit(r, report, rows, Outcomes.KIND_FAILED, "", error, out));
         for (int i : dead) {
-            // the kind none alone clears the token: the user keeps their OneSignal subscription, the dead token is gone; as
+            // the kind none alone clears the token: the user keeps their OneSignal subscription, the dead token is
+            // gone; as
             // of when the push left, so a token the app registered after that stays
-            UserChange change = new UserChange(UserChange.VERSION, r.userIds[i], report.handedAtMillis,
+            UserChange change = new UserChange(
+                    UserChange.VERSION,
+                    r.userIds[i],
+                    report.handedAtMillis,
                     Map.of("device_token_kind", DeviceTokenKind.NONE.code()));
-            ctx.output(USER_CHANGES, AmqpMessage.toExchange(userChangesExchange, "dead-device-token-" + r.requestId + "-" + r.userIds[i],
-                    "USER_CHANGE", Json.write(change)));
+            ctx.output(
+                    USER_CHANGES,
+                    AmqpMessage.toExchange(
+                            userChangesExchange,
+                            "dead-device-token-" + r.requestId + "-" + r.userIds[i],
+                            "USER_CHANGE",
+                            Json.write(change)));
         }
         int failed = n - sent.size() - dead.size();
         metrics.inc(r.campaignId, service.code() + "Sent", sent.size());
@@ -146,8 +164,14 @@ public class SendOutcomes extends ProcessFunction<SendReport, Outcomes> {
         ctx.output(NOTIFICATIONS, row);
     }
 
-    private void emit(SendRequest r, SendReport report, List<Integer> rows, byte kind, String notificationId, String error,
-                      Collector<Outcomes> out) {
+    private void emit(
+            SendRequest r,
+            SendReport report,
+            List<Integer> rows,
+            byte kind,
+            String notificationId,
+            String error,
+            Collector<Outcomes> out) {
         if (rows.isEmpty()) {
             return;
         }

@@ -17,11 +17,11 @@ public class SendReport {
     public long atMillis;
     /** A direct send: when it was handed to the service (for a replay, when its answers were recorded); 0 for OneSignal. */
     public long handedAtMillis;
+
     public byte[] deviceStatuses;
     public String[] deviceReasons;
     /** A direct send the ledger already knew: its answers are the recorded ones, nothing was sent again. */
     public boolean replayed;
 
-    public SendReport() {
-    }
+    public SendReport() {}
 }

@@ -5,7 +5,6 @@ import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.provider.PushMessage;
 import io.pushflow.provider.device.Device;
 import io.pushflow.provider.device.DevicePush;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,13 +40,16 @@ public class SendRequest {
     /** When the campaign's window ends: a direct send's time to live runs until then. */
     public long windowEndMillis;
 
-    public SendRequest() {
-    }
+    public SendRequest() {}
 
     /** The service a direct send goes to, or null when the request goes through OneSignal. */
     public DeviceTokenKind directKind() {
-        return channel == null ? null : DeviceTokenKind.fromCode(channel).filter(k -> k != DeviceTokenKind.NONE)
-                .orElseThrow(() -> new IllegalStateException("request " + requestId + " names no service: " + channel));
+        return channel == null
+                ? null
+                : DeviceTokenKind.fromCode(channel)
+                        .filter(k -> k != DeviceTokenKind.NONE)
+                        .orElseThrow(() ->
+                                new IllegalStateException("request " + requestId + " names no service: " + channel));
     }
 
     /**
@@ -55,12 +57,22 @@ public class SendRequest {
      * {@code requestBase} is the batch, or the batch and the moment for deferred recipients, so the id names
      * exactly these users on every replay.
      */
-    static SendRequest of(String requestBase, int part, CampaignRules rules, CampaignRules.VariantTexts texts, int text, long wave,
-                   String batchId, long[] userIds, String[] pushTokens, DeviceTokenKind direct) {
+    static SendRequest of(
+            String requestBase,
+            int part,
+            CampaignRules rules,
+            CampaignRules.VariantTexts texts,
+            int text,
+            long wave,
+            String batchId,
+            long[] userIds,
+            String[] pushTokens,
+            DeviceTokenKind direct) {
         SendRequest s = new SendRequest();
         s.language = texts.languages[text];
         s.channel = direct == null ? null : direct.code();
-        s.requestId = requestBase + ":" + texts.key + ":" + s.language + (part == 0 ? "" : ":" + part) + (direct == null ? "" : ":" + s.channel);
+        s.requestId = requestBase + ":" + texts.key + ":" + s.language + (part == 0 ? "" : ":" + part)
+                + (direct == null ? "" : ":" + s.channel);
         s.campaignId = rules.campaignId;
         s.windowEndMillis = rules.windowEndMillis;
         s.variant = texts.key;
@@ -86,8 +98,16 @@ public class SendRequest {
         Duration ttl = Duration.ofMillis(Math.max(0, windowEndMillis - nowMillis));
         Map<String, Object> data = data();
         data.values().removeIf(Objects::isNull); // a creative's data key without a value has nothing to carry
-        return new DevicePush(texts(title), contents(), data, deepLink, imageUrl, "pushflow-" + campaignId, ttl,
-                DevicePush.Urgency.HIGH, null);
+        return new DevicePush(
+                texts(title),
+                contents(),
+                data,
+                deepLink,
+                imageUrl,
+                "pushflow-" + campaignId,
+                ttl,
+                DevicePush.Urgency.HIGH,
+                null);
     }
 
     /** The devices of a direct send, each with the request's language. */
@@ -129,7 +149,13 @@ public class SendRequest {
 
     /** The provider message: the chosen language's texts as English too (the provider requires it) and ids in the data. */
     public PushMessage message() {
-        return new PushMessage(PushMessage.idempotencyKey(requestId, language), List.of(pushTokens), texts(title), contents(), data(),
-                deepLink, imageUrl);
+        return new PushMessage(
+                PushMessage.idempotencyKey(requestId, language),
+                List.of(pushTokens),
+                texts(title),
+                contents(),
+                data(),
+                deepLink,
+                imageUrl);
     }
 }

@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.provider.PushMessage;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,18 +18,25 @@ import java.util.stream.IntStream;
  */
 final class SendRequests {
 
-    private SendRequests() {
-    }
+    private SendRequests() {}
 
     static void build(String requestBase, CampaignRules rules, Recipients to, Consumer<SendRequest> out) {
         CampaignRules.VariantTexts texts = rules.variant(to.variant());
         Map<DeviceTokenKind, List<Integer>> byService = new LinkedHashMap<>();
-        IntStream.range(0, to.size()).forEach(i -> byService.computeIfAbsent(to.services() == null ? null : to.services()[i], k -> new ArrayList<>()).add(i));
+        IntStream.range(0, to.size())
+                .forEach(i -> byService
+                        .computeIfAbsent(to.services() == null ? null : to.services()[i], k -> new ArrayList<>())
+                        .add(i));
         byService.forEach((service, rows) -> perText(requestBase, rules, texts, to.select(rows), service, out));
     }
 
-    private static void perText(String requestBase, CampaignRules rules, CampaignRules.VariantTexts texts, Recipients to, DeviceTokenKind direct,
-                                Consumer<SendRequest> out) {
+    private static void perText(
+            String requestBase,
+            CampaignRules rules,
+            CampaignRules.VariantTexts texts,
+            Recipients to,
+            DeviceTokenKind direct,
+            Consumer<SendRequest> out) {
         Map<Integer, List<Integer>> byText = new LinkedHashMap<>();
         Map<String, Integer> textOfLocale = new HashMap<>();
         for (int i = 0; i < to.size(); i++) {
@@ -39,8 +45,19 @@ final class SendRequests {
         }
         byText.forEach((text, rows) -> {
             for (int from = 0, part = 0; from < rows.size(); from += PushMessage.MAX_RECIPIENTS, part++) {
-                Recipients slice = to.select(rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS)));
-                out.accept(SendRequest.of(requestBase, part, rules, texts, text, to.wave(), to.batchId(), slice.userIds(), slice.tokens(), direct));
+                Recipients slice =
+                        to.select(rows.subList(from, Math.min(rows.size(), from + PushMessage.MAX_RECIPIENTS)));
+                out.accept(SendRequest.of(
+                        requestBase,
+                        part,
+                        rules,
+                        texts,
+                        text,
+                        to.wave(),
+                        to.batchId(),
+                        slice.userIds(),
+                        slice.tokens(),
+                        direct));
             }
         });
     }

@@ -2,7 +2,6 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.delivery.Suppression;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -5,7 +5,6 @@ import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.core.user.UserFields;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +21,16 @@ public class UserDelta {
     public int subscribed = -1;
     public int tokenValid = -1;
 
-    public UserDelta() {
-    }
+    public UserDelta() {}
 
     /** Checks every field the way the user store does, so a change the store refuses never reaches the gate either. */
     public static UserDelta of(UserChange change) {
-        if (change.v() != UserChange.VERSION || change.userId() <= 0 || change.set() == null || change.set().isEmpty()) {
-            throw new IllegalArgumentException("not a v" + UserChange.VERSION + " user change with a user id and fields to set");
+        if (change.v() != UserChange.VERSION
+                || change.userId() <= 0
+                || change.set() == null
+                || change.set().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "not a v" + UserChange.VERSION + " user change with a user id and fields to set");
         }
         User applied = UserFields.apply(PLACEHOLDER, change.set());
         UserDelta d = new UserDelta();
@@ -45,6 +47,22 @@ public class UserDelta {
         return Json.read(setJson, Map.class);
     }
 
-    private static final User PLACEHOLDER = new User(1, "app", "ios", "token", "", DeviceTokenKind.NONE, true, true, false, "PT", "en",
-            "UTC", "1.0.0", List.of(), Instant.EPOCH, Instant.EPOCH, 0);
+    private static final User PLACEHOLDER = new User(
+            1,
+            "app",
+            "ios",
+            "token",
+            "",
+            DeviceTokenKind.NONE,
+            true,
+            true,
+            false,
+            "PT",
+            "en",
+            "UTC",
+            "1.0.0",
+            List.of(),
+            Instant.EPOCH,
+            Instant.EPOCH,
+            0);
 }

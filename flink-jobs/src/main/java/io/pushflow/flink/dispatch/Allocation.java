@@ -2,17 +2,12 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
-
 import java.time.Instant;
-
-
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One variant's share of one wave: a row of ClickHouse {@code campaign_allocations}. */
 public class Allocation {
-
 
     public long campaignId;
     public long wave;
@@ -21,8 +16,7 @@ public class Allocation {
     public int users;
     public long atMillis;
 
-    public Allocation() {
-    }
+    public Allocation() {}
 
     /** The row as a JSONEachRow line. */
     public String jsonEachRow() {

@@ -2,7 +2,6 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,26 +26,27 @@ final class AudienceReadAhead implements AutoCloseable {
     static final int DEPTH = 2;
 
     /** A page read for the wave after {@code after}, of at most {@code size} users. */
-    record Page(long after, int size, UserColumns users) {
-    }
+    record Page(long after, int size, UserColumns users) {}
 
     private final AudienceSource audience;
     /** Null: read in the caller's thread (an in-memory audience, in tests). */
     private final ExecutorService thread;
+
     private final Map<Long, Reading> readings = new HashMap<>();
     private final Map<Long, OneOff> oneOffs = new HashMap<>();
 
     /** A read asked for once: {@code what} names it, so asking again for the same finds it. */
-    private record OneOff(String what, CompletableFuture<Object> answer) {
-    }
+    private record OneOff(String what, CompletableFuture<Object> answer) {}
 
     AudienceReadAhead(AudienceSource audience) {
         this.audience = audience;
-        this.thread = audience.remote() ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "audience-read-ahead");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.thread = audience.remote()
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "audience-read-ahead");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     /**
@@ -55,7 +55,8 @@ final class AudienceReadAhead implements AutoCloseable {
      * let the reading go on past it the way the planner will ask. A read that failed throws here, in the planner's
      * thread, which decides what the failure means.
      */
-    UserColumns take(CampaignControl campaign, FilterChain chain, Instant asOf, long cursor, int size, long remaining, int cap) {
+    UserColumns take(
+            CampaignControl campaign, FilterChain chain, Instant asOf, long cursor, int size, long remaining, int cap) {
         Reading r = readings.get(campaign.campaignId);
         if (r != null && r.failed != null) {
             forget(campaign.campaignId);
@@ -121,7 +122,8 @@ final class AudienceReadAhead implements AutoCloseable {
         }
     }
 
-    private Reading start(CampaignControl campaign, FilterChain chain, Instant asOf, long cursor, long remaining, int cap) {
+    private Reading start(
+            CampaignControl campaign, FilterChain chain, Instant asOf, long cursor, long remaining, int cap) {
         forget(campaign.campaignId);
         Reading r = new Reading(campaign.campaignVersion, chain, asOf, cursor, remaining, cap);
         readings.put(campaign.campaignId, r);

@@ -14,6 +14,7 @@ record AudienceReadFailure(String campaignFailure, long retryAfterMillis) {
 
     /** The longest pause between tries while ClickHouse does not answer the audience reads. */
     static final long MAX_RETRY_MILLIS = 60_000;
+
     private static final int MAX_REASON_LENGTH = 300;
 
     /** {@code inARow}: the reads that failed in a row, this one included. */
@@ -21,8 +22,10 @@ record AudienceReadFailure(String campaignFailure, long retryAfterMillis) {
         if (e instanceof ClickHouseException clickHouse && !clickHouse.refused()) {
             return new AudienceReadFailure(null, Math.min(MAX_RETRY_MILLIS, 500L << Math.min(inARow, 10)));
         }
-        String why = e instanceof ClickHouseException clickHouse ? "ClickHouse refused the cohort's query (code " + clickHouse.serverCode()
-                + "): " + clickHouse.serverMessage() : e.toString();
+        String why = e instanceof ClickHouseException clickHouse
+                ? "ClickHouse refused the cohort's query (code " + clickHouse.serverCode() + "): "
+                        + clickHouse.serverMessage()
+                : e.toString();
         return new AudienceReadFailure("its audience cannot be read: " + abbreviate(why), 0);
     }
 

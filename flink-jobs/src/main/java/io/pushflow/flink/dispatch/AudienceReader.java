@@ -2,7 +2,6 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
-
 import java.time.Instant;
 
 /**
@@ -31,9 +30,11 @@ final class AudienceReader implements AutoCloseable {
         Instant asOf = Instant.ofEpochMilli(plan.asOfMillis);
         long after = plan.cursor;
         if (ahead) {
-            return readAhead.take(c, chain(c), asOf, after, size, plan.audienceEstimate - plan.released - plan.heldOut, largestWave);
+            return readAhead.take(
+                    c, chain(c), asOf, after, size, plan.audienceEstimate - plan.released - plan.heldOut, largestWave);
         }
-        return readAhead.once(c.campaignId, "page " + after + " " + size, () -> audience.page(chain(c), asOf, after, size));
+        return readAhead.once(
+                c.campaignId, "page " + after + " " + size, () -> audience.page(chain(c), asOf, after, size));
     }
 
     /** Drops what is being read for the campaign: it sends nothing more for now. */

@@ -2,7 +2,6 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
-
 import java.io.Serializable;
 import java.time.Instant;
 
@@ -21,8 +20,7 @@ public interface AudienceSource extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** Creates the source on the task manager (sources hold connections, which do not serialize). */
     interface Factory extends Serializable {

@@ -22,6 +22,7 @@ public class CampaignControl {
     public int sendRateLimit;
     /** {@link io.pushflow.core.campaign.SendPace#ASAP}: release as fast as the limits allow, not spread over the window. */
     public boolean asap;
+
     public String splitType;
     public double[] weights;
     public double minShare;
@@ -32,8 +33,7 @@ public class CampaignControl {
     public String filterJson;
     public String[] variantKeys;
 
-    public CampaignControl() {
-    }
+    public CampaignControl() {}
 
     public CampaignCommand.Type command() {
         return CampaignCommand.Type.valueOf(type);
@@ -56,14 +56,18 @@ public class CampaignControl {
         out.sendRateLimit = c.sendRateLimit() == null ? 0 : c.sendRateLimit();
         out.asap = c.pace() == SendPace.ASAP;
         out.splitType = c.split().type().name();
-        out.weights = c.variants().stream().mapToDouble(CampaignSnapshot.Variant::weight).toArray();
+        out.weights = c.variants().stream()
+                .mapToDouble(CampaignSnapshot.Variant::weight)
+                .toArray();
         out.minShare = c.split().minShare() == null ? 0 : c.split().minShare();
         out.burnIn = c.split().burnIn() == null ? 0 : c.split().burnIn();
         out.testShare = c.split().testShare() == null ? 0 : c.split().testShare();
-        out.testDurationMillis = c.split().testDuration() == null ? 0 : c.split().testDuration().toMillis();
+        out.testDurationMillis =
+                c.split().testDuration() == null ? 0 : c.split().testDuration().toMillis();
         out.holdoutShare = c.holdoutShare();
         out.filterJson = Json.write(c.cohort().filter());
-        out.variantKeys = c.variants().stream().map(CampaignSnapshot.Variant::key).toArray(String[]::new);
+        out.variantKeys =
+                c.variants().stream().map(CampaignSnapshot.Variant::key).toArray(String[]::new);
         return out;
     }
 }

@@ -2,9 +2,7 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.campaign.CampaignStatus;
-
 import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +15,7 @@ final class CampaignLifecycle {
 
     /** A campaign is forgotten this long after it is over; a LAUNCH of a campaign whose window ended longer ago is ignored. */
     static final long FORGET_AFTER_OVER_MILLIS = Duration.ofDays(1).toMillis();
+
     private static final Logger LOG = LoggerFactory.getLogger(CampaignLifecycle.class);
 
     /**
@@ -46,8 +45,7 @@ final class CampaignLifecycle {
         WAVE
     }
 
-    private CampaignLifecycle() {
-    }
+    private CampaignLifecycle() {}
 
     /** {@code plan} is the campaign's plan so far (null: none), {@code now} the processing time. */
     static Step on(CampaignControl command, PlanState plan, long now) {
@@ -63,13 +61,18 @@ final class CampaignLifecycle {
                 plan.status(CampaignStatus.PAUSED);
                 plan.campaign = command;
                 // paused past its window for a day: done, and then forgotten (a RESUME before that moves the timer)
-                yield new Step(plan, Math.max(now, command.startAtMillis + command.durationMillis) + FORGET_AFTER_OVER_MILLIS, true, null);
+                yield new Step(
+                        plan,
+                        Math.max(now, command.startAtMillis + command.durationMillis) + FORGET_AFTER_OVER_MILLIS,
+                        true,
+                        null);
             }
             case RESUME -> {
                 if (plan == null || plan.status() != CampaignStatus.PAUSED && isOver(plan)) {
                     yield Step.NOTHING;
                 }
-                plan.campaign = command; // the newest version: a PAUSE it overtook on the way is older, and changes nothing
+                plan.campaign =
+                        command; // the newest version: a PAUSE it overtook on the way is older, and changes nothing
                 if (plan.status() != CampaignStatus.PAUSED) {
                     yield Step.keep(plan);
                 }
@@ -99,7 +102,10 @@ final class CampaignLifecycle {
             return Step.NOTHING; // launched already: a redelivered LAUNCH must not restart the audience
         }
         if (command.startAtMillis + command.durationMillis + FORGET_AFTER_OVER_MILLIS < now) {
-            LOG.warn("campaign {}: a LAUNCH for a window that ended long ago is ignored (command {})", command.campaignId, command.commandId);
+            LOG.warn(
+                    "campaign {}: a LAUNCH for a window that ended long ago is ignored (command {})",
+                    command.campaignId,
+                    command.commandId);
             return Step.NOTHING; // a republished old command: the campaign ran, and its state may be gone by now
         }
         PlanState fresh = new PlanState();

@@ -4,7 +4,6 @@ import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.UserStore;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -27,7 +26,8 @@ public final class ClickHouseAudience implements AudienceSource.Factory {
 
     @Override
     public AudienceSource open() {
-        ClickHouse clickHouse = new ClickHouse(new ClickHouse.Config(url, user, password, database, Duration.ofMillis(maxExecutionMillis)));
+        ClickHouse clickHouse = new ClickHouse(
+                new ClickHouse.Config(url, user, password, database, Duration.ofMillis(maxExecutionMillis)));
         UserStore users = new UserStore(clickHouse);
         return new AudienceSource() {
             @Override

@@ -1,7 +1,6 @@
 package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.campaign.CampaignReport;
-
 import java.time.Instant;
 import java.util.Locale;
 
@@ -17,8 +16,7 @@ public class Completion {
     /** Why it failed; null otherwise. */
     public String reason;
 
-    public Completion() {
-    }
+    public Completion() {}
 
     /** The plan's counts as the campaign ends as {@code type} at {@code atMillis}; {@code reason} only when it failed. */
     static Completion of(PlanState plan, CampaignReport.Type type, long atMillis, String reason) {
@@ -34,8 +32,15 @@ public class Completion {
     }
 
     public CampaignReport report() {
-        return new CampaignReport(CampaignReport.VERSION, type.toLowerCase(Locale.ROOT) + "-" + campaignId, campaignId,
+        return new CampaignReport(
+                CampaignReport.VERSION,
+                type.toLowerCase(Locale.ROOT) + "-" + campaignId,
+                campaignId,
                 CampaignReport.Type.valueOf(type),
-                released, heldOut, unreleased, Instant.ofEpochMilli(atMillis), reason);
+                released,
+                heldOut,
+                unreleased,
+                Instant.ofEpochMilli(atMillis),
+                reason);
     }
 }

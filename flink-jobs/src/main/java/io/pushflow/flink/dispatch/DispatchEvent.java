@@ -11,8 +11,7 @@ public class DispatchEvent extends InboundMessage {
     public CampaignControl control;
     public VariantFeedback feedback;
 
-    public DispatchEvent() {
-    }
+    public DispatchEvent() {}
 
     public static DispatchEvent of(CampaignControl control) {
         DispatchEvent e = new DispatchEvent();

@@ -11,7 +11,8 @@ public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {
 
     /** The queues, each with the largest body its messages may have. */
     public enum Kind {
-        COMMANDS(2 << 20), FEEDBACK(64 << 10);
+        COMMANDS(2 << 20),
+        FEEDBACK(64 << 10);
 
         final int maxBytes;
 
@@ -25,6 +26,7 @@ public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {
      * broken message with larger counts would swamp a campaign's evidence or overflow it.
      */
     static final double MAX_COUNT = 1e9;
+
     static final int MAX_VARIANT = 16;
 
     private final Kind kind;
@@ -44,20 +46,33 @@ public class DispatchEventSchema extends JsonMessageSchema<DispatchEvent> {
         if (kind == Kind.COMMANDS) {
             CampaignCommand command = Json.read(text, CampaignCommand.class);
             if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null) {
-                return DispatchEvent.bad(queue, id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
+                return DispatchEvent.bad(
+                        queue,
+                        id,
+                        text,
+                        "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
             }
             CampaignControl control = CampaignControl.from(command);
-            FilterChain.fromJson(control.filterJson); // a chain the planner could not read would fail the job on every restore
+            FilterChain.fromJson(
+                    control.filterJson); // a chain the planner could not read would fail the job on every restore
             if (control.variantKeys.length < 1) {
                 return DispatchEvent.bad(queue, id, text, "a campaign command needs its variants");
             }
             return DispatchEvent.of(control);
         }
         BanditFeedback feedback = Json.read(text, BanditFeedback.class);
-        if (feedback.v() != BanditFeedback.VERSION || feedback.variant() == null || feedback.variant().length() > MAX_VARIANT
-                || !(feedback.trials() >= 0 && feedback.trials() <= MAX_COUNT) || feedback.rewards() < 0 || feedback.rewards() > MAX_COUNT) {
-            return DispatchEvent.bad(queue, id, text, "not a v" + BanditFeedback.VERSION + " feedback with a variant and counts from 0 to "
-                    + (long) MAX_COUNT);
+        if (feedback.v() != BanditFeedback.VERSION
+                || feedback.variant() == null
+                || feedback.variant().length() > MAX_VARIANT
+                || !(feedback.trials() >= 0 && feedback.trials() <= MAX_COUNT)
+                || feedback.rewards() < 0
+                || feedback.rewards() > MAX_COUNT) {
+            return DispatchEvent.bad(
+                    queue,
+                    id,
+                    text,
+                    "not a v" + BanditFeedback.VERSION + " feedback with a variant and counts from 0 to "
+                            + (long) MAX_COUNT);
         }
         return DispatchEvent.of(VariantFeedback.from(feedback));
     }

@@ -11,13 +11,12 @@ import io.pushflow.flink.rabbit.PushflowRabbitSource;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.rabbit.SetAsideBadInput;
 import io.pushflow.store.ClickHouse;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The dispatch job: campaign commands and bandit feedback in, paced and split audience batches out on
@@ -26,46 +25,66 @@ import java.util.function.Consumer;
 public final class DispatchJob {
 
     /** Everything the job reads from its configuration. */
-    public record Settings(Queues queues, RabbitSettings rabbit, ClickHouse.Config clickHouse, Duration waveInterval,
-                           int maxWave, int batchSize, Checkpoints checkpoints, int prefetch) implements Serializable {
+    public record Settings(
+            Queues queues,
+            RabbitSettings rabbit,
+            ClickHouse.Config clickHouse,
+            Duration waveInterval,
+            int maxWave,
+            int batchSize,
+            Checkpoints checkpoints,
+            int prefetch)
+            implements Serializable {
 
         public static Settings fromEnvironment() {
-            return new Settings(new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()), RabbitSettings.fromEnvironment(),
-                    ClickHouse.Config.fromEnvironment(), JobSetting.DISPATCH_WAVE_INTERVAL_MS.millis(),
-                    JobSetting.DISPATCH_MAX_WAVE.intValue(), JobSetting.DISPATCH_BATCH_SIZE.intValue(),
-                    Checkpoints.fromEnvironment(), Integer.parseInt(JobSetting.RABBITMQ_PREFETCH.value("1000")));
+            return new Settings(
+                    new Queues(JobSetting.PUSHFLOW_QUEUE_PREFIX.value()),
+                    RabbitSettings.fromEnvironment(),
+                    ClickHouse.Config.fromEnvironment(),
+                    JobSetting.DISPATCH_WAVE_INTERVAL_MS.millis(),
+                    JobSetting.DISPATCH_MAX_WAVE.intValue(),
+                    JobSetting.DISPATCH_BATCH_SIZE.intValue(),
+                    Checkpoints.fromEnvironment(),
+                    Integer.parseInt(JobSetting.RABBITMQ_PREFETCH.value("1000")));
         }
     }
 
-    private DispatchJob() {
-    }
+    private DispatchJob() {}
 
     /**
      * events → (bad ones to their dead-letter queue) → wave planner per campaign → outbox batches, completion reports and
      * refused feedback (to its dead-letter queue) → message sink; the planner's shares per wave → allocation sink.
      */
-    public static void defineWorkflow(DataStream<DispatchEvent> events, AudienceSource.Factory audience, Settings settings,
-                                      Consumer<DataStream<AmqpMessage>> messageSink, Consumer<DataStream<Allocation>> allocationSink) {
-        // at the sources' parallelism (chained to them): a campaign's commands then reach the planner over one channel, in
+    public static void defineWorkflow(
+            DataStream<DispatchEvent> events,
+            AudienceSource.Factory audience,
+            Settings settings,
+            Consumer<DataStream<AmqpMessage>> messageSink,
+            Consumer<DataStream<Allocation>> allocationSink) {
+        // at the sources' parallelism (chained to them): a campaign's commands then reach the planner over one channel,
+        // in
         // the order they were published; a rebalance to two subtasks let a RESUME overtake the PAUSE before it
-        SingleOutputStreamOperator<DispatchEvent> good = events
-                .process(new SetAsideBadInput<DispatchEvent>()).returns(DispatchEvent.class).setParallelism(1)
-                .uid("set-aside-bad-input").name("set aside bad input");
+        SingleOutputStreamOperator<DispatchEvent> good = events.process(new SetAsideBadInput<DispatchEvent>())
+                .returns(DispatchEvent.class)
+                .setParallelism(1)
+                .uid("set-aside-bad-input")
+                .name("set aside bad input");
         String outbox = settings.queues().name(Queues.PUSH_OUTBOX);
-        SingleOutputStreamOperator<OutboxBatch> planned = good
-                .keyBy(DispatchEvent::campaignId)
+        SingleOutputStreamOperator<OutboxBatch> planned = good.keyBy(DispatchEvent::campaignId)
                 .process(new WavePlanner(audience, settings.waveInterval(), settings.maxWave(), settings.batchSize()))
-                .uid(WavePlanner.UID).name("wave planner");
-        DataStream<AmqpMessage> batches = planned
-                .map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.bytes(b)))
-                .uid("outbox-encode").name("outbox encode");
+                .uid(WavePlanner.UID)
+                .name("wave planner");
+        DataStream<AmqpMessage> batches = planned.map(b -> AmqpMessage.of(outbox, b.batchId, "OUTBOX", Json.bytes(b)))
+                .uid("outbox-encode")
+                .name("outbox encode");
         String reports = settings.queues().name(Queues.CAMPAIGN_REPORTS);
         DataStream<AmqpMessage> completions = planned.getSideOutput(WavePlanner.COMPLETIONS)
                 .map(done -> {
                     var report = done.report();
                     return AmqpMessage.of(reports, report.reportId(), done.type, Json.write(report));
                 })
-                .uid("report-encode").name("report encode");
+                .uid("report-encode")
+                .name("report encode");
         String deadFeedback = settings.queues().dead(Queues.BANDIT_FEEDBACK);
         DataStream<AmqpMessage> refused = planned.getSideOutput(WavePlanner.REFUSED_FEEDBACK)
                 .map(f -> {
@@ -73,7 +92,8 @@ public final class DispatchJob {
                     dead.error = f.error;
                     return dead;
                 })
-                .uid("refused-feedback-encode").name("refused feedback");
+                .uid("refused-feedback-encode")
+                .name("refused feedback");
         messageSink.accept(batches.union(good.getSideOutput(SetAsideBadInput.DEAD_LETTERS), completions, refused));
         allocationSink.accept(planned.getSideOutput(WavePlanner.ALLOCATIONS));
     }
@@ -86,26 +106,51 @@ public final class DispatchJob {
 
     /** Campaign commands and bandit feedback from RabbitMQ, as one stream. */
     public static DataStream<DispatchEvent> sources(StreamExecutionEnvironment env, Settings settings) {
-        return source(env, settings, Queues.CAMPAIGN_COMMANDS, DispatchEventSchema.Kind.COMMANDS, "campaign-commands-source")
-                .union(source(env, settings, Queues.BANDIT_FEEDBACK, DispatchEventSchema.Kind.FEEDBACK, "bandit-feedback-source"));
+        return source(
+                        env,
+                        settings,
+                        Queues.CAMPAIGN_COMMANDS,
+                        DispatchEventSchema.Kind.COMMANDS,
+                        "campaign-commands-source")
+                .union(source(
+                        env,
+                        settings,
+                        Queues.BANDIT_FEEDBACK,
+                        DispatchEventSchema.Kind.FEEDBACK,
+                        "bandit-feedback-source"));
     }
 
-    private static DataStream<DispatchEvent> source(StreamExecutionEnvironment env, Settings settings, String queue,
-                                                    DispatchEventSchema.Kind kind, String uid) {
-        return env.addSource(new PushflowRabbitSource<>(settings.rabbit(), settings.queues(), queue,
-                        new DispatchEventSchema(kind, settings.queues().name(queue)), settings.prefetch()))
-                .setParallelism(1).uid(uid).name(queue);
+    private static DataStream<DispatchEvent> source(
+            StreamExecutionEnvironment env,
+            Settings settings,
+            String queue,
+            DispatchEventSchema.Kind kind,
+            String uid) {
+        return env.addSource(new PushflowRabbitSource<>(
+                        settings.rabbit(),
+                        settings.queues(),
+                        queue,
+                        new DispatchEventSchema(kind, settings.queues().name(queue)),
+                        settings.prefetch()))
+                .setParallelism(1)
+                .uid(uid)
+                .name(queue);
     }
 
     /** Outbox batches, completion reports and dead letters, published with confirms. */
     public static Consumer<DataStream<AmqpMessage>> messageSink(Settings settings) {
-        return out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues())).uid("rabbit-sink").name("rabbitmq");
+        return out -> out.sinkTo(new ConfirmingRabbitSink(settings.rabbit(), settings.queues()))
+                .uid("rabbit-sink")
+                .name("rabbitmq");
     }
 
     /** Each variant's share per wave in ClickHouse {@code campaign_allocations}. */
     public static Consumer<DataStream<Allocation>> allocationSink(Settings settings) {
-        return allocations -> allocations.sinkTo(ClickHouseSink.jsonEachRow(Allocation::jsonEachRow, settings.clickHouse(), "campaign_allocations"))
-                .uid("allocations-sink").name("campaign_allocations");
+        return allocations -> allocations
+                .sinkTo(ClickHouseSink.jsonEachRow(
+                        Allocation::jsonEachRow, settings.clickHouse(), "campaign_allocations"))
+                .uid("allocations-sink")
+                .name("campaign_allocations");
     }
 
     public static void main(String[] args) throws Exception {

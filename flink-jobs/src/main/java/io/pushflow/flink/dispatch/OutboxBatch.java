@@ -1,10 +1,8 @@
 package io.pushflow.flink.dispatch;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
-
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +32,7 @@ public class OutboxBatch extends UserColumns {
     public String variant;
     public long wave;
 
-    public OutboxBatch() {
-    }
+    public OutboxBatch() {}
 
     public static String batchId(long campaignId, long wave, String variant, int part) {
         return campaignId + "-" + wave + "-" + variant + "-" + part;
@@ -60,19 +57,27 @@ public class OutboxBatch extends UserColumns {
     }
 
     /** The users at {@code rows} of {@code page} as a batch of this campaign, variant and wave. */
-    public static OutboxBatch of(String batchId, long campaignId, long campaignVersion, String variant, long wave, UserColumns page, int[] rows) {
+    public static OutboxBatch of(
+            String batchId,
+            long campaignId,
+            long campaignVersion,
+            String variant,
+            long wave,
+            UserColumns page,
+            int[] rows) {
         return page.selectInto(header(batchId, campaignId, campaignVersion, variant, wave), rows);
     }
 
     /** A batch of these users, in this order. */
-    public static OutboxBatch of(String batchId, long campaignId, long campaignVersion, String variant, long wave,
-                                 List<User> users) {
+    public static OutboxBatch of(
+            String batchId, long campaignId, long campaignVersion, String variant, long wave, List<User> users) {
         OutboxBatch b = header(batchId, campaignId, campaignVersion, variant, wave);
         b.fill(users);
         return b;
     }
 
-    private static OutboxBatch header(String batchId, long campaignId, long campaignVersion, String variant, long wave) {
+    private static OutboxBatch header(
+            String batchId, long campaignId, long campaignVersion, String variant, long wave) {
         OutboxBatch b = new OutboxBatch();
         b.batchId = batchId;
         b.campaignId = campaignId;
@@ -100,7 +105,13 @@ public class OutboxBatch extends UserColumns {
             rows.computeIfAbsent(chunkOf(userIds[i]), c -> new ArrayList<>()).add(i);
         }
         List<OutboxBatch> parts = new ArrayList<>();
-        rows.forEach((chunk, at) -> parts.add(of(batchId + "/c" + chunk, campaignId, campaignVersion, variant, wave, this,
+        rows.forEach((chunk, at) -> parts.add(of(
+                batchId + "/c" + chunk,
+                campaignId,
+                campaignVersion,
+                variant,
+                wave,
+                this,
                 at.stream().mapToInt(Integer::intValue).toArray())));
         return parts;
     }
@@ -111,6 +122,9 @@ public class OutboxBatch extends UserColumns {
         if (users != null && Arrays.stream(users).anyMatch(u -> u == null)) {
             throw new IllegalArgumentException("every user of a batch needs a positive user id");
         }
-        fill(users == null ? List.of() : Arrays.stream(users).map(OutboxUser::toUser).toList());
+        fill(
+                users == null
+                        ? List.of()
+                        : Arrays.stream(users).map(OutboxUser::toUser).toList());
     }
 }

@@ -3,7 +3,6 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
-
 import java.time.Instant;
 
 /** One user in a version 1 outbox batch (which carried no device tokens): what sending and the cohort re-check need. */
@@ -13,6 +12,7 @@ public class OutboxUser {
     public String pushToken;
     /** Default true: a batch from before these fields existed only carried users the cohort chose. */
     public boolean subscribed = true;
+
     public boolean tokenValid = true;
     public String platform;
     public String locale;
@@ -26,8 +26,7 @@ public class OutboxUser {
     public long installedAtMillis;
     public long version;
 
-    public OutboxUser() {
-    }
+    public OutboxUser() {}
 
     public static OutboxUser of(User u) {
         OutboxUser out = new OutboxUser();
@@ -51,7 +50,23 @@ public class OutboxUser {
 
     /** The user as the batch read them (times in whole seconds, as the table keeps them). */
     public User toUser() {
-        return new User(userId, app, platform, pushToken, "", DeviceTokenKind.NONE, tokenValid, subscribed, pro, country, locale, timezone, appVersion,
-                Sport.codes(sportsMask), Instant.ofEpochMilli(lastActiveAtMillis), Instant.ofEpochMilli(installedAtMillis), version);
+        return new User(
+                userId,
+                app,
+                platform,
+                pushToken,
+                "",
+                DeviceTokenKind.NONE,
+                tokenValid,
+                subscribed,
+                pro,
+                country,
+                locale,
+                timezone,
+                appVersion,
+                Sport.codes(sportsMask),
+                Instant.ofEpochMilli(lastActiveAtMillis),
+                Instant.ofEpochMilli(installedAtMillis),
+                version);
     }
 }

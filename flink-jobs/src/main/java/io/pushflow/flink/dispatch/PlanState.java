@@ -18,12 +18,14 @@ public class PlanState {
     public long audienceEstimate;
     /** The highest user id released so far; the next page starts after it. */
     public long cursor;
+
     public long wave;
     public long released;
     public long heldOut;
     public long nextWaveAtMillis;
     /** When the wave now being read was due (0 between waves): its pacing counts from then, however long the read takes. */
     public long waveDueMillis;
+
     public double[] trials;
     public long[] successes;
     /** Audience reads that failed in a row (ClickHouse away or slow); the waves wait longer after each. */
@@ -31,8 +33,7 @@ public class PlanState {
     /** Why the campaign failed, when it did. */
     public String failure;
 
-    public PlanState() {
-    }
+    public PlanState() {}
 
     public CampaignStatus status() {
         return CampaignStatus.valueOf(status);

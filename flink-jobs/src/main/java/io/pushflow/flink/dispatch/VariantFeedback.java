@@ -13,8 +13,7 @@ public class VariantFeedback {
     /** Why the planner refused it, when it did. */
     public String error;
 
-    public VariantFeedback() {
-    }
+    public VariantFeedback() {}
 
     /** As it came, for the dead-letter queue. */
     public BanditFeedback message() {

@@ -7,15 +7,13 @@ import io.pushflow.core.bandit.Shares;
 import io.pushflow.core.bandit.TestThenWinner;
 import io.pushflow.core.bandit.ThompsonSampling;
 import io.pushflow.core.bandit.WaveAssignment;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Each variant's share of a wave, by the campaign's split policy and the evidence in its plan. */
 final class VariantShares {
 
-    private VariantShares() {
-    }
+    private VariantShares() {}
 
     /** The shares of the plan's current wave, due at {@code at}; random choices are seeded by (campaign, wave), so a replay repeats them. */
     static double[] of(PlanState plan, long at) {

@@ -2,7 +2,6 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.bandit.Pacing;
 import io.pushflow.core.campaign.SplitType;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -19,8 +18,7 @@ final class WavePacing {
     static final long HELD_WAVES = 3;
 
     /** What the wave that is due does: read {@code size} users, or wait until {@code atMillis}, or end the campaign. */
-    record Wave(Action action, int size, long atMillis) {
-    }
+    record Wave(Action action, int size, long atMillis) {}
 
     enum Action {
         READ,
@@ -51,8 +49,14 @@ final class WavePacing {
         }
         Instant phaseEnd = Instant.ofEpochMilli(testing ? testEnd(c) : c.startAtMillis + c.durationMillis);
         // past the launch-time estimate (users joined since), drain what is left as fast as the limits allow
-        int size = Pacing.waveSize(remaining > 0 || testing ? Math.max(remaining, 1) : maxWave, Instant.ofEpochMilli(due), phaseEnd,
-                Duration.ofMillis(waveIntervalMillis), c.sendRateLimit, maxWave, c.asap && !testing);
+        int size = Pacing.waveSize(
+                remaining > 0 || testing ? Math.max(remaining, 1) : maxWave,
+                Instant.ofEpochMilli(due),
+                phaseEnd,
+                Duration.ofMillis(waveIntervalMillis),
+                c.sendRateLimit,
+                maxWave,
+                c.asap && !testing);
         if (size == 0) {
             return new Wave(Action.DONE, 0, 0);
         }

@@ -3,6 +3,8 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.flink.CampaignMetrics;
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,9 +17,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Paces one campaign's audience across its send window: a processing-time timer fires a wave every interval, and each
@@ -33,19 +32,22 @@ import java.util.Optional;
  * ASAP campaign did). An ASAP campaign without a rate limit releases its next wave as soon as the last one is out, so
  * only that credit and the checkpoints pace it, not the wave interval.
  */
-public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch> implements CheckpointedFunction, CheckpointListener {
+public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, OutboxBatch>
+        implements CheckpointedFunction, CheckpointListener {
 
     public static final String UID = "wave-planner";
     /** Each variant's share of each wave, for ClickHouse campaign_allocations. */
-    public static final OutputTag<Allocation> ALLOCATIONS = new OutputTag<>("allocations") { };
+    public static final OutputTag<Allocation> ALLOCATIONS = new OutputTag<>("allocations") {};
     /** Feedback for a campaign the planner does not know (never launched, or forgotten) or for a variant it lacks, with the reason. */
-    public static final OutputTag<VariantFeedback> REFUSED_FEEDBACK = new OutputTag<>("refused-feedback") { };
+    public static final OutputTag<VariantFeedback> REFUSED_FEEDBACK = new OutputTag<>("refused-feedback") {};
     /** A campaign that has released its audience, for the admin service. */
-    public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") { };
+    public static final OutputTag<Completion> COMPLETIONS = new OutputTag<>("completions") {};
+
     static final ValueStateDescriptor<PlanState> PLAN = new ValueStateDescriptor<>("plan", PlanState.class);
 
     /** How soon a wave whose page is still being read ahead looks again. */
     static final long READ_AHEAD_POLL_MILLIS = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(WavePlanner.class);
 
     private final AudienceSource.Factory audienceFactory;
@@ -149,7 +151,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
         }
     }
 
-    private void wave(PlanState state, long timestamp, OnTimerContext ctx, Collector<OutboxBatch> out) throws Exception {
+    private void wave(PlanState state, long timestamp, OnTimerContext ctx, Collector<OutboxBatch> out)
+            throws Exception {
         // a wave whose reads take a while (or fail for a while) keeps the time it was due: the pacing and the next wave
         // count from it, as they would had the read been instant
         long due = state.waveDueMillis > 0 ? state.waveDueMillis : timestamp;
@@ -168,7 +171,8 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             }
             state.audienceEstimate = count;
         }
-        WavePacing.Wave wave = pacing.wave(state, due, ctx.timerService().currentProcessingTime(), credit.uncommitted());
+        WavePacing.Wave wave =
+                pacing.wave(state, due, ctx.timerService().currentProcessingTime(), credit.uncommitted());
         switch (wave.action()) {
             case READ -> read(state, wave.size(), due, timestamp, ctx, out);
             case DONE -> end(state, CampaignReport.Type.COMPLETED, null, ctx, due);
@@ -185,7 +189,9 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
     }
 
     /** Reads the wave's page and releases it; the next wave is due an interval after this one (or at once, ASAP unlimited). */
-    private void read(PlanState state, int size, long due, long timestamp, OnTimerContext ctx, Collector<OutboxBatch> out) throws Exception {
+    private void read(
+            PlanState state, int size, long due, long timestamp, OnTimerContext ctx, Collector<OutboxBatch> out)
+            throws Exception {
         CampaignControl c = state.campaign;
         UserColumns page;
         try {
@@ -234,15 +240,23 @@ public class WavePlanner extends KeyedProcessFunction<Long, DispatchEvent, Outbo
             return;
         }
         state.readFailures++;
-        LOG.warn("campaign {}: reading its audience failed ({} in a row), trying again in {} ms: {}", c.campaignId, state.readFailures,
-                failure.retryAfterMillis(), e.getMessage());
+        LOG.warn(
+                "campaign {}: reading its audience failed ({} in a row), trying again in {} ms: {}",
+                c.campaignId,
+                state.readFailures,
+                failure.retryAfterMillis(),
+                e.getMessage());
         wakeAgain(state, failure.retryAfterMillis(), ctx);
     }
 
     /** The campaign is over (its audience is out, its window closed, or it cannot be read): the admin service hears it once. */
-    private void end(PlanState state, CampaignReport.Type how, String reason, OnTimerContext ctx, long timestamp) throws Exception {
+    private void end(PlanState state, CampaignReport.Type how, String reason, OnTimerContext ctx, long timestamp)
+            throws Exception {
         reads.forget(state.campaign.campaignId);
-        schedule(state, CampaignLifecycle.end(state, how, reason, ctx.timerService().currentProcessingTime()), ctx);
+        schedule(
+                state,
+                CampaignLifecycle.end(state, how, reason, ctx.timerService().currentProcessingTime()),
+                ctx);
         plan.update(state);
         ctx.output(COMPLETIONS, Completion.of(state, how, timestamp, reason));
     }

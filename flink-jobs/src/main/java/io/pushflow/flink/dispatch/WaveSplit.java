@@ -2,7 +2,6 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.bandit.WaveAssignment;
 import io.pushflow.core.user.UserColumns;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +20,8 @@ import java.util.List;
 record WaveSplit(List<OutboxBatch> batches, List<Allocation> allocations, int released, int heldOut) {
 
     /** {@code wave} of {@code campaign}, due at {@code at}, with each variant's share of it. */
-    static WaveSplit of(CampaignControl campaign, long wave, double[] shares, UserColumns page, int batchSize, long at) {
+    static WaveSplit of(
+            CampaignControl campaign, long wave, double[] shares, UserColumns page, int batchSize, long at) {
         int n = page.size();
         int[] held = new int[n];
         int[] sent = new int[n];
@@ -60,8 +60,14 @@ record WaveSplit(List<OutboxBatch> batches, List<Allocation> allocations, int re
     }
 
     /** One variant's {@code rows} of the page as batches. */
-    private static void batch(CampaignControl campaign, long wave, String variant, UserColumns page, int[] rows, int batchSize,
-                              List<OutboxBatch> into) {
+    private static void batch(
+            CampaignControl campaign,
+            long wave,
+            String variant,
+            UserColumns page,
+            int[] rows,
+            int batchSize,
+            List<OutboxBatch> into) {
         int from = 0;
         int part = 0;
         while (from < rows.length) {
@@ -70,8 +76,14 @@ record WaveSplit(List<OutboxBatch> batches, List<Allocation> allocations, int re
             while (to < rows.length && to - from < batchSize && OutboxBatch.chunkOf(page.userIds[rows[to]]) == chunk) {
                 to++;
             }
-            into.add(OutboxBatch.of(OutboxBatch.batchId(campaign.campaignId, wave, variant, part++), campaign.campaignId,
-                    campaign.campaignVersion, variant, wave, page, Arrays.copyOfRange(rows, from, to)));
+            into.add(OutboxBatch.of(
+                    OutboxBatch.batchId(campaign.campaignId, wave, variant, part++),
+                    campaign.campaignId,
+                    campaign.campaignVersion,
+                    variant,
+                    wave,
+                    page,
+                    Arrays.copyOfRange(rows, from, to)));
             from = to;
         }
     }

@@ -15,8 +15,7 @@ public class AmqpMessage {
     public byte[] body;
     public String error;
 
-    public AmqpMessage() {
-    }
+    public AmqpMessage() {}
 
     public static AmqpMessage of(String queue, String correlationId, String type, String body) {
         return of(queue, correlationId, type, body.getBytes(StandardCharsets.UTF_8));

@@ -7,15 +7,6 @@ import com.rabbitmq.client.Connection;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,6 +21,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Publishes to RabbitMQ in two phases: the writer holds a checkpoint's messages, and only when that checkpoint
@@ -46,8 +45,7 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
     static final int MAX_ERROR_CHARS = 1_000;
 
     /** One checkpoint's messages of one writer. */
-    public record Pending(List<AmqpMessage> messages) {
-    }
+    public record Pending(List<AmqpMessage> messages) {}
 
     private final RabbitSettings settings;
     private final Queues queues;
@@ -89,8 +87,7 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
         }
 
         @Override
-        public void flush(boolean endOfInput) {
-        }
+        public void flush(boolean endOfInput) {}
 
         @Override
         public Collection<Pending> prepareCommit() {
@@ -103,8 +100,7 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** Publishes committed messages with confirms; a commit that fails is retried later with a new connection. */
@@ -141,11 +137,17 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             declare(ch, message);
             String id = shortString(message.correlationId);
             AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").deliveryMode(2)
-                    .correlationId(id).messageId(id).type(message.type);
+                    .contentType("application/json")
+                    .deliveryMode(2)
+                    .correlationId(id)
+                    .messageId(id)
+                    .type(message.type);
             if (message.error != null) {
-                props.headers(Map.of(ERROR_HEADER, message.error.length() <= MAX_ERROR_CHARS ? message.error
-                        : message.error.substring(0, MAX_ERROR_CHARS) + "…"));
+                props.headers(Map.of(
+                        ERROR_HEADER,
+                        message.error.length() <= MAX_ERROR_CHARS
+                                ? message.error
+                                : message.error.substring(0, MAX_ERROR_CHARS) + "…"));
             }
             if (message.exchange != null) {
                 ch.basicPublish(message.exchange, "", props.build(), message.body);
@@ -154,17 +156,17 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             }
         }
 
-    /**
-     * An id as AMQP can carry it (a short string: at most 255 bytes): a longer one, which only an id taken from a hostile
-     * message can be, becomes a name-based UUID of it, the same on every replay. The broker closes the connection on a
-     * property or header it cannot frame, and the commit would be retried forever.
-     */
-    static String shortString(String id) {
-        if (id == null || id.getBytes(StandardCharsets.UTF_8).length <= 255) {
-            return id;
+        /**
+         * An id as AMQP can carry it (a short string: at most 255 bytes): a longer one, which only an id taken from a hostile
+         * message can be, becomes a name-based UUID of it, the same on every replay. The broker closes the connection on a
+         * property or header it cannot frame, and the commit would be retried forever.
+         */
+        static String shortString(String id) {
+            if (id == null || id.getBytes(StandardCharsets.UTF_8).length <= 255) {
+                return id;
+            }
+            return "long-id-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
         }
-        return "long-id-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
-    }
 
         /** Declares the shared topology before the first message to a queue or exchange (names carry the prefix). */
         private void declare(Channel ch, AmqpMessage message) throws IOException {
@@ -219,10 +221,9 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
     static final class PendingSerializer implements SimpleVersionedSerializer<Pending> {
 
         /** A message as version 1 wrote it: the body as a JSON string. */
-        record Version1(String exchange, String queue, String correlationId, String type, String body, String error) {
-        }
+        record Version1(String exchange, String queue, String correlationId, String type, String body, String error) {}
 
-        private static final TypeReference<List<Version1>> VERSION_1 = new TypeReference<>() { };
+        private static final TypeReference<List<Version1>> VERSION_1 = new TypeReference<>() {};
 
         @Override
         public int getVersion() {
@@ -255,7 +256,8 @@ public class ConfirmingRabbitSink implements Sink<AmqpMessage>, SupportsCommitte
             if (version == 1) {
                 List<AmqpMessage> messages = new ArrayList<>();
                 for (Version1 m : Json.MAPPER.readValue(serialized, VERSION_1)) {
-                    AmqpMessage message = AmqpMessage.of(m.queue(), m.correlationId(), m.type(), m.body() == null ? "" : m.body());
+                    AmqpMessage message =
+                            AmqpMessage.of(m.queue(), m.correlationId(), m.type(), m.body() == null ? "" : m.body());
                     message.exchange = m.exchange();
                     message.error = m.error();
                     messages.add(message);

@@ -2,10 +2,9 @@ package io.pushflow.flink.rabbit;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.connectors.rabbitmq.RMQDeserializationSchema;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads JSON messages of one queue. Nothing here throws on bad input: a message that does not parse, has an
@@ -44,8 +43,10 @@ public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQ
         String id = props.getCorrelationId();
         if (id == null) {
             // deduplication needs the id; without one the message can only be set aside
-            if (out.setMessageIdentifiers("missing-correlation-id-" + envelope.getDeliveryTag(), envelope.getDeliveryTag())) {
-                out.collect(unreadable(null, new String(body, StandardCharsets.UTF_8), "the message has no correlation id"));
+            if (out.setMessageIdentifiers(
+                    "missing-correlation-id-" + envelope.getDeliveryTag(), envelope.getDeliveryTag())) {
+                out.collect(unreadable(
+                        null, new String(body, StandardCharsets.UTF_8), "the message has no correlation id"));
             }
             return;
         }
@@ -58,13 +59,19 @@ public abstract class JsonMessageSchema<T extends InboundMessage> implements RMQ
     /** {@link #read(String, byte[])}, with anything it throws turned into a dead letter. */
     public T parse(String id, byte[] body) {
         if (body.length > maxBytes) {
-            return unreadable(id, new String(body, 0, Math.min(body.length, KEPT_OF_OVERSIZED), StandardCharsets.UTF_8), "the message has " + body.length
-                    + " bytes, over this queue's limit of " + maxBytes + " (its first " + KEPT_OF_OVERSIZED + " bytes are kept here)");
+            return unreadable(
+                    id,
+                    new String(body, 0, Math.min(body.length, KEPT_OF_OVERSIZED), StandardCharsets.UTF_8),
+                    "the message has " + body.length + " bytes, over this queue's limit of " + maxBytes + " (its first "
+                            + KEPT_OF_OVERSIZED + " bytes are kept here)");
         }
         try {
             return read(id, body);
         } catch (RuntimeException e) {
-            return unreadable(id, new String(body, StandardCharsets.UTF_8), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return unreadable(
+                    id,
+                    new String(body, StandardCharsets.UTF_8),
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 

@@ -5,12 +5,11 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
-import org.apache.flink.streaming.connectors.rabbitmq.RMQDeserializationSchema;
-import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
-
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQDeserializationSchema;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
 
 /**
  * The connector's RMQSource (exactly-once with checkpoints, correlation ids and parallelism 1), declaring its
@@ -34,7 +33,8 @@ public class PushflowRabbitSource<T> extends RMQSource<T> {
     private final Queues queues;
     private final String base;
 
-    public PushflowRabbitSource(RabbitSettings settings, Queues queues, String base, RMQDeserializationSchema<T> schema, int prefetch) {
+    public PushflowRabbitSource(
+            RabbitSettings settings, Queues queues, String base, RMQDeserializationSchema<T> schema, int prefetch) {
         super(settings.sourceConfig(prefetch), queues.name(base), true, schema);
         this.queues = queues;
         this.base = base;
@@ -64,17 +64,18 @@ public class PushflowRabbitSource<T> extends RMQSource<T> {
      * alarms anyone. The connector rejects nothing else.
      */
     static Channel acknowledgingDuplicates(Channel channel) {
-        return (Channel) Proxy.newProxyInstance(PushflowRabbitSource.class.getClassLoader(), new Class<?>[]{Channel.class}, (proxy, method, args) -> {
-            if (method.getName().equals("basicReject") && args.length == 2 && Boolean.FALSE.equals(args[1])) {
-                channel.basicAck((Long) args[0], false);
-                return null;
-            }
-            try {
-                return method.invoke(channel, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return (Channel) Proxy.newProxyInstance(
+                PushflowRabbitSource.class.getClassLoader(), new Class<?>[] {Channel.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("basicReject") && args.length == 2 && Boolean.FALSE.equals(args[1])) {
+                        channel.basicAck((Long) args[0], false);
+                        return null;
+                    }
+                    try {
+                        return method.invoke(channel, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**

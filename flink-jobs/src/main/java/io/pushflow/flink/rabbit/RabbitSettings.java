@@ -1,17 +1,21 @@
 package io.pushflow.flink.rabbit;
 
-import io.pushflow.flink.JobSetting;
 import com.rabbitmq.client.ConnectionFactory;
+import io.pushflow.flink.JobSetting;
+import java.io.Serializable;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 
-import java.io.Serializable;
-
 /** Where RabbitMQ is (the same environment variables as every other part). */
-public record RabbitSettings(String host, int port, String user, String password, String virtualHost) implements Serializable {
+public record RabbitSettings(String host, int port, String user, String password, String virtualHost)
+        implements Serializable {
 
     public static RabbitSettings fromEnvironment() {
-        return new RabbitSettings(JobSetting.RABBITMQ_HOST.value(), JobSetting.RABBITMQ_PORT.intValue(),
-                JobSetting.RABBITMQ_USER.value(), JobSetting.RABBITMQ_PASSWORD.value(), JobSetting.RABBITMQ_VHOST.value());
+        return new RabbitSettings(
+                JobSetting.RABBITMQ_HOST.value(),
+                JobSetting.RABBITMQ_PORT.intValue(),
+                JobSetting.RABBITMQ_USER.value(),
+                JobSetting.RABBITMQ_PASSWORD.value(),
+                JobSetting.RABBITMQ_VHOST.value());
     }
 
     public ConnectionFactory connectionFactory() {
@@ -28,7 +32,8 @@ public record RabbitSettings(String host, int port, String user, String password
     /** Everything but the password. */
     @Override
     public String toString() {
-        return "RabbitSettings[host=" + host + ", port=" + port + ", user=" + user + ", virtualHost=" + virtualHost + "]";
+        return "RabbitSettings[host=" + host + ", port=" + port + ", user=" + user + ", virtualHost=" + virtualHost
+                + "]";
     }
 
     /**
@@ -37,7 +42,15 @@ public record RabbitSettings(String host, int port, String user, String password
      * connector's 30 s made every stop-with-savepoint take 30 s.
      */
     public RMQConnectionConfig sourceConfig(int prefetch) {
-        return new RMQConnectionConfig.Builder().setHost(host).setPort(port).setUserName(user).setPassword(password)
-                .setVirtualHost(virtualHost).setPrefetchCount(prefetch).setConnectionTimeout(5_000).setDeliveryTimeout(500).build();
+        return new RMQConnectionConfig.Builder()
+                .setHost(host)
+                .setPort(port)
+                .setUserName(user)
+                .setPassword(password)
+                .setVirtualHost(virtualHost)
+                .setPrefetchCount(prefetch)
+                .setConnectionTimeout(5_000)
+                .setDeliveryTimeout(500)
+                .build();
     }
 }

@@ -7,7 +7,7 @@ import org.apache.flink.util.OutputTag;
 /** Passes readable events on and sends the others to their queue's dead-letter queue, with the reason. */
 public final class SetAsideBadInput<T extends InboundMessage> extends ProcessFunction<T, T> {
 
-    public static final OutputTag<AmqpMessage> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+    public static final OutputTag<AmqpMessage> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     @Override
     public void processElement(T event, Context ctx, Collector<T> out) {

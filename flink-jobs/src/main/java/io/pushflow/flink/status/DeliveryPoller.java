@@ -1,17 +1,10 @@
 package io.pushflow.flink.status;
 
-import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.provider.NotificationStatus;
 import io.pushflow.provider.ProviderException;
 import io.pushflow.provider.PushProvider;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Follows each notification the provider created: looks with the provider's view call on a processing-time timer,
@@ -41,14 +40,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotification, ProviderNotification> {
 
     public static final String UID = "delivery-poller";
-    public static final OutputTag<VariantDelta> DELIVERIES = new OutputTag<>("deliveries") { };
+    public static final OutputTag<VariantDelta> DELIVERIES = new OutputTag<>("deliveries") {};
     static final ValueStateDescriptor<PollState> POLL = new ValueStateDescriptor<>("poll", PollState.class);
     /** How soon a look in flight is checked for its answer, and the shortest wait for a free call. */
     static final long ANSWER_CHECK_MILLIS = 20;
 
     /** A view call in flight: when its notification's timer started it. */
-    private record Look(long startedAtMillis, Future<NotificationStatus> answer) {
-    }
+    private record Look(long startedAtMillis, Future<NotificationStatus> answer) {}
 
     private final ProviderFactory providerFactory;
     private final long firstLookMillis;
@@ -65,8 +63,13 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
     /** How long a look has taken lately (a moving average; a guess of a second until the first answers). */
     private transient double lookMillis;
 
-    public DeliveryPoller(ProviderFactory providerFactory, Duration firstLook, Duration maxPause, Duration clickWindow, Duration giveUpAfter,
-                          int looksInFlight) {
+    public DeliveryPoller(
+            ProviderFactory providerFactory,
+            Duration firstLook,
+            Duration maxPause,
+            Duration clickWindow,
+            Duration giveUpAfter,
+            int looksInFlight) {
         this.providerFactory = providerFactory;
         this.firstLookMillis = firstLook.toMillis();
         this.maxPauseMillis = maxPause.toMillis();
@@ -102,7 +105,8 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
     }
 
     @Override
-    public void processElement(ProviderNotification n, Context ctx, Collector<ProviderNotification> out) throws Exception {
+    public void processElement(ProviderNotification n, Context ctx, Collector<ProviderNotification> out)
+            throws Exception {
         if (poll.value() != null) {
             return; // the same notification again (a replayed request returns the provider's first answer)
         }
@@ -117,7 +121,8 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
             if (d.delivered > 0) {
                 ctx.output(DELIVERIES, d);
             }
-            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + clickWindowMillis);
+            ctx.timerService()
+                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + clickWindowMillis);
             return;
         }
         ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + firstLookMillis);
@@ -173,7 +178,8 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
      * What a look found: a row when the counts changed, evidence for what grew, and the next look a pause after this
      * one started (and no sooner after the answer than a 429's Retry-After), or none when there is nothing more to learn.
      */
-    private void settle(Look look, PollState state, long now, OnTimerContext ctx, Collector<ProviderNotification> out) throws Exception {
+    private void settle(Look look, PollState state, long now, OnTimerContext ctx, Collector<ProviderNotification> out)
+            throws Exception {
         long started = look.startedAtMillis();
         state.looks++;
         long next = started + Math.min(maxPauseMillis, firstLookMillis << Math.min(state.looks, 20));
@@ -229,8 +235,12 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
     }
 
     private static boolean changed(ProviderNotification a, ProviderNotification b) {
-        return a.successful != b.successful || a.failed != b.failed || a.errored != b.errored || a.converted != b.converted
-                || a.remaining != b.remaining || a.received != b.received;
+        return a.successful != b.successful
+                || a.failed != b.failed
+                || a.errored != b.errored
+                || a.converted != b.converted
+                || a.remaining != b.remaining
+                || a.received != b.received;
     }
 
     private static ProviderNotification copy(ProviderNotification n) {

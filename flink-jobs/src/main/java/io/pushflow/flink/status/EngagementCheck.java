@@ -1,6 +1,7 @@
 package io.pushflow.flink.status;
 
 import io.pushflow.flink.rabbit.AmqpMessage;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -9,8 +10,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /**
  * Lets through only the engagement events of campaigns the job knows from their commands, for variants those
@@ -26,11 +25,14 @@ public class EngagementCheck extends KeyedCoProcessFunction<Long, RewardRule, En
     public static final Duration GRACE = Duration.ofMinutes(10);
     /** How long after its window a campaign's events are still taken (late opens and clicks). */
     public static final Duration KEEP_AFTER_WINDOW = Duration.ofDays(7);
-    public static final OutputTag<AmqpMessage> DEAD_LETTERS = new OutputTag<>("engagement-dead-letters") { };
+
+    public static final OutputTag<AmqpMessage> DEAD_LETTERS = new OutputTag<>("engagement-dead-letters") {};
     static final int MAX_WAITING = 10_000;
     static final ValueStateDescriptor<RewardRule> RULE = new ValueStateDescriptor<>("rule", RewardRule.class);
-    static final ListStateDescriptor<EngagementEvent> WAITING = new ListStateDescriptor<>("waiting", EngagementEvent.class);
-    static final ValueStateDescriptor<Integer> WAITING_COUNT = new ValueStateDescriptor<>("waiting-count", Integer.class);
+    static final ListStateDescriptor<EngagementEvent> WAITING =
+            new ListStateDescriptor<>("waiting", EngagementEvent.class);
+    static final ValueStateDescriptor<Integer> WAITING_COUNT =
+            new ValueStateDescriptor<>("waiting-count", Integer.class);
 
     private final String deadQueue;
     private final long graceMillis;
@@ -80,8 +82,12 @@ public class EngagementCheck extends KeyedCoProcessFunction<Long, RewardRule, En
         }
         int held = waitingCount.value() == null ? 0 : waitingCount.value();
         if (held >= MAX_WAITING) {
-            ctx.output(DEAD_LETTERS, e.deadLetter(deadQueue, "campaign " + e.campaignId + " is unknown and " + MAX_WAITING
-                    + " of its events wait already"));
+            ctx.output(
+                    DEAD_LETTERS,
+                    e.deadLetter(
+                            deadQueue,
+                            "campaign " + e.campaignId + " is unknown and " + MAX_WAITING
+                                    + " of its events wait already"));
             return;
         }
         if (held == 0) {
@@ -99,8 +105,13 @@ public class EngagementCheck extends KeyedCoProcessFunction<Long, RewardRule, En
             Iterable<EngagementEvent> held = waiting.get();
             if (held != null) {
                 for (EngagementEvent e : held) {
-                    ctx.output(DEAD_LETTERS, e.deadLetter(deadQueue, "campaign " + e.campaignId + " is unknown (never launched, or its "
-                            + "window ended long ago): no command of it came within " + Duration.ofMillis(graceMillis)));
+                    ctx.output(
+                            DEAD_LETTERS,
+                            e.deadLetter(
+                                    deadQueue,
+                                    "campaign " + e.campaignId + " is unknown (never launched, or its "
+                                            + "window ended long ago): no command of it came within "
+                                            + Duration.ofMillis(graceMillis)));
                 }
             }
             waiting.clear();
@@ -114,7 +125,9 @@ public class EngagementCheck extends KeyedCoProcessFunction<Long, RewardRule, En
         if (known.hasVariant(e.variant)) {
             out.collect(e);
         } else {
-            ctx.output(DEAD_LETTERS, e.deadLetter(deadQueue, "campaign " + e.campaignId + " has no variant '" + e.variant + "'"));
+            ctx.output(
+                    DEAD_LETTERS,
+                    e.deadLetter(deadQueue, "campaign " + e.campaignId + " has no variant '" + e.variant + "'"));
         }
     }
 }

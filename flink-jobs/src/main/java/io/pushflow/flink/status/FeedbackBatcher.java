@@ -7,15 +7,14 @@ import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.CampaignMetrics;
 import io.pushflow.flink.rabbit.AmqpMessage;
+import java.time.Duration;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * Turns a campaign's deliveries and rewards into {@code bandit.feedback} messages, one per variant every
@@ -31,8 +30,10 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
 
     public static final String UID = "feedback-batcher";
     /** Each variant's running totals, written with every flush for the statistics. */
-    public static final OutputTag<VariantTotals> TOTALS = new OutputTag<>("variant-totals") { };
-    static final ValueStateDescriptor<FeedbackState> FEEDBACK = new ValueStateDescriptor<>("feedback", FeedbackState.class);
+    public static final OutputTag<VariantTotals> TOTALS = new OutputTag<>("variant-totals") {};
+
+    static final ValueStateDescriptor<FeedbackState> FEEDBACK =
+            new ValueStateDescriptor<>("feedback", FeedbackState.class);
     private static final double SETTLED = 0.999;
     /** A campaign's evidence is forgotten this long after its window ends: its clicks have come by then, its totals are written. */
     public static final Duration FORGET_AFTER_WINDOW = Duration.ofDays(1);
@@ -46,7 +47,8 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
     private transient CampaignMetrics metrics;
 
     /** Rewards settle with the mean delay from the push to the app's click, to its open, or to the provider's count of a click. */
-    public FeedbackBatcher(String queue, Duration interval, Duration clickDelay, Duration openDelay, Duration providerDelay) {
+    public FeedbackBatcher(
+            String queue, Duration interval, Duration clickDelay, Duration openDelay, Duration providerDelay) {
         this.queue = queue;
         this.intervalMillis = interval.toMillis();
         this.clickDelay = clickDelay;
@@ -111,7 +113,8 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
         RewardRule rule = s.rule != null ? s.rule : RewardRule.unknown(campaign);
         Metric metric = rule.metric();
         RewardSource source = rule.source();
-        Duration delay = metric == Metric.OPENS ? openDelay
+        Duration delay = metric == Metric.OPENS
+                ? openDelay
                 : source == RewardSource.APP || (source == RewardSource.AUTO && s.appSeen) ? clickDelay : providerDelay;
         double[] trials = s.settled.clone();
         int keep = 0;
@@ -149,7 +152,8 @@ public class FeedbackBatcher extends KeyedCoProcessFunction<Long, RewardRule, Va
                 continue;
             }
             String id = "fb-" + campaign + "-" + s.variants[v] + "-" + (++s.sequence[v]);
-            BanditFeedback f = new BanditFeedback(BanditFeedback.VERSION, id, campaign, s.variants[v], Math.max(0, newTrials), newRewards);
+            BanditFeedback f = new BanditFeedback(
+                    BanditFeedback.VERSION, id, campaign, s.variants[v], Math.max(0, newTrials), newRewards);
             out.collect(AmqpMessage.of(queue, id, "FEEDBACK", Json.write(f)));
             s.reported[v] = Math.max(s.reported[v], trials[v]);
             s.reportedRewards[v] += newRewards;

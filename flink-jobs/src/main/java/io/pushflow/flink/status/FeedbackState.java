@@ -14,6 +14,7 @@ public class FeedbackState {
     public double[] reported = new double[0];
     /** App clicks not yet reported, as state written before reward sources kept them; folded into {@link #reportedRewards}. */
     public long[] clicks = new long[0];
+
     public long[] reportedRewards = new long[0];
     public long[] sequence = new long[0];
     public long[] totalDelivered = new long[0];
@@ -27,6 +28,5 @@ public class FeedbackState {
     public boolean appSeen;
     public RewardRule rule;
 
-    public FeedbackState() {
-    }
+    public FeedbackState() {}
 }

@@ -1,14 +1,13 @@
 package io.pushflow.flink.status;
 
 import io.pushflow.core.campaign.PushEvent;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
 
 /**
  * Counts each install's first open and first click of a campaign (keyed by campaign and subscription): a

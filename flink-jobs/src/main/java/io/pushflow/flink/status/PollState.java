@@ -8,6 +8,5 @@ public class PollState {
     public ProviderNotification last;
     public int looks;
 
-    public PollState() {
-    }
+    public PollState() {}
 }

@@ -4,7 +4,6 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.RewardSource;
-
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -22,8 +21,7 @@ public class RewardRule {
     public String[] variants;
     public long windowEndMillis;
 
-    public RewardRule() {
-    }
+    public RewardRule() {}
 
     public static RewardRule from(CampaignCommand command) {
         CampaignSnapshot.Split split = command.campaign().split();
@@ -32,8 +30,11 @@ public class RewardRule {
         r.version = command.campaignVersion();
         r.metric = (split == null ? Metric.CLICKS : split.metric()).name();
         r.rewardSource = (split == null ? RewardSource.AUTO : split.rewardSource()).name();
-        r.variants = command.campaign().variants().stream().map(CampaignSnapshot.Variant::key).toArray(String[]::new);
-        Instant start = command.campaign().startAt() != null ? command.campaign().startAt() : command.issuedAt();
+        r.variants = command.campaign().variants().stream()
+                .map(CampaignSnapshot.Variant::key)
+                .toArray(String[]::new);
+        Instant start =
+                command.campaign().startAt() != null ? command.campaign().startAt() : command.issuedAt();
         r.windowEndMillis = start.toEpochMilli() + command.campaign().duration().toMillis();
         return r;
     }

@@ -13,8 +13,7 @@ public class StatusEvent extends InboundMessage {
     public ProviderNotification notification;
     public RewardRule rule;
 
-    public StatusEvent() {
-    }
+    public StatusEvent() {}
 
     public static StatusEvent bad(String queue, String messageId, String raw, String error) {
         StatusEvent e = new StatusEvent();

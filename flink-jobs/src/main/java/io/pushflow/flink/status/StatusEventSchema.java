@@ -3,11 +3,10 @@ package io.pushflow.flink.status;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
-
-import java.util.List;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
+import java.util.List;
 
 /**
  * Reads {@code push.events} (the app's opens and clicks), {@code push.notifications} (the delivery job's) and the
@@ -17,7 +16,9 @@ public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
 
     /** The queues, each with the largest body its messages may have (the event intake posts up to 4 MiB a request). */
     public enum Kind {
-        EVENTS(8 << 20), NOTIFICATIONS(64 << 10), COMMANDS(2 << 20);
+        EVENTS(8 << 20),
+        NOTIFICATIONS(64 << 10),
+        COMMANDS(2 << 20);
 
         final int maxBytes;
 
@@ -60,13 +61,19 @@ public class StatusEventSchema extends JsonMessageSchema<StatusEvent> {
             }
         } else if (kind == Kind.COMMANDS) {
             CampaignCommand command = Json.read(text, CampaignCommand.class);
-            if (command.v() != CampaignCommand.VERSION || command.campaign() == null || command.type() == null || command.campaignId() <= 0) {
-                return unreadable(id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
+            if (command.v() != CampaignCommand.VERSION
+                    || command.campaign() == null
+                    || command.type() == null
+                    || command.campaignId() <= 0) {
+                return unreadable(
+                        id, text, "not a v" + CampaignCommand.VERSION + " campaign command with a type and a campaign");
             }
             e.rule = RewardRule.from(command);
         } else {
             e.notification = Json.read(text, ProviderNotification.class);
-            if (e.notification.notificationId == null || e.notification.notificationId.isEmpty() || e.notification.campaignId <= 0) {
+            if (e.notification.notificationId == null
+                    || e.notification.notificationId.isEmpty()
+                    || e.notification.campaignId <= 0) {
                 return unreadable(id, text, "a notification to poll needs its id and campaign");
             }
         }

@@ -14,8 +14,7 @@ public class VariantDelta {
     public long providerClicks;
     public long atMillis;
 
-    public VariantDelta() {
-    }
+    public VariantDelta() {}
 
     static VariantDelta of(long campaignId, String variant, long at) {
         VariantDelta d = new VariantDelta();

@@ -2,7 +2,6 @@ package io.pushflow.flink.status;
 
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +20,7 @@ public class VariantTotals {
     public long providerClicked;
     public long atMillis;
 
-    public VariantTotals() {
-    }
+    public VariantTotals() {}
 
     public String jsonEachRow() {
         Map<String, Object> row = new LinkedHashMap<>();

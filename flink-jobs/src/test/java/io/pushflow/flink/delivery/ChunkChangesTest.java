@@ -1,11 +1,10 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.core.user.UserChange;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushflow.core.user.UserChange;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ChunkChangesTest {
 
@@ -19,9 +18,14 @@ class ChunkChangesTest {
         assertThat(first.set()).containsExactly(Map.entry("locale", "de"));
         UserDelta second = ChunkChanges.merged(first, change(6, Map.of("push_token", "sub-4-new", "locale", "fr")));
         assertThat(second.version).isEqualTo(6);
-        assertThat(second.set()).containsEntry("locale", "fr").containsEntry("push_token", "sub-4-new").hasSize(2);
-        assertThat(ChunkChanges.merged(second, change(6, Map.of("locale", "it")))).isNull();
-        assertThat(ChunkChanges.merged(second, change(3, Map.of("locale", "it")))).isNull();
+        assertThat(second.set())
+                .containsEntry("locale", "fr")
+                .containsEntry("push_token", "sub-4-new")
+                .hasSize(2);
+        assertThat(ChunkChanges.merged(second, change(6, Map.of("locale", "it"))))
+                .isNull();
+        assertThat(ChunkChanges.merged(second, change(3, Map.of("locale", "it"))))
+                .isNull();
     }
 
     @Test
@@ -29,8 +33,10 @@ class ChunkChangesTest {
         byte[] record = ChunkChanges.withUser(null, 4);
         assertThat(ChunkBitmaps.read(record).toArray()).containsExactly(4);
         assertThat(ChunkChanges.withUser(record, 4)).isNull();
-        assertThat(ChunkChanges.withUser(record, 4 + (1L << 16))).isNull(); // the record holds the low bits of the chunk's ids
-        assertThat(ChunkBitmaps.read(ChunkChanges.withUser(record, 9)).toArray()).containsExactly(4, 9);
+        assertThat(ChunkChanges.withUser(record, 4 + (1L << 16)))
+                .isNull(); // the record holds the low bits of the chunk's ids
+        assertThat(ChunkBitmaps.read(ChunkChanges.withUser(record, 9)).toArray())
+                .containsExactly(4, 9);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.pushflow.flink.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.DeviceTokenKind;
@@ -9,16 +12,6 @@ import io.pushflow.core.user.UserChange;
 import io.pushflow.core.user.UserFields;
 import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.provider.PushMessage;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
-import org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,25 +19,37 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 
 class DeliveryGateTest {
 
     static final long T0 = Instant.parse("2026-11-24T12:00:00Z").toEpochMilli();
     static final long HOUR = Duration.ofHours(1).toMillis();
-    static final Map<String, Object> KITERS = Map.of("all", List.of(
-            Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing"))));
+    static final Map<String, Object> KITERS =
+            Map.of("all", List.of(Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing"))));
 
     static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> harness() throws Exception {
         return harness(null);
     }
 
-    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> harness(StateBackend backend) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<Long, GateInput, GateControl, SendRequest> harness(StateBackend backend)
+            throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new DeliveryGate(), List.of(DeliveryGate.CAMPAIGNS, DeliveryGate.SUPPRESSION)),
-                GateInput::chunk, Types.LONG, 128, 1, 0);
+                new CoBroadcastWithKeyedOperator<>(
+                        new DeliveryGate(), List.of(DeliveryGate.CAMPAIGNS, DeliveryGate.SUPPRESSION)),
+                GateInput::chunk,
+                Types.LONG,
+                128,
+                1,
+                0);
         if (backend != null) {
             h.setStateBackend(backend);
         }
@@ -70,16 +75,32 @@ class DeliveryGateTest {
         CampaignRules.VariantTexts a = new CampaignRules.VariantTexts();
         a.key = "A";
         a.defaultLanguage = "en";
-        a.languages = new String[]{"en", "pt"};
-        a.titles = new String[]{"Wind", "Vento"};
-        a.bodies = new String[]{"25 knots", "25 nós"};
-        r.variants = new CampaignRules.VariantTexts[]{a};
+        a.languages = new String[] {"en", "pt"};
+        a.titles = new String[] {"Wind", "Vento"};
+        a.bodies = new String[] {"25 knots", "25 nós"};
+        r.variants = new CampaignRules.VariantTexts[] {a};
         return r;
     }
 
     static User user(long id, String timezone) {
-        return new User(id, "windy-ios", "ios", "sub-" + id, "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", timezone, "57.0.0",
-                List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
+        return new User(
+                id,
+                "windy-ios",
+                "ios",
+                "sub-" + id,
+                "",
+                DeviceTokenKind.NONE,
+                true,
+                true,
+                false,
+                "PT",
+                "pt",
+                timezone,
+                "57.0.0",
+                List.of(Sport.KITESURFING.code()),
+                Instant.ofEpochMilli(T0 - HOUR),
+                Instant.ofEpochMilli(T0 - 1000 * HOUR),
+                1);
     }
 
     static User device(User u, String token, String kind) {
@@ -92,7 +113,8 @@ class DeliveryGateTest {
 
     /** A batch of campaign {@code campaign} (version 1) in wave {@code wave}. */
     static GateInput batch(long campaign, long wave, String variant, User... users) {
-        return GateInput.of(OutboxBatch.of(OutboxBatch.batchId(campaign, wave, variant, 0), campaign, 1, variant, wave, List.of(users)));
+        return GateInput.of(OutboxBatch.of(
+                OutboxBatch.batchId(campaign, wave, variant, 0), campaign, 1, variant, wave, List.of(users)));
     }
 
     static GateInput push(long campaign, String variant, User user) {
@@ -176,11 +198,23 @@ class DeliveryGateTest {
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
             h.processElement(change(1, 5, Map.of("push_token", "sub-1-new")), T0);
-            h.processElement(batch(7, 1, "A", user(1, "Europe/Lisbon"), with(user(2, "Europe/Berlin"), "locale", "de"),
-                    user(4, "Europe/Lisbon")), T0);
+            h.processElement(
+                    batch(
+                            7,
+                            1,
+                            "A",
+                            user(1, "Europe/Lisbon"),
+                            with(user(2, "Europe/Berlin"), "locale", "de"),
+                            user(4, "Europe/Lisbon")),
+                    T0);
             List<SendRequest> sent = requests(h);
-            assertThat(sent).extracting(r -> r.language + ":" + Arrays.toString(r.userIds)).containsExactlyInAnyOrder("pt:[1, 4]", "en:[2]");
-            SendRequest pt = sent.stream().filter(r -> r.language.equals("pt")).findFirst().orElseThrow();
+            assertThat(sent)
+                    .extracting(r -> r.language + ":" + Arrays.toString(r.userIds))
+                    .containsExactlyInAnyOrder("pt:[1, 4]", "en:[2]");
+            SendRequest pt = sent.stream()
+                    .filter(r -> r.language.equals("pt"))
+                    .findFirst()
+                    .orElseThrow();
             PushMessage message = pt.message();
             assertThat(message.subscriptionIds()).containsExactly("sub-1-new", "sub-4");
             assertThat(message.contents()).containsEntry("en", "25 nós").containsEntry("pt", "25 nós");
@@ -192,7 +226,8 @@ class DeliveryGateTest {
     }
 
     @Test
-    void a_direct_campaign_sends_each_user_to_the_service_of_their_device_token_and_skips_those_without_one() throws Exception {
+    void a_direct_campaign_sends_each_user_to_the_service_of_their_device_token_and_skips_those_without_one()
+            throws Exception {
         String apns1 = "ab".repeat(32);
         String apns4 = "cd".repeat(32);
         String fcm2 = "fcm-token-2:" + "x".repeat(40);
@@ -206,28 +241,45 @@ class DeliveryGateTest {
             // user 6's token died since (a dead token is forgotten): no direct send
             h.processElement(change(6, 5, Map.of("device_token_kind", "none")), T0);
             h.processBroadcastElement(suppression(4, 5, Map.of("token_valid", false)), T0);
-            h.processElement(batch(7, 1, "A",
-                    device(user(1, "Europe/Lisbon"), apns1, "apns"),
-                    with(device(user(2, "Europe/Lisbon"), fcm2, "fcm"), "locale", "en"),
-                    user(3, "Europe/Lisbon"),
-                    device(user(4, "Europe/Lisbon"), apns4, "apns"),
-                    user(5, "Europe/Lisbon"),
-                    device(user(6, "Europe/Lisbon"), "ef".repeat(32), "apns")), T0);
+            h.processElement(
+                    batch(
+                            7,
+                            1,
+                            "A",
+                            device(user(1, "Europe/Lisbon"), apns1, "apns"),
+                            with(device(user(2, "Europe/Lisbon"), fcm2, "fcm"), "locale", "en"),
+                            user(3, "Europe/Lisbon"),
+                            device(user(4, "Europe/Lisbon"), apns4, "apns"),
+                            user(5, "Europe/Lisbon"),
+                            device(user(6, "Europe/Lisbon"), "ef".repeat(32), "apns")),
+                    T0);
             List<SendRequest> sent = requests(h);
-            assertThat(sent).extracting(r -> r.channel + ":" + r.language + ":" + Arrays.toString(r.userIds) + ":" + Arrays.toString(r.pushTokens))
-                    .containsExactlyInAnyOrder("apns:pt:[1, 4]:[" + apns1 + ", " + apns4 + "]", "fcm:en:[2]:[" + fcm2 + "]",
+            assertThat(sent)
+                    .extracting(r -> r.channel + ":" + r.language + ":" + Arrays.toString(r.userIds) + ":"
+                            + Arrays.toString(r.pushTokens))
+                    .containsExactlyInAnyOrder(
+                            "apns:pt:[1, 4]:[" + apns1 + ", " + apns4 + "]",
+                            "fcm:en:[2]:[" + fcm2 + "]",
                             "fcm:pt:[5]:[" + fcm5New + "]");
-            assertThat(sent).extracting(r -> r.requestId).containsExactlyInAnyOrder("7-1-A-0:A:pt:apns", "7-1-A-0:A:en:fcm", "7-1-A-0:A:pt:fcm");
+            assertThat(sent)
+                    .extracting(r -> r.requestId)
+                    .containsExactlyInAnyOrder("7-1-A-0:A:pt:apns", "7-1-A-0:A:en:fcm", "7-1-A-0:A:pt:fcm");
             assertThat(sent).allSatisfy(r -> assertThat(r.windowEndMillis).isEqualTo(T0 + HOUR));
-            SendRequest apns = sent.stream().filter(r -> "apns".equals(r.channel)).findFirst().orElseThrow();
+            SendRequest apns = sent.stream()
+                    .filter(r -> "apns".equals(r.channel))
+                    .findFirst()
+                    .orElseThrow();
             var push = apns.devicePush(T0);
             assertThat(push.bodyFor("pt")).isEqualTo("25 nós");
             assertThat(push.data()).containsEntry("pushflow_campaign", 7L).containsEntry("pushflow_variant", "A");
             assertThat(push.timeToLive()).isEqualTo(Duration.ofHours(1));
-            assertThat(apns.devices()).extracting(d -> d.token() + "/" + d.language()).containsExactly(apns1 + "/pt", apns4 + "/pt");
+            assertThat(apns.devices())
+                    .extracting(d -> d.token() + "/" + d.language())
+                    .containsExactly(apns1 + "/pt", apns4 + "/pt");
             // OneSignal's verdict on the subscription id (user 4) does not stop a direct send
-            assertThat(rows(outcomes(h).toArray(Outcomes[]::new))).containsExactlyInAnyOrder(
-                    "3:skipped:" + Reason.NO_DEVICE_TOKEN, "6:skipped:" + Reason.NO_DEVICE_TOKEN);
+            assertThat(rows(outcomes(h).toArray(Outcomes[]::new)))
+                    .containsExactlyInAnyOrder(
+                            "3:skipped:" + Reason.NO_DEVICE_TOKEN, "6:skipped:" + Reason.NO_DEVICE_TOKEN);
         }
     }
 
@@ -241,11 +293,17 @@ class DeliveryGateTest {
             quiet.quietStartMinute = 11 * 60; // 12:00 UTC is 12:00 in Lisbon: quiet until 12:30
             quiet.quietEndMinute = 12 * 60 + 30;
             h.processBroadcastElement(GateControl.of(quiet), T0);
-            h.processElement(batch(7, 1, "A",
-                    device(user(1, "Europe/Lisbon"), apns1, "apns"),
-                    device(user(2, "Europe/Lisbon"), fcm2, "fcm")), T0);
+            h.processElement(
+                    batch(
+                            7,
+                            1,
+                            "A",
+                            device(user(1, "Europe/Lisbon"), apns1, "apns"),
+                            device(user(2, "Europe/Lisbon"), fcm2, "fcm")),
+                    T0);
             assertThat(requests(h)).isEmpty();
-            List<Later> deferred = later(h).stream().filter(l -> l.sends != null).toList();
+            List<Later> deferred =
+                    later(h).stream().filter(l -> l.sends != null).toList();
             assertThat(deferred).hasSize(1);
             assertThat(deferred.get(0).sends.services).containsExactly("apns", "fcm");
             try (var queue = QuietHoursQueueTest.harness()) {
@@ -256,7 +314,8 @@ class DeliveryGateTest {
                 queue.setProcessingTime(deferred.get(0).sends.notBeforeMillis);
                 List<SendRequest> out = new ArrayList<>();
                 queue.getOutput().forEach(o -> out.add((SendRequest) ((StreamRecord<?>) o).getValue()));
-                assertThat(out).extracting(r -> r.channel + ":" + Arrays.toString(r.pushTokens))
+                assertThat(out)
+                        .extracting(r -> r.channel + ":" + Arrays.toString(r.pushTokens))
                         .containsExactlyInAnyOrder("apns:[" + apns1 + "]", "fcm:[" + fcm2 + "]");
             }
         }
@@ -279,23 +338,55 @@ class DeliveryGateTest {
 
             h.processElement(push(8, "A", user(8, "Europe/Lisbon")), T0); // campaign 8 counts against 7's cap
             assertThat(verdicts(h)).containsExactly("8:SEND");
-            h.processElement(batch(7, 1, "A", with(user(2, "Europe/Lisbon"), "subscribed", false), user(3, "Europe/Lisbon"),
-                    with(user(4, "Europe/Lisbon"), "token_valid", false), user(5, "Europe/Lisbon"), user(6, "Europe/Lisbon"),
-                    user(7, "Pacific/Auckland"), user(8, "Europe/Lisbon")), T0); // 01:00 in Auckland: quiet past the window
+            h.processElement(
+                    batch(
+                            7,
+                            1,
+                            "A",
+                            with(user(2, "Europe/Lisbon"), "subscribed", false),
+                            user(3, "Europe/Lisbon"),
+                            with(user(4, "Europe/Lisbon"), "token_valid", false),
+                            user(5, "Europe/Lisbon"),
+                            user(6, "Europe/Lisbon"),
+                            user(7, "Pacific/Auckland"),
+                            user(8, "Europe/Lisbon")),
+                    T0); // 01:00 in Auckland: quiet past the window
             h.processElement(push(9, "A", user(9, "Europe/Lisbon")), T0);
             h.processElement(push(7, OutboxBatch.HOLDOUT, user(10, "Europe/Lisbon")), T0);
             h.processElement(batch(8, 2, "A", user(8, "Europe/Lisbon")), T0); // released twice, in another batch
-            User directOnly = new User(11, "windy-ios", "ios", "", "ab".repeat(32), DeviceTokenKind.APNS, true, true, false, "PT", "pt",
-                    "Europe/Lisbon", "57.0.0", List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(T0 - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
+            User directOnly = new User(
+                    11,
+                    "windy-ios",
+                    "ios",
+                    "",
+                    "ab".repeat(32),
+                    DeviceTokenKind.APNS,
+                    true,
+                    true,
+                    false,
+                    "PT",
+                    "pt",
+                    "Europe/Lisbon",
+                    "57.0.0",
+                    List.of(Sport.KITESURFING.code()),
+                    Instant.ofEpochMilli(T0 - HOUR),
+                    Instant.ofEpochMilli(T0 - 1000 * HOUR),
+                    1);
             h.processElement(batch(8, 3, "A", directOnly), T0); // no OneSignal subscription id: reached only directly
 
-            assertThat(verdicts(h)).containsExactly(
-                    "2:SKIP:" + Reason.UNSUBSCRIBED, "3:SKIP:" + Reason.UNSUBSCRIBED,
-                    "4:SKIP:" + Reason.INVALID_TOKEN, "5:SKIP:" + Reason.INVALID_TOKEN,
-                    "6:SKIP:" + Reason.LEFT_COHORT, "7:SKIP:" + Reason.QUIET_HOURS,
-                    "8:SKIP:" + Reason.FREQUENCY_CAP,
-                    "9:SKIP:" + Reason.CAMPAIGN_STOPPED, "10:SKIP:" + Reason.HOLDOUT,
-                    "8:SKIP:" + Reason.DUPLICATE, "11:SKIP:" + Reason.NO_PUSH_TOKEN);
+            assertThat(verdicts(h))
+                    .containsExactly(
+                            "2:SKIP:" + Reason.UNSUBSCRIBED,
+                            "3:SKIP:" + Reason.UNSUBSCRIBED,
+                            "4:SKIP:" + Reason.INVALID_TOKEN,
+                            "5:SKIP:" + Reason.INVALID_TOKEN,
+                            "6:SKIP:" + Reason.LEFT_COHORT,
+                            "7:SKIP:" + Reason.QUIET_HOURS,
+                            "8:SKIP:" + Reason.FREQUENCY_CAP,
+                            "9:SKIP:" + Reason.CAMPAIGN_STOPPED,
+                            "10:SKIP:" + Reason.HOLDOUT,
+                            "8:SKIP:" + Reason.DUPLICATE,
+                            "11:SKIP:" + Reason.NO_PUSH_TOKEN);
         }
     }
 
@@ -347,9 +438,19 @@ class DeliveryGateTest {
             h.processBroadcastElement(GateControl.of(r), T0);
             later(h);
             // 01:00 NZDT (UTC+13); 07:00 EST, 1 hour to go; noon in Lisbon, not quiet
-            h.processElement(batch(7, 1, "A", user(1, "Pacific/Auckland"), user(2, "America/New_York"), user(3, "Europe/Lisbon")), T0);
+            h.processElement(
+                    batch(
+                            7,
+                            1,
+                            "A",
+                            user(1, "Pacific/Auckland"),
+                            user(2, "America/New_York"),
+                            user(3, "Europe/Lisbon")),
+                    T0);
             assertThat(requests(h)).extracting(q -> Arrays.toString(q.userIds)).containsExactly("[3]");
-            assertThat(later(h)).extracting(l -> Arrays.toString(l.sends.userIds) + "@" + Instant.ofEpochMilli(l.sends.notBeforeMillis))
+            assertThat(later(h))
+                    .extracting(
+                            l -> Arrays.toString(l.sends.userIds) + "@" + Instant.ofEpochMilli(l.sends.notBeforeMillis))
                     .containsExactly("[2]@2026-11-24T13:00:00Z", "[1]@2026-11-24T19:00:00Z");
         }
         try (var h = open()) {
@@ -364,12 +465,30 @@ class DeliveryGateTest {
             r.windowEndMillis = night + 24 * HOUR;
             h.processBroadcastElement(GateControl.of(r), night);
             later(h);
-            User u = new User(1, "windy-ios", "ios", "sub-1", "", DeviceTokenKind.NONE, true, true, false, "PT", "pt", "Europe/Lisbon", "57.0.0",
-                    List.of(Sport.KITESURFING.code()), Instant.ofEpochMilli(night - HOUR), Instant.ofEpochMilli(T0 - 1000 * HOUR), 1);
+            User u = new User(
+                    1,
+                    "windy-ios",
+                    "ios",
+                    "sub-1",
+                    "",
+                    DeviceTokenKind.NONE,
+                    true,
+                    true,
+                    false,
+                    "PT",
+                    "pt",
+                    "Europe/Lisbon",
+                    "57.0.0",
+                    List.of(Sport.KITESURFING.code()),
+                    Instant.ofEpochMilli(night - HOUR),
+                    Instant.ofEpochMilli(T0 - 1000 * HOUR),
+                    1);
             h.processElement(push(7, "A", u), night);
-            List<Later> deferred = later(h).stream().filter(l -> l.sends != null).toList();
+            List<Later> deferred =
+                    later(h).stream().filter(l -> l.sends != null).toList();
             assertThat(deferred).hasSize(1);
-            assertThat(Instant.ofEpochMilli(deferred.get(0).sends.notBeforeMillis)).isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
+            assertThat(Instant.ofEpochMilli(deferred.get(0).sends.notBeforeMillis))
+                    .isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
         }
     }
 
@@ -385,7 +504,8 @@ class DeliveryGateTest {
             h.processElement(batch(7, 2, "A", user(2, "UTC")), T0);
             h.processElement(batch(7, 3, "A", user(3, "UTC")), T0);
             assertThat(verdicts(h)).isEmpty();
-            h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0); // older: changes nothing
+            h.processBroadcastElement(
+                    GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0); // older: changes nothing
             assertThat(verdicts(h)).isEmpty();
             h.processBroadcastElement(GateControl.of(rules(7, 3, CampaignRules.Status.RUNNING)), T0);
             assertThat(verdicts(h)).containsExactlyInAnyOrder("2:SEND", "3:SEND");
@@ -424,7 +544,8 @@ class DeliveryGateTest {
             h.processElement(batch(7, 1, "Z", user(1, "UTC"), with(user(2, "UTC"), "subscribed", false)), T0);
             assertThat(requests(h)).isEmpty();
             List<Outcomes> out = outcomes(h);
-            assertThat(rows(out.toArray(Outcomes[]::new))).containsExactly("2:skipped:" + Reason.UNSUBSCRIBED, "1:failed:");
+            assertThat(rows(out.toArray(Outcomes[]::new)))
+                    .containsExactly("2:skipped:" + Reason.UNSUBSCRIBED, "1:failed:");
             assertThat(out.get(1).error).isEqualTo("variant Z is not part of the campaign as of version 1");
         }
     }
@@ -501,7 +622,8 @@ class DeliveryGateTest {
     void a_device_token_change_is_checked_on_arrival_and_applies_beside_the_subscription_id() throws Exception {
         assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "ab".repeat(32)))))
                 .hasMessage("device_token needs device_token_kind (fcm or apns) beside it");
-        assertThatThrownBy(() -> UserDelta.of(new UserChange(1, 1, 5, Map.of("device_token", "not hex", "device_token_kind", "apns"))))
+        assertThatThrownBy(() -> UserDelta.of(
+                        new UserChange(1, 1, 5, Map.of("device_token", "not hex", "device_token_kind", "apns"))))
                 .hasMessageStartingWith("device_token is not an APNs device token");
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
@@ -519,7 +641,9 @@ class DeliveryGateTest {
             h.setProcessingTime(T0);
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
             for (int b = 0; b < 20; b++) {
-                User[] users = LongStream.rangeClosed(b * 1_000L + 1, b * 1_000L + 1_000).mapToObj(id -> user(id, "UTC")).toArray(User[]::new);
+                User[] users = LongStream.rangeClosed(b * 1_000L + 1, b * 1_000L + 1_000)
+                        .mapToObj(id -> user(id, "UTC"))
+                        .toArray(User[]::new);
                 h.processElement(batch(7, b + 1, "A", users), T0);
             }
             List<SendRequest> sent = requests(h);
@@ -532,18 +656,22 @@ class DeliveryGateTest {
     }
 
     @Test
-    void batches_of_a_campaign_paused_for_good_or_never_launched_are_decided_as_stopped_and_old_campaigns_are_forgotten() throws Exception {
+    void
+            batches_of_a_campaign_paused_for_good_or_never_launched_are_decided_as_stopped_and_old_campaigns_are_forgotten()
+                    throws Exception {
         try (var h = open()) {
             h.processBroadcastElement(GateControl.of(rules(7, 1, CampaignRules.Status.PAUSED)), T0);
-            h.processElement(batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0); // waits for a RESUME that never comes
+            h.processElement(
+                    batch(7, 1, "A", user(1, "UTC"), user(2, "UTC")), T0); // waits for a RESUME that never comes
             h.processElement(batch(8, 1, "A", user(3, "UTC")), T0); // a campaign the gate has no rules of
             assertThat(outcomes(h)).isEmpty();
 
             h.setProcessingTime(T0 + Duration.ofDays(1).toMillis()); // the unknown campaign's batch waited a day
-            assertThat(rows(outcomes(h).toArray(Outcomes[]::new))).containsExactly("3:skipped:" + Reason.CAMPAIGN_STOPPED);
+            assertThat(rows(outcomes(h).toArray(Outcomes[]::new)))
+                    .containsExactly("3:skipped:" + Reason.CAMPAIGN_STOPPED);
             h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis()); // a day after the paused campaign's window
-            assertThat(rows(outcomes(h).toArray(Outcomes[]::new))).containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED,
-                    "2:skipped:" + Reason.CAMPAIGN_STOPPED);
+            assertThat(rows(outcomes(h).toArray(Outcomes[]::new)))
+                    .containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED, "2:skipped:" + Reason.CAMPAIGN_STOPPED);
             assertThat(requests(h)).isEmpty();
 
             // 32 days after its window a campaign's rules go too (its dedup memory and cap history have expired)

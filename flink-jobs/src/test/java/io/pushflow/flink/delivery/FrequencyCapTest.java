@@ -1,15 +1,14 @@
 package io.pushflow.flink.delivery;
 
-import org.junit.jupiter.api.Test;
-import org.roaringbitmap.RoaringBitmap;
+import static io.pushflow.flink.delivery.DeliveryGateTest.HOUR;
+import static io.pushflow.flink.delivery.DeliveryGateTest.T0;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static io.pushflow.flink.delivery.DeliveryGateTest.HOUR;
-import static io.pushflow.flink.delivery.DeliveryGateTest.T0;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
 
 class FrequencyCapTest {
 
@@ -41,14 +40,18 @@ class FrequencyCapTest {
         assertThat(new FrequencyCap(none, List.of(hour)).allows(1, T0)).isTrue();
         // a cap reads its period back and a day ahead, where deferred pushes are recorded
         long now = SendHour.hourOf(T0);
-        assertThat(FrequencyCap.hoursToRead(capped(1, 2 * HOUR), T0)).startsWith(now - 2, now - 1, now).endsWith(now + 23, now + 24).hasSize(27);
+        assertThat(FrequencyCap.hoursToRead(capped(1, 2 * HOUR), T0))
+                .startsWith(now - 2, now - 1, now)
+                .endsWith(now + 23, now + 24)
+                .hasSize(27);
     }
 
     @Test
     void pushes_are_recorded_into_the_stored_hour_or_a_new_one() {
         SendHour stored = new SendHour();
         stored.add(T0, 8, RoaringBitmap.bitmapOf(5));
-        Map<Long, RoaringBitmap> sentAt = new TreeMap<>(Map.of(T0, RoaringBitmap.bitmapOf(1), T0 + 2 * HOUR, RoaringBitmap.bitmapOf(2)));
+        Map<Long, RoaringBitmap> sentAt =
+                new TreeMap<>(Map.of(T0, RoaringBitmap.bitmapOf(1), T0 + 2 * HOUR, RoaringBitmap.bitmapOf(2)));
         assertThat(FrequencyCap.hoursOf(sentAt)).containsExactly(SendHour.hourOf(T0), SendHour.hourOf(T0) + 2);
         Map<Long, SendHour> written = FrequencyCap.recorded(7, sentAt, Map.of(SendHour.hourOf(T0), stored));
         assertThat(written).containsOnlyKeys(SendHour.hourOf(T0), SendHour.hourOf(T0) + 2);
@@ -56,6 +59,7 @@ class FrequencyCapTest {
         assertThat(written.get(SendHour.hourOf(T0) + 2).campaigns).containsExactly(7);
         FrequencyCap cap = new FrequencyCap(capped(2, HOUR), written.values());
         assertThat(cap.allows(1, T0 + 1)).isTrue();
-        assertThat(new FrequencyCap(capped(1, HOUR), written.values()).allows(1, T0 + 1)).isFalse();
+        assertThat(new FrequencyCap(capped(1, HOUR), written.values()).allows(1, T0 + 1))
+                .isFalse();
     }
 }

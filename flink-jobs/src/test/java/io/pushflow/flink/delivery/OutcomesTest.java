@@ -1,15 +1,14 @@
 package io.pushflow.flink.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.clickhouse.data.ClickHouseFormat;
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.flink.JobEnvironment;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Outcome blocks as RowBinary, read back from the real ClickHouse {@code push_sends}. */
 class OutcomesTest {
@@ -36,10 +35,12 @@ class OutcomesTest {
             je.clickHouse.insert(je.clickHouse.table("push_sends"), o.rowBinary(), ClickHouseFormat.RowBinary);
 
             List<String> read = new ArrayList<>();
-            for (Map<String, Object> row : je.clickHouse.select("SELECT user_id, outcome, reason, notification_id, error, rank, variant, wave, "
-                    + "batch_id, toUnixTimestamp(at) AS at_s FROM " + je.clickHouse.table("push_sends") + " WHERE campaign_id = 7 ORDER BY user_id")) {
-                read.add(row.get("user_id") + ":" + row.get("outcome") + ":" + row.get("reason") + ":" + row.get("notification_id") + ":"
-                        + row.get("error") + ":" + row.get("rank"));
+            for (Map<String, Object> row : je.clickHouse.select(
+                    "SELECT user_id, outcome, reason, notification_id, error, rank, variant, wave, "
+                            + "batch_id, toUnixTimestamp(at) AS at_s FROM " + je.clickHouse.table("push_sends")
+                            + " WHERE campaign_id = 7 ORDER BY user_id")) {
+                read.add(row.get("user_id") + ":" + row.get("outcome") + ":" + row.get("reason") + ":"
+                        + row.get("notification_id") + ":" + row.get("error") + ":" + row.get("rank"));
                 assertThat(row).containsEntry("variant", "B").containsEntry("batch_id", "7-3-B-0");
                 assertThat(String.valueOf(row.get("wave"))).isEqualTo("3");
                 assertThat(((Number) row.get("at_s")).longValue()).isEqualTo(1_764_590_000L);

@@ -1,5 +1,7 @@
 package io.pushflow.flink.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.provider.ProviderFactory;
@@ -11,12 +13,6 @@ import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.fcm.FcmFake;
 import io.pushflow.simulator.provider.ProviderSimulator;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Direct sends through the provider sender against pushy's mock APNs server, the FCM fake and the real ClickHouse
@@ -52,8 +49,9 @@ class ProviderSenderTest {
 
     @Test
     void a_direct_request_reaches_each_device_once_even_when_it_comes_again(@TempDir Path dir) throws Exception {
-        try (JobEnvironment je = new JobEnvironment(); ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
-             FcmFake fcm = new FcmFake("pushflow-test")) {
+        try (JobEnvironment je = new JobEnvironment();
+                ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
+                FcmFake fcm = new FcmFake("pushflow-test")) {
             apns.acceptAnyWellFormedToken(true);
             fcm.acceptAnyWellFormedToken(true);
             apns.unregister(Instant.parse("2026-11-01T00:00:00Z"), APNS_DEAD);
@@ -62,13 +60,15 @@ class ProviderSenderTest {
             DirectServices services = DirectServices.from(ProviderSimulator.settingsFor(apns, fcm, dir));
             ProviderSender sender = open(services, je);
             try {
-                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[]{1, 2}, APNS_1, APNS_DEAD);
-                SendRequest toGoogle = request("7-1-A-0:A:en:fcm", "fcm", new long[]{3, 4}, FCM_1, FCM_DEAD);
+                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[] {1, 2}, APNS_1, APNS_DEAD);
+                SendRequest toGoogle = request("7-1-A-0:A:en:fcm", "fcm", new long[] {3, 4}, FCM_1, FCM_DEAD);
                 SendReport first = send(sender, toApple);
                 SendReport second = send(sender, toGoogle);
-                assertThat(statuses(first)).containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
+                assertThat(statuses(first))
+                        .containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
                 assertThat(first.deviceReasons[1]).isEqualTo("Unregistered");
-                assertThat(statuses(second)).containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
+                assertThat(statuses(second))
+                        .containsExactly(DeviceOutcome.Status.SENT, DeviceOutcome.Status.TOKEN_INVALID);
                 assertThat(first.replayed || second.replayed).isFalse();
 
                 // the same requests again, as after a restore from a checkpoint taken before they went out
@@ -82,7 +82,7 @@ class ProviderSenderTest {
                 assertThat(fcm.received()).containsExactly(Map.entry(FCM_1, 1));
 
                 // a request handed to APNs whose answer was lost (the job died while it was out): never sent again
-                SendRequest lost = request("7-2-A-0:A:en:apns", "apns", new long[]{5}, "b5".repeat(32));
+                SendRequest lost = request("7-2-A-0:A:en:apns", "apns", new long[] {5}, "b5".repeat(32));
                 try (DirectLedger ledger = new DirectLedger(je.chConfig)) {
                     ledger.handed(lost, Instant.now());
                 }
@@ -90,8 +90,10 @@ class ProviderSenderTest {
                 assertThat(statuses(unconfirmed)).containsExactly(DeviceOutcome.Status.UNCONFIRMED);
                 assertThat(unconfirmed.deviceReasons[0]).contains("answer was lost");
                 assertThat(apns.received()).doesNotContainKey("b5".repeat(32));
-                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests") + " FINAL WHERE phase = 2"))
-                        .as("answered requests in the ledger").isEqualTo(2);
+                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests")
+                                + " FINAL WHERE phase = 2"))
+                        .as("answered requests in the ledger")
+                        .isEqualTo(2);
             } finally {
                 sender.close();
             }
@@ -99,17 +101,25 @@ class ProviderSenderTest {
     }
 
     @Test
-    void the_services_may_come_from_a_settings_file_read_when_the_first_push_goes_out(@TempDir Path dir) throws Exception {
-        try (JobEnvironment je = new JobEnvironment(); ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
-             FcmFake fcm = new FcmFake("pushflow-test")) {
+    void the_services_may_come_from_a_settings_file_read_when_the_first_push_goes_out(@TempDir Path dir)
+            throws Exception {
+        try (JobEnvironment je = new JobEnvironment();
+                ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
+                FcmFake fcm = new FcmFake("pushflow-test")) {
             apns.acceptAnyWellFormedToken(true);
             Path file = dir.resolve("direct.env");
             ProviderSender sender = open(new DirectServices(null, null, file.toString()), je);
             try {
-                StringBuilder lines = new StringBuilder("# written after the job started, as the provider simulator does\n");
-                ProviderSimulator.settingsFor(apns, fcm, dir).forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+                StringBuilder lines =
+                        new StringBuilder("# written after the job started, as the provider simulator does\n");
+                ProviderSimulator.settingsFor(apns, fcm, dir)
+                        .forEach((k, v) -> lines.append("export ")
+                                .append(k)
+                                .append('=')
+                                .append(v)
+                                .append('\n'));
                 Files.writeString(file, lines);
-                SendReport report = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+                SendReport report = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[] {1}, APNS_1));
                 assertThat(statuses(report)).containsExactly(DeviceOutcome.Status.SENT);
                 assertThat(apns.received()).containsOnlyKeys(APNS_1);
             } finally {
@@ -123,10 +133,14 @@ class ProviderSenderTest {
         try (JobEnvironment je = new JobEnvironment()) {
             ProviderSender sender = open(DirectServices.NONE, je);
             try {
-                SendReport report = send(sender, request("7-1-A-0:A:en:fcm", "fcm", new long[]{1}, FCM_1));
-                assertThat(report.error).startsWith("FCM: direct sending to FCM is not configured").contains("FCM_SERVICE_ACCOUNT_FILE");
-                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests")))
-                        .as("nothing handed out").isZero();
+                SendReport report = send(sender, request("7-1-A-0:A:en:fcm", "fcm", new long[] {1}, FCM_1));
+                assertThat(report.error)
+                        .startsWith("FCM: direct sending to FCM is not configured")
+                        .contains("FCM_SERVICE_ACCOUNT_FILE");
+                assertThat(je.clickHouse.selectLong(
+                                "SELECT count() AS n FROM " + je.clickHouse.table("direct_requests")))
+                        .as("nothing handed out")
+                        .isZero();
             } finally {
                 sender.close();
             }
@@ -136,39 +150,49 @@ class ProviderSenderTest {
     @Test
     void a_request_that_cannot_be_sent_or_a_client_that_breaks_off_fails_its_users_not_the_job() throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
-            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
-                    DirectServices.NONE, je.chConfig, 2) {
-                @Override
-                DeviceSender openSender(DeviceTokenKind service) {
-                    return new DeviceSender() {
+            ProviderSender sender =
+                    new ProviderSender(
+                            new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                            DirectServices.NONE,
+                            je.chConfig,
+                            2) {
                         @Override
-                        public DeviceReport send(DevicePush push, List<Device> devices) {
-                            throw new IllegalStateException("the connection pool is closed");
-                        }
+                        DeviceSender openSender(DeviceTokenKind service) {
+                            return new DeviceSender() {
+                                @Override
+                                public DeviceReport send(DevicePush push, List<Device> devices) {
+                                    throw new IllegalStateException("the connection pool is closed");
+                                }
 
-                        @Override
-                        public void close() {
+                                @Override
+                                public void close() {}
+                            };
                         }
                     };
-                }
-            };
             sender.open((OpenContext) null);
             try {
-                SendReport unbuildable = send(sender, request("7-1-A-0:A:en:pigeon", "pigeon", new long[]{1}, APNS_1));
+                SendReport unbuildable = send(sender, request("7-1-A-0:A:en:pigeon", "pigeon", new long[] {1}, APNS_1));
                 assertThat(unbuildable.error).startsWith("could not send").contains("names no service: pigeon");
 
-                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[]{1, 2}, APNS_1, APNS_DEAD);
+                SendRequest toApple = request("7-1-A-0:A:en:apns", "apns", new long[] {1, 2}, APNS_1, APNS_DEAD);
                 SendReport broken = send(sender, toApple);
                 assertThat(statuses(broken)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
-                assertThat(broken.deviceReasons[0]).contains("broke off while sending").contains("the connection pool is closed");
+                assertThat(broken.deviceReasons[0])
+                        .contains("broke off while sending")
+                        .contains("the connection pool is closed");
                 SendReport again = send(sender, toApple);
-                assertThat(again.replayed).as("recorded as answered: never sent again").isTrue();
+                assertThat(again.replayed)
+                        .as("recorded as answered: never sent again")
+                        .isTrue();
                 assertThat(statuses(again)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
-                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests") + " FINAL WHERE phase = 2"))
-                        .as("the broken request answered in the ledger, the unbuildable one never handed").isEqualTo(1);
+                assertThat(je.clickHouse.selectLong("SELECT count() AS n FROM " + je.clickHouse.table("direct_requests")
+                                + " FINAL WHERE phase = 2"))
+                        .as("the broken request answered in the ledger, the unbuildable one never handed")
+                        .isEqualTo(1);
 
-                // the same request id with other devices than the ledger answered for (a replay whose gate decided otherwise)
-                SendReport other = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+                // the same request id with other devices than the ledger answered for (a replay whose gate decided
+                // otherwise)
+                SendReport other = send(sender, request("7-1-A-0:A:en:apns", "apns", new long[] {1}, APNS_1));
                 assertThat(statuses(other)).containsOnly(DeviceOutcome.Status.UNCONFIRMED);
                 assertThat(other.deviceReasons[0]).contains("for 2 devices before a restart, replayed with 1");
             } finally {
@@ -179,7 +203,8 @@ class ProviderSenderTest {
 
     @Test
     void closing_cuts_a_onesignal_send_at_once_it_is_sent_again_under_its_key_after_the_restore() throws Exception {
-        try (JobEnvironment je = new JobEnvironment(); ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (JobEnvironment je = new JobEnvironment();
+                ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread accepting = new Thread(() -> {
                 List<Socket> held = new ArrayList<>();
                 try {
@@ -192,16 +217,22 @@ class ProviderSenderTest {
             });
             accepting.setDaemon(true);
             accepting.start();
-            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:" + silent.getLocalPort(), "app", "key",
-                    Duration.ofSeconds(30), 1), DirectServices.NONE, je.chConfig, 2);
+            ProviderSender sender = new ProviderSender(
+                    new ProviderFactory.OneSignal(
+                            "http://127.0.0.1:" + silent.getLocalPort(), "app", "key", Duration.ofSeconds(30), 1),
+                    DirectServices.NONE,
+                    je.chConfig,
+                    2);
             sender.open((OpenContext) null);
-            SendRequest r = request("7-1-A-0:A:en", null, new long[]{1}, "0b0e3c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f");
+            SendRequest r = request("7-1-A-0:A:en", null, new long[] {1}, "0b0e3c4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f");
             CompletableFuture<SendReport> answer = invoke(sender, r);
             Thread.sleep(500);
             assertThat(answer).as("the send waits on the silent provider").isNotDone();
             long start = System.nanoTime();
             sender.close();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close with only a OneSignal send in flight").isLessThan(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("close with only a OneSignal send in flight")
+                    .isLessThan(Duration.ofSeconds(5));
         }
     }
 
@@ -211,50 +242,65 @@ class ProviderSenderTest {
             CountDownLatch opening = new CountDownLatch(1);
             CountDownLatch open = new CountDownLatch(1);
             List<String> reached = new CopyOnWriteArrayList<>();
-            ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
-                    DirectServices.NONE, je.chConfig, 2) {
-                @Override
-                DeviceSender openSender(DeviceTokenKind service) throws InterruptedException {
-                    opening.countDown();
-                    open.await(); // a slow handshake: the request has begun, nothing is handed out yet
-                    return new DeviceSender() {
+            ProviderSender sender =
+                    new ProviderSender(
+                            new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                            DirectServices.NONE,
+                            je.chConfig,
+                            2) {
                         @Override
-                        public DeviceReport send(DevicePush push, List<Device> devices) {
-                            devices.forEach(d -> reached.add(d.token()));
-                            return new DeviceReport(devices.stream().map(d -> new DeviceOutcome(d.token(), DeviceOutcome.Status.SENT, null, 1, null)).toList());
-                        }
+                        DeviceSender openSender(DeviceTokenKind service) throws InterruptedException {
+                            opening.countDown();
+                            open.await(); // a slow handshake: the request has begun, nothing is handed out yet
+                            return new DeviceSender() {
+                                @Override
+                                public DeviceReport send(DevicePush push, List<Device> devices) {
+                                    devices.forEach(d -> reached.add(d.token()));
+                                    return new DeviceReport(devices.stream()
+                                            .map(d -> new DeviceOutcome(
+                                                    d.token(), DeviceOutcome.Status.SENT, null, 1, null))
+                                            .toList());
+                                }
 
-                        @Override
-                        public void close() {
+                                @Override
+                                public void close() {}
+                            };
                         }
                     };
-                }
-            };
             sender.open((OpenContext) null);
-            CompletableFuture<SendReport> begun = invoke(sender, request("7-1-A-0:A:en:apns", "apns", new long[]{1}, APNS_1));
+            CompletableFuture<SendReport> begun =
+                    invoke(sender, request("7-1-A-0:A:en:apns", "apns", new long[] {1}, APNS_1));
             assertThat(opening.await(10, TimeUnit.SECONDS)).isTrue();
             Thread closing = new Thread(sender::close, "closing");
             closing.start();
             while (closing.getState() != Thread.State.TIMED_WAITING && closing.isAlive()) {
                 Thread.onSpinWait(); // until close waits for the request in flight
             }
-            CompletableFuture<SendReport> late = invoke(sender, request("7-1-A-1:A:en:apns", "apns", new long[]{2}, APNS_DEAD));
+            CompletableFuture<SendReport> late =
+                    invoke(sender, request("7-1-A-1:A:en:apns", "apns", new long[] {2}, APNS_DEAD));
             assertThat(late).as("a direct request after closing began").failsWithin(Duration.ofSeconds(10));
-            assertThat(closing.isAlive()).as("close waits for the request that has begun").isTrue();
+            assertThat(closing.isAlive())
+                    .as("close waits for the request that has begun")
+                    .isTrue();
             open.countDown();
             closing.join(10_000);
             assertThat(closing.isAlive()).isFalse();
             assertThat(statuses(begun.get(10, TimeUnit.SECONDS))).containsExactly(DeviceOutcome.Status.SENT);
             assertThat(reached).containsExactly(APNS_1);
-            assertThat(je.clickHouse.select("SELECT request_id, phase FROM " + je.clickHouse.table("direct_requests") + " ORDER BY phase"))
+            assertThat(je.clickHouse.select("SELECT request_id, phase FROM " + je.clickHouse.table("direct_requests")
+                            + " ORDER BY phase"))
                     .as("the begun request handed and answered, the late one never handed")
-                    .extracting(row -> row.get("request_id") + ":" + row.get("phase")).containsExactly("7-1-A-0:A:en:apns:1", "7-1-A-0:A:en:apns:2");
+                    .extracting(row -> row.get("request_id") + ":" + row.get("phase"))
+                    .containsExactly("7-1-A-0:A:en:apns:1", "7-1-A-0:A:en:apns:2");
         }
     }
 
     private static ProviderSender open(DirectServices services, JobEnvironment je) {
-        ProviderSender sender = new ProviderSender(new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
-                services, je.chConfig, 2);
+        ProviderSender sender = new ProviderSender(
+                new ProviderFactory.OneSignal("http://127.0.0.1:1", "app", "key", Duration.ofSeconds(1), 1),
+                services,
+                je.chConfig,
+                2);
         sender.open((OpenContext) null);
         return sender;
     }
@@ -300,6 +346,8 @@ class ProviderSenderTest {
     static List<DeviceOutcome.Status> statuses(SendReport report) {
         assertThat(report.error).isNull();
         byte[] codes = report.deviceStatuses;
-        return IntStream.range(0, codes.length).mapToObj(i -> DeviceOutcome.Status.values()[codes[i]]).toList();
+        return IntStream.range(0, codes.length)
+                .mapToObj(i -> DeviceOutcome.Status.values()[codes[i]])
+                .toList();
     }
 }

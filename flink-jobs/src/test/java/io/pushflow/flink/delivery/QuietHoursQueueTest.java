@@ -1,6 +1,15 @@
 package io.pushflow.flink.delivery;
 
+import static io.pushflow.flink.delivery.DeliveryGateTest.HOUR;
+import static io.pushflow.flink.delivery.DeliveryGateTest.T0;
+import static io.pushflow.flink.delivery.DeliveryGateTest.rules;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.delivery.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -8,20 +17,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
-import static io.pushflow.flink.delivery.DeliveryGateTest.HOUR;
-import static io.pushflow.flink.delivery.DeliveryGateTest.T0;
-import static io.pushflow.flink.delivery.DeliveryGateTest.rules;
-import static org.assertj.core.api.Assertions.assertThat;
-
 class QuietHoursQueueTest {
 
     static KeyedOneInputStreamOperatorTestHarness<Long, Later, SendRequest> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new QuietHoursQueue()), Later::campaignId, Types.LONG);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new QuietHoursQueue()), Later::campaignId, Types.LONG);
         h.setProcessingTime(T0);
         return h;
     }
@@ -61,7 +61,8 @@ class QuietHoursQueueTest {
     }
 
     @Test
-    void deferred_users_go_out_when_their_quiet_hours_end_and_are_skipped_if_the_campaign_stops_first() throws Exception {
+    void deferred_users_go_out_when_their_quiet_hours_end_and_are_skipped_if_the_campaign_stops_first()
+            throws Exception {
         try (var h = harness()) {
             h.open();
             h.processElement(Later.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
@@ -70,8 +71,11 @@ class QuietHoursQueueTest {
             h.processElement(deferred("7-1-A-0", T0 + 2 * HOUR, 5), T0);
             assertThat(requests(h)).isEmpty();
             h.setProcessingTime(T0 + HOUR);
-            assertThat(requests(h)).extracting(r -> r.requestId + Arrays.toString(r.userIds))
-                    .containsExactly("7-1-A-0@" + (T0 + HOUR) + ":A:pt[1, 3]", "7-1-A-0@" + (T0 + HOUR) + ":A:en[2]",
+            assertThat(requests(h))
+                    .extracting(r -> r.requestId + Arrays.toString(r.userIds))
+                    .containsExactly(
+                            "7-1-A-0@" + (T0 + HOUR) + ":A:pt[1, 3]",
+                            "7-1-A-0@" + (T0 + HOUR) + ":A:en[2]",
                             "7-1-A-1@" + (T0 + HOUR) + ":A:pt[9]");
 
             h.processElement(Later.of(rules(7, 2, CampaignRules.Status.STOPPED)), T0 + HOUR);
@@ -97,7 +101,8 @@ class QuietHoursQueueTest {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(T0 + HOUR);
-            h.processElement(Later.of(rules(7, 2, CampaignRules.Status.PAUSED)), T0 + HOUR); // every gate task forwards it
+            h.processElement(
+                    Later.of(rules(7, 2, CampaignRules.Status.PAUSED)), T0 + HOUR); // every gate task forwards it
             assertThat(requests(h)).isEmpty();
             h.processElement(Later.of(rules(7, 3, CampaignRules.Status.RUNNING)), T0 + HOUR);
             assertThat(requests(h)).extracting(r -> r.userIds[0]).containsExactly(1L);
@@ -105,7 +110,8 @@ class QuietHoursQueueTest {
     }
 
     @Test
-    void deferred_users_of_a_campaign_paused_for_good_are_skipped_a_day_after_its_window_and_the_campaign_is_forgotten() throws Exception {
+    void deferred_users_of_a_campaign_paused_for_good_are_skipped_a_day_after_its_window_and_the_campaign_is_forgotten()
+            throws Exception {
         try (var h = harness()) {
             h.open();
             h.processElement(Later.of(rules(7, 1, CampaignRules.Status.RUNNING)), T0);
@@ -114,7 +120,8 @@ class QuietHoursQueueTest {
             h.setProcessingTime(T0 + HOUR);
             assertThat(outcomes(h)).isEmpty();
             h.setProcessingTime(T0 + HOUR + Duration.ofDays(1).toMillis()); // the rules' window ends at T0 + HOUR
-            assertThat(outcomes(h)).containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED, "2:skipped:" + Reason.CAMPAIGN_STOPPED);
+            assertThat(outcomes(h))
+                    .containsExactly("1:skipped:" + Reason.CAMPAIGN_STOPPED, "2:skipped:" + Reason.CAMPAIGN_STOPPED);
             assertThat(requests(h)).isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();
         }

@@ -1,5 +1,7 @@
 package io.pushflow.flink.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
@@ -7,8 +9,6 @@ import io.pushflow.core.user.UserChange;
 import io.pushflow.provider.device.DeviceOutcome;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SendOutcomesTest {
 
@@ -19,8 +19,8 @@ class SendOutcomesTest {
         r.variant = "A";
         r.wave = 1;
         r.batchId = "7-1-A-0";
-        r.userIds = new long[]{1, 2, 3};
-        r.pushTokens = new String[]{"s1", "s2", "s3"};
+        r.userIds = new long[] {1, 2, 3};
+        r.pushTokens = new String[] {"s1", "s2", "s3"};
         SendReport report = new SendReport();
         report.request = r;
         report.invalidTokens = tokens;
@@ -37,7 +37,8 @@ class SendOutcomesTest {
             assertThat(h.extractOutputValues()).hasSize(1);
             Outcomes rows = h.extractOutputValues().get(0);
             assertThat(rows.notificationId).isEqualTo("n-1");
-            assertThat(DeliveryGateTest.rows(rows)).containsExactly("1:sent:", "2:skipped:" + Reason.INVALID_TOKEN, "3:sent:");
+            assertThat(DeliveryGateTest.rows(rows))
+                    .containsExactly("1:sent:", "2:skipped:" + Reason.INVALID_TOKEN, "3:sent:");
             var changes = h.getSideOutput(SendOutcomes.USER_CHANGES);
             assertThat(changes).hasSize(1);
             var message = changes.peek().getValue();
@@ -45,7 +46,8 @@ class SendOutcomesTest {
             UserChange change = Json.read(message.body, UserChange.class);
             assertThat(change.userId()).isEqualTo(2);
             assertThat(change.set()).containsEntry("token_valid", false);
-            var notification = h.getSideOutput(SendOutcomes.NOTIFICATIONS).peek().getValue();
+            var notification =
+                    h.getSideOutput(SendOutcomes.NOTIFICATIONS).peek().getValue();
             assertThat(notification.notificationId).isEqualTo("n-1");
             assertThat(notification.recipients).isEqualTo(2);
         }
@@ -54,7 +56,8 @@ class SendOutcomesTest {
     @Test
     void a_refused_request_fails_every_user_with_the_providers_message() throws Exception {
         SendReport report = report();
-        report.error = "OneSignal refused the notification (400): [\"Message Notifications must have English language content\"]";
+        report.error =
+                "OneSignal refused the notification (400): [\"Message Notifications must have English language content\"]";
         report.status = 400;
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
             h.processElement(report, 0);
@@ -67,14 +70,18 @@ class SendOutcomesTest {
     }
 
     @Test
-    void a_direct_send_s_dead_device_token_is_forgotten_as_of_when_the_push_was_handed_to_the_service() throws Exception {
+    void a_direct_send_s_dead_device_token_is_forgotten_as_of_when_the_push_was_handed_to_the_service()
+            throws Exception {
         SendReport report = report();
         report.request.channel = "apns";
         report.request.requestId = "7-1-A-0:A:pt:apns";
         report.handedAtMillis = 600;
-        report.deviceStatuses = new byte[]{(byte) DeviceOutcome.Status.SENT.ordinal(), (byte) DeviceOutcome.Status.TOKEN_INVALID.ordinal(),
-                (byte) DeviceOutcome.Status.FAILED.ordinal()};
-        report.deviceReasons = new String[]{null, "Unregistered", "BadTopic"};
+        report.deviceStatuses = new byte[] {
+            (byte) DeviceOutcome.Status.SENT.ordinal(),
+            (byte) DeviceOutcome.Status.TOKEN_INVALID.ordinal(),
+            (byte) DeviceOutcome.Status.FAILED.ordinal()
+        };
+        report.deviceReasons = new String[] {null, "Unregistered", "BadTopic"};
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SendOutcomes(new Queues("t.")))) {
             h.processElement(report, 0);
             var blocks = h.extractOutputValues();
@@ -86,7 +93,8 @@ class SendOutcomesTest {
             assertThat(changes).hasSize(1);
             UserChange change = Json.read(changes.peek().getValue().body, UserChange.class);
             assertThat(change.userId()).isEqualTo(2);
-            assertThat(change.version()).isEqualTo(600); // not when the answer was reported (1000): a token registered since stays
+            assertThat(change.version())
+                    .isEqualTo(600); // not when the answer was reported (1000): a token registered since stays
             assertThat(change.set()).containsEntry("device_token_kind", "none");
         }
     }

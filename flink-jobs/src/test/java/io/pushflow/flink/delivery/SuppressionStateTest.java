@@ -1,12 +1,11 @@
 package io.pushflow.flink.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.core.user.UserChange;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SuppressionStateTest {
 
@@ -39,7 +38,8 @@ class SuppressionStateTest {
         s.apply(change(2, Map.of("token_valid", false)));
         Map<String, byte[]> stored = s.stored();
         assertThat(stored).containsOnlyKeys(Reason.UNSUBSCRIBED, Reason.INVALID_TOKEN);
-        SuppressionState restored = new SuppressionState(stored.get(Reason.UNSUBSCRIBED), stored.get(Reason.INVALID_TOKEN));
+        SuppressionState restored =
+                new SuppressionState(stored.get(Reason.UNSUBSCRIBED), stored.get(Reason.INVALID_TOKEN));
         assertThat(restored.unsubscribed(1)).isTrue();
         assertThat(restored.unsubscribed(2)).isFalse();
         assertThat(restored.tokenInvalid(2)).isTrue();

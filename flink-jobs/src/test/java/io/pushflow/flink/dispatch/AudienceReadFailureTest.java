@@ -1,8 +1,8 @@
 package io.pushflow.flink.dispatch;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class AudienceReadFailureTest {
 
@@ -15,14 +15,16 @@ class AudienceReadFailureTest {
             pauses[inARow - 1] = failure.retryAfterMillis();
         }
         assertThat(pauses).containsExactly(1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000);
-        assertThat(AudienceReadFailure.of(WavePlannerTest.away(), 1_000).retryAfterMillis()).isEqualTo(AudienceReadFailure.MAX_RETRY_MILLIS);
+        assertThat(AudienceReadFailure.of(WavePlannerTest.away(), 1_000).retryAfterMillis())
+                .isEqualTo(AudienceReadFailure.MAX_RETRY_MILLIS);
     }
 
     @Test
     void a_statement_clickhouse_refuses_fails_the_campaign_with_the_server_s_reason() {
         AudienceReadFailure failure = AudienceReadFailure.of(WavePlannerTest.refused(), 1);
         assertThat(failure.failsCampaign()).isTrue();
-        assertThat(failure.campaignFailure()).startsWith("its audience cannot be read: ClickHouse refused the cohort's query (code 62): ")
+        assertThat(failure.campaignFailure())
+                .startsWith("its audience cannot be read: ClickHouse refused the cohort's query (code 62): ")
                 .contains("Max query size exceeded");
     }
 
@@ -30,7 +32,9 @@ class AudienceReadFailureTest {
     void any_other_failure_fails_the_campaign_with_a_reason_of_at_most_300_characters() {
         AudienceReadFailure failure = AudienceReadFailure.of(new IllegalStateException("x".repeat(1_000)), 1);
         assertThat(failure.failsCampaign()).isTrue();
-        assertThat(failure.campaignFailure()).startsWith("its audience cannot be read: java.lang.IllegalStateException: xxx").endsWith("...");
+        assertThat(failure.campaignFailure())
+                .startsWith("its audience cannot be read: java.lang.IllegalStateException: xxx")
+                .endsWith("...");
         assertThat(failure.campaignFailure()).hasSize("its audience cannot be read: ".length() + 300 + 3);
     }
 }

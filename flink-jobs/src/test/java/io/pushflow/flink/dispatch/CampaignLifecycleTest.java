@@ -1,12 +1,12 @@
 package io.pushflow.flink.dispatch;
 
-import io.pushflow.core.campaign.CampaignReport;
-import io.pushflow.core.campaign.CampaignStatus;
-import org.junit.jupiter.api.Test;
-
 import static io.pushflow.flink.dispatch.CampaignLifecycle.FORGET_AFTER_OVER_MILLIS;
 import static io.pushflow.flink.dispatch.WavePlannerTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushflow.core.campaign.CampaignReport;
+import io.pushflow.core.campaign.CampaignStatus;
+import org.junit.jupiter.api.Test;
 
 class CampaignLifecycleTest {
 
@@ -41,15 +41,18 @@ class CampaignLifecycleTest {
     void a_redelivered_launch_an_older_command_and_a_launch_of_a_long_gone_window_change_nothing() {
         PlanState plan = launched();
         plan.cursor = 1234;
-        assertThat(CampaignLifecycle.on(command("LAUNCH", 1), plan, T0 + 10_000)).isEqualTo(CampaignLifecycle.Step.NOTHING);
+        assertThat(CampaignLifecycle.on(command("LAUNCH", 1), plan, T0 + 10_000))
+                .isEqualTo(CampaignLifecycle.Step.NOTHING);
         CampaignLifecycle.on(command("UPDATE", 3), plan, T0 + 10_000);
-        assertThat(CampaignLifecycle.on(command("PAUSE", 2), plan, T0 + 10_000)).isEqualTo(CampaignLifecycle.Step.NOTHING);
+        assertThat(CampaignLifecycle.on(command("PAUSE", 2), plan, T0 + 10_000))
+                .isEqualTo(CampaignLifecycle.Step.NOTHING);
         assertThat(plan.status()).isEqualTo(CampaignStatus.RUNNING);
         assertThat(plan.campaign.campaignVersion).isEqualTo(3);
         assertThat(plan.cursor).isEqualTo(1234);
 
         long longGone = T0 + WINDOW + FORGET_AFTER_OVER_MILLIS + 1;
-        assertThat(CampaignLifecycle.on(command("LAUNCH", 1), null, longGone)).isEqualTo(CampaignLifecycle.Step.NOTHING);
+        assertThat(CampaignLifecycle.on(command("LAUNCH", 1), null, longGone))
+                .isEqualTo(CampaignLifecycle.Step.NOTHING);
     }
 
     @Test
@@ -72,7 +75,9 @@ class CampaignLifecycleTest {
         CampaignLifecycle.Step step = CampaignLifecycle.on(command("RESUME", 3), plan, T0 + 10_000);
         assertThat(step.wakeAtMillis()).isEqualTo(CampaignLifecycle.Step.KEEP_TIMER);
         assertThat(step.plan().campaign.campaignVersion).isEqualTo(3);
-        assertThat(CampaignLifecycle.on(command("PAUSE", 2), plan, T0 + 10_000).plan()).as("the PAUSE it overtook").isNull();
+        assertThat(CampaignLifecycle.on(command("PAUSE", 2), plan, T0 + 10_000).plan())
+                .as("the PAUSE it overtook")
+                .isNull();
     }
 
     @Test
@@ -83,8 +88,10 @@ class CampaignLifecycleTest {
         assertThat(stopped.report()).isEqualTo(CampaignReport.Type.STOPPED);
         assertThat(stopped.dropsReads()).isTrue();
         assertThat(stopped.wakeAtMillis()).isEqualTo(T0 + 10_000 + FORGET_AFTER_OVER_MILLIS);
-        for (String later : new String[]{"PAUSE", "RESUME", "STOP", "UPDATE"}) {
-            assertThat(CampaignLifecycle.on(command(later, 3), plan, T0 + 20_000)).as(later).isEqualTo(CampaignLifecycle.Step.NOTHING);
+        for (String later : new String[] {"PAUSE", "RESUME", "STOP", "UPDATE"}) {
+            assertThat(CampaignLifecycle.on(command(later, 3), plan, T0 + 20_000))
+                    .as(later)
+                    .isEqualTo(CampaignLifecycle.Step.NOTHING);
         }
         assertThat(plan.status()).isEqualTo(CampaignStatus.STOPPED);
     }
@@ -97,7 +104,8 @@ class CampaignLifecycleTest {
         assertThat(plan.status()).isEqualTo(CampaignStatus.RUNNING);
         plan.status(CampaignStatus.PAUSED);
         assertThat(CampaignLifecycle.due(plan)).isEqualTo(CampaignLifecycle.Due.COMPLETE);
-        for (CampaignStatus over : new CampaignStatus[]{CampaignStatus.STOPPED, CampaignStatus.COMPLETED, CampaignStatus.FAILED}) {
+        for (CampaignStatus over :
+                new CampaignStatus[] {CampaignStatus.STOPPED, CampaignStatus.COMPLETED, CampaignStatus.FAILED}) {
             plan.status(over);
             assertThat(CampaignLifecycle.due(plan)).as(over.name()).isEqualTo(CampaignLifecycle.Due.FORGET);
         }
@@ -107,7 +115,8 @@ class CampaignLifecycleTest {
     void an_end_records_how_and_why_and_forgets_the_campaign_a_day_later() {
         PlanState plan = launched();
         plan.waveDueMillis = T0;
-        long forgetAt = CampaignLifecycle.end(plan, CampaignReport.Type.FAILED, "its audience cannot be read", T0 + 5_000);
+        long forgetAt =
+                CampaignLifecycle.end(plan, CampaignReport.Type.FAILED, "its audience cannot be read", T0 + 5_000);
         assertThat(forgetAt).isEqualTo(T0 + 5_000 + FORGET_AFTER_OVER_MILLIS);
         assertThat(plan.status).as("kept by name in state").isEqualTo("FAILED");
         assertThat(plan.failure).isEqualTo("its audience cannot be read");

@@ -5,7 +5,6 @@ import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.core.user.UserGenerator;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -23,7 +22,9 @@ final class GeneratedAudience implements AudienceSource.Factory {
     }
 
     List<User> all() {
-        return new UserGenerator(seed, Instant.ofEpochMilli(nowMillis)).users(1, users).toList();
+        return new UserGenerator(seed, Instant.ofEpochMilli(nowMillis))
+                .users(1, users)
+                .toList();
     }
 
     List<User> matching(FilterChain chain, Instant asOf) {
@@ -46,7 +47,11 @@ final class GeneratedAudience implements AudienceSource.Factory {
 
             @Override
             public UserColumns page(FilterChain chain, Instant asOf, long afterUserId, int limit) {
-                return UserColumns.of(population.stream().filter(u -> u.userId() > afterUserId).filter(UserPredicate.of(chain, asOf)).limit(limit).toList());
+                return UserColumns.of(population.stream()
+                        .filter(u -> u.userId() > afterUserId)
+                        .filter(UserPredicate.of(chain, asOf))
+                        .limit(limit)
+                        .toList());
             }
         };
     }

@@ -1,11 +1,10 @@
 package io.pushflow.flink.dispatch;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static io.pushflow.flink.dispatch.WavePlannerTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class WavePacingTest {
 
@@ -26,8 +25,12 @@ class WavePacingTest {
         assertThat(pacing.wave(plan, T0, T0, 0)).isEqualTo(new WavePacing.Wave(WavePacing.Action.READ, 167, 0));
         plan.released = 900;
         plan.heldOut = 50;
-        assertThat(pacing.wave(plan, T0 + 50_000, T0 + 50_000, 0).size()).as("the last wave takes the rest").isEqualTo(50);
-        assertThat(pacing.nextWaveAt(plan.campaign, T0, T0 + 3_000)).as("counted from when the wave was due").isEqualTo(T0 + INTERVAL);
+        assertThat(pacing.wave(plan, T0 + 50_000, T0 + 50_000, 0).size())
+                .as("the last wave takes the rest")
+                .isEqualTo(50);
+        assertThat(pacing.nextWaveAt(plan.campaign, T0, T0 + 3_000))
+                .as("counted from when the wave was due")
+                .isEqualTo(T0 + INTERVAL);
         assertThat(pacing.readsAhead(plan.campaign, T0)).isFalse();
     }
 
@@ -53,7 +56,9 @@ class WavePacingTest {
 
         plan.campaign.sendRateLimit = 0;
         assertThat(pacing.wave(plan, T0, T0, 0).size()).isEqualTo(20_000);
-        assertThat(pacing.nextWaveAt(plan.campaign, T0, T0 + 7)).as("unlimited: right after this one").isEqualTo(T0 + 8);
+        assertThat(pacing.nextWaveAt(plan.campaign, T0, T0 + 7))
+                .as("unlimited: right after this one")
+                .isEqualTo(T0 + 8);
     }
 
     @Test
@@ -61,7 +66,8 @@ class WavePacingTest {
         PlanState plan = running("AB_FIXED", 60_000, 1_000);
         long held = WavePacing.HELD_WAVES * MAX_WAVE;
         assertThat(pacing.wave(plan, T0, T0 + 5, held - 1).action()).isEqualTo(WavePacing.Action.READ);
-        assertThat(pacing.wave(plan, T0, T0 + 5, held)).isEqualTo(new WavePacing.Wave(WavePacing.Action.HOLD, 0, T0 + 5 + WavePacing.BACKLOG_RETRY_MILLIS));
+        assertThat(pacing.wave(plan, T0, T0 + 5, held))
+                .isEqualTo(new WavePacing.Wave(WavePacing.Action.HOLD, 0, T0 + 5 + WavePacing.BACKLOG_RETRY_MILLIS));
     }
 
     @Test
@@ -73,8 +79,11 @@ class WavePacingTest {
         assertThat(pacing.wave(plan, T0, T0, 0).size()).isEqualTo(67);
         assertThat(pacing.readsAhead(plan.campaign, T0)).as("not while testing").isFalse();
         plan.released = 200;
-        assertThat(pacing.wave(plan, T0 + 20_000, T0 + 20_000, 0)).isEqualTo(new WavePacing.Wave(WavePacing.Action.AWAIT_WINNER, 0, T0 + 30_000));
-        assertThat(pacing.wave(plan, T0 + 30_000, T0 + 30_000, 0).size()).as("the rest, ASAP, after the test").isEqualTo(800);
+        assertThat(pacing.wave(plan, T0 + 20_000, T0 + 20_000, 0))
+                .isEqualTo(new WavePacing.Wave(WavePacing.Action.AWAIT_WINNER, 0, T0 + 30_000));
+        assertThat(pacing.wave(plan, T0 + 30_000, T0 + 30_000, 0).size())
+                .as("the rest, ASAP, after the test")
+                .isEqualTo(800);
         assertThat(pacing.readsAhead(plan.campaign, T0 + 30_000)).isTrue();
     }
 }

@@ -1,19 +1,13 @@
 package io.pushflow.flink.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clickhouse.client.api.ServerException;
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.store.ClickHouseException;
-
-import com.clickhouse.client.api.ServerException;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.Test;
-
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +20,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 
 class WavePlannerTest {
 
     static final long T0 = Instant.parse("2026-11-24T12:00:00Z").toEpochMilli();
     static final long WAVE = 10_000;
-    static final Map<String, Object> KITERS = Map.of("all", List.of(
-            Map.of("field", "sports", "op", "has_any", "values", List.of("kitesurfing", "windsurfing", "wingfoiling"))));
+    static final Map<String, Object> KITERS = Map.of(
+            "all",
+            List.of(Map.of(
+                    "field",
+                    "sports",
+                    "op",
+                    "has_any",
+                    "values",
+                    List.of("kitesurfing", "windsurfing", "wingfoiling"))));
     static final GeneratedAudience AUDIENCE = new GeneratedAudience(11, 20_000, T0);
 
     static KeyedOneInputStreamOperatorTestHarness<Long, DispatchEvent, OutboxBatch> harness() throws Exception {
@@ -53,12 +58,12 @@ class WavePlannerTest {
         c.startAtMillis = T0;
         c.durationMillis = durationMillis;
         c.splitType = split;
-        c.weights = new double[]{3, 1};
+        c.weights = new double[] {3, 1};
         c.minShare = 0.05;
         c.burnIn = 100;
         c.holdoutShare = holdout;
         c.filterJson = Json.write(KITERS);
-        c.variantKeys = new String[]{"A", "B"};
+        c.variantKeys = new String[] {"A", "B"};
         return DispatchEvent.of(c);
     }
 
@@ -116,9 +121,18 @@ class WavePlannerTest {
             assertThat(waveSizes.subList(0, 12)).allMatch(n -> n > 0);
             assertThat(waveSizes.subList(12, waveSizes.size())).allMatch(n -> n == 0);
 
-            long holdout = all.stream().filter(b -> b.variant.equals(OutboxBatch.HOLDOUT)).mapToLong(b -> b.size()).sum();
-            long a = all.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
-            long b = all.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.size()).sum();
+            long holdout = all.stream()
+                    .filter(b -> b.variant.equals(OutboxBatch.HOLDOUT))
+                    .mapToLong(b -> b.size())
+                    .sum();
+            long a = all.stream()
+                    .filter(b -> b.variant.equals("A"))
+                    .mapToLong(b -> b.size())
+                    .sum();
+            long b = all.stream()
+                    .filter(x -> x.variant.equals("B"))
+                    .mapToLong(x -> x.size())
+                    .sum();
             assertThat((double) holdout / released.size()).isBetween(0.03, 0.07);
             assertThat((double) a / (a + b)).isBetween(0.74, 0.76);
             assertThat(all).allMatch(x -> x.size() <= 500);
@@ -147,10 +161,17 @@ class WavePlannerTest {
                 all.addAll(drain(h));
             }
             assertThat(ids(all)).hasSameSizeAs(byId.keySet()).containsExactlyInAnyOrderElementsOf(byId.keySet());
-            assertThat(all.stream().filter(b -> b.chunk() == 2).count()).as("the audience reaches the third chunk").isPositive();
+            assertThat(all.stream().filter(b -> b.chunk() == 2).count())
+                    .as("the audience reaches the third chunk")
+                    .isPositive();
             for (OutboxBatch b : all) {
                 assertThat(b.problem()).isNull();
-                assertThat(Arrays.stream(b.userIds).map(OutboxBatch::chunkOf).distinct().count()).as(b.batchId).isEqualTo(1);
+                assertThat(Arrays.stream(b.userIds)
+                                .map(OutboxBatch::chunkOf)
+                                .distinct()
+                                .count())
+                        .as(b.batchId)
+                        .isEqualTo(1);
                 for (int i = 0; i < b.size(); i++) {
                     assertThat(b.user(i)).isEqualTo(byId.get(b.userIds[i]));
                 }
@@ -160,7 +181,9 @@ class WavePlannerTest {
             assertThat(read.problem()).isNull();
             assertThat(read.user(read.size() - 1)).isEqualTo(first.user(first.size() - 1));
             // the device tokens take the most (an FCM token is 163 characters, an APNs token 64): 235 bytes a user here
-            assertThat(Json.write(first).length() / first.size()).as("bytes per user on push.outbox").isLessThan(250);
+            assertThat(Json.write(first).length() / first.size())
+                    .as("bytes per user on push.outbox")
+                    .isLessThan(250);
         }
     }
 
@@ -288,7 +311,9 @@ class WavePlannerTest {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(T0 + 6 * WAVE);
-            assertThat(drain(h)).as("released after the restart of a paused campaign").isEmpty();
+            assertThat(drain(h))
+                    .as("released after the restart of a paused campaign")
+                    .isEmpty();
             h.processElement(control("RESUME", 3, "BANDIT", 0, 5 * 60_000), T0 + 6 * WAVE);
             h.setProcessingTime(T0 + 7 * WAVE);
             List<Long> after = ids(drain(h));
@@ -331,8 +356,14 @@ class WavePlannerTest {
             h.setProcessingTime(T0);
             h.setProcessingTime(T0 + WAVE);
             List<OutboxBatch> burnIn = drain(h);
-            long a0 = burnIn.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
-            long b0 = burnIn.stream().filter(b -> b.variant.equals("B")).mapToLong(b -> b.size()).sum();
+            long a0 = burnIn.stream()
+                    .filter(b -> b.variant.equals("A"))
+                    .mapToLong(b -> b.size())
+                    .sum();
+            long b0 = burnIn.stream()
+                    .filter(b -> b.variant.equals("B"))
+                    .mapToLong(b -> b.size())
+                    .sum();
             assertThat(Math.abs(a0 - b0)).isLessThanOrEqualTo(1); // no evidence yet: an even split
 
             h.processElement(feedback("A", 400, 8), T0 + WAVE);
@@ -340,8 +371,14 @@ class WavePlannerTest {
             h.processElement(feedback("C", 400, 400), T0 + WAVE); // no such variant: ignored
             h.setProcessingTime(T0 + 2 * WAVE);
             List<OutboxBatch> next = drain(h);
-            long a = next.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
-            long b = next.stream().filter(x -> x.variant.equals("B")).mapToLong(x -> x.size()).sum();
+            long a = next.stream()
+                    .filter(b -> b.variant.equals("A"))
+                    .mapToLong(b -> b.size())
+                    .sum();
+            long b = next.stream()
+                    .filter(x -> x.variant.equals("B"))
+                    .mapToLong(x -> x.size())
+                    .sum();
             assertThat(b).isGreaterThan(10 * a);
             assertThat((double) a / (a + b)).isGreaterThanOrEqualTo(0.045); // the floor holds
         }
@@ -363,7 +400,10 @@ class WavePlannerTest {
             long inTest = ids(test).size();
             int cohort = cohort().size();
             assertThat(inTest).isBetween(Math.round(0.2 * cohort) - 1, Math.round(0.2 * cohort));
-            long a = test.stream().filter(b -> b.variant.equals("A")).mapToLong(b -> b.size()).sum();
+            long a = test.stream()
+                    .filter(b -> b.variant.equals("A"))
+                    .mapToLong(b -> b.size())
+                    .sum();
             assertThat(Math.abs(2 * a - inTest)).isLessThanOrEqualTo(6); // even, up to one user per wave
 
             h.processElement(feedback("A", 500, 5), T0 + 29_000);
@@ -437,13 +477,19 @@ class WavePlannerTest {
     }
 
     static ClickHouseException refused() {
-        return new ClickHouseException("reading the result of: SELECT ...", new ServerException(0,
-                "Code: 62, e.displayText() = DB::Exception: Syntax error: failed at position 262145: Max query size exceeded", 400, null));
+        return new ClickHouseException(
+                "reading the result of: SELECT ...",
+                new ServerException(
+                        0,
+                        "Code: 62, e.displayText() = DB::Exception: Syntax error: failed at position 262145: Max query size exceeded",
+                        400,
+                        null));
     }
 
     @Test
     void clickhouse_away_only_slows_the_waves_and_a_refused_audience_fails_the_campaign_not_the_job() throws Exception {
-        var operator = new KeyedProcessOperator<>(new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
+        var operator = new KeyedProcessOperator<>(
+                new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, DispatchEvent::campaignId, Types.LONG)) {
             h.setProcessingTime(T0);
             h.open();
@@ -465,10 +511,13 @@ class WavePlannerTest {
             }
             assertThat(new HashSet<>(ids(all))).as("the outage cost no one").isEqualTo(cohort());
             assertThat(ids(all)).doesNotHaveDuplicates();
-            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).extracting(r -> r.getValue().type).containsExactly("COMPLETED");
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS))
+                    .extracting(r -> r.getValue().type)
+                    .containsExactly("COMPLETED");
         }
 
-        var failing = new KeyedProcessOperator<>(new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
+        var failing = new KeyedProcessOperator<>(
+                new WavePlanner(new FailingAudience(AUDIENCE), Duration.ofMillis(WAVE), 100_000, 500));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(failing, DispatchEvent::campaignId, Types.LONG)) {
             h.setProcessingTime(T0);
             h.open();
@@ -482,7 +531,9 @@ class WavePlannerTest {
                 assertThat(r.getValue().reason).contains("its audience cannot be read", "Max query size exceeded");
                 assertThat(r.getValue().report().reason()).isEqualTo(r.getValue().reason);
             });
-            assertThat(h.numProcessingTimeTimers()).as("only the one that forgets it a day later").isEqualTo(1);
+            assertThat(h.numProcessingTimeTimers())
+                    .as("only the one that forgets it a day later")
+                    .isEqualTo(1);
             h.processElement(control("RESUME", 2, "AB_FIXED", 0, 2 * 60_000), T0 + 3 * 60_000);
             h.setProcessingTime(T0 + 4 * 60_000);
             assertThat(drain(h)).as("a failed campaign stays failed").isEmpty();
@@ -491,7 +542,8 @@ class WavePlannerTest {
     }
 
     @Test
-    void a_campaign_is_forgotten_a_day_after_it_is_over_and_a_launch_of_a_long_gone_window_is_ignored() throws Exception {
+    void a_campaign_is_forgotten_a_day_after_it_is_over_and_a_launch_of_a_long_gone_window_is_ignored()
+            throws Exception {
         long day = Duration.ofDays(1).toMillis();
         try (var h = harness()) {
             h.open();
@@ -504,7 +556,8 @@ class WavePlannerTest {
             h.setProcessingTime(T0 + 2 * 60_000 + day);
             assertThat(h.numKeyedStateEntries()).as("over for a day: forgotten").isZero();
             drain(h);
-            h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0 + 2 * 60_000 + day); // republished long after
+            h.processElement(
+                    control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0 + 2 * 60_000 + day); // republished long after
             h.setProcessingTime(T0 + 3 * 60_000 + day);
             assertThat(drain(h)).as("nobody gets it again").isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -513,8 +566,11 @@ class WavePlannerTest {
             h.open();
             h.processElement(control("LAUNCH", 1, "AB_FIXED", 0, 60_000), T0);
             h.processElement(control("PAUSE", 2, "AB_FIXED", 0, 60_000), T0);
-            h.setProcessingTime(T0 + 60_000 + day); // paused past its window for a day: completed, its audience unreleased
-            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS)).singleElement().satisfies(r -> assertThat(r.getValue().type).isEqualTo("COMPLETED"));
+            h.setProcessingTime(
+                    T0 + 60_000 + day); // paused past its window for a day: completed, its audience unreleased
+            assertThat(h.getSideOutput(WavePlanner.COMPLETIONS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getValue().type).isEqualTo("COMPLETED"));
             h.setProcessingTime(T0 + 60_000 + 2 * day);
             assertThat(h.numKeyedStateEntries()).isZero();
         }
@@ -528,8 +584,10 @@ class WavePlannerTest {
             h.processElement(control("LAUNCH", 1, "BANDIT", 0, 60_000), T0);
             h.processElement(feedback("Z", 10, 1), T0);
             h.processElement(feedback("B", 10, 1), T0);
-            assertThat(h.getSideOutput(WavePlanner.REFUSED_FEEDBACK)).extracting(r -> r.getValue().variant + ": " + r.getValue().error)
-                    .containsExactly("A: campaign 7 is unknown to the planner (never launched, or over for more than a day)",
+            assertThat(h.getSideOutput(WavePlanner.REFUSED_FEEDBACK))
+                    .extracting(r -> r.getValue().variant + ": " + r.getValue().error)
+                    .containsExactly(
+                            "A: campaign 7 is unknown to the planner (never launched, or over for more than a day)",
                             "Z: campaign 7 has no variant 'Z'");
         }
     }

@@ -1,18 +1,17 @@
 package io.pushflow.flink.rabbit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The RabbitMQ sink's committer against the real broker: a dead letter whose id and reason come from a hostile message
@@ -21,12 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PublisherTest {
 
-    private final Queues queues = new Queues("tpub" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36) + ".");
+    private final Queues queues =
+            new Queues("tpub" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36) + ".");
     private final RabbitSettings rabbit = RabbitSettings.fromEnvironment();
 
     @AfterEach
     void removeQueues() throws Exception {
-        try (Connection c = rabbit.connectionFactory().newConnection(); Channel ch = c.createChannel()) {
+        try (Connection c = rabbit.connectionFactory().newConnection();
+                Channel ch = c.createChannel()) {
             new ChannelDeclarer(ch).removeAll(queues);
         }
     }
@@ -62,19 +63,25 @@ class PublisherTest {
                 retried[0] = true;
             }
 
-            public void signalAlreadyCommitted() {
-            }
+            public void signalAlreadyCommitted() {}
         };
         try (var publisher = new ConfirmingRabbitSink.Publisher(rabbit, queues)) {
             publisher.commit(List.of(request));
         }
         assertThat(retried[0]).as("the commit was retried").isFalse();
-        try (Connection c = rabbit.connectionFactory().newConnection(); Channel ch = c.createChannel()) {
+        try (Connection c = rabbit.connectionFactory().newConnection();
+                Channel ch = c.createChannel()) {
             GetResponse r = ch.basicGet(queues.dead(Queues.PUSH_EVENTS), true);
             assertThat(r).isNotNull();
-            assertThat(r.getProps().getCorrelationId()).isEqualTo(ConfirmingRabbitSink.Publisher.shortString(id)).startsWith("long-id-");
-            assertThat(r.getProps().getHeaders().get(ConfirmingRabbitSink.ERROR_HEADER).toString())
-                    .startsWith("unknown campaign for event eee").hasSize(ConfirmingRabbitSink.MAX_ERROR_CHARS + 1);
+            assertThat(r.getProps().getCorrelationId())
+                    .isEqualTo(ConfirmingRabbitSink.Publisher.shortString(id))
+                    .startsWith("long-id-");
+            assertThat(r.getProps()
+                            .getHeaders()
+                            .get(ConfirmingRabbitSink.ERROR_HEADER)
+                            .toString())
+                    .startsWith("unknown campaign for event eee")
+                    .hasSize(ConfirmingRabbitSink.MAX_ERROR_CHARS + 1);
         }
     }
 }

@@ -1,23 +1,22 @@
 package io.pushflow.flink.status;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pushflow.core.bandit.BanditFeedback;
 import io.pushflow.core.campaign.Metric;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.RewardSource;
 import io.pushflow.core.json.Json;
 import io.pushflow.flink.rabbit.AmqpMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class StatusOperatorsTest {
 
@@ -36,13 +35,16 @@ class StatusOperatorsTest {
 
     @Test
     void an_install_s_first_open_and_first_click_count_and_nothing_after_them() throws Exception {
-        try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FirstEngagement(), FirstEngagement::key, Types.STRING)) {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new FirstEngagement(), FirstEngagement::key, Types.STRING)) {
             h.processElement(event("e1", "s1", "OPENED"), T0);
             h.processElement(event("e1", "s1", "OPENED"), T0); // redelivered
             h.processElement(event("e2", "s1", "CLICKED"), T0);
             h.processElement(event("e3", "s1", "CLICKED"), T0); // clicked again
             h.processElement(event("e4", "s2", "CLICKED"), T0);
-            assertThat(h.extractOutputValues()).extracting(d -> d.opens + ":" + d.clicks).containsExactly("1:0", "0:1", "0:1");
+            assertThat(h.extractOutputValues())
+                    .extracting(d -> d.opens + ":" + d.clicks)
+                    .containsExactly("1:0", "0:1", "0:1");
         }
     }
 
@@ -76,17 +78,22 @@ class StatusOperatorsTest {
         return r;
     }
 
-    static KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> batcher(Duration appDelay,
-                                                                                                       Duration providerDelay) throws Exception {
+    static KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> batcher(
+            Duration appDelay, Duration providerDelay) throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
                 new FeedbackBatcher("bandit.feedback", Duration.ofSeconds(2), appDelay, appDelay, providerDelay),
-                (RewardRule r) -> r.campaignId, (VariantDelta d) -> d.campaignId, Types.LONG);
+                (RewardRule r) -> r.campaignId,
+                (VariantDelta d) -> d.campaignId,
+                Types.LONG);
         h.setProcessingTime(T0);
         return h;
     }
 
-    static List<BanditFeedback> feedback(KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> h) {
-        List<BanditFeedback> out = h.extractOutputValues().stream().map(m -> Json.read(m.body, BanditFeedback.class)).toList();
+    static List<BanditFeedback> feedback(
+            KeyedTwoInputStreamOperatorTestHarness<Long, RewardRule, VariantDelta, AmqpMessage> h) {
+        List<BanditFeedback> out = h.extractOutputValues().stream()
+                .map(m -> Json.read(m.body, BanditFeedback.class))
+                .toList();
         h.getOutput().clear();
         return out;
     }
@@ -122,7 +129,10 @@ class StatusOperatorsTest {
             }
             assertThat(first.get(0).trials() + total).isCloseTo(1_000, Offset.offset(1e-6));
             assertThat(h.numProcessingTimeTimers()).isZero();
-            var totals = h.getSideOutput(FeedbackBatcher.TOTALS).stream().map(r -> r.getValue()).filter(t -> t.variant.equals("A")).toList();
+            var totals = h.getSideOutput(FeedbackBatcher.TOTALS).stream()
+                    .map(r -> r.getValue())
+                    .filter(t -> t.variant.equals("A"))
+                    .toList();
             assertThat(totals.get(totals.size() - 1)).satisfies(t -> {
                 assertThat(t.delivered).isEqualTo(1_000);
                 assertThat(t.clicked).isEqualTo(30);
@@ -131,7 +141,8 @@ class StatusOperatorsTest {
     }
 
     @Test
-    void with_no_app_events_the_provider_s_clicks_are_the_rewards_and_its_deliveries_settle_with_the_polling_delay() throws Exception {
+    void with_no_app_events_the_provider_s_clicks_are_the_rewards_and_its_deliveries_settle_with_the_polling_delay()
+            throws Exception {
         try (var h = batcher(Duration.ofSeconds(10), Duration.ofSeconds(40))) {
             h.processElement1(rule(Metric.CLICKS, RewardSource.PROVIDER), T0);
             h.processElement2(delta("A", 1_000, 0, T0), T0);
@@ -160,7 +171,8 @@ class StatusOperatorsTest {
             h.processElement2(delta("A", 0, 7, T0 + 2_100), T0 + 2_100); // the app reports the same 5 and 2 more
             h.setProcessingTime(T0 + 4_000);
             assertThat(rewards(feedback(h))).containsEntry("A", 2L);
-            h.processElement2(providerClicks("A", 2, T0 + 4_100), T0 + 4_100); // the provider catches up to 7: nothing new
+            h.processElement2(
+                    providerClicks("A", 2, T0 + 4_100), T0 + 4_100); // the provider catches up to 7: nothing new
             h.setProcessingTime(T0 + 6_000);
             assertThat(rewards(feedback(h)).getOrDefault("A", 0L)).isZero();
         }
@@ -193,7 +205,8 @@ class StatusOperatorsTest {
         FeedbackState now = FeedbackBatcher.normalize(old);
         assertThat(now.reportedRewards).containsExactly(7, 4);
         assertThat(now.totalProviderClicks).containsExactly(0, 0);
-        assertThat(RewardSource.AUTO.reward(Metric.CLICKS, 0, now.totalClicked[0], now.totalProviderClicks[0]) - now.reportedRewards[0])
+        assertThat(RewardSource.AUTO.reward(Metric.CLICKS, 0, now.totalClicked[0], now.totalProviderClicks[0])
+                        - now.reportedRewards[0])
                 .isEqualTo(3);
     }
 
@@ -206,10 +219,11 @@ class StatusOperatorsTest {
     }
 
     @Test
-    void only_events_of_known_campaigns_and_their_variants_get_through_and_the_others_are_dead_letters_with_the_reason() throws Exception {
+    void only_events_of_known_campaigns_and_their_variants_get_through_and_the_others_are_dead_letters_with_the_reason()
+            throws Exception {
         var check = new EngagementCheck("push.events.dead", Duration.ofMinutes(10), Duration.ofDays(7));
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(check, (RewardRule r) -> r.campaignId,
-                (EngagementEvent e) -> e.campaignId, Types.LONG)) {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                check, (RewardRule r) -> r.campaignId, (EngagementEvent e) -> e.campaignId, Types.LONG)) {
             h.setProcessingTime(T0);
             h.processElement1(known(7, T0 + 60_000, "A", "B"), T0);
             h.processElement2(event("e1", "s1", "CLICKED"), T0);
@@ -227,13 +241,19 @@ class StatusOperatorsTest {
             assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("e1", "e3");
 
             h.setProcessingTime(T0 + Duration.ofMinutes(10).toMillis());
-            var dead = h.getSideOutput(EngagementCheck.DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
+            var dead = h.getSideOutput(EngagementCheck.DEAD_LETTERS).stream()
+                    .map(r -> r.getValue())
+                    .toList();
             assertThat(dead).extracting(m -> m.queue).containsOnly("push.events.dead");
-            assertThat(dead).extracting(m -> m.correlationId + ": " + m.error).containsExactly(
-                    "e2: campaign 7 has no variant 'Z'",
-                    "e4: campaign 9 is unknown (never launched, or its window ended long ago): no command of it came within PT10M");
+            assertThat(dead)
+                    .extracting(m -> m.correlationId + ": " + m.error)
+                    .containsExactly(
+                            "e2: campaign 7 has no variant 'Z'",
+                            "e4: campaign 9 is unknown (never launched, or its window ended long ago): no command of it came within PT10M");
             assertThat(Json.read(dead.get(0).body, PushEvent.class).eventId()).isEqualTo("e2");
-            assertThat(h.numKeyedStateEntries()).as("the rules of 7 and 8, nothing of 9").isEqualTo(2);
+            assertThat(h.numKeyedStateEntries())
+                    .as("the rules of 7 and 8, nothing of 9")
+                    .isEqualTo(2);
 
             h.setProcessingTime(T0 + 60_000 + Duration.ofDays(7).toMillis()); // both campaigns long over: forgotten
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -243,8 +263,8 @@ class StatusOperatorsTest {
     @Test
     void an_unknown_campaign_cannot_hold_more_than_its_share_of_waiting_events() throws Exception {
         var check = new EngagementCheck("push.events.dead", Duration.ofMinutes(10), Duration.ofDays(7));
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(check, (RewardRule r) -> r.campaignId,
-                (EngagementEvent e) -> e.campaignId, Types.LONG)) {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                check, (RewardRule r) -> r.campaignId, (EngagementEvent e) -> e.campaignId, Types.LONG)) {
             h.setProcessingTime(T0);
             for (int i = 0; i < EngagementCheck.MAX_WAITING + 5; i++) {
                 h.processElement2(event("f" + i, "s" + i, "CLICKED"), T0);

@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.RuntimeCertificate;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -61,8 +60,7 @@ import java.util.regex.Pattern;
 public final class ApnsFake implements AutoCloseable {
 
     /** A push the fake accepted: the device token, the request headers Apple reads, and the payload. */
-    public record Accepted(String token, Map<String, String> headers, JsonNode payload) {
-    }
+    public record Accepted(String token, Map<String, String> headers, JsonNode payload) {}
 
     /** The refusals the fake can be told to answer with, as Apple names them. */
     public enum Failure {
@@ -79,8 +77,16 @@ public final class ApnsFake implements AutoCloseable {
     }
 
     private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Set<String> PUSH_TYPES = Set.of("alert", "background", "location", "voip", "complication", "fileprovider", "mdm",
-            "liveactivity", "pushtotalk");
+    private static final Set<String> PUSH_TYPES = Set.of(
+            "alert",
+            "background",
+            "location",
+            "voip",
+            "complication",
+            "fileprovider",
+            "mdm",
+            "liveactivity",
+            "pushtotalk");
     private static final String PATH = "/3/device/";
 
     private final String topic;
@@ -115,7 +121,8 @@ public final class ApnsFake implements AutoCloseable {
     public ApnsFake(String topic, String teamId) throws IOException, InterruptedException {
         this.topic = topic;
         this.teamId = teamId;
-        this.keyId = UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(Locale.ROOT);
+        this.keyId =
+                UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(Locale.ROOT);
         KeyPair key = newKey();
         this.signingKeyPem = pem(key);
         try {
@@ -159,13 +166,16 @@ public final class ApnsFake implements AutoCloseable {
     }
 
     private static String pem(KeyPair key) {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     /** Settings for a client of this fake: its address, certificate, topic, team and key, with the defaults otherwise. */
     public ApnsSettings settings() {
-        return ApnsSettings.of("127.0.0.1", port, topic, teamId, keyId, signingKeyPem, List.of(certificate.certificate()));
+        return ApnsSettings.of(
+                "127.0.0.1", port, topic, teamId, keyId, signingKeyPem, List.of(certificate.certificate()));
     }
 
     public int port() {
@@ -347,7 +357,13 @@ public final class ApnsFake implements AutoCloseable {
             Consumer<Accepted> told = listener;
             if (keepBodies || told != null) {
                 Map<String, String> kept = new HashMap<>();
-                for (String h : List.of("apns-topic", "apns-priority", "apns-push-type", "apns-collapse-id", "apns-expiration", "apns-id")) {
+                for (String h : List.of(
+                        "apns-topic",
+                        "apns-priority",
+                        "apns-push-type",
+                        "apns-collapse-id",
+                        "apns-expiration",
+                        "apns-id")) {
                     String v = header(headers, h);
                     if (v != null) {
                         kept.put(h, v);
@@ -371,7 +387,9 @@ public final class ApnsFake implements AutoCloseable {
 
         private void authenticate(Http2Headers headers) throws RejectedNotificationException {
             String authorization = header(headers, "authorization");
-            if (authorization == null || !authorization.startsWith("bearer ") || authorization.length() == "bearer ".length()) {
+            if (authorization == null
+                    || !authorization.startsWith("bearer ")
+                    || authorization.length() == "bearer ".length()) {
                 throw refused(RejectionReason.MISSING_PROVIDER_TOKEN);
             }
             String jwt = authorization.substring("bearer ".length()).trim();
@@ -382,7 +400,9 @@ public final class ApnsFake implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw refused(RejectionReason.INVALID_PROVIDER_TOKEN);
                 }
-                if (!keyId.equals(token.getKeyId()) || !teamId.equals(token.getTeamId()) || !token.verifySignature(verificationKey)) {
+                if (!keyId.equals(token.getKeyId())
+                        || !teamId.equals(token.getTeamId())
+                        || !token.verifySignature(verificationKey)) {
                     throw refused(RejectionReason.INVALID_PROVIDER_TOKEN);
                 }
                 if (currentToken != null && token.getIssuedAt().isBefore(currentIssuedAt.plus(minTokenRefresh))) {

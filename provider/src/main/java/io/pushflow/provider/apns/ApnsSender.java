@@ -18,8 +18,6 @@ import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.device.RetryRounds;
 import io.pushflow.provider.device.Sleeper;
-
-import javax.net.ssl.SSLException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,9 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Apple's Push Notification service over HTTP/2 with token-based authentication, through pushy: one request per
@@ -48,9 +46,10 @@ public final class ApnsSender implements DeviceSender {
     /** Apple's limit for an alert push's payload. */
     public static final int MAX_PAYLOAD_BYTES = 4_096;
 
-    private static final Set<String> TOKEN_INVALID = Set.of("Unregistered", "BadDeviceToken", "DeviceTokenNotForTopic", "ExpiredToken");
-    private static final Set<String> RETRYABLE = Set.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown",
-            "ExpiredProviderToken");
+    private static final Set<String> TOKEN_INVALID =
+            Set.of("Unregistered", "BadDeviceToken", "DeviceTokenNotForTopic", "ExpiredToken");
+    private static final Set<String> RETRYABLE =
+            Set.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown", "ExpiredProviderToken");
 
     private final ApnsSettings settings;
     private final NioEventLoopGroup eventLoop;
@@ -65,14 +64,17 @@ public final class ApnsSender implements DeviceSender {
         this.settings = settings;
         ApnsSigningKey key;
         try {
-            key = ApnsSigningKey.loadFromInputStream(new ByteArrayInputStream(settings.signingKeyPem().getBytes(StandardCharsets.US_ASCII)),
-                    settings.teamId(), settings.keyId());
+            key = ApnsSigningKey.loadFromInputStream(
+                    new ByteArrayInputStream(settings.signingKeyPem().getBytes(StandardCharsets.US_ASCII)),
+                    settings.teamId(),
+                    settings.keyId());
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
             // the message could quote the key: say only what is wrong
-            throw new IOException("the APNs signing key (key id " + settings.keyId() + ") is not a PKCS#8 EC key in PEM form");
+            throw new IOException(
+                    "the APNs signing key (key id " + settings.keyId() + ") is not a PKCS#8 EC key in PEM form");
         }
-        this.eventLoop = new NioEventLoopGroup(Math.min(settings.connections(), Runtime.getRuntime().availableProcessors()),
-                r -> {
+        this.eventLoop = new NioEventLoopGroup(
+                Math.min(settings.connections(), Runtime.getRuntime().availableProcessors()), r -> {
                     Thread t = new Thread(r, "apns-client");
                     t.setDaemon(true);
                     return t;
@@ -85,7 +87,8 @@ public final class ApnsSender implements DeviceSender {
                 .setConnectionTimeout(settings.connectTimeout())
                 .setEventLoopGroup(eventLoop);
         if (!settings.trustedServerCertificates().isEmpty()) {
-            builder.setTrustedServerCertificateChain(settings.trustedServerCertificates().toArray(new X509Certificate[0]));
+            builder.setTrustedServerCertificateChain(
+                    settings.trustedServerCertificates().toArray(new X509Certificate[0]));
         }
         try {
             this.client = builder.build();
@@ -93,7 +96,10 @@ public final class ApnsSender implements DeviceSender {
             eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        this.rounds = new RetryRounds(settings.retry(), sleeper, settings.connections() * settings.streamsPerConnection(),
+        this.rounds = new RetryRounds(
+                settings.retry(),
+                sleeper,
+                settings.connections() * settings.streamsPerConnection(),
                 settings.answerTimeout());
     }
 
@@ -101,20 +107,29 @@ public final class ApnsSender implements DeviceSender {
     public DeviceReport send(DevicePush push, List<Device> devices) throws InterruptedException {
         Map<String, Payload> payloads = new HashMap<>();
         Instant expiration = push.timeToLive() == null ? null : Instant.now().plus(push.timeToLive());
-        DeliveryPriority priority = push.urgency() == DevicePush.Urgency.HIGH ? DeliveryPriority.IMMEDIATE : DeliveryPriority.CONSERVE_POWER;
-        return rounds.run(devices,
+        DeliveryPriority priority = push.urgency() == DevicePush.Urgency.HIGH
+                ? DeliveryPriority.IMMEDIATE
+                : DeliveryPriority.CONSERVE_POWER;
+        return rounds.run(
+                devices,
                 d -> payloads.computeIfAbsent(push.textLanguage(d.language()), l -> payload(push, l)).refusal,
                 d -> {
                     String payload = payloads.get(push.textLanguage(d.language())).json;
-                    var notification = new SimpleApnsPushNotification(d.token(), settings.topic(), payload, expiration, priority,
-                            PushType.ALERT, push.collapseKey());
-                    return client.sendNotification(notification).handle((response, error) -> error != null ? noAnswer(error) : answer(response));
+                    var notification = new SimpleApnsPushNotification(
+                            d.token(),
+                            settings.topic(),
+                            payload,
+                            expiration,
+                            priority,
+                            PushType.ALERT,
+                            push.collapseKey());
+                    return client.sendNotification(notification)
+                            .handle((response, error) -> error != null ? noAnswer(error) : answer(response));
                 });
     }
 
     /** The payload for one text language, or why Apple would refuse it. */
-    private record Payload(String json, Answer refusal) {
-    }
+    private record Payload(String json, Answer refusal) {}
 
     private static Payload payload(DevicePush push, String language) {
         ApnsPayloadBuilder b = new SimpleApnsPayloadBuilder();
@@ -139,12 +154,17 @@ public final class ApnsSender implements DeviceSender {
         try {
             json = b.build();
         } catch (RuntimeException e) {
-            return new Payload(null, Answer.failed("payload: data cannot be written as JSON (" + e.getClass().getSimpleName() + ")"));
+            return new Payload(
+                    null,
+                    Answer.failed("payload: data cannot be written as JSON ("
+                            + e.getClass().getSimpleName() + ")"));
         }
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_PAYLOAD_BYTES) {
-            return new Payload(null, Answer.failed("PayloadTooLarge: the " + language + " payload has " + bytes + " bytes, Apple takes "
-                    + MAX_PAYLOAD_BYTES));
+            return new Payload(
+                    null,
+                    Answer.failed("PayloadTooLarge: the " + language + " payload has " + bytes + " bytes, Apple takes "
+                            + MAX_PAYLOAD_BYTES));
         }
         return new Payload(json, null);
     }
@@ -155,7 +175,8 @@ public final class ApnsSender implements DeviceSender {
         }
         String reason = response.getRejectionReason().orElse("HTTP " + response.getStatusCode());
         if (response.getStatusCode() == 410 || TOKEN_INVALID.contains(reason)) {
-            return Answer.tokenInvalid(reason, response.getTokenInvalidationTimestamp().orElse(null));
+            return Answer.tokenInvalid(
+                    reason, response.getTokenInvalidationTimestamp().orElse(null));
         }
         if (response.getStatusCode() >= 500 || RETRYABLE.contains(reason)) {
             return Answer.retry(reason, null);
@@ -166,7 +187,9 @@ public final class ApnsSender implements DeviceSender {
     /** Failed before any answer: retried only when the request cannot have left (no connection could be opened). */
     private static Answer noAnswer(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException || cause instanceof SSLException) {
+        if (cause instanceof ConnectException
+                || cause instanceof ConnectTimeoutException
+                || cause instanceof SSLException) {
             return Answer.retry("not sent: " + cause.getClass().getSimpleName(), null);
         }
         return Answer.unconfirmed("no answer: " + cause.getClass().getSimpleName());

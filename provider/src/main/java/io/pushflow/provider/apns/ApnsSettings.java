@@ -1,7 +1,6 @@
 package io.pushflow.provider.apns;
 
 import io.pushflow.provider.device.RetryPolicy;
-
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -45,13 +44,16 @@ public record ApnsSettings(
      * streams on one connection do not make up for it; four connections of 250 streams (1,000 pushes in flight).
      */
     public static final int DEFAULT_CONNECTIONS = 4;
+
     public static final int DEFAULT_STREAMS_PER_CONNECTION = 250;
 
     public ApnsSettings {
         if (host == null || host.isBlank() || port <= 0 || port > 65_535) {
             throw new IllegalArgumentException("a host and a port are needed");
         }
-        for (String[] field : new String[][] {{"topic", topic}, {"teamId", teamId}, {"keyId", keyId}, {"signingKeyPem", signingKeyPem}}) {
+        for (String[] field :
+                new String[][] {{"topic", topic}, {"teamId", teamId}, {"keyId", keyId}, {"signingKeyPem", signingKeyPem}
+                }) {
             if (field[1] == null || field[1].isBlank()) {
                 throw new IllegalArgumentException(field[0] + " is needed for token-based authentication");
             }
@@ -59,14 +61,23 @@ public record ApnsSettings(
         if (connections < 1 || streamsPerConnection < 1) {
             throw new IllegalArgumentException("connections and streamsPerConnection must be at least 1");
         }
-        if (connectTimeout == null || answerTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()
-                || answerTimeout.isNegative() || answerTimeout.isZero()) {
+        if (connectTimeout == null
+                || answerTimeout == null
+                || connectTimeout.isNegative()
+                || connectTimeout.isZero()
+                || answerTimeout.isNegative()
+                || answerTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout and answerTimeout must be positive");
         }
-        if (tokenRefresh == null || tokenRefresh.isNegative() || tokenRefresh.isZero() || tokenRefresh.compareTo(Duration.ofHours(1)) >= 0) {
-            throw new IllegalArgumentException("tokenRefresh must be positive and under Apple's one hour, got " + tokenRefresh);
+        if (tokenRefresh == null
+                || tokenRefresh.isNegative()
+                || tokenRefresh.isZero()
+                || tokenRefresh.compareTo(Duration.ofHours(1)) >= 0) {
+            throw new IllegalArgumentException(
+                    "tokenRefresh must be positive and under Apple's one hour, got " + tokenRefresh);
         }
-        trustedServerCertificates = trustedServerCertificates == null ? List.of() : List.copyOf(trustedServerCertificates);
+        trustedServerCertificates =
+                trustedServerCertificates == null ? List.of() : List.copyOf(trustedServerCertificates);
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
     }
 
@@ -76,48 +87,141 @@ public record ApnsSettings(
     }
 
     /** A server with the defaults (the sandbox, a fake). */
-    public static ApnsSettings of(String host, int port, String topic, String teamId, String keyId, String signingKeyPem,
-                                  List<X509Certificate> trusted) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trusted, DEFAULT_CONNECTIONS, DEFAULT_STREAMS_PER_CONNECTION,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_TOKEN_REFRESH, RetryPolicy.DEFAULT);
+    public static ApnsSettings of(
+            String host,
+            int port,
+            String topic,
+            String teamId,
+            String keyId,
+            String signingKeyPem,
+            List<X509Certificate> trusted) {
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trusted,
+                DEFAULT_CONNECTIONS,
+                DEFAULT_STREAMS_PER_CONNECTION,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                DEFAULT_TOKEN_REFRESH,
+                RetryPolicy.DEFAULT);
     }
 
     public ApnsSettings withConcurrency(int connections, int streamsPerConnection) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     public ApnsSettings withTimeouts(Duration connectTimeout, Duration answerTimeout) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     public ApnsSettings withRetry(RetryPolicy retry) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     public ApnsSettings withTokenRefresh(Duration tokenRefresh) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     public ApnsSettings withSigningKey(String keyId, String signingKeyPem) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     public ApnsSettings withTopic(String topic) {
-        return new ApnsSettings(host, port, topic, teamId, keyId, signingKeyPem, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefresh, retry);
+        return new ApnsSettings(
+                host,
+                port,
+                topic,
+                teamId,
+                keyId,
+                signingKeyPem,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefresh,
+                retry);
     }
 
     /** Everything but the signing key. */
     @Override
     public String toString() {
-        return "ApnsSettings[host=" + host + ", port=" + port + ", topic=" + topic + ", teamId=" + teamId + ", keyId=" + keyId
-                + ", signingKey=(secret), trustedServerCertificates=" + trustedServerCertificates.size() + ", connections=" + connections
-                + ", streamsPerConnection=" + streamsPerConnection + ", connectTimeout=" + connectTimeout + ", answerTimeout=" + answerTimeout
+        return "ApnsSettings[host=" + host + ", port=" + port + ", topic=" + topic + ", teamId=" + teamId + ", keyId="
+                + keyId
+                + ", signingKey=(secret), trustedServerCertificates=" + trustedServerCertificates.size()
+                + ", connections=" + connections
+                + ", streamsPerConnection=" + streamsPerConnection + ", connectTimeout=" + connectTimeout
+                + ", answerTimeout=" + answerTimeout
                 + ", tokenRefresh=" + tokenRefresh + ", retry=" + retry + "]";
     }
 }

@@ -9,7 +9,13 @@ import java.time.Instant;
  */
 public record Answer(Kind kind, String reason, Duration retryAfter, Instant tokenInvalidSince) {
 
-    public enum Kind { SENT, TOKEN_INVALID, FAILED, RETRY, UNCONFIRMED }
+    public enum Kind {
+        SENT,
+        TOKEN_INVALID,
+        FAILED,
+        RETRY,
+        UNCONFIRMED
+    }
 
     public static final Answer SENT = new Answer(Kind.SENT, null, null, null);
 

@@ -1,7 +1,6 @@
 package io.pushflow.provider.device;
 
 import io.pushflow.provider.PushMessage;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +33,10 @@ public record DevicePush(
     public static final String IMAGE_KEY = "pushflow_image";
 
     /** HIGH: shown at once (APNs priority 10, FCM HIGH); NORMAL: may wait for the device to wake (APNs 5, FCM NORMAL). */
-    public enum Urgency { HIGH, NORMAL }
+    public enum Urgency {
+        HIGH,
+        NORMAL
+    }
 
     public DevicePush {
         if (bodies == null || !(bodies.get(PushMessage.FALLBACK_LANGUAGE) instanceof String)) {

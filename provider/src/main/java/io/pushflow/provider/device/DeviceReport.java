@@ -23,7 +23,10 @@ public record DeviceReport(List<DeviceOutcome> outcomes) {
     }
 
     public List<String> tokens(DeviceOutcome.Status status) {
-        return outcomes.stream().filter(o -> o.status() == status).map(DeviceOutcome::token).toList();
+        return outcomes.stream()
+                .filter(o -> o.status() == status)
+                .map(DeviceOutcome::token)
+                .toList();
     }
 
     public long count(DeviceOutcome.Status status) {

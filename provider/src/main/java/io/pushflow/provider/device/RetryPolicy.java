@@ -23,7 +23,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** The wait before {@code attempt} (2 for the first retry). */
     public Duration backoff(int attempt, Duration retryAfter) {
-        long ceiling = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(Math.max(attempt - 2, 0), 20));
+        long ceiling =
+                Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(Math.max(attempt - 2, 0), 20));
         long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
         if (retryAfter != null) {
             wait = Math.max(wait, Math.min(retryAfter.toMillis(), maxBackoff.toMillis()));

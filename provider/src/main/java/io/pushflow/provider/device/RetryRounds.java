@@ -40,14 +40,16 @@ public final class RetryRounds {
      * @param send    sends one request; its future completes with the answer (it must not complete exceptionally
      *                for a service's answer; an exception is taken as "no answer")
      */
-    public DeviceReport run(List<Device> devices, Function<Device, Answer> refuse, Function<Device, CompletableFuture<Answer>> send)
+    public DeviceReport run(
+            List<Device> devices, Function<Device, Answer> refuse, Function<Device, CompletableFuture<Answer>> send)
             throws InterruptedException {
         Map<String, DeviceOutcome> outcomes = new LinkedHashMap<>();
         List<Device> pending = new ArrayList<>();
         for (Device d : devices) {
             if (d == null || d.token() == null || d.token().isBlank()) {
                 String token = d == null || d.token() == null ? "" : d.token();
-                outcomes.putIfAbsent(token, new DeviceOutcome(token, DeviceOutcome.Status.FAILED, "no push token", 0, null));
+                outcomes.putIfAbsent(
+                        token, new DeviceOutcome(token, DeviceOutcome.Status.FAILED, "no push token", 0, null));
                 continue;
             }
             if (outcomes.containsKey(d.token())) {
@@ -85,7 +87,8 @@ public final class RetryRounds {
                 try {
                     sent = send.apply(d);
                 } catch (RuntimeException e) {
-                    sent = CompletableFuture.completedFuture(Answer.retry("not sent: " + e.getClass().getSimpleName(), null));
+                    sent = CompletableFuture.completedFuture(
+                            Answer.retry("not sent: " + e.getClass().getSimpleName(), null));
                 }
                 round.add(sent.orTimeout(answerTimeout.toMillis(), TimeUnit.MILLISECONDS)
                         .exceptionally(RetryRounds::noAnswer)
@@ -105,8 +108,14 @@ public final class RetryRounds {
             pending = retry;
         }
         for (Device d : pending) {
-            outcomes.put(d.token(), new DeviceOutcome(d.token(), DeviceOutcome.Status.RETRIES_EXHAUSTED, last.get(d.token()).reason(),
-                    policy.maxAttempts(), null));
+            outcomes.put(
+                    d.token(),
+                    new DeviceOutcome(
+                            d.token(),
+                            DeviceOutcome.Status.RETRIES_EXHAUSTED,
+                            last.get(d.token()).reason(),
+                            policy.maxAttempts(),
+                            null));
         }
         return new DeviceReport(List.copyOf(outcomes.values()));
     }

@@ -2,7 +2,6 @@ package io.pushflow.provider.fcm;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +36,8 @@ final class FcmAccessTokens {
             }
             token = fresh.getTokenValue();
             // the library dates the expiry by the system clock: keep the lifetime it granted, on our clock
-            Duration lifetime = fresh.getExpirationTime() == null ? Duration.ofMinutes(10)
+            Duration lifetime = fresh.getExpirationTime() == null
+                    ? Duration.ofMinutes(10)
                     : Duration.ofMillis(fresh.getExpirationTime().getTime() - System.currentTimeMillis());
             expires = clock.instant().plus(lifetime);
             refreshes++;

@@ -36,7 +36,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.pushflow.core.json.Json;
 import io.pushflow.provider.RuntimeCertificate;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -89,11 +88,13 @@ import java.util.regex.Pattern;
 public final class FcmFake implements AutoCloseable {
 
     /** A message the fake accepted for a token. */
-    public record Accepted(String token, JsonNode message) {
-    }
+    public record Accepted(String token, JsonNode message) {}
 
     public enum Failure {
-        QUOTA_EXCEEDED(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Number of messages' of service 'fcm.googleapis.com'."),
+        QUOTA_EXCEEDED(
+                429,
+                "RESOURCE_EXHAUSTED",
+                "Quota exceeded for quota metric 'Number of messages' of service 'fcm.googleapis.com'."),
         UNAVAILABLE(503, "UNAVAILABLE", "The service is currently unavailable."),
         INTERNAL(500, "INTERNAL", "Internal error encountered.");
 
@@ -112,21 +113,55 @@ public final class FcmFake implements AutoCloseable {
     public static final int MAX_CONCURRENT_STREAMS = 100;
     /** Google names its own token endpoint as the assertion's audience, wherever the request is sent. */
     private static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
+
     private static final String FCM_ERROR = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
     private static final String BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_:\\-]{20,4096}");
     private static final Pattern TTL = Pattern.compile("(\\d+)(\\.\\d{1,9})?s");
-    private static final Set<String> SCOPES = Set.of("https://www.googleapis.com/auth/firebase.messaging",
-            "https://www.googleapis.com/auth/cloud-platform");
-    private static final Set<String> MESSAGE_FIELDS = Set.of("name", "data", "notification", "android", "webpush", "apns", "fcm_options",
-            "token", "topic", "condition");
+    private static final Set<String> SCOPES = Set.of(
+            "https://www.googleapis.com/auth/firebase.messaging", "https://www.googleapis.com/auth/cloud-platform");
+    private static final Set<String> MESSAGE_FIELDS = Set.of(
+            "name", "data", "notification", "android", "webpush", "apns", "fcm_options", "token", "topic", "condition");
     private static final Set<String> NOTIFICATION_FIELDS = Set.of("title", "body", "image");
-    private static final Set<String> ANDROID_FIELDS = Set.of("collapse_key", "priority", "ttl", "restricted_package_name", "data",
-            "notification", "fcm_options", "direct_boot_ok", "bandwidth_constrained_ok", "restricted_satellite_ok");
-    private static final Set<String> ANDROID_NOTIFICATION_FIELDS = Set.of("title", "body", "icon", "color", "sound", "tag", "click_action",
-            "body_loc_key", "body_loc_args", "title_loc_key", "title_loc_args", "channel_id", "ticker", "sticky", "event_time", "local_only",
-            "notification_priority", "default_sound", "default_vibrate_timings", "default_light_settings", "vibrate_timings", "visibility",
-            "notification_count", "light_settings", "image", "bypass_proxy_notification", "proxy");
+    private static final Set<String> ANDROID_FIELDS = Set.of(
+            "collapse_key",
+            "priority",
+            "ttl",
+            "restricted_package_name",
+            "data",
+            "notification",
+            "fcm_options",
+            "direct_boot_ok",
+            "bandwidth_constrained_ok",
+            "restricted_satellite_ok");
+    private static final Set<String> ANDROID_NOTIFICATION_FIELDS = Set.of(
+            "title",
+            "body",
+            "icon",
+            "color",
+            "sound",
+            "tag",
+            "click_action",
+            "body_loc_key",
+            "body_loc_args",
+            "title_loc_key",
+            "title_loc_args",
+            "channel_id",
+            "ticker",
+            "sticky",
+            "event_time",
+            "local_only",
+            "notification_priority",
+            "default_sound",
+            "default_vibrate_timings",
+            "default_light_settings",
+            "vibrate_timings",
+            "visibility",
+            "notification_count",
+            "light_settings",
+            "image",
+            "bypass_proxy_notification",
+            "proxy");
 
     private final String projectId;
     private final String clientEmail;
@@ -168,45 +203,75 @@ public final class FcmFake implements AutoCloseable {
         this.privateKeyId = UUID.randomUUID().toString().replace("-", "");
         KeyPair key = rsaKey();
         this.serviceAccountKey = key.getPublic();
-        this.privateKeyPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        this.privateKeyPem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
         this.certificate = RuntimeCertificate.localhost();
         SslContext ssl = SslContextBuilder.forServer(certificate.privateKey(), certificate.certificate())
                 .sslProvider(SslProvider.JDK)
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                        ApplicationProtocolNames.HTTP_2,
+                        ApplicationProtocolNames.HTTP_1_1))
                 .build();
         this.boss = new NioEventLoopGroup(1, daemon("fcm-fake-accept"));
         this.workers = new NioEventLoopGroup(2, daemon("fcm-fake"));
-        this.server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        this.server = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
-                            @Override
-                            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                                    ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer()
-                                                    .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS)).build(),
-                                            new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
-                                                @Override
-                                                protected void initChannel(Channel stream) {
-                                                    stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                                            new HttpObjectAggregator(65_536), new RequestHandler("HTTP/2"));
+                        ch.pipeline()
+                                .addLast(
+                                        ssl.newHandler(ch.alloc()),
+                                        new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                                            @Override
+                                            protected void configurePipeline(
+                                                    ChannelHandlerContext ctx, String protocol) {
+                                                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                                                    ctx.pipeline()
+                                                            .addLast(
+                                                                    Http2FrameCodecBuilder.forServer()
+                                                                            .initialSettings(
+                                                                                    Http2Settings.defaultSettings()
+                                                                                            .maxConcurrentStreams(
+                                                                                                    MAX_CONCURRENT_STREAMS))
+                                                                            .build(),
+                                                                    new Http2MultiplexHandler(
+                                                                            new ChannelInitializer<Channel>() {
+                                                                                @Override
+                                                                                protected void initChannel(
+                                                                                        Channel stream) {
+                                                                                    stream.pipeline()
+                                                                                            .addLast(
+                                                                                                    new Http2StreamFrameToHttpObjectCodec(
+                                                                                                            true),
+                                                                                                    new HttpObjectAggregator(
+                                                                                                            65_536),
+                                                                                                    new RequestHandler(
+                                                                                                            "HTTP/2"));
+                                                                                }
+                                                                            }));
+                                                } else {
+                                                    ctx.pipeline()
+                                                            .addLast(
+                                                                    new HttpServerCodec(),
+                                                                    new HttpObjectAggregator(65_536),
+                                                                    new RequestHandler("HTTP/1.1"));
                                                 }
-                                            }));
-                                } else {
-                                    ctx.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65_536), new RequestHandler("HTTP/1.1"));
-                                }
-                            }
-                        });
+                                            }
+                                        });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .sync()
+                .channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -383,8 +448,12 @@ public final class FcmFake implements AutoCloseable {
                 sendCalls.incrementAndGet();
                 sendProtocols.merge(protocol, 1, Integer::sum);
                 wait = stall;
-                reply = send(request.method().name(), path, request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                        request.headers().get(HttpHeaderNames.CONTENT_TYPE), body);
+                reply = send(
+                        request.method().name(),
+                        path,
+                        request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                        request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                        body);
             }
             if (wait.isZero()) {
                 write(ctx, reply, keepAlive);
@@ -395,8 +464,8 @@ public final class FcmFake implements AutoCloseable {
 
         private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
             byte[] bytes = reply.json().getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
-                    Unpooled.wrappedBuffer(bytes));
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(bytes));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
             if (reply.retryAfter() != null) {
@@ -415,7 +484,9 @@ public final class FcmFake implements AutoCloseable {
     // ---- the token endpoint
 
     private Reply token(String method, String contentType, String body) {
-        if (!"POST".equals(method) || contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+        if (!"POST".equals(method)
+                || contentType == null
+                || !contentType.startsWith("application/x-www-form-urlencoded")) {
             return Reply.of(400, Map.of("error", "invalid_request", "error_description", "POST a form"));
         }
         Map<String, List<String>> form = new QueryStringDecoder(body, false).parameters();
@@ -423,7 +494,8 @@ public final class FcmFake implements AutoCloseable {
             return Reply.of(400, Map.of("error", "unsupported_grant_type", "error_description", "Invalid grant_type"));
         }
         List<String> assertion = form.get("assertion");
-        String problem = assertion == null || assertion.size() != 1 ? "No assertion" : assertionProblem(assertion.get(0));
+        String problem =
+                assertion == null || assertion.size() != 1 ? "No assertion" : assertionProblem(assertion.get(0));
         if (problem != null) {
             return Reply.of(400, Map.of("error", "invalid_grant", "error_description", problem));
         }
@@ -431,7 +503,8 @@ public final class FcmFake implements AutoCloseable {
         Duration lifetime = accessTokenLifetime;
         accessTokens.put(accessToken, Instant.now().plus(lifetime));
         grants.incrementAndGet();
-        return Reply.of(200, Map.of("access_token", accessToken, "expires_in", lifetime.toSeconds(), "token_type", "Bearer"));
+        return Reply.of(
+                200, Map.of("access_token", accessToken, "expires_in", lifetime.toSeconds(), "token_type", "Bearer"));
     }
 
     /** Why Google would refuse this JWT assertion, or null. */
@@ -482,16 +555,27 @@ public final class FcmFake implements AutoCloseable {
         if (!"POST".equals(method)) {
             return refuse(405, "METHOD_NOT_ALLOWED", null, "Method " + method + " is not allowed.", null);
         }
-        String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        String bearer =
+                authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
         Instant expires = bearer == null ? null : accessTokens.get(bearer);
         if (expires == null || Instant.now().isAfter(expires)) {
-            return refuse(401, "UNAUTHENTICATED", null, "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-                    + "cookie or other valid authentication credential.", null);
+            return refuse(
+                    401,
+                    "UNAUTHENTICATED",
+                    null,
+                    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+                            + "cookie or other valid authentication credential.",
+                    null);
         }
         String project = path.substring("/v1/projects/".length(), path.length() - "/messages:send".length());
         if (!projectId.equals(project)) {
-            return refuse(403, "PERMISSION_DENIED", null, "Permission 'cloudmessaging.messages.create' denied on resource "
-                    + "'//cloudresourcemanager.googleapis.com/projects/" + project + "' (or it may not exist).", null);
+            return refuse(
+                    403,
+                    "PERMISSION_DENIED",
+                    null,
+                    "Permission 'cloudmessaging.messages.create' denied on resource "
+                            + "'//cloudresourcemanager.googleapis.com/projects/" + project + "' (or it may not exist).",
+                    null);
         }
         Failure failure;
         synchronized (this) {
@@ -502,7 +586,12 @@ public final class FcmFake implements AutoCloseable {
             return failure == Failure.QUOTA_EXCEEDED ? new Reply(r.status(), r.json(), retryAfterSeconds) : r;
         }
         if (contentType == null || !contentType.startsWith("application/json")) {
-            return refuse(400, "INVALID_ARGUMENT", null, "Invalid JSON payload received. Content-Type must be application/json.", null);
+            return refuse(
+                    400,
+                    "INVALID_ARGUMENT",
+                    null,
+                    "Invalid JSON payload received. Content-Type must be application/json.",
+                    null);
         }
         JsonNode request;
         try {
@@ -525,9 +614,17 @@ public final class FcmFake implements AutoCloseable {
             return invalid;
         }
         String token = message.get("token").asText();
-        if (!TOKEN.matcher(token).matches() || !(acceptAnyWellFormedToken || registered.contains(token) || unregistered.contains(token)
-                || otherSender.contains(token))) {
-            return refuse(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", null);
+        if (!TOKEN.matcher(token).matches()
+                || !(acceptAnyWellFormedToken
+                        || registered.contains(token)
+                        || unregistered.contains(token)
+                        || otherSender.contains(token))) {
+            return refuse(
+                    400,
+                    "INVALID_ARGUMENT",
+                    "INVALID_ARGUMENT",
+                    "The registration token is not a valid FCM registration token",
+                    null);
         }
         if (unregistered.contains(token) || dead.test(token)) {
             return refuse(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.", null);
@@ -549,16 +646,19 @@ public final class FcmFake implements AutoCloseable {
                 told.accept(push);
             }
         }
-        return Reply.of(200, Map.of("name", "projects/" + projectId + "/messages/0:" + ids.incrementAndGet() + "%fake"));
+        return Reply.of(
+                200, Map.of("name", "projects/" + projectId + "/messages/0:" + ids.incrementAndGet() + "%fake"));
     }
 
     /** The Message resource's rules this fake checks, or null when the message keeps to them. */
     private Reply shape(JsonNode message) {
         String unknown = unknownField(message, MESSAGE_FIELDS, "message");
         if (unknown != null) {
-            return badValue(unknown, "Invalid JSON payload received. Unknown name \"" + unknown + "\": Cannot find field.");
+            return badValue(
+                    unknown, "Invalid JSON payload received. Unknown name \"" + unknown + "\": Cannot find field.");
         }
-        int targets = (message.has("token") ? 1 : 0) + (message.has("topic") ? 1 : 0) + (message.has("condition") ? 1 : 0);
+        int targets =
+                (message.has("token") ? 1 : 0) + (message.has("topic") ? 1 : 0) + (message.has("condition") ? 1 : 0);
         if (targets != 1) {
             return badValue("message", "Exactly one of token, topic or condition must be given, got " + targets);
         }
@@ -603,15 +703,19 @@ public final class FcmFake implements AutoCloseable {
         }
         JsonNode priority = android.path("priority");
         if (!priority.isMissingNode() && !Set.of("NORMAL", "HIGH").contains(priority.asText())) {
-            return badValue("message.android.priority", "Invalid value at 'message.android.priority' (type.googleapis.com/"
-                    + "google.firebase.fcm.v1.AndroidMessagePriority), \"" + priority.asText() + "\"");
+            return badValue(
+                    "message.android.priority",
+                    "Invalid value at 'message.android.priority' (type.googleapis.com/"
+                            + "google.firebase.fcm.v1.AndroidMessagePriority), \"" + priority.asText() + "\"");
         }
         JsonNode ttl = android.path("ttl");
         if (!ttl.isMissingNode()) {
             var m = TTL.matcher(ttl.asText());
             if (!ttl.isTextual() || !m.matches() || Long.parseLong(m.group(1)) > 2_419_200L) {
-                return badValue("message.android.ttl", "Invalid value at 'message.android.ttl' (type.googleapis.com/google.protobuf.Duration): "
-                        + "a duration in seconds like \"3600s\", at most four weeks");
+                return badValue(
+                        "message.android.ttl",
+                        "Invalid value at 'message.android.ttl' (type.googleapis.com/google.protobuf.Duration): "
+                                + "a duration in seconds like \"3600s\", at most four weeks");
             }
         }
         for (String f : List.of("collapse_key", "restricted_package_name")) {
@@ -629,7 +733,8 @@ public final class FcmFake implements AutoCloseable {
             if (n != null) {
                 return badValue(n, "Invalid JSON payload received. Unknown name: Cannot find field.");
             }
-            for (String f : List.of("title", "body", "channel_id", "image", "tag", "color", "sound", "icon", "click_action")) {
+            for (String f :
+                    List.of("title", "body", "channel_id", "image", "tag", "color", "sound", "icon", "click_action")) {
                 if (notification.has(f) && !notification.get(f).isTextual()) {
                     return badValue("message.android.notification." + f, "Invalid value (TYPE_STRING)");
                 }
@@ -650,10 +755,15 @@ public final class FcmFake implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); i++) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                return badValue(field + "[" + i + "].value", "Invalid value at '" + field + "[" + i + "].value' (TYPE_STRING), " + e.getValue());
+                return badValue(
+                        field + "[" + i + "].value",
+                        "Invalid value at '" + field + "[" + i + "].value' (TYPE_STRING), " + e.getValue());
             }
             String key = e.getKey();
-            if (reservedKeys && (Set.of("from", "notification", "message_type").contains(key) || key.startsWith("google") || key.startsWith("gcm"))) {
+            if (reservedKeys
+                    && (Set.of("from", "notification", "message_type").contains(key)
+                            || key.startsWith("google")
+                            || key.startsWith("gcm"))) {
                 return badValue(field, "Invalid data payload key: " + key);
             }
         }
@@ -685,7 +795,8 @@ public final class FcmFake implements AutoCloseable {
             details.add(Map.of("@type", FCM_ERROR, "errorCode", fcmCode));
         }
         if (field != null) {
-            details.add(Map.of("@type", BAD_REQUEST, "fieldViolations", List.of(Map.of("field", field, "description", message))));
+            details.add(Map.of(
+                    "@type", BAD_REQUEST, "fieldViolations", List.of(Map.of("field", field, "description", message))));
         }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", status);

@@ -14,9 +14,6 @@ import io.pushflow.provider.device.DeviceReport;
 import io.pushflow.provider.device.DeviceSender;
 import io.pushflow.provider.device.RetryRounds;
 import io.pushflow.provider.device.Sleeper;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Firebase Cloud Messaging through the HTTP v1 API: one {@code messages:send} per device token, authenticated with a
@@ -44,6 +43,7 @@ public final class FcmSender implements DeviceSender {
 
     /** FCM's limit for a message's payload (data and notification, keys and values). */
     public static final int MAX_PAYLOAD_BYTES = 4_096;
+
     static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 
     private final FcmSettings settings;
@@ -72,15 +72,22 @@ public final class FcmSender implements DeviceSender {
             }
             NetHttpTransport built = transport.build();
             credentials = ServiceAccountCredentials.fromStream(
-                    new ByteArrayInputStream(settings.serviceAccountJson().getBytes(StandardCharsets.UTF_8)), () -> built)
+                            new ByteArrayInputStream(
+                                    settings.serviceAccountJson().getBytes(StandardCharsets.UTF_8)),
+                            () -> built)
                     .createScoped(List.of(SCOPE));
         } catch (IOException | RuntimeException e) {
             // the library's message may quote the key file: say only what is wrong
-            throw new IOException("the FCM service account JSON is not a service account key (" + e.getClass().getSimpleName() + ")");
+            throw new IOException("the FCM service account JSON is not a service account key ("
+                    + e.getClass().getSimpleName() + ")");
         }
         this.tokens = new FcmAccessTokens(credentials, clock, settings.tokenRefreshMargin());
-        this.lanes = new Http2Lanes(send, settings.trustedServerCertificates(), settings.connections(), settings.connectTimeout());
-        this.rounds = new RetryRounds(settings.retry(), sleeper, settings.connections() * settings.streamsPerConnection(),
+        this.lanes = new Http2Lanes(
+                send, settings.trustedServerCertificates(), settings.connections(), settings.connectTimeout());
+        this.rounds = new RetryRounds(
+                settings.retry(),
+                sleeper,
+                settings.connections() * settings.streamsPerConnection(),
                 settings.answerTimeout());
     }
 
@@ -92,7 +99,8 @@ public final class FcmSender implements DeviceSender {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             for (int i = 0; i < settings.trustedServerCertificates().size(); i++) {
-                trust.setCertificateEntry("trusted-" + i, settings.trustedServerCertificates().get(i));
+                trust.setCertificateEntry(
+                        "trusted-" + i, settings.trustedServerCertificates().get(i));
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
@@ -107,7 +115,8 @@ public final class FcmSender implements DeviceSender {
     @Override
     public DeviceReport send(DevicePush push, List<Device> devices) throws InterruptedException {
         Map<String, Template> templates = new HashMap<>();
-        return rounds.run(devices,
+        return rounds.run(
+                devices,
                 d -> templates.computeIfAbsent(push.textLanguage(d.language()), l -> template(push, l)).refusal,
                 d -> attempt(templates.get(push.textLanguage(d.language())), d.token()));
     }
@@ -118,14 +127,18 @@ public final class FcmSender implements DeviceSender {
             accessToken = tokens.current();
         } catch (IOException e) {
             if (e instanceof Retryable r && !r.isRetryable()) {
-                // the token endpoint refused the service account: no retry mends that (only Google's error code is quoted, never the text)
+                // the token endpoint refused the service account: no retry mends that (only Google's error code is
+                // quoted, never the text)
                 String m = String.valueOf(e.getMessage());
-                return CompletableFuture.completedFuture(Answer.failed("no access token: the token endpoint refused the service account"
-                        + (m.contains("invalid_grant") ? " (invalid_grant)" : "")));
+                return CompletableFuture.completedFuture(
+                        Answer.failed("no access token: the token endpoint refused the service account"
+                                + (m.contains("invalid_grant") ? " (invalid_grant)" : "")));
             }
-            return CompletableFuture.completedFuture(Answer.retry("no access token: " + e.getClass().getSimpleName(), null));
+            return CompletableFuture.completedFuture(
+                    Answer.retry("no access token: " + e.getClass().getSimpleName(), null));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Answer.retry("no access token: " + e.getClass().getSimpleName(), null));
+            return CompletableFuture.completedFuture(
+                    Answer.retry("no access token: " + e.getClass().getSimpleName(), null));
         }
         return lanes.post(send.getRawPath(), "Bearer " + accessToken, template.body(token))
                 .handle((response, error) -> error != null ? noAnswer(error) : answer(response, accessToken));
@@ -159,7 +172,10 @@ public final class FcmSender implements DeviceSender {
         ObjectNode android = Json.MAPPER.createObjectNode();
         android.put("priority", push.urgency() == DevicePush.Urgency.HIGH ? "HIGH" : "NORMAL");
         if (push.timeToLive() != null) {
-            android.put("ttl", Math.min(push.timeToLive().toSeconds(), 2_419_200L) + "s"); // FCM keeps a message four weeks at most
+            android.put(
+                    "ttl",
+                    Math.min(push.timeToLive().toSeconds(), 2_419_200L)
+                            + "s"); // FCM keeps a message four weeks at most
         }
         if (push.collapseKey() != null) {
             android.put("collapse_key", push.collapseKey());
@@ -173,10 +189,14 @@ public final class FcmSender implements DeviceSender {
             message.set("data", Json.MAPPER.valueToTree(data));
         }
         message.set("android", android);
-        int size = Json.write(data).getBytes(StandardCharsets.UTF_8).length + notification.toString().getBytes(StandardCharsets.UTF_8).length;
+        int size = Json.write(data).getBytes(StandardCharsets.UTF_8).length
+                + notification.toString().getBytes(StandardCharsets.UTF_8).length;
         if (size > MAX_PAYLOAD_BYTES) {
-            return new Template(null, null, Answer.failed("INVALID_ARGUMENT: the " + language + " message has " + size
-                    + " bytes of data and notification, FCM takes " + MAX_PAYLOAD_BYTES));
+            return new Template(
+                    null,
+                    null,
+                    Answer.failed("INVALID_ARGUMENT: the " + language + " message has " + size
+                            + " bytes of data and notification, FCM takes " + MAX_PAYLOAD_BYTES));
         }
         String rest = message.toString();
         return new Template("{\"message\":{\"token\":", "," + rest.substring(1) + "}", null);
@@ -194,7 +214,9 @@ public final class FcmSender implements DeviceSender {
             case "UNREGISTERED":
                 return Answer.tokenInvalid(code, null);
             case "INVALID_ARGUMENT":
-                return error.aboutToken() ? Answer.tokenInvalid(code + ": " + error.message(), null) : Answer.failed(code + ": " + error.message());
+                return error.aboutToken()
+                        ? Answer.tokenInvalid(code + ": " + error.message(), null)
+                        : Answer.failed(code + ": " + error.message());
             case "QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL":
                 return Answer.retry(code, retryAfter);
             default:

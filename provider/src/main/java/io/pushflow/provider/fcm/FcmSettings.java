@@ -1,7 +1,6 @@
 package io.pushflow.provider.fcm;
 
 import io.pushflow.provider.device.RetryPolicy;
-
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -38,6 +37,7 @@ public record FcmSettings(
      * about 100 streams a connection, so 8 connections of 100 (800 messages in flight).
      */
     public static final int DEFAULT_CONNECTIONS = 8;
+
     public static final int DEFAULT_STREAMS_PER_CONNECTION = 100;
 
     public FcmSettings {
@@ -45,7 +45,8 @@ public record FcmSettings(
             throw new IllegalArgumentException("an endpoint URI with a host is needed");
         }
         if (projectId == null || !projectId.matches("[a-z][a-z0-9-]{4,61}[a-z0-9]")) {
-            throw new IllegalArgumentException("projectId must be a Firebase project id (6-63 lowercase letters, digits, hyphens)");
+            throw new IllegalArgumentException(
+                    "projectId must be a Firebase project id (6-63 lowercase letters, digits, hyphens)");
         }
         if (serviceAccountJson == null || serviceAccountJson.isBlank()) {
             throw new IllegalArgumentException("a service account's JSON key is needed");
@@ -53,14 +54,19 @@ public record FcmSettings(
         if (connections < 1 || streamsPerConnection < 1) {
             throw new IllegalArgumentException("connections and streamsPerConnection must be at least 1");
         }
-        if (connectTimeout == null || answerTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()
-                || answerTimeout.isNegative() || answerTimeout.isZero()) {
+        if (connectTimeout == null
+                || answerTimeout == null
+                || connectTimeout.isNegative()
+                || connectTimeout.isZero()
+                || answerTimeout.isNegative()
+                || answerTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout and answerTimeout must be positive");
         }
         if (tokenRefreshMargin == null || tokenRefreshMargin.isNegative()) {
             throw new IllegalArgumentException("tokenRefreshMargin must not be negative");
         }
-        trustedServerCertificates = trustedServerCertificates == null ? List.of() : List.copyOf(trustedServerCertificates);
+        trustedServerCertificates =
+                trustedServerCertificates == null ? List.of() : List.copyOf(trustedServerCertificates);
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
     }
 
@@ -69,47 +75,114 @@ public record FcmSettings(
         return of(PRODUCTION_ENDPOINT, projectId, serviceAccountJson, List.of());
     }
 
-    public static FcmSettings of(URI endpoint, String projectId, String serviceAccountJson, List<X509Certificate> trusted) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trusted, DEFAULT_CONNECTIONS, DEFAULT_STREAMS_PER_CONNECTION,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT);
+    public static FcmSettings of(
+            URI endpoint, String projectId, String serviceAccountJson, List<X509Certificate> trusted) {
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trusted,
+                DEFAULT_CONNECTIONS,
+                DEFAULT_STREAMS_PER_CONNECTION,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                RetryPolicy.DEFAULT);
     }
 
     public FcmSettings withConcurrency(int connections, int streamsPerConnection) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefreshMargin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefreshMargin,
+                retry);
     }
 
     public FcmSettings withTimeouts(Duration connectTimeout, Duration answerTimeout) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefreshMargin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefreshMargin,
+                retry);
     }
 
     public FcmSettings withRetry(RetryPolicy retry) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefreshMargin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefreshMargin,
+                retry);
     }
 
     public FcmSettings withTokenRefreshMargin(Duration margin) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, margin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                margin,
+                retry);
     }
 
     public FcmSettings withProject(String projectId) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefreshMargin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefreshMargin,
+                retry);
     }
 
     public FcmSettings withServiceAccount(String serviceAccountJson) {
-        return new FcmSettings(endpoint, projectId, serviceAccountJson, trustedServerCertificates, connections, streamsPerConnection,
-                connectTimeout, answerTimeout, tokenRefreshMargin, retry);
+        return new FcmSettings(
+                endpoint,
+                projectId,
+                serviceAccountJson,
+                trustedServerCertificates,
+                connections,
+                streamsPerConnection,
+                connectTimeout,
+                answerTimeout,
+                tokenRefreshMargin,
+                retry);
     }
 
     /** Everything but the service account's key. */
     @Override
     public String toString() {
-        return "FcmSettings[endpoint=" + endpoint + ", projectId=" + projectId + ", serviceAccount=(secret), trustedServerCertificates="
-                + trustedServerCertificates.size() + ", connections=" + connections + ", streamsPerConnection=" + streamsPerConnection
-                + ", connectTimeout=" + connectTimeout + ", answerTimeout=" + answerTimeout + ", tokenRefreshMargin=" + tokenRefreshMargin
+        return "FcmSettings[endpoint=" + endpoint + ", projectId=" + projectId
+                + ", serviceAccount=(secret), trustedServerCertificates="
+                + trustedServerCertificates.size() + ", connections=" + connections + ", streamsPerConnection="
+                + streamsPerConnection
+                + ", connectTimeout=" + connectTimeout + ", answerTimeout=" + answerTimeout + ", tokenRefreshMargin="
+                + tokenRefreshMargin
                 + ", retry=" + retry + "]";
     }
 }

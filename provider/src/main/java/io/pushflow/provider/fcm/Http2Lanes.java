@@ -17,14 +17,14 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -36,10 +36,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.ReferenceCountUtil;
-
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -50,6 +46,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * HTTP/2 over TLS to one origin on Netty (already on the classpath for pushy), over a fixed number of connections,
@@ -61,8 +60,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Http2Lanes implements AutoCloseable {
 
     /** An answer: the status, the Retry-After header if any, the body as text. */
-    record Response(int status, String retryAfter, String body) {
-    }
+    record Response(int status, String retryAfter, String body) {}
 
     /** The request did not leave this process: sending it again cannot make a second push. */
     static final class NotSentException extends IOException {
@@ -80,25 +78,30 @@ final class Http2Lanes implements AutoCloseable {
     private final Lane[] lanes;
     private final AtomicInteger next = new AtomicInteger();
 
-    Http2Lanes(URI endpoint, List<X509Certificate> trusted, int connections, Duration connectTimeout) throws SSLException {
+    Http2Lanes(URI endpoint, List<X509Certificate> trusted, int connections, Duration connectTimeout)
+            throws SSLException {
         this.host = endpoint.getHost();
         this.port = endpoint.getPort() > 0 ? endpoint.getPort() : 443;
         this.authority = port == 443 ? host : host + ":" + port;
-        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2));
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2));
         if (!trusted.isEmpty()) {
             builder.trustManager(trusted.toArray(new X509Certificate[0]));
         }
         this.ssl = builder.build();
         this.connectTimeout = connectTimeout;
-        this.group = new NioEventLoopGroup(Math.min(connections, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "fcm-client");
-            t.setDaemon(true);
-            return t;
-        });
+        this.group =
+                new NioEventLoopGroup(Math.min(connections, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "fcm-client");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.lanes = new Lane[connections];
         for (int i = 0; i < connections; i++) {
             lanes[i] = new Lane();
@@ -108,33 +111,45 @@ final class Http2Lanes implements AutoCloseable {
     /** POSTs {@code body} to {@code path}; the future completes with the answer, or fails (never for a status). */
     CompletableFuture<Response> post(String path, String authorization, String body) {
         Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
-        return lane.connection().thenCompose(parent -> exchange(parent, path, authorization, body.getBytes(StandardCharsets.UTF_8)));
+        return lane.connection()
+                .thenCompose(parent -> exchange(parent, path, authorization, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private CompletableFuture<Response> exchange(Channel parent, String path, String authorization, byte[] body) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        new Http2StreamChannelBootstrap(parent).handler(new AnswerReader(answer)).open().addListener(opened -> {
-            if (!opened.isSuccess()) {
-                answer.completeExceptionally(new NotSentException("no stream could be opened", opened.cause()));
-                return;
-            }
-            Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
-            Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("https").authority(authority).path(path)
-                    .add("authorization", authorization).add("content-type", "application/json; charset=UTF-8")
-                    .addInt("content-length", body.length);
-            stream.write(new DefaultHttp2HeadersFrame(headers, false));
-            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)).addListener(written -> {
-                if (!written.isSuccess()) {
-                    // the server acts on a request only once its last frame arrived, and that frame was not written
-                    answer.completeExceptionally(new NotSentException("the request could not be written", written.cause()));
-                }
-            });
-            answer.whenComplete((r, e) -> {
-                if (e != null) {
-                    stream.close(); // gave up (timeout): reset the stream
-                }
-            });
-        });
+        new Http2StreamChannelBootstrap(parent)
+                .handler(new AnswerReader(answer))
+                .open()
+                .addListener(opened -> {
+                    if (!opened.isSuccess()) {
+                        answer.completeExceptionally(new NotSentException("no stream could be opened", opened.cause()));
+                        return;
+                    }
+                    Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
+                    Http2Headers headers = new DefaultHttp2Headers()
+                            .method("POST")
+                            .scheme("https")
+                            .authority(authority)
+                            .path(path)
+                            .add("authorization", authorization)
+                            .add("content-type", "application/json; charset=UTF-8")
+                            .addInt("content-length", body.length);
+                    stream.write(new DefaultHttp2HeadersFrame(headers, false));
+                    stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true))
+                            .addListener(written -> {
+                                if (!written.isSuccess()) {
+                                    // the server acts on a request only once its last frame arrived, and that frame was
+                                    // not written
+                                    answer.completeExceptionally(
+                                            new NotSentException("the request could not be written", written.cause()));
+                                }
+                            });
+                    answer.whenComplete((r, e) -> {
+                        if (e != null) {
+                            stream.close(); // gave up (timeout): reset the stream
+                        }
+                    });
+                });
         return answer;
     }
 
@@ -190,7 +205,8 @@ final class Http2Lanes implements AutoCloseable {
                 if (event instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
                     answer.completeExceptionally(new NotSentException("the server refused the stream", null));
                 } else if (event instanceof Http2GoAwayFrame goAway && status == 0) {
-                    answer.completeExceptionally(new NotSentException("the server is going away before this stream", null));
+                    answer.completeExceptionally(
+                            new NotSentException("the server is going away before this stream", null));
                 }
             } finally {
                 ReferenceCountUtil.release(event);
@@ -214,7 +230,9 @@ final class Http2Lanes implements AutoCloseable {
         private CompletableFuture<Channel> connection;
 
         synchronized CompletableFuture<Channel> connection() {
-            if (connection == null || connection.isCompletedExceptionally() || (connection.isDone() && !connection.join().isActive())) {
+            if (connection == null
+                    || connection.isCompletedExceptionally()
+                    || (connection.isDone() && !connection.join().isActive())) {
                 connection = connect();
             }
             return connection;
@@ -223,8 +241,11 @@ final class Http2Lanes implements AutoCloseable {
 
     private CompletableFuture<Channel> connect() {
         CompletableFuture<Channel> ready = new CompletableFuture<>();
-        ChannelFuture connecting = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -239,22 +260,28 @@ final class Http2Lanes implements AutoCloseable {
                             @Override
                             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                                 if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                                    ready.completeExceptionally(new NotSentException("the server did not agree to HTTP/2", null));
+                                    ready.completeExceptionally(
+                                            new NotSentException("the server did not agree to HTTP/2", null));
                                     ctx.close();
                                     return;
                                 }
                                 // ready once the server's SETTINGS came: before them its stream limit is unknown, and a
                                 // burst of streams over it is refused and costs the connection
-                                ctx.pipeline().addLast(Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true).build(),
-                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new ChannelInboundHandlerAdapter() {
-                                            @Override
-                                            public void channelRead(ChannelHandlerContext c, Object msg) {
-                                                if (msg instanceof Http2SettingsFrame) {
-                                                    ready.complete(c.channel());
-                                                }
-                                                ReferenceCountUtil.release(msg);
-                                            }
-                                        });
+                                ctx.pipeline()
+                                        .addLast(
+                                                Http2FrameCodecBuilder.forClient()
+                                                        .encoderEnforceMaxConcurrentStreams(true)
+                                                        .build(),
+                                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                                                new ChannelInboundHandlerAdapter() {
+                                                    @Override
+                                                    public void channelRead(ChannelHandlerContext c, Object msg) {
+                                                        if (msg instanceof Http2SettingsFrame) {
+                                                            ready.complete(c.channel());
+                                                        }
+                                                        ReferenceCountUtil.release(msg);
+                                                    }
+                                                });
                             }
 
                             @Override
@@ -270,7 +297,10 @@ final class Http2Lanes implements AutoCloseable {
             if (!f.isSuccess()) {
                 ready.completeExceptionally(new NotSentException("cannot connect", f.cause()));
             } else {
-                connecting.channel().closeFuture().addListener(c -> ready.completeExceptionally(new NotSentException("connection closed", null)));
+                connecting
+                        .channel()
+                        .closeFuture()
+                        .addListener(c -> ready.completeExceptionally(new NotSentException("connection closed", null)));
             }
         });
         return ready;

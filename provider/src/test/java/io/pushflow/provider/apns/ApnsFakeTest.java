@@ -1,5 +1,7 @@
 package io.pushflow.provider.apns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.DeliveryPriority;
@@ -7,17 +9,14 @@ import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The APNs fake refuses what Apple refuses: checked with pushy's own client and hand-made notifications. */
 class ApnsFakeTest {
@@ -32,9 +31,12 @@ class ApnsFakeTest {
         fake = new ApnsFake(TOPIC, "TEAM123456");
         fake.register(TOKEN);
         ApnsSettings s = fake.settings();
-        client = new ApnsClientBuilder().setApnsServer(s.host(), s.port())
-                .setSigningKey(ApnsSigningKey.loadFromInputStream(new ByteArrayInputStream(s.signingKeyPem().getBytes(StandardCharsets.US_ASCII)),
-                        s.teamId(), s.keyId()))
+        client = new ApnsClientBuilder()
+                .setApnsServer(s.host(), s.port())
+                .setSigningKey(ApnsSigningKey.loadFromInputStream(
+                        new ByteArrayInputStream(s.signingKeyPem().getBytes(StandardCharsets.US_ASCII)),
+                        s.teamId(),
+                        s.keyId()))
                 .setTrustedServerCertificateChain(s.trustedServerCertificates().toArray(new X509Certificate[0]))
                 .build();
     }
@@ -46,9 +48,18 @@ class ApnsFakeTest {
     }
 
     private static String reason(String token, String topic, String payload, String collapseId) throws Exception {
-        PushNotificationResponse<SimpleApnsPushNotification> r = client.sendNotification(new SimpleApnsPushNotification(token, topic, payload,
-                Instant.now().plusSeconds(60), DeliveryPriority.IMMEDIATE, PushType.ALERT, collapseId)).get(10, TimeUnit.SECONDS);
-        return r.isAccepted() ? "accepted" : r.getStatusCode() + " " + r.getRejectionReason().orElse("?");
+        PushNotificationResponse<SimpleApnsPushNotification> r = client.sendNotification(new SimpleApnsPushNotification(
+                        token,
+                        topic,
+                        payload,
+                        Instant.now().plusSeconds(60),
+                        DeliveryPriority.IMMEDIATE,
+                        PushType.ALERT,
+                        collapseId))
+                .get(10, TimeUnit.SECONDS);
+        return r.isAccepted()
+                ? "accepted"
+                : r.getStatusCode() + " " + r.getRejectionReason().orElse("?");
     }
 
     @Test
@@ -57,7 +68,8 @@ class ApnsFakeTest {
         assertThat(reason(TOKEN, TOPIC, alert, "wind")).isEqualTo("accepted");
         assertThat(reason(TOKEN, TOPIC, alert, "x".repeat(65))).isEqualTo("400 BadCollapseId");
         assertThat(reason(TOKEN, TOPIC, "", null)).isEqualTo("400 PayloadEmpty");
-        assertThat(reason(TOKEN, TOPIC, "{\"aps\":{\"alert\":\"" + "x".repeat(4_100) + "\"}}", null)).isEqualTo("413 PayloadTooLarge");
+        assertThat(reason(TOKEN, TOPIC, "{\"aps\":{\"alert\":\"" + "x".repeat(4_100) + "\"}}", null))
+                .isEqualTo("413 PayloadTooLarge");
         assertThat(reason(TOKEN, "com.someone.else", alert, null)).isEqualTo("400 TopicDisallowed");
         assertThat(reason("abc", TOPIC, alert, null)).isEqualTo("400 BadDeviceToken");
         assertThat(reason(String.format("%064x", 43), TOPIC, alert, null)).isEqualTo("400 BadDeviceToken");

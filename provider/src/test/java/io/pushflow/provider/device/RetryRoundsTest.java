@@ -1,7 +1,6 @@
 package io.pushflow.provider.device;
 
-import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 
 class RetryRoundsTest {
 
@@ -23,30 +22,41 @@ class RetryRoundsTest {
     @Test
     void each_token_is_sent_until_answered_and_never_after() throws Exception {
         Map<String, Integer> sends = new ConcurrentHashMap<>();
-        RetryRounds rounds = new RetryRounds(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(10)), slept::add, 10,
+        RetryRounds rounds = new RetryRounds(
+                new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(10)),
+                slept::add,
+                10,
                 Duration.ofSeconds(5));
-        List<Device> devices = List.of(new Device("ok", "en"), new Device("busy-once", "en"), new Device("busy", "en"),
-                new Device("gone", "en"), new Device("ok", "pt"), new Device("lost", "en"), new Device("big", "en"));
-        DeviceReport report = rounds.run(devices,
-                d -> d.token().equals("big") ? Answer.failed("too big") : null,
-                d -> {
-                    int n = sends.merge(d.token(), 1, Integer::sum);
-                    return CompletableFuture.completedFuture(switch (d.token()) {
+        List<Device> devices = List.of(
+                new Device("ok", "en"),
+                new Device("busy-once", "en"),
+                new Device("busy", "en"),
+                new Device("gone", "en"),
+                new Device("ok", "pt"),
+                new Device("lost", "en"),
+                new Device("big", "en"));
+        DeviceReport report = rounds.run(devices, d -> d.token().equals("big") ? Answer.failed("too big") : null, d -> {
+            int n = sends.merge(d.token(), 1, Integer::sum);
+            return CompletableFuture.completedFuture(
+                    switch (d.token()) {
                         case "busy-once" -> n == 1 ? Answer.retry("429", Duration.ofSeconds(3)) : Answer.SENT;
                         case "busy" -> Answer.retry("503", null);
                         case "gone" -> Answer.tokenInvalid("Unregistered", null);
                         case "lost" -> Answer.unconfirmed("no answer");
                         default -> Answer.SENT;
                     });
-                });
-        assertThat(report.outcomes()).extracting(DeviceOutcome::token, DeviceOutcome::status, DeviceOutcome::attempts).containsExactly(
-                Tuple.tuple("ok", DeviceOutcome.Status.SENT, 1),
-                Tuple.tuple("busy-once", DeviceOutcome.Status.SENT, 2),
-                Tuple.tuple("busy", DeviceOutcome.Status.RETRIES_EXHAUSTED, 3),
-                Tuple.tuple("gone", DeviceOutcome.Status.TOKEN_INVALID, 1),
-                Tuple.tuple("lost", DeviceOutcome.Status.UNCONFIRMED, 1),
-                Tuple.tuple("big", DeviceOutcome.Status.FAILED, 0));
-        assertThat(sends).containsExactlyInAnyOrderEntriesOf(Map.of("ok", 1, "busy-once", 2, "busy", 3, "gone", 1, "lost", 1));
+        });
+        assertThat(report.outcomes())
+                .extracting(DeviceOutcome::token, DeviceOutcome::status, DeviceOutcome::attempts)
+                .containsExactly(
+                        Tuple.tuple("ok", DeviceOutcome.Status.SENT, 1),
+                        Tuple.tuple("busy-once", DeviceOutcome.Status.SENT, 2),
+                        Tuple.tuple("busy", DeviceOutcome.Status.RETRIES_EXHAUSTED, 3),
+                        Tuple.tuple("gone", DeviceOutcome.Status.TOKEN_INVALID, 1),
+                        Tuple.tuple("lost", DeviceOutcome.Status.UNCONFIRMED, 1),
+                        Tuple.tuple("big", DeviceOutcome.Status.FAILED, 0));
+        assertThat(sends)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("ok", 1, "busy-once", 2, "busy", 3, "gone", 1, "lost", 1));
         assertThat(slept).hasSize(2);
         assertThat(slept.get(0)).isEqualTo(Duration.ofSeconds(3)); // the service's Retry-After beats our 100 ms
         assertThat(slept.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
@@ -70,10 +80,13 @@ class RetryRoundsTest {
                     return f;
                 }
                 most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                later.schedule(() -> {
-                    inFlight.decrementAndGet();
-                    f.complete(Answer.SENT);
-                }, 5, TimeUnit.MILLISECONDS);
+                later.schedule(
+                        () -> {
+                            inFlight.decrementAndGet();
+                            f.complete(Answer.SENT);
+                        },
+                        5,
+                        TimeUnit.MILLISECONDS);
                 return f;
             });
             assertThat(most.get()).isLessThanOrEqualTo(4);

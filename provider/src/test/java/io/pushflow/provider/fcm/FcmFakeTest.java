@@ -1,13 +1,9 @@
 package io.pushflow.provider.fcm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushflow.core.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,8 +23,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The FCM fake refuses what Google refuses: checked with hand-made requests, not through our client. */
 class FcmFakeTest {
@@ -46,16 +45,24 @@ class FcmFakeTest {
         fake.register(TOKEN);
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        trust.setCertificateEntry("fake", fake.settings().trustedServerCertificates().get(0));
+        trust.setCertificateEntry(
+                "fake", fake.settings().trustedServerCertificates().get(0));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        http = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         JsonNode account = Json.read(fake.serviceAccountJson(), JsonNode.class);
         clientEmail = account.path("client_email").asText();
-        String pem = account.path("private_key").asText().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        accountKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        String pem = account.path("private_key")
+                .asText()
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        accountKey = KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     }
 
     @AfterAll
@@ -65,7 +72,8 @@ class FcmFakeTest {
 
     private static String jwt(PrivateKey key, Map<String, Object> claims) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String head = b64.encodeToString(Json.write(Map.of("alg", "RS256", "typ", "JWT")).getBytes(StandardCharsets.UTF_8));
+        String head = b64.encodeToString(
+                Json.write(Map.of("alg", "RS256", "typ", "JWT")).getBytes(StandardCharsets.UTF_8));
         String body = b64.encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
@@ -86,8 +94,12 @@ class FcmFakeTest {
 
     private static HttpResponse<String> grant(String grantType, String assertion) throws Exception {
         String form = "grant_type=" + URLEncoder.encode(grantType, StandardCharsets.UTF_8) + "&assertion=" + assertion;
-        return http.send(HttpRequest.newBuilder(fake.tokenUri()).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        return http.send(
+                HttpRequest.newBuilder(fake.tokenUri())
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -103,7 +115,8 @@ class FcmFakeTest {
     @Test
     void the_token_endpoint_takes_only_a_well_signed_short_lived_assertion_for_messaging() throws Exception {
         assertThat(accessToken()).startsWith("ya29.");
-        PrivateKey stranger = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate();
+        PrivateKey stranger =
+                KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate();
         Map<String, Map<String, Object>> bad = new LinkedHashMap<>();
         Map<String, Object> c;
         bad.put("Invalid JWT Signature.", null);
@@ -127,16 +140,23 @@ class FcmFakeTest {
             String assertion = e.getValue() == null ? jwt(stranger, claims()) : jwt(accountKey, e.getValue());
             HttpResponse<String> r = grant("urn:ietf:params:oauth:grant-type:jwt-bearer", assertion);
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
-            assertThat(Json.read(r.body(), JsonNode.class).path("error").asText()).as(e.getKey()).isEqualTo("invalid_grant");
-            assertThat(r.body()).as(e.getKey()).containsIgnoringCase(e.getKey().equals("timeframe") ? "iat" : e.getKey());
+            assertThat(Json.read(r.body(), JsonNode.class).path("error").asText())
+                    .as(e.getKey())
+                    .isEqualTo("invalid_grant");
+            assertThat(r.body())
+                    .as(e.getKey())
+                    .containsIgnoringCase(e.getKey().equals("timeframe") ? "iat" : e.getKey());
         }
         HttpResponse<String> wrongGrant = grant("client_credentials", jwt(accountKey, claims()));
-        assertThat(Json.read(wrongGrant.body(), JsonNode.class).path("error").asText()).isEqualTo("unsupported_grant_type");
+        assertThat(Json.read(wrongGrant.body(), JsonNode.class).path("error").asText())
+                .isEqualTo("unsupported_grant_type");
     }
 
     private static HttpResponse<String> send(String project, String bearer, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fake.endpoint() + "/v1/projects/" + project + "/messages:send"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(fake.endpoint() + "/v1/projects/" + project + "/messages:send"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body)));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -171,18 +191,37 @@ class FcmFakeTest {
     @Test
     void messages_send_refuses_what_fcm_refuses_in_its_error_model() throws Exception {
         String bearer = accessToken();
-        HttpResponse<String> ok = send(PROJECT, bearer, message(Map.of("data", Map.of("pushflow_campaign", "42"),
-                "android", Map.of("priority", "HIGH", "ttl", "3600s", "collapse_key", "wind", "notification", Map.of("channel_id", "marketing")))));
+        HttpResponse<String> ok = send(
+                PROJECT,
+                bearer,
+                message(Map.of(
+                        "data",
+                        Map.of("pushflow_campaign", "42"),
+                        "android",
+                        Map.of(
+                                "priority",
+                                "HIGH",
+                                "ttl",
+                                "3600s",
+                                "collapse_key",
+                                "wind",
+                                "notification",
+                                Map.of("channel_id", "marketing")))));
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(Json.read(ok.body(), JsonNode.class).path("name").asText()).startsWith("projects/" + PROJECT + "/messages/");
+        assertThat(Json.read(ok.body(), JsonNode.class).path("name").asText())
+                .startsWith("projects/" + PROJECT + "/messages/");
         assertThat(fake.received()).containsEntry(TOKEN, 1);
 
-        assertThat(send(PROJECT, bearer, Map.of("message", Map.of("token", TOKEN), "validate_only", true)).statusCode()).isEqualTo(200);
+        assertThat(send(PROJECT, bearer, Map.of("message", Map.of("token", TOKEN), "validate_only", true))
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(fake.received()).containsEntry(TOKEN, 1); // a dry run reaches no one
 
         assertThat(error(send(PROJECT, null, message(Map.of())))).containsExactly("401 UNAUTHENTICATED", null, null);
-        assertThat(error(send(PROJECT, "ya29.made-up", message(Map.of())))).containsExactly("401 UNAUTHENTICATED", null, null);
-        assertThat(error(send("another-project", bearer, message(Map.of())))).containsExactly("403 PERMISSION_DENIED", null, null);
+        assertThat(error(send(PROJECT, "ya29.made-up", message(Map.of()))))
+                .containsExactly("401 UNAUTHENTICATED", null, null);
+        assertThat(error(send("another-project", bearer, message(Map.of()))))
+                .containsExactly("403 PERMISSION_DENIED", null, null);
         assertThat(error(send(PROJECT, bearer, message(Map.of("data", Map.of("campaign", 42))))))
                 .containsExactly("400 INVALID_ARGUMENT", null, "message.data[0].value");
         assertThat(error(send(PROJECT, bearer, message(Map.of("data", Map.of("google.sent_time", "1"))))))
@@ -195,7 +234,8 @@ class FcmFakeTest {
                 .containsExactly("400 INVALID_ARGUMENT", null, "message.android.ttl");
         assertThat(error(send(PROJECT, bearer, message(Map.of("android", Map.of("priority", "urgent"))))))
                 .containsExactly("400 INVALID_ARGUMENT", null, "message.android.priority");
-        assertThat(error(send(PROJECT, bearer, message(Map.of("android", Map.of("notification", Map.of("channel", "x")))))))
+        assertThat(error(send(
+                        PROJECT, bearer, message(Map.of("android", Map.of("notification", Map.of("channel", "x")))))))
                 .containsExactly("400 INVALID_ARGUMENT", null, "message.android.notification.channel");
         assertThat(error(send(PROJECT, bearer, message(Map.of("data", Map.of("blob", "x".repeat(4_100)))))))
                 .containsExactly("400 INVALID_ARGUMENT", null, "message");

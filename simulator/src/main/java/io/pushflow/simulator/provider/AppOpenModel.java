@@ -42,7 +42,8 @@ public final class AppOpenModel {
     public double trueLift(String variant, Duration measured) {
         double ratio = (double) measured.toMillis() / config.windowMillis();
         if (ratio < 1) {
-            throw new IllegalArgumentException("the measured window must hold the model's window of " + config.windowMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "the measured window must hold the model's window of " + config.windowMillis() + " ms");
         }
         return config.uplift(variant) * Math.pow(1 - config.baseline(), ratio - 1);
     }
@@ -64,7 +65,8 @@ public final class AppOpenModel {
     /** The open a push of {@code variant} causes when it reaches {@code subscriptionId} at {@code arrived}, if any. */
     public Optional<Instant> pushed(long campaignId, String variant, String subscriptionId, Instant arrived) {
         double extra = config.uplift(variant) / (1 - config.baseline());
-        SplittableRandom random = new SplittableRandom(mix(seed ^ campaignId, subscriptionId.hashCode(), variant.hashCode()));
+        SplittableRandom random =
+                new SplittableRandom(mix(seed ^ campaignId, subscriptionId.hashCode(), variant.hashCode()));
         if (random.nextDouble() >= extra) {
             return Optional.empty();
         }

@@ -1,11 +1,11 @@
 package io.pushflow.simulator.provider;
 
-import io.pushflow.core.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.pushflow.core.Environment;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
@@ -16,11 +16,9 @@ import io.pushflow.provider.OneSignalFake.Created;
 import io.pushflow.provider.RuntimeCertificate;
 import io.pushflow.provider.apns.ApnsFake;
 import io.pushflow.provider.fcm.FcmFake;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,12 +26,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -66,6 +64,7 @@ public final class ProviderSimulator implements AutoCloseable {
         public final AtomicLong reported = new AtomicLong();
         /** App opens the push caused (beyond the users' own), when the config simulates app opens. */
         public final AtomicLong appOpened = new AtomicLong();
+
         public volatile double trueOpen;
         public volatile double trueClick;
 
@@ -102,38 +101,73 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Map<String, AtomicLong> converted = new ConcurrentHashMap<>();
     /** The campaigns that reached each subscription (a handful each), to see one campaign reach it twice. */
     private final Map<String, long[]> campaignsReached = new ConcurrentHashMap<>();
+
     private final Map<Long, AtomicLong> duplicates = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
     /** The bundle id the simulated iOS app's pushes go under. */
     public static final String DIRECT_TOPIC = "io.pushflow.simulator";
+
     private ApnsFake apns;
     private FcmFake fcm;
     /** Opens and clicks not yet due, by the tick they are due in. */
     private final ConcurrentSkipListMap<Long, Queue<Engaged>> pending = new ConcurrentSkipListMap<>();
     /** Opens and clicks that happened and that the app has not reported yet (it could not reach the broker). */
     private final List<Engaged> unreported = new ArrayList<>();
+
     private volatile boolean reportFailing;
     /** While set, every call to the provider is answered with this status (an outage: 429 storms, 5xx). */
     private volatile Integer outageStatus;
     /** When each campaign's clicks happened, kept only when asked for (a benchmark of how fast clicks reach the bandit). */
     private volatile Map<Long, Queue<Long>> clickTimes;
+
     private static final long TICK_MILLIS = 50;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private static final int EVENTS_PER_MESSAGE = 1_000;
 
-    public ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address,
-                             ConnectionFactory rabbit, Queues queues) throws Exception {
-        this(config, appId, restApiKey, address, config.appEvents() ? rabbit.newConnection("pushflow-provider-simulator") : null, queues);
+    public ProviderSimulator(
+            SimulatorConfig config,
+            String appId,
+            String restApiKey,
+            InetSocketAddress address,
+            ConnectionFactory rabbit,
+            Queues queues)
+            throws Exception {
+        this(
+                config,
+                appId,
+                restApiKey,
+                address,
+                config.appEvents() ? rabbit.newConnection("pushflow-provider-simulator") : null,
+                queues);
     }
 
-    private ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address, Connection connection,
-                              Queues queues) throws Exception {
-        this(config, appId, restApiKey, address, connection, connection == null ? null : rabbitApp(connection, queues),
+    private ProviderSimulator(
+            SimulatorConfig config,
+            String appId,
+            String restApiKey,
+            InetSocketAddress address,
+            Connection connection,
+            Queues queues)
+            throws Exception {
+        this(
+                config,
+                appId,
+                restApiKey,
+                address,
+                connection,
+                connection == null ? null : rabbitApp(connection, queues),
                 queues.name(Queues.PUSH_EVENTS));
     }
 
-    ProviderSimulator(SimulatorConfig config, String appId, String restApiKey, InetSocketAddress address, Connection connection, App app,
-                      String eventsTarget) throws Exception {
+    ProviderSimulator(
+            SimulatorConfig config,
+            String appId,
+            String restApiKey,
+            InetSocketAddress address,
+            Connection connection,
+            App app,
+            String eventsTarget)
+            throws Exception {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
         this.appOpens = config.appOpens() == null ? null : new AppOpenModel(config.seed(), config.appOpens());
@@ -158,8 +192,17 @@ public final class ProviderSimulator implements AutoCloseable {
         Channel channel = connection.createChannel();
         queues.declare(Queues.PUSH_EVENTS, new ChannelDeclarer(channel));
         String queue = queues.name(Queues.PUSH_EVENTS);
-        return batch -> channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().correlationId(batch.batchId())
-                .messageId(batch.batchId()).contentType("application/json").deliveryMode(2).type("EVENTS").build(), Json.bytes(batch));
+        return batch -> channel.basicPublish(
+                "",
+                queue,
+                new AMQP.BasicProperties.Builder()
+                        .correlationId(batch.batchId())
+                        .messageId(batch.batchId())
+                        .contentType("application/json")
+                        .deliveryMode(2)
+                        .type("EVENTS")
+                        .build(),
+                Json.bytes(batch));
     }
 
     public URI baseUrl() {
@@ -170,9 +213,13 @@ public final class ProviderSimulator implements AutoCloseable {
     public Map<String, Object> ledger() {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> variants = new LinkedHashMap<>();
-        ledger.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> variants.put(e.getKey(), e.getValue().toMap()));
+        ledger.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> variants.put(e.getKey(), e.getValue().toMap()));
         out.put("variants", variants);
-        out.put("duplicates", duplicates.values().stream().mapToLong(AtomicLong::get).sum());
+        out.put(
+                "duplicates",
+                duplicates.values().stream().mapToLong(AtomicLong::get).sum());
         out.put("appEvents", config.appEvents());
         out.put("events", published.get());
         return out;
@@ -230,8 +277,10 @@ public final class ProviderSimulator implements AutoCloseable {
 
         boolean aims(JsonNode body) {
             JsonNode data = body.path("data");
-            return (campaign == null || campaign == data.path("pushflow_campaign").asLong())
-                    && (variant == null || variant.equals(data.path("pushflow_variant").asText()));
+            return (campaign == null
+                            || campaign == data.path("pushflow_campaign").asLong())
+                    && (variant == null
+                            || variant.equals(data.path("pushflow_variant").asText()));
         }
     }
 
@@ -252,10 +301,16 @@ public final class ProviderSimulator implements AutoCloseable {
         api.delay(latency);
         synchronized (this) {
             if (apns != null) { // APNs and FCM go through the same outage, each in its own words
-                apns.outage(status == null ? null : status == 429 ? ApnsFake.Failure.TOO_MANY_REQUESTS
-                        : ApnsFake.Failure.SERVICE_UNAVAILABLE);
-                fcm.outage(status == null ? null : status == 429 ? FcmFake.Failure.QUOTA_EXCEEDED
-                        : FcmFake.Failure.UNAVAILABLE);
+                apns.outage(
+                        status == null
+                                ? null
+                                : status == 429
+                                        ? ApnsFake.Failure.TOO_MANY_REQUESTS
+                                        : ApnsFake.Failure.SERVICE_UNAVAILABLE);
+                fcm.outage(
+                        status == null
+                                ? null
+                                : status == 429 ? FcmFake.Failure.QUOTA_EXCEEDED : FcmFake.Failure.UNAVAILABLE);
                 apns.stall(latency);
                 fcm.stall(latency);
             }
@@ -283,7 +338,9 @@ public final class ProviderSimulator implements AutoCloseable {
             synchronized (random) {
                 r = random.nextDouble();
             }
-            return r < config.rateLimitShare() ? Integer.valueOf(429) : r < config.rateLimitShare() + config.serverErrorShare() ? 503 : null;
+            return r < config.rateLimitShare()
+                    ? Integer.valueOf(429)
+                    : r < config.rateLimitShare() + config.serverErrorShare() ? 503 : null;
         }
 
         /** A fixed share of ids, chosen by their hash, is not subscribed (the same ids on every call). */
@@ -299,7 +356,9 @@ public final class ProviderSimulator implements AutoCloseable {
                 return true;
             }
             for (Fault f : faults) {
-                if (f.invalidShare() > 0 && f.aims(body) && hash(id) < (config.invalidShare() + f.invalidShare()) * 0x10000) {
+                if (f.invalidShare() > 0
+                        && f.aims(body)
+                        && hash(id) < (config.invalidShare() + f.invalidShare()) * 0x10000) {
                     return true;
                 }
             }
@@ -345,12 +404,25 @@ public final class ProviderSimulator implements AutoCloseable {
             boolean delivered = System.currentTimeMillis() >= n.createdAtMillis() + config.deliveryLatencyMillis();
             long reached = n.subscriptionIds().size();
             AtomicLong clicks = converted.get(n.id());
-            return Map.of("successful", delivered ? reached : 0L, "failed", (long) n.invalidIds().size(), "errored", 0L,
-                    "converted", clicks == null ? 0L : clicks.get(), "remaining", delivered ? 0L : reached, "received", delivered ? reached : 0L);
+            return Map.of(
+                    "successful",
+                    delivered ? reached : 0L,
+                    "failed",
+                    (long) n.invalidIds().size(),
+                    "errored",
+                    0L,
+                    "converted",
+                    clicks == null ? 0L : clicks.get(),
+                    "remaining",
+                    delivered ? 0L : reached,
+                    "received",
+                    delivered ? reached : 0L);
         }
 
         private String text(Created n) {
-            return n.body() == null ? null : n.body().path("contents").path("en").asText(null);
+            return n.body() == null
+                    ? null
+                    : n.body().path("contents").path("en").asText(null);
         }
     }
 
@@ -363,7 +435,8 @@ public final class ProviderSimulator implements AutoCloseable {
     private Tally reached(JsonNode data, String text, List<String> ids, AtomicLong clicks) {
         long campaign = data.path("pushflow_campaign").asLong();
         String variant = data.path("pushflow_variant").asText("");
-        SimulatorConfig.Engagement e = config.engagement(data.path("pushflow_push").asLong(), campaign, variant, text);
+        SimulatorConfig.Engagement e =
+                config.engagement(data.path("pushflow_push").asLong(), campaign, variant, text);
         Tally tally = ledger.computeIfAbsent(campaign + "/" + variant, k -> new Tally());
         tally.trueOpen = e.open();
         tally.trueClick = e.click();
@@ -383,8 +456,10 @@ public final class ProviderSimulator implements AutoCloseable {
         if (appOpens != null) {
             Instant arrived = Instant.ofEpochMilli(now + config.deliveryLatencyMillis());
             for (String id : ids) {
-                appOpens.pushed(campaign, variant, id, arrived).ifPresent(at ->
-                        due(at.toEpochMilli(), new Engaged(campaign, variant, id, PushEvent.Type.APP_OPENED, tally, null)));
+                appOpens.pushed(campaign, variant, id, arrived)
+                        .ifPresent(at -> due(
+                                at.toEpochMilli(),
+                                new Engaged(campaign, variant, id, PushEvent.Type.APP_OPENED, tally, null)));
             }
         }
         synchronized (random) {
@@ -394,7 +469,9 @@ public final class ProviderSimulator implements AutoCloseable {
                     long openAt = now + config.deliveryLatencyMillis() + delay(config.openDelayMillis());
                     due(openAt, new Engaged(campaign, variant, id, PushEvent.Type.OPENED, tally, null));
                     if (u < e.click()) {
-                        due(openAt + delay(config.clickDelayMillis()), new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally, clicks));
+                        due(
+                                openAt + delay(config.clickDelayMillis()),
+                                new Engaged(campaign, variant, id, PushEvent.Type.CLICKED, tally, clicks));
                     }
                 }
             }
@@ -435,11 +512,16 @@ public final class ProviderSimulator implements AutoCloseable {
         });
         fcm.onAccepted(push -> {
             JsonNode message = push.message();
-            reached(message.path("data"), message.path("notification").path("body").asText(null), List.of(push.token()), null);
+            reached(
+                    message.path("data"),
+                    message.path("notification").path("body").asText(null),
+                    List.of(push.token()),
+                    null);
         });
         Map<String, String> env = settingsFor(apns, fcm, dir);
         StringBuilder lines = new StringBuilder();
-        env.forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+        env.forEach((k, v) ->
+                lines.append("export ").append(k).append('=').append(v).append('\n'));
         Files.writeString(dir.resolve("direct.env"), lines);
         return env;
     }
@@ -448,15 +530,18 @@ public final class ProviderSimulator implements AutoCloseable {
      * Writes what a delivery job needs to reach {@code apns} and {@code fcm} into {@code dir} (the signing key, the
      * service account, each server's certificate) and returns the jobs' settings for them (APNS_*, FCM_*).
      */
-    public static Map<String, String> settingsFor(ApnsFake apns, FcmFake fcm, Path dir)
-            throws IOException {
+    public static Map<String, String> settingsFor(ApnsFake apns, FcmFake fcm, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path key = Files.writeString(dir.resolve("apns-signing-key.p8"), apns.signingKeyPem());
-        Path apnsCert = Files.writeString(dir.resolve("apns-server.pem"),
-                RuntimeCertificate.pem(apns.settings().trustedServerCertificates().get(0)));
+        Path apnsCert = Files.writeString(
+                dir.resolve("apns-server.pem"),
+                RuntimeCertificate.pem(
+                        apns.settings().trustedServerCertificates().get(0)));
         Path account = Files.writeString(dir.resolve("fcm-service-account.json"), fcm.serviceAccountJson());
-        Path fcmCert = Files.writeString(dir.resolve("fcm-server.pem"),
-                RuntimeCertificate.pem(fcm.settings().trustedServerCertificates().get(0)));
+        Path fcmCert = Files.writeString(
+                dir.resolve("fcm-server.pem"),
+                RuntimeCertificate.pem(
+                        fcm.settings().trustedServerCertificates().get(0)));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("APNS_HOST", "127.0.0.1");
         env.put("APNS_PORT", Integer.toString(apns.port()));
@@ -483,11 +568,17 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** One user's open or click, waiting for its moment; {@code converted} counts the notification's clicks. */
-    private record Engaged(long campaign, String variant, String subscriptionId, PushEvent.Type type, Tally tally, AtomicLong converted) {
-    }
+    private record Engaged(
+            long campaign,
+            String variant,
+            String subscriptionId,
+            PushEvent.Type type,
+            Tally tally,
+            AtomicLong converted) {}
 
     private void due(long atMillis, Engaged event) {
-        pending.computeIfAbsent((atMillis + TICK_MILLIS - 1) / TICK_MILLIS, t -> new ConcurrentLinkedQueue<>()).add(event);
+        pending.computeIfAbsent((atMillis + TICK_MILLIS - 1) / TICK_MILLIS, t -> new ConcurrentLinkedQueue<>())
+                .add(event);
     }
 
     /**
@@ -499,21 +590,25 @@ public final class ProviderSimulator implements AutoCloseable {
     private void tick() {
         try {
             long tick = System.currentTimeMillis() / TICK_MILLIS;
-            for (var bucket = pending.firstEntry(); bucket != null && bucket.getKey() <= tick; bucket = pending.firstEntry()) {
+            for (var bucket = pending.firstEntry();
+                    bucket != null && bucket.getKey() <= tick;
+                    bucket = pending.firstEntry()) {
                 pending.remove(bucket.getKey());
                 for (Engaged e : bucket.getValue()) {
                     if (e.tally() != null) {
                         (switch (e.type()) {
-                            case CLICKED -> e.tally().clicked;
-                            case OPENED -> e.tally().opened;
-                            case APP_OPENED -> e.tally().appOpened;
-                        }).incrementAndGet();
+                                    case CLICKED -> e.tally().clicked;
+                                    case OPENED -> e.tally().opened;
+                                    case APP_OPENED -> e.tally().appOpened;
+                                })
+                                .incrementAndGet();
                     }
                     if (e.converted() != null) {
                         e.converted().incrementAndGet();
                         Map<Long, Queue<Long>> times = clickTimes;
                         if (times != null) {
-                            times.computeIfAbsent(e.campaign(), c -> new ConcurrentLinkedQueue<>()).add(System.currentTimeMillis());
+                            times.computeIfAbsent(e.campaign(), c -> new ConcurrentLinkedQueue<>())
+                                    .add(System.currentTimeMillis());
                         }
                     }
                     if (app != null) {
@@ -533,15 +628,24 @@ public final class ProviderSimulator implements AutoCloseable {
             List<Engaged> part = unreported.subList(0, Math.min(unreported.size(), EVENTS_PER_MESSAGE));
             List<PushEvent> events = new ArrayList<>(part.size());
             for (Engaged e : part) {
-                events.add(new PushEvent(PushEvent.VERSION, UUID.randomUUID().toString(), e.campaign(), e.variant(), e.subscriptionId(), e.type(), at));
+                events.add(new PushEvent(
+                        PushEvent.VERSION,
+                        UUID.randomUUID().toString(),
+                        e.campaign(),
+                        e.variant(),
+                        e.subscriptionId(),
+                        e.type(),
+                        at));
             }
-            PushEvents batch = new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), events);
+            PushEvents batch =
+                    new PushEvents(PushEvents.VERSION, UUID.randomUUID().toString(), events);
             try {
                 app.report(batch);
             } catch (Exception e) { // AlreadyClosedException while the broker is away is a RuntimeException
                 if (!reportFailing) {
-                    System.err.println("provider simulator: the app cannot report " + unreported.size() + " events to " + eventsTarget
-                            + " (" + e + "); it keeps them and tries again every " + TICK_MILLIS + " ms");
+                    System.err.println("provider simulator: the app cannot report " + unreported.size() + " events to "
+                            + eventsTarget + " (" + e + "); it keeps them and tries again every " + TICK_MILLIS
+                            + " ms");
                     reportFailing = true;
                 }
                 return;
@@ -588,7 +692,8 @@ public final class ProviderSimulator implements AutoCloseable {
                 case "--no-app-events" -> appEvents = false;
                 case "--direct" -> direct = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: simulator [--port 4010] [--config FILE.json] [--no-app-events] [--direct DIR]");
+                    System.err.println(
+                            "usage: simulator [--port 4010] [--config FILE.json] [--no-app-events] [--direct DIR]");
                     System.exit(2);
                 }
             }
@@ -600,17 +705,25 @@ public final class ProviderSimulator implements AutoCloseable {
         rabbit.setUsername(Environment.value("RABBITMQ_USER", "guest"));
         rabbit.setPassword(Environment.value("RABBITMQ_PASSWORD", "guest"));
         rabbit.setVirtualHost(Environment.value("RABBITMQ_VHOST", "/"));
-        ProviderSimulator sim = new ProviderSimulator(config, Environment.value("ONESIGNAL_APP_ID", "pushflow-simulator"), Environment.value("ONESIGNAL_REST_API_KEY", "simulator"),
-                new InetSocketAddress("127.0.0.1", port), rabbit, new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")));
+        ProviderSimulator sim = new ProviderSimulator(
+                config,
+                Environment.value("ONESIGNAL_APP_ID", "pushflow-simulator"),
+                Environment.value("ONESIGNAL_REST_API_KEY", "simulator"),
+                new InetSocketAddress("127.0.0.1", port),
+                rabbit,
+                new Queues(Environment.value("PUSHFLOW_QUEUE_PREFIX", "")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(Json.write(sim.ledger()));
         }));
         System.out.println("provider simulator: OneSignal API at " + sim.baseUrl() + ", "
-                + (config.appEvents() ? "the app's events on " + sim.eventsTarget : "no app events (the provider's click counts only)"));
+                + (config.appEvents()
+                        ? "the app's events on " + sim.eventsTarget
+                        : "no app events (the provider's click counts only)"));
         if (direct != null) {
             Map<String, String> env = sim.startDirect(direct);
-            System.out.println("provider simulator: APNs at 127.0.0.1:" + env.get("APNS_PORT") + " and FCM at " + env.get("FCM_ENDPOINT")
-                    + "; the delivery job reaches them with these settings (also in " + direct.resolve("direct.env") + "):");
+            System.out.println("provider simulator: APNs at 127.0.0.1:" + env.get("APNS_PORT") + " and FCM at "
+                    + env.get("FCM_ENDPOINT") + "; the delivery job reaches them with these settings (also in "
+                    + direct.resolve("direct.env") + "):");
             System.out.print(Files.readString(direct.resolve("direct.env")));
         }
         Thread.currentThread().join();

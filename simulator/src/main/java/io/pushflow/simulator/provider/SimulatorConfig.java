@@ -1,7 +1,6 @@
 package io.pushflow.simulator.provider;
 
 import io.pushflow.core.json.Json;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +14,25 @@ import java.util.Map;
  * themselves at a baseline rate and a push raise that by its variant's uplift (see {@link AppOpenModel}), so a
  * holdout's measured lift can be held against the truth.
  */
-public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
-                              double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents,
-                              AppOpens appOpens) {
+public record SimulatorConfig(
+        long seed,
+        long deliveryLatencyMillis,
+        long openDelayMillis,
+        long clickDelayMillis,
+        double invalidShare,
+        double rateLimitShare,
+        double serverErrorShare,
+        Engagement otherwise,
+        List<Rule> variants,
+        Boolean appEvents,
+        AppOpens appOpens) {
 
     /** True probabilities per delivered push: opened, and clicked (a click is also an open). */
     public record Engagement(double open, double click) {
         public Engagement {
             if (open < 0 || open > 1 || click < 0 || click > 1) {
-                throw new IllegalArgumentException("open and click are probabilities between 0 and 1, got " + open + " and " + click);
+                throw new IllegalArgumentException(
+                        "open and click are probabilities between 0 and 1, got " + open + " and " + click);
             }
         }
     }
@@ -36,11 +45,13 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
         public AppOpens {
             uplift = uplift == null ? Map.of() : Map.copyOf(uplift);
             if (baseline < 0 || baseline >= 1 || windowMillis <= 0) {
-                throw new IllegalArgumentException("baseline is a probability below 1 and windowMillis positive, got " + baseline + " and " + windowMillis);
+                throw new IllegalArgumentException("baseline is a probability below 1 and windowMillis positive, got "
+                        + baseline + " and " + windowMillis);
             }
             for (var e : uplift.entrySet()) {
                 if (e.getValue() < 0 || baseline + e.getValue() > 1) {
-                    throw new IllegalArgumentException("uplift of " + e.getKey() + " must keep baseline + uplift within 0..1, got " + e.getValue());
+                    throw new IllegalArgumentException("uplift of " + e.getKey()
+                            + " must keep baseline + uplift within 0..1, got " + e.getValue());
                 }
             }
         }
@@ -61,8 +72,13 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
         appEvents = appEvents == null || appEvents;
         otherwise = otherwise == null ? new Engagement(0.10, 0.02) : otherwise;
         variants = variants == null ? List.of() : List.copyOf(variants);
-        if (invalidShare < 0 || invalidShare > 1 || rateLimitShare < 0 || serverErrorShare < 0 || rateLimitShare + serverErrorShare > 1) {
-            throw new IllegalArgumentException("invalidShare, rateLimitShare and serverErrorShare are shares between 0 and 1");
+        if (invalidShare < 0
+                || invalidShare > 1
+                || rateLimitShare < 0
+                || serverErrorShare < 0
+                || rateLimitShare + serverErrorShare > 1) {
+            throw new IllegalArgumentException(
+                    "invalidShare, rateLimitShare and serverErrorShare are shares between 0 and 1");
         }
         if (deliveryLatencyMillis < 0 || openDelayMillis < 0 || clickDelayMillis < 0) {
             throw new IllegalArgumentException("latencies and delays are milliseconds, not negative");
@@ -73,29 +89,85 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
     }
 
     /** Without simulated app opens. */
-    public SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
-                           double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants, Boolean appEvents) {
-        this(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare, serverErrorShare, otherwise,
-                variants, appEvents, null);
+    public SimulatorConfig(
+            long seed,
+            long deliveryLatencyMillis,
+            long openDelayMillis,
+            long clickDelayMillis,
+            double invalidShare,
+            double rateLimitShare,
+            double serverErrorShare,
+            Engagement otherwise,
+            List<Rule> variants,
+            Boolean appEvents) {
+        this(
+                seed,
+                deliveryLatencyMillis,
+                openDelayMillis,
+                clickDelayMillis,
+                invalidShare,
+                rateLimitShare,
+                serverErrorShare,
+                otherwise,
+                variants,
+                appEvents,
+                null);
     }
 
     /** With the app reporting its users' opens and clicks. */
-    public SimulatorConfig(long seed, long deliveryLatencyMillis, long openDelayMillis, long clickDelayMillis, double invalidShare,
-                           double rateLimitShare, double serverErrorShare, Engagement otherwise, List<Rule> variants) {
-        this(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare, serverErrorShare, otherwise,
-                variants, true);
+    public SimulatorConfig(
+            long seed,
+            long deliveryLatencyMillis,
+            long openDelayMillis,
+            long clickDelayMillis,
+            double invalidShare,
+            double rateLimitShare,
+            double serverErrorShare,
+            Engagement otherwise,
+            List<Rule> variants) {
+        this(
+                seed,
+                deliveryLatencyMillis,
+                openDelayMillis,
+                clickDelayMillis,
+                invalidShare,
+                rateLimitShare,
+                serverErrorShare,
+                otherwise,
+                variants,
+                true);
     }
 
     /** The same, with the app's reports on {@code push.events} switched on or off. */
     public SimulatorConfig withAppEvents(boolean on) {
-        return new SimulatorConfig(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare,
-                serverErrorShare, otherwise, variants, on, appOpens);
+        return new SimulatorConfig(
+                seed,
+                deliveryLatencyMillis,
+                openDelayMillis,
+                clickDelayMillis,
+                invalidShare,
+                rateLimitShare,
+                serverErrorShare,
+                otherwise,
+                variants,
+                on,
+                appOpens);
     }
 
     /** The same, with the users opening the app as {@code opens} says. */
     public SimulatorConfig withAppOpens(AppOpens opens) {
-        return new SimulatorConfig(seed, deliveryLatencyMillis, openDelayMillis, clickDelayMillis, invalidShare, rateLimitShare,
-                serverErrorShare, otherwise, variants, appEvents, opens);
+        return new SimulatorConfig(
+                seed,
+                deliveryLatencyMillis,
+                openDelayMillis,
+                clickDelayMillis,
+                invalidShare,
+                rateLimitShare,
+                serverErrorShare,
+                otherwise,
+                variants,
+                appEvents,
+                opens);
     }
 
     public static SimulatorConfig defaults() {
@@ -110,7 +182,9 @@ public record SimulatorConfig(long seed, long deliveryLatencyMillis, long openDe
     public Engagement engagement(long pushId, long campaignId, String variant, String text) {
         for (Rule r : variants) {
             boolean byPush = r.push() != null && r.push() == pushId;
-            boolean byVariant = r.variant() != null && r.variant().equals(variant) && (r.campaign() == null || r.campaign() == campaignId);
+            boolean byVariant = r.variant() != null
+                    && r.variant().equals(variant)
+                    && (r.campaign() == null || r.campaign() == campaignId);
             boolean byText = r.text() != null && text != null && text.contains(r.text());
             if (byPush || byVariant || byText) {
                 return r.engagement();

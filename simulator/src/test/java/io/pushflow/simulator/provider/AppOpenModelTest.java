@@ -1,21 +1,21 @@
 package io.pushflow.simulator.provider;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class AppOpenModelTest {
 
     private static final Duration WINDOW = Duration.ofHours(2);
     private static final Instant WAVE = Instant.parse("2026-12-01T10:00:00Z");
     private static final int USERS = 100_000;
-    private final AppOpenModel model = new AppOpenModel(7, new SimulatorConfig.AppOpens(0.2, WINDOW.toMillis(), Map.of("A", 0.05)));
+    private final AppOpenModel model =
+            new AppOpenModel(7, new SimulatorConfig.AppOpens(0.2, WINDOW.toMillis(), Map.of("A", 0.05)));
 
     @Test
     void users_open_the_app_within_a_window_at_the_baseline_and_a_push_adds_its_uplift() {
@@ -24,7 +24,8 @@ class AppOpenModelTest {
         assertThat(shares[1]).isCloseTo(0.25, within(0.005));
         assertThat(model.trueLift("A")).isEqualTo(0.05);
         assertThat(model.trueLift("B")).isZero();
-        assertThat(model.organic("sub-1", WAVE, WAVE.plus(Duration.ofDays(1)))).isEqualTo(model.organic("sub-1", WAVE, WAVE.plus(Duration.ofDays(1))));
+        assertThat(model.organic("sub-1", WAVE, WAVE.plus(Duration.ofDays(1))))
+                .isEqualTo(model.organic("sub-1", WAVE, WAVE.plus(Duration.ofDays(1))));
     }
 
     @Test
@@ -38,7 +39,8 @@ class AppOpenModelTest {
 
     @Test
     void an_uplift_beyond_certainty_is_refused() {
-        assertThatThrownBy(() -> new SimulatorConfig.AppOpens(0.9, 1000, Map.of("A", 0.2))).hasMessageContaining("uplift of A");
+        assertThatThrownBy(() -> new SimulatorConfig.AppOpens(0.9, 1000, Map.of("A", 0.2)))
+                .hasMessageContaining("uplift of A");
     }
 
     /** The shares of users who open the app within {@code measured} from the wave by themselves, and with a push of A arriving after {@code delay}. */
@@ -49,7 +51,9 @@ class AppOpenModelTest {
         for (int i = 0; i < USERS; i++) {
             String id = "sub-" + i;
             boolean byThemselves = !model.organic(id, WAVE, end).isEmpty();
-            boolean byPush = model.pushed(1, "A", id, WAVE.plus(delay)).filter(t -> t.isBefore(end)).isPresent();
+            boolean byPush = model.pushed(1, "A", id, WAVE.plus(delay))
+                    .filter(t -> t.isBefore(end))
+                    .isPresent();
             organic += byThemselves ? 1 : 0;
             pushed += byThemselves || byPush ? 1 : 0;
         }
