@@ -56,6 +56,17 @@ public final class JobEnvironment implements AutoCloseable {
                     "%8s", Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36))
             .replace(' ', '0');
 
+    /** The cohort filter most job tests launch with: users with any of four water sports. */
+    public static final Map<String, Object> WATER_SPORTS = Map.of(
+            "all",
+            List.of(Map.of(
+                    "field",
+                    "sports",
+                    "op",
+                    "has_any",
+                    "values",
+                    List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+
     public final Queues queues = new Queues("t" + id + ".");
     public final ClickHouse.Config chConfig =
             ClickHouse.Config.fromEnvironment().withDatabase("pushflow_t_" + id);

@@ -59,15 +59,7 @@ class PipelineTest {
     static final String APP = "pipeline-app";
     static final String KEY = "pipeline-key";
 
-    static final Map<String, Object> FILTER = Map.of(
-            "all",
-            List.of(Map.of(
-                    "field",
-                    "sports",
-                    "op",
-                    "has_any",
-                    "values",
-                    List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+    static final Map<String, Object> FILTER = JobEnvironment.WATER_SPORTS;
 
     /** The three jobs against the simulator, as they run in production, with short pauses for a test; the time they all read their queues. */
     static Instant startJobs(JobEnvironment je, ProviderSimulator sim) throws Exception {

@@ -56,15 +56,7 @@ class UpgradeTest {
         try (JobEnvironment je = new JobEnvironment();
                 OneSignalFake fake = new OneSignalFake(APP, KEY)) {
             Instant now = Instant.now();
-            Map<String, Object> filter = Map.of(
-                    "all",
-                    List.of(Map.of(
-                            "field",
-                            "sports",
-                            "op",
-                            "has_any",
-                            "values",
-                            List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Map<String, Object> filter = JobEnvironment.WATER_SPORTS;
             List<User> cohort = je.load(31, 4_000, now).stream()
                     .filter(UserPredicate.of(FilterChain.parse(filter), now))
                     .toList();

@@ -99,15 +99,7 @@ class DeliveryJobTest {
         try (JobEnvironment je = new JobEnvironment();
                 OneSignalFake fake = new OneSignalFake(APP, KEY)) {
             Instant now = Instant.now();
-            Map<String, Object> filter = Map.of(
-                    "all",
-                    List.of(Map.of(
-                            "field",
-                            "sports",
-                            "op",
-                            "has_any",
-                            "values",
-                            List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Map<String, Object> filter = JobEnvironment.WATER_SPORTS;
             List<User> users = je.load(9, 4_000, now);
             Map<Long, User> cohort = users.stream()
                     .filter(UserPredicate.of(FilterChain.parse(filter), now))
@@ -209,15 +201,7 @@ class DeliveryJobTest {
                 ApnsFake apns = new ApnsFake("io.pushflow.test", "TEAM123456");
                 FcmFake fcm = new FcmFake("pushflow-test")) {
             Instant now = Instant.now();
-            Map<String, Object> filter = Map.of(
-                    "all",
-                    List.of(Map.of(
-                            "field",
-                            "sports",
-                            "op",
-                            "has_any",
-                            "values",
-                            List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Map<String, Object> filter = JobEnvironment.WATER_SPORTS;
             List<User> users = je.load(19, 4_000, now);
             Map<Long, User> cohort = users.stream()
                     .filter(UserPredicate.of(FilterChain.parse(filter), now))

@@ -187,15 +187,7 @@ class DispatchJobTest {
             ClickHouse.Config chConfig = je.chConfig;
             RabbitSettings rabbit = je.rabbit;
             Instant now = Instant.now();
-            Map<String, Object> filter = Map.of(
-                    "all",
-                    List.of(Map.of(
-                            "field",
-                            "sports",
-                            "op",
-                            "has_any",
-                            "values",
-                            List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Map<String, Object> filter = JobEnvironment.WATER_SPORTS;
             Set<Long> cohort = je.loadCohort(6, 4_000, filter, now);
 
             var settings = new DispatchJob.Settings(
@@ -298,15 +290,7 @@ class DispatchJobTest {
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         try (JobEnvironment je = new JobEnvironment()) {
             Instant now = Instant.now();
-            Map<String, Object> kiters = Map.of(
-                    "all",
-                    List.of(Map.of(
-                            "field",
-                            "sports",
-                            "op",
-                            "has_any",
-                            "values",
-                            List.of("kitesurfing", "surfing", "sailing", "fishing"))));
+            Map<String, Object> kiters = JobEnvironment.WATER_SPORTS;
             Set<Long> cohort = je.loadCohort(7, 3_000, kiters, now);
             // a valid chain whose SQL is longer than ClickHouse's max_query_size (256 KiB): three conditions of 1,000
             // app names
