@@ -127,8 +127,9 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
                     direct(request, report);
                 }
             } catch (InterruptedException e) {
+                // only closing interrupts a send (or refuses a direct one): Flink's mailbox takes no result then, and
+                // handing it one throws on this thread; the restore sends the request again
                 Thread.currentThread().interrupt();
-                result.completeExceptionally(e);
                 return;
             } catch (RuntimeException e) {
                 // a request that cannot be sent fails its users with the reason, never the job (a restore would meet it
