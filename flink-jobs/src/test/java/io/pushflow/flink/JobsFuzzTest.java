@@ -19,7 +19,7 @@ import io.pushflow.core.fuzz.HostileInput;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.User;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.simulator.provider.ProviderSimulator;
 import io.pushflow.simulator.provider.SimulatorConfig;

@@ -1,5 +1,7 @@
 package io.pushflow.flink;
 
+import io.pushflow.flink.contracts.OutboxBatch;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.delivery.CampaignRules;
 import io.pushflow.flink.delivery.DecidedUsers;
 import io.pushflow.flink.delivery.DeferredSends;
@@ -8,7 +10,6 @@ import io.pushflow.flink.delivery.GateControl;
 import io.pushflow.flink.delivery.GateInput;
 import io.pushflow.flink.delivery.Later;
 import io.pushflow.flink.delivery.Outcomes;
-import io.pushflow.flink.delivery.ProviderNotification;
 import io.pushflow.flink.delivery.SendHour;
 import io.pushflow.flink.delivery.SendReport;
 import io.pushflow.flink.delivery.SendRequest;
@@ -17,7 +18,6 @@ import io.pushflow.flink.dispatch.Allocation;
 import io.pushflow.flink.dispatch.CampaignControl;
 import io.pushflow.flink.dispatch.Completion;
 import io.pushflow.flink.dispatch.DispatchEvent;
-import io.pushflow.flink.dispatch.OutboxBatch;
 import io.pushflow.flink.dispatch.PlanState;
 import io.pushflow.flink.dispatch.VariantFeedback;
 import io.pushflow.flink.rabbit.AmqpMessage;

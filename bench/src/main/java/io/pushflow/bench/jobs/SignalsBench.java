@@ -13,7 +13,7 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.ChannelDeclarer;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.RabbitSettings;
 import io.pushflow.flink.status.StatusJob;

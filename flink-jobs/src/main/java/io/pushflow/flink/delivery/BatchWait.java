@@ -1,6 +1,6 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

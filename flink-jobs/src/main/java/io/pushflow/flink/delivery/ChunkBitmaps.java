@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Sets of users of one chunk as compressed bitmaps of the low {@value io.pushflow.flink.dispatch.OutboxBatch#CHUNK_BITS}
+ * Sets of users of one chunk as compressed bitmaps of the low {@value io.pushflow.flink.contracts.OutboxBatch#CHUNK_BITS}
  * bits of their ids, in their serialized form for state: at most 8 KB for a whole chunk, a few bytes for a sparse one.
  */
 final class ChunkBitmaps {

@@ -3,7 +3,7 @@ package io.pushflow.flink.delivery;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserFields;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

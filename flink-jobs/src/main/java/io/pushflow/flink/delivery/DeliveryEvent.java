@@ -1,6 +1,6 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.InboundMessage;
 
 /** What the delivery job reads: an outbox batch, a campaign's rules, a user change, or an unreadable message. */

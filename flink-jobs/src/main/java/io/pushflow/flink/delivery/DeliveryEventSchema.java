@@ -3,7 +3,7 @@ package io.pushflow.flink.delivery;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.UserChange;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
 import java.nio.charset.StandardCharsets;
 

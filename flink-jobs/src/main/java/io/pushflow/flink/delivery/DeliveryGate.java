@@ -2,7 +2,7 @@ package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.Reason;
 import io.pushflow.flink.CampaignMetrics;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +59,8 @@ public class DeliveryGate extends KeyedBroadcastProcessFunction<Long, GateInput,
             ttl(new MapStateDescriptor<>("changes", Long.class, UserDelta.class));
     static final ValueStateDescriptor<byte[]> CHANGED =
             new ValueStateDescriptor<>("changed-users", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    static final MapStateDescriptor<String, OutboxBatch> WAITING =
+    /** Public for SavepointMigration: savepoints from before OutboxBatch moved need this state's serializer. */
+    public static final MapStateDescriptor<String, OutboxBatch> WAITING =
             new MapStateDescriptor<>("waiting", String.class, OutboxBatch.class);
 
     private transient MapState<String, Boolean> seen;

@@ -6,7 +6,7 @@ import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.filter.UserPredicate;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.User;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;

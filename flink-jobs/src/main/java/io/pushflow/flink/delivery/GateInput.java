@@ -1,6 +1,6 @@
 package io.pushflow.flink.delivery;
 
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 
 /** What reaches the gate for one chunk of users: an outbox batch to decide, or a change of one user's data. */
 public class GateInput {

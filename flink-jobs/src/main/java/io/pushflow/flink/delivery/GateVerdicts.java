@@ -1,7 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.user.DeviceTokenKind;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import io.pushflow.core.delivery.QuietHours;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

@@ -6,6 +6,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.flink.CampaignMetrics;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.provider.device.DeviceOutcome;
 import java.util.ArrayList;

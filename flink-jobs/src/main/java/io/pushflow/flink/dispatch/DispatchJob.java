@@ -5,6 +5,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.PushflowRabbitSource;

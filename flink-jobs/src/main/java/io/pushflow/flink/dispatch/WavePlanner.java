@@ -3,6 +3,7 @@ package io.pushflow.flink.dispatch;
 import io.pushflow.core.campaign.CampaignReport;
 import io.pushflow.core.user.UserColumns;
 import io.pushflow.flink.CampaignMetrics;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -2,6 +2,7 @@ package io.pushflow.flink.dispatch;
 
 import io.pushflow.core.bandit.WaveAssignment;
 import io.pushflow.core.user.UserColumns;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

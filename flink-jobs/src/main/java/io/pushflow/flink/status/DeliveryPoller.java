@@ -1,6 +1,6 @@
 package io.pushflow.flink.status;
 
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.provider.NotificationStatus;
 import io.pushflow.provider.ProviderException;
@@ -41,7 +41,8 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
 
     public static final String UID = "delivery-poller";
     public static final OutputTag<VariantDelta> DELIVERIES = new OutputTag<>("deliveries") {};
-    static final ValueStateDescriptor<PollState> POLL = new ValueStateDescriptor<>("poll", PollState.class);
+    /** Public for SavepointMigration: savepoints from before ProviderNotification moved need this state's serializer. */
+    public static final ValueStateDescriptor<PollState> POLL = new ValueStateDescriptor<>("poll", PollState.class);
     /** How soon a look in flight is checked for its answer, and the shortest wait for a free call. */
     static final long ANSWER_CHECK_MILLIS = 20;
 

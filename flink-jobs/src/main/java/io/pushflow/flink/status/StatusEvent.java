@@ -1,6 +1,6 @@
 package io.pushflow.flink.status;
 
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.rabbit.InboundMessage;
 
 /**

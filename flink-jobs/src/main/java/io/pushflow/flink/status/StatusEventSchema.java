@@ -4,7 +4,7 @@ import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.PushEvent;
 import io.pushflow.core.campaign.PushEvents;
 import io.pushflow.core.json.Json;
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.rabbit.JsonMessageSchema;
 import java.util.List;
 

@@ -4,7 +4,7 @@ import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobSetting;
 import io.pushflow.flink.clickhouse.ClickHouseSink;
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;

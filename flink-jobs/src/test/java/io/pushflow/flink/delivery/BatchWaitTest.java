@@ -6,7 +6,7 @@ import static io.pushflow.flink.delivery.DeliveryGateTest.rules;
 import static io.pushflow.flink.delivery.DeliveryGateTest.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
 import io.pushflow.core.user.UserFields;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.provider.PushMessage;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,7 +12,7 @@ import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserChange;
-import io.pushflow.flink.dispatch.OutboxBatch;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -16,6 +16,7 @@ import io.pushflow.core.json.Json;
 import io.pushflow.core.messaging.Queues;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.TcpProxy;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import io.pushflow.flink.rabbit.ConfirmingRabbitSink;
 import io.pushflow.flink.rabbit.RabbitSettings;

@@ -13,6 +13,7 @@ import io.pushflow.core.user.User;
 import io.pushflow.flink.Checkpoints;
 import io.pushflow.flink.JobEnvironment;
 import io.pushflow.flink.WorkflowEnds;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.rabbit.AmqpMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

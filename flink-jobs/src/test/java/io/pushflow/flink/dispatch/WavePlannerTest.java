@@ -7,6 +7,7 @@ import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.json.Json;
 import io.pushflow.core.user.User;
 import io.pushflow.core.user.UserColumns;
+import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.store.ClickHouseException;
 import java.net.ConnectException;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushflow.core.filter.FilterChain;
 import io.pushflow.core.user.UserColumns;
+import io.pushflow.flink.contracts.OutboxBatch;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@ import static io.pushflow.flink.status.StatusOperatorsTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pushflow.flink.delivery.ProviderNotification;
+import io.pushflow.flink.contracts.ProviderNotification;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.PushMessage;

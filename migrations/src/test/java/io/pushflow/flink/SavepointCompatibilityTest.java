@@ -12,6 +12,7 @@ import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.status.StatusJob;
+import io.pushflow.migration.SavepointMigration;
 import io.pushflow.provider.OneSignalFake;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,11 +48,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Savepoints of the three jobs taken in the middle of a campaign by an earlier version (test resources under
  * {@code savepoints/}, Flink's canonical format) restore into the current jobs, which finish the campaign: every
- * member exactly one outcome, nobody a second push. A change that breaks this must ship a State Processor API
- * migration and renew the resources with it.
+ * member exactly one outcome, nobody a second push. They go through {@link SavepointMigration} first, as an operator's
+ * savepoints do on an upgrade: the committed ones are of savepoint format 1 (before the contracts package), which the
+ * jobs restore only migrated. A change that breaks the restore must add its step to {@link SavepointMigration}.
  *
- * <p>Renewing them (run once, with the services up; rewrites {@code src/test/resources/savepoints}):
- * {@code mvn -B -pl flink-jobs -am test -Dtest=SavepointRenewal -Dsurefire.failIfNoSpecifiedTests=false}
+ * <p>Renewing them (run once, with the services up; rewrites {@code src/test/resources/savepoints}; then
+ * {@code SavepointMigrationTest}'s format-1 expectations need a kept copy of the format-1 savepoints):
+ * {@code mvn -B -pl migrations -am test -Dtest=SavepointRenewal -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@link SavepointRenewal}: named so that the build's own test run leaves it out). It runs the three jobs on a campaign of
  * {@value #USERS} users sent at {@value #RATE} a second, stops dispatch with a savepoint part of the way, lets
  * delivery take every batch dispatch released and stops it, lets status poll what delivery created and stops it,
@@ -128,7 +131,8 @@ class SavepointCompatibilityTest {
                     .toAbsolutePath();
             List<JobID> jobs = new ArrayList<>();
             for (String job : JOBS) {
-                copy(resources.resolve(job), copies.resolve(job));
+                // as an operator upgrades: the savepoint migrated to this version's stored types, then restored
+                SavepointMigration.migrate(resources.resolve(job), copies.resolve(job), SavepointMigration.ALL);
                 jobs.add(UpgradeTest.submit(
                         client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake, "rocksdb")));
             }

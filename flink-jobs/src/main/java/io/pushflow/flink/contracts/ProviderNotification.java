@@ -1,4 +1,4 @@
-package io.pushflow.flink.delivery;
+package io.pushflow.flink.contracts;
 
 import io.pushflow.core.json.Json;
 import io.pushflow.store.ClickHouse;

@@ -1,4 +1,4 @@
-package io.pushflow.flink.dispatch;
+package io.pushflow.flink.contracts;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import io.pushflow.core.user.User;

@@ -1,4 +1,4 @@
-package io.pushflow.flink.dispatch;
+package io.pushflow.flink.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

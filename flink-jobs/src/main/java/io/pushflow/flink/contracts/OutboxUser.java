@@ -1,4 +1,4 @@
-package io.pushflow.flink.dispatch;
+package io.pushflow.flink.contracts;
 
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.core.user.Sport;
