@@ -38,6 +38,11 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         description =
                 "Start, list, savepoint, stop, upgrade and resume the pushflow jobs on a Flink cluster (FLINK_REST).",
+        footer = {
+            "",
+            "bin/pushflow jobs migrate SAVEPOINT NEW-DIR rewrites a savepoint of an earlier version whose stored types"
+                    + " changed (the migrations module); start the job from NEW-DIR."
+        },
         subcommands = {
             JobControl.Start.class,
             JobControl.ListJobs.class,
@@ -75,7 +80,7 @@ public final class JobControl implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("name a command: start, list, savepoint, stop, upgrade, resume (--help)");
+        System.out.println("name a command: start, list, savepoint, stop, upgrade, resume, migrate (--help)");
     }
 
     @Command(
