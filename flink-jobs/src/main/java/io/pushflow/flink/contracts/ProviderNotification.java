@@ -1,6 +1,7 @@
 package io.pushflow.flink.contracts;
 
 import io.pushflow.core.json.Json;
+import io.pushflow.provider.NotificationStatus;
 import io.pushflow.store.ClickHouse;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -40,6 +41,35 @@ public class ProviderNotification {
     /** Whether this is a direct send's row (APNs, FCM), complete when written, with nothing to poll. */
     public boolean direct() {
         return notificationId != null && (notificationId.startsWith("apns:") || notificationId.startsWith("fcm:"));
+    }
+
+    /** A copy of this row with the counts a look at {@code checkedAtMillis} found. */
+    public ProviderNotification looked(NotificationStatus status, long checkedAtMillis) {
+        ProviderNotification c = new ProviderNotification();
+        c.notificationId = notificationId;
+        c.campaignId = campaignId;
+        c.variant = variant;
+        c.requestId = requestId;
+        c.recipients = recipients;
+        c.sentAtMillis = sentAtMillis;
+        c.successful = status.successful();
+        c.failed = status.failed();
+        c.errored = status.errored();
+        c.converted = status.converted();
+        c.remaining = status.remaining();
+        c.received = status.received();
+        c.checkedAtMillis = checkedAtMillis;
+        return c;
+    }
+
+    /** Whether two looks at the notification found the same counts. */
+    public boolean sameCounts(ProviderNotification o) {
+        return successful == o.successful
+                && failed == o.failed
+                && errored == o.errored
+                && converted == o.converted
+                && remaining == o.remaining
+                && received == o.received;
     }
 
     public String jsonEachRow() {

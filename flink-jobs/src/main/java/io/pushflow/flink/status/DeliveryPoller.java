@@ -186,14 +186,7 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         long next = started + Math.min(maxPauseMillis, firstLookMillis << Math.min(state.looks, 20));
         try {
             NotificationStatus status = answer(look.answer());
-            ProviderNotification row = copy(state.last);
-            row.successful = status.successful();
-            row.failed = status.failed();
-            row.errored = status.errored();
-            row.converted = status.converted();
-            row.remaining = status.remaining();
-            row.received = status.received();
-            row.checkedAtMillis = started;
+            ProviderNotification row = state.last.looked(status, started);
             // a delivery's clicks come after the push went out, not after this look: it settles from the send
             VariantDelta d = VariantDelta.of(row.campaignId, row.variant, row.sentAtMillis);
             d.delivered = Math.max(0, row.successful - state.last.successful);
@@ -201,7 +194,7 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
             if (d.delivered > 0 || d.providerClicks > 0) {
                 ctx.output(DELIVERIES, d);
             }
-            if (state.looks == 1 || changed(state.last, row)) {
+            if (state.looks == 1 || !row.sameCounts(state.last)) {
                 out.collect(row);
             }
             state.last = row;
@@ -233,32 +226,5 @@ public class DeliveryPoller extends KeyedProcessFunction<String, ProviderNotific
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-    }
-
-    private static boolean changed(ProviderNotification a, ProviderNotification b) {
-        return a.successful != b.successful
-                || a.failed != b.failed
-                || a.errored != b.errored
-                || a.converted != b.converted
-                || a.remaining != b.remaining
-                || a.received != b.received;
-    }
-
-    private static ProviderNotification copy(ProviderNotification n) {
-        ProviderNotification c = new ProviderNotification();
-        c.notificationId = n.notificationId;
-        c.campaignId = n.campaignId;
-        c.variant = n.variant;
-        c.requestId = n.requestId;
-        c.recipients = n.recipients;
-        c.sentAtMillis = n.sentAtMillis;
-        c.successful = n.successful;
-        c.failed = n.failed;
-        c.errored = n.errored;
-        c.converted = n.converted;
-        c.remaining = n.remaining;
-        c.received = n.received;
-        c.checkedAtMillis = n.checkedAtMillis;
-        return c;
     }
 }
