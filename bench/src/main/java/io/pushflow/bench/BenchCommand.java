@@ -112,19 +112,25 @@ final class BenchCommand implements Callable<Integer> {
     /** A benchmark of the admin service against one of its own on a free port from 18080, with the processes to watch. */
     private int withAdmin(Class<?> program, String clickHouseDatabase, String mysqlDatabase) throws Exception {
         host.servicesUp();
-        try (HelperAdmin admin = new HelperAdmin(
-                host,
-                "benchmark",
-                host.freePort(18080),
-                mysqlDatabase,
-                clickHouseDatabase,
-                "bench.",
-                host.stateDir("bench-admin.log"))) {
+        try (HelperAdmin admin = helperAdmin(18080, mysqlDatabase, clickHouseDatabase, "bench.")) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--database", clickHouseDatabase));
             first.addAll(credentials());
             first.addAll(watch(host.watched(admin.pid(), false, false)));
             return host.runJava(program.getName(), withFirst(first, args));
         }
+    }
+
+    /** An admin service of the benchmark's own on a free port from {@code fromPort}; it logs to bench-admin.log. */
+    private HelperAdmin helperAdmin(int fromPort, String mysqlDatabase, String clickHouseDatabase, String queuePrefix)
+            throws Exception {
+        return new HelperAdmin(
+                host,
+                "benchmark",
+                host.freePort(fromPort),
+                mysqlDatabase,
+                clickHouseDatabase,
+                queuePrefix,
+                host.stateDir("bench-admin.log"));
     }
 
     private static List<String> credentials() {
@@ -144,14 +150,7 @@ final class BenchCommand implements Callable<Integer> {
         try (ClickHouse ch = new ClickHouse(ClickHouse.Config.fromEnvironment().withDatabase(database))) {
             ch.dropDatabase();
         }
-        try (HelperAdmin admin = new HelperAdmin(
-                host,
-                "benchmark",
-                host.freePort(18080),
-                "pushflow_bench",
-                database,
-                "bench.",
-                host.stateDir("bench-admin.log"))) {
+        try (HelperAdmin admin = helperAdmin(18080, "pushflow_bench", database, "bench.")) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--database", database));
             first.addAll(credentials());
             return host.runJava(StatsBench.class.getName(), withFirst(first, args));
@@ -164,14 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         host.servicesUp();
         Wrk.require(host);
         host.mysqlExecute("DROP DATABASE IF EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase));
-        try (HelperAdmin admin = new HelperAdmin(
-                host,
-                "benchmark",
-                host.freePort(18080),
-                mysqlDatabase,
-                "pushflow_bench",
-                "bench.",
-                host.stateDir("bench-admin.log"))) {
+        try (HelperAdmin admin = helperAdmin(18080, mysqlDatabase, "pushflow_bench", "bench.")) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--mysql-database", mysqlDatabase));
             first.addAll(credentials());
             first.addAll(watch(host.watched(admin.pid(), true, false)));
@@ -185,14 +177,7 @@ final class BenchCommand implements Callable<Integer> {
         String prefix = "bench.events." + System.currentTimeMillis() / 1000 + ".";
         host.servicesUp();
         host.mysqlExecute("DROP DATABASE IF EXISTS " + BenchHost.mysqlIdentifier(mysqlDatabase));
-        try (HelperAdmin admin = new HelperAdmin(
-                host,
-                "benchmark",
-                host.freePort(18380),
-                mysqlDatabase,
-                "pushflow_bench",
-                prefix,
-                host.stateDir("bench-admin.log"))) {
+        try (HelperAdmin admin = helperAdmin(18380, mysqlDatabase, "pushflow_bench", prefix)) {
             List<String> first = new ArrayList<>(List.of("--url", admin.url, "--queue-prefix", prefix));
             first.addAll(credentials());
             first.addAll(watch(host.watched(admin.pid(), false, true)));

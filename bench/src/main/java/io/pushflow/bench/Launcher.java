@@ -14,9 +14,13 @@ import picocli.CommandLine.Command;
 public final class Launcher {
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
         CommandLine commandLine = Cli.commandLine(new Launcher());
         // a benchmark's own options (and --help) pass through to it
         commandLine.setUnmatchedOptionsArePositionalParams(true);
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 }
