@@ -111,7 +111,7 @@ final class BenchCluster implements AutoCloseable {
     /** The one-JVM cluster in the background, once its REST API answers. */
     private Process startLocal(Map<String, String> env, Path log) throws Exception {
         List<String> command = new ArrayList<>(List.of(BenchHost.java()));
-        command.addAll(ClusterSettings.fromEnvironment(host.stateDir).jvmOptions());
+        command.addAll(ClusterSettings.fromEnvironment(Cli.stateDir()).jvmOptions());
         command.add("-Xmx" + Cli.env("BENCH_FLINK_HEAP", "2g"));
         command.addAll(Arrays.stream(Cli.env("BENCH_FLINK_JAVA_OPTS", "").split("\\s+"))
                 .filter(s -> !s.isEmpty())

@@ -1,17 +1,15 @@
 package io.pushflow.bench;
 
+import io.pushflow.tools.AdminServiceProcess;
 import io.pushflow.tools.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +34,7 @@ final class BenchHost {
     static final String PASSWORD = "bench-pw";
 
     final Path root = Path.of("").toAbsolutePath();
-    final Path stateDir = Path.of(
-            Optional.ofNullable(System.getenv("XDG_STATE_HOME"))
-                    .filter(s -> !s.isEmpty())
-                    .orElse(System.getProperty("user.home") + "/.local/state"),
-            "pushflow");
+
     final PrintStream out = System.out;
 
     Path adminJar() {
@@ -67,19 +61,12 @@ final class BenchHost {
     }
 
     Path stateDir(String name) throws IOException {
-        return Files.createDirectories(stateDir).resolve(name);
+        return Files.createDirectories(Cli.stateDir()).resolve(name);
     }
 
     /** The first port from {@code from} on that nothing listens on locally. */
     int freePort(int from) {
-        for (int port = from; port < from + 100; port++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            } catch (IOException nothingListens) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port in " + from + ".." + (from + 99));
+        return AdminServiceProcess.freePort(from);
     }
 
     /** {@code bin/pushflow services up}: the services reachable, the databases and the schema made. */
@@ -155,7 +142,7 @@ final class BenchHost {
         if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(host)) {
             return Optional.empty();
         }
-        Optional<Long> started = Optional.of(stateDir.resolve(pidFile))
+        Optional<Long> started = Optional.of(Cli.stateDir().resolve(pidFile))
                 .filter(Files::isRegularFile)
                 .map(BenchHost::read)
                 .filter(s -> !s.isEmpty())
@@ -195,15 +182,13 @@ final class BenchHost {
 
     /** A statement on the MySQL server as the project's user (its grant covers the databases named pushflow%). */
     void mysqlExecute(String sql) throws SQLException {
-        String url = "jdbc:mysql://" + Cli.env("MYSQL_HOST", "127.0.0.1") + ":" + Cli.env("MYSQL_PORT", "3306") + "/";
-        try (Connection c = DriverManager.getConnection(
-                url, Cli.env("MYSQL_USER", "pushflow"), Cli.env("MYSQL_PASSWORD", "pushflow"))) {
+        try (Connection c = AdminServiceProcess.mysql()) {
             c.createStatement().execute(sql);
         }
     }
 
     static String mysqlIdentifier(String name) {
-        return "`" + name.replace("`", "``") + "`";
+        return AdminServiceProcess.mysqlIdentifier(name);
     }
 
     void say(String line) {

@@ -30,7 +30,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  */
 public final class Demo {
 
-    /** What a run is told; {@code bin/pushflow demo} fills in the services it started. */
+    /** What a run is told; {@code bin/pushflow demo} runs it against an admin service of its own ({@link DemoAdmin}). */
     public record Options(
             long users,
             Duration window,
@@ -128,6 +128,10 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Options o = DemoOptions.parse(args);
+        if (System.getenv("DEMO_ADMIN_URL") == null) {
+            String url = DemoAdmin.start(o.clickHouseDatabase(), o.queuePrefix(), System.out).url;
+            o = DemoOptions.parse(args, url, DemoAdmin.USER, DemoAdmin.PASSWORD);
+        }
         Summary summary = run(o, System.out);
         System.exit(summary.everyUserOneOutcome() && summary.duplicates() == 0 ? 0 : 1);
     }

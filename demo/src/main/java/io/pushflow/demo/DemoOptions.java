@@ -36,7 +36,16 @@ final class DemoOptions {
 
     private DemoOptions() {}
 
+    /** The options, against the admin service DEMO_ADMIN_URL names (as DEMO_ADMIN_USER, DEMO_ADMIN_PASSWORD). */
     static Demo.Options parse(String[] args) {
+        return parse(
+                args,
+                Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080"),
+                Environment.value("DEMO_ADMIN_USER", "marketer"),
+                Environment.value("DEMO_ADMIN_PASSWORD", "marketer"));
+    }
+
+    static Demo.Options parse(String[] args, String url, String user, String password) {
         long users = 100_000;
         Duration window = Duration.ofMinutes(2);
         Duration wave = Duration.ofSeconds(5);
@@ -48,9 +57,6 @@ final class DemoOptions {
         RewardSource rewards = RewardSource.AUTO;
         Demo.ClusterKind cluster = Demo.ClusterKind.LOCAL;
         Provider provider = Provider.ONESIGNAL;
-        String url = Environment.value("DEMO_ADMIN_URL", "http://127.0.0.1:8080");
-        String user = Environment.value("DEMO_ADMIN_USER", "marketer");
-        String password = Environment.value("DEMO_ADMIN_PASSWORD", "marketer");
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {

@@ -1,6 +1,7 @@
 package io.pushflow.tools;
 
 import io.pushflow.store.ClickHouse;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 
@@ -54,6 +55,11 @@ public final class Cli {
     }
 
     /** The environment variable or a fallback: the defaults bin/pushflow and the services share. */
+    /** bin/pushflow's state directory: {@code $XDG_STATE_HOME/pushflow}, else ~/.local/state/pushflow. */
+    public static Path stateDir() {
+        return Path.of(env("XDG_STATE_HOME", System.getProperty("user.home") + "/.local/state"), "pushflow");
+    }
+
     public static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isEmpty() ? fallback : value;
