@@ -12,6 +12,7 @@ import io.pushflow.flink.dispatch.ClickHouseAudience;
 import io.pushflow.flink.dispatch.DispatchJob;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.status.StatusJob;
+import io.pushflow.migration.SavepointFiles;
 import io.pushflow.migration.SavepointMigration;
 import io.pushflow.provider.OneSignalFake;
 import java.io.IOException;
@@ -131,8 +132,15 @@ class SavepointCompatibilityTest {
                     .toAbsolutePath();
             List<JobID> jobs = new ArrayList<>();
             for (String job : JOBS) {
+                Path taken = resources.resolve(job);
+                if (job.equals("delivery")) {
+                    // as a larger savepoint holds it: the keyed state in files of its own, not inline in _metadata
+                    taken = copies.resolve("delivery-taken");
+                    SavepointMigration.migrate(resources.resolve(job), taken, List.of());
+                    SavepointFiles.externalize(taken);
+                }
                 // as an operator upgrades: the savepoint migrated to this version's stored types, then restored
-                SavepointMigration.migrate(resources.resolve(job), copies.resolve(job), SavepointMigration.ALL);
+                SavepointMigration.migrate(taken, copies.resolve(job), SavepointMigration.ALL);
                 jobs.add(UpgradeTest.submit(
                         client, 2, copies.resolve(job).toUri().toString(), build(job, je, fake, "rocksdb")));
             }

@@ -40,6 +40,33 @@ class SavepointMigrationTest {
                         new SavepointMigration.Rewritten(DeliveryGate.UID, "waiting", 1));
         String migrated = allBytes(dir.resolve("d"));
         assertThat(migrated).doesNotContain(OLD_BATCH).contains("io.pushflow.flink.contracts.OutboxBatch");
+        assertThat(SavepointFiles.keyGroupTails(dir.resolve("d")))
+                .as("every key group's bytes, found at its moved offset")
+                .isNotEmpty()
+                .containsExactlyEntriesOf(SavepointFiles.keyGroupTails(savepoint("delivery")));
+    }
+
+    @Test
+    void keyed_state_in_files_goes_to_new_files_and_the_replaced_ones_are_not_copied() throws Exception {
+        Path large = dir.resolve("large");
+        SavepointMigration.migrate(savepoint("delivery"), large, List.of()); // a plain copy
+        SavepointFiles.externalize(large);
+        List<String> before = files(large);
+        assertThat(before).hasSizeGreaterThan(1);
+
+        List<SavepointMigration.Rewritten> done =
+                SavepointMigration.migrate(large, dir.resolve("d"), SavepointMigration.ALL);
+
+        assertThat(done).hasSize(2);
+        List<String> after = files(dir.resolve("d"));
+        assertThat(after).hasSameSizeAs(before).contains("_metadata");
+        assertThat(after.stream().filter(before::contains))
+                .as("files kept (the metadata, by name)")
+                .hasSize(before.size() - 2);
+        assertThat(allBytes(dir.resolve("d"))).doesNotContain(OLD_BATCH);
+        assertThat(SavepointFiles.keyGroupTails(dir.resolve("d")))
+                .isNotEmpty()
+                .containsExactlyEntriesOf(SavepointFiles.keyGroupTails(large));
     }
 
     @Test
@@ -56,6 +83,9 @@ class SavepointMigrationTest {
         assertThat(allBytes(dir.resolve("s")))
                 .doesNotContain(OLD_NOTIFICATION)
                 .contains("io.pushflow.flink.contracts.ProviderNotification");
+        assertThat(SavepointFiles.keyGroupTails(dir.resolve("s")))
+                .isNotEmpty()
+                .containsExactlyEntriesOf(SavepointFiles.keyGroupTails(savepoint("status")));
     }
 
     @Test
@@ -94,6 +124,12 @@ class SavepointMigrationTest {
                         .getResource("savepoints/" + job + "/_metadata")
                         .toURI())
                 .getParent();
+    }
+
+    private static List<String> files(Path savepoint) throws IOException {
+        try (Stream<Path> files = Files.list(savepoint)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 
     /** Every file of the savepoint as one Latin-1 string, to find the class names the serializer snapshots hold. */
