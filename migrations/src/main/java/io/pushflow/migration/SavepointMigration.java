@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class SavepointMigration {
     /** One state rewritten in one subtask of one operator. */
     public record Rewritten(String operatorUid, String state, int subtask) {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length != 2 || args[0].startsWith("-")) {
             System.err.println("usage: bin/pushflow jobs migrate SAVEPOINT NEW-DIR\n"
                     + "  copies a savepoint (a directory or a file: URI) of an earlier version to NEW-DIR with the"
@@ -70,6 +71,10 @@ public final class SavepointMigration {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println("error: the savepoint could not be migrated (" + args[1] + " was removed): " + e);
+            System.exit(1);
             return;
         }
         if (done.isEmpty()) {
@@ -92,6 +97,15 @@ public final class SavepointMigration {
             throw new IllegalArgumentException(to + " exists and is not an empty directory");
         }
         copy(from, to);
+        try {
+            return rewrite(to, changes);
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(to); // nothing half-migrated stays behind to be started from
+            throw e;
+        }
+    }
+
+    private static List<Rewritten> rewrite(Path to, List<StoredTypeChange> changes) throws IOException {
         ClassLoader classLoader = SavepointMigration.class.getClassLoader();
         CheckpointMetadata metadata;
         try (InputStream in = Files.newInputStream(to.resolve(METADATA))) {
@@ -156,6 +170,14 @@ public final class SavepointMigration {
     /** A directory as a path or as the {@code file:} URI {@code jobs stop} and {@code jobs savepoint} print. */
     private static Path path(String arg) {
         return arg.startsWith("file:") ? Path.of(URI.create(arg)) : Path.of(arg);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

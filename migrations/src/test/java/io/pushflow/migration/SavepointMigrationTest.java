@@ -118,6 +118,17 @@ class SavepointMigrationTest {
                 .hasMessageContaining("not an empty directory");
     }
 
+    @Test
+    void a_savepoint_that_cannot_be_read_leaves_no_half_migrated_copy() throws Exception {
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        byte[] metadata = Files.readAllBytes(savepoint("delivery").resolve("_metadata"));
+        Files.write(broken.resolve("_metadata"), java.util.Arrays.copyOf(metadata, metadata.length / 2));
+
+        assertThatThrownBy(() -> SavepointMigration.migrate(broken, dir.resolve("out"), SavepointMigration.ALL))
+                .isInstanceOf(IOException.class);
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
     private static Path savepoint(String job) throws URISyntaxException {
         return Path.of(SavepointMigrationTest.class
                         .getClassLoader()
