@@ -91,6 +91,9 @@ public final class ClickHouse implements AutoCloseable {
                 .compressServerResponse(false)
                 .compressClientRequest(false)
                 .setConnectTimeout(5, ChronoUnit.SECONDS)
+                // an idle connection goes before the server closes it (keep_alive_timeout: 3 s before 23.11, 10 s
+                // after); reused at the edge, a request met a closed socket and was sent again ("Retrying.")
+                .setKeepAliveTimeout(2, ChronoUnit.SECONDS)
                 .setSocketTimeout(config.maxExecutionTime().plusSeconds(30).toMillis())
                 .build();
     }
