@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -139,7 +140,12 @@ public class ProviderSender extends RichAsyncFunction<SendRequest, SendReport> {
             }
             report.latencyMillis = (System.nanoTime() - start) / 1_000_000;
             report.atMillis = System.currentTimeMillis();
-            result.complete(List.of(report));
+            try {
+                result.complete(List.of(report));
+            } catch (RejectedExecutionException closed) {
+                // the task closed while this send ran: its mailbox takes no result. The restore sends the request
+                // again, under the same idempotency key (OneSignal), or finds its answer in the ledger (direct)
+            }
         });
     }
 

@@ -1,6 +1,7 @@
 package io.pushflow.flink.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pushflow.core.user.DeviceTokenKind;
 import io.pushflow.flink.JobEnvironment;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -295,6 +297,40 @@ class ProviderSenderTest {
                     .as("the begun request handed and answered, the late one never handed")
                     .extracting(row -> row.get("request_id") + ":" + row.get("phase"))
                     .containsExactly("7-1-A-0:A:en:apns:1", "7-1-A-0:A:en:apns:2");
+        }
+    }
+
+    @Test
+    void a_send_that_ends_after_its_task_closed_leaves_the_result_and_throws_nothing() throws Exception {
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try (JobEnvironment je = new JobEnvironment()) {
+            ProviderSender sender = open(DirectServices.NONE, je);
+            CountDownLatch offered = new CountDownLatch(1);
+            sender.asyncInvoke(request("7-1-A-0:A:en", null, new long[] {1}, APNS_1), new ResultFuture<>() {
+                @Override
+                public void complete(Collection<SendReport> result) {
+                    offered.countDown();
+                    // what Flink's mailbox does once the task has closed
+                    throw new RejectedExecutionException("Mailbox is in state CLOSED");
+                }
+
+                @Override
+                public void completeExceptionally(Throwable error) {
+                    offered.countDown();
+                    throw new RejectedExecutionException("Mailbox is in state CLOSED");
+                }
+            });
+            assertThat(offered.await(30, TimeUnit.SECONDS)).isTrue();
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(uncaught)
+                            .as("uncaught on the send's thread")
+                            .isEmpty());
+            sender.close();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
         }
     }
 
