@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import io.pushflow.bench.BenchArgs;
 import io.pushflow.bench.Machine;
 import io.pushflow.bench.Spread;
+import io.pushflow.bench.provider.RawOneSignal;
 import io.pushflow.core.campaign.CampaignCommand;
 import io.pushflow.core.campaign.CampaignSnapshot;
 import io.pushflow.core.campaign.CampaignStatus;
@@ -22,9 +23,7 @@ import io.pushflow.flink.contracts.OutboxBatch;
 import io.pushflow.flink.delivery.DeliveryJob;
 import io.pushflow.flink.provider.ProviderFactory;
 import io.pushflow.flink.rabbit.RabbitSettings;
-import io.pushflow.provider.OneSignalClient;
 import io.pushflow.provider.OneSignalFake;
-import io.pushflow.provider.PushMessage;
 import io.pushflow.store.ClickHouse;
 import io.pushflow.store.ClickHouseSchema;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -97,7 +92,7 @@ public final class DeliveryBench {
         List<Double> firstOutcome = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             Result r = run(run, audience, ch, rabbit, parallelism, backend);
-            double raw = rawProvider(r.requestSize, (int) Math.min(reachable, 200_000));
+            double raw = RawOneSignal.rate(APP, KEY, r.requestSize, (int) Math.min(reachable, 200_000), 16);
             jobRates.add(r.usersPerSecond);
             steadyRates.add(r.steadyPerSecond);
             rawRates.add(raw);
@@ -266,43 +261,6 @@ public final class DeliveryBench {
                     (outcomes - atFirst) / (seconds - first),
                     (int) Math.max(1, sent / Math.max(1, requests)),
                     heap);
-        }
-    }
-
-    /** The OneSignal client alone, sending requests of {@code size} ids to the fake from 16 threads. */
-    private static double rawProvider(int size, int pushes) throws Exception {
-        try (OneSignalFake fake = new OneSignalFake(APP, KEY)) {
-            fake.keepBodies(false);
-            OneSignalClient client = new OneSignalClient(
-                    fake.baseUrl(), APP, KEY, Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
-            ExecutorService pool = Executors.newFixedThreadPool(16);
-            AtomicLong next = new AtomicLong();
-            long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                done.add(pool.submit(() -> {
-                    for (long i; (i = next.getAndIncrement()) * size < pushes; ) {
-                        List<String> ids = new ArrayList<>(size);
-                        for (int k = 0; k < size; k++) {
-                            ids.add("raw-" + i + "-" + k);
-                        }
-                        client.send(new PushMessage(
-                                PushMessage.idempotencyKey("raw-" + i, "en"),
-                                ids,
-                                Map.of("en", "Wind"),
-                                Map.of("en", "25 knots"),
-                                Map.of("pushflow_campaign", 1),
-                                null,
-                                null));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            pool.shutdown();
-            return pushes / ((System.nanoTime() - start) / 1e9);
         }
     }
 

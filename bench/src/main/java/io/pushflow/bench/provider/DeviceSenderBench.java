@@ -2,8 +2,6 @@ package io.pushflow.bench.provider;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.pushflow.core.json.Json;
-import io.pushflow.provider.OneSignalClient;
-import io.pushflow.provider.OneSignalFake;
 import io.pushflow.provider.PushMessage;
 import io.pushflow.provider.apns.ApnsFake;
 import io.pushflow.provider.apns.ApnsSender;
@@ -132,11 +130,11 @@ public final class DeviceSenderBench {
         if (only.contains("onesignal")) {
             double[] oneSignal = new double[runs];
             double[] cpuRates = new double[runs];
-            oneSignal(pushes, 16); // warm-up
+            oneSignal(pushes); // warm-up
             for (int r = 0; r < runs; r++) {
                 int n = Math.max(pushes, 200_000);
                 long cpu = OS.getProcessCpuTime();
-                oneSignal[r] = oneSignal(n, 16);
+                oneSignal[r] = oneSignal(n);
                 cpuRates[r] = n
                         / ((OS.getProcessCpuTime() - cpu)
                                 / 1e9); // its fake's threads end with the run: client and fake together
@@ -271,45 +269,6 @@ public final class DeviceSenderBench {
         return pushes / seconds;
     }
 
-    /** The OneSignal client alone against its fake, requests of 2,000 ids from {@code threads} threads (as DeliveryBench does). */
-    private static double oneSignal(int pushes, int threads) throws Exception {
-        String app = "5eb5a37e-b458-11e3-ac11-000c2940e62c";
-        try (OneSignalFake fake = new OneSignalFake(app, "bench-key")) {
-            fake.keepBodies(false);
-            OneSignalClient client = new OneSignalClient(
-                    fake.baseUrl(), app, "bench-key", Duration.ofSeconds(10), 3, d -> Thread.sleep(d.toMillis()));
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            AtomicLong next = new AtomicLong();
-            int size = PushMessage.MAX_RECIPIENTS;
-            long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    for (long i; (i = next.getAndIncrement()) * size < pushes; ) {
-                        List<String> ids = new ArrayList<>(size);
-                        for (int k = 0; k < size; k++) {
-                            ids.add("raw-" + i + "-" + k);
-                        }
-                        client.send(new PushMessage(
-                                PushMessage.idempotencyKey("raw-" + i, "en"),
-                                ids,
-                                Map.of("en", "Wind"),
-                                Map.of("en", "25 knots"),
-                                Map.of("pushflow_campaign", 1),
-                                null,
-                                null));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            pool.shutdown();
-            return pushes / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
     private static void row(
             List<String[]> table,
             Map<String, Object> json,
@@ -393,5 +352,11 @@ public final class DeviceSenderBench {
             opts.put(args[i].substring(2), args[++i]);
         }
         return opts;
+    }
+
+    /** The OneSignal client alone against its fake, requests of 2,000 ids from 16 threads (as DeliveryBench does). */
+    private static double oneSignal(int pushes) throws Exception {
+        return RawOneSignal.rate(
+                "5eb5a37e-b458-11e3-ac11-000c2940e62c", "bench-key", PushMessage.MAX_RECIPIENTS, pushes, 16);
     }
 }
